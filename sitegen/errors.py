@@ -1,0 +1,41 @@
+"""Errors users can act on: each names a file (and a line where there is one).
+
+Stages collect these instead of raising on the first problem, so one build run reports every
+bad file; the CLI prints them and exits 1 without a traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one input, located as precisely as we can."""
+
+    path: Path | None
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        if self.path is None:
+            return self.message
+        where = f"{self.path}:{self.line}" if self.line else str(self.path)
+        return f"{where}: {self.message}"
+
+
+class SitegenError(Exception):
+    """A failure made of one or more user-facing problems; never shown as a traceback."""
+
+    def __init__(self, problems: list[Problem] | Problem | str) -> None:
+        if isinstance(problems, str):
+            problems = [Problem(None, problems)]
+        elif isinstance(problems, Problem):
+            problems = [problems]
+        self.problems: list[Problem] = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class UsageError(SitegenError):
+    """Bad command-line usage; the CLI exits 2 for these."""
