@@ -1,0 +1,145 @@
+"""Command line: `sitegen build | import | check`.
+
+Exit codes: 0 ok, 1 content or build errors (every one listed), 2 usage errors. Users never see a
+traceback for a problem they can fix.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from sitegen import __version__
+from sitegen.config import Config, load_config
+from sitegen.errors import SitegenError, UsageError
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; return the process exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    _setup_logging(args.verbose, args.quiet)
+    command: Callable[[argparse.Namespace], int] = args.run
+    try:
+        return command(args)
+    except UsageError as exc:
+        _print_problems(exc)
+        return EXIT_USAGE
+    except SitegenError as exc:
+        _print_problems(exc)
+        return EXIT_ERRORS
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sitegen", description="A static site generator for news.")
+    parser.add_argument("--version", action="version", version=f"sitegen {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--site", type=Path, default=Path("."), metavar="DIR",
+                        help="the site folder holding sitegen.toml (default: current folder)")
+    common.add_argument("-v", "--verbose", action="store_true", help="say more")
+    common.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    build = sub.add_parser("build", parents=[common], help="import new raw files, render the site")
+    build.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: _site)")
+    build.add_argument("--base-url", metavar="URL",
+                       help="e.g. https://USER.github.io/REPO/ for a project site")
+    build.add_argument("--drafts", action="store_true", help="include draft articles")
+    build.set_defaults(run=_run_build)
+
+    imp = sub.add_parser("import", parents=[common],
+                         help="raw article files or folders -> front-matter Markdown")
+    imp.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    imp.add_argument("--content-dir", type=Path, metavar="DIR",
+                     help="content folder to write into (default: the site's content/)")
+    imp.add_argument("--dry-run", action="store_true", help="write nothing; say what would be written")
+    imp.add_argument("--force", action="store_true",
+                     help="re-import over articles an editor has changed")
+    imp.set_defaults(run=_run_import)
+
+    check = sub.add_parser("check", parents=[common],
+                           help="validate content and check every link of the built site")
+    check.add_argument("--out", type=Path, metavar="DIR", help="built site to check (default: _site)")
+    check.add_argument("--base-url", metavar="URL", help="the base URL the site was built for")
+    check.set_defaults(run=_run_check)
+    return parser
+
+
+def _config(args: argparse.Namespace) -> Config:
+    if not args.site.is_dir():
+        raise UsageError(f"{args.site}: no such site folder")
+    return load_config(args.site, overrides={"base_url": getattr(args, "base_url", None)})
+
+
+def _run_build(args: argparse.Namespace) -> int:
+    from sitegen.site import build_site
+
+    config = _config(args)
+    report = build_site(config, out_dir=args.out, drafts=args.drafts, progress=not args.quiet)
+    if report.imported is not None and (report.imported.written or report.imported.kept_edited):
+        logging.getLogger("sitegen").info(report.imported.summary())
+    logging.getLogger("sitegen").info(report.summary())
+    return EXIT_OK
+
+
+def _run_import(args: argparse.Namespace) -> int:
+    from sitegen.ingest.importer import import_paths
+
+    missing = [p for p in args.paths if not p.exists()]
+    if missing:
+        raise UsageError(", ".join(f"{p}: no such file or folder" for p in missing))
+    content_dir = args.content_dir or _config(args).content_path
+    report = import_paths(args.paths, content_dir, force=args.force, dry_run=args.dry_run,
+                          progress=not args.quiet)
+    for problem in report.failed:
+        print(f"error: {problem}", file=sys.stderr)
+    print(report.summary())
+    return EXIT_ERRORS if report.failed else EXIT_OK
+
+
+def _run_check(args: argparse.Namespace) -> int:
+    from sitegen.content import load_articles
+    from sitegen.linkcheck import check_links
+
+    config = _config(args)
+    load_articles(config, drafts=True)
+    out = args.out or config.output_path
+    if not out.is_dir():
+        raise UsageError(f"{out}: no built site here; run `sitegen build` first")
+    broken = check_links(out, config.base_url)
+    for link in broken:
+        print(f"{link.page}: broken link {link.url} ({link.reason})", file=sys.stderr)
+    print(f"checked {out}: {len(broken)} broken link(s)")
+    return EXIT_ERRORS if broken else EXIT_OK
+
+
+def _print_problems(exc: SitegenError) -> None:
+    for problem in exc.problems:
+        print(f"error: {problem}", file=sys.stderr)
+    if len(exc.problems) > 1:
+        print(f"{len(exc.problems)} problems", file=sys.stderr)
+
+
+class _Format(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        message = record.getMessage()
+        if record.levelno >= logging.WARNING:
+            return f"{record.levelname.lower()}: {message}"
+        return message
+
+
+def _setup_logging(verbose: bool, quiet: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_Format())
+    root = logging.getLogger("sitegen")
+    root.handlers[:] = [handler]
+    root.setLevel(logging.WARNING if quiet else logging.DEBUG if verbose else logging.INFO)
+    root.propagate = False

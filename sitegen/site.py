@@ -1,0 +1,86 @@
+"""The build pipeline, top to bottom: import raw -> load articles -> group -> render -> write.
+
+`sitegen build`, `build.py`, `serve` and `deploy` all call `build_site`; none re-implements it.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from sitegen.config import Config
+from sitegen.content import load_articles
+from sitegen.errors import Problem, SitegenError
+from sitegen.ingest.importer import ImportReport, import_paths
+from sitegen.render import render_site
+from sitegen.taxonomy import build_taxonomy
+from sitegen.write import write_site
+
+log = logging.getLogger("sitegen.build")
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did, for the one-line summary the CLI prints."""
+
+    out_dir: Path
+    articles: int
+    files: int
+    seconds: float
+    imported: ImportReport | None = None
+    warnings: tuple[str, ...] = field(default=())
+
+    def summary(self) -> str:
+        return (f"built {self.articles} articles into {self.out_dir} "
+                f"({self.files} files) in {self.seconds:.2f}s")
+
+
+def build_site(config: Config, *, out_dir: Path | None = None, drafts: bool = False,
+               import_raw: bool = True, progress: bool = False) -> BuildReport:
+    """Build the whole site; on any error raise SitegenError listing every problem, site untouched."""
+    started = time.perf_counter()
+    out = out_dir if out_dir is not None else config.output_path
+    problems: list[Problem] = []
+    imported = _import_raw(config, progress) if import_raw else None
+    if imported is not None:
+        problems.extend(imported.failed)
+    try:
+        articles = load_articles(config, drafts=drafts)
+    except SitegenError as exc:
+        problems.extend(exc.problems)
+        articles = []
+    if problems:
+        raise SitegenError(problems)
+
+    taxonomy = build_taxonomy(articles)
+    protected = [config.content_path, config.root / "themes", config.root / "templates"]
+    try:
+        files = write_site(render_site(articles, taxonomy, config), out, protected=protected)
+    except jinja2.TemplateError as exc:
+        raise SitegenError(template_problem(exc)) from None
+    return BuildReport(out_dir=out, articles=len(articles), files=files,
+                       seconds=time.perf_counter() - started, imported=imported)
+
+
+def _import_raw(config: Config, progress: bool) -> ImportReport | None:
+    """Import new or changed raw files from content/raw/ (unchanged ones are a no-op)."""
+    raw_dir = config.content_path / "raw"
+    if not raw_dir.is_dir():
+        return None
+    return import_paths([raw_dir], config.content_path, progress=progress)
+
+
+def template_problem(exc: jinja2.TemplateError) -> Problem:
+    """Point a template error at the template file and line, not at our code."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        where = Path(exc.filename) if exc.filename else None
+        return Problem(where, f"template error: {exc.message}", exc.lineno)
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.endswith((".html", ".xml", ".j2", ".txt")):
+            return Problem(Path(frame.filename), f"template error: {exc}", frame.lineno)
+    return Problem(None, f"template error: {exc}")

@@ -1,0 +1,53 @@
+"""Shared test helpers: real site folders on disk, built with the real pipeline."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE_RAW = REPO / "content" / "raw" / "000_09a015d091362e36.txt"
+SHARED = REPO.parent / "shared"
+
+
+def write_article(content_dir: Path, name: str, body: str = "Body text.", **front: Any) -> Path:
+    """Write one front-matter Markdown article under content/articles/."""
+    path = content_dir / "articles" / f"{name}.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    header = yaml.safe_dump(front, sort_keys=False, allow_unicode=True)
+    path.write_text(f"---\n{header}---\n{body}\n", encoding="utf-8")
+    return path
+
+
+def write_config(site: Path, text: str) -> None:
+    (site / "sitegen.toml").write_text(text, encoding="utf-8")
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """An empty site folder with a content/ folder."""
+    root = tmp_path / "site"
+    (root / "content" / "articles").mkdir(parents=True)
+    return root
+
+
+@pytest.fixture
+def article_factory(site: Path) -> Callable[..., Path]:
+    def make(name: str, body: str = "Body text.", **front: Any) -> Path:
+        return write_article(site / "content", name, body, **front)
+
+    return make
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under folder with its bytes, to prove a failed build changed nothing."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file()}
+
+
+def requires_shared() -> pytest.MarkDecorator:
+    return pytest.mark.skipif(not SHARED.is_dir(), reason=f"{SHARED} (shared corpus) is absent")
