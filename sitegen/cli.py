@@ -39,7 +39,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="sitegen", description="A static site generator for news.")
+    parser = argparse.ArgumentParser(prog="sitegen",
+                                     description="A static site generator for news.")
     parser.add_argument("--version", action="version", version=f"sitegen {__version__}")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--site", type=Path, default=Path("."), metavar="DIR",
@@ -60,14 +61,16 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     imp.add_argument("--content-dir", type=Path, metavar="DIR",
                      help="content folder to write into (default: the site's content/)")
-    imp.add_argument("--dry-run", action="store_true", help="write nothing; say what would be written")
+    imp.add_argument("--dry-run", action="store_true",
+                     help="write nothing; say what would be written")
     imp.add_argument("--force", action="store_true",
                      help="re-import over articles an editor has changed")
     imp.set_defaults(run=_run_import)
 
     check = sub.add_parser("check", parents=[common],
                            help="validate content and check every link of the built site")
-    check.add_argument("--out", type=Path, metavar="DIR", help="built site to check (default: _site)")
+    check.add_argument("--out", type=Path, metavar="DIR",
+                       help="built site to check (default: _site)")
     check.add_argument("--base-url", metavar="URL", help="the base URL the site was built for")
     check.set_defaults(run=_run_check)
     return parser

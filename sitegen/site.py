@@ -42,7 +42,7 @@ class BuildReport:
 
 def build_site(config: Config, *, out_dir: Path | None = None, drafts: bool = False,
                import_raw: bool = True, progress: bool = False) -> BuildReport:
-    """Build the whole site; on any error raise SitegenError listing every problem, site untouched."""
+    """Build the whole site, or raise SitegenError listing every problem and leave it untouched."""
     started = time.perf_counter()
     out = out_dir if out_dir is not None else config.output_path
     problems: list[Problem] = []
