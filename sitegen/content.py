@@ -1,0 +1,513 @@
+"""Load and validate front-matter Markdown articles (the contract in docs/DESIGN.md).
+
+Editors write these files by hand, so every problem is reported with its file and line, and all
+files are checked before failing: one run shows everything that needs fixing.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import os
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+import yaml
+from frontmatter.default_handlers import YAMLHandler
+
+from sitegen.config import Config
+from sitegen.errors import Problem, SitegenError
+from sitegen.model import Article, Quote, Speaker
+from sitegen.slugs import is_safe_slug, slugify, unique_slug
+
+log = logging.getLogger("sitegen.content")
+
+_HANDLER = YAMLHandler()
+_KNOWN = ("title", "subtitle", "date", "updated", "location", "source", "tags", "speakers",
+          "quotes", "slug", "origin", "draft")
+_DATE_HELP = "a date like 2022-12-10 or a date and time like 2022-12-10T18:21:00+03:00"
+_TAGS_HELP = "'tags' must be a list of strings or a comma-separated string"
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading a whole content folder
+
+
+def load_articles(config: Config, *, drafts: bool = False) -> list[Article]:
+    """Every article under `content/articles/`, newest first; raises listing every bad file."""
+    folder = config.content_path / "articles"
+    if not folder.is_dir():
+        log.warning("no articles folder at %s; the site has no articles", folder)
+        return []
+    problems: list[Problem] = []
+    parsed: list[_Parsed] = []
+    for path in _article_files(folder, config.content_path):
+        result = _load_file(path, config)
+        problems.extend(result.problems)
+        if result.article is not None and not result.problems:
+            parsed.append(result)
+    articles = _assign_slugs(parsed, config, problems)
+    if problems:
+        raise SitegenError(problems)
+    kept = [a for a in articles if drafts or not a.draft]
+    return sort_articles(kept)
+
+
+def sort_articles(articles: list[Article]) -> list[Article]:
+    """Newest first; equal dates by slug, then path, so the order never depends on the disk."""
+    ordered = sorted(articles, key=lambda a: (a.slug, str(a.path)))
+    return sorted(ordered, key=lambda a: a.date, reverse=True)
+
+
+def _article_files(folder: Path, content_root: Path) -> list[Path]:
+    """All `*.md` files below `folder`, sorted; symlinks leading out of the content are skipped."""
+    root = content_root.resolve()
+    found: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        dirnames.sort()
+        for name in sorted(filenames):
+            path = Path(dirpath) / name
+            if not name.endswith(".md") or name.startswith("."):
+                continue
+            if path.is_symlink() and not _inside(path.resolve(), root):
+                log.warning("%s: skipped: it is a link to a file outside %s", path, content_root)
+                continue
+            found.append(path)
+    return found
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
+
+
+def _load_file(path: Path, config: Config) -> _Parsed:
+    """Read one file as UTF-8 (a BOM is fine) and parse it; unreadable files become problems."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return _Parsed(problems=[Problem(path, f"cannot read the file: {exc.strerror or exc}")])
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        message = (f"not UTF-8 text (byte 0x{raw[exc.start]:02x} cannot be decoded); "
+                   "save the file as UTF-8")
+        return _Parsed(problems=[Problem(path, message, line)])
+    return _parse(path, text, config)
+
+
+def _assign_slugs(parsed: list[_Parsed], config: Config, problems: list[Problem]) -> list[Article]:
+    """Make every permalink unique: explicit slugs must not collide, derived ones get suffixes.
+
+    Explicit slugs are claimed first (an editor chose them); derived slugs of published articles
+    next and drafts last, each group in path order, so a draft never renames a published URL and
+    building with or without drafts gives published articles the same URLs.
+    """
+    claimed: dict[str, _Parsed] = {}
+    for item in sorted((p for p in parsed if p.explicit_slug), key=lambda p: str(p.path)):
+        key = _permalink(config, item.date, item.slug)
+        if key in claimed:
+            other = claimed[key].path
+            problems.append(Problem(item.path, f"slug '{item.slug}' is already used by {other} "
+                                    f"(both would be {key}); choose another slug", item.slug_line))
+            continue
+        claimed[key] = item
+    derived = [p for p in parsed if not p.explicit_slug]
+    derived.sort(key=lambda p: (p.draft, str(p.path)))
+    for item in derived:
+        item.slug = _free_slug(config, item, claimed)
+        claimed[_permalink(config, item.date, item.slug)] = item
+    return [_finish(p) for p in parsed]
+
+
+def _free_slug(config: Config, item: _Parsed, claimed: dict[str, _Parsed]) -> str:
+    """The plain slug if its permalink is free, else the first free `-2`, `-3`, ... suffix."""
+    tried: set[str] = set()
+    slug = item.slug
+    while _permalink(config, item.date, slug) in claimed:
+        tried.add(slug)
+        slug = unique_slug(item.slug, tried)
+    return slug
+
+
+def _permalink(config: Config, when: datetime, slug: str) -> str:
+    """The article's URL path under the site, used to detect collisions."""
+    return config.permalink.format(year=f"{when.year:04d}", month=f"{when.month:02d}",
+                                   day=f"{when.day:02d}", slug=slug)
+
+
+# ---------------------------------------------------------------------------------------------
+# Parsing one file
+
+
+def parse_article(path: Path, text: str, config: Config) -> Article:
+    """One article from its text; raises `SitegenError` listing every problem in it."""
+    result = _parse(path, text, config)
+    if result.problems or result.article is None:
+        raise SitegenError(result.problems or [Problem(path, "not a valid article")])
+    return _finish(result)
+
+
+@dataclass
+class _Parsed:
+    """A parse result plus what slug de-duplication needs to know."""
+
+    article: Article | None = None
+    problems: list[Problem] = field(default_factory=list)
+    path: Path = Path()
+    slug: str = ""
+    explicit_slug: bool = False
+    slug_line: int | None = None
+    draft: bool = False
+    date: datetime = datetime.min
+
+    def __post_init__(self) -> None:
+        if self.article is not None:
+            self.path, self.slug = self.article.path, self.article.slug
+            self.draft, self.date = self.article.draft, self.article.date
+
+
+def _finish(item: _Parsed) -> Article:
+    assert item.article is not None
+    if item.article.slug == item.slug:
+        return item.article
+    return replace(item.article, slug=item.slug)
+
+
+def _parse(path: Path, text: str, config: Config) -> _Parsed:
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    split = _split(path, text)
+    if isinstance(split, Problem):
+        return _Parsed(problems=[split])
+    fm, body, first_line = split
+    loaded = _load_yaml(path, fm, first_line)
+    if isinstance(loaded, Problem):
+        return _Parsed(problems=[loaded])
+    fields = _Fields(path, loaded, first_line, config)
+    article = fields.article(body.strip("\n"))
+    result = _Parsed(article=article, problems=fields.problems)
+    result.explicit_slug, result.slug_line = fields.explicit_slug, fields.line("slug")
+    return result
+
+
+def _split(path: Path, text: str) -> tuple[str, str, int] | Problem:
+    """Front matter text, body, and the file line number where the front matter text starts."""
+    if not _HANDLER.detect(text):
+        return Problem(path, "no front matter: the file must start with a '---' line, then "
+                       "'key: value' lines such as 'title: ...', then another '---' line", 1)
+    try:
+        fm, body = _HANDLER.split(text)
+    except ValueError:
+        return Problem(path, "front matter is not closed: add a '---' line after the last key", 1)
+    opening = _HANDLER.FM_BOUNDARY.match(text)
+    assert opening is not None
+    return fm, body, text[: opening.end()].count("\n") + 1
+
+
+@dataclass
+class _Yaml:
+    """The front matter as data, plus its YAML nodes (for line numbers)."""
+
+    data: dict[str, Any]
+    nodes: dict[str, tuple[yaml.Node, yaml.Node]]
+    duplicates: list[tuple[str, int]]  # (key, 0-based line in the front matter) of repeats
+
+
+def _load_yaml(path: Path, fm: str, first_line: int) -> _Yaml | Problem:
+    """Parse the front matter once, keeping nodes so errors can point at the offending line."""
+    loader = yaml.SafeLoader(fm)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + first_line if mark is not None else first_line
+        what = exc.problem or exc.context or "syntax error"
+        return Problem(path, f"front matter is not valid YAML: {what}", line)
+    except yaml.YAMLError as exc:
+        return Problem(path, f"front matter is not valid YAML: {exc}", first_line)
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
+        shown = "empty" if data is None else f"a {type(data).__name__}"
+        return Problem(path, f"front matter must be 'key: value' lines, but it is {shown}",
+                       first_line)
+    nodes: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+    duplicates: list[tuple[str, int]] = []
+    for key_node, value_node in node.value:
+        name = str(key_node.value)
+        if name in nodes:
+            duplicates.append((name, key_node.start_mark.line))
+        else:
+            nodes[name] = (key_node, value_node)
+    return _Yaml({str(k): v for k, v in data.items()}, nodes, duplicates)
+
+
+class _Fields:
+    """Validates the keys of one front matter; collects every problem with its line."""
+
+    def __init__(self, path: Path, fm: _Yaml, first_line: int, config: Config) -> None:
+        self.path, self.fm, self.first_line, self.config = path, fm, first_line, config
+        self.problems: list[Problem] = []
+        self.explicit_slug = False
+
+    def line(self, key: str, index: int | None = None) -> int | None:
+        """File line of `key` (or of item `index` of its list value)."""
+        if key not in self.fm.nodes:
+            return None
+        key_node, value_node = self.fm.nodes[key]
+        node: yaml.Node = key_node
+        if (index is not None and isinstance(value_node, yaml.SequenceNode)
+                and 0 <= index < len(value_node.value)):
+            node = value_node.value[index]
+        return int(node.start_mark.line) + self.first_line
+
+    def bad(self, key: str, message: str, index: int | None = None) -> None:
+        self.problems.append(Problem(self.path, message, self.line(key, index)))
+
+    def article(self, body: str) -> Article | None:
+        data = self.fm.data
+        self.duplicates()
+        title = self.required_text("title")
+        when, has_time = self.required_date("date")
+        updated = self.optional_date("updated")
+        slug = self.slug(title)
+        article = Article(
+            path=self.path, title=title or "", date=when or datetime.min, body=body,
+            slug=slug or "", subtitle=self.text("subtitle"), updated=updated,
+            location=self.text("location"), source=self.text("source"), tags=self.tags(),
+            speakers=self.speakers(), quotes=self.quotes(), origin=self.origin(),
+            draft=self.draft(), date_has_time=has_time,
+            extra={k: v for k, v in data.items() if k not in _KNOWN},
+        )
+        return None if self.problems else article
+
+    # -- scalars ------------------------------------------------------------------------------
+
+    def required_text(self, key: str) -> str | None:
+        if key not in self.fm.data:
+            self.missing(key)
+            return None
+        value = self.fm.data[key]
+        if value is None or (isinstance(value, str) and not value.strip()):
+            self.bad(key, f"'{key}' must not be empty")
+            return None
+        return self.text(key)
+
+    def missing(self, key: str) -> None:
+        """A required key is absent: point at the opening '---' line."""
+        self.problems.append(Problem(self.path, f"missing required key '{key}'", 1))
+
+    def duplicates(self) -> None:
+        for key, line in self.fm.duplicates:
+            first = self.line(key)
+            self.problems.append(Problem(self.path, f"key '{key}' is set twice (first on line "
+                                         f"{first}); remove one", line + self.first_line))
+
+    def text(self, key: str) -> str | None:
+        """An optional string; empty or null means absent."""
+        value = self.fm.data.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            self.bad(key, f"'{key}' must be a string, not {_show(value)}{_quote_hint(value)}")
+            return None
+        return " ".join(value.split()) or None
+
+    def required_date(self, key: str) -> tuple[datetime | None, bool]:
+        if key not in self.fm.data:
+            self.missing(key)
+            return None, False
+        return self.date_value(key)
+
+    def optional_date(self, key: str) -> datetime | None:
+        if self.fm.data.get(key) is None:
+            return None
+        return self.date_value(key)[0]
+
+    def date_value(self, key: str) -> tuple[datetime | None, bool]:
+        parsed = _to_datetime(self.fm.data.get(key), self.config)
+        if parsed is None:
+            self.bad(key, f"'{key}' must be {_DATE_HELP}, not {_show(self.fm.data.get(key))}")
+            return None, False
+        return parsed
+
+    def slug(self, title: str | None) -> str | None:
+        value = self.fm.data.get("slug")
+        if value is None:
+            return slugify(title) if title else None
+        if not isinstance(value, str) or not is_safe_slug(value):
+            hint = f" (try '{slugify(str(value))}')"
+            self.bad("slug", "'slug' must use only a-z, 0-9 and '-', not start or end with '-', "
+                     f"not {_show(value)}{hint}")
+            return None
+        self.explicit_slug = True
+        return value
+
+    def origin(self) -> str | None:
+        value = self.text("origin")
+        if value is None:
+            return None
+        if ("/" in value or "\\" in value or ".." in value or "\x00" in value
+                or _DRIVE.match(value) or value == "."):
+            self.bad("origin", "'origin' must be the base name of the raw file, such as "
+                     f"'000_09a015d091362e36.txt', not {value!r}")
+            return None
+        return value
+
+    def draft(self) -> bool:
+        value = self.fm.data.get("draft", False)
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            self.bad("draft", f"'draft' must be true or false, not {_show(value)}")
+            return False
+        return value
+
+    # -- lists --------------------------------------------------------------------------------
+
+    def tags(self) -> tuple[str, ...]:
+        value = self.fm.data.get("tags")
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            value = value.split(",")
+        if not isinstance(value, list):
+            self.bad("tags", f"{_TAGS_HELP}, not {_show(value)}")
+            return ()
+        names: list[str] = []
+        for index, item in enumerate(value):
+            if not isinstance(item, str):
+                self.bad("tags", f"{_TAGS_HELP}; item {index + 1} is {_show(item)}"
+                         f"{_quote_hint(item)}", index)
+                continue
+            names.append(" ".join(item.split()))
+        return _dedupe(names)
+
+    def speakers(self) -> tuple[Speaker, ...]:
+        speakers: list[Speaker] = []
+        for index, item in self.items("speakers", "a name or a mapping with 'name' and 'role'"):
+            if isinstance(item, str):
+                item = {"name": item}
+            if not isinstance(item, dict):
+                self.bad("speakers", "'speakers' items must be a name or a mapping with 'name' "
+                         f"and 'role'; item {index + 1} is {_show(item)}", index)
+                continue
+            name = self.item_text("speakers", index, item, "name", required=True)
+            role = self.item_text("speakers", index, item, "role", required=False)
+            self.unknown_item_keys("speakers", index, item, ("name", "role"))
+            if name and all(s.name.casefold() != name.casefold() for s in speakers):
+                speakers.append(Speaker(name, role))
+        return tuple(speakers)
+
+    def quotes(self) -> tuple[Quote, ...]:
+        quotes: list[Quote] = []
+        for index, item in self.items("quotes", "a mapping with 'text' and 'speaker'"):
+            if not isinstance(item, dict):
+                self.bad("quotes", "'quotes' items must be mappings with 'text' and 'speaker'; "
+                         f"item {index + 1} is {_show(item)}", index)
+                continue
+            text = self.item_text("quotes", index, item, "text", required=True)
+            speaker = self.item_text("quotes", index, item, "speaker", required=False)
+            self.unknown_item_keys("quotes", index, item, ("text", "speaker"))
+            if text:
+                quotes.append(Quote(text, speaker))
+        return tuple(quotes)
+
+    def items(self, key: str, what: str) -> list[tuple[int, Any]]:
+        value = self.fm.data.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.bad(key, f"'{key}' must be a list (each item {what}), not {_show(value)}")
+            return []
+        return list(enumerate(value))
+
+    def item_text(self, key: str, index: int, item: dict[Any, Any], name: str, *,
+                  required: bool) -> str | None:
+        value = item.get(name)
+        if isinstance(value, str) and value.strip():
+            return " ".join(value.split()) if name != "text" else value.strip()
+        if value is None or value == "":
+            if required:
+                self.bad(key, f"'{key}' item {index + 1} needs a '{name}'", index)
+            return None
+        self.bad(key, f"'{key}' item {index + 1}: '{name}' must be a string, not {_show(value)}",
+                 index)
+        return None
+
+    def unknown_item_keys(self, key: str, index: int, item: dict[Any, Any],
+                          known: tuple[str, ...]) -> None:
+        for name in item:
+            if name not in known:
+                hint = difflib.get_close_matches(str(name), known, n=1)
+                suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
+                self.bad(key, f"'{key}' item {index + 1} has unknown key '{name}'{suggestion}",
+                         index)
+
+
+# ---------------------------------------------------------------------------------------------
+# Values
+
+
+def _to_datetime(value: object, config: Config) -> tuple[datetime, bool] | None:
+    """A timezone-aware datetime and whether a time was given; None when not a date at all."""
+    if isinstance(value, str):
+        value = _parse_iso(value.strip())
+        if value is None:
+            return None
+    if isinstance(value, datetime):
+        aware = value if value.tzinfo is not None else value.replace(tzinfo=config.tzinfo)
+        return aware, True
+    if isinstance(value, date):
+        return datetime.combine(value, time(), tzinfo=config.tzinfo), False
+    return None
+
+
+def _parse_iso(text: str) -> date | datetime | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        pass
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _dedupe(names: list[str]) -> tuple[str, ...]:
+    """Drop empty names and case-insensitive repeats, keeping the first spelling."""
+    seen: set[str] = set()
+    kept: list[str] = []
+    for name in names:
+        folded = name.casefold()
+        if name and folded not in seen:
+            seen.add(folded)
+            kept.append(name)
+    return tuple(kept)
+
+
+def _show(value: object) -> str:
+    """A value as the editor wrote it, shortened."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    shown = repr(value)
+    return shown if len(shown) <= 60 else shown[:57] + "..."
+
+
+def _quote_hint(value: object) -> str:
+    if isinstance(value, int | float | bool | date):
+        return " (put it in quotes)"
+    return ""
