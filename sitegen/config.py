@@ -6,6 +6,7 @@ The schema is declared once (`FIELDS`) so validation, defaults and the docs cann
 from __future__ import annotations
 
 import difflib
+import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -99,7 +100,8 @@ def load_config(root: Path, *, overrides: dict[str, Any] | None = None) -> Confi
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
-            raise SitegenError(Problem(path, f"not valid TOML: {exc}", _toml_error_line(exc)))
+            problem = Problem(path, f"not valid TOML: {exc}", _toml_error_line(exc))
+            raise SitegenError(problem) from None
         except UnicodeDecodeError:
             raise SitegenError(Problem(path, "not UTF-8 text")) from None
     data.update({k: v for k, v in (overrides or {}).items() if v is not None})
@@ -146,11 +148,14 @@ def _check_values(values: dict[str, Any], path: Path | None) -> list[Problem]:
         parts = urlsplit(values["base_url"])
         if parts.scheme not in ("http", "https") or not parts.netloc:
             bad("base_url", "must be an absolute http(s) URL such as 'https://USER.github.io/REPO/'")
+        elif parts.query or parts.fragment:
+            bad("base_url", "must not have a '?query' or '#fragment'")
     if "timezone" in values:
         try:
             ZoneInfo(values["timezone"])
         except (ZoneInfoNotFoundError, ValueError):
-            bad("timezone", f"is not a known time zone: {values['timezone']!r} (try 'Europe/Moscow')")
+            bad("timezone",
+                f"is not a known time zone: {values['timezone']!r} (try 'Europe/Moscow')")
     if "permalink" in values:
         message = permalink_problem(values["permalink"])
         if message:
@@ -160,7 +165,8 @@ def _check_values(values: dict[str, Any], path: Path | None) -> list[Problem]:
             bad(key, "must be a list of strings")
     for name in values.get("taxonomies", []):
         if isinstance(name, str) and name not in KNOWN_TAXONOMIES:
-            bad("taxonomies", f"has unknown taxonomy {name!r} (known: {', '.join(KNOWN_TAXONOMIES)})")
+            known = ", ".join(KNOWN_TAXONOMIES)
+            bad("taxonomies", f"has unknown taxonomy {name!r} (known: {known})")
     for key in ("content_dir", "output_dir"):
         if key in values and (Path(values[key]).is_absolute() or ".." in Path(values[key]).parts):
             bad(key, "must be a folder inside the site, without '..'")
@@ -172,9 +178,13 @@ def permalink_problem(pattern: str) -> str | None:
     import string
 
     try:
-        names = [f for _, f, _, _ in string.Formatter().parse(pattern) if f is not None]
+        parsed = [(f, spec, conv) for _, f, spec, conv in string.Formatter().parse(pattern)
+                  if f is not None]
     except ValueError as exc:
         return f"is not a valid pattern: {exc}"
+    names = [f for f, _, _ in parsed]
+    if any(spec or conv for _, spec, conv in parsed):
+        return "must use plain fields like {year}, without '!' conversions or ':' formats"
     unknown = [n for n in names if n not in PERMALINK_FIELDS]
     if unknown:
         return f"uses unknown field {{{unknown[0]}}} (known: {', '.join(PERMALINK_FIELDS)})"
@@ -182,6 +192,9 @@ def permalink_problem(pattern: str) -> str | None:
         return "must contain {slug} so that every article gets its own URL"
     if not pattern.startswith("/") or not pattern.endswith("/"):
         return "must start and end with '/', like '/{year}/{month}/{slug}/'"
+    # Output paths come from the permalink: no part may climb out of the output folder.
+    if "\\" in pattern or any(part in (".", "..") for part in pattern.split("/")):
+        return "must not contain '.', '..' or '\\' path parts"
     return None
 
 
@@ -191,14 +204,19 @@ def _key_line(path: Path | None, key: str) -> int | None:
         return None
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         stripped = line.strip()
-        if stripped.startswith((key + " ", key + "=", f'"{key}"')):
+        if stripped.startswith((key + " ", key + "=", f'"{key}"', f"[{key}]", f"[{key}.",
+                                f"[[{key}]]")):
             return number
     return None
 
 
 def _toml_error_line(exc: tomllib.TOMLDecodeError) -> int | None:
+    """The error's line: an attribute from Python 3.14, only in the message before that."""
     lineno = getattr(exc, "lineno", None)
-    return lineno if isinstance(lineno, int) else None
+    if isinstance(lineno, int):
+        return lineno
+    found = re.search(r"\(at line (\d+), column \d+\)", str(exc))
+    return int(found.group(1)) if found else None
 
 
 def config_field_names() -> list[str]:
