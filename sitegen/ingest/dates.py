@@ -1,0 +1,165 @@
+"""The article's date: the dateline's month and day plus an inferred year, never a silent guess.
+
+Wire datelines ("MOSCOW, December 10. /TASS/.") carry no year. The year comes, in this order,
+from the years named in the text (checked against weekday words such as "on Saturday" when there
+are any), the page's "Updated at" stamp, and last the file's modification time, which is only a
+guess and so is flagged as a warning. Every result says where it came from.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo
+
+from sitegen.ingest.structure import MONTHS, ParsedArticle
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_WEEKDAY = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")\b")
+_YEAR = re.compile(r"(?<![\d$£€])(?<!\d[.,])((?:19|20)\d\d)(?!\d|[.,]\d)")
+# Where a wire agency's unzoned stamps are written (TASS prints Moscow time).
+_AGENCY_ZONES = {"TASS": "Europe/Moscow", "Interfax": "Europe/Moscow",
+                 "RIA Novosti": "Europe/Moscow", "Xinhua": "Asia/Shanghai"}
+_ZONE_NAMES = {"MSK": 3, "GMT": 0, "UTC": 0, "Z": 0, "BST": 1, "CET": 1, "CEST": 2, "EET": 2,
+               "EEST": 3, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "PST": -8, "PDT": -7}
+_MON = r"(?P<mon>[A-Za-z]{3,9})\.?"
+_TIME = r"(?:[,\s]+(?:at\s+)?(?P<h>\d{1,2}):(?P<mi>\d\d)(?::(?P<s>\d\d))?)?"
+_ZONE = r"(?:\s*(?P<zone>[A-Z]{1,4}|[+-]\d\d:?\d\d))?"
+_STAMPS = (
+    re.compile(r"(?P<y>\d{4})-(?P<m>\d\d)-(?P<d>\d\d)(?:[T ](?P<h>\d\d):(?P<mi>\d\d)"
+               r"(?::(?P<s>\d\d)(?:\.\d+)?)?)?\s*(?P<zone>Z|[+-]\d\d:?\d\d|[A-Z]{3,4})?"),
+    re.compile(rf"(?P<d>\d{{1,2}})\s+{_MON},?\s+(?P<y>\d{{4}}){_TIME}{_ZONE}"),
+    re.compile(rf"{_MON}\s+(?P<d>\d{{1,2}}),?\s+(?P<y>\d{{4}}){_TIME}{_ZONE}"),
+    re.compile(rf"(?P<d>\d{{1,2}})\.(?P<m>\d{{1,2}})\.(?P<y>\d{{4}}){_TIME}{_ZONE}"),
+)
+
+
+@dataclass(frozen=True)
+class ArticleDates:
+    """The front matter's `date` and `updated`, and how `date` was found (for the log)."""
+
+    date: date
+    updated: datetime | None
+    reason: str
+    warning: bool = False   # True when the date rests on the file's time, i.e. a guess
+
+
+def infer_dates(article: ParsedArticle, *, file_time: datetime) -> ArticleDates:
+    """Date the article from its dateline, stamp and text; `file_time` is the last resort."""
+    zone = agency_zone(article.source)
+    stamp = parse_stamp(article.updated_stamp, zone) if article.updated_stamp else None
+    dateline = article.dateline
+    if dateline and dateline.month and dateline.day:
+        month, day = dateline.month, dateline.day
+        if dateline.year and _valid(dateline.year, month, day):
+            return ArticleDates(date(dateline.year, month, day), stamp, "date from the dateline")
+        if any(_valid(y, month, day) for y in (2000, 2001)):   # Feb 29 exists in leap years
+            year, reason, warn = infer_year(month, day, article.all_text(), stamp=stamp,
+                                            file_time=file_time)
+            return ArticleDates(date(year, month, day), stamp, reason, warn)
+    if stamp is not None:
+        return ArticleDates(stamp.date(), stamp, "date taken from the 'Updated at' stamp")
+    return ArticleDates(file_time.date(), None,
+                        f"no date in the text; date {file_time.date()} taken from the file's "
+                        "modification time", warning=True)
+
+
+def infer_year(month: int, day: int, text: str, *, stamp: datetime | None,
+               file_time: datetime) -> tuple[int, str, bool]:
+    """(year, why, is_a_guess) for a year-less month and day."""
+    limit = (stamp or file_time).year
+    years = [y for y in years_named(text) if y <= limit and _valid(y, month, day)]
+    weekdays = weekdays_named(text)
+    for weekday in weekdays:
+        matching = sorted({y for y in years if date(y, month, day).weekday() == weekday})
+        if matching:
+            named = ", ".join(str(y) for y in sorted(set(years)))
+            return (matching[-1], f"year {matching[-1]} inferred from weekday "
+                    f"'{WEEKDAYS[weekday]}' and the years named in the text ({named})", False)
+    if years:
+        counts = Counter(years)
+        year = max(counts, key=lambda y: (counts[y], y))
+        named = ", ".join(f"{y} ×{n}" for y, n in sorted(counts.items()))
+        return year, f"year {year} inferred from the years named in the text ({named})", False
+    if stamp is not None:
+        year = _year_before(stamp.date(), month, day)
+        return year, f"year {year} inferred from the 'Updated at' stamp ({stamp:%Y-%m-%d})", False
+    year = _year_before(file_time.date(), month, day)
+    for weekday in weekdays:
+        candidates = [y for y in range(year, year - 11, -1)
+                      if _valid(y, month, day) and date(y, month, day).weekday() == weekday]
+        if candidates:
+            return (candidates[0], f"year {candidates[0]} guessed from weekday "
+                    f"'{WEEKDAYS[weekday]}' as the latest such year up to the file's "
+                    f"modification time ({file_time:%Y-%m-%d}); check it", True)
+    return (year, f"year {year} guessed from the file's modification time "
+            f"({file_time:%Y-%m-%d}): no year, weekday or 'Updated at' stamp in the text; "
+            "check it", True)
+
+
+def years_named(text: str) -> list[int]:
+    """Four-digit years 1900-2099 in running text, each occurrence (amounts excluded)."""
+    return [int(m) for m in _YEAR.findall(text)]
+
+
+def weekdays_named(text: str) -> list[int]:
+    """Weekday numbers (Monday = 0) in order of first mention."""
+    found = [WEEKDAYS.index(m) for m in _WEEKDAY.findall(text)]
+    return list(dict.fromkeys(found))
+
+
+def _valid(year: int, month: int, day: int) -> bool:
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def _year_before(reference: date, month: int, day: int) -> int:
+    """The year in which month/day falls on or before `reference` (a day of slack for zones)."""
+    year = reference.year
+    for candidate in (year, year - 1, year - 2, year - 3, year - 4):
+        if _valid(candidate, month, day) and date(candidate, month, day) <= reference + \
+                timedelta(days=1):
+            return candidate
+    return year
+
+
+def agency_zone(source: str | None) -> tzinfo:
+    """The zone an agency's unzoned times are in; UTC when we do not know."""
+    name = _AGENCY_ZONES.get(source or "")
+    return ZoneInfo(name) if name else UTC
+
+
+def parse_stamp(text: str, zone: tzinfo) -> datetime | None:
+    """An aware datetime from an "Updated at" stamp, or None when it has no full date."""
+    for pattern in _STAMPS:
+        match = pattern.search(text)
+        if match is None:
+            continue
+        parts = match.groupdict()
+        month = int(parts["m"]) if parts.get("m") else MONTHS.get((parts.get("mon") or "").lower())
+        if not month:
+            continue
+        try:
+            naive = datetime(int(parts["y"]), month, int(parts["d"]), int(parts.get("h") or 0),
+                             int(parts.get("mi") or 0), int(parts.get("s") or 0))
+        except ValueError:
+            continue
+        return naive.replace(tzinfo=_zone(parts.get("zone"), zone))
+    return None
+
+
+def _zone(name: str | None, default: tzinfo) -> tzinfo:
+    if not name:
+        return default
+    if name in _ZONE_NAMES:
+        return timezone(timedelta(hours=_ZONE_NAMES[name]))
+    match = re.fullmatch(r"([+-])(\d\d):?(\d\d)", name)
+    if match is None:
+        return default
+    sign = 1 if match.group(1) == "+" else -1
+    return timezone(sign * timedelta(hours=int(match.group(2)), minutes=int(match.group(3))))

@@ -1,0 +1,118 @@
+"""Raw bytes -> clean text: the one place that guesses encodings and rejects non-articles.
+
+Wire files arrive as UTF-8, UTF-8 with a BOM, cp1251 (Russian sources) or Latin-1/cp1252, with
+CRLF or CR line endings. Everything later works on LF-only `str`, so decoding mistakes are made
+(and caught) once, here, with a one-line reason a user can act on.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from pathlib import Path
+
+import charset_normalizer
+
+MAX_LINE = 200_000
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# Single-byte code pages we try ourselves: detectors misjudge short cp1251 text (as Big5 etc.).
+_FALLBACKS = ("cp1251", "cp1252", "latin-1")
+_WORD = re.compile(r"[^\W\d_]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufffd]")
+
+
+class UnreadableText(ValueError):
+    """The file is not a readable text article; the message is one line for the user."""
+
+
+def read_text(path: Path) -> tuple[bytes, str]:
+    """The raw bytes of `path` (for hashing) and their decoded, LF-normalised text."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UnreadableText(f"cannot read file: {exc.strerror or exc}") from None
+    return data, decode_text(data)
+
+
+def decode_text(data: bytes) -> str:
+    """Decode and normalise article bytes, or raise UnreadableText saying why not."""
+    if not data:
+        raise UnreadableText("empty file")
+    text = normalise_newlines(_decode(data))
+    _check_text(text)
+    return text
+
+
+def normalise_newlines(text: str) -> str:
+    """CRLF and lone CR (old Mac) -> LF."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _decode(data: bytes) -> str:
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                raise UnreadableText(f"starts with a {encoding} byte-order mark but is not "
+                                     f"valid {encoding}") from None
+    if b"\x00" in data:
+        raise UnreadableText("binary file (contains NUL bytes), not a text article")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    return _best_guess(data)
+
+
+def _best_guess(data: bytes) -> str:
+    """The decoding that reads most like natural text (fewest mojibake signs)."""
+    candidates: list[str] = []
+    best = charset_normalizer.from_bytes(data[:200_000]).best()
+    detected = best.encoding if best is not None else None
+    order = [*_FALLBACKS[:2], *([detected] if detected else []), _FALLBACKS[2]]
+    for encoding in dict.fromkeys(order):
+        try:
+            candidates.append(data.decode(encoding))
+        except (UnicodeDecodeError, LookupError):
+            continue
+    # min() keeps the first of equals, so ties go to the common wire code pages.
+    return min(candidates, key=mojibake_score)
+
+
+def mojibake_score(text: str) -> int:
+    """How wrong a decoding looks: control characters, words mixing Cyrillic and Latin letters,
+    words of accented Latin-1 letters only (cp1251 read as cp1252), and stray letters of the
+    document's minority script (a '£' read as the Cyrillic 'Ј')."""
+    sample = text[:50_000]
+    score = 5 * len(_CONTROL.findall(sample))
+    cyrillic = latin = 0
+    for word in _WORD.findall(sample):
+        cyr = sum(1 for c in word if "\u0400" <= c <= "\u04ff")
+        ext = sum(1 for c in word if "\u00c0" <= c <= "\u00ff")
+        lat = sum(1 for c in word if c.isascii()) + ext
+        cyrillic += cyr
+        latin += lat
+        if cyr and lat:
+            score += 3
+        if ext >= 3 and ext * 2 > len(word):
+            score += 1
+    return score + min(cyrillic, latin)
+
+
+def _check_text(text: str) -> None:
+    if not text.strip():
+        raise UnreadableText("contains only whitespace")
+    controls = len(_CONTROL.findall(text[:100_000]))
+    if controls > max(3, len(text[:100_000]) // 100):
+        raise UnreadableText("binary file (mostly non-text bytes), not a text article")
+    longest = max(len(line) for line in text.split("\n"))
+    if longest > MAX_LINE:
+        raise UnreadableText(f"has a single line of {longest:,} characters (limit {MAX_LINE:,});"
+                             " not an article")
