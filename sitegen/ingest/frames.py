@@ -1,0 +1,293 @@
+"""Read the attribution frame around a quote: who (name, pronoun or role noun) said it.
+
+Frames covered: `"Q," S V`, `"Q," V S`, `S V: "Q"`, `S V ... "partial Q"`, `according to S`,
+`"Q" ― Name`, with asides between speaker and verb ("X, a doctor, said").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from sitegen.ingest.names import (
+    NAME_PARTICLES,
+    NAME_SUFFIXES,
+    ROLE_ADJECTIVES,
+    ROLE_NOUNS,
+    is_cap,
+    is_title,
+    norm,
+    role_gender,
+    split_name,
+)
+
+_VERBS = """
+say says said saying tell tells told telling add adds added adding ask asks asked asking explain
+explains explained note notes noted write writes wrote writing continue continues continued
+conclude concludes concluded stress stresses stressed emphasize emphasized emphasizes emphasise
+emphasised insist insists insisted argue argues argued claim claims claimed declare declares
+declared state states stated remark remarked reply replies replied respond responds responded
+answer answered warn warns warned tweet tweets tweeted tweeting post posted recall recalls
+recalled acknowledge acknowledged admit admits admitted announce announced observe observed
+suggest suggested urge urged joke joked quip quipped shout shouted shouting yell yells yelled
+chant chanted chanting muse mused predict predicted promise promised vow vowed pledge pledged
+caution cautioned counter countered concede conceded complain complained charge charged agree
+agreed boast boasted lament lamented sing sings sang singing wonder wondered assert asserted
+contend contended repeat repeated reiterate reiterated exclaim exclaimed whisper whispered
+testify testified comment commented proclaim proclaimed demand demanded retort retorted affirm
+affirmed confirm confirmed deny denied maintain maintained scold scolded laugh laughed
+report reports reported reads read describe described describing call calls called calling
+label labeled labelled dub dubbed put mock mocked blast blasted slam slammed attack attacked
+recount recounted chime chimed interject interjected begin began begins explain
+"""
+SPEECH_VERBS: frozenset[str] = frozenset(_VERBS.split())
+# Verbs that introduce a quoted label ("called it a 'disaster'") rather than a statement.
+_LABEL_VERBS = """
+describe described describing call calls called calling label labeled labelled dub dubbed put mock
+mocked
+"""
+LABEL_VERBS: frozenset[str] = frozenset(_LABEL_VERBS.split())
+_ADVERB_WORDS = """
+also later then previously once recently again further simply repeatedly has had have was is would
+will could might may did does do just often already still quickly flatly famously reportedly
+bluntly angrily publicly privately frequently
+"""
+_ADVERBS = frozenset(_ADVERB_WORDS.split())
+_DETERMINERS = frozenset({"the", "a", "an", "his", "her", "their", "its", "this", "that", "our"})
+_STOP_AFTER_VS = frozenset(
+    {"in", "on", "at", "during", "after", "before", "to", "of", "for", "from", "when", "while",
+     "as", "last", "this", "about", "that", "who", "which", "told", "with", "earlier"}
+)
+
+_TOKEN_RE = re.compile(r"[\w.'’-]+|[,;:()!?]")
+_PAREN_RE = re.compile(r"\([^()]{0,30}\)")
+_ACCORDING_RE = re.compile(r"\b[Aa]ccording to\s+(?P<np>[^,.;:]{1,80})")
+_DASH_RE = re.compile(r"^\s*[―—–]\s*(?P<np>[^,.;:\n]{1,60})")
+_SENT_END_RE = re.compile(r"[.!?][\"”’']?\s+(?=[\"“‘'A-Z(])|\n")
+_ABBREV_RE = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|Gov|Sen|Rep|St|Jr|Sr|Gen|Lt|Col|Capt|Sgt|Prof|Rev|Mt|No|vs|Inc|Co|"
+    r"Corp|Ltd|U\.S|U\.K|U\.N|a\.m|p\.m|Jan|Feb|Aug|Sept|Oct|Nov|Dec)|\b[A-Z])\.$"
+)
+
+Kind = Literal["name", "pronoun", "role", "none"]
+
+
+@dataclass(frozen=True)
+class Subject:
+    """Who a frame names: a name (with role), a pronoun (with gender), or a role noun."""
+
+    kind: Kind
+    text: str
+    role: str | None = None
+    gender: str | None = None
+
+
+NO_SUBJECT = Subject("none", "")
+
+
+def sentence_start(text: str, end: int) -> int:
+    """Start of the sentence that contains offset end (abbreviations like 'Mr.' don't end one)."""
+    start = 0
+    for m in _SENT_END_RE.finditer(text, 0, end):
+        if m.group() == "\n" or not _ABBREV_RE.search(text[max(0, m.start() - 6): m.start() + 1]):
+            start = m.end()
+    return start
+
+
+def sentence_end(text: str, start: int) -> int:
+    """End of the sentence that starts at or before start."""
+    for m in _SENT_END_RE.finditer(text, start):
+        if m.group() == "\n" or not _ABBREV_RE.search(text[max(0, m.start() - 6): m.start() + 1]):
+            return m.start() + 1
+    return len(text)
+
+
+def tokens(text: str) -> list[str]:
+    """Words and the punctuation that matters for frames, parentheticals like (R-Ind.) dropped.
+
+    A final dot stays on abbreviations ('Gov.', 'U.S.', 'J.') and is split off other words.
+    """
+    out: list[str] = []
+    for tok in _TOKEN_RE.findall(_PAREN_RE.sub(" ", text)):
+        if tok.endswith(".") and len(tok) > 1 and not _ABBREV_RE.search(tok):
+            out.extend((tok.rstrip("."), "."))
+        else:
+            out.append(tok)
+    return out
+
+
+def _is_np_token(tok: str) -> bool:
+    low = norm(tok)
+    return (
+        is_cap(tok) or low in ROLE_NOUNS or low in ROLE_ADJECTIVES or low in NAME_PARTICLES
+        or low in NAME_SUFFIXES or tok.endswith(("'s", "’s")) or ("-" in tok and tok.islower())
+    )
+
+
+def _strip_possessive(tok: str) -> str:
+    return tok[:-2] if tok.endswith(("'s", "’s")) else tok
+
+
+def interpret(np: list[str], aside: list[str] | None = None) -> Subject:
+    """Turn the words of a subject phrase into a Subject."""
+    np = [t for t in np if t not in {",", "(", ")"}]
+    while np and norm(np[-1]) in _ADVERBS:
+        np = np[:-1]
+    if not np:
+        return NO_SUBJECT
+    low = [norm(t) for t in np]
+    if len(np) == 1 and low[0] in {"he", "she"}:
+        return Subject("pronoun", np[0], gender="m" if low[0] == "he" else "f")
+    if low[-1] in {"i", "we", "you", "they", "it", "me", "us", "one", "who", "which", "that"}:
+        return NO_SUBJECT
+    aside_role = _aside_role(aside)
+    last = np[-1]
+    if is_cap(last) and not is_title(last) and low[0] not in {"a", "an"}:
+        parts = split_name([_strip_possessive(t) for t in np])
+        if parts is not None:
+            role = parts.role or aside_role
+            return Subject("name", parts.name, role, parts.gender or role_gender(role))
+    if low[-1] in ROLE_NOUNS or is_title(last):
+        phrase = " ".join(np)
+        return Subject("role", low[-1], phrase, role_gender(phrase))
+    return NO_SUBJECT
+
+
+def _aside_role(aside: list[str] | None) -> str | None:
+    """'a doctor' from 'X, a doctor, said'; None for clauses and ages."""
+    if not aside or len(aside) > 12:
+        return None
+    if norm(aside[0]) in {"who", "which", "whose", "speaking", "asked", "when", "while"}:
+        return None
+    words = [t for t in aside if t not in {",", "(", ")"}]
+    while words and norm(words[0]) in {"a", "an", "the"}:
+        words = words[1:]
+    if not words or words[0].isdigit():
+        return None
+    return " ".join(words)
+
+
+def np_before(toks: list[str]) -> Subject:
+    """The subject phrase ending just before a speech verb ('X, a doctor,' / 'the minister')."""
+    toks = list(toks)
+    while toks and norm(toks[-1]) in _ADVERBS:
+        toks.pop()
+    aside: list[str] | None = None
+    if toks and toks[-1] == ",":
+        commas = [i for i, t in enumerate(toks[:-1]) if t == ","]
+        if commas and len(toks) - commas[-1] <= 14:
+            aside = toks[commas[-1] + 1: -1]
+            toks = toks[: commas[-1]]
+        else:
+            return NO_SUBJECT
+    np: list[str] = []
+    for tok in reversed(toks):
+        low = norm(tok)
+        if low in _DETERMINERS:
+            np.insert(0, tok)
+            break
+        if low in {"he", "she", "i", "we", "they", "it", "you"} and not np:
+            np.insert(0, tok)
+            break
+        if not _is_np_token(tok) or len(np) >= 8:
+            break
+        np.insert(0, tok)
+    return interpret(np, aside)
+
+
+def np_after(toks: list[str]) -> Subject:
+    """The subject phrase after an inverted verb ('said Kremlin spokesman Dmitry Peskov')."""
+    np: list[str] = []
+    rest: list[str] = []
+    for i, tok in enumerate(toks):
+        if tok in {",", ".", ";", ":"}:
+            rest = toks[i + 1:] if tok == "," else []
+            break
+        low = norm(tok)
+        if np and (low in _STOP_AFTER_VS or not _is_np_token(tok)) and low not in _DETERMINERS:
+            break
+        if not np and low in {"he", "she"}:
+            return interpret([tok])
+        if not (_is_np_token(tok) or low in _DETERMINERS):
+            break
+        np.append(tok)
+    aside = None
+    if rest:
+        end = rest.index(",") if "," in rest else len(rest)
+        aside = rest[:end]
+    return interpret(np, aside)
+
+
+def _verb_index(toks: list[str], last: bool = False, limit: int = 12) -> int:
+    """Index of the first (or last) speech verb among toks, -1 when none."""
+    idx = -1
+    for i, tok in enumerate(toks[:limit] if not last else toks):
+        low = tok.lower()
+        if tok == "." and not last:
+            break
+        if low in SPEECH_VERBS and not (i > 0 and toks[i - 1].lower() in {"to", "the", "a"}):
+            if not last:
+                return i
+            idx = i
+    return idx
+
+
+def frame_after(text: str) -> tuple[Subject, int]:
+    """Speaker named right after a closing quote mark, and its offset in text (-1 when none)."""
+    dash = _DASH_RE.match(text)
+    if dash:
+        subj = np_before(tokens(dash.group("np")))
+        if subj.kind == "name":
+            return subj, dash.start("np")
+    cut = text[: sentence_end(text, 0)]
+    acc = _ACCORDING_RE.search(cut[:40])
+    if acc:
+        return np_after(tokens(acc.group("np"))), acc.start("np")
+    toks = tokens(cut)
+    while toks and toks[0] in {",", ";", ":"}:
+        toks = toks[1:]
+    vi = _verb_index(toks, limit=10)
+    if vi < 0:
+        return NO_SUBJECT, -1
+    pos = _offset_of(text, toks, max(vi - 1, 0))
+    if all(norm(t) in _ADVERBS for t in toks[:vi]):
+        subj = np_after(toks[vi + 1:])
+        return subj, _offset_of(text, toks, vi + 1)
+    return np_before(toks[:vi]), pos
+
+
+def frame_before(text: str) -> tuple[Subject, int, str]:
+    """Speaker of the frame before an opening quote mark in the same sentence; also the verb."""
+    start = sentence_start(text, len(text))
+    cut = text[start:]
+    accs = list(_ACCORDING_RE.finditer(cut))
+    if accs:
+        acc = accs[-1]
+        return np_after(tokens(acc.group("np"))), start + acc.start("np"), "according"
+    toks = tokens(cut)
+    vi = _verb_index(toks, last=True)
+    if vi < 0:
+        return NO_SUBJECT, -1, ""
+    subj = np_before(toks[:vi])
+    if subj.kind == "none" and vi == 0:
+        subj = np_after(toks[1:])
+    return subj, start + _offset_of(cut, toks, max(vi - 1, 0)), toks[vi].lower()
+
+
+def _offset_of(text: str, toks: list[str], index: int) -> int:
+    """Approximate character offset of toks[index] in text (first occurrence in order)."""
+    pos = 0
+    for i, tok in enumerate(toks):
+        found = text.find(tok, pos)
+        if found < 0:
+            return pos
+        if i == index:
+            return found
+        pos = found + len(tok)
+    return pos
+
+
+def has_speech_verb(text: str) -> bool:
+    """Whether a stretch of text contains a speech (or labelling) verb."""
+    return any(tok.lower() in SPEECH_VERBS for tok in _TOKEN_RE.findall(text))

@@ -1,0 +1,251 @@
+"""Person-name vocabulary: titles, role words, first-name genders, and the name/role split.
+
+Rule-based on purpose: no NLP model can be downloaded for the importer, and news prose names people
+in a few stable ways ("Russian Foreign Minister Sergey Lavrov", "Mr Smith", "X, a doctor,").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Honorifics: stripped from the name and not kept as a role, but they tell the gender.
+HONORIFICS: dict[str, str | None] = {
+    "mr": "m", "mrs": "f", "ms": "f", "miss": "f", "mx": None, "messrs": None,
+}
+
+# Titles: stripped from the name and kept (with what precedes them) as the role.
+_TITLE_WORDS = """
+president vice minister premier chancellor secretary gov governor sen senator rep representative
+congressman congresswoman mayor judge justice chief gen general col colonel capt captain lt
+lieutenant sgt sergeant maj major adm admiral cmdr commander officer detective inspector
+ambassador envoy speaker chairman chairwoman chair chairperson ceo cfo coo director commissioner
+attorney prosecutor sheriff lord lady sir dame king queen prince princess pope cardinal bishop
+archbishop rev reverend father sister rabbi imam sheikh emir sultan dr prof professor coach
+spokesman spokeswoman spokesperson host anchor correspondent editor columnist nominee candidate
+leader founder deputy head manager adviser advisor strategist analyst economist surrogate
+chairman pastor councillor councilman councilwoman councilmember assemblyman assemblywoman
+delegate lawmaker legislator diplomat official aide executive minister-president mp mep
+superintendent constable principal dean chancellor-elect president-elect
+"""
+TITLE_WORDS: frozenset[str] = frozenset(_TITLE_WORDS.split())
+
+# Capitalised words that qualify a role ("Russian", "Democratic") rather than name a person.
+_ROLE_ADJECTIVES = """
+former acting interim deputy vice first senior top chief foreign defense defence finance interior
+prime state federal national democratic democrat republican gop independent libertarian
+conservative labour liberal tory socialist green presidential vice-presidential campaign white
+house senate senior junior assistant associate executive general special u.s. us uk eu un nato
+"""
+ROLE_ADJECTIVES: frozenset[str] = frozenset(_ROLE_ADJECTIVES.split())
+
+# Lower-case nouns heading a role phrase ("the top diplomat", "Kremlin spokesman").
+ROLE_NOUNS: frozenset[str] = frozenset(
+    (_TITLE_WORDS + """
+    businessman businesswoman doctor lawyer activist protester protesters voter teacher student
+    expert researcher scientist historian author writer reporter journalist pollster consultant
+    organizer organiser attorney owner resident witness victim mother father wife husband son
+    daughter brother sister friend neighbor neighbour veteran worker employee officer police
+    fighter soldier farmer pilot driver nurse physician surgeon billionaire entrepreneur
+    politician operative staffer staffers source sources announcer narrator actor actress singer
+    rapper comedian star player athlete sheriff governor-elect senator-elect man woman
+    """).split()
+)
+
+# Role nouns that refer to the same office by another word ("the top diplomat" = foreign minister).
+ROLE_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "diplomat": ("foreign minister", "secretary of state", "ambassador", "envoy", "diplomat"),
+    "minister": ("minister",),
+    "spokesman": ("spokes", "press secretary"),
+    "spokeswoman": ("spokes", "press secretary"),
+    "spokesperson": ("spokes", "press secretary"),
+    "senator": ("sen", "senator"),
+    "governor": ("gov", "governor"),
+    "congressman": ("rep", "congressman", "representative"),
+    "congresswoman": ("rep", "congresswoman", "representative"),
+    "lawmaker": ("rep", "sen", "congress", "lawmaker", "legislator", "mp"),
+    "president": ("president",),
+    "premier": ("premier", "prime minister"),
+    "nominee": ("nominee", "candidate"),
+    "candidate": ("candidate", "nominee"),
+    "businessman": ("businessman", "billionaire", "mogul", "nominee"),
+    "billionaire": ("billionaire", "businessman", "mogul"),
+    "republican": ("republican", "gop"),
+    "democrat": ("democrat",),
+    "chancellor": ("chancellor",),
+    "mayor": ("mayor",),
+    "chief": ("chief",),
+}
+
+_FEMALE_ROLES = """
+spokeswoman congresswoman chairwoman businesswoman councilwoman assemblywoman queen princess lady
+dame actress wife mother daughter sister woman mrs ms miss
+"""
+_MALE_ROLES = """
+spokesman congressman chairman businessman councilman assemblyman king prince lord sir father
+husband son brother man mr
+"""
+FEMALE_ROLE_WORDS: frozenset[str] = frozenset(_FEMALE_ROLES.split())
+MALE_ROLE_WORDS: frozenset[str] = frozenset(_MALE_ROLES.split())
+
+_FEMALE_NAMES = """
+hillary chelsea melania ivanka michelle nancy elizabeth kellyanne huma donna debbie loretta
+sarah susan mary patricia jennifer linda barbara margaret karen lisa betty dorothy sandra ashley
+kimberly emily carol michelle amanda melissa deborah stephanie rebecca laura helen sharon cynthia
+kathleen amy shirley angela anna ruth brenda pamela nicole katherine catherine samantha christine
+emma rachel carolyn janet maria heather diane julie joyce victoria kelly christina joan evelyn
+lauren judith olivia martha cheryl megan andrea hannah jacqueline ann jean alice kathryn gloria
+teresa doris sara janice julia marie madison grace judy theresa beverly denise marilyn amber
+danielle abigail brittany rose diana natalie sophia alexis lori kayla jane jessica condoleezza
+angela theresa marine nicola jacinda kamala alexandria ilhan rashida kirsten tammy dianne
+claire jeanne marsha jeanine megyn rosie katie mika greta tulsi valentina maria olga tatiana
+natalia svetlana irina elena ekaterina yulia anastasia oksana lyudmila galina marina
+maria anne mary-jane jill keisha keeley bernadette sonya pamela jacklyn melanie ava
+mary susanne ursula christine federica ngozi kristalina janet sheila beyonce oprah madonna
+"""
+_MALE_NAMES = """
+donald mike michael barack joe john james robert william david richard thomas charles christopher
+daniel matthew anthony mark paul steven andrew kenneth joshua kevin brian george edward ronald
+timothy jason jeffrey ryan jacob gary nicholas eric jonathan stephen larry justin scott brandon
+benjamin samuel frank gregory raymond alexander patrick jack dennis jerry tyler aaron jose adam
+henry nathan douglas zachary peter kyle walter ethan jeremy harold keith christian roger noah
+gerald carl terry sean austin arthur lawrence jesse dylan bryan jordan billy bruce albert willie
+gabriel logan alan juan wayne roy ralph randy eugene vincent russell elijah louis bobby philip
+johnny bill bernie ted marco chris newt rudy rudolph reince kellyanne paul mitch harry tim
+jeb ben rand lindsey reince sean corey jared eric vladimir sergey sergei dmitry dmitri
+alexei alexey nikolai ivan igor andrei andrey yuri mikhail boris viktor victor oleg pavel
+maxim anatoly kassym-jomart nursultan xi emmanuel francois françois angela recep bashar
+benjamin abdel justin narendra shinzo moon kim rodrigo jair nicolas evo hassan ali mohammed
+muhammad ahmed omar hamid ashraf volodymyr petro jens antonio pedro carlos luis jorge
+mohammad abdullah salman tayyip rex jim jeff chuck elijah flynn kellan hank mitt newt
+al bob tom dick ron ken jon jim steve tony dave dan matt pat greg rick ray nick andy doug
+"""
+FEMALE_FIRST_NAMES: frozenset[str] = frozenset(_FEMALE_NAMES.split())
+MALE_FIRST_NAMES: frozenset[str] = frozenset(_MALE_NAMES.split()) - FEMALE_FIRST_NAMES
+
+# Capitalised words that start sentences or name times and places, never a person.
+_NON_NAME_WORDS = """
+the a an and but or so yet if when while after before since as at in on of for from to by with
+without about according also then still however meanwhile later earlier now today tonight
+yesterday tomorrow this that these those there here his her their its our my your we i he she
+they it you mr mrs ms monday tuesday wednesday thursday friday saturday sunday january february
+march april may june july august september october november december asked speaking unlike
+despite during like although though because instead indeed perhaps why what who how where
+one two some many most all both each every other another no not nor just even only
+"""
+NON_NAME_WORDS: frozenset[str] = frozenset(_NON_NAME_WORDS.split())
+
+# Words that make a capitalised run an organisation or place rather than a person.
+_ORG_WORDS = """
+union congress department party university committee council organization organisation news
+times post journal bank ministry court house senate states street city county republic
+federation economic commonwealth center centre institute agency service services foundation
+association company corp inc ltd group network channel television radio press review magazine
+office administration government army navy police school college club campaign fund church
+league nations kingdom assembly parliament duma kremlin pentagon board commission federal
+national international times-picayune tribune herald gazette daily weekly
+"""
+ORG_WORDS: frozenset[str] = frozenset(_ORG_WORDS.split())
+
+NAME_SUFFIXES: frozenset[str] = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+NAME_PARTICLES: frozenset[str] = frozenset(
+    {"de", "da", "di", "del", "della", "van", "von", "der", "den", "la", "le", "du", "bin", "al",
+     "ibn", "el", "dos", "das", "ter", "y"}
+)
+
+_CAP_RE = re.compile(r"^[A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁ][\w.'’-]*$")
+_INITIAL_RE = re.compile(r"^[A-Z]\.$")
+
+
+def norm(word: str) -> str:
+    """Lower-case a token and drop the abbreviation dot, so 'Gov.' and 'gov' compare equal."""
+    return word.lower().rstrip(".")
+
+
+def is_cap(word: str) -> bool:
+    """A capitalised word or an initial: the material of proper names."""
+    return bool(_CAP_RE.match(word))
+
+
+def is_title(word: str) -> bool:
+    """A word that marks a role when it precedes a name ('Minister', 'Gov.', 'spokesman')."""
+    return norm(word) in TITLE_WORDS
+
+
+def is_honorific(word: str) -> bool:
+    """Mr, Mrs, Ms: dropped from both the name and the role."""
+    return norm(word) in HONORIFICS
+
+
+def first_name_gender(word: str) -> str | None:
+    """'m', 'f' or None from a small first-name list (enough to keep pronouns apart)."""
+    low = norm(word)
+    if low in FEMALE_FIRST_NAMES:
+        return "f"
+    if low in MALE_FIRST_NAMES:
+        return "m"
+    return None
+
+
+def role_gender(role: str | None) -> str | None:
+    """Gender implied by a role phrase ('spokeswoman' -> 'f'), when it implies one."""
+    if not role:
+        return None
+    words = {norm(w) for w in role.split()}
+    if words & FEMALE_ROLE_WORDS:
+        return "f"
+    if words & MALE_ROLE_WORDS:
+        return "m"
+    return None
+
+
+@dataclass(frozen=True)
+class NameParts:
+    """A name phrase split into the person's name, their role, and what the words imply."""
+
+    name: str
+    role: str | None
+    gender: str | None
+
+
+def _name_start(tokens: list[str]) -> int:
+    """Index where the personal name begins inside a title-plus-name token run."""
+    start = 0
+    for i, tok in enumerate(tokens[:-1]):
+        role_word = is_title(tok) or is_honorific(tok) or norm(tok) in ROLE_ADJECTIVES
+        if role_word or not is_cap(tok):
+            start = i + 1
+    for i, tok in enumerate(tokens[start:-1], start):
+        if first_name_gender(tok) and i > start:
+            return i
+    return start
+
+
+def split_name(tokens: list[str]) -> NameParts | None:
+    """Split 'Russian Foreign Minister Sergey Lavrov' into name and role; None without a name."""
+    tokens = [t for t in tokens if t]
+    while tokens and norm(tokens[-1]) in NAME_SUFFIXES and len(tokens) > 1:
+        tokens = tokens[:-1]
+    if not tokens or not is_cap(tokens[-1]) or is_title(tokens[-1]):
+        return None
+    start = _name_start(tokens)
+    name_toks = tokens[start:]
+    while name_toks and (norm(name_toks[0]) in NON_NAME_WORDS or is_honorific(name_toks[0])):
+        name_toks = name_toks[1:]
+    if not name_toks:
+        return None
+    role_toks = [t for t in tokens[:start] if not is_honorific(t)]
+    while role_toks and norm(role_toks[0]) in {"the", "a", "an"}:
+        role_toks = role_toks[1:]
+    role = " ".join(role_toks) or None
+    gender = first_name_gender(name_toks[0]) if len(name_toks) > 1 else None
+    for tok in tokens[:start]:
+        if is_honorific(tok):
+            gender = gender or HONORIFICS[norm(tok)]
+    return NameParts(" ".join(name_toks), role, gender or role_gender(role))
+
+
+def looks_like_org(name: str) -> bool:
+    """True for 'European Union', 'The New York Times': capitalised, but not a person."""
+    words = [norm(w) for w in name.split()]
+    return bool(set(words) & ORG_WORDS) or all(w.isupper() for w in name.split())

@@ -1,0 +1,267 @@
+"""Direct quotes of an article and who said them, for the `speakers` and `quotes` front matter.
+
+Rule-based (no model can be downloaded): find quote spans, drop scare quotes, titles and
+nicknames, read the frame around each quote, and resolve names, surnames, pronouns and role nouns
+to one canonical person per article. Linear in the article length, give or take small look-backs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sitegen.ingest.frames import (
+    NO_SUBJECT,
+    SPEECH_VERBS,
+    Subject,
+    frame_after,
+    frame_before,
+    sentence_start,
+)
+from sitegen.ingest.names import NameParts
+from sitegen.ingest.spans import QuoteSpan, Segment, find_spans
+from sitegen.ingest.speakers import Person, Registry, name_mentions
+from sitegen.model import Quote, Speaker
+
+_PAR_STRIDE = 1_000_000  # global position = paragraph index * stride + offset
+_WORD_RE = re.compile(r"[\w'’-]+")
+_ENDS_FRAME_RE = re.compile(r"[,?!—–-]\s*$")
+_STARTS_FRAME_RE = re.compile(r"^\s*[,—–―]")
+_NICKNAME_BEFORE_RE = re.compile(
+    r"(?:nicknamed|dubbed|known as|so-called|aka|a\.k\.a\.|titled|entitled|named|hashtag"
+    r"|slogan|motto|book|film|movie|song|album|show|series|novel|play|poem|memoir|documentary"
+    r"|article|op-ed|essay|column|headline|program|programme|podcast|opera|painting)"
+    r"\s*[,:]?\s*(?:the\s+|a\s+|his\s+|her\s+)?$",
+    re.IGNORECASE,
+)
+_CAP_WORD_END_RE = re.compile(r"\b[A-Z][\w.'’-]*\s+$")
+_CAP_WORD_START_RE = re.compile(r"^\s+[A-Z][\w'’-]*")
+_MINOR = "a an the of and or in on at to for by with from as vs"
+_MINOR_WORDS = frozenset(_MINOR.split())
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """The article's quoted speakers (order of first appearance) and its direct quotes."""
+
+    speakers: tuple[Speaker, ...]
+    quotes: tuple[Quote, ...]
+
+
+@dataclass(frozen=True)
+class FoundQuote:
+    """A detected quote with where it sits (for benchmarks) and its resolved speaker."""
+
+    span: QuoteSpan
+    text: str
+    speaker: str | None
+
+
+def attribute_quotes(paragraphs: Sequence[str]) -> Attribution:
+    """Detect the direct quotes of an article's body paragraphs and attribute them."""
+    found, speakers = analyse(paragraphs)
+    quotes = tuple(Quote(q.text, q.speaker) for q in found)
+    return Attribution(tuple(speakers), quotes)
+
+
+def analyse(paragraphs: Sequence[str]) -> tuple[list[FoundQuote], list[Speaker]]:
+    """Quotes with their spans and speakers, plus the speakers in order of first appearance."""
+    paragraphs = list(paragraphs)
+    spans = find_spans(paragraphs)
+    speech = [s for s in spans if is_speech(s, paragraphs)]
+    frames = [_frame(s, speech, paragraphs) for s in speech]
+    registry = Registry()
+    people = _resolve(paragraphs, spans, speech, frames, registry)
+    people = _inherit(speech, frames, people, paragraphs, registry)
+    found = [
+        FoundQuote(s, s.text(paragraphs), p.name if p else None)
+        for s, p in zip(speech, people, strict=True)
+        if s.text(paragraphs)
+    ]
+    quoted = {id(p) for p in people if p is not None}
+    ordered = sorted((p for p in registry.people if id(p) in quoted), key=lambda p: p.first_pos)
+    return found, [Speaker(p.name, p.role) for p in ordered]
+
+
+# --- scare quotes, titles, nicknames -------------------------------------------------------------
+
+
+def is_speech(span: QuoteSpan, paragraphs: Sequence[str]) -> bool:
+    """False for scare quotes, titles of works and nicknames; True for quoted speech."""
+    first, last = span.segments[0], span.segments[-1]
+    text = span.text(paragraphs)
+    words = _WORD_RE.findall(text)
+    if not words:
+        return False
+    before = paragraphs[first.par][: first.start]
+    after = paragraphs[last.par][last.end:]
+    if _NICKNAME_BEFORE_RE.search(before[-40:]):
+        return False
+    between_names = _CAP_WORD_END_RE.search(before[-30:]) and _CAP_WORD_START_RE.match(after)
+    if between_names and len(words) <= 3:
+        return False
+    verb_near = _verb_near(before, after)
+    if _title_case(text, words) and not verb_near:
+        return False
+    if span.single:
+        opens_sentence = sentence_start(before + "x", len(before)) == len(before)
+        return verb_near or (len(words) > 8 and opens_sentence)
+    if len(words) <= 3:
+        ends = text.rstrip().endswith((".", "?", "!"))
+        whole = ends and not before.strip(" \t-—–")[-1:].isalpha()
+        return verb_near or whole or text.rstrip().endswith(("?", "!"))
+    return True
+
+
+def _verb_near(before: str, after: str) -> bool:
+    """A speech verb within a few words before the opening or after the closing mark."""
+    head = before[sentence_start(before, len(before)):]
+    prior = _WORD_RE.findall(head)[-6:]
+    following = _WORD_RE.findall(after[:60])[:4]
+    return any(w.lower() in SPEECH_VERBS for w in prior + following)
+
+
+def _title_case(text: str, words: list[str]) -> bool:
+    """'The Art of the Deal': every major word capitalised, no sentence punctuation."""
+    if len(words) > 8 or len(words) < 2 or text.rstrip()[-1:] in ".,?!":
+        return False
+    major = [w for w in words if w.lower() not in _MINOR_WORDS]
+    return bool(major) and all(w[0].isupper() for w in major)
+
+
+# --- frames --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The subject a quote's frame names, and where (global position); pos < 0: no frame."""
+
+    subject: Subject
+    pos: int
+
+
+_NO_FRAME = Frame(NO_SUBJECT, -1)
+
+
+def _neighbours(seg: Segment, speech: list[QuoteSpan]) -> tuple[int, int]:
+    """End of the previous and start of the next speech segment in seg's paragraph."""
+    prev_end, next_start = 0, -1
+    for span in speech:
+        for other in span.segments:
+            if other.par != seg.par or other is seg:
+                continue
+            if other.end <= seg.start:
+                prev_end = max(prev_end, other.end)
+            elif other.start >= seg.end and (next_start < 0 or other.start < next_start):
+                next_start = other.start
+    return prev_end, next_start
+
+
+def _frame(span: QuoteSpan, speech: list[QuoteSpan], paragraphs: Sequence[str]) -> Frame:
+    """Read the frame after the quote (when it ends like one) or before it, in its sentence."""
+    first, last = span.segments[0], span.segments[-1]
+    par_last = paragraphs[last.par]
+    _, next_start = _neighbours(last, speech)
+    after = par_last[last.end: next_start if next_start >= 0 else len(par_last)]
+    lo, hi = last.inner(par_last)
+    inner = par_last[lo:hi]
+    prev_end, _ = _neighbours(first, speech)
+    before = paragraphs[first.par][prev_end: first.start]
+    tries = [_after, _before]
+    if not (_ENDS_FRAME_RE.search(inner) or _STARTS_FRAME_RE.match(after)):
+        tries.reverse()
+    for attempt in tries:
+        frame = attempt(after, before, last, first, prev_end)
+        if frame.pos >= 0:
+            return frame
+    return _NO_FRAME
+
+
+def _after(after: str, before: str, last: Segment, first: Segment, prev_end: int) -> Frame:
+    subj, at = frame_after(after)
+    if at < 0:
+        return _NO_FRAME
+    return Frame(subj, last.par * _PAR_STRIDE + last.end + at)
+
+
+def _before(after: str, before: str, last: Segment, first: Segment, prev_end: int) -> Frame:
+    subj, at, _verb = frame_before(before)
+    if at < 0:
+        return _NO_FRAME
+    return Frame(subj, first.par * _PAR_STRIDE + prev_end + at)
+
+
+# --- resolution ----------------------------------------------------------------------------------
+
+
+def _masked(par: str, segs: list[Segment]) -> str:
+    """The paragraph with quoted stretches blanked, so names inside quotes are not mentions."""
+    chars = list(par)
+    for seg in segs:
+        for i in range(seg.start, min(seg.end, len(chars))):
+            chars[i] = " "
+    return "".join(chars)
+
+
+def _resolve(
+    paragraphs: Sequence[str],
+    spans: list[QuoteSpan],
+    speech: list[QuoteSpan],
+    frames: list[Frame],
+    registry: Registry,
+) -> list[Person | None]:
+    """Walk the article in reading order, noting names and resolving each frame as it comes."""
+    events: list[tuple[int, int, int]] = []  # (position, kind 0=mention 1=frame, index)
+    mentions: list[NameParts] = []
+    for idx, par in enumerate(paragraphs):
+        segs = [s for span in spans for s in span.segments if s.par == idx]
+        for off, parts in name_mentions(_masked(par, segs)):
+            events.append((idx * _PAR_STRIDE + off, 0, len(mentions)))
+            mentions.append(parts)
+    for i, frame in enumerate(frames):
+        if frame.pos >= 0:
+            events.append((frame.pos, 1, i))
+    events.sort()
+    people: list[Person | None] = [None] * len(speech)
+    for pos, kind, index in events:
+        if kind == 0:
+            registry.mention(mentions[index], pos)
+        else:
+            people[index] = registry.resolve(frames[index].subject, pos)
+    return people
+
+
+def _inherit(
+    speech: list[QuoteSpan],
+    frames: list[Frame],
+    people: list[Person | None],
+    paragraphs: Sequence[str],
+    registry: Registry,
+) -> list[Person | None]:
+    """Frameless quotes take the speaker of a framed quote in the same paragraph, or continue
+    the previous speaker when the paragraph opens with the quote and no one else was named."""
+    result = list(people)
+    for i, span in enumerate(speech):
+        if frames[i].pos >= 0:
+            continue
+        par = span.segments[0].par
+        same = [j for j in range(len(speech)) if speech[j].segments[-1].par == par and j != i]
+        prev = [j for j in same if j < i and result[j] is not None]
+        nxt = [j for j in same if j > i and frames[j].pos >= 0 and result[j] is not None]
+        if prev:
+            result[i] = result[prev[-1]]
+        elif _opens_paragraph(span, paragraphs) and i > 0 and result[i - 1] is not None:
+            prev_span = speech[i - 1].segments[-1]
+            lo = prev_span.par * _PAR_STRIDE + prev_span.end
+            hi = par * _PAR_STRIDE + span.segments[0].start
+            if not registry.others_named(result[i - 1], lo, hi) or nxt:
+                result[i] = result[nxt[0]] if nxt else result[i - 1]
+        elif nxt:
+            result[i] = result[nxt[0]]
+    return result
+
+
+def _opens_paragraph(span: QuoteSpan, paragraphs: Sequence[str]) -> bool:
+    seg = span.segments[0]
+    return not paragraphs[seg.par][: seg.start].strip()

@@ -1,0 +1,185 @@
+"""Who is who in one article: one canonical person per name, surname, pronoun and role noun.
+
+"Russian Foreign Minister Sergey Lavrov" ... "Lavrov said" ... "the minister said" ... "he said"
+must all land on one person; two people sharing a surname must stay apart (a bare surname goes to
+the one mentioned most recently, a first name picks one).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from sitegen.ingest.frames import Subject
+from sitegen.ingest.names import (
+    NAME_PARTICLES,
+    NON_NAME_WORDS,
+    ROLE_ADJECTIVES,
+    ROLE_NOUNS,
+    ROLE_SYNONYMS,
+    NameParts,
+    first_name_gender,
+    is_cap,
+    is_honorific,
+    is_title,
+    looks_like_org,
+    norm,
+    split_name,
+)
+
+_WORD_RE = re.compile(r"[\w.'’-]+|[^\w\s]")
+
+
+@dataclass
+class Person:
+    """A person of the article, with the role the article gave them and where they were named."""
+
+    name: str
+    role: str | None
+    gender: str | None
+    first_pos: int
+    last_pos: int
+    roles: list[str] = field(default_factory=list)
+
+    @property
+    def words(self) -> list[str]:
+        return [norm(w) for w in self.name.split()]
+
+
+class Registry:
+    """People named so far in reading order; resolves names, pronouns and role nouns."""
+
+    def __init__(self) -> None:
+        self.people: list[Person] = []
+        self.log: list[tuple[int, Person]] = []
+
+    def _touch(self, person: Person, pos: int, role: str | None, gender: str | None) -> Person:
+        person.last_pos = max(person.last_pos, pos)
+        if role:
+            if person.role is None:
+                person.role = role
+            person.roles.append(role)
+        person.gender = person.gender or gender
+        self.log.append((pos, person))
+        return person
+
+    def _recent(self, people: list[Person], pos: int) -> Person | None:
+        before = [p for p in people if p.first_pos <= pos]
+        pool = before or people
+        return max(pool, key=lambda p: p.last_pos) if pool else None
+
+    def name(self, parts: NameParts, pos: int) -> Person:
+        """Resolve (or introduce) the person a name mention refers to."""
+        words = [norm(w) for w in parts.name.split()]
+        if len(words) >= 2:
+            same = [p for p in self.people if p.words[0] == words[0] and p.words[-1] == words[-1]]
+            if same:
+                return self._touch(same[0], pos, parts.role, parts.gender)
+            bare = [p for p in self.people if p.words == words[-1:]]
+            if bare:
+                bare[0].name = parts.name
+                return self._touch(bare[0], pos, parts.role, parts.gender)
+        else:
+            word = words[0]
+            matches = [p for p in self.people if word in (p.words[-1], p.words[0])]
+            by_surname = [p for p in matches if p.words[-1] == word] or matches
+            found = self._recent(by_surname, pos)
+            if found is not None:
+                return self._touch(found, pos, parts.role, parts.gender)
+        person = Person(parts.name, parts.role, parts.gender, pos, pos)
+        self.people.append(person)
+        return self._touch(person, pos, parts.role, None)
+
+    def mention(self, parts: NameParts, pos: int) -> None:
+        """Note a name seen in running text; a bare unknown word (a place?) introduces no one."""
+        if len(parts.name.split()) == 1 and parts.role is None and parts.gender is None:
+            word = norm(parts.name)
+            if not any(word in (p.words[-1], p.words[0]) for p in self.people):
+                return
+        self.name(parts, pos)
+
+    def pronoun(self, gender: str | None, pos: int) -> Person | None:
+        """Most recently named person before pos whose gender fits."""
+        for at, person in reversed(self.log):
+            if at >= pos or looks_like_org(person.name):
+                continue
+            if gender is None or person.gender in (None, gender):
+                if gender and person.gender is None:
+                    person.gender = gender
+                return person
+        return None
+
+    def role(self, head: str, pos: int) -> Person | None:
+        """Most recently named person whose role fits a role noun ('the minister')."""
+        keys = ROLE_SYNONYMS.get(head, (head,))
+        for at, person in reversed(self.log):
+            if at >= pos:
+                continue
+            text = " ".join(person.roles).lower()
+            if any(re.search(rf"\b{re.escape(k)}", text) for k in keys):
+                return person
+        return None
+
+    def resolve(self, subj: Subject, pos: int) -> Person | None:
+        """The person a frame subject refers to, or None."""
+        if subj.kind == "name":
+            return self.name(NameParts(subj.text, subj.role, subj.gender), pos)
+        if subj.kind == "pronoun":
+            found = self.pronoun(subj.gender, pos)
+        elif subj.kind == "role":
+            found = self.role(subj.text, pos)
+        else:
+            return None
+        if found is not None:
+            self.log.append((pos, found))
+        return found
+
+    def others_named(self, person: Person | None, lo: int, hi: int) -> bool:
+        """Whether anyone but person was named between lo and hi."""
+        return any(lo < at < hi and p is not person for at, p in self.log)
+
+
+def name_mentions(text: str) -> list[tuple[int, NameParts]]:
+    """Person-like name phrases in plain (unquoted) text, with their offsets."""
+    found: list[tuple[int, NameParts]] = []
+    words = [(m.start(), m.group()) for m in _WORD_RE.finditer(text)]
+    i = 0
+    while i < len(words):
+        j = i
+        while j < len(words) and _run_token(words[j][1]):
+            j += 1
+        if j > i:
+            run = words[i:j]
+            while run and not is_cap(run[-1][1]):
+                run = run[:-1]
+            parts = _person_parts([w for _, w in run])
+            if parts is not None:
+                found.append((run[0][0], parts))
+            i = j
+        else:
+            i += 1
+    return found
+
+
+def _run_token(tok: str) -> bool:
+    low = norm(tok)
+    return is_cap(tok) or low in NAME_PARTICLES or low in ROLE_ADJECTIVES or low in ROLE_NOUNS
+
+
+def _person_parts(run: list[str]) -> NameParts | None:
+    """NameParts for a run that names a person (by first name, title or honorific), else None."""
+    run = [t[:-2] if t.endswith(("'s", "’s")) else t for t in run]
+    while run and norm(run[0]) in NON_NAME_WORDS and not is_honorific(run[0]):
+        run = run[1:]
+    if not run:
+        return None
+    parts = split_name(run)
+    if parts is None or looks_like_org(parts.name):
+        return None
+    titled = any(is_title(t) or is_honorific(t) for t in run[: len(run) - len(parts.name.split())])
+    first_known = first_name_gender(parts.name.split()[0]) is not None
+    if len(parts.name.split()) >= 2 and (first_known or titled):
+        return parts
+    if titled:
+        return parts
+    return NameParts(parts.name, None, None) if len(parts.name.split()) == 1 else None
