@@ -33,6 +33,19 @@ _TAGS_HELP = "'tags' must be a list of strings or a comma-separated string"
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
 
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps impossible dates (2022-13-45) as text so they get a located error."""
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+
 # ---------------------------------------------------------------------------------------------
 # Loading a whole content folder
 
@@ -68,7 +81,7 @@ def _article_files(folder: Path, content_root: Path) -> list[Path]:
     root = content_root.resolve()
     found: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
-        dirnames.sort()
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
             path = Path(dirpath) / name
             if not name.endswith(".md") or name.startswith("."):
@@ -219,7 +232,7 @@ class _Yaml:
 
 def _load_yaml(path: Path, fm: str, first_line: int) -> _Yaml | Problem:
     """Parse the front matter once, keeping nodes so errors can point at the offending line."""
-    loader = yaml.SafeLoader(fm)
+    loader = _Loader(fm)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
@@ -228,7 +241,7 @@ def _load_yaml(path: Path, fm: str, first_line: int) -> _Yaml | Problem:
         line = mark.line + first_line if mark is not None else first_line
         what = exc.problem or exc.context or "syntax error"
         return Problem(path, f"front matter is not valid YAML: {what}", line)
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
         return Problem(path, f"front matter is not valid YAML: {exc}", first_line)
     finally:
         loader.dispose()
@@ -272,6 +285,7 @@ class _Fields:
     def article(self, body: str) -> Article | None:
         data = self.fm.data
         self.duplicates()
+        self.warn_typos()
         title = self.required_text("title")
         when, has_time = self.required_date("date")
         updated = self.optional_date("updated")
@@ -301,6 +315,14 @@ class _Fields:
     def missing(self, key: str) -> None:
         """A required key is absent: point at the opening '---' line."""
         self.problems.append(Problem(self.path, f"missing required key '{key}'", 1))
+
+    def warn_typos(self) -> None:
+        """Unknown keys are kept for themes, but one close to a known key is likely a typo."""
+        for key in self.fm.data:
+            hint = difflib.get_close_matches(key, _KNOWN, n=1) if key not in _KNOWN else []
+            if hint:
+                log.warning("%s:%s: unknown key '%s' kept as extra data (did you mean '%s'?)",
+                            self.path, self.line(key), key, hint[0])
 
     def duplicates(self) -> None:
         for key, line in self.fm.duplicates:
@@ -338,12 +360,14 @@ class _Fields:
 
     def slug(self, title: str | None) -> str | None:
         value = self.fm.data.get("slug")
-        if value is None:
+        if value is None or value == "":
             return slugify(title) if title else None
-        if not isinstance(value, str) or not is_safe_slug(value):
-            hint = f" (try '{slugify(str(value))}')"
+        if not isinstance(value, str):
+            self.bad("slug", f"'slug' must be a string, not {_show(value)}{_quote_hint(value)}")
+            return None
+        if not is_safe_slug(value):
             self.bad("slug", "'slug' must use only a-z, 0-9 and '-', not start or end with '-', "
-                     f"not {_show(value)}{hint}")
+                     f"not {value!r} (try '{slugify(value)}')")
             return None
         self.explicit_slug = True
         return value

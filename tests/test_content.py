@@ -426,3 +426,47 @@ def test_symlink_outside_content_is_skipped(tmp_path: Path,
         titles = sorted(a.title for a in load_articles(config))
     assert titles == ["Real", "Real"]
     assert any("evil.md: skipped" in r.getMessage() for r in caplog.records)
+
+
+def test_impossible_date_is_a_located_error(tmp_path: Path) -> None:
+    config = site(tmp_path)
+    write(config, "a.md", article_text(date="2022-13-45"))
+    assert problems(config) == [
+        "a.md:3: 'date' must be a date like 2022-12-10 or a date and time like "
+        "2022-12-10T18:21:00+03:00, not '2022-13-45'"]
+
+
+def test_yes_no_values_get_a_quoting_hint(tmp_path: Path) -> None:
+    assert one_problem(tmp_path, "location: NO\n") == (
+        "a.md:4: 'location' must be a string, not false (put it in quotes)")
+
+
+def test_unknown_keys_are_extra_and_typos_warned(tmp_path: Path,
+                                                 caplog: pytest.LogCaptureFixture) -> None:
+    config = site(tmp_path)
+    write(config, "a.md", article_text(extra="tgas: [x]\nlayout: wide\n"))
+    with caplog.at_level(logging.WARNING, logger="sitegen.content"):
+        [article] = load_articles(config)
+    assert article.extra == {"tgas": ["x"], "layout": "wide"}
+    assert [r.getMessage().split(": ", 1)[1] for r in caplog.records] == [
+        "unknown key 'tgas' kept as extra data (did you mean 'tags'?)"]
+
+
+def test_hidden_files_and_folders_are_ignored(tmp_path: Path) -> None:
+    config = site(tmp_path)
+    write(config, "a.md", article_text())
+    write(config, ".#a.md", "junk")
+    write(config, ".git/b.md", "junk")
+    write(config, "notes.txt", "junk")
+    assert len(load_articles(config)) == 1
+
+
+def test_numeric_slug_needs_quotes(tmp_path: Path) -> None:
+    assert one_problem(tmp_path, "slug: 2022\n") == (
+        "a.md:4: 'slug' must be a string, not 2022 (put it in quotes)")
+
+
+def test_empty_slug_means_derived(tmp_path: Path) -> None:
+    config = site(tmp_path)
+    write(config, "a.md", article_text(title="Hello", extra="slug: ''\n"))
+    assert [a.slug for a in load_articles(config)] == ["hello"]
