@@ -25,6 +25,8 @@ _URL_ATTRS = {
 }
 _SRCSET_TAGS = {"img", "source"}
 _XML_URL_TEXT = {"loc", "icon", "logo"}   # sitemap <loc>, Atom <icon>/<logo>
+# <meta property=... content=URL>: OpenGraph/Twitter URLs must point into the site too.
+_META_URLS = {"og:url", "og:image", "og:image:url", "og:image:secure_url", "twitter:image"}
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,8 @@ class _PageParser(HTMLParser):
         self.page = _Page()
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "meta":
+            self.meta(dict(attrs))
         for name, value in attrs:
             if value is None:
                 continue
@@ -86,6 +90,12 @@ class _PageParser(HTMLParser):
                 self.page.urls.extend(_srcset_urls(value))
 
     handle_startendtag = handle_starttag
+
+    def meta(self, attrs: dict[str, str | None]) -> None:
+        kind = attrs.get("property") or attrs.get("name") or ""
+        content = attrs.get("content")
+        if kind.lower() in _META_URLS and content:
+            self.page.urls.append(content.strip())
 
 
 def _srcset_urls(value: str) -> list[str]:
@@ -121,6 +131,7 @@ class _Checker:
         self.base_path = path if path.endswith("/") else path + "/"
         self.origin = f"{self.scheme}://{self.host}"
         self.pages: dict[str, _Page] = {}
+        self.resolved: dict[str, tuple[str | None, str]] = {}
         self.file_problems: dict[str, list[BrokenLink]] = {}
 
     # -- collecting ---------------------------------------------------------------------------
@@ -138,6 +149,8 @@ class _Checker:
                 parser.close()
             except OSError as exc:
                 self.problem(rel, "", f"cannot read: {exc.strerror or exc}")
+            except (AssertionError, ValueError) as exc:  # html.parser on very broken markup
+                self.problem(rel, "", f"cannot parse HTML: {exc}")
             self.pages[rel] = parser.page
         return self.pages[rel]
 
@@ -189,7 +202,10 @@ class _Checker:
             if written.scheme or written.netloc:
                 return None  # another site on the same host (another GitHub Pages project)
             return f"outside the base path {self.base_path}"
-        target, reason = self.resolve(parts.path[len(self.base_path):])
+        url_path = parts.path[len(self.base_path):]
+        if url_path not in self.resolved:
+            self.resolved[url_path] = self.resolve(url_path)
+        target, reason = self.resolved[url_path]
         if target is None:
             return reason
         if parts.fragment:

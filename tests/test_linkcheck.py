@@ -181,3 +181,19 @@ def test_symlink_out_of_the_output_does_not_count(out: Path, tmp_path: Path) -> 
 def test_each_broken_url_reported_once_per_page(out: Path) -> None:
     page(out, "index.html", '<a href="/news/x/">1</a><a href="/news/x/">2</a>')
     assert len(check_links(out, BASE)) == 1
+
+
+def test_opengraph_urls_are_checked(out: Path) -> None:
+    page(out, "index.html", "", head=(
+        '<meta property="og:url" content="https://user.github.io/news/">'
+        '<meta property="og:image" content="https://user.github.io/news/static/nope.png">'
+        '<meta name="description" content="/not/a/url">'))
+    assert check_links(out, BASE) == [
+        BrokenLink("index.html", "https://user.github.io/news/static/nope.png",
+                   "not found in the site (no static/nope.png or static/nope.png/index.html)")]
+
+
+def test_rss_link_text(out: Path) -> None:
+    write(out, "rss.xml", "<rss><channel><link>https://user.github.io/news/gone</link>"
+                          "</channel></rss>")
+    assert [b.url for b in check_links(out, BASE)] == ["https://user.github.io/news/gone"]
