@@ -316,8 +316,9 @@ def test_yaml_syntax_error_line_is_a_file_line(tmp_path: Path) -> None:
 def test_yaml_bad_indentation_line(tmp_path: Path) -> None:
     config = site(tmp_path)
     write(config, "a.md", "---\ntitle: ok\n  date: 2022-01-01\n---\n")
-    assert problems(config) == [
-        "a.md:3: front matter is not valid YAML: mapping values are not allowed here"]
+    [message] = problems(config)  # wording differs between libyaml and pure-Python PyYAML
+    assert message.startswith(
+        "a.md:3: front matter is not valid YAML: mapping values are not allowed")
 
 
 def test_every_bad_file_is_reported(tmp_path: Path) -> None:
