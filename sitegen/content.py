@@ -121,8 +121,8 @@ def _assign_slugs(parsed: list[_Parsed], config: Config, problems: list[Problem]
     """Make every permalink unique: explicit slugs must not collide, derived ones get suffixes.
 
     Explicit slugs are claimed first (an editor chose them); derived slugs of published articles
-    next and drafts last, each group in path order, so a draft never renames a published URL and
-    building with or without drafts gives published articles the same URLs.
+    next and drafts last, each group in path order, so a draft without an explicit slug never
+    renames a published URL, and `--drafts` does not change the URLs of published articles.
     """
     claimed: dict[str, _Parsed] = {}
     for item in sorted((p for p in parsed if p.explicit_slug), key=lambda p: str(p.path)):
