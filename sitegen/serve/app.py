@@ -1,0 +1,290 @@
+"""`sitegen serve`: build, serve, watch, rebuild, reload — wired together.
+
+One rebuild thread runs builds one at a time; changes that arrive during a build are merged into
+exactly one more build afterwards. Browsers are told to reload only after `build_site` returned,
+i.e. after the new output was swapped in whole; a failed build keeps the last good site and sends
+the problems instead. The whole site is rebuilt on every change for now (correct by construction: no
+stale tag, index or feed pages); incremental rebuilds are a later performance step.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from types import FrameType
+from typing import Any, Protocol
+
+from sitegen.config import CONFIG_NAME, Config, load_config
+from sitegen.errors import Problem, SitegenError
+from sitegen.serve.livereload import Hub
+from sitegen.serve.server import PreviewHTTPServer, PreviewState, bind
+from sitegen.serve.watch import Watcher
+
+log = logging.getLogger("sitegen.serve")
+
+CSS_SUFFIXES = (".css",)
+
+
+class BuildResult(Protocol):
+    """The part of `sitegen.site.BuildReport` the preview uses."""
+
+    @property
+    def out_dir(self) -> Path: ...
+
+    @property
+    def seconds(self) -> float: ...
+
+    def summary(self) -> str: ...
+
+
+Builder = Callable[..., BuildResult]
+
+
+def default_theme_dir() -> Path:
+    """The folder of the built-in theme, whose templates and static files are watched too."""
+    try:
+        theme: object = importlib.import_module("sitegen.theme")
+    except ImportError:
+        theme = None
+    for name in ("DEFAULT_THEME_DIR", "DEFAULT_THEME", "DEFAULT_THEME_PATH"):
+        value = getattr(theme, name, None)
+        if isinstance(value, Path):
+            return value
+    package = Path(__file__).resolve().parent.parent
+    for candidate in (package / "themes" / "default", package.parent / "themes" / "default"):
+        if candidate.is_dir():
+            return candidate
+    return package.parent / "themes" / "default"
+
+
+def _url_host(host: str) -> str:
+    if host in ("", "0.0.0.0", "::"):
+        return "127.0.0.1"
+    return f"[{host}]" if ":" in host else host
+
+
+class _Rebuilder:
+    """One build at a time; everything submitted during a build becomes one more build."""
+
+    def __init__(self, build: Callable[[set[Path]], None]) -> None:
+        self._build = build
+        self._cond = threading.Condition()
+        self._pending: set[Path] = set()
+        self._dirty = False
+        self._busy = False
+        self._closed = False
+        self._thread = threading.Thread(target=self._run, name="sitegen-rebuild", daemon=True)
+        self._thread.start()
+
+    def submit(self, paths: set[Path]) -> None:
+        with self._cond:
+            self._pending |= paths
+            self._dirty = True
+            self._cond.notify_all()
+
+    def wait_idle(self, timeout: float) -> bool:
+        """True once no build is running or queued (for tests and benchmarks)."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while self._dirty or self._busy:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._cond.wait(left)
+        return True
+
+    def close(self, timeout: float = 30.0) -> None:
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()
+        self._thread.join(timeout=timeout)  # let a running build finish its swap
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while not self._dirty and not self._closed:
+                    self._cond.wait()
+                if self._closed:
+                    return
+                batch, self._pending, self._dirty, self._busy = self._pending, set(), False, True
+            try:
+                self._build(batch)
+            except Exception:
+                log.exception("sitegen serve: rebuild crashed")
+            finally:
+                with self._cond:
+                    self._busy = False
+                    self._cond.notify_all()
+
+
+class Preview:
+    """A running preview of one site: HTTP server, watcher, rebuild thread, live-reload hub."""
+
+    def __init__(self, root: Path, *, host: str = "127.0.0.1", port: int = 8000,
+                 poll: bool = False, drafts: bool = False, out_dir: Path | None = None,
+                 builder: Builder | None = None, quiet_seconds: float | None = None,
+                 overrides: dict[str, Any] | None = None) -> None:
+        self.root = root
+        self.host = host
+        self.port = port
+        self.drafts = drafts
+        self.out_override = out_dir
+        self.overrides = dict(overrides or {})
+        self.hub = Hub()
+        self.builds = 0
+        self.last_build_seconds = 0.0
+        self._builder = builder
+        self._poll = poll
+        self._quiet = quiet_seconds
+        self._server: PreviewHTTPServer | None = None
+        self._server_thread: threading.Thread | None = None
+        self._watcher: Watcher | None = None
+        self._rebuilder: _Rebuilder | None = None
+        self._stopped = threading.Event()
+        self.state = PreviewState(out_dir or root / "_site", "/", self.hub)
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        return f"http://{_url_host(self.host)}:{self.port}{self.state.base_path}"
+
+    def start(self) -> None:
+        """Bind (UsageError when the port is taken), build once, then serve and watch."""
+        config = self._try_config()
+        if config is not None:
+            self.state.base_path = config.base_path
+            self.state.out_dir = self.out_override or config.output_path
+        self._server = bind(self.host, self.port, self.state)
+        self.port = self._server.server_address[1]
+        self._build(set(), first=True)
+        self._server_thread = threading.Thread(target=self._server.serve_forever,
+                                               kwargs={"poll_interval": 0.2},
+                                               name="sitegen-http", daemon=True)
+        self._server_thread.start()
+        self._rebuilder = _Rebuilder(self._build)
+        watcher_args: dict[str, Any] = {"poll": self._poll}
+        if self._quiet is not None:
+            watcher_args["quiet"] = self._quiet
+        self._watcher = Watcher(self._rebuilder.submit, **watcher_args)
+        self._watch(config)
+
+    def wait(self) -> None:
+        """Block until `stop()` or Ctrl-C."""
+        while not self._stopped.wait(0.5):
+            pass
+
+    def stop(self) -> None:
+        """Stop watching, finish a running build, end event streams, close the socket."""
+        self._stopped.set()
+        if self._watcher is not None:
+            self._watcher.close()
+        if self._rebuilder is not None:
+            self._rebuilder.close()
+        self.hub.close()
+        if self._server is not None:
+            if self._server_thread is not None and self._server_thread.is_alive():
+                self._server.shutdown()
+            self._server.server_close()
+
+    def wait_idle(self, timeout: float = 30.0) -> bool:
+        return self._rebuilder.wait_idle(timeout) if self._rebuilder else True
+
+    # -- building --------------------------------------------------------------------------
+
+    def _try_config(self) -> Config | None:
+        try:
+            return self._config()
+        except SitegenError:
+            return None
+
+    def _config(self) -> Config:
+        """The site's config with base_url pointing at this server, keeping the base path."""
+        config = load_config(self.root, overrides=self.overrides)
+        return replace(config, base_url=f"http://{_url_host(self.host)}:{self.port}"
+                                        f"{config.base_path}")
+
+    def _watch(self, config: Config | None) -> None:
+        if self._watcher is None:
+            return
+        content = config.content_path if config else self.root / "content"
+        folders = [content, self.root / "themes", self.root / "templates", default_theme_dir()]
+        self._watcher.watch(folders, files=[self.root / CONFIG_NAME])
+
+    def _build(self, changed: set[Path], *, first: bool = False) -> None:
+        """Rebuild everything; on success reload the tabs, on failure show the problems."""
+        started = time.perf_counter()
+        config_path = (self.root / CONFIG_NAME).resolve()
+        try:
+            config = self._config()
+        except SitegenError as exc:
+            self._failed(exc.problems, first)
+            return
+        self._watch(config)
+        css_only = bool(changed) and all(
+            p.suffix.lower() in CSS_SUFFIXES for p in changed) and config_path not in changed
+        raw_dir = config.content_path.resolve() / "raw"
+        import_raw = first or any(p == raw_dir or raw_dir in p.parents for p in changed)
+        out = self.out_override or config.output_path
+        try:
+            build = self._builder or _default_builder()
+            report = build(config, out_dir=out, drafts=self.drafts, import_raw=import_raw,
+                           progress=False)
+        except SitegenError as exc:
+            self._failed(exc.problems, first)
+            return
+        except Exception as exc:  # a bug in a stage must not take the preview down
+            log.debug("build crashed", exc_info=True)
+            self._failed([Problem(None, f"internal error while building: {exc!r}")], first)
+            return
+        self.state.out_dir = report.out_dir
+        self.state.base_path = config.base_path
+        self.builds += 1
+        self.last_build_seconds = time.perf_counter() - started
+        self.hub.built(css_only=css_only)
+        if first:
+            log.info(report.summary())
+        else:
+            what = "stylesheet" if css_only else f"{len(changed)} change(s)"
+            log.info("rebuilt after %s in %.2fs", what, self.last_build_seconds)
+
+    def _failed(self, problems: list[Problem], first: bool) -> None:
+        self.hub.failed(problems)
+        for problem in problems:
+            log.error("%s", problem)
+        log.warning("build failed%s; fix the file and save (the browser shows the errors)",
+                    "" if first else "; still serving the last good site")
+
+
+def _default_builder() -> Builder:
+    from sitegen.site import build_site
+
+    return build_site
+
+
+def serve(root: Path, *, host: str = "127.0.0.1", port: int = 8000, poll: bool = False,
+          drafts: bool = False, out_dir: Path | None = None) -> int:
+    """Run the preview until Ctrl-C (or SIGTERM); return the exit code."""
+    preview = Preview(root, host=host, port=port, poll=poll, drafts=drafts, out_dir=out_dir)
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        preview.start()
+        print(f"serving {preview.url} (watching for changes; Ctrl-C to stop)", flush=True)
+        preview.wait()
+    except KeyboardInterrupt:
+        print("sitegen serve: stopped", file=sys.stderr)
+    finally:
+        preview.stop()
+        signal.signal(signal.SIGTERM, previous)
+    return 0

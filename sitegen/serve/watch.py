@@ -1,0 +1,196 @@
+"""Watch the site's sources and hand settled batches of changed paths to the rebuild loop.
+
+Editors and `git checkout` produce bursts of events, temp files and rename-over-original saves; a
+preview that rebuilds per event reloads half-written sites (hugo#12462) or rebuilds a thousand times
+(mkdocs#2061). So events are filtered (editor droppings ignored, a move counts for its destination
+and its source) and debounced: a batch is delivered only after a quiet period.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from watchdog.events import (
+    DirModifiedEvent,
+    FileClosedNoWriteEvent,
+    FileOpenedEvent,
+    FileSystemEvent,
+    FileSystemEventHandler,
+)
+from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
+from watchdog.observers.polling import PollingObserver
+
+log = logging.getLogger("sitegen.serve")
+
+QUIET_SECONDS = 0.25
+MAX_WAIT_SECONDS = 2.0
+POLL_SECONDS = 0.5
+
+# Files editors write next to the one being edited; none of them is content.
+IGNORED_NAMES = frozenset({"4913", ".DS_Store", "Thumbs.db", ".sitegen-import.json"})
+IGNORED_SUFFIXES = (".swp", ".swx", ".swo", "~", ".tmp", ".temp", "___jb_tmp___",
+                    "___jb_old___", ".crdownload", ".part")
+IGNORED_PREFIXES = (".#", ".~", "~$")
+
+
+def is_ignored(path: str | Path) -> bool:
+    """True for editor temp, swap, lock and backup files, and for hidden files and folders."""
+    name = Path(path).name
+    if not name:
+        return True
+    if name in IGNORED_NAMES or name.startswith(IGNORED_PREFIXES):
+        return True
+    if name.endswith(IGNORED_SUFFIXES):
+        return True
+    # Hidden names cover Sublime and VS Code temp files (`.foo.md.tmp-123`) and `.git`.
+    return name.startswith(".")
+
+
+def _has_hidden_part(path: Path, root: Path) -> bool:
+    try:
+        parts = path.relative_to(root).parts
+    except ValueError:
+        parts = path.parts
+    return any(part.startswith(".") for part in parts[:-1])
+
+
+class Debouncer:
+    """Collect paths and call `fire(batch)` once nothing new has arrived for `quiet` seconds.
+
+    A steady stream of changes still fires after `max_wait`, so an editor that autosaves every
+    100 ms does not starve the preview.
+    """
+
+    def __init__(self, fire: Callable[[set[Path]], None], *, quiet: float = QUIET_SECONDS,
+                 max_wait: float = MAX_WAIT_SECONDS) -> None:
+        self._fire = fire
+        self._quiet = quiet
+        self._max_wait = max_wait
+        self._pending: set[Path] = set()
+        self._first = 0.0
+        self._last = 0.0
+        self._cond = threading.Condition()
+        self._closed = False
+        self._thread = threading.Thread(target=self._run, name="sitegen-debounce", daemon=True)
+        self._thread.start()
+
+    def add(self, paths: Iterable[Path]) -> None:
+        with self._cond:
+            now = time.monotonic()
+            if not self._pending:
+                self._first = now
+            self._pending.update(paths)
+            self._last = now
+            self._cond.notify()
+
+    def close(self) -> None:
+        with self._cond:
+            self._closed = True
+            self._cond.notify()
+        self._thread.join(timeout=2)
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while not self._pending and not self._closed:
+                    self._cond.wait()
+                if self._closed:
+                    return
+                now = time.monotonic()
+                due = min(self._last + self._quiet, self._first + self._max_wait)
+                if now < due:
+                    self._cond.wait(due - now)
+                    continue
+                batch, self._pending = self._pending, set()
+            try:
+                self._fire(batch)
+            except Exception:  # the watcher must outlive a bug in one callback
+                log.exception("sitegen serve: handling a change failed")
+
+
+class _Handler(FileSystemEventHandler):
+    def __init__(self, accept: Callable[[Path], bool], sink: Callable[[list[Path]], None]) -> None:
+        self._accept = accept
+        self._sink = sink
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if isinstance(event, DirModifiedEvent | FileOpenedEvent | FileClosedNoWriteEvent):
+            return  # a folder's mtime or a read says nothing about content
+        if event.event_type in ("opened", "closed_no_write"):
+            return
+        # An atomic save is "write temp, rename over original": the destination is what changed.
+        raw = [event.src_path, getattr(event, "dest_path", "") or ""]
+        paths = [Path(p if isinstance(p, str) else p.decode()) for p in raw if p]
+        accepted = [p for p in paths if self._accept(p)]
+        if accepted:
+            self._sink(accepted)
+
+
+class Watcher:
+    """A watchdog observer (or a polling one) over folders and single files, debounced."""
+
+    def __init__(self, on_batch: Callable[[set[Path]], None], *, poll: bool = False,
+                 quiet: float = QUIET_SECONDS) -> None:
+        self._debouncer = Debouncer(on_batch, quiet=quiet)
+        self._poll = poll
+        self._observer: BaseObserver | None = None
+        self._folders: tuple[Path, ...] = ()
+        self._files: tuple[Path, ...] = ()
+        self._key: tuple[object, ...] = ()
+        self._lock = threading.Lock()
+
+    def watch(self, folders: Iterable[Path], files: Iterable[Path] = ()) -> None:
+        """(Re)start watching: folders recursively, files through their parent folder."""
+        folders = tuple(sorted({f.resolve() for f in folders}))
+        files = tuple(sorted({f.resolve() for f in files}))
+        # Existence is part of the key: a folder created later (templates/) must get scheduled.
+        key = (folders, files, tuple(f.is_dir() for f in folders))
+        with self._lock:
+            if key == self._key and self._observer is not None:
+                return
+            self._stop_observer()
+            observer: BaseObserver = (PollingObserver(timeout=POLL_SECONDS) if self._poll
+                                      else Observer())
+            handler = _Handler(self._accepts, self._debouncer.add)
+            for folder in folders:
+                if folder.is_dir():
+                    observer.schedule(handler, str(folder), recursive=True)
+            for parent in sorted({f.parent for f in files}):
+                if parent.is_dir() and not any(parent == d or d in parent.parents
+                                               for d in folders if d.is_dir()):
+                    observer.schedule(handler, str(parent), recursive=False)
+            observer.daemon = True
+            observer.start()
+            self._observer = observer
+            self._folders, self._files, self._key = folders, files, key
+            log.debug("watching %s", ", ".join(map(str, folders + files)))
+
+    @property
+    def folders(self) -> tuple[Path, ...]:
+        return self._folders
+
+    def _accepts(self, path: Path) -> bool:
+        if path in self._files:
+            return True
+        if is_ignored(path):
+            return False
+        for folder in self._folders:
+            if path == folder or folder in path.parents:
+                return not _has_hidden_part(path, folder)
+        return False
+
+    def _stop_observer(self) -> None:
+        if self._observer is not None:
+            self._observer.stop()
+            self._observer.join(timeout=5)
+            self._observer = None
+
+    def close(self) -> None:
+        with self._lock:
+            self._stop_observer()
+        self._debouncer.close()

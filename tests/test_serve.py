@@ -1,0 +1,424 @@
+"""`sitegen serve` at the HTTP level: a real server on a free port, real file watching.
+
+Most tests use a small stand-in builder (title per article, one stylesheet, a feed) so they test
+the preview's serving, watching and reloading rather than the renderer; the last ones run the real
+pipeline end to end.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sitegen.cli import main
+from sitegen.config import Config
+from sitegen.errors import Problem, SitegenError
+from sitegen.serve import Preview
+from sitegen.serve.livereload import EVENTS_PATH, inject
+from sitegen.serve.server import url_to_relative
+from sitegen.serve.watch import is_ignored
+from sitegen.write import write_site
+from tests.conftest import write_article, write_config
+
+SECRET = "TOP-SECRET-OUTSIDE-THE-OUTPUT"
+WAIT = 10.0
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """The stand-in builder's report (the preview reads out_dir, seconds, summary())."""
+
+    out_dir: Path
+    articles: int
+    files: int
+    seconds: float
+
+    def summary(self) -> str:
+        return f"built {self.articles} articles"
+
+
+class _Output:
+    def __init__(self, path: str, content: bytes) -> None:
+        self.path = path
+        self.content = content
+
+
+class FakeBuilder:
+    """Renders `title:` lines into pages; an article containing BROKEN is a front matter error."""
+
+    def __init__(self) -> None:
+        self.calls: list[Config] = []
+
+    def __call__(self, config: Config, *, out_dir: Path | None = None, drafts: bool = False,
+                 import_raw: bool = True, progress: bool = False) -> BuildReport:
+        self.calls.append(config)
+        out = out_dir or config.output_path
+        titles = []
+        problems = []
+        for path in sorted((config.content_path / "articles").rglob("*.md")):
+            text = path.read_text(encoding="utf-8")
+            if "BROKEN" in text:
+                problems.append(Problem(path, "front matter is not valid YAML: <oops>", 2))
+            match = re.search(r"^title: (.*)$", text, re.MULTILINE)
+            titles.append(match.group(1) if match else path.stem)
+        if problems:
+            raise SitegenError(problems)
+        css = config.root / "themes" / "default" / "static" / "style.css"
+        base = config.base_path
+        items = "".join(f"<li>{t}</li>" for t in titles)
+        page = (f'<!doctype html><html><head><link rel="stylesheet" href="{base}style.css">'
+                f"</head><BODY><ul>{items}</ul></BODY></html>").encode()
+        outputs = [
+            _Output("index.html", page),
+            _Output("tags/russia/index.html", b"<html><body>tag page</body></html>"),
+            _Output("404.html", b"<html><body><h1>Nothing here</h1></body></html>"),
+            _Output("style.css", css.read_bytes() if css.is_file() else b"body{}"),
+            _Output("feed.xml", b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"/>'),
+            _Output("sitemap.xml", b'<?xml version="1.0"?><urlset/>'),
+            _Output("robots.txt", b"User-agent: *\n"),
+            _Output("img/logo.png", b"\x89PNG\r\n\x1a\n"),
+        ]
+        files = write_site(outputs, out)
+        return BuildReport(out_dir=out, articles=len(titles), files=files, seconds=0.0)
+
+
+def make_site(root: Path, base_url: str = "http://127.0.0.1:8000/") -> Path:
+    (root / "content" / "articles").mkdir(parents=True)
+    (root / "themes" / "default" / "static").mkdir(parents=True)
+    (root / "themes" / "default" / "static" / "style.css").write_text("body{color:red}")
+    write_config(root, f'title = "Preview"\nbase_url = "{base_url}"\n')
+    (root / "secret.txt").write_text(SECRET)
+    write_article(root / "content", "one", title="First story", date="2022-12-10")
+    return root
+
+
+def start(root: Path, **kwargs: Any) -> Preview:
+    builder = kwargs.pop("builder", FakeBuilder())
+    preview = Preview(root, port=0, builder=builder, quiet_seconds=0.15, **kwargs)
+    preview.start()
+    return preview
+
+
+@pytest.fixture
+def preview(tmp_path: Path) -> Iterator[Preview]:
+    p = start(make_site(tmp_path / "site"))
+    yield p
+    p.stop()
+
+
+def get(preview: Preview, path: str, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", preview.port, timeout=WAIT)
+    try:
+        conn.request(method, path)
+        response = conn.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        conn.close()
+
+
+class Events:
+    """A minimal Server-Sent Events reader with bounded waits."""
+
+    def __init__(self, port: int) -> None:
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=WAIT)
+        self.sock.sendall(f"GET {EVENTS_PATH} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        self.buffer = b""
+        self.next("hello")
+
+    def next(self, *names: str, timeout: float = WAIT) -> tuple[str, str]:
+        deadline = time.monotonic() + timeout
+        while True:
+            while b"\n\n" in self.buffer:
+                block, self.buffer = self.buffer.split(b"\n\n", 1)
+                lines = block.decode().splitlines()
+                name = next((x[7:] for x in lines if x.startswith("event: ")), "")
+                data = "\n".join(x[6:] for x in lines if x.startswith("data: "))
+                if name and (not names or name in names):
+                    return name, data
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise AssertionError(f"no {names} event within {timeout}s")
+            self.sock.settimeout(left)
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise AssertionError("event stream closed")
+            self.buffer += chunk
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def test_content_types_and_injected_script(preview: Preview) -> None:
+    expected = {"/": "text/html; charset=utf-8", "/style.css": "text/css",
+                "/feed.xml": "application/atom+xml", "/sitemap.xml": "application/xml",
+                "/img/logo.png": "image/png", "/robots.txt": "text/plain"}
+    for path, kind in expected.items():
+        status, headers, body = get(preview, path)
+        assert status == 200, path
+        assert headers["Content-Type"].startswith(kind), (path, headers["Content-Type"])
+        assert int(headers["Content-Length"]) == len(body)
+    _, _, page = get(preview, "/index.html")
+    assert b"First story" in page
+    assert page.index(b"sitegen-livereload") < page.index(b"</BODY>")
+    on_disk = (preview.state.out_dir / "index.html").read_bytes()
+    assert b"sitegen" not in on_disk, "files on disk stay clean"
+    status, headers, body = get(preview, "/", method="HEAD")
+    assert status == 200 and body == b"" and int(headers["Content-Length"]) > 0
+
+
+def test_missing_page_is_404_with_the_sites_404_page(preview: Preview) -> None:
+    status, headers, body = get(preview, "/no/such/page/")
+    assert status == 404
+    assert b"Nothing here" in body and b"sitegen-livereload" in body
+    assert headers["Content-Type"] == "text/html; charset=utf-8"
+
+
+def test_folder_without_slash_redirects(preview: Preview) -> None:
+    status, headers, _ = get(preview, "/tags/russia?x=1")
+    assert status == 301 and headers["Location"] == "/tags/russia/?x=1"
+    status, _, body = get(preview, "/tags/russia/")
+    assert status == 200 and b"tag page" in body
+    assert get(preview, "/tags/")[0] == 404  # a folder without index.html is not listed
+
+
+@pytest.mark.parametrize("path", [
+    "/../secret.txt", "/%2e%2e/secret.txt", "/%2E%2E/secret.txt", "/..%2fsecret.txt",
+    "/..%2Fsecret.txt", "/tags/%2e%2e/%2e%2e/secret.txt", "/..\\secret.txt", "/%5c..%5csecret.txt",
+    "//secret.txt", "/" + "%2e%2e/" * 8 + "etc/passwd", "/index.html%00", "/%00",
+    "/tags/./russia/", "/%ff%fe",
+])
+def test_no_path_outside_the_output_folder(preview: Preview, path: str) -> None:
+    status, _, body = get(preview, path)
+    assert status == 404, path
+    assert SECRET.encode() not in body and b"root:" not in body
+
+
+def test_symlink_out_of_the_output_folder_is_refused(preview: Preview) -> None:
+    link = preview.state.out_dir / "leak.txt"
+    link.symlink_to(preview.root / "secret.txt")
+    status, _, body = get(preview, "/leak.txt")
+    assert status == 404 and SECRET.encode() not in body
+
+
+def test_url_to_relative() -> None:
+    assert url_to_relative("/repo/a/b/?q=1", "/repo/") == ("a", "b")
+    assert url_to_relative("/repo/", "/repo/") == ()
+    assert url_to_relative("/other/", "/repo/") is None
+    assert url_to_relative("/repo/%2e%2e/x", "/repo/") is None
+    assert url_to_relative("/repo/caf%C3%A9/", "/repo/") == ("café",)
+
+
+def test_base_path_of_a_project_site(tmp_path: Path) -> None:
+    builder = FakeBuilder()
+    p = start(make_site(tmp_path / "site", "https://user.github.io/repo/"), builder=builder)
+    try:
+        assert p.url == f"http://127.0.0.1:{p.port}/repo/"
+        assert builder.calls[-1].base_url == p.url
+        for path in ("/", "/repo"):
+            status, headers, _ = get(p, path)
+            assert status == 301 and headers["Location"] == "/repo/", path
+        status, _, body = get(p, "/repo/")
+        assert status == 200 and b'href="/repo/style.css"' in body
+        assert get(p, "/repo/style.css")[0] == 200
+        assert get(p, "/style.css")[0] == 404
+        assert get(p, "/repo/nothing")[0] == 404
+    finally:
+        p.stop()
+
+
+def test_many_clients_at_once_while_event_streams_are_open(preview: Preview) -> None:
+    streams = [Events(preview.port) for _ in range(8)]
+    failures: list[str] = []
+
+    def client() -> None:
+        for path in ("/", "/style.css", "/feed.xml", "/nope"):
+            try:
+                status, _, _ = get(preview, path)
+                if status not in (200, 404):
+                    failures.append(f"{path}: {status}")
+            except OSError as exc:
+                failures.append(f"{path}: {exc}")
+
+    threads = [threading.Thread(target=client) for _ in range(40)]
+    started = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=WAIT)
+    assert not any(t.is_alive() for t in threads)
+    assert failures == []
+    assert time.monotonic() - started < WAIT
+    assert preview.hub.client_count == 8
+    for s in streams:
+        s.close()
+
+
+def test_edit_reloads_after_the_build_and_errors_show_then_clear(preview: Preview) -> None:
+    events = Events(preview.port)
+    article = preview.root / "content" / "articles" / "one.md"
+    article.write_text(article.read_text().replace("First story", "Changed title"))
+    events.next("reload")
+    assert b"Changed title" in get(preview, "/")[2], "reload is sent after the swap"
+
+    article.write_text(article.read_text() + "\nBROKEN\n")
+    _, data = events.next("error")
+    assert "one.md" in data and '"line": 2' in data and "not valid YAML" in data
+    status, _, page = get(preview, "/")
+    assert status == 200 and b"Changed title" in page, "last good site stays served"
+    assert b"not valid YAML: \\u003coops\\u003e" in page, "a page opened now shows the overlay"
+    late = Events(preview.port)  # a tab that connects during the error gets it too
+    assert late.next("error")[0] == "error"
+
+    article.write_text(article.read_text().replace("BROKEN", ""))
+    events.next("reload")
+    assert b"not valid YAML" not in get(preview, "/")[2]
+    events.close()
+    late.close()
+
+
+def test_css_change_sends_css_event(preview: Preview) -> None:
+    events = Events(preview.port)
+    css = preview.root / "themes" / "default" / "static" / "style.css"
+    css.write_text("body{color:blue}")
+    events.next("css", "reload")
+    assert get(preview, "/style.css")[2] == b"body{color:blue}"
+    events.close()
+
+
+def test_atomic_save_counts_as_a_change_and_temp_files_are_ignored(preview: Preview) -> None:
+    events = Events(preview.port)
+    articles = preview.root / "content" / "articles"
+    builds = preview.builds
+    for name in ("one.md.swp", ".one.md.swx", "one.md~", "4913", ".#one.md", "x___jb_tmp___"):
+        (articles / name).write_text("title: junk")
+    time.sleep(0.8)
+    assert preview.wait_idle()
+    assert preview.builds == builds, "editor temp files do not rebuild"
+    temp = articles / "one.md.tmp"
+    temp.write_text("---\ntitle: Saved atomically\ndate: 2022-12-10\n---\nBody\n")
+    os.replace(temp, articles / "one.md")
+    events.next("reload")
+    assert b"Saved atomically" in get(preview, "/")[2]
+    events.close()
+
+
+def test_a_burst_of_changes_gives_one_rebuild_with_the_final_state(preview: Preview) -> None:
+    events = Events(preview.port)
+    builds = preview.builds
+    content = preview.root / "content"
+    for i in range(1000):
+        write_article(content, f"burst-{i:04d}", title=f"Burst {i}", date="2022-12-10")
+    events.next("reload")
+    assert preview.wait_idle()
+    time.sleep(0.5)
+    assert preview.wait_idle()
+    assert preview.builds == builds + 1
+    page = get(preview, "/")[2]
+    assert b"Burst 999" in page and b"Burst 0<" in page
+
+
+def test_broken_config_is_an_overlay_not_a_crash(preview: Preview) -> None:
+    events = Events(preview.port)
+    config = preview.root / "sitegen.toml"
+    good = config.read_text()
+    config.write_text(good + "per_pgae = 3\n")
+    _, data = events.next("error")
+    assert "per_page" in data and "sitegen.toml" in data
+    assert get(preview, "/")[0] == 200
+    config.write_text(good.replace("Preview", "Renamed"))
+    events.next("reload")
+    events.close()
+
+
+def test_builder_crash_is_reported_not_fatal(tmp_path: Path) -> None:
+    def crash(config: Config, **kwargs: Any) -> BuildReport:
+        raise RuntimeError("renderer bug")
+
+    p = start(make_site(tmp_path / "site"), builder=crash)
+    try:
+        assert p.hub.errors and "renderer bug" in p.hub.errors[0].message
+        status, _, body = get(p, "/")
+        assert status == 404 and b"renderer bug" in body
+    finally:
+        p.stop()
+
+
+def test_editor_file_filter() -> None:
+    for name in ("a.md.swp", "a.md.swx", "a.md~", "4913", ".#a.md", "a.md___jb_tmp___",
+                 "a.md___jb_old___", "a.tmp", ".DS_Store", ".hidden.md"):
+        assert is_ignored(Path("/site/content") / name), name
+    for name in ("a.md", "style.css", "raw.txt", "sitegen.toml"):
+        assert not is_ignored(Path("/site/content") / name), name
+
+
+def test_inject_without_body_appends() -> None:
+    assert inject(b"<p>x</p>", b"<s>") == b"<p>x</p><s>"
+    assert inject(b"<body></body></body >", b"<s>") == b"<body></body><s></body >"
+
+
+def test_port_taken_is_one_line_and_exit_2(tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    site = make_site(tmp_path / "site")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["serve", "--site", str(site), "--port", str(port)]) == 2
+    err = capsys.readouterr().err
+    assert err.strip().count("\n") == 0
+    assert f"port {port}" in err and "already in use" in err and "Traceback" not in err
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def test_real_serve_command_builds_serves_and_stops_on_ctrl_c(tmp_path: Path) -> None:
+    """The real `python -m sitegen serve` process: builds, serves, exits cleanly on SIGINT."""
+    site = tmp_path / "site"
+    (site / "content" / "articles").mkdir(parents=True)
+    write_article(site / "content", "one", title="Real pipeline story", date="2022-12-10",
+                  tags=["Russia"])
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "sitegen", "serve", "--site", str(site),
+                             "--port", str(port)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        page = b""
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                conn.request("GET", "/")
+                page = conn.getresponse().read()
+                conn.close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        assert b"Real pipeline story" in page
+        assert not (site / "_site" / "index.html").read_bytes().count(b"sitegen-livereload")
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode in (0, 130), err
+    assert f"serving http://127.0.0.1:{port}/" in out
+    assert "Traceback" not in err and "stopped" in err
