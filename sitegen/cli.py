@@ -1,4 +1,4 @@
-"""Command line: `sitegen build | import | check`.
+"""Command line: `sitegen build | import | check | serve`.
 
 Exit codes: 0 ok, 1 content or build errors (every one listed), 2 usage errors. Users never see a
 traceback for a problem they can fix.
@@ -73,6 +73,17 @@ def _parser() -> argparse.ArgumentParser:
                        help="built site to check (default: _site)")
     check.add_argument("--base-url", metavar="URL", help="the base URL the site was built for")
     check.set_defaults(run=_run_check)
+
+    serve = sub.add_parser("serve", parents=[common],
+                           help="build, serve on 127.0.0.1, rebuild and reload on every change")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default: %(default)s)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: %(default)s)")
+    serve.add_argument("--poll", action="store_true",
+                       help="poll for changes (file systems without change events)")
+    serve.add_argument("--drafts", action="store_true", help="include draft articles")
+    serve.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: _site)")
+    serve.set_defaults(run=_run_serve)
     return parser
 
 
@@ -122,6 +133,17 @@ def _run_check(args: argparse.Namespace) -> int:
         print(f"{link.page}: broken link {link.url} ({link.reason})", file=sys.stderr)
     print(f"checked {out}: {len(broken)} broken link(s)")
     return EXIT_ERRORS if broken else EXIT_OK
+
+
+def _run_serve(args: argparse.Namespace) -> int:
+    from sitegen.serve import serve
+
+    if not args.site.is_dir():
+        raise UsageError(f"{args.site}: no such site folder")
+    if not 0 <= args.port <= 65535:
+        raise UsageError(f"--port {args.port}: must be between 0 and 65535")
+    return serve(args.site, host=args.host, port=args.port, poll=args.poll, drafts=args.drafts,
+                 out_dir=args.out)
 
 
 def _print_problems(exc: SitegenError) -> None:
