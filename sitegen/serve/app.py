@@ -137,7 +137,7 @@ class Preview:
         self.drafts = drafts
         self.out_override = out_dir
         self.overrides = dict(overrides or {})
-        self.hub = Hub()
+        self.hub = Hub(root)
         self.builds = 0
         self.last_build_seconds = 0.0
         self._builder = builder
@@ -148,6 +148,7 @@ class Preview:
         self._watcher: Watcher | None = None
         self._rebuilder: _Rebuilder | None = None
         self._stopped = threading.Event()
+        self._own_writes: dict[Path, int] = {}
         self.state = PreviewState(out_dir or root / "_site", "/", self.hub)
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -221,6 +222,10 @@ class Preview:
     def _build(self, changed: set[Path], *, first: bool = False) -> None:
         """Rebuild everything; on success reload the tabs, on failure show the problems."""
         started = time.perf_counter()
+        if not first:
+            changed = {p for p in changed if not self._written_by_us(p)}
+            if not changed:
+                return
         config_path = (self.root / CONFIG_NAME).resolve()
         try:
             config = self._config()
@@ -246,6 +251,7 @@ class Preview:
             return
         self.state.out_dir = report.out_dir
         self.state.base_path = config.base_path
+        self._remember_imports(report)
         self.builds += 1
         self.last_build_seconds = time.perf_counter() - started
         self.hub.built(css_only=css_only)
@@ -254,6 +260,24 @@ class Preview:
         else:
             what = "stylesheet" if css_only else f"{len(changed)} change(s)"
             log.info("rebuilt after %s in %.2fs", what, self.last_build_seconds)
+
+    def _remember_imports(self, report: BuildResult) -> None:
+        """Articles the build's raw import just wrote: their events must not rebuild again."""
+        written = getattr(getattr(report, "imported", None), "written", None) or []
+        own: dict[Path, int] = {}
+        for path in written:
+            try:
+                resolved = Path(path).resolve()
+                own[resolved] = resolved.stat().st_mtime_ns
+            except OSError:
+                continue
+        self._own_writes = own
+
+    def _written_by_us(self, path: Path) -> bool:
+        try:
+            return self._own_writes.get(path) == path.stat().st_mtime_ns
+        except OSError:
+            return False
 
     def _failed(self, problems: list[Problem], first: bool) -> None:
         self.hub.failed(problems)

@@ -15,6 +15,7 @@ import re
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from sitegen.errors import Problem
 
@@ -34,16 +35,28 @@ class Event:
         return f"event: {self.name}\n{lines}\n".encode()
 
 
-def problems_json(problems: Iterable[Problem]) -> str:
-    """Problems as a JSON list of {file, line, message} for the overlay."""
-    return json.dumps([{"file": str(p.path) if p.path is not None else "", "line": p.line,
-                        "message": p.message} for p in problems])
+def problems_json(problems: Iterable[Problem], root: Path | None = None) -> str:
+    """Problems as a JSON list of {file, line, message}, paths relative to the site when inside."""
+    return json.dumps([{"file": _show(p.path, root), "line": p.line, "message": p.message}
+                       for p in problems])
+
+
+def _show(path: Path | None, root: Path | None) -> str:
+    if path is None:
+        return ""
+    if root is not None:
+        try:
+            return str(path.resolve().relative_to(root.resolve()))
+        except (ValueError, OSError):
+            pass
+    return str(path)
 
 
 class Hub:
     """The connected browsers, the current build number and the current error state."""
 
-    def __init__(self) -> None:
+    def __init__(self, root: Path | None = None) -> None:
+        self.root = root
         self._lock = threading.Lock()
         self._clients: set[queue.Queue[Event | None]] = set()
         self.generation = 0
@@ -55,7 +68,7 @@ class Hub:
         with self._lock:
             inbox.put(Event("hello", str(self.generation)))
             if self.errors:
-                inbox.put(Event("error", problems_json(self.errors)))
+                inbox.put(Event("error", problems_json(self.errors, self.root)))
             self._clients.add(inbox)
         return inbox
 
@@ -81,7 +94,7 @@ class Hub:
         """The build failed: show the problems in every tab; the last good site stays served."""
         with self._lock:
             self.errors = tuple(problems)
-            self._send(Event("error", problems_json(self.errors)))
+            self._send(Event("error", problems_json(self.errors, self.root)))
 
     def close(self) -> None:
         """Wake every event stream so its thread ends (server shutdown)."""
@@ -97,7 +110,7 @@ class Hub:
     def snippet(self) -> bytes:
         """The script for one HTML response, carrying the state at the time it was served."""
         with self._lock:
-            errors = problems_json(self.errors) if self.errors else "[]"
+            errors = problems_json(self.errors, self.root) if self.errors else "[]"
             generation = self.generation
         state = _script_json(errors)
         return (f'<script id="sitegen-livereload">window.__sitegen={{"generation":{generation},'
@@ -148,6 +161,11 @@ CLIENT_JS = r"""(function () {
     var hint = document.createElement("p");
     hint.textContent = "Fix the file and save: this page updates by itself.";
     box.appendChild(hint);
+    var close = document.createElement("button");
+    close.type = "button";
+    close.textContent = "Dismiss";
+    close.onclick = hide;
+    box.appendChild(close);
     document.body.appendChild(box);
   }
   function swapCss() {
