@@ -1,0 +1,131 @@
+"""How long from saving an article to the browser's reload event, on a generated site.
+
+Runs the real preview (`sitegen.serve.Preview` with `build_site`) on a free port, listens to the
+live-reload stream as a browser would, edits one article's title several times and reports the
+median and worst time from the save to the `reload` event (debounce + full rebuild + swap).
+
+    .venv/bin/python bench/serve_latency.py --articles 1000 --edits 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import socket
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sitegen.serve import Preview
+from sitegen.serve.livereload import EVENTS_PATH
+
+WORDS = ["minister", "talks", "energy", "summit", "trade", "border", "gas", "pipeline",
+         "sanctions", "vote", "court", "bank", "grain", "port", "election", "reform", "budget",
+         "treaty", "army", "drought", "rail", "nuclear"]
+TAGS = [f"Topic {i}" for i in range(300)] + ["Russia", "Kazakhstan", "European Union", "China"]
+PEOPLE = [f"Person {chr(65 + i % 26)}{i} Example" for i in range(200)]
+
+
+def generate(root: Path, count: int, seed: int = 7) -> list[Path]:
+    """`count` front-matter articles with random titles, tags and speakers."""
+    rng = random.Random(seed)
+    articles = root / "content" / "articles"
+    start = date(2019, 1, 1)
+    paths = []
+    for i in range(count):
+        day = start + timedelta(days=rng.randrange(1500))
+        speaker = rng.choice(PEOPLE)
+        front = {
+            "title": " ".join(rng.choice(WORDS) for _ in range(8)).capitalize() + f" {i}",
+            "date": day.isoformat(),
+            "location": "Moscow",
+            "source": "TASS",
+            "tags": rng.sample(TAGS, 3),
+            "speakers": [{"name": speaker, "role": "Official"}],
+            "quotes": [{"speaker": speaker, "text": f"Quote number {i}."}],
+        }
+        body = "\n\n".join(" ".join(rng.choice(WORDS) for _ in range(60)) for _ in range(5))
+        path = articles / str(day.year) / f"story-{i:05d}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"---\n{yaml.safe_dump(front, sort_keys=False)}---\n{body}\n",
+                        encoding="utf-8")
+        paths.append(path)
+    (root / "sitegen.toml").write_text('title = "Bench"\n', encoding="utf-8")
+    return paths
+
+
+class EventStream:
+    """A bare Server-Sent Events client: what the injected script's EventSource receives."""
+
+    def __init__(self, port: int) -> None:
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=600)
+        self.sock.sendall(f"GET {EVENTS_PATH} HTTP/1.1\r\nHost: bench\r\n\r\n".encode())
+        self.buffer = b""
+
+    def wait_for(self, name: str, timeout: float) -> None:
+        marker = f"event: {name}\n".encode()
+        deadline = time.monotonic() + timeout
+        while marker not in self.buffer:
+            self.sock.settimeout(max(0.01, deadline - time.monotonic()))
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise RuntimeError("event stream closed")
+            self.buffer += chunk
+        self.buffer = self.buffer.split(marker, 1)[1]
+
+
+def measure(count: int, edits: int, poll: bool) -> dict[str, float]:
+    with tempfile.TemporaryDirectory(prefix="sitegen-bench-") as tmp:
+        root = Path(tmp) / "site"
+        paths = generate(root, count)
+        started = time.perf_counter()
+        preview = Preview(root, port=0, poll=poll)
+        preview.start()
+        first = time.perf_counter() - started
+        if preview.hub.errors:
+            raise SystemExit(f"initial build failed: {preview.hub.errors[0]}")
+        try:
+            stream = EventStream(preview.port)
+            stream.wait_for("hello", 10)
+            times = []
+            for n in range(edits):
+                target = paths[(n * 7919) % len(paths)]
+                text = target.read_text(encoding="utf-8")
+                saved = time.perf_counter()
+                target.write_text(text.replace("title: ", f"title: Edited {n} ", 1),
+                                  encoding="utf-8")
+                stream.wait_for("reload", timeout=600)
+                times.append(time.perf_counter() - saved)
+                preview.wait_idle(600)
+                time.sleep(0.3)
+            build = preview.last_build_seconds
+        finally:
+            preview.stop()
+    return {"articles": count, "first_build": first, "median": statistics.median(times),
+            "worst": max(times), "best": min(times), "rebuild": build}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, nargs="+", default=[1000])
+    parser.add_argument("--edits", type=int, default=5)
+    parser.add_argument("--poll", action="store_true", help="use the polling observer")
+    args = parser.parse_args()
+    print("| articles | first build | save -> reload median | best | worst | last rebuild |")
+    print("|---:|---:|---:|---:|---:|---:|")
+    for count in args.articles:
+        r = measure(count, args.edits, args.poll)
+        print(f"| {count:,} | {r['first_build']:.1f} s | {r['median']:.2f} s | {r['best']:.2f} s "
+              f"| {r['worst']:.2f} s | {r['rebuild']:.2f} s |", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
