@@ -88,7 +88,7 @@ def infer_year(month: int, day: int, text: str, *, stamp: datetime | None,
         return year, f"year {year} inferred from the 'Updated at' stamp ({stamp:%Y-%m-%d})", False
     year = _year_before(file_time.date(), month, day)
     for weekday in weekdays:
-        candidates = [y for y in range(year, year - 11, -1)
+        candidates = [y for y in (year, year - 1)
                       if _valid(y, month, day) and date(y, month, day).weekday() == weekday]
         if candidates:
             return (candidates[0], f"year {candidates[0]} guessed from weekday "

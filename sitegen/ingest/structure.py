@@ -22,22 +22,28 @@ MONTHS = {name: number for number, names in enumerate((
     ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
     ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
     ("oct", "october"), ("nov", "november"), ("dec", "december")), start=1) for name in names}
+# Russian sources (TASS, Interfax in Russian) write the genitive: "10 декабря".
+_RUSSIAN_MONTHS = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
+                   "сентября", "октября", "ноября", "декабря")
+MONTHS.update({name: number for number, name in enumerate(_RUSSIAN_MONTHS, start=1)})
 _MONTH = (r"(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-          r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+          r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|"
+          + "|".join(_RUSSIAN_MONTHS) + ")")
 _WEEKDAY = r"(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 # A dateline place: up to six letter-words ("ST. PETERSBURG", "RIO DE JANEIRO", "KAMEN-NA-OBI").
 _PLACE = r"(?P<loc>[^\W\d_][^\W\d_]*(?:[ .'’-]+[^\W\d_]+){0,5}\.?)"
 _REGION = r"(?:,\s+(?P<region>[A-Z][A-Za-z.]*(?:\s[A-Z][A-Za-z.]*)?))?"
 _DATE = (rf"(?:(?P<month>{_MONTH})\.?\s+(?P<day>\d{{1,2}})"
          rf"|(?P<day2>\d{{1,2}})\s+(?P<month2>{_MONTH})\.?)(?:,?\s+(?P<year>(?:19|20)\d\d))?")
-_AGENCY = r"(?P<agency>[A-Za-z][A-Za-z .&-]{0,30}?)"
+_AGENCY = r"(?P<agency>[^\W\d_][\w .&-]{0,30}?)"
 _DASH = r"(?:-{1,2}|[–—])"
 
 # Most specific first. `caps` means the place must be written in capitals (wire style), which is
 # what tells "PARIS, May 5 - ..." from an ordinary sentence.
 _DATELINES: tuple[tuple[re.Pattern[str], bool], ...] = (
     # TASS: "MOSCOW, December 10. /TASS/."
-    (re.compile(rf"{_PLACE},\s+{_DATE}\.?\s*/(?P<slashagency>[A-Za-z-]{{2,20}})/\.?\s*"), False),
+    (re.compile(rf"{_PLACE},\s+{_DATE}\.?\s*/(?P<slashagency>[^\W\d_][\w-]{{1,19}})/\.?\s*"),
+     False),
     # Reuters "LONDON, March 3 (Reuters) -", Interfax, Xinhua "BEIJING, Dec. 10 (Xinhua) --"
     (re.compile(rf"{_PLACE},\s+{_DATE}\s*\({_AGENCY}\)\s*(?:{_DASH}|:)\s*"), False),
     # AP "WASHINGTON (AP) —", "SPRINGFIELD, Ill. (AP) —"
@@ -54,7 +60,9 @@ _AGENCIES = {"tass": "TASS", "itar-tass": "TASS", "reuters": "Reuters", "reuter"
              "ap": "AP", "afp": "AFP", "interfax": "Interfax", "xinhua": "Xinhua",
              "upi": "UPI", "dpa": "dpa", "ria novosti": "RIA Novosti", "bloomberg": "Bloomberg",
              "bbc": "BBC", "kyodo": "Kyodo", "yonhap": "Yonhap", "anadolu": "Anadolu",
-             "efe": "EFE", "ansa": "ANSA", "pti": "PTI", "ani": "ANI", "cna": "CNA"}
+             "efe": "EFE", "ansa": "ANSA", "pti": "PTI", "ani": "ANI", "cna": "CNA",
+             "тасс": "TASS", "итар-тасс": "TASS", "интерфакс": "Interfax",
+             "риа новости": "RIA Novosti", "синьхуа": "Xinhua"}
 _SMALL_WORDS = {"de", "da", "do", "dos", "das", "del", "la", "le", "les", "du", "of", "on",
                 "upon", "am", "an", "der", "di", "y", "el", "en", "sur", "na", "and"}
 

@@ -1,0 +1,338 @@
+"""`sitegen import`: raw files -> `content/articles/<year>/<slug>.md`, safely and repeatably.
+
+The file-touching edge of the ingest stage. Rules it keeps (docs/ARCHITECTURE.md, "Import
+state"): re-importing an unchanged raw file is a no-op; an article an editor changed is never
+overwritten without `force`; two raw files never share a slug or clobber each other's file; a bad
+file is one Problem naming it, nothing is written for it, and the rest of the batch goes on;
+every write is atomic (temp file + os.replace), so a crash never leaves half an article.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from tqdm import tqdm
+
+from sitegen.errors import Problem, SitegenError
+from sitegen.ingest.dates import infer_dates
+from sitegen.ingest.quotes import attribute_quotes
+from sitegen.ingest.reading import UnreadableText, decode_text
+from sitegen.ingest.structure import StructureError, parse_article
+from sitegen.ingest.tags import TagRules, extract_tags, load_tag_rules
+from sitegen.ingest.writer import render_markdown
+from sitegen.slugs import is_safe_slug, slugify, unique_slug
+
+log = logging.getLogger("sitegen.ingest")
+
+STATE_NAME = ".sitegen-import.json"
+ARTICLES = "articles"
+PROGRESS_THRESHOLD = 5
+_SAVE_EVERY = 100
+_ORIGIN_LINE = re.compile(r"^origin:\s*['\"]?(?P<o>[^'\"\n]+?)['\"]?\s*$", re.MULTILINE)
+
+
+@dataclass
+class ImportReport:
+    """What one import run did. `written` and `kept_edited` hold Markdown paths, `unchanged`
+    raw paths; in a dry run `written` lists what would have been written."""
+
+    written: list[Path] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)
+    kept_edited: list[Path] = field(default_factory=list)
+    failed: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+    def summary(self) -> str:
+        """One line for the CLI: "import: 3 written, 1 unchanged, 1 kept (edited), 0 failed"."""
+        head = "import (dry run): 0 written, {} would be written" if self.dry_run else \
+            "import: {} written"
+        parts = [head.format(len(self.written)), f"{len(self.unchanged)} unchanged"]
+        if self.kept_edited:
+            parts.append(f"{len(self.kept_edited)} kept (edited by hand; --force overwrites)")
+        parts.append(f"{len(self.failed)} failed")
+        if self.warnings:
+            parts.append(f"{len(self.warnings)} warning{'s' * (len(self.warnings) != 1)}")
+        return ", ".join(parts)
+
+
+@dataclass
+class _Entry:
+    """What we know about one origin: the bytes we imported and the Markdown we wrote."""
+
+    raw_sha256: str
+    markdown_sha256: str
+    path: str   # relative to the content folder, POSIX separators
+
+
+@dataclass
+class _Batch:
+    """Mutable state of one run, threaded through the per-file steps."""
+
+    content_dir: Path
+    state: dict[str, _Entry]
+    taken: set[str]
+    rules: TagRules
+    force: bool
+    dry_run: bool
+    now: datetime
+    report: ImportReport
+    seen: dict[str, Path] = field(default_factory=dict)
+    on_disk: dict[str, Path] | None = None
+    dirty: int = 0
+
+
+def import_paths(paths: Sequence[Path], content_dir: Path, *, force: bool = False,
+                 dry_run: bool = False, progress: bool = True,
+                 now: datetime | None = None) -> ImportReport:
+    """Import raw article files (folders: every *.txt inside, recursively) into content_dir.
+
+    `now` is the clock (tests pass one); a file time later than `now` is taken as `now`.
+    Raises SitegenError only for problems with the whole run (an unreadable state file).
+    """
+    report = ImportReport(dry_run=dry_run)
+    files, missing = collect_files(paths)
+    report.failed.extend(missing)
+    batch = _Batch(content_dir=content_dir, state=load_state(content_dir), taken=set(),
+                   rules=load_tag_rules(content_dir), force=force, dry_run=dry_run,
+                   now=now or datetime.now(UTC), report=report)
+    batch.taken = taken_slugs(content_dir / ARTICLES, batch.state)
+    bar = tqdm(files, desc="import", unit="file", file=sys.stderr, leave=False,
+               disable=not (progress and len(files) > PROGRESS_THRESHOLD))
+    try:
+        for raw in bar:
+            _import_one(raw, batch)
+            if batch.dirty >= _SAVE_EVERY:
+                _save(batch)
+    finally:
+        bar.close()
+        _save(batch)
+    return report
+
+
+def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
+    """Files named directly, plus *.txt under folders (hidden ones skipped), each once."""
+    files: dict[Path, None] = {}
+    problems: list[Problem] = []
+    for path in paths:
+        if path.is_dir():
+            for found in sorted(path.rglob("*.txt")):
+                hidden = any(part.startswith(".") for part in found.relative_to(path).parts)
+                if found.is_file() and not hidden:
+                    files.setdefault(found, None)
+        elif path.is_file():
+            files.setdefault(path, None)
+        else:
+            problems.append(Problem(path, "no such file or folder"))
+    return list(files), problems
+
+
+def _import_one(raw: Path, batch: _Batch) -> None:
+    """Import one raw file; any failure becomes one Problem naming it and writes nothing."""
+    try:
+        _import_checked(raw, batch)
+    except (UnreadableText, StructureError) as exc:
+        batch.report.failed.append(Problem(raw, str(exc)))
+    except OSError as exc:
+        batch.report.failed.append(Problem(raw, f"cannot import: {exc.strerror or exc}"))
+    except Exception as exc:  # a bug in one stage must not lose the rest of the batch
+        log.debug("importing %s failed", raw, exc_info=True)
+        batch.report.failed.append(
+            Problem(raw, f"could not import ({type(exc).__name__}: {exc}); please report this"))
+
+
+def _import_checked(raw: Path, batch: _Batch) -> None:
+    origin = raw.name
+    if origin in batch.seen:
+        raise StructureError(f"has the same file name as {batch.seen[origin]} in this batch; "
+                             "raw file names identify articles, so rename one")
+    batch.seen[origin] = raw
+    data = _read_bytes(raw)
+    raw_hash = sha256(data)
+    entry = batch.state.get(origin)
+    if entry is not None and entry.raw_sha256 == raw_hash and not batch.force:
+        batch.report.unchanged.append(raw)
+        return
+    target = _known_target(origin, entry, batch)
+    if target is not None and not batch.force and _edited(target, entry):
+        _keep(raw, target, batch)
+        return
+    text = decode_text(data)
+    markdown, target = _convert(raw, text, target, batch)
+    if entry is None and target.exists() and not batch.force:
+        # An article from this origin exists but the state file does not know it.
+        if target.read_bytes() == markdown.encode("utf-8"):
+            _record(origin, raw_hash, markdown, target, batch)
+            batch.report.unchanged.append(raw)
+        else:
+            _keep(raw, target, batch)
+        return
+    if batch.dry_run:
+        log.info("would write %s (from %s)", target, raw)
+    else:
+        write_atomic(target, markdown)
+        log.debug("wrote %s (from %s)", target, raw)
+    _record(origin, raw_hash, markdown, target, batch)
+    batch.report.written.append(target)
+
+
+def _convert(raw: Path, text: str, target: Path | None, batch: _Batch) -> tuple[str, Path]:
+    """Text -> Markdown, and the path it goes to (a fresh unique slug for a new article)."""
+    article = parse_article(text)
+    dates = infer_dates(article, file_time=_file_time(raw, batch.now))
+    message = f"{raw.name}: {dates.reason}"
+    if dates.warning:
+        log.warning(message)
+        batch.report.warnings.append(message)
+    else:
+        log.info(message)
+    attribution = attribute_quotes(article.paragraphs)
+    tags = extract_tags(article.title, article.subtitle, article.paragraphs,
+                        location=article.location, rules=batch.rules)
+    if target is None:
+        slug = unique_slug(slugify(article.title), batch.taken)
+        target = batch.content_dir / ARTICLES / f"{dates.date.year:04d}" / f"{slug}.md"
+    batch.taken.add(target.stem)
+    markdown = render_markdown(article, dates, tags=tags, speakers=attribution.speakers,
+                               quotes=attribution.quotes, slug=target.stem, origin=raw.name)
+    return markdown, target
+
+
+def _known_target(origin: str, entry: _Entry | None, batch: _Batch) -> Path | None:
+    """Where this origin's article already is: from the state file, else found on disk."""
+    if entry is not None:
+        target = safe_target(batch.content_dir, entry.path)
+        if target is not None:
+            return target
+    if batch.on_disk is None:
+        batch.on_disk = origins_on_disk(batch.content_dir / ARTICLES)
+    return batch.on_disk.get(origin)
+
+
+def _edited(target: Path, entry: _Entry | None) -> bool:
+    """True when the article on disk is not the Markdown we last wrote for it."""
+    if not target.exists():
+        return False
+    if entry is None:
+        return False   # untracked: compared with the fresh conversion instead
+    return sha256(target.read_bytes()) != entry.markdown_sha256
+
+
+def _keep(raw: Path, target: Path, batch: _Batch) -> None:
+    message = (f"{target}: kept; it was edited by hand (or not written by this importer) and "
+               f"{raw.name} changed; use --force to overwrite it")
+    log.warning(message)
+    batch.report.kept_edited.append(target)
+    batch.report.warnings.append(message)
+
+
+def _record(origin: str, raw_hash: str, markdown: str, target: Path, batch: _Batch) -> None:
+    relative = target.relative_to(batch.content_dir).as_posix()
+    batch.state[origin] = _Entry(raw_hash, sha256(markdown.encode("utf-8")), relative)
+    batch.dirty += 1
+
+
+def _read_bytes(raw: Path) -> bytes:
+    try:
+        return raw.read_bytes()
+    except OSError as exc:
+        raise UnreadableText(f"cannot read file: {exc.strerror or exc}") from None
+
+
+def _file_time(raw: Path, now: datetime) -> datetime:
+    """The file's modification time (the date of last resort), never later than `now`."""
+    try:
+        mtime = datetime.fromtimestamp(raw.stat().st_mtime, tz=UTC)
+    except OSError:
+        return now
+    return min(mtime, now)
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def safe_target(content_dir: Path, relative: str) -> Path | None:
+    """content_dir/relative when it is a `articles/.../<safe-slug>.md` path; None otherwise, so a
+    tampered state file cannot make us write outside the articles folder."""
+    parts = Path(relative).parts
+    if (len(parts) < 2 or parts[0] != ARTICLES or ".." in parts or Path(relative).is_absolute()
+            or not relative.endswith(".md") or not is_safe_slug(Path(relative).stem)):
+        return None
+    return content_dir / Path(*parts)
+
+
+def taken_slugs(articles_dir: Path, state: dict[str, _Entry]) -> set[str]:
+    """Slugs in use: every article file's name, and every slug the state file remembers."""
+    taken = {p.stem for p in articles_dir.rglob("*.md")} if articles_dir.is_dir() else set()
+    taken.update(Path(entry.path).stem for entry in state.values())
+    return taken
+
+
+def origins_on_disk(articles_dir: Path) -> dict[str, Path]:
+    """origin -> article file, read from the `origin:` line of each article's front matter."""
+    found: dict[str, Path] = {}
+    if not articles_dir.is_dir():
+        return found
+    for path in sorted(articles_dir.rglob("*.md")):
+        try:
+            head = path.read_text(encoding="utf-8", errors="replace")[:20_000]
+        except OSError:
+            continue
+        front = head.split("\n---", 1)[0] if head.startswith("---") else ""
+        match = _ORIGIN_LINE.search(front)
+        if match:
+            found.setdefault(match.group("o").strip(), path)
+    return found
+
+
+def load_state(content_dir: Path) -> dict[str, _Entry]:
+    """The import state file, or an empty state when there is none yet."""
+    path = content_dir / STATE_NAME
+    if not path.exists():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        files = data.get("files", data) if isinstance(data, dict) else None
+        if not isinstance(files, dict):
+            raise ValueError("expected a JSON object")
+        return {str(origin): _Entry(str(e["raw_sha256"]), str(e["markdown_sha256"]),
+                                    str(e["path"])) for origin, e in files.items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise SitegenError(Problem(path, f"import state is unreadable ({exc}); fix it, or delete "
+                                         "it to re-import everything as new")) from None
+
+
+def _save(batch: _Batch) -> None:
+    if batch.dry_run or not batch.dirty:
+        return
+    files = {origin: {"raw_sha256": e.raw_sha256, "markdown_sha256": e.markdown_sha256,
+                      "path": e.path} for origin, e in sorted(batch.state.items())}
+    text = json.dumps({"version": 1, "files": files}, indent=2, ensure_ascii=False) + "\n"
+    write_atomic(batch.content_dir / STATE_NAME, text)
+    batch.dirty = 0
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write via a temp file in the same folder and os.replace: all of it or none of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
