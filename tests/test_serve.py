@@ -315,6 +315,21 @@ def test_atomic_save_counts_as_a_change_and_temp_files_are_ignored(preview: Prev
     events.close()
 
 
+def test_polling_observer_sees_atomic_saves(tmp_path: Path) -> None:
+    p = start(make_site(tmp_path / "site"), poll=True)
+    try:
+        events = Events(p.port)
+        articles = p.root / "content" / "articles"
+        temp = articles / ".one.md.tmp-123"
+        temp.write_text("---\ntitle: Polled change\ndate: 2022-12-10\n---\nBody\n")
+        os.replace(temp, articles / "one.md")
+        events.next("reload")
+        assert b"Polled change" in get(p, "/")[2]
+        events.close()
+    finally:
+        p.stop()
+
+
 def test_a_burst_of_changes_gives_one_rebuild_with_the_final_state(preview: Preview) -> None:
     events = Events(preview.port)
     builds = preview.builds
@@ -380,6 +395,12 @@ def test_port_taken_is_one_line_and_exit_2(tmp_path: Path,
     err = capsys.readouterr().err
     assert err.strip().count("\n") == 0
     assert f"port {port}" in err and "already in use" in err and "Traceback" not in err
+
+
+def test_missing_site_folder_is_a_usage_error(tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["serve", "--site", str(tmp_path / "nope"), "--port", "0"]) == 2
+    assert "no such site folder" in capsys.readouterr().err
 
 
 def _free_port() -> int:
