@@ -13,6 +13,7 @@ from typing import Literal
 from sitegen.ingest.names import (
     NAME_PARTICLES,
     NAME_SUFFIXES,
+    NON_NAME_WORDS,
     ROLE_ADJECTIVES,
     ROLE_NOUNS,
     is_cap,
@@ -37,8 +38,8 @@ agreed boast boasted lament lamented sing sings sang singing wonder wondered ass
 contend contended repeat repeated reiterate reiterated exclaim exclaimed whisper whispered
 testify testified comment commented proclaim proclaimed demand demanded retort retorted affirm
 affirmed confirm confirmed deny denied maintain maintained scold scolded laugh laughed
-report reports reported reads read describe described describing call calls called calling
-label labeled labelled dub dubbed put mock mocked blast blasted slam slammed attack attacked
+report reports reported reads describe described describing call calls called calling
+label labeled labelled
 recount recounted chime chimed interject interjected begin began begins explain
 """
 SPEECH_VERBS: frozenset[str] = frozenset(_VERBS.split())
@@ -63,14 +64,14 @@ _STOP_AFTER_VS = frozenset(
 _TOKEN_RE = re.compile(r"[\w.'’-]+|[,;:()!?]")
 _PAREN_RE = re.compile(r"\([^()]{0,30}\)")
 _ACCORDING_RE = re.compile(r"\b[Aa]ccording to\s+(?P<np>[^,.;:]{1,80})")
-_DASH_RE = re.compile(r"^\s*[―—–]\s*(?P<np>[^,.;:\n]{1,60})")
+_DASH_RE = re.compile(r"^\s*[―—–]\s*(?P<np>(?:[^,.;:\n]|(?<=\b[A-Z])\.){1,60})")
 _SENT_END_RE = re.compile(r"[.!?][\"”’']?\s+(?=[\"“‘'A-Z(])|\n")
-_ABBREV_RE = re.compile(
+ABBREV_RE = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|Gov|Sen|Rep|St|Jr|Sr|Gen|Lt|Col|Capt|Sgt|Prof|Rev|Mt|No|vs|Inc|Co|"
     r"Corp|Ltd|U\.S|U\.K|U\.N|a\.m|p\.m|Jan|Feb|Aug|Sept|Oct|Nov|Dec)|\b[A-Z])\.$"
 )
 
-Kind = Literal["name", "pronoun", "role", "none"]
+Kind = Literal["name", "pronoun", "role", "other", "none"]
 
 
 @dataclass(frozen=True)
@@ -84,13 +85,14 @@ class Subject:
 
 
 NO_SUBJECT = Subject("none", "")
+OTHER_SUBJECT = Subject("other", "")  # a subject that is no one to attribute to: I, we, they
 
 
 def sentence_start(text: str, end: int) -> int:
     """Start of the sentence that contains offset end (abbreviations like 'Mr.' don't end one)."""
     start = 0
-    for m in _SENT_END_RE.finditer(text, 0, end):
-        if m.group() == "\n" or not _ABBREV_RE.search(text[max(0, m.start() - 6): m.start() + 1]):
+    for m in _SENT_END_RE.finditer(text + "X", 0, end + 1):
+        if m.group() == "\n" or not ABBREV_RE.search(text[max(0, m.start() - 6): m.start() + 1]):
             start = m.end()
     return start
 
@@ -98,7 +100,7 @@ def sentence_start(text: str, end: int) -> int:
 def sentence_end(text: str, start: int) -> int:
     """End of the sentence that starts at or before start."""
     for m in _SENT_END_RE.finditer(text, start):
-        if m.group() == "\n" or not _ABBREV_RE.search(text[max(0, m.start() - 6): m.start() + 1]):
+        if m.group() == "\n" or not ABBREV_RE.search(text[max(0, m.start() - 6): m.start() + 1]):
             return m.start() + 1
     return len(text)
 
@@ -110,7 +112,7 @@ def tokens(text: str) -> list[str]:
     """
     out: list[str] = []
     for tok in _TOKEN_RE.findall(_PAREN_RE.sub(" ", text)):
-        if tok.endswith(".") and len(tok) > 1 and not _ABBREV_RE.search(tok):
+        if tok.endswith(".") and len(tok) > 1 and not ABBREV_RE.search(tok):
             out.extend((tok.rstrip("."), "."))
         else:
             out.append(tok)
@@ -139,7 +141,9 @@ def interpret(np: list[str], aside: list[str] | None = None) -> Subject:
     low = [norm(t) for t in np]
     if len(np) == 1 and low[0] in {"he", "she"}:
         return Subject("pronoun", np[0], gender="m" if low[0] == "he" else "f")
-    if low[-1] in {"i", "we", "you", "they", "it", "me", "us", "one", "who", "which", "that"}:
+    if low[-1] in {"i", "we", "you", "they", "it", "me", "us", "one"}:
+        return OTHER_SUBJECT
+    if low[-1] in {"who", "which", "that"}:
         return NO_SUBJECT
     aside_role = _aside_role(aside)
     last = np[-1]
@@ -169,18 +173,42 @@ def _aside_role(aside: list[str] | None) -> str | None:
 
 
 def np_before(toks: list[str]) -> Subject:
-    """The subject phrase ending just before a speech verb ('X, a doctor,' / 'the minister')."""
+    """The subject phrase ending just before a speech verb ('X, a doctor,' / 'the minister').
+
+    Up to three comma asides may sit between subject and verb; a phrase that fills its whole
+    comma-delimited chunk wins over one that only ends it ('Oklahoma' in 'general of Oklahoma').
+    """
     toks = list(toks)
     while toks and norm(toks[-1]) in _ADVERBS:
         toks.pop()
-    aside: list[str] | None = None
-    if toks and toks[-1] == ",":
-        commas = [i for i, t in enumerate(toks[:-1]) if t == ","]
-        if commas and len(toks) - commas[-1] <= 14:
-            aside = toks[commas[-1] + 1: -1]
-            toks = toks[: commas[-1]]
-        else:
-            return NO_SUBJECT
+    if not toks or toks[-1] != ",":
+        return _np_tail(toks, None)[0]
+    commas = [i for i, t in enumerate(toks) if t == ","]
+    fallback = NO_SUBJECT
+    for k in range(len(commas) - 1, max(len(commas) - 4, -1), -1):
+        lo = commas[k - 1] + 1 if k > 0 else 0
+        aside = toks[commas[k] + 1: commas[k + 1]] if k + 1 < len(commas) else None
+        subj, filled = _np_tail(toks[lo: commas[k]], aside)
+        if subj.kind in ("name", "pronoun"):
+            if filled:
+                return subj
+            if fallback.kind == "none":
+                fallback = subj
+    return fallback
+
+
+def _np_tail(toks: list[str], aside: list[str] | None) -> tuple[Subject, bool]:
+    """The noun phrase at the end of toks, and whether it fills toks entirely.
+
+    'Mr. Morgan of the Sierra Club said' is Morgan: a name before 'of/at/for' wins.
+    """
+    for k in range(len(toks) - 1, max(len(toks) - 7, 0), -1):
+        if toks[k] in {"of", "at", "for", "from"} and k > 0 and is_cap(toks[k - 1]):
+            head, filled = _np_tail(toks[:k], aside)
+            if head.kind == "name":
+                role = head.role or " ".join(toks[k + 1:]) or None
+                return Subject("name", head.text, role, head.gender), filled
+            break
     np: list[str] = []
     for tok in reversed(toks):
         low = norm(tok)
@@ -193,7 +221,7 @@ def np_before(toks: list[str]) -> Subject:
         if not _is_np_token(tok) or len(np) >= 8:
             break
         np.insert(0, tok)
-    return interpret(np, aside)
+    return interpret(np, aside), len(np) == len(toks)
 
 
 def np_after(toks: list[str]) -> Subject:
@@ -219,18 +247,21 @@ def np_after(toks: list[str]) -> Subject:
     return interpret(np, aside)
 
 
-def _verb_index(toks: list[str], last: bool = False, limit: int = 12) -> int:
-    """Index of the first (or last) speech verb among toks, -1 when none."""
-    idx = -1
-    for i, tok in enumerate(toks[:limit] if not last else toks):
-        low = tok.lower()
-        if tok == "." and not last:
+def _is_verb_at(toks: list[str], i: int) -> bool:
+    """A speech verb used as a verb (not 'the call', 'to say')."""
+    return toks[i].lower() in SPEECH_VERBS and not (
+        i > 0 and toks[i - 1].lower() in {"to", "the", "a", "his", "her"}
+    )
+
+
+def _verb_index(toks: list[str], limit: int = 12) -> int:
+    """Index of the first speech verb among the first tokens of toks, -1 when none."""
+    for i, tok in enumerate(toks[:limit]):
+        if tok == ".":
             break
-        if low in SPEECH_VERBS and not (i > 0 and toks[i - 1].lower() in {"to", "the", "a"}):
-            if not last:
-                return i
-            idx = i
-    return idx
+        if _is_verb_at(toks, i):
+            return i
+    return -1
 
 
 def frame_after(text: str) -> tuple[Subject, int]:
@@ -266,13 +297,53 @@ def frame_before(text: str) -> tuple[Subject, int, str]:
         acc = accs[-1]
         return np_after(tokens(acc.group("np"))), start + acc.start("np"), "according"
     toks = tokens(cut)
-    vi = _verb_index(toks, last=True)
-    if vi < 0:
-        return NO_SUBJECT, -1, ""
-    subj = np_before(toks[:vi])
-    if subj.kind == "none" and vi == 0:
-        subj = np_after(toks[1:])
-    return subj, start + _offset_of(cut, toks, max(vi - 1, 0)), toks[vi].lower()
+    verbs = [i for i, t in enumerate(toks) if _is_verb_at(toks, i)]
+    for vi in reversed(verbs):
+        if toks[vi].lower().endswith("ing") and vi > 0 and toks[vi - 1] == ",":
+            subj = clause_subject(toks[:vi])
+        else:
+            subj = np_before(toks[:vi])
+        if subj.kind == "none" and vi == 0:
+            subj = np_after(toks[1:])
+        if subj.kind != "none" or vi == verbs[0]:
+            return subj, start + _offset_of(cut, toks, max(vi - 1, 0)), toks[vi].lower()
+    if cut.rstrip().endswith(":"):
+        return clause_subject(toks), start, ":"
+    return NO_SUBJECT, -1, ""
+
+
+def clause_subject(toks: list[str]) -> Subject:
+    """The subject of a sentence's main clause: the first comma chunk that opens with a name,
+    pronoun or role phrase followed by a lower-case word ('During X, Trump attacked Y, saying')."""
+    chunk_start = 0
+    for i, tok in enumerate([*toks, ","]):
+        if tok != ",":
+            continue
+        chunk = toks[chunk_start:i]
+        chunk_start = i + 1
+        subj = _chunk_subject(chunk)
+        if subj.kind != "none":
+            return subj
+    return NO_SUBJECT
+
+
+def _chunk_subject(chunk: list[str]) -> Subject:
+    if not chunk:
+        return NO_SUBJECT
+    if norm(chunk[0]) in {"he", "she"}:
+        return interpret(chunk[:1])
+    np: list[str] = []
+    for j, tok in enumerate(chunk):
+        low = norm(tok)
+        if (j == 0 and low in _DETERMINERS) or (_is_np_token(tok) and low not in NON_NAME_WORDS):
+            np.append(tok)
+            continue
+        if j == 0 and low in NON_NAME_WORDS:
+            return NO_SUBJECT
+        break
+    if not np or len(np) == len(chunk) or not chunk[len(np)][:1].islower():
+        return NO_SUBJECT
+    return interpret(np)
 
 
 def _offset_of(text: str, toks: list[str], index: int) -> int:

@@ -169,7 +169,7 @@ def is_cap(word: str) -> bool:
 
 def is_title(word: str) -> bool:
     """A word that marks a role when it precedes a name ('Minister', 'Gov.', 'spokesman')."""
-    return norm(word) in TITLE_WORDS
+    return norm(word) in TITLE_WORDS or word == "Del."
 
 
 def is_honorific(word: str) -> bool:
@@ -216,9 +216,14 @@ def _name_start(tokens: list[str]) -> int:
         if role_word or not is_cap(tok):
             start = i + 1
     for i, tok in enumerate(tokens[start:-1], start):
-        if first_name_gender(tok) and i > start:
+        if first_name_gender(tok) and i > start and _adjective_like(tokens[i - 1]):
             return i
     return start
+
+
+def _adjective_like(word: str) -> bool:
+    """'Democrat', 'Russian', 'Pakistani', 'MSNBC': words that qualify rather than name."""
+    return word.isupper() or word.lower().endswith(("an", "ic", "ese", "ish", "i", "crat"))
 
 
 def split_name(tokens: list[str]) -> NameParts | None:

@@ -24,7 +24,14 @@ from sitegen.ingest.spans import QuoteSpan, Segment, find_spans
 from sitegen.ingest.speakers import Person, Registry, name_mentions
 from sitegen.model import Quote, Speaker
 
-_PAR_STRIDE = 1_000_000  # global position = paragraph index * stride + offset
+_PAR_STRIDE = 1_000_000
+# "he said" in indirect speech keeps track of who is talking, for later pronoun frames.
+_PRONOUN_SAYS_RE = re.compile(
+    r"\b([Hh]e|[Ss]he)\s+(?:also\s+|later\s+|then\s+)?"
+    r"(?:said|says|told|added|argued|noted|explained|insisted|wrote|stressed|warned|claimed)\b"
+)
+_HE = Subject("pronoun", "he", gender="m")
+_SHE = Subject("pronoun", "she", gender="f")  # global position = paragraph index * stride + offset
 _WORD_RE = re.compile(r"[\w'’-]+")
 _ENDS_FRAME_RE = re.compile(r"[,?!—–-]\s*$")
 _STARTS_FRAME_RE = re.compile(r"^\s*[,—–―]")
@@ -71,7 +78,7 @@ def analyse(paragraphs: Sequence[str]) -> tuple[list[FoundQuote], list[Speaker]]
     spans = find_spans(paragraphs)
     speech = [s for s in spans if is_speech(s, paragraphs)]
     frames = [_frame(s, speech, paragraphs) for s in speech]
-    registry = Registry()
+    registry = Registry(lambda pos: _sentence_key(paragraphs, pos))
     people = _resolve(paragraphs, spans, speech, frames, registry)
     people = _inherit(speech, frames, people, paragraphs, registry)
     found = [
@@ -171,28 +178,33 @@ def _frame(span: QuoteSpan, speech: list[QuoteSpan], paragraphs: Sequence[str]) 
     tries = [_after, _before]
     if not (_ENDS_FRAME_RE.search(inner) or _STARTS_FRAME_RE.match(after)):
         tries.reverse()
-    for attempt in tries:
-        frame = attempt(after, before, last, first, prev_end)
-        if frame.pos >= 0:
-            return frame
-    return _NO_FRAME
+    frames = [attempt(after, before, last, first, prev_end) for attempt in tries]
+    named = [f for f in frames if f.subject.kind != "none"]
+    found = [f for f in frames if f.pos >= 0]
+    return (named or found or [_NO_FRAME])[0]
 
 
 def _after(after: str, before: str, last: Segment, first: Segment, prev_end: int) -> Frame:
     subj, at = frame_after(after)
-    if at < 0:
+    if at < 0 or subj.kind == "none":
         return _NO_FRAME
     return Frame(subj, last.par * _PAR_STRIDE + last.end + at)
 
 
 def _before(after: str, before: str, last: Segment, first: Segment, prev_end: int) -> Frame:
     subj, at, _verb = frame_before(before)
-    if at < 0:
+    if at < 0 or subj.kind == "none":
         return _NO_FRAME
     return Frame(subj, first.par * _PAR_STRIDE + prev_end + at)
 
 
-# --- resolution ----------------------------------------------------------------------------------
+# --- resolution ---
+
+
+def _sentence_key(paragraphs: Sequence[str], pos: int) -> int:
+    """Global position of the start of the sentence holding global position pos."""
+    idx, off = divmod(pos, _PAR_STRIDE)
+    return idx * _PAR_STRIDE + sentence_start(paragraphs[idx], off)
 
 
 def _masked(par: str, segs: list[Segment]) -> str:
@@ -216,9 +228,13 @@ def _resolve(
     mentions: list[NameParts] = []
     for idx, par in enumerate(paragraphs):
         segs = [s for span in spans for s in span.segments if s.par == idx]
-        for off, parts in name_mentions(_masked(par, segs)):
+        masked = _masked(par, segs)
+        for off, parts in name_mentions(masked):
             events.append((idx * _PAR_STRIDE + off, 0, len(mentions)))
             mentions.append(parts)
+        for m in _PRONOUN_SAYS_RE.finditer(masked):
+            gender = 0 if m.group(1).lower() == "he" else 1
+            events.append((idx * _PAR_STRIDE + m.start(), 2, gender))
     for i, frame in enumerate(frames):
         if frame.pos >= 0:
             events.append((frame.pos, 1, i))
@@ -227,6 +243,8 @@ def _resolve(
     for pos, kind, index in events:
         if kind == 0:
             registry.mention(mentions[index], pos)
+        elif kind == 2:
+            registry.resolve(_HE if index == 0 else _SHE, pos)
         else:
             people[index] = registry.resolve(frames[index].subject, pos)
     return people

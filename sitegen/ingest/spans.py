@@ -15,7 +15,10 @@ DOUBLE_OPEN = "“„«‟"
 DOUBLE_CLOSE = "”»"
 DOUBLE_ANY = DOUBLE_OPEN + DOUBLE_CLOSE + '"'
 _DOUBLE_RE = re.compile(f"[{DOUBLE_ANY}]")
-_LEADING_QUOTE_RE = re.compile(rf"^\s*[{DOUBLE_ANY}]")
+_LEADING_QUOTE_RE = re.compile(rf"\s*[{DOUBLE_ANY}]")
+_LINE_BREAK_RE = re.compile(
+    rf"(?:(?<=[.!?:{DOUBLE_CLOSE}\"'’])[ \t\xa0]*\n|\n(?=[ \t\xa0]*[{DOUBLE_ANY}]))"
+)
 # A single quote opens after a space or bracket and before a letter; elisions like '90s, 'em,
 # 'n' and 'tis are apostrophes.
 _SINGLE_OPEN_RE = re.compile(
@@ -67,11 +70,11 @@ def _is_opening(par: str, i: int) -> bool:
     return (before.isspace() or before in "([—–-/") and not after.isspace()
 
 
-def _double_segments(par: str, idx: int) -> list[Segment]:
-    """Pair the double marks and guillemets of a paragraph; an unclosed quote runs to its end."""
+def _double_segments(par: str, idx: int, lo: int, hi: int) -> list[Segment]:
+    """Pair the double marks and guillemets of a line; an unclosed quote runs to its end."""
     segs: list[Segment] = []
     open_at: int | None = None
-    for m in _DOUBLE_RE.finditer(par):
+    for m in _DOUBLE_RE.finditer(par, lo, hi):
         i, ch = m.start(), m.group()
         if open_at is None:
             if ch in DOUBLE_OPEN or ch == '"' or _is_opening(par, i):
@@ -83,11 +86,13 @@ def _double_segments(par: str, idx: int) -> list[Segment]:
             segs.append(Segment(idx, open_at, i + 1, True))
             open_at = None
     if open_at is not None:
-        segs.append(Segment(idx, open_at, len(par), False))
+        segs.append(Segment(idx, open_at, hi, False))
     return segs
 
 
-def _single_segments(par: str, idx: int, taken: list[Segment]) -> list[Segment]:
+def _single_segments(
+    par: str, idx: int, taken: list[Segment], lo: int, hi: int
+) -> list[Segment]:
     """Top-level single-quoted stretches outside double quotes (BBC speech, TASS scare quotes)."""
     blocked = [(s.start, s.end) for s in taken]
 
@@ -95,15 +100,15 @@ def _single_segments(par: str, idx: int, taken: list[Segment]) -> list[Segment]:
         return all(not lo <= pos < hi for lo, hi in blocked)
 
     segs: list[Segment] = []
-    pos = 0
+    pos = lo
     while True:
-        m = _SINGLE_OPEN_RE.search(par, pos)
+        m = _SINGLE_OPEN_RE.search(par, pos, hi)
         if m is None:
             break
         if not free(m.start()):
             pos = m.end()
             continue
-        close = _SINGLE_CLOSE_RE.search(par, m.end())
+        close = _SINGLE_CLOSE_RE.search(par, m.end(), hi)
         if close is None or not free(close.start()) or "\n" in par[m.end():close.start()]:
             pos = m.end()
             continue
@@ -115,37 +120,53 @@ def _single_segments(par: str, idx: int, taken: list[Segment]) -> list[Segment]:
     return segs
 
 
+def _lines(par: str) -> list[tuple[int, int]]:
+    """Split a paragraph at line breaks that start a new quote or follow a finished sentence
+    (lists of quotes, one per line); hard-wrapped lines stay together."""
+    out: list[tuple[int, int]] = []
+    lo = 0
+    for m in _LINE_BREAK_RE.finditer(par):
+        out.append((lo, m.start()))
+        lo = m.end()
+    out.append((lo, len(par)))
+    return out
+
+
 def find_spans(paragraphs: Sequence[str]) -> list[QuoteSpan]:
     """All quote spans of an article in reading order, multi-paragraph quotes joined."""
     spans: list[QuoteSpan] = []
     pending: list[Segment] = []
     for idx, par in enumerate(paragraphs):
-        doubles = _double_segments(par, idx)
-        singles = _single_segments(par, idx, doubles)
-        if pending and not (doubles and doubles[0].start == _leading_quote(par)):
-            spans.append(QuoteSpan(tuple(pending)))
-            pending = []
-        merged = sorted(
-            [(s, False) for s in doubles] + [(s, True) for s in singles],
-            key=lambda pair: pair[0].start,
-        )
-        for seg, single in merged:
-            if pending:
-                pending.append(seg)
-                if seg.closed:
-                    spans.append(QuoteSpan(tuple(pending)))
-                    pending = []
-                continue
-            if not seg.closed and seg is doubles[-1]:
-                pending = [seg]
-                continue
-            spans.append(QuoteSpan((seg,), single))
+        for lo, hi in _lines(par):
+            pending = _scan_line(par, idx, lo, hi, pending, spans)
     if pending:
         spans.append(QuoteSpan(tuple(pending)))
     return spans
 
 
-def _leading_quote(par: str) -> int:
-    """Offset of a quote mark opening the paragraph, or -1."""
-    m = _LEADING_QUOTE_RE.match(par)
-    return m.end() - 1 if m else -1
+def _scan_line(
+    par: str, idx: int, lo: int, hi: int, pending: list[Segment], spans: list[QuoteSpan]
+) -> list[Segment]:
+    """Add the spans of one line to spans; return the segments of a quote still open at its end."""
+    doubles = _double_segments(par, idx, lo, hi)
+    singles = _single_segments(par, idx, doubles, lo, hi)
+    lead = _LEADING_QUOTE_RE.match(par, lo, hi)
+    if pending and not (doubles and lead and doubles[0].start == lead.end() - 1):
+        spans.append(QuoteSpan(tuple(pending)))
+        pending = []
+    merged = sorted(
+        [(s, False) for s in doubles] + [(s, True) for s in singles],
+        key=lambda pair: pair[0].start,
+    )
+    for seg, single in merged:
+        if pending:
+            pending.append(seg)
+            if seg.closed:
+                spans.append(QuoteSpan(tuple(pending)))
+                pending = []
+            continue
+        if not seg.closed and seg is doubles[-1]:
+            pending = [seg]
+            continue
+        spans.append(QuoteSpan((seg,), single))
+    return pending

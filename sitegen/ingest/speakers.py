@@ -8,9 +8,10 @@ the one mentioned most recently, a first name picks one).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sitegen.ingest.frames import Subject
+from sitegen.ingest.frames import ABBREV_RE, Subject
 from sitegen.ingest.names import (
     NAME_PARTICLES,
     NON_NAME_WORDS,
@@ -49,9 +50,10 @@ class Person:
 class Registry:
     """People named so far in reading order; resolves names, pronouns and role nouns."""
 
-    def __init__(self) -> None:
+    def __init__(self, sentence_key: Callable[[int], int] | None = None) -> None:
         self.people: list[Person] = []
         self.log: list[tuple[int, Person]] = []
+        self.sentence_key = sentence_key or (lambda pos: pos)
 
     def _touch(self, person: Person, pos: int, role: str | None, gender: str | None) -> Person:
         person.last_pos = max(person.last_pos, pos)
@@ -99,15 +101,22 @@ class Registry:
         self.name(parts, pos)
 
     def pronoun(self, gender: str | None, pos: int) -> Person | None:
-        """Most recently named person before pos whose gender fits."""
-        for at, person in reversed(self.log):
-            if at >= pos or looks_like_org(person.name):
-                continue
-            if gender is None or person.gender in (None, gender):
-                if gender and person.gender is None:
-                    person.gender = gender
-                return person
-        return None
+        """The person a he/she refers to: the latest sentence naming someone whose gender fits,
+        and in it the first such person (the subject, usually)."""
+        fits = [
+            (at, p) for at, p in self.log
+            if at < pos and not looks_like_org(p.name)
+            and (gender is None or p.gender in (None, gender))
+        ]
+        if not fits:
+            return None
+        key = self.sentence_key(fits[-1][0])
+        same = [p for at, p in fits if self.sentence_key(at) == key]
+        known = [p for p in same if p.gender == gender]
+        person = (known or same)[0]
+        if gender and person.gender is None:
+            person.gender = gender
+        return person
 
     def role(self, head: str, pos: int) -> Person | None:
         """Most recently named person whose role fits a role noun ('the minister')."""
@@ -142,7 +151,13 @@ class Registry:
 def name_mentions(text: str) -> list[tuple[int, NameParts]]:
     """Person-like name phrases in plain (unquoted) text, with their offsets."""
     found: list[tuple[int, NameParts]] = []
-    words = [(m.start(), m.group()) for m in _WORD_RE.finditer(text)]
+    words = []
+    for m in _WORD_RE.finditer(text):
+        tok = m.group()
+        if tok.endswith(".") and len(tok) > 1 and not ABBREV_RE.search(tok):
+            words.extend([(m.start(), tok[:-1]), (m.end() - 1, ".")])
+        else:
+            words.append((m.start(), tok))
     i = 0
     while i < len(words):
         j = i
