@@ -75,6 +75,10 @@ def test_reuters_hard_wrapped_lines_are_joined_into_paragraphs() -> None:
     ("SALVADOR, Feb 26 - Showers", ("Salvador", None, 2, 26, "Showers")),
     ("RIO DE JANEIRO, May 5 - Rain", ("Rio de Janeiro", None, 5, 5, "Rain")),
     ("Moscow, 10 December: The", ("Moscow", None, 12, 10, "The")),
+    ("PORTLAND, Ore., Feb 26 - Red", ("Portland, Ore.", None, 2, 26, "Red")),
+    ("RICHMOND, Va. Feb 26 -", ("Richmond, Va.", None, 2, 26, "")),
+    ("Toronto, Feb 26 - Standard", ("Toronto", None, 2, 26, "Standard")),
+    ("МОСКВА, 10 декабря. /ТАСС/. Текст", ("Москва", "TASS", 12, 10, "Текст")),
 ])
 def test_datelines(line: str, expected: tuple[object, ...]) -> None:
     found = parse_dateline(line)
@@ -85,7 +89,8 @@ def test_datelines(line: str, expected: tuple[object, ...]) -> None:
 
 @pytest.mark.parametrize("line", [
     "The West is trying, December 10 - or so it said.",
-    "Paris, May 5 - a mixed-case line without an agency is prose, not a dateline",
+    "Paris and the rest, May 5 - a sentence, not a dateline",
+    "Monday, March 29, 2019 was a day like any other.",
     "Use of US dollar",
 ])
 def test_prose_is_not_a_dateline(line: str) -> None:

@@ -32,7 +32,7 @@ _MONTH = (r"(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?
 _WEEKDAY = r"(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 # A dateline place: up to six letter-words ("ST. PETERSBURG", "RIO DE JANEIRO", "KAMEN-NA-OBI").
 _PLACE = r"(?P<loc>[^\W\d_][^\W\d_]*(?:[ .'’-]+[^\W\d_]+){0,5}\.?)"
-_REGION = r"(?:,\s+(?P<region>[A-Z][A-Za-z.]*(?:\s[A-Z][A-Za-z.]*)?))?"
+_REGION = r"(?:,\s*(?P<region>[A-Z][A-Za-z.]*(?:\s[A-Z][A-Za-z.]*)?))?"
 _DATE = (rf"(?:(?P<month>{_MONTH})\.?\s+(?P<day>\d{{1,2}})"
          rf"|(?P<day2>\d{{1,2}})\s+(?P<month2>{_MONTH})\.?)(?:,?\s+(?P<year>(?:19|20)\d\d))?")
 _AGENCY = r"(?P<agency>[^\W\d_][\w .&-]{0,30}?)"
@@ -45,17 +45,17 @@ _DATELINES: tuple[tuple[re.Pattern[str], bool], ...] = (
     (re.compile(rf"{_PLACE},\s+{_DATE}\.?\s*/(?P<slashagency>[^\W\d_][\w-]{{1,19}})/\.?\s*"),
      False),
     # Reuters "LONDON, March 3 (Reuters) -", Interfax, Xinhua "BEIJING, Dec. 10 (Xinhua) --"
-    (re.compile(rf"{_PLACE},\s+{_DATE}\s*\({_AGENCY}\)\s*(?:{_DASH}|:)\s*"), False),
+    (re.compile(rf"{_PLACE}{_REGION},?\s+{_DATE}\s*\({_AGENCY}\)\s*(?:{_DASH}|:)\s*"), False),
     # AP "WASHINGTON (AP) —", "SPRINGFIELD, Ill. (AP) —"
     (re.compile(rf"{_PLACE}{_REGION}\s*\({_AGENCY}\)\s*{_DASH}\s*"), True),
-    # agency-less wire: "SALVADOR, Feb 26 - " (Reuters 1987)
-    (re.compile(rf"{_PLACE},\s+{_DATE}\s*{_DASH}\s*"), True),
+    # agency-less wire: "SALVADOR, Feb 26 - ", "PORTLAND, Ore., Feb 26 - " (Reuters 1987)
+    (re.compile(rf"{_PLACE}{_REGION},?\s+{_DATE}\s*{_DASH}\s*"), False),
     # BBC Monitoring: "Moscow, 10 December: "
     (re.compile(rf"{_PLACE},\s+(?P<day2>\d{{1,2}})\s+(?P<month2>{_MONTH})"
                 rf"(?:\s+(?P<year>(?:19|20)\d\d))?\s*:\s*"), False),
 )
 # Wikinews: a paragraph that is only a date, "Friday, January 4, 2019".
-_DATE_ONLY = re.compile(rf"(?:{_WEEKDAY},?\s+)?{_DATE}\s*")
+_DATE_ONLY = re.compile(rf"(?:{_WEEKDAY},?\s+)?{_DATE}(?:\s*$|\s+(?=[^\W\d_]))")
 _AGENCIES = {"tass": "TASS", "itar-tass": "TASS", "reuters": "Reuters", "reuter": "Reuters",
              "ap": "AP", "afp": "AFP", "interfax": "Interfax", "xinhua": "Xinhua",
              "upi": "UPI", "dpa": "dpa", "ria novosti": "RIA Novosti", "bloomberg": "Bloomberg",
@@ -277,10 +277,26 @@ def _is_standfirst(text: str) -> bool:
 
 
 def _mark_headings(paragraphs: Sequence[tuple[str, bool]]) -> Iterator[Block]:
-    """A short unpunctuated one-line block with body text on both sides is a heading."""
+    """A short unpunctuated one-line block between two ordinary paragraphs is a heading.
+
+    The neighbours matter: a run of short lines is a list (fixtures, results), and a line whose
+    next paragraph starts in lower case is a paragraph broken in two, not a heading.
+    """
+    texts = [text for text, _ in paragraphs]
     for i, (text, single_line) in enumerate(paragraphs):
-        inner = 0 < i < len(paragraphs) - 1
-        yield Block(text, heading=inner and single_line and is_heading_text(text))
+        heading = (single_line and 0 < i < len(texts) - 1 and is_heading_text(text)
+                   and text[:1].isupper() and _ends_paragraph(texts[i - 1])
+                   and _starts_paragraph(texts[i + 1]))
+        yield Block(text, heading=heading)
+
+
+def _ends_paragraph(text: str) -> bool:
+    return text.endswith(_END_PUNCT) and not is_heading_text(text)
+
+
+def _starts_paragraph(text: str) -> bool:
+    first = text[:1]
+    return (first.isupper() or first.isdigit() or first in "\"“«'‘") and not is_heading_text(text)
 
 
 def is_heading_text(text: str) -> bool:
@@ -297,17 +313,21 @@ def parse_dateline(paragraph: str) -> tuple[Dateline, str] | None:
         if match is None or not _plausible_place(match.group("loc"), caps):
             continue
         return _dateline(match), paragraph[match.end():].strip()
-    match = _DATE_ONLY.fullmatch(paragraph)
-    if match is not None and match.group("year"):
-        return _dateline(match, place=False), ""
+    match = _DATE_ONLY.match(paragraph)
+    rest = paragraph[match.end():].strip() if match else ""
+    if match is not None and match.group("year") and (not rest or rest[0].isupper()):
+        return _dateline(match, place=False), rest
     return None
 
 
 def _plausible_place(place: str, caps: bool) -> bool:
+    """Capitals when `caps`; otherwise at most five capitalised words ("Scarborough")."""
     letters = [c for c in place if c.isalpha()]
+    words = place.replace("-", " ").split()
     if caps and not all(c.isupper() for c in letters):
         return False
-    return place[:1].isupper() and place.split()[0].lower() not in MONTHS
+    return (place[:1].isupper() and words[0].lower() not in MONTHS and len(words) <= 5
+            and all(w[:1].isupper() or w.lower() in _SMALL_WORDS for w in words))
 
 
 def _dateline(match: re.Match[str], *, place: bool = True) -> Dateline:
