@@ -7,6 +7,7 @@ Reads ../shared/corpus at run time (its text is never copied into the project):
 - Reuters-21578: each SGML document with a <BODY>, reassembled into raw wire text
   ("TITLE", blank line, "DATELINE - body..." with the original hard wrapping).
 - Wikinews: each CSV row as "title", blank line, text.
+- PolNeAR: every dev and test article text, as raw bytes.
 Each article goes through `decode_text` and `parse_article`, then `infer_dates`, and, when
 `sitegen.ingest.quotes` and `sitegen.ingest.tags` exist, quotes, tags and `render_markdown`
 re-loaded with python-frontmatter. It counts crashes (any exception other than the importer's own
@@ -50,6 +51,7 @@ class Sample:
     ident: str
     data: bytes
     real_date: date | None = None
+    empty_source: bool = False   # the corpus itself has no body text for this article
 
 
 @dataclass
@@ -59,6 +61,7 @@ class Tally:
     articles: int = 0
     crashes: list[str] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)
+    empty_in_source: int = 0
     datelines: int = 0
     locations: int = 0
     subtitles: int = 0
@@ -103,7 +106,14 @@ def wikinews(root: Path) -> Iterator[Sample]:
             for number, row in enumerate(csv.DictReader(stream)):
                 raw = f"{row['title']}\n\n{row['text']}\n"
                 real = date.fromisoformat(row["date"]) if row.get("date") else None
-                yield Sample("wikinews", f"{path.name}#{number}", raw.encode("utf-8"), real)
+                empty = len(row["text"].split()) <= 5   # a date line and nothing else
+                yield Sample("wikinews", f"{path.name}#{number}", raw.encode("utf-8"), real,
+                             empty)
+
+
+def polnear(root: Path) -> Iterator[Sample]:
+    for path in sorted((root / "polnear-attribution").glob("*/text/*.txt")):
+        yield Sample("polnear", f"{path.parent.parent.name}/{path.name}", path.read_bytes())
 
 
 def pipeline() -> Any | None:
@@ -125,6 +135,9 @@ def check(sample: Sample, tally: Tally, full: Any | None, rules: Any) -> None:
         if full is not None:
             _full(sample, article, dates, full, rules, tally)
     except (UnreadableText, StructureError) as exc:
+        if sample.empty_source:
+            tally.empty_in_source += 1   # rejecting it is right
+            return
         tally.rejected.append(f"{sample.ident}: {exc}")
         tally.reasons[str(exc).split(":")[0]] += 1
         return
@@ -175,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     rules = full[1].load_tag_rules(Path("content")) if full is not None else None
     print(f"stages: reading, structure, dates{', quotes, tags, writer' if full else ''}")
     tallies: dict[str, Tally] = {}
-    for source in (bbc, reuters, wikinews):
+    for source in (bbc, reuters, wikinews, polnear):
         for sample in source(args.corpus):
             tally = tallies.setdefault(sample.corpus, Tally())
             tally.articles += 1
@@ -184,7 +197,8 @@ def main(argv: list[str] | None = None) -> int:
     for name, t in tallies.items():
         n = max(t.articles, 1)
         line = (f"{name:9} {t.articles:5} articles  crashes {len(t.crashes)}  "
-                f"no title/body {len(t.rejected)}  dateline {t.datelines / n:.0%}  "
+                f"no title/body {len(t.rejected)}  (empty in the corpus, rightly rejected "
+                f"{t.empty_in_source})  dateline {t.datelines / n:.0%}  "
                 f"location {t.locations / n:.0%}  subtitle {t.subtitles / n:.0%}  "
                 f"headings {t.headings}  year guessed from file time {t.year_guessed}  "
                 f"{1000 * t.seconds / n:.2f} ms/article")

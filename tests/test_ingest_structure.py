@@ -78,6 +78,7 @@ def test_reuters_hard_wrapped_lines_are_joined_into_paragraphs() -> None:
     ("PORTLAND, Ore., Feb 26 - Red", ("Portland, Ore.", None, 2, 26, "Red")),
     ("RICHMOND, Va. Feb 26 -", ("Richmond, Va.", None, 2, 26, "")),
     ("Toronto, Feb 26 - Standard", ("Toronto", None, 2, 26, "Standard")),
+    ("OAK BROOK, ILL., Feb 26 - A", ("Oak Brook, Ill.", None, 2, 26, "A")),
     ("МОСКВА, 10 декабря. /ТАСС/. Текст", ("Москва", "TASS", 12, 10, "Текст")),
 ])
 def test_datelines(line: str, expected: tuple[object, ...]) -> None:
@@ -124,6 +125,13 @@ def test_long_lines_are_one_paragraph_each() -> None:
     long = "word " * 30
     lines = [long + "one.", long + "two.", long + "three"]
     assert len(split_paragraphs(lines)) == 3
+
+
+def test_stacked_headline_and_subheadline() -> None:
+    article = parse_article("Candidates vie for support; \nA short sub-headline.\n\nBody.\n")
+    assert article.title == "Candidates vie for support"
+    assert article.subtitle == "A short sub-headline."
+    assert article.paragraphs == ("Body.",)
 
 
 def test_standfirst_without_dateline() -> None:

@@ -64,7 +64,7 @@ _AGENCIES = {"tass": "TASS", "itar-tass": "TASS", "reuters": "Reuters", "reuter"
              "тасс": "TASS", "итар-тасс": "TASS", "интерфакс": "Interfax",
              "риа новости": "RIA Novosti", "синьхуа": "Xinhua"}
 _SMALL_WORDS = {"de", "da", "do", "dos", "das", "del", "la", "le", "les", "du", "of", "on",
-                "upon", "am", "an", "der", "di", "y", "el", "en", "sur", "na", "and"}
+                "upon", "am", "an", "der", "di", "y", "el", "en", "sur", "na", "and", "es"}
 
 _CHROME_TOP = {"all news", "news", "latest news", "share", "print", "advertisement", "menu",
                "home", "read more", "subscribe", "close", "skip to content", "top stories"}
@@ -137,9 +137,12 @@ def parse_article(text: str) -> ParsedArticle:
         raise StructureError("no title: the file holds nothing but site chrome")
     title = _collapse(groups[0][0])
     _check_title(title)
+    # "Headline;" with the sub-headline on the next line (USA Today, NYT layouts).
+    stacked = title.endswith(";") and len(groups[0]) > 1
+    title = title.rstrip(";").rstrip() or title
     rest = ([groups[0][1:]] if len(groups[0]) > 1 else []) + groups[1:]
     paragraphs = [(p, len(g) == 1) for g in rest for p in split_paragraphs(g)]
-    subtitle, dateline, body = _split_lead(paragraphs)
+    subtitle, dateline, body = _split_lead(paragraphs, stacked=stacked)
     if not body:
         raise StructureError("no body text after the title")
     return ParsedArticle(title=title, subtitle=subtitle, dateline=dateline,
@@ -246,9 +249,12 @@ def _clip(text: str, width: int = 40) -> str:
     return text if len(text) <= width else text[:width - 1] + "…"
 
 
-def _split_lead(paragraphs: list[tuple[str, bool]]
+def _split_lead(paragraphs: list[tuple[str, bool]], *, stacked: bool = False
                 ) -> tuple[str | None, Dateline | None, list[tuple[str, bool]]]:
-    """Standfirst, dateline and the body that is left once both are taken out."""
+    """Standfirst, dateline and the body that is left once both are taken out.
+
+    `stacked`: the title line ended in ";" with a line under it, which is the standfirst.
+    """
     for index, (text, _) in enumerate(paragraphs[:3]):
         found = parse_dateline(text)
         if found is None:
@@ -261,7 +267,8 @@ def _split_lead(paragraphs: list[tuple[str, bool]]
         before = [p for p in before if not _is_byline(p[0])]
         after = ([(remainder, False)] if remainder else []) + paragraphs[index + 1:]
         return subtitle, dateline, before + after
-    if len(paragraphs) >= 2 and _is_standfirst(paragraphs[0][0]):
+    first = paragraphs[0][0] if paragraphs else ""
+    if len(paragraphs) >= 2 and len(first) <= MAX_SUBTITLE and (stacked or _is_standfirst(first)):
         return paragraphs[0][0], None, paragraphs[1:]
     return None, None, paragraphs
 
@@ -337,7 +344,7 @@ def _dateline(match: re.Match[str], *, place: bool = True) -> Dateline:
     agency = groups.get("agency") or groups.get("slashagency")
     location = title_case(groups["loc"].rstrip(".")) if place else None
     if location and groups.get("region"):
-        location = f"{location}, {groups['region']}"
+        location = f"{location}, {title_case(groups['region'])}"
     year = groups.get("year")
     return Dateline(text=match.group(0).strip(), location=location,
                     source=normalise_agency(agency) if agency else None,
