@@ -24,6 +24,7 @@ from pathlib import Path
 
 from sitegen.ingest.names import (
     NAME_SUFFIXES,
+    ROLE_ADJECTIVES,
     first_name_gender,
     is_cap,
     is_honorific,
@@ -82,25 +83,32 @@ def paragraphs(text: str) -> list[tuple[int, str]]:
 
 
 def name_words(mention: str) -> list[str] | None:
-    """Name words of a source mention; None when it is a description or pronoun, not a name."""
+    """Name words of a source mention; None when it is a description or pronoun, not a name.
+
+    The head (before any comma) must end in a capitalised word; of its capitalised runs (titles,
+    role adjectives and possessive owners like "NBC's" dropped) the one with a known first name
+    wins, else the longest: "Representative Charles B. Rangel of New York" -> Charles B. Rangel.
+    """
     head = _PAREN_RE.sub(" ", mention).split(",")[0]
-    head = re.split(r"\s(?:of|at|for|from|with|in)\s", head)[0]
     words = _WORD_RE.findall(head)
-    if not words or norm(words[-1]) in _PRONOUNS:
-        return None
-    words = [w[:-2] if w.endswith(("'s", "’s")) else w for w in words]
     while len(words) > 1 and norm(words[-1]) in NAME_SUFFIXES:
         words = words[:-1]
-    if not is_cap(words[-1]) or is_title(words[-1]):
+    if not words or norm(words[-1]) in _PRONOUNS or not is_cap(words[-1]):
         return None
-    run: list[str] = []
-    for w in reversed(words):
-        if not is_cap(w) or is_title(w) or is_honorific(w):
-            break
-        run.insert(0, w)
-    if run and norm(run[0]) in _DESCRIPTION_START:
-        run = run[1:]
-    return [norm(w) for w in run] or None
+    runs: list[list[str]] = [[]]
+    for w in words:
+        if w.endswith(("'s", "’s")):
+            runs.append([])
+        elif is_cap(w) and not (is_title(w) or is_honorific(w) or norm(w) in ROLE_ADJECTIVES):
+            runs[-1].append(w)
+        elif runs[-1]:
+            runs.append([])
+    runs = [r for r in runs if r and norm(r[0]) not in _DESCRIPTION_START]
+    if not runs:
+        return None
+    named = [r for r in runs if first_name_gender(r[0])]
+    best = named[0] if named else max(runs, key=len)
+    return [norm(w) for w in best]
 
 
 def load_gold(split: str) -> dict[str, list[Gold]]:

@@ -62,13 +62,14 @@ _STOP_AFTER_VS = frozenset(
 )
 
 _TOKEN_RE = re.compile(r"[\w.'’-]+|[,;:()!?]")
+_PARTY_STATE_RE = re.compile(r"^[RDI]-[A-Z][A-Za-z.]*$")  # "Mitch McConnell, R-Ky., said"
 _PAREN_RE = re.compile(r"\([^()]{0,30}\)")
 _ACCORDING_RE = re.compile(r"\b[Aa]ccording to\s+(?P<np>[^,.;:]{1,80})")
 _DASH_RE = re.compile(r"^\s*[―—–]\s*(?P<np>(?:[^,.;:\n]|(?<=\b[A-Z])\.){1,60})")
 _SENT_END_RE = re.compile(r"[.!?][\"”’']?\s+(?=[\"“‘'A-Z(])|\n")
 ABBREV_RE = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|Gov|Sen|Rep|St|Jr|Sr|Gen|Lt|Col|Capt|Sgt|Prof|Rev|Mt|No|vs|Inc|Co|"
-    r"Corp|Ltd|U\.S|U\.K|U\.N|a\.m|p\.m|Jan|Feb|Aug|Sept|Oct|Nov|Dec)|\b[A-Z])\.$"
+    r"Corp|Ltd|Del|U\.S|U\.K|U\.N|a\.m|p\.m|Jan|Feb|Aug|Sept|Oct|Nov|Dec)|\b[A-Z])\.$"
 )
 
 Kind = Literal["name", "pronoun", "role", "other", "none"]
@@ -116,7 +117,8 @@ def tokens(text: str) -> list[str]:
             out.extend((tok.rstrip("."), "."))
         else:
             out.append(tok)
-    return out
+    # "R-Ky., said": a dot before a comma ends an abbreviation, not a sentence
+    return [t for i, t in enumerate(out) if not (t == "." and out[i + 1: i + 2] == [","])]
 
 
 def _is_np_token(tok: str) -> bool:
@@ -124,6 +126,7 @@ def _is_np_token(tok: str) -> bool:
     return (
         is_cap(tok) or low in ROLE_NOUNS or low in ROLE_ADJECTIVES or low in NAME_PARTICLES
         or low in NAME_SUFFIXES or tok.endswith(("'s", "’s")) or ("-" in tok and tok.islower())
+        or tok[:1].isdigit()
     )
 
 
@@ -139,6 +142,8 @@ def interpret(np: list[str], aside: list[str] | None = None) -> Subject:
     if not np:
         return NO_SUBJECT
     low = [norm(t) for t in np]
+    if len(np) == 1 and _PARTY_STATE_RE.match(np[0]):
+        return NO_SUBJECT
     if len(np) == 1 and low[0] in {"he", "she"}:
         return Subject("pronoun", np[0], gender="m" if low[0] == "he" else "f")
     if low[-1] in {"i", "we", "you", "they", "it", "me", "us", "one"}:
@@ -278,7 +283,7 @@ def frame_after(text: str) -> tuple[Subject, int]:
     toks = tokens(cut)
     while toks and toks[0] in {",", ";", ":"}:
         toks = toks[1:]
-    vi = _verb_index(toks, limit=10)
+    vi = _verb_index(toks, limit=30)
     if vi < 0:
         return NO_SUBJECT, -1
     pos = _offset_of(text, toks, max(vi - 1, 0))

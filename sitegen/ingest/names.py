@@ -102,6 +102,8 @@ claire jeanne marsha jeanine megyn rosie katie mika greta tulsi valentina maria 
 natalia svetlana irina elena ekaterina yulia anastasia oksana lyudmila galina marina
 maria anne mary-jane jill keisha keeley bernadette sonya pamela jacklyn melanie ava
 mary susanne ursula christine federica ngozi kristalina janet sheila beyonce oprah madonna
+karen kathy cathy peggy nora norah ellen eleanor frances margaret meg molly ruth naomi esther
+leah miriam dana tina gina tara cara kara paula wendy holly hope faith joy april june
 """
 _MALE_NAMES = """
 donald mike michael barack joe john james robert william david richard thomas charles christopher
@@ -119,6 +121,10 @@ benjamin abdel justin narendra shinzo moon kim rodrigo jair nicolas evo hassan a
 muhammad ahmed omar hamid ashraf volodymyr petro jens antonio pedro carlos luis jorge
 mohammad abdullah salman tayyip rex jim jeff chuck elijah flynn kellan hank mitt newt
 al bob tom dick ron ken jon jim steve tony dave dan matt pat greg rick ray nick andy doug
+norman kevin dante quentin cornell curtis marcus derek travis shawn troy leon lloyd glenn
+howard stanley herbert franklin martin luther abraham warren earl clarence fred frederick
+hugh ian neil colin graham malcolm duncan stuart gordon alistair nigel rupert boris
+hillel jamal tyrone darnell reggie reginald marvin melvin calvin vernon elliot elliott
 """
 FEMALE_FIRST_NAMES: frozenset[str] = frozenset(_FEMALE_NAMES.split())
 MALE_FIRST_NAMES: frozenset[str] = frozenset(_MALE_NAMES.split()) - FEMALE_FIRST_NAMES
@@ -153,6 +159,7 @@ NAME_PARTICLES: frozenset[str] = frozenset(
      "ibn", "el", "dos", "das", "ter", "y"}
 )
 
+_FEMALE_ENDINGS = ("a", "ie", "ine", "elle", "ette", "ique", "een", "lyn")
 _CAP_RE = re.compile(r"^[A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁ][\w.'’-]*$")
 _INITIAL_RE = re.compile(r"^[A-Z]\.$")
 
@@ -185,6 +192,14 @@ def first_name_gender(word: str) -> str | None:
     if low in MALE_FIRST_NAMES:
         return "m"
     return None
+
+
+def guess_gender(first: str) -> str | None:
+    """The list's answer, else a guess from endings common in women's names (Angelique, Aparna)."""
+    known = first_name_gender(first)
+    if known or len(first) < 3 or first.isupper():
+        return known
+    return "f" if norm(first).endswith(_FEMALE_ENDINGS) else None
 
 
 def role_gender(role: str | None) -> str | None:
@@ -243,7 +258,7 @@ def split_name(tokens: list[str]) -> NameParts | None:
     while role_toks and norm(role_toks[0]) in {"the", "a", "an"}:
         role_toks = role_toks[1:]
     role = " ".join(role_toks) or None
-    gender = first_name_gender(name_toks[0]) if len(name_toks) > 1 else None
+    gender = guess_gender(name_toks[0]) if len(name_toks) > 1 else None
     for tok in tokens[:start]:
         if is_honorific(tok):
             gender = gender or HONORIFICS[norm(tok)]

@@ -181,7 +181,20 @@ def _frame(span: QuoteSpan, speech: list[QuoteSpan], paragraphs: Sequence[str]) 
     frames = [attempt(after, before, last, first, prev_end) for attempt in tries]
     named = [f for f in frames if f.subject.kind != "none"]
     found = [f for f in frames if f.pos >= 0]
+    if not found and not before.strip() and first.par > 0:
+        found = [_colon_intro(first.par - 1, speech, paragraphs)]
     return (named or found or [_NO_FRAME])[0]
+
+
+def _colon_intro(par: int, speech: list[QuoteSpan], paragraphs: Sequence[str]) -> Frame:
+    """'The New York Times reports:' closing the previous paragraph introduces the quote."""
+    text = paragraphs[par]
+    if not text.rstrip().endswith(":"):
+        return _NO_FRAME
+    ends = [seg.end for span in speech for seg in span.segments if seg.par == par]
+    start = max(ends, default=0)
+    anchor = Segment(par, start, start, True)
+    return _before("", text[start:], anchor, anchor, start)
 
 
 def _after(after: str, before: str, last: Segment, first: Segment, prev_end: int) -> Frame:
@@ -225,13 +238,13 @@ def _resolve(
 ) -> list[Person | None]:
     """Walk the article in reading order, noting names and resolving each frame as it comes."""
     events: list[tuple[int, int, int]] = []  # (position, kind 0=mention 1=frame, index)
-    mentions: list[NameParts] = []
+    mentions: list[tuple[NameParts, bool]] = []
     for idx, par in enumerate(paragraphs):
         segs = [s for span in spans for s in span.segments if s.par == idx]
         masked = _masked(par, segs)
-        for off, parts in name_mentions(masked):
+        for off, parts, subject in name_mentions(masked):
             events.append((idx * _PAR_STRIDE + off, 0, len(mentions)))
-            mentions.append(parts)
+            mentions.append((parts, subject))
         for m in _PRONOUN_SAYS_RE.finditer(masked):
             gender = 0 if m.group(1).lower() == "he" else 1
             events.append((idx * _PAR_STRIDE + m.start(), 2, gender))
@@ -242,7 +255,8 @@ def _resolve(
     people: list[Person | None] = [None] * len(speech)
     for pos, kind, index in events:
         if kind == 0:
-            registry.mention(mentions[index], pos)
+            parts, subject = mentions[index]
+            registry.mention(parts, pos, subject)
         elif kind == 2:
             registry.resolve(_HE if index == 0 else _SHE, pos)
         else:

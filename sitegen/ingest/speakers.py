@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sitegen.ingest.frames import ABBREV_RE, Subject
+from sitegen.ingest.frames import ABBREV_RE, SPEECH_VERBS, Subject
 from sitegen.ingest.names import (
     NAME_PARTICLES,
     NON_NAME_WORDS,
@@ -29,6 +29,13 @@ from sitegen.ingest.names import (
 )
 
 _WORD_RE = re.compile(r"[\w.'’-]+|[^\w\s]")
+_PREPOSITION_WORDS = """
+in at from to of for with by on about against than like between into over under near across
+through within without toward towards
+"""
+_PREPOSITIONS = frozenset(_PREPOSITION_WORDS.split())
+_AUX_WORDS = "is was has had have can could will would may might must should also then did does do who"
+_AUX = frozenset(_AUX_WORDS.split())
 
 
 @dataclass
@@ -53,9 +60,14 @@ class Registry:
     def __init__(self, sentence_key: Callable[[int], int] | None = None) -> None:
         self.people: list[Person] = []
         self.log: list[tuple[int, Person]] = []
+        self.salient: list[tuple[int, Person]] = []  # mentions as a clause subject or speaker
         self.sentence_key = sentence_key or (lambda pos: pos)
 
-    def _touch(self, person: Person, pos: int, role: str | None, gender: str | None) -> Person:
+    def _touch(
+        self, person: Person, pos: int, role: str | None, gender: str | None, subject: bool = True
+    ) -> Person:
+        if subject:
+            self.salient.append((pos, person))
         person.last_pos = max(person.last_pos, pos)
         if role:
             if person.role is None:
@@ -70,53 +82,62 @@ class Registry:
         pool = before or people
         return max(pool, key=lambda p: p.last_pos) if pool else None
 
-    def name(self, parts: NameParts, pos: int) -> Person:
+    def name(self, parts: NameParts, pos: int, subject: bool = True) -> Person:
         """Resolve (or introduce) the person a name mention refers to."""
         words = [norm(w) for w in parts.name.split()]
         if len(words) >= 2:
             same = [p for p in self.people if p.words[0] == words[0] and p.words[-1] == words[-1]]
             if same:
-                return self._touch(same[0], pos, parts.role, parts.gender)
+                return self._touch(same[0], pos, parts.role, parts.gender, subject)
             bare = [p for p in self.people if p.words == words[-1:]]
             if bare:
                 bare[0].name = parts.name
-                return self._touch(bare[0], pos, parts.role, parts.gender)
+                return self._touch(bare[0], pos, parts.role, parts.gender, subject)
         else:
             word = words[0]
             matches = [p for p in self.people if word in (p.words[-1], p.words[0])]
             by_surname = [p for p in matches if p.words[-1] == word] or matches
             found = self._recent(by_surname, pos)
             if found is not None:
-                return self._touch(found, pos, parts.role, parts.gender)
+                return self._touch(found, pos, parts.role, parts.gender, subject)
         person = Person(parts.name, parts.role, parts.gender, pos, pos)
         self.people.append(person)
-        return self._touch(person, pos, parts.role, None)
+        return self._touch(person, pos, parts.role, None, subject)
 
-    def mention(self, parts: NameParts, pos: int) -> None:
+    def mention(self, parts: NameParts, pos: int, subject: bool = False) -> None:
         """Note a name seen in running text; a bare unknown word (a place?) introduces no one."""
         if len(parts.name.split()) == 1 and parts.role is None and parts.gender is None:
             word = norm(parts.name)
             if not any(word in (p.words[-1], p.words[0]) for p in self.people):
                 return
-        self.name(parts, pos)
+        self.name(parts, pos, subject)
 
     def pronoun(self, gender: str | None, pos: int) -> Person | None:
         """The person a he/she refers to: the latest sentence naming someone whose gender fits,
-        and in it the first such person (the subject, usually)."""
-        fits = [
-            (at, p) for at, p in self.log
-            if at < pos and not looks_like_org(p.name)
-            and (gender is None or p.gender in (None, gender))
-        ]
+        and in it the first clause subject, else the first such person."""
+        fits = self._fits(self.log, gender, pos)
         if not fits:
             return None
         key = self.sentence_key(fits[-1][0])
         same = [p for at, p in fits if self.sentence_key(at) == key]
-        known = [p for p in same if p.gender == gender]
-        person = (known or same)[0]
+        person = same[0]
+        salient = [p for at, p in self._fits(self.salient, gender, pos)
+                   if self.sentence_key(at) == key]
+        if salient:
+            person = salient[0]
         if gender and person.gender is None:
             person.gender = gender
         return person
+
+    @staticmethod
+    def _fits(
+        log: list[tuple[int, Person]], gender: str | None, pos: int
+    ) -> list[tuple[int, Person]]:
+        return [
+            (at, p) for at, p in log
+            if at < pos and not looks_like_org(p.name)
+            and (gender is None or p.gender in (None, gender))
+        ]
 
     def role(self, head: str, pos: int) -> Person | None:
         """Most recently named person whose role fits a role noun ('the minister')."""
@@ -141,6 +162,7 @@ class Registry:
             return None
         if found is not None:
             self.log.append((pos, found))
+            self.salient.append((pos, found))
         return found
 
     def others_named(self, person: Person | None, lo: int, hi: int) -> bool:
@@ -148,32 +170,63 @@ class Registry:
         return any(lo < at < hi and p is not person for at, p in self.log)
 
 
-def name_mentions(text: str) -> list[tuple[int, NameParts]]:
-    """Person-like name phrases in plain (unquoted) text, with their offsets."""
-    found: list[tuple[int, NameParts]] = []
-    words = []
+def name_mentions(text: str) -> list[tuple[int, NameParts, bool]]:
+    """Person-like name phrases in plain (unquoted) text: offset, parts, and whether the name is
+    the subject of its clause (it opens a sentence or a verb follows), which makes it salient."""
+    found: list[tuple[int, NameParts, bool]] = []
+    words = _words(text)
+    i = 0
+    while i < len(words):
+        j = i
+        while j < len(words) and _run_token(words[j][1]):
+            j += 1
+        if j == i:
+            i += 1
+            continue
+        run = words[i:j]
+        while run and not is_cap(run[-1][1]):
+            run = run[:-1]
+        prev = words[i - 1][1] if i > 0 else "."
+        nxt = words[i + len(run)][1] if i + len(run) < len(words) else "."
+        after = words[i + len(run) + 1][1] if i + len(run) + 1 < len(words) else "."
+        subject = norm(prev) not in _PREPOSITIONS and (
+            _verbish(nxt, prev) or prev.lower() in SPEECH_VERBS or _appositive(nxt, after)
+        )
+        parts = _person_parts([w for _, w in run], subject)
+        if parts is not None:
+            found.append((run[0][0], parts, subject))
+        i = j
+    return found
+
+
+def _words(text: str) -> list[tuple[int, str]]:
+    """Word tokens with offsets; a sentence-final dot is its own token, 'Mr.' keeps its dot."""
+    words: list[tuple[int, str]] = []
     for m in _WORD_RE.finditer(text):
         tok = m.group()
         if tok.endswith(".") and len(tok) > 1 and not ABBREV_RE.search(tok):
             words.extend([(m.start(), tok[:-1]), (m.end() - 1, ".")])
         else:
             words.append((m.start(), tok))
-    i = 0
-    while i < len(words):
-        j = i
-        while j < len(words) and _run_token(words[j][1]):
-            j += 1
-        if j > i:
-            run = words[i:j]
-            while run and not is_cap(run[-1][1]):
-                run = run[:-1]
-            parts = _person_parts([w for _, w in run])
-            if parts is not None:
-                found.append((run[0][0], parts))
-            i = j
-        else:
-            i += 1
-    return found
+    return words
+
+
+def _appositive(nxt: str, after: str) -> bool:
+    """'Henry Crespo, president of ...': a name introduced with its role."""
+    low = norm(after)
+    return nxt == "," and (low in {"a", "an", "the"} or low in ROLE_NOUNS or low in ROLE_ADJECTIVES)
+
+
+def _verbish(nxt: str, prev: str) -> bool:
+    """Whether the word after a name suggests the name is a clause subject."""
+    low = nxt.lower()
+    if nxt == ",":
+        return prev in {".", ",", "―", "—"} or prev[:1].isupper()
+    if not nxt[:1].islower():
+        return False
+    return low in SPEECH_VERBS or low in _AUX or low.endswith(("ed", "ly")) or (
+        low.endswith("s") and not low.endswith("ss") and len(low) > 3
+    )
 
 
 def _run_token(tok: str) -> bool:
@@ -181,8 +234,12 @@ def _run_token(tok: str) -> bool:
     return is_cap(tok) or low in NAME_PARTICLES or low in ROLE_ADJECTIVES or low in ROLE_NOUNS
 
 
-def _person_parts(run: list[str]) -> NameParts | None:
-    """NameParts for a run that names a person (by first name, title or honorific), else None."""
+def _person_parts(run: list[str], subject: bool) -> NameParts | None:
+    """NameParts for a run that names a person (by first name, title or honorific, or as a
+    two- or three-word clause subject), else None."""
+    owners = [i for i, t in enumerate(run[:-1]) if t.endswith(("'s", "’s"))]
+    if owners:  # "NBC's Dante Chinni": the owner is part of the role, not of the name
+        run = run[owners[-1] + 1:]
     run = [t[:-2] if t.endswith(("'s", "’s")) else t for t in run]
     while run and norm(run[0]) in NON_NAME_WORDS and not is_honorific(run[0]):
         run = run[1:]
@@ -193,7 +250,8 @@ def _person_parts(run: list[str]) -> NameParts | None:
         return None
     titled = any(is_title(t) or is_honorific(t) for t in run[: len(run) - len(parts.name.split())])
     first_known = first_name_gender(parts.name.split()[0]) is not None
-    if len(parts.name.split()) >= 2 and (first_known or titled):
+    size = len(parts.name.split())
+    if size >= 2 and (first_known or titled or (subject and size <= 3)):
         return parts
     if titled:
         return parts
