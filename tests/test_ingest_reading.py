@@ -6,6 +6,8 @@ import codecs
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sitegen.ingest.reading import MAX_LINE, UnreadableText, decode_text, read_text
 
@@ -61,3 +63,14 @@ def test_read_text_returns_bytes_for_hashing(tmp_path: Path) -> None:
 def test_unreadable_path_is_reported(tmp_path: Path) -> None:
     with pytest.raises(UnreadableText, match="cannot read"):
         read_text(tmp_path / "missing.txt")
+
+
+@given(st.binary(max_size=600))
+@settings(max_examples=300, deadline=None)
+def test_any_bytes_decode_or_are_rejected_cleanly(data: bytes) -> None:
+    try:
+        text = decode_text(data)
+    except UnreadableText as exc:
+        assert "\n" not in str(exc)
+        return
+    assert "\r" not in text and text.strip()

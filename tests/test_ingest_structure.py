@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sitegen.ingest.structure import (
     StructureError,
@@ -150,3 +152,14 @@ def test_standfirst_without_dateline() -> None:
 def test_not_an_article(text: str, reason: str) -> None:
     with pytest.raises(StructureError, match=reason):
         parse_article(text)
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=400))
+@settings(max_examples=300, deadline=None)
+def test_any_text_parses_or_is_rejected_cleanly(text: str) -> None:
+    try:
+        article = parse_article(text)
+    except StructureError as exc:
+        assert "\n" not in str(exc)
+        return
+    assert article.title and article.paragraphs
