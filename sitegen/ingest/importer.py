@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from tqdm import tqdm
+from tqdm.contrib.logging import logging_redirect_tqdm
 
 from sitegen.errors import Problem, SitegenError
 from sitegen.ingest.dates import infer_dates
@@ -107,17 +108,25 @@ def import_paths(paths: Sequence[Path], content_dir: Path, *, force: bool = Fals
                    rules=load_tag_rules(content_dir), force=force, dry_run=dry_run,
                    now=now or datetime.now(UTC), report=report)
     batch.taken = taken_slugs(content_dir / ARTICLES, batch.state)
-    bar = tqdm(files, desc="import", unit="file", file=sys.stderr, leave=False,
-               disable=not (progress and len(files) > PROGRESS_THRESHOLD))
+    show = progress and len(files) > PROGRESS_THRESHOLD
     try:
-        for raw in bar:
-            _import_one(raw, batch)
-            if batch.dirty >= _SAVE_EVERY:
-                _save(batch)
+        if show:
+            # Log lines go through tqdm.write so they do not tear the bar.
+            with logging_redirect_tqdm(loggers=[logging.getLogger("sitegen")]):
+                _run(tqdm(files, desc="import", unit="file", file=sys.stderr, leave=False),
+                     batch)
+        else:
+            _run(files, batch)
     finally:
-        bar.close()
         _save(batch)
     return report
+
+
+def _run(files: Iterable[Path], batch: _Batch) -> None:
+    for raw in files:
+        _import_one(raw, batch)
+        if batch.dirty >= _SAVE_EVERY:
+            _save(batch)
 
 
 def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
