@@ -212,6 +212,19 @@ def test_existing_article_with_the_same_slug_is_never_clobbered(raw: Path, conte
     assert frontmatter.load(first)["origin"] == SAMPLE_NAME
 
 
+def test_moved_article_is_found_by_its_origin(raw: Path, content: Path) -> None:
+    written = run([raw], content).written[0]
+    moved = content / "articles" / "elsewhere" / written.name
+    moved.parent.mkdir()
+    written.rename(moved)
+    sample = raw / SAMPLE_NAME
+    sample.write_text(sample.read_text(encoding="utf-8") + "\nLate addition.\n",
+                      encoding="utf-8")
+    again = run([raw], content)
+    assert again.written == [moved] and articles(content) == [moved]
+    assert "Late addition." in moved.read_text(encoding="utf-8")
+
+
 def test_dry_run_writes_nothing(raw: Path, content: Path) -> None:
     report = run([raw], content, dry_run=True)
     assert len(report.written) == 1 and report.written[0].name.endswith(".md")

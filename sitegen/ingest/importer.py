@@ -218,14 +218,14 @@ def _convert(raw: Path, text: str, target: Path | None, batch: _Batch) -> tuple[
 
 
 def _known_target(origin: str, entry: _Entry | None, batch: _Batch) -> Path | None:
-    """Where this origin's article already is: from the state file, else found on disk."""
-    if entry is not None:
-        target = safe_target(batch.content_dir, entry.path)
-        if target is not None:
-            return target
+    """Where this origin's article is: the state file's path, else wherever an article with
+    `origin: <name>` is (an editor may have moved it, or the state file may be gone)."""
+    recorded = safe_target(batch.content_dir, entry.path) if entry is not None else None
+    if recorded is not None and recorded.exists():
+        return recorded
     if batch.on_disk is None:
         batch.on_disk = origins_on_disk(batch.content_dir / ARTICLES)
-    return batch.on_disk.get(origin)
+    return batch.on_disk.get(origin, recorded)
 
 
 def _edited(target: Path, entry: _Entry | None) -> bool:
