@@ -110,7 +110,7 @@ def _check_text(text: str) -> None:
     if not text.strip():
         raise UnreadableText("contains only whitespace")
     controls = len(_CONTROL.findall(text[:100_000]))
-    if controls > max(3, len(text[:100_000]) // 100):
+    if controls > max(3, len(text[:100_000]) // 20):   # over 5%: not prose
         raise UnreadableText("binary file (mostly non-text bytes), not a text article")
     longest = max(len(line) for line in text.split("\n"))
     if longest > MAX_LINE:
