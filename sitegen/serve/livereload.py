@@ -178,13 +178,27 @@ CLIENT_JS = r"""(function () {
   }
   if (state.errors.length) show(state.errors);
   if (!window.EventSource) return;
-  var source = new EventSource(state.events);
-  source.addEventListener("hello", function (e) {
-    if (Number(e.data) !== generation) location.reload();
+  // Browsers allow about six connections per host; a hidden tab lets go of its stream so many
+  // open tabs never starve page loads, and catches up through `hello` when shown again.
+  var source = null;
+  function connect() {
+    source = new EventSource(state.events);
+    source.addEventListener("hello", function (e) {
+      if (Number(e.data) !== generation) location.reload();
+    });
+    source.addEventListener("reload", function () { source.close(); location.reload(); });
+    source.addEventListener("css", function (e) {
+      generation = Number(e.data);
+      hide();
+      swapCss();
+    });
+    source.addEventListener("error", function (e) {
+      if (e.data !== undefined) show(JSON.parse(e.data));
+    });
+  }
+  document.addEventListener("visibilitychange", function () {
+    if (document.hidden && source) { source.close(); source = null; }
+    else if (!document.hidden && !source) connect();
   });
-  source.addEventListener("reload", function () { source.close(); location.reload(); });
-  source.addEventListener("css", function (e) { generation = Number(e.data); hide(); swapCss(); });
-  source.addEventListener("error", function (e) {
-    if (e.data !== undefined) show(JSON.parse(e.data));
-  });
+  if (!document.hidden) connect();
 })();"""
