@@ -81,6 +81,8 @@ def test_reuters_hard_wrapped_lines_are_joined_into_paragraphs() -> None:
     ("RICHMOND, Va. Feb 26 -", ("Richmond, Va.", None, 2, 26, "")),
     ("Toronto, Feb 26 - Standard", ("Toronto", None, 2, 26, "Standard")),
     ("OAK BROOK, ILL., Feb 26 - A", ("Oak Brook, Ill.", None, 2, 26, "A")),
+    ("OAKLAND , N.J., March 2 - A", ("Oakland, N.J.", None, 3, 2, "A")),
+    ("CHICAGO, March 4, - A", ("Chicago", None, 3, 4, "A")),
     ("МОСКВА, 10 декабря. /ТАСС/. Текст", ("Москва", "TASS", 12, 10, "Текст")),
 ])
 def test_datelines(line: str, expected: tuple[object, ...]) -> None:
@@ -104,6 +106,10 @@ def test_title_case() -> None:
     assert title_case("NEW YORK") == "New York"
     assert title_case("PETROPAVLOVSK-KAMCHATSKY") == "Petropavlovsk-Kamchatsky"
     assert title_case("Astana") == "Astana"
+    assert title_case("DALLAS/FORT WORTH") == "Dallas/Fort Worth"
+    assert title_case("N.J.") == "N.J."
+    assert title_case("O'HARE") == "O'Hare"
+    assert title_case("МОСКВА") == "Москва"
 
 
 def test_crlf_text_and_chrome_with_stamp() -> None:

@@ -31,7 +31,7 @@ _MONTH = (r"(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?
           + "|".join(_RUSSIAN_MONTHS) + ")")
 _WEEKDAY = r"(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 # A dateline place: up to six letter-words ("ST. PETERSBURG", "RIO DE JANEIRO", "KAMEN-NA-OBI").
-_PLACE = r"(?P<loc>[^\W\d_][^\W\d_]*(?:[ .'’-]+[^\W\d_]+){0,5}\.?)"
+_PLACE = r"(?P<loc>[^\W\d_][^\W\d_]*(?:[ ./'’-]+[^\W\d_]+){0,5}\.?)\s?"
 _REGION = r"(?:,\s*(?P<region>[A-Z][A-Za-z.]*(?:\s[A-Z][A-Za-z.]*)?))?"
 _DATE = (rf"(?:(?P<month>{_MONTH})\.?\s+(?P<day>\d{{1,2}})"
          rf"|(?P<day2>\d{{1,2}})\s+(?P<month2>{_MONTH})\.?)(?:,?\s+(?P<year>(?:19|20)\d\d))?")
@@ -49,7 +49,7 @@ _DATELINES: tuple[tuple[re.Pattern[str], bool], ...] = (
     # AP "WASHINGTON (AP) —", "SPRINGFIELD, Ill. (AP) —"
     (re.compile(rf"{_PLACE}{_REGION}\s*\({_AGENCY}\)\s*{_DASH}\s*"), True),
     # agency-less wire: "SALVADOR, Feb 26 - ", "PORTLAND, Ore., Feb 26 - " (Reuters 1987)
-    (re.compile(rf"{_PLACE}{_REGION},?\s+{_DATE}\s*{_DASH}\s*"), False),
+    (re.compile(rf"{_PLACE}{_REGION},?\s+{_DATE},?\s*{_DASH}\s*"), False),
     # BBC Monitoring: "Moscow, 10 December: "
     (re.compile(rf"{_PLACE},\s+(?P<day2>\d{{1,2}})\s+(?P<month2>{_MONTH})"
                 rf"(?:\s+(?P<year>(?:19|20)\d\d))?\s*:\s*"), False),
@@ -359,18 +359,15 @@ def normalise_agency(name: str) -> str:
 
 
 def title_case(place: str) -> str:
-    """"NEW YORK" -> "New York", "RIO DE JANEIRO" -> "Rio de Janeiro"; mixed case is kept."""
+    """"NEW YORK" -> "New York", "RIO DE JANEIRO" -> "Rio de Janeiro", "N.J." stays; a place
+    already in mixed case is kept as written."""
     if not place.isupper():
         return place
-    words = re.split(r"(\s+|-)", place.lower())
-    out = []
-    for i, word in enumerate(words):
-        small = i > 0 and word in _SMALL_WORDS
-        out.append(word if small else _cap(word))
-    return "".join(out)
-
-
-def _cap(word: str) -> str:
-    """Capitalise a word, and after an apostrophe ("N'djamena" stays, "O'HARE" -> "O'Hare")."""
-    word = word[:1].upper() + word[1:]
-    return re.sub(r"(?<=\bO['’])\w", lambda m: m.group(0).upper(), word)
+    text = re.sub(r"(^|[\s/.'’-])([^\W\d_])", lambda m: m.group(1) + m.group(2).upper(),
+                  place.lower())
+    # Letters after an apostrophe are capitals only in O'Hare-style names ("N'djamena").
+    text = re.sub(r"(?<=[^\WOo])(['’])([^\W\d_])", lambda m: m.group(1) + m.group(2).lower(),
+                  text)
+    words = text.split(" ")
+    return " ".join(w.lower() if i and w.lower() in _SMALL_WORDS else w
+                    for i, w in enumerate(words))
