@@ -154,7 +154,7 @@ for _canon, _variants in {
 
 # Regions and places worth a tag when the story is about them (variant -> canonical).
 _PLACES_TEXT = """
-Central Asia|Middle East|Latin America|South America|North America|Central America|
+Central Asia|Middle East|Persian Gulf|Latin America|South America|North America|Central America|
 Southeast Asia|South Asia|East Asia|Western Europe|Eastern Europe|Europe|Asia|Africa|
 Arctic|Antarctica|Balkans|Caucasus|Crimea|Donbas|Gaza|Gaza Strip|West Bank|Kashmir|Tibet|Xinjiang|
 Siberia|Chechnya|Scandinavia|Caribbean|Sahel|Kurdistan|Catalonia|Scotland|England|Wales|

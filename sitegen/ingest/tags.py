@@ -115,12 +115,14 @@ def _rules_from_data(path: Path, data: dict[str, object]) -> TagRules:
         raise SitegenError(Problem(path, f"unknown key {unknown[0]!r} (expected aliases, stop, "
                                          "always)", _key_line(text, unknown[0])))
     aliases = data.get("aliases", {})
-    if not isinstance(aliases, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in aliases.items()
-    ):
-        raise SitegenError(Problem(path, "[aliases] must map names to non-empty tag strings, "
-                                         'e.g. "EAEU" = "Eurasian Economic Union"',
+    if not isinstance(aliases, dict):
+        raise SitegenError(Problem(path, "aliases must be a table: [aliases]",
                                    _key_line(text, "aliases")))
+    for key, value in aliases.items():
+        if not isinstance(value, str) or not value.strip():
+            raise SitegenError(Problem(
+                path, f"alias {key!r} must map to a non-empty tag string, "
+                      'e.g. "EAEU" = "Eurasian Economic Union"', _key_line(text, key)))
     lists = {key: _string_list(path, text, data, key) for key in ("stop", "always")}
     return TagRules(
         aliases={k.strip(): v.strip() for k, v in aliases.items()},
@@ -139,7 +141,8 @@ def _string_list(path: Path, text: str, data: dict[str, object], key: str) -> li
 
 def _key_line(text: str, key: str) -> int | None:
     """The line a top-level key or table is on, so the editor can jump to it."""
-    pattern = re.compile(rf"^\s*(?:\[\s*{re.escape(key)}\s*\]|{re.escape(key)}\s*=)", re.M)
+    name = re.escape(key)
+    pattern = re.compile(rf"^[ \t]*(?:\[[ \t]*{name}[ \t]*\]|[\"']?{name}[\"']?[ \t]*=)", re.M)
     match = pattern.search(text)
     return text.count("\n", 0, match.start()) + 1 if match else None
 

@@ -1,0 +1,227 @@
+"""Tag extraction: what a story is about, never calendar words, datelines, wire names or people."""
+
+from __future__ import annotations
+
+import csv
+import glob
+from pathlib import Path
+
+import pytest
+
+from sitegen.errors import SitegenError
+from sitegen.ingest.tags import MAX_TAGS, TagRules, extract_tags, load_tag_rules
+from tests.conftest import SAMPLE_RAW
+
+FIXTURES = Path(__file__).parent / "fixtures" / "tags"
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
+NO_RULES = TagRules()
+
+SAMPLE_TITLE = "West looks for any clue to drive a wedge between Russia and Kazakhstan, says Lavrov"
+SAMPLE_SUBTITLE = ("According to Russian Foreign Minister, US and EU follow very closely the "
+                   "developments in the post-Soviet space")
+# Short paraphrase of the sample's structure (not the wire text itself).
+SAMPLE_PARAGRAPHS = [
+    "MOSCOW, December 10. /TASS/. The West wants a wedge between Russia and Kazakhstan, "
+    "Russian Foreign Minister Sergey Lavrov said in an interview with Kazakhstan’s Khabar-24 "
+    "news channel on Saturday.",
+    '"Our US counterparts and the European Union watch closely," the minister said.',
+    "According to Lavrov, Brussels, the US Congress and Department of State fund NGOs. "
+    "Russia coordinates its steps with Kazakhstan.",
+    "Protective mechanisms are discussed at the Eurasian Economic Union (EAEU) and the "
+    "Commonwealth of Independent States (CIS).",
+    '"Discussions are underway within the EAEU and the CIS, including between Russia and '
+    'Kazakhstan," he said.',
+    '"As far as the EAEU is concerned, trade grew," Lavrov concluded.',
+]
+
+
+def sample_tags(rules: TagRules = NO_RULES) -> list[str]:
+    return extract_tags(SAMPLE_TITLE, SAMPLE_SUBTITLE, SAMPLE_PARAGRAPHS, location="Moscow",
+                        rules=rules)
+
+
+def read_fixture(name: str) -> tuple[str, list[str]]:
+    title, _, body = (FIXTURES / f"{name}.txt").read_text(encoding="utf-8").partition("\n\n")
+    return title.strip(), [p.strip() for p in body.split("\n\n") if p.strip()]
+
+
+def fixture_tags(name: str) -> list[str]:
+    title, paragraphs = read_fixture(name)
+    return extract_tags(title, None, paragraphs, location=None, rules=NO_RULES)
+
+
+def test_sample_tags_are_what_the_story_is_about() -> None:
+    tags = sample_tags()
+    assert tags[:2] == ["Russia", "Kazakhstan"]
+    assert set(tags) == {"Russia", "Kazakhstan", "United States", "European Union", "EAEU", "CIS"}
+
+
+def test_real_sample_file() -> None:
+    raw = SAMPLE_RAW
+    lines = [ln.strip() for ln in raw.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    lines = [ln for ln in lines if ln not in {"All news", "Updated at:"}]
+    tags = extract_tags(lines[0], lines[1], lines[2:], location="Moscow", rules=NO_RULES)
+    assert set(tags) == {"Russia", "Kazakhstan", "United States", "European Union", "EAEU", "CIS"}
+
+
+@pytest.mark.parametrize(("text", "tag"), [
+    ("Russian officials met on Monday. Russian troops moved.", "Russia"),
+    ("Kazakh officials said so. Kazakhstan's leader agreed.", "Kazakhstan"),
+    ("The U.S. said so. The USA agreed.", "United States"),
+    ("American diplomats said America would agree.", "United States"),
+    ("British ministers said Britain would agree.", "United Kingdom"),
+    ("The UK said so. The UK agreed.", "United Kingdom"),
+    ("Chinese officials met. Chinese exports rose.", "China"),
+    ("The EU said so. The EU agreed.", "European Union"),
+])
+def test_demonyms_and_short_forms(text: str, tag: str) -> None:
+    assert tag in extract_tags("Talks continue", None, [text], location=None, rules=NO_RULES)
+
+
+def test_acronym_defined_by_article_is_the_canonical_tag() -> None:
+    paragraphs = [
+        "The National Emergency Operation Centre (NEOC) announced the decision.",
+        "The National Emergency Operation Centre said more vaccine would come.",
+    ]
+    tags = extract_tags("Emergency ends", None, paragraphs, location=None, rules=NO_RULES)
+    assert tags == ["NEOC"]
+
+
+def test_known_organisation_has_one_form_everywhere() -> None:
+    tags = extract_tags("Ministers meet", None,
+                        ["The United Nations (UN) met. The UN and the U.N. agreed."],
+                        location=None, rules=NO_RULES)
+    assert tags == ["United Nations"]
+
+
+def test_weekdays_months_dateline_and_wire_names_are_never_tags() -> None:
+    paragraphs = [
+        "LONDON, March 3. /TASS/. On Saturday in December the ministry said, Reuters and AP "
+        "reported. TASS and AFP confirmed it on Monday in May.",
+        "Updated on Friday, AP said. Reuters said TASS said.",
+    ]
+    tags = extract_tags("Reuters: Saturday talks in December", "Updated", paragraphs,
+                        location="London", rules=NO_RULES)
+    banned = {"saturday", "december", "monday", "may", "friday", "london", "tass", "reuters",
+              "ap", "afp", "updated", "march"}
+    assert not banned & {t.casefold() for t in tags}
+
+
+def test_dateline_city_alone_is_not_a_tag_but_a_repeated_one_is() -> None:
+    lead = "MOSCOW, December 10. /TASS/. Talks went on in the capital."
+    assert "Moscow" not in extract_tags("Talks", None, [lead], location="Moscow", rules=NO_RULES)
+    story = [lead, "Moscow will host more talks.", "Moscow said so.", "Moscow agreed."]
+    assert "Moscow" in extract_tags("Talks", None, story, location="Moscow", rules=NO_RULES)
+
+
+def test_people_are_not_tags() -> None:
+    paragraphs = [
+        "Sergey Lavrov met Michael Jordan and Paris Hilton. Lavrov said Jordan spoke well.",
+        "Lavrov said so, Michael Jordan said, and Paris Hilton agreed with Lavrov.",
+    ]
+    tags = extract_tags("Lavrov meets Jordan", None, paragraphs, location=None, rules=NO_RULES)
+    assert not {"Lavrov", "Sergey Lavrov", "Michael Jordan", "Paris", "Paris Hilton"} & set(tags)
+
+
+def test_sentence_starts_and_common_words_are_not_tags() -> None:
+    paragraphs = [
+        "According to the report, the Western partners disagree. The talks failed. In short, "
+        "Western leaders left. However, nothing changed.",
+    ] * 3
+    assert extract_tags("Talks fail", None, paragraphs, location=None, rules=NO_RULES) == []
+
+
+def test_organisation_names_with_organisation_words() -> None:
+    paragraphs = [
+        "The Ministry of Health said the Disease Surveillance Team counted cases.",
+        "The Ministry of Health also thanked nurses.",
+    ]
+    tags = extract_tags("Outbreak ends", None, paragraphs, location=None, rules=NO_RULES)
+    assert tags == ["Ministry of Health"]
+
+
+def test_one_passing_mention_is_not_enough() -> None:
+    paragraphs = ["Lead paragraph about nothing.", "Prices rose, as in France last year."]
+    assert extract_tags("Prices rise", None, paragraphs, location=None, rules=NO_RULES) == []
+
+
+def test_order_is_by_score_then_first_appearance_and_capped() -> None:
+    countries = ["France", "Germany", "Italy", "Spain", "Poland", "Greece", "Austria", "Sweden",
+                 "Norway", "Finland"]
+    paragraphs = [f"{c} agreed. {c} signed." for c in countries]
+    tags = extract_tags("Deal signed", None, paragraphs, location=None, rules=NO_RULES)
+    assert len(tags) == MAX_TAGS
+    assert tags[0] == "France"  # the lead weighs more
+    assert tags[1:] == countries[1:MAX_TAGS]
+
+
+def test_deterministic() -> None:
+    results = {tuple(sample_tags()) for _ in range(5)}
+    assert len(results) == 1
+
+
+def test_tags_toml_aliases_stop_and_always(tmp_path: Path) -> None:
+    (tmp_path / "tags.toml").write_text(
+        '# site tag rules\nstop = ["CIS"]\nalways = ["World"]\n\n[aliases]\n'
+        '"EAEU" = "Eurasian Economic Union"\n"Khabar-24" = "Khabar"\n',
+        encoding="utf-8",
+    )
+    rules = load_tag_rules(tmp_path)
+    tags = sample_tags(rules)
+    assert "Eurasian Economic Union" in tags and "EAEU" not in tags
+    assert "CIS" not in tags
+    assert tags[-1] == "World"
+
+
+def test_tags_toml_stop_is_case_insensitive(tmp_path: Path) -> None:
+    (tmp_path / "tags.toml").write_text('stop = ["russia"]\n', encoding="utf-8")
+    assert "Russia" not in sample_tags(load_tag_rules(tmp_path))
+
+
+def test_absent_tags_toml_gives_defaults(tmp_path: Path) -> None:
+    assert load_tag_rules(tmp_path) == TagRules()
+
+
+@pytest.mark.parametrize(("text", "line"), [
+    ('stop = ["a"]\n[aliases]\n"EAEU" = \n', 3),
+    ('stop = ["a"]\n\n[aliases]\n"EAEU" = 5\n', 4),
+    ('stop = "CIS"\n', 1),
+    ('\nstopp = ["CIS"]\n', 2),
+])
+def test_malformed_tags_toml_names_file_and_line(tmp_path: Path, text: str, line: int) -> None:
+    path = tmp_path / "tags.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SitegenError) as info:
+        load_tag_rules(tmp_path)
+    (problem,) = info.value.problems
+    assert problem.path == path
+    assert problem.line == line
+
+
+@pytest.mark.parametrize(("name", "expected", "absent"), [
+    ("kurds", ["Turkey", "Syria"], {"Kurds", "Assad"}),
+    ("rouhani", ["Iran", "Saudi Arabia", "United States"], {"Rouhani", "Hassan Rouhani"}),
+    ("samoa", ["Samoa"], {"Saturday", "December"}),
+    ("students", ["Russia"], {"Tuesday", "May"}),
+    ("facebook_ecj", ["ECJ", "European Union"], {"Facebook", "Glawischnig-Piesczek"}),
+])
+def test_wikinews_fixtures(name: str, expected: list[str], absent: set[str]) -> None:
+    tags = fixture_tags(name)
+    assert tags[: len(expected)] == expected or set(expected) <= set(tags[:4])
+    assert not absent & set(tags)
+    assert len(tags) <= MAX_TAGS
+
+
+@pytest.mark.shared
+def test_wikinews_corpus_has_no_garbage_tags() -> None:
+    files = sorted(glob.glob(str(SHARED / "wikinews-cc-by-2019-2020" / "*.csv")))
+    if not files:
+        pytest.skip("../shared/corpus absent")
+    banned = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+              "january", "december", "the", "in", "according", "western", "wikinews"}
+    for file in files:
+        with open(file, encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                paragraphs = [p.strip() for p in row["text"].split("\n") if p.strip()]
+                tags = extract_tags(row["title"], None, paragraphs, location=None, rules=NO_RULES)
+                assert not banned & {t.casefold() for t in tags}, (row["url"], tags)
