@@ -12,7 +12,9 @@ Each article goes through `decode_text` and `parse_article`, then `infer_dates`,
 `sitegen.ingest.quotes` and `sitegen.ingest.tags` exist, quotes, tags and `render_markdown`
 re-loaded with python-frontmatter. It counts crashes (any exception other than the importer's own
 one-line rejections) and articles left without a title or body. Target: zero of both.
-Where the corpus knows the real date (Reuters <DATE>, Wikinews `date`) it also scores the date.
+Where the corpus knows the real date (Reuters <DATE>, Wikinews `date`) it also scores the date,
+once with the file's time years after publication (only the text can date it) and once with the
+file's time the day after publication (a file imported when it arrived).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ import traceback
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +70,7 @@ class Tally:
     headings: int = 0
     dated: int = 0
     date_right: int = 0
+    date_right_fresh: int = 0
     year_guessed: int = 0
     quotes: int = 0
     tags: int = 0
@@ -158,6 +161,9 @@ def check(sample: Sample, tally: Tally, full: Any | None, rules: Any) -> None:
     if sample.real_date is not None:
         tally.dated += 1
         tally.date_right += dates.date == sample.real_date
+        # As imported the day after publication (the file's time is then a fair clue).
+        fresh = datetime.combine(sample.real_date + timedelta(days=1), datetime.min.time(), UTC)
+        tally.date_right_fresh += infer_dates(article, file_time=fresh).date == sample.real_date
 
 
 def _full(sample: Sample, article: ParsedArticle, dates: Any, full: Any, rules: Any,
@@ -203,7 +209,9 @@ def main(argv: list[str] | None = None) -> int:
                 f"headings {t.headings}  year guessed from file time {t.year_guessed}  "
                 f"{1000 * t.seconds / n:.2f} ms/article")
         if t.dated:
-            line += f"  date right {t.date_right}/{t.dated} ({t.date_right / t.dated:.0%})"
+            line += (f"  date right: file time years later {t.date_right}/{t.dated} "
+                     f"({t.date_right / t.dated:.0%}), file time the next day "
+                     f"{t.date_right_fresh}/{t.dated} ({t.date_right_fresh / t.dated:.0%})")
         if full:
             line += f"  quotes {t.quotes}  tags {t.tags}"
         print(line)

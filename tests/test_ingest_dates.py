@@ -29,7 +29,7 @@ def test_weekday_picks_among_the_years_named() -> None:
 def test_years_named_without_weekday() -> None:
     year, reason, guess = infer_year(3, 1, "Sales in 2020 beat 2019; 2020 was good.",
                                      stamp=None, file_time=LATER)
-    assert (year, guess) == (2020, False) and "years named" in reason
+    assert (year, guess) == (2020, False) and "latest year named" in reason
 
 
 def test_future_years_are_not_the_articles_year() -> None:

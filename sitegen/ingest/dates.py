@@ -9,7 +9,6 @@ guess and so is flagged as a warning. Every result says where it came from.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
@@ -79,10 +78,11 @@ def infer_year(month: int, day: int, text: str, *, stamp: datetime | None,
             return (matching[-1], f"year {matching[-1]} inferred from weekday "
                     f"'{WEEKDAYS[weekday]}' and the years named in the text ({named})", False)
     if years:
-        counts = Counter(years)
-        year = max(counts, key=lambda y: (counts[y], y))
-        named = ", ".join(f"{y} ×{n}" for y, n in sorted(counts.items()))
-        return year, f"year {year} inferred from the years named in the text ({named})", False
+        # The latest: stories compare with earlier years far more often than they name later
+        # ones (and years after the stamp or file time are already ruled out).
+        named = ", ".join(str(y) for y in sorted(set(years)))
+        return (max(years), f"year {max(years)} inferred from the latest year named in the text "
+                f"({named})", False)
     if stamp is not None:
         year = _year_before(stamp.date(), month, day)
         return year, f"year {year} inferred from the 'Updated at' stamp ({stamp:%Y-%m-%d})", False
