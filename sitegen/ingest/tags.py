@@ -334,7 +334,7 @@ def _scan_acronyms(
 ) -> None:
     """Upper-case words not in the gazetteer (NEOC, OSCE): tags only with strong evidence."""
     dateline = location.casefold() if location else None
-    for tok in seg.tokens:
+    for tok in seg.tokens[1:]:  # a paragraph's first word is an interview label: "((WSS))"
         word = tok.text
         if (not word.isalpha() or not word.isupper() or not 3 <= len(word) <= 6 or word in local
                 or word in gazetteer().phrases or word in NON_ORG_ACRONYMS
@@ -396,12 +396,21 @@ def _add(found: dict[str, _Candidate], tag: str, kind: str, score: float, index:
         cand.first = min(cand.first, index)
 
 
+def _acronym_for(cand: _Candidate, found: Mapping[str, _Candidate]) -> str:
+    """"Lawn Tennis Association" and "LTA" in one article are one tag, the short one."""
+    if cand.kind != "org" or " " not in cand.tag:
+        return cand.tag
+    initials = "".join(w[0] for w in cand.tag.split() if w[0].isupper())
+    other = found.get(initials)
+    return initials if other is not None and other.kind == "org" else cand.tag
+
+
 def _rank(found: Mapping[str, _Candidate], rules: TagRules, location: str | None) -> list[str]:
     """Apply aliases and stop lists, drop weak evidence, order by score then first mention."""
     merged: dict[str, _Candidate] = {}
     folded_aliases = {k.casefold(): v for k, v in rules.aliases.items()}
     for cand in found.values():
-        tag = folded_aliases.get(cand.tag.casefold(), cand.tag)
+        tag = folded_aliases.get(cand.tag.casefold(), _acronym_for(cand, found))
         if tag in merged:
             merged[tag].score += cand.score
             merged[tag].first = min(merged[tag].first, cand.first)
