@@ -64,8 +64,9 @@ _STOP_AFTER_VS = frozenset(
 _TOKEN_RE = re.compile(r"[\w.'’-]+|[,;:()!?]")
 _PARTY_STATE_RE = re.compile(r"^[RDI]-[A-Z][A-Za-z.]*$")  # "Mitch McConnell, R-Ky., said"
 _PAREN_RE = re.compile(r"\([^()]{0,30}\)")
-_ACCORDING_RE = re.compile(r"\b[Aa]ccording to\s+(?P<np>[^,.;:]{1,80})")
-_DASH_RE = re.compile(r"^\s*[―—–]\s*(?P<np>(?:[^,.;:\n]|(?<=\b[A-Z])\.){1,60})")
+_ABBREV_DOT = r"(?:(?<=\b[A-Z])|(?<=\b[A-Z][a-z])|(?<=\b[A-Z][a-z]{2}))\."  # Dr. J. Gov.
+_ACCORDING_RE = re.compile(rf"\b[Aa]ccording to\s+(?P<np>(?:[^,.;:]|{_ABBREV_DOT}){{1,80}})")
+_DASH_RE = re.compile(rf"^\s*[―—–]\s*(?P<np>(?:[^,.;:\n]|{_ABBREV_DOT}){{1,60}})")
 _SENT_END_RE = re.compile(r"[.!?][\"”’']?\s+(?=[\"“‘'A-Z(])|\n")
 ABBREV_RE = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|Gov|Sen|Rep|St|Jr|Sr|Gen|Lt|Col|Capt|Sgt|Prof|Rev|Mt|No|vs|Inc|Co|"
@@ -230,21 +231,28 @@ def _np_tail(toks: list[str], aside: list[str] | None) -> tuple[Subject, bool]:
 
 
 def np_after(toks: list[str]) -> Subject:
-    """The subject phrase after an inverted verb ('said Kremlin spokesman Dmitry Peskov')."""
+    """The subject phrase after an inverted verb ('said Kremlin spokesman Dmitry Peskov',
+    'said study co-author and Research Fellow Martin How', 'said the minister on Monday')."""
     np: list[str] = []
     rest: list[str] = []
-    for i, tok in enumerate(toks):
+    for i, tok in enumerate(toks[:14]):
         if tok in {",", ".", ";", ":"}:
             rest = toks[i + 1:] if tok == "," else []
             break
         low = norm(tok)
-        if np and (low in _STOP_AFTER_VS or not _is_np_token(tok)) and low not in _DETERMINERS:
-            break
         if not np and low in {"he", "she"}:
             return interpret([tok])
-        if not (_is_np_token(tok) or low in _DETERMINERS):
+        if np and low in _STOP_AFTER_VS:
             break
         np.append(tok)
+    caps = [i for i, t in enumerate(np) if is_cap(t) and not is_title(t)]
+    if caps:
+        np = np[: caps[-1] + 1]
+    else:
+        keep = 0
+        while keep < len(np) and (_is_np_token(np[keep]) or norm(np[keep]) in _DETERMINERS):
+            keep += 1
+        np = np[:keep]
     aside = None
     if rest:
         end = rest.index(",") if "," in rest else len(rest)

@@ -49,6 +49,7 @@ ROLE_NOUNS: frozenset[str] = frozenset(
     fighter soldier farmer pilot driver nurse physician surgeon billionaire entrepreneur
     politician operative staffer staffers source sources announcer narrator actor actress singer
     rapper comedian star player athlete sheriff governor-elect senator-elect man woman
+    co-author fellow scientist
     """).split()
 )
 
@@ -221,13 +222,17 @@ class NameParts:
     name: str
     role: str | None
     gender: str | None
+    speaks: bool = False  # named as the subject of a speech verb
 
 
 def _name_start(tokens: list[str]) -> int:
     """Index where the personal name begins inside a title-plus-name token run."""
     start = 0
     for i, tok in enumerate(tokens[:-1]):
-        role_word = is_title(tok) or is_honorific(tok) or norm(tok) in ROLE_ADJECTIVES
+        low = norm(tok)
+        role_word = (
+            is_title(tok) or is_honorific(tok) or low in ROLE_ADJECTIVES or low in ROLE_NOUNS
+        )
         if role_word or not is_cap(tok):
             start = i + 1
     for i, tok in enumerate(tokens[start:-1], start):

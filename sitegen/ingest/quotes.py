@@ -34,6 +34,7 @@ _HE = Subject("pronoun", "he", gender="m")
 _SHE = Subject("pronoun", "she", gender="f")  # global position = paragraph index * stride + offset
 _WORD_RE = re.compile(r"[\w'’-]+")
 _ENDS_FRAME_RE = re.compile(r"[,?!—–-]\s*$")
+_ACCORDING_AFTER_RE = re.compile(r"^[\s,]*according to\b", re.IGNORECASE)
 _STARTS_FRAME_RE = re.compile(r"^\s*[,—–―]")
 _NICKNAME_BEFORE_RE = re.compile(
     r"(?:nicknamed|dubbed|known as|so-called|aka|a\.k\.a\.|titled|entitled|named|hashtag"
@@ -108,7 +109,10 @@ def is_speech(span: QuoteSpan, paragraphs: Sequence[str]) -> bool:
     between_names = _CAP_WORD_END_RE.search(before[-30:]) and _CAP_WORD_START_RE.match(after)
     if between_names and len(words) <= 3:
         return False
-    verb_near = _verb_near(before, after)
+    lo, hi = last.inner(paragraphs[last.par])
+    raw_end = paragraphs[last.par][lo:hi].rstrip()[-1:]
+    framed = raw_end in ",.?!—–-" or bool(_STARTS_FRAME_RE.match(after))
+    verb_near = _verb_near(before, after, framed)
     if _title_case(text, words) and not verb_near:
         return False
     if span.single:
@@ -121,11 +125,12 @@ def is_speech(span: QuoteSpan, paragraphs: Sequence[str]) -> bool:
     return True
 
 
-def _verb_near(before: str, after: str) -> bool:
-    """A speech verb within a few words before the opening or after the closing mark."""
+def _verb_near(before: str, after: str, framed: bool) -> bool:
+    """A speech verb within a few words before the opening mark, or right after the closing
+    one when the quote ends like a framed one ('"Nonsense," he said'), not a title's clause."""
     head = before[sentence_start(before, len(before)):]
     prior = _WORD_RE.findall(head)[-6:]
-    following = _WORD_RE.findall(after[:60])[:4]
+    following = _WORD_RE.findall(after[:60])[:4] if framed else []
     return any(w.lower() in SPEECH_VERBS for w in prior + following)
 
 
@@ -176,7 +181,8 @@ def _frame(span: QuoteSpan, speech: list[QuoteSpan], paragraphs: Sequence[str]) 
     prev_end, _ = _neighbours(first, speech)
     before = paragraphs[first.par][prev_end: first.start]
     tries = [_after, _before]
-    if not (_ENDS_FRAME_RE.search(inner) or _STARTS_FRAME_RE.match(after)):
+    reporter = _ACCORDING_AFTER_RE.match(after)  # '"Q," according to NBC' names a reporter
+    if reporter or not (_ENDS_FRAME_RE.search(inner) or _STARTS_FRAME_RE.match(after)):
         tries.reverse()
     frames = [attempt(after, before, last, first, prev_end) for attempt in tries]
     named = [f for f in frames if f.subject.kind != "none"]

@@ -34,7 +34,7 @@ in at from to of for with by on about against than like between into over under 
 through within without toward towards
 """
 _PREPOSITIONS = frozenset(_PREPOSITION_WORDS.split())
-_AUX_WORDS = "is was has had have can could will would may might must should also then did does do who"
+_AUX_WORDS = "is was has had have can could will would may might must should also then did does do"
 _AUX = frozenset(_AUX_WORDS.split())
 
 
@@ -106,7 +106,7 @@ class Registry:
 
     def mention(self, parts: NameParts, pos: int, subject: bool = False) -> None:
         """Note a name seen in running text; a bare unknown word (a place?) introduces no one."""
-        if len(parts.name.split()) == 1 and parts.role is None and parts.gender is None:
+        if len(parts.name.split()) == 1 and not (parts.role or parts.gender or parts.speaks):
             word = norm(parts.name)
             if not any(word in (p.words[-1], p.words[0]) for p in self.people):
                 return
@@ -192,7 +192,10 @@ def name_mentions(text: str) -> list[tuple[int, NameParts, bool]]:
         subject = norm(prev) not in _PREPOSITIONS and (
             _verbish(nxt, prev) or prev.lower() in SPEECH_VERBS or _appositive(nxt, after)
         )
-        parts = _person_parts([w for _, w in run], subject)
+        speaks = nxt.lower() in SPEECH_VERBS
+        parts = _person_parts([w for _, w in run], subject, speaks)
+        if parts is not None and parts.role is None and _appositive(nxt, after):
+            parts = NameParts(parts.name, _appositive_role(words, i + len(run) + 1), parts.gender)
         if parts is not None:
             found.append((run[0][0], parts, subject))
         i = j
@@ -209,6 +212,18 @@ def _words(text: str) -> list[tuple[int, str]]:
         else:
             words.append((m.start(), tok))
     return words
+
+
+def _appositive_role(words: list[tuple[int, str]], start: int) -> str | None:
+    """'a spokeswoman for the ministry' from 'Anna Kim, a spokeswoman for the ministry, said'."""
+    out: list[str] = []
+    for _, tok in words[start: start + 10]:
+        if tok in {",", ".", ";", ":", "(", ")"}:
+            break
+        out.append(tok)
+    while out and norm(out[0]) in {"a", "an", "the"}:
+        out = out[1:]
+    return " ".join(out) or None
 
 
 def _appositive(nxt: str, after: str) -> bool:
@@ -234,7 +249,7 @@ def _run_token(tok: str) -> bool:
     return is_cap(tok) or low in NAME_PARTICLES or low in ROLE_ADJECTIVES or low in ROLE_NOUNS
 
 
-def _person_parts(run: list[str], subject: bool) -> NameParts | None:
+def _person_parts(run: list[str], subject: bool, speaks: bool = False) -> NameParts | None:
     """NameParts for a run that names a person (by first name, title or honorific, or as a
     two- or three-word clause subject), else None."""
     owners = [i for i, t in enumerate(run[:-1]) if t.endswith(("'s", "’s"))]
@@ -255,4 +270,6 @@ def _person_parts(run: list[str], subject: bool) -> NameParts | None:
         return parts
     if titled:
         return parts
-    return NameParts(parts.name, None, None) if len(parts.name.split()) == 1 else None
+    if size == 1 and speaks:  # "Lavrov said ...": someone who speaks is a person
+        return NameParts(parts.name, None, None, speaks=True)
+    return NameParts(parts.name, None, None) if size == 1 else None
