@@ -225,3 +225,18 @@ def test_wikinews_corpus_has_no_garbage_tags() -> None:
                 paragraphs = [p.strip() for p in row["text"].split("\n") if p.strip()]
                 tags = extract_tags(row["title"], None, paragraphs, location=None, rules=NO_RULES)
                 assert not banned & {t.casefold() for t in tags}, (row["url"], tags)
+
+
+def test_place_inside_an_organisation_name_is_not_a_place_tag() -> None:
+    paragraphs = ["The Bank of England held rates.", "The Bank of England governor spoke."]
+    tags = extract_tags("Rates on hold", None, paragraphs, location=None, rules=NO_RULES)
+    assert tags == ["Bank of England"]
+
+
+def test_long_name_and_undefined_acronym_are_one_tag() -> None:
+    paragraphs = ["The Lawn Tennis Association (LTA) said so.", "The LTA chief agreed.",
+                  "The Lawn Tennis Association will fund courts."]
+    assert extract_tags("Tennis", None, paragraphs, location=None, rules=NO_RULES) == ["LTA"]
+    paragraphs = ["The Lawn Tennis Association said so.", "The LTA chief agreed. The LTA is new.",
+                  "The Lawn Tennis Association will fund courts."]
+    assert extract_tags("Tennis", None, paragraphs, location=None, rules=NO_RULES) == ["LTA"]

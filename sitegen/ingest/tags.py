@@ -261,7 +261,11 @@ def _scan_phrases(seg: _Segment, local: Mapping[str, Entry], found: dict[str, _C
 
 def _part_of_other_name(tokens: Sequence[_Token], i: int, n: int, entry: Entry) -> bool:
     """"Michael Jordan", "Paris Hilton", "Russia Today": the place name is part of another name."""
-    if entry.kind == "org" or (n > 1 and entry.kind == "country"):
+    if entry.kind == "org":
+        return False
+    if _inside_org_name(tokens, i):
+        return True
+    if n > 1 and entry.kind == "country":
         return False
     before = tokens[i - 1] if i > 0 else None
     if (before is not None and not tokens[i].brk and before.cap and not before.possessive
@@ -272,6 +276,13 @@ def _part_of_other_name(tokens: Sequence[_Token], i: int, n: int, entry: Entry) 
         return False  # demonyms qualify names: "Russian Foreign Minister"
     word = after.text.casefold()
     return after.cap and word not in COMMON_WORDS and word not in ORG_WORDS
+
+
+def _inside_org_name(tokens: Sequence[_Token], i: int) -> bool:
+    """"Bank of England", "University of California": the organisation is the tag, not England."""
+    if i < 2 or tokens[i].brk or tokens[i - 1].brk or tokens[i - 1].text not in CONNECTORS:
+        return False
+    return tokens[i - 2].cap and tokens[i - 2].text.casefold() in ORG_WORDS
 
 
 def _scan_org_names(
@@ -400,9 +411,13 @@ def _acronym_for(cand: _Candidate, found: Mapping[str, _Candidate]) -> str:
     """"Lawn Tennis Association" and "LTA" in one article are one tag, the short one."""
     if cand.kind != "org" or " " not in cand.tag:
         return cand.tag
-    initials = "".join(w[0] for w in cand.tag.split() if w[0].isupper())
-    other = found.get(initials)
-    return initials if other is not None and other.kind == "org" else cand.tag
+    words = cand.tag.split()
+    for initials in ("".join(w[0] for w in words if w[0].isupper()),
+                     "".join(w[0] for w in words).upper()):  # "Bank of America" -> BOA
+        other = found.get(initials)
+        if other is not None and other.kind == "org":
+            return initials
+    return cand.tag
 
 
 def _rank(found: Mapping[str, _Candidate], rules: TagRules, location: str | None) -> list[str]:
