@@ -161,6 +161,8 @@ def _import_one(raw: Path, batch: _Batch) -> None:
 
 
 def _import_checked(raw: Path, batch: _Batch) -> None:
+    """The import rules in order: unchanged -> no-op; edited by hand -> kept (unless force);
+    otherwise convert and write, at the article's known path or under a fresh unique slug."""
     origin = raw.name
     if origin in batch.seen:
         raise StructureError(f"has the same file name as {batch.seen[origin]} in this batch; "
