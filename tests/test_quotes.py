@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sitegen.ingest.quotes import attribute_quotes
-from sitegen.model import Speaker
+import pytest
+
+from bench.quotes_precision import score
+from sitegen.ingest.quotes import Attribution, attribute_quotes
+from sitegen.model import Quote, Speaker
 
 FIXTURES = Path(__file__).parent / "fixtures" / "quotes"
 
@@ -20,13 +23,278 @@ def sample_paragraphs() -> list[str]:
     return [p for p in pars if p != "Use of US dollar"]
 
 
+def quotes(*paragraphs: str) -> list[tuple[str, str | None]]:
+    return [(q.text, q.speaker) for q in attribute_quotes(paragraphs).quotes]
+
+
+# --- the sample article ----------------------------------------------------------------------
+
+
 def test_sample_speakers_and_quotes() -> None:
     result = attribute_quotes(sample_paragraphs())
     assert result.speakers == (Speaker("Sergey Lavrov", "Russian Foreign Minister"),)
-    assert len(result.quotes) == 9  # 7 quoted passages, two of them split around the frame
+    # 7 quoted passages; two are split around their frame ("..., the minister said. ...")
+    assert len(result.quotes) == 9
     assert all(q.speaker == "Sergey Lavrov" for q in result.quotes)
     texts = [q.text for q in result.quotes]
     assert texts[0].startswith("In today’s communications environment")
+    assert texts[1].startswith("We know how closely") and texts[1].endswith("post-Soviet space")
     assert texts[2].startswith("They watch out for any clues")
+    assert texts[-1].endswith("by the end of 2022")
     for scare in ("interested parties", "whims", "dollars", "inflate"):
-        assert scare not in texts
+        assert all(scare != t for t in texts)
+    assert "‘inflate’" in texts[2]  # nested single quotes stay inside the quote
+
+
+def test_result_is_frozen_and_typed() -> None:
+    result = attribute_quotes(['"We are ready," said John Smith.'])
+    assert isinstance(result, Attribution)
+    assert result.quotes == (Quote("We are ready", "John Smith"),)
+    with pytest.raises(AttributeError):
+        result.quotes = ()  # type: ignore[misc]
+
+
+def test_empty_and_quote_free_input() -> None:
+    assert attribute_quotes([]) == Attribution((), ())
+    assert attribute_quotes(["No quotes at all here."]) == Attribution((), ())
+
+
+# --- quote marks -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "“We will finish the bridge by spring,” John Smith said.",
+        '"We will finish the bridge by spring," John Smith said.',
+        "«We will finish the bridge by spring,» John Smith said.",
+        "'We will finish the bridge by spring,' John Smith said.",
+        "‘We will finish the bridge by spring,’ John Smith said.",
+    ],
+)
+def test_quote_mark_styles(paragraph: str) -> None:
+    assert quotes(paragraph) == [("We will finish the bridge by spring", "John Smith")]
+
+
+def test_nested_single_quotes_stay_inside() -> None:
+    got = quotes('"He told me \'never again\' and left," said Maria Lopez.')
+    assert got == [("He told me 'never again' and left", "Maria Lopez")]
+
+
+def test_apostrophes_are_not_quote_marks() -> None:
+    text = "Don't forget the '90s, when the Peoples' Party leader's aide ran Lavrov's office."
+    assert quotes(text) == []
+    got = quotes("\"It's the '90s again, and Lavrov's people don't care,\" Ivan Orlov said.")
+    assert got == [("It's the '90s again, and Lavrov's people don't care", "Ivan Orlov")]
+
+
+def test_multi_paragraph_quote() -> None:
+    got = quotes(
+        'Governor Tom Reed said: "The budget is balanced for the first time in a decade.',
+        '"We cut waste everywhere and we protected schools."',
+        "The vote is next week.",
+    )
+    assert got == [
+        (
+            "The budget is balanced for the first time in a decade. "
+            "We cut waste everywhere and we protected schools.",
+            "Tom Reed",
+        )
+    ]
+
+
+def test_partial_quote_inside_sentence() -> None:
+    got = quotes('Mayor Lisa Chen called the plan "a reckless gamble that costs jobs" on Tuesday.')
+    assert got == [("a reckless gamble that costs jobs", "Lisa Chen")]
+
+
+# --- frames --------------------------------------------------------------------------------------
+
+
+def test_frame_quote_subject_verb() -> None:
+    assert quotes('"Talks will go on," Anna Berg said.') == [("Talks will go on", "Anna Berg")]
+
+
+def test_frame_quote_verb_subject_inverted() -> None:
+    result = attribute_quotes(['"Talks will go on," said Kremlin spokesman Dmitry Peskov.'])
+    assert result.quotes == (Quote("Talks will go on", "Dmitry Peskov"),)
+    assert result.speakers == (Speaker("Dmitry Peskov", "Kremlin spokesman"),)
+
+
+def test_frame_subject_verb_colon_quote() -> None:
+    got = quotes('Prime Minister Jacinda Ardern said: "We are one, they are us."')
+    assert got == [("We are one, they are us.", "Jacinda Ardern")]
+
+
+def test_frame_split_quote() -> None:
+    got = quotes('"We are ready," Peter Novak said, "but we need guarantees from both sides."')
+    assert got == [
+        ("We are ready", "Peter Novak"),
+        ("but we need guarantees from both sides.", "Peter Novak"),
+    ]
+
+
+def test_frame_according_to() -> None:
+    got = quotes('According to Dr. Amy Patel, "the outbreak is now under control in the north."')
+    assert got == [("the outbreak is now under control in the north.", "Amy Patel")]
+
+
+def test_according_to_a_reporter_does_not_beat_the_speaker() -> None:
+    got = quotes('Ann Lee called the deal a "betrayal of every worker we have," according to NBC.')
+    assert got == [("betrayal of every worker we have", "Ann Lee")]
+
+
+def test_aside_between_speaker_and_verb() -> None:
+    result = attribute_quotes(['"The clinic is safe," Paul Green, a doctor at the clinic, said.'])
+    assert result.quotes == (Quote("The clinic is safe", "Paul Green"),)
+    assert result.speakers == (Speaker("Paul Green", "doctor at the clinic"),)
+
+
+def test_dash_attribution() -> None:
+    got = quotes("“The debate changed nothing for me.” ― Maria Gonzalez")
+    assert got == [("The debate changed nothing for me.", "Maria Gonzalez")]
+
+
+# --- resolving who -------------------------------------------------------------------------------
+
+
+def test_pronouns_follow_gender() -> None:
+    got = quotes(
+        "Senator Mark Hill met Governor Jane Ross on Monday.",
+        '"It was a productive meeting," she said.',
+        '"We agreed on almost nothing," he said.',
+    )
+    assert got == [
+        ("It was a productive meeting", "Jane Ross"),
+        ("We agreed on almost nothing", "Mark Hill"),
+    ]
+
+
+def test_role_nouns_resolve_to_people_with_that_role() -> None:
+    got = quotes(
+        "Health Minister Olga Petrova and police chief Ivan Sokolov spoke on Friday.",
+        '"Hospitals are ready for the storm," the minister said.',
+        '"Roads in the north are closed," the police chief said.',
+    )
+    assert got == [
+        ("Hospitals are ready for the storm", "Olga Petrova"),
+        ("Roads in the north are closed", "Ivan Sokolov"),
+    ]
+
+
+def test_top_diplomat_and_spokeswoman() -> None:
+    got = quotes(
+        '"The West is looking for any clue," Russian Foreign Minister Sergey Lavrov said.',
+        '"They watch very closely," the top diplomat added.',
+    )
+    assert [s for _, s in got] == ["Sergey Lavrov", "Sergey Lavrov"]
+    got = quotes(
+        "Anna Kim, a spokeswoman for the ministry, said the talks went well.",
+        "Later, Defense Minister Paul Roth arrived in the capital.",
+        '"Nothing has been agreed yet," the spokeswoman said.',
+    )
+    assert got == [("Nothing has been agreed yet", "Anna Kim")]
+
+
+def test_surname_resolves_to_full_name() -> None:
+    result = attribute_quotes(
+        ["Mayor John Smith opened the bridge.", '"It is finished," Smith said.']
+    )
+    assert result.speakers == (Speaker("John Smith", "Mayor"),)
+    assert result.quotes == (Quote("It is finished", "John Smith"),)
+
+
+def test_shared_surname_most_recent_then_first_name() -> None:
+    got = quotes(
+        "Bill Clinton and Hillary Clinton attended the dinner in Little Rock.",
+        '"It was wonderful to be back home," Clinton said.',
+        '"I gave a short speech," Bill said.',
+    )
+    assert got == [
+        ("It was wonderful to be back home", "Hillary Clinton"),
+        ("I gave a short speech", "Bill Clinton"),
+    ]
+
+
+def test_titles_stripped_and_kept_as_role() -> None:
+    result = attribute_quotes(['"We act," Gov. Gavin Newsom said.', '"No," Sen. Ted Cruz said.'])
+    assert result.speakers == (Speaker("Gavin Newsom", "Gov."), Speaker("Ted Cruz", "Sen."))
+
+
+def test_mr_smith_bbc_style() -> None:
+    assert quotes("'We are closing the factory,' Mr Smith said.") == [
+        ("We are closing the factory", "Smith")
+    ]
+    got = quotes("Factory owner David Smith met the unions.", '"We are closing," Mr Smith said.')
+    assert got == [("We are closing", "David Smith")]
+
+
+def test_i_and_we_are_never_speakers() -> None:
+    got = quotes('"I am done with this job," I told him.', '"We will see about that," we said.')
+    assert got == [("I am done with this job", None), ("We will see about that", None)]
+
+
+def test_frameless_paragraph_continues_previous_speaker() -> None:
+    got = quotes(
+        '"The first phase is complete," Elena Popova said.',
+        '"The second phase will start in June and end in December."',
+    )
+    assert [s for _, s in got] == ["Elena Popova", "Elena Popova"]
+
+
+def test_continuation_stops_when_someone_else_is_named() -> None:
+    got = quotes(
+        '"The first phase is complete," Elena Popova said.',
+        "Meanwhile, John Kerry arrived in Geneva for talks.",
+        '"The second phase will start in June and end in December."',
+    )
+    assert [s for _, s in got] == ["Elena Popova", None]
+
+
+def test_unattributed_quote_kept_with_no_speaker() -> None:
+    got = quotes('"Stay at home and save lives," read a sign at the hospital entrance.')
+    assert got == [("Stay at home and save lives", None)]
+
+
+def test_speakers_in_order_of_first_appearance() -> None:
+    result = attribute_quotes(
+        [
+            "Economist Jane Park and analyst Tom Reyes disagreed.",
+            '"Rates will fall," Reyes said.',
+            '"Rates will rise," Park said.',
+        ]
+    )
+    assert [s.name for s in result.speakers] == ["Jane Park", "Tom Reyes"]
+
+
+# --- not speech ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "The so-called \"experts\" disagreed with the government's 'reforms' and its 'whims'.",
+        "Officials tried to 'inflate' prices again, traders said.",
+        'She starred in "The Long Night" last year and wrote the novel "A House of Stone".',
+        'His book "Art of the Possible" sold well in Europe.',
+        'Dwayne "The Rock" Johnson attended the premiere with Earvin "Magic" Johnson.',
+    ],
+)
+def test_scare_quotes_titles_and_nicknames_are_not_speech(paragraph: str) -> None:
+    assert quotes(paragraph) == []
+
+
+def test_short_quote_with_speech_verb_is_speech() -> None:
+    got = quotes('Trump called the report "fake news" on Monday.')
+    assert got == [("fake news", "Trump")]
+
+
+# --- measured on the labelled fixtures -----------------------------------------------------------
+
+
+def test_precision_on_labelled_fixtures() -> None:
+    tally = score()
+    assert tally.detected >= 50
+    assert tally.precision >= 0.95, tally.problems
+    assert tally.recall >= 0.9, tally.problems
+    assert tally.speaker_accuracy >= 0.9, tally.problems
