@@ -90,6 +90,9 @@ def name_words(mention: str) -> list[str] | None:
     wins, else the longest: "Representative Charles B. Rangel of New York" -> Charles B. Rangel.
     """
     head = _PAREN_RE.sub(" ", mention).split(",")[0]
+    before_of = re.split(r"\s(?:of|at|for|from|with)\s", head)[0]
+    if any(is_cap(w) and not is_title(w) for w in _WORD_RE.findall(before_of)[1:]):
+        head = before_of  # "Mr. Morgan of the Sierra Club" -> Morgan
     words = _WORD_RE.findall(head)
     while len(words) > 1 and norm(words[-1]) in NAME_SUFFIXES:
         words = words[:-1]

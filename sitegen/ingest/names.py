@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
+
+import pycountry
 
 # Honorifics: stripped from the name and not kept as a role, but they tell the gender.
 HONORIFICS: dict[str, str | None] = {
@@ -271,6 +274,31 @@ def split_name(tokens: list[str]) -> NameParts | None:
 
 
 def looks_like_org(name: str) -> bool:
-    """True for 'European Union', 'The New York Times': capitalised, but not a person."""
+    """True for 'European Union', 'The New York Times', 'North Korea': capitalised, not a person."""
     words = [norm(w) for w in name.split()]
-    return bool(set(words) & ORG_WORDS) or all(w.isupper() for w in name.split())
+    if bool(set(words) & ORG_WORDS) or all(w.isupper() for w in name.split()):
+        return True
+    return name.lower() in place_names()
+
+
+_EXTRA_PLACES = (
+    "russia, america, europe, asia, africa, britain, england, scotland, wales, korea, china, "
+    "iran, syria, gaza, washington, moscow, brussels, beijing, london, paris, berlin, kyiv, kiev, "
+    "tehran, jerusalem, silicon valley, wall street, capitol hill, middle east, latin america, "
+    "north america, south america, east asia, central asia, west bank"
+)
+
+
+@cache
+def place_names() -> frozenset[str]:
+    """Country names (pycountry) and US/UK/Canadian/Australian subdivisions, lower-cased."""
+    names = {place.strip() for place in _EXTRA_PLACES.split(",")}
+    for country in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            value = getattr(country, attr, None)
+            if value:
+                names.add(str(value).lower())
+    for sub in pycountry.subdivisions:
+        if sub.country_code in {"US", "GB", "CA", "AU"}:
+            names.add(str(sub.name).lower())
+    return frozenset(names)

@@ -192,7 +192,9 @@ def name_mentions(text: str) -> list[tuple[int, NameParts, bool]]:
         subject = norm(prev) not in _PREPOSITIONS and (
             _verbish(nxt, prev) or prev.lower() in SPEECH_VERBS or _appositive(nxt, after)
         )
-        speaks = nxt.lower() in SPEECH_VERBS
+        initial = i == 0 or prev in {".", "!", "?", ":", '"', "“", "”"}
+        plural = len(run) == 1 and run[0][1].endswith("s")
+        speaks = nxt.lower() in SPEECH_VERBS and not (initial and plural)  # "Critics say"
         parts = _person_parts([w for _, w in run], subject, speaks)
         if parts is not None and parts.role is None and _appositive(nxt, after):
             parts = NameParts(parts.name, _appositive_role(words, i + len(run) + 1), parts.gender)
