@@ -240,3 +240,18 @@ def test_long_name_and_undefined_acronym_are_one_tag() -> None:
     paragraphs = ["The Lawn Tennis Association said so.", "The LTA chief agreed. The LTA is new.",
                   "The Lawn Tennis Association will fund courts."]
     assert extract_tags("Tennis", None, paragraphs, location=None, rules=NO_RULES) == ["LTA"]
+
+
+def test_two_bodies_joined_by_and_are_two_names() -> None:
+    paragraphs = ["The Ministry of Health and Ministry of Defence agreed."] * 2
+    tags = extract_tags("Deal", None, paragraphs, location=None, rules=NO_RULES)
+    assert tags == ["Ministry of Health", "Ministry of Defence"]
+    paragraphs = ["The Securities and Exchange Commission said so."] * 2
+    tags = extract_tags("Deal", None, paragraphs, location=None, rules=NO_RULES)
+    assert tags == ["Securities and Exchange Commission"]
+
+
+def test_fragment_after_a_possessive_is_not_a_name() -> None:
+    paragraphs = ["Moody's Investors Service Inc cut the rating. Moody's Investors Service Inc "
+                  "said so."] * 2
+    assert extract_tags("Cut", None, paragraphs, location=None, rules=NO_RULES) == []

@@ -290,7 +290,7 @@ def _scan_org_names(
     found: dict[str, _Candidate],
 ) -> None:
     """Capitalised runs holding an organisation word: "Ministry of Health", "Labour Party"."""
-    for run in _capitalised_runs(seg.tokens):
+    for run in (part for whole in _capitalised_runs(seg.tokens) for part in _split_pair(whole)):
         words = _trim_run(run, lower)
         if len(words) < 2 or not any(w.text.casefold() in ORG_WORDS for w in words if w.cap):
             continue
@@ -301,21 +301,35 @@ def _scan_org_names(
 
 
 def _capitalised_runs(tokens: Sequence[_Token]) -> list[list[_Token]]:
-    """Maximal runs of capitalised words, allowing "of"/"and" inside, split at punctuation."""
+    """Maximal runs of capitalised words, allowing "of"/"and" inside, split at punctuation.
+
+    A run right after a possessive ("Moody's Investors Service") is a fragment and is dropped.
+    """
     runs: list[list[_Token]] = []
     current: list[_Token] = []
+    owned = False
     for tok in tokens:
         joins = bool(current) and not tok.brk and not current[-1].possessive
         if tok.cap or (joins and tok.text in CONNECTORS):
             if not joins:
-                runs.append(current)
+                runs.append([] if owned else current)
+                owned = bool(current) and current[-1].possessive and not tok.brk
                 current = []
             current.append(tok)
         else:
-            runs.append(current)
-            current = []
-    runs.append(current)
+            runs.append([] if owned else current)
+            current, owned = [], False
+    runs.append([] if owned else current)
     return [r for r in runs if r]
+
+
+def _split_pair(run: list[_Token]) -> list[list[_Token]]:
+    """"Senate and House", "Ministry of Health and Ministry of Defence" name two bodies."""
+    for k, tok in enumerate(run[1:-1], start=1):
+        if tok.text == "and" and (run[k - 1].text.casefold() in ORG_WORDS
+                                  or run[k + 1].text.casefold() in ORG_WORDS):
+            return [run[:k], *_split_pair(run[k + 1:])]
+    return [run]
 
 
 def _trim_run(run: Sequence[_Token], lower: frozenset[str]) -> list[_Token]:
