@@ -255,3 +255,12 @@ def test_fragment_after_a_possessive_is_not_a_name() -> None:
     paragraphs = ["Moody's Investors Service Inc cut the rating. Moody's Investors Service Inc "
                   "said so."] * 2
     assert extract_tags("Cut", None, paragraphs, location=None, rules=NO_RULES) == []
+
+
+def test_country_prefix_of_an_organisation_is_normalised() -> None:
+    paragraphs = ["The United States Senate voted. The U.S. Senate agreed with the US Senate."]
+    tags = extract_tags("Vote", None, paragraphs, location=None, rules=NO_RULES)
+    assert tags == ["United States", "US Senate"]
+    paragraphs = ["The UK Supreme Court ruled. The Supreme Court said so."]
+    tags = extract_tags("Ruling", None, paragraphs, location=None, rules=NO_RULES)
+    assert tags == ["Supreme Court", "United Kingdom"]

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sitegen.errors import Problem, SitegenError
@@ -35,6 +35,7 @@ MIN_SCORE = 2.0  # title alone (3), lead alone (2), or two body mentions
 MIN_SCORE_GUESSED = 3.0  # undefined acronyms and the dateline city need more
 TITLE_WEIGHT, LEAD_WEIGHT, BODY_WEIGHT = 3.0, 2.0, 1.0
 RULES_FILE = "tags.toml"
+_SHORT_COUNTRY = {"United States": "US", "United Kingdom": "UK"}
 
 _TOKEN_RE = re.compile(
     r"(?P<w>(?:[A-Z]\.){2,}|[^\W_][\w&]*(?:-[^\W_][\w&]*)*)(?P<pos>[’']s\b|(?<=s)[’'](?!\w))?"
@@ -274,8 +275,19 @@ def _part_of_other_name(tokens: Sequence[_Token], i: int, n: int, entry: Entry) 
     after = tokens[i + n] if i + n < len(tokens) else None
     if entry.weight < 1 or after is None or after.brk or tokens[i + n - 1].possessive:
         return False  # demonyms qualify names: "Russian Foreign Minister"
-    word = after.text.casefold()
-    return after.cap and word not in COMMON_WORDS and word not in ORG_WORDS
+    if not after.cap or after.text.casefold() in COMMON_WORDS:
+        return False
+    return not _names_an_org(tokens[i + n:i + n + 4])  # "UK Supreme Court" is about the UK
+
+
+def _names_an_org(tokens: Sequence[_Token]) -> bool:
+    """Whether the capitalised words that follow (up to punctuation) hold an organisation word."""
+    for k, tok in enumerate(tokens):
+        if not tok.cap or (k and tok.brk):
+            return False
+        if tok.text.casefold() in ORG_WORDS:
+            return True
+    return False
 
 
 def _inside_org_name(tokens: Sequence[_Token], i: int) -> bool:
@@ -338,7 +350,8 @@ def _trim_run(run: Sequence[_Token], lower: frozenset[str]) -> list[_Token]:
     while words and (words[0].text.casefold() in COMMON_WORDS or not words[0].cap
                      or (words[0].initial and words[0].text.casefold() in lower)):
         words.pop(0)
-    while words and (not words[-1].cap or len(words[-1].text) == 1):
+    while words and (not words[-1].cap or len(words[-1].text) == 1
+                     or words[-1].text in NON_ORG_ACRONYMS):
         words.pop()
     return _drop_country_prefix(words)
 
@@ -346,10 +359,15 @@ def _trim_run(run: Sequence[_Token], lower: frozenset[str]) -> list[_Token]:
 def _drop_country_prefix(words: list[_Token]) -> list[_Token]:
     """"UK Supreme Court" and "Supreme Court" are one tag; the country is counted on its own."""
     phrases = gazetteer().phrases
-    for n in range(min(3, len(words) - 2), 0, -1):
+    for n in range(min(3, len(words) - 1), 0, -1):
         entry = phrases.get(" ".join(w.text for w in words[:n]))
-        if entry is not None and entry.kind == "country" and entry.weight == 1.0:
+        if entry is None or entry.kind != "country" or entry.weight != 1.0:
+            continue
+        if len(words) - n >= 2:
             return words[n:]
+        short = _SHORT_COUNTRY.get(entry.tag)  # "U.S. Congress" -> "US Congress"
+        if short is not None:
+            return [replace(words[0], text=short), *words[n:]]
     return words
 
 
