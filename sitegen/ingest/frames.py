@@ -194,13 +194,24 @@ def np_before(toks: list[str]) -> Subject:
     for k in range(len(commas) - 1, max(len(commas) - 4, -1), -1):
         lo = commas[k - 1] + 1 if k > 0 else 0
         aside = toks[commas[k] + 1: commas[k + 1]] if k + 1 < len(commas) else None
-        subj, filled = _np_tail(toks[lo: commas[k]], aside)
+        chunk = toks[lo: commas[k]]
+        subj, filled = _np_tail(chunk, aside)
         if subj.kind in ("name", "pronoun"):
             if filled:
                 return subj
-            if fallback.kind == "none":
+            if fallback.kind == "none" and not _after_preposition(chunk):
                 fallback = subj
     return fallback
+
+
+def _after_preposition(chunk: list[str]) -> bool:
+    """Whether the phrase ending chunk follows a preposition ('posted on Twitter')."""
+    for i in range(len(chunk) - 1, 0, -1):
+        if not (_is_np_token(chunk[i]) or norm(chunk[i]) in _DETERMINERS):
+            return False
+        if norm(chunk[i - 1]) in {"on", "in", "at", "of", "by", "to", "from", "with", "for"}:
+            return True
+    return False
 
 
 def _np_tail(toks: list[str], aside: list[str] | None) -> tuple[Subject, bool]:
@@ -211,7 +222,7 @@ def _np_tail(toks: list[str], aside: list[str] | None) -> tuple[Subject, bool]:
     for k in range(len(toks) - 1, max(len(toks) - 7, 0), -1):
         if toks[k] in {"of", "at", "for", "from"} and k > 0 and is_cap(toks[k - 1]):
             head, filled = _np_tail(toks[:k], aside)
-            if head.kind == "name":
+            if head.kind == "name" and k >= 2 and is_cap(toks[k - 2]):  # not "Part of ..."
                 role = head.role or " ".join(toks[k + 1:]) or None
                 return Subject("name", head.text, role, head.gender), filled
             break
@@ -262,7 +273,8 @@ def np_after(toks: list[str]) -> Subject:
 
 def _is_verb_at(toks: list[str], i: int) -> bool:
     """A speech verb used as a verb (not 'the call', 'to say')."""
-    return toks[i].lower() in SPEECH_VERBS and not (
+    word = toks[i] if i > 0 else toks[i].lower()  # "Said Ellis:" opens a sentence
+    return word[:1].islower() and word in SPEECH_VERBS and not (
         i > 0 and toks[i - 1].lower() in {"to", "the", "a", "his", "her"}
     )
 
@@ -314,6 +326,8 @@ def frame_before(text: str) -> tuple[Subject, int, str]:
     for vi in reversed(verbs):
         if toks[vi].lower().endswith("ing") and vi > 0 and toks[vi - 1] == ",":
             subj = clause_subject(toks[:vi])
+        elif vi == 1 and toks[0].endswith("s") and not is_title(toks[0]):
+            subj = OTHER_SUBJECT  # "Reports said", "Critics say": a plural, not a person
         else:
             subj = np_before(toks[:vi])
         if subj.kind == "none" and vi == 0:

@@ -236,7 +236,8 @@ def _name_start(tokens: list[str]) -> int:
         role_word = (
             is_title(tok) or is_honorific(tok) or low in ROLE_ADJECTIVES or low in ROLE_NOUNS
         )
-        if role_word or not is_cap(tok):
+        place = i > 0 and norm(tokens[i - 1]) == "of" and tok.lower() in place_names()
+        if role_word or place or not is_cap(tok):  # "Prime Minister of India Narendra Modi"
             start = i + 1
     for i, tok in enumerate(tokens[start:-1], start):
         if first_name_gender(tok) and i > start and _adjective_like(tokens[i - 1]):
@@ -258,6 +259,8 @@ def split_name(tokens: list[str]) -> NameParts | None:
         return None
     start = _name_start(tokens)
     name_toks = tokens[start:]
+    if any(ch.isdigit() for tok in name_toks for ch in tok):  # "COVID-19", "Khabar-24"
+        return None
     while name_toks and (norm(name_toks[0]) in NON_NAME_WORDS or is_honorific(name_toks[0])):
         name_toks = name_toks[1:]
     if not name_toks:

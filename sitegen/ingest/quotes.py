@@ -232,6 +232,7 @@ def _masked(par: str, segs: list[Segment]) -> str:
     for seg in segs:
         for i in range(seg.start, min(seg.end, len(chars))):
             chars[i] = " "
+        chars[seg.start] = "|"  # a quote between two capitalised words breaks the name run
     return "".join(chars)
 
 
