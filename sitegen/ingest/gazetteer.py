@@ -147,6 +147,7 @@ for _canon, _variants in {
     "UEFA": "",
     "NASA": "",
     "Premier League": "",
+    "UKIP": "UK Independence Party",
 }.items():
     _ORGS[_canon] = _canon
     for _v in filter(None, _variants.split("|")):

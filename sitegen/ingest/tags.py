@@ -9,6 +9,13 @@ the dateline city) is dropped. People, calendar words and wire names never becom
 Canonical forms: a known organisation always has one form (`European Union`, `United Nations`,
 `NATO`, `EAEU`, `CIS`), the same in every article; an unknown organisation the article defines
 with an acronym is tagged by the acronym; a site maps anything else with `tags.toml` aliases.
+
+`content/tags.toml` (optional, every key optional):
+
+    stop = ["Europe", "Khabar"]          # never emitted (case-insensitive)
+    always = ["World"]                   # appended to every article's tags
+    [aliases]                            # variant or tag -> the site's canonical tag
+    "EAEU" = "Eurasian Economic Union"   # also found in text as a name
 """
 
 from __future__ import annotations
@@ -306,9 +313,12 @@ def _scan_org_names(
         words = _trim_run(run, lower)
         if len(words) < 2 or not any(w.text.casefold() in ORG_WORDS for w in words if w.cap):
             continue
+        if any(_known(" ".join(w.text for w in words[k:]), local) for k in range(2)):
+            continue  # already counted as a known phrase ("UK Independence Party")
+        words = _drop_country_prefix(words)
         name = " ".join(w.text for w in words)
-        if name in local or name in gazetteer().phrases:
-            continue  # already counted as a known phrase
+        if _known(name, local):
+            continue
         _add(found, name, "org", seg.weight, words[0].index)
 
 
@@ -353,7 +363,11 @@ def _trim_run(run: Sequence[_Token], lower: frozenset[str]) -> list[_Token]:
     while words and (not words[-1].cap or len(words[-1].text) == 1
                      or words[-1].text in NON_ORG_ACRONYMS):
         words.pop()
-    return _drop_country_prefix(words)
+    return words
+
+
+def _known(name: str, local: Mapping[str, Entry]) -> bool:
+    return name in local or name in gazetteer().phrases
 
 
 def _drop_country_prefix(words: list[_Token]) -> list[_Token]:
