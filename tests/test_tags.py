@@ -264,3 +264,15 @@ def test_country_prefix_of_an_organisation_is_normalised() -> None:
     paragraphs = ["The UK Supreme Court ruled. The Supreme Court said so."]
     tags = extract_tags("Ruling", None, paragraphs, location=None, rules=NO_RULES)
     assert tags == ["Supreme Court", "United Kingdom"]
+
+
+def test_headline_in_capitals_or_title_case_still_names_countries() -> None:
+    for title in ("RUSSIA AND KAZAKHSTAN SIGN DEAL", "Russia And Kazakhstan Sign New Trade Deal"):
+        tags = extract_tags(title, None, ["Officials met."], location=None, rules=NO_RULES)
+        assert tags == ["Russia", "Kazakhstan"]
+
+
+def test_empty_and_odd_input() -> None:
+    assert extract_tags("", None, [], location=None, rules=NO_RULES) == []
+    assert extract_tags("(EU)", "(", ["(EU) ((", ")) (A)", "'s ’s"], location="",
+                        rules=NO_RULES) == []
