@@ -270,9 +270,12 @@ def test_headline_in_capitals_or_title_case_still_names_countries() -> None:
     for title in ("RUSSIA AND KAZAKHSTAN SIGN DEAL", "Russia And Kazakhstan Sign New Trade Deal"):
         tags = extract_tags(title, None, ["Officials met."], location=None, rules=NO_RULES)
         assert tags == ["Russia", "Kazakhstan"]
+    tags = extract_tags("U.S. AND EU SIGN DEAL", None, [], location=None, rules=NO_RULES)
+    assert tags == ["United States", "European Union"]
+    assert extract_tags("(EU)", None, [], location=None, rules=NO_RULES) == ["European Union"]
 
 
 def test_empty_and_odd_input() -> None:
     assert extract_tags("", None, [], location=None, rules=NO_RULES) == []
-    assert extract_tags("(EU)", "(", ["(EU) ((", ")) (A)", "'s ’s"], location="",
+    assert extract_tags("(", "(", ["(A) ((", ")) (A)", "'s ’s"], location="",
                         rules=NO_RULES) == []

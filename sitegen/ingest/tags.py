@@ -196,12 +196,19 @@ def _segments(title: str, subtitle: str | None, paragraphs: Sequence[str]) -> li
                       LEAD_WEIGHT if i == 0 else BODY_WEIGHT))
     segments, index = [], 0
     for text, weight in parts:
-        shouting = text.isupper()
-        tokens = _tokenize(text.title() if shouting else text, index)
+        shouting = text.isupper() and len(re.findall(r"[^\W\d_]{2,}", text)) >= 3
+        tokens = _tokenize(_unshout(text) if shouting else text, index)
         index += len(tokens)
         title_case = shouting or (weight == TITLE_WEIGHT and _is_title_case(tokens))
         segments.append(_Segment(tokens, weight, title_case))
     return segments
+
+
+def _unshout(text: str) -> str:
+    """"U.S. AND EU SIGN DEAL" -> "U.S. And EU Sign Deal": known acronyms keep their capitals."""
+    phrases = gazetteer().phrases
+    return re.sub(r"[^\W\d_][\w'’]*",
+                  lambda m: m.group() if m.group() in phrases else m.group().capitalize(), text)
 
 
 def _tokenize(text: str, start_index: int) -> list[_Token]:
