@@ -1,0 +1,119 @@
+"""Markdown -> HTML for article bodies, safe by default.
+
+Article bodies come from wire text and editors; unless the site opts in with `unsafe_html`, raw
+HTML is shown as text and `javascript:` links are disarmed, so an imported story cannot run script
+on the site. Body paragraphs get stable ids (`p-1`, `p-2`, ...) so speaker pages can link to the
+paragraph a quote comes from.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+
+import markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+from sitegen.config import Config
+
+# Schemes that run code or smuggle documents when a reader follows the link.
+_UNSAFE_SCHEME = re.compile(r"^\s*(javascript|vbscript|data)\s*:", re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x20\x7f]+")
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A top-level body paragraph: its anchor id and plain text, for linking quotes to it."""
+
+    id: str
+    text: str
+
+
+class _ParagraphIds(Treeprocessor):
+    """Number the top-level paragraphs so `#p-3` keeps pointing at the third paragraph."""
+
+    def __init__(self, md: markdown.Markdown, sink: list[Paragraph]) -> None:
+        super().__init__(md)
+        self.sink = sink
+
+    def run(self, root: ET.Element) -> None:
+        number = 0
+        for child in root:
+            if child.tag == "p":
+                number += 1
+                anchor = f"p-{number}"
+                child.set("id", anchor)
+                self.sink.append(Paragraph(anchor, "".join(child.itertext())))
+
+
+class _DisarmLinks(Treeprocessor):
+    """Replace `javascript:`-style URLs in links and images with a harmless '#'."""
+
+    def run(self, root: ET.Element) -> None:
+        for element in root.iter():
+            for attr in ("href", "src"):
+                value = element.get(attr)
+                if value is not None and _UNSAFE_SCHEME.match(_CONTROL.sub("", value)):
+                    element.set(attr, "#")
+
+
+class _SitegenExtension(Extension):
+    def __init__(self, sink: list[Paragraph], safe: bool) -> None:
+        super().__init__()
+        self.sink = sink
+        self.safe = safe
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.treeprocessors.register(_ParagraphIds(md, self.sink), "sitegen_paragraph_ids", 5)
+        if self.safe:
+            md.treeprocessors.register(_DisarmLinks(md), "sitegen_disarm_links", 4)
+
+
+class MarkdownRenderer:
+    """One reusable Markdown converter configured from the site (building one is slow)."""
+
+    def __init__(self, config: Config) -> None:
+        self.safe = not config.unsafe_html
+        self._paragraphs: list[Paragraph] = []
+        self._md = markdown.Markdown(
+            extensions=[*config.markdown_extensions,
+                        _SitegenExtension(self._paragraphs, self.safe)],
+            output_format="html",
+        )
+        if self.safe:
+            # Without these, raw HTML stays text and the serializer escapes it.
+            for registry, name in ((self._md.preprocessors, "html_block"),
+                                   (self._md.inlinePatterns, "html")):
+                if name in registry:
+                    registry.deregister(name)
+
+    def convert(self, text: str) -> str:
+        """HTML for one document's Markdown."""
+        self._md.reset()
+        self._paragraphs.clear()
+        return self._md.convert(text)
+
+    @property
+    def paragraphs(self) -> tuple[Paragraph, ...]:
+        """The paragraphs of the last converted document, in order."""
+        return tuple(self._paragraphs)
+
+
+def _normalise(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text)
+    text = re.sub(r"[\"'“”‘’«»]", "", text)
+    return " ".join(text.split()).casefold()
+
+
+def paragraph_for(quote: str, paragraphs: tuple[Paragraph, ...]) -> str | None:
+    """The id of the paragraph that contains `quote` (first 60 characters), or None."""
+    needle = _normalise(quote)[:60]
+    if not needle:
+        return None
+    for paragraph in paragraphs:
+        if needle in _normalise(paragraph.text):
+            return paragraph.id
+    return None

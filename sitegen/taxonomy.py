@@ -1,0 +1,151 @@
+"""Group articles by tag, speaker, year and month: the terms the site has pages for.
+
+Names are turned into slugs here, once, so every page, link and feed agrees on them: spellings
+that slugify the same ("Test", "test") are one term shown with the most common spelling, and
+different names that collide ("C++" vs a hypothetical "C plus") are kept apart by suffixes.
+Everything is ordered deterministically so two builds of the same content are byte-identical.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from sitegen.model import Article, Quote
+from sitegen.slugs import slugify, unique_slug
+
+
+@dataclass(frozen=True)
+class Term:
+    """A tag or speaker: display name, slug, and its articles newest first."""
+
+    name: str
+    slug: str
+    articles: tuple[Article, ...]
+    quotes: tuple[tuple[Article, Quote], ...] = ()   # speakers only, newest first
+    role: str | None = None                            # speakers only: latest role given
+
+
+@dataclass(frozen=True)
+class Month:
+    year: int
+    month: int
+    articles: tuple[Article, ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.articles)
+
+
+@dataclass(frozen=True)
+class Year:
+    year: int
+    months: tuple[Month, ...]       # newest first
+    articles: tuple[Article, ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.articles)
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    """All terms of a site; lookups by display name go through `tag_for` / `speaker_for`."""
+
+    articles: tuple[Article, ...]   # newest first
+    tags: tuple[Term, ...]          # by name
+    speakers: tuple[Term, ...]      # by name
+    years: tuple[Year, ...]         # newest first
+    tag_slugs: dict[str, str]       # folded name (see `_key`) -> slug
+    speaker_slugs: dict[str, str]
+
+    def tag_for(self, name: str) -> Term | None:
+        return _find(self.tags, self.tag_slugs.get(_key(name)))
+
+    def speaker_for(self, name: str) -> Term | None:
+        return _find(self.speakers, self.speaker_slugs.get(_key(name)))
+
+
+def _find(terms: tuple[Term, ...], slug: str | None) -> Term | None:
+    return next((t for t in terms if t.slug == slug), None)
+
+
+def newest_first(articles: Iterable[Article]) -> tuple[Article, ...]:
+    """Newest first; ties broken by slug and path so the order never depends on input order."""
+    return tuple(sorted(articles, key=lambda a: (-a.date.timestamp(), a.slug, str(a.path))))
+
+
+def build_taxonomy(articles: Sequence[Article]) -> Taxonomy:
+    """Tags, speakers and date archives for `articles`."""
+    ordered = newest_first(articles)
+    tags, tag_slugs = _terms(ordered, lambda a: a.tags)
+    speakers, speaker_slugs = _terms(ordered, lambda a: tuple(s.name for s in a.speakers))
+    speakers = tuple(_with_quotes(term, speaker_slugs) for term in speakers)
+    return Taxonomy(articles=ordered, tags=tags, speakers=speakers, years=_years(ordered),
+                    tag_slugs=tag_slugs, speaker_slugs=speaker_slugs)
+
+
+_Names = Callable[[Article], tuple[str, ...]]
+
+
+def _terms(ordered: tuple[Article, ...],
+           names_of: _Names) -> tuple[tuple[Term, ...], dict[str, str]]:
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)   # key -> spelling counts
+    members: dict[str, list[Article]] = defaultdict(list)
+    for article in ordered:
+        seen: set[str] = set()
+        for name in names_of(article):
+            name = name.strip()
+            if not name:
+                continue
+            key = _key(name)
+            spellings[key][name] += 1
+            if key not in seen:
+                seen.add(key)
+                members[key].append(article)
+
+    # Keys are case/space-folded names ("Test" and "test " are one term); different keys that
+    # slugify the same ("Müller", "Muller") are different terms and get suffixes,
+    # assigned in a stable order (most articles first, then name) so the popular one keeps the
+    # plain slug.
+    def display(key: str) -> str:
+        return min(spellings[key].items(), key=lambda kv: (-kv[1], kv[0]))[0]
+
+    order = sorted(members, key=lambda k: (-len(members[k]), display(k)))
+    taken: set[str] = set()
+    slug_of_key: dict[str, str] = {}
+    for key in order:
+        slug_of_key[key] = unique_slug(slugify(display(key)), taken)
+        taken.add(slug_of_key[key])
+
+    terms = [Term(name=display(k), slug=slug_of_key[k], articles=tuple(members[k]))
+             for k in members]
+    terms.sort(key=lambda t: (t.name.casefold(), t.slug))
+    slugs = {k: slug_of_key[k] for k in members}
+    return tuple(terms), slugs
+
+
+def _key(name: str) -> str:
+    """Spellings that differ only in case or spacing are the same term."""
+    return " ".join(name.casefold().split())
+
+
+def _with_quotes(term: Term, slugs: dict[str, str]) -> Term:
+    quotes = tuple((article, quote) for article in term.articles for quote in article.quotes
+                   if quote.speaker is not None and slugs.get(_key(quote.speaker)) == term.slug)
+    role = next((s.role for a in term.articles for s in a.speakers
+                 if s.role and slugs.get(_key(s.name)) == term.slug), None)
+    return Term(term.name, term.slug, term.articles, quotes, role)
+
+
+def _years(ordered: tuple[Article, ...]) -> tuple[Year, ...]:
+    by_month: dict[tuple[int, int], list[Article]] = defaultdict(list)
+    for article in ordered:
+        by_month[(article.date.year, article.date.month)].append(article)
+    years: list[Year] = []
+    for year in sorted({y for y, _ in by_month}, reverse=True):
+        months = tuple(Month(year, m, tuple(by_month[(year, m)]))
+                       for m in sorted((m for y, m in by_month if y == year), reverse=True))
+        years.append(Year(year, months, tuple(a for month in months for a in month.articles)))
+    return tuple(years)
