@@ -289,8 +289,11 @@ def _verb_index(toks: list[str], limit: int = 12) -> int:
     return -1
 
 
-def frame_after(text: str) -> tuple[Subject, int]:
-    """Speaker named right after a closing quote mark, and its offset in text (-1 when none)."""
+def frame_after(text: str, limit: int = 30) -> tuple[Subject, int]:
+    """Speaker named right after a closing quote mark, and its offset in text (-1 when none).
+
+    limit: how many words may precede the verb (small after a quote that ends a sentence, so
+    the next sentence's "Ferguson called him ..." is not read as the frame)."""
     dash = _DASH_RE.match(text)
     if dash:
         subj = np_before(tokens(dash.group("np")))
@@ -303,7 +306,7 @@ def frame_after(text: str) -> tuple[Subject, int]:
     toks = tokens(cut)
     while toks and toks[0] in {",", ";", ":"}:
         toks = toks[1:]
-    vi = _verb_index(toks, limit=30)
+    vi = _verb_index(toks, limit=limit)
     if vi < 0:
         return NO_SUBJECT, -1
     pos = _offset_of(text, toks, max(vi - 1, 0))

@@ -110,7 +110,7 @@ def is_speech(span: QuoteSpan, paragraphs: Sequence[str]) -> bool:
     if between_names and len(words) <= 3:
         return False
     lo, hi = last.inner(paragraphs[last.par])
-    raw_end = paragraphs[last.par][lo:hi].rstrip()[-1:]
+    raw_end = paragraphs[last.par][lo:hi].rstrip().rstrip("’'")[-1:]
     framed = raw_end in ",.?!—–-" or bool(_STARTS_FRAME_RE.match(after))
     verb_near = _verb_near(before, after, framed)
     if _title_case(text, words) and not verb_near:
@@ -182,9 +182,10 @@ def _frame(span: QuoteSpan, speech: list[QuoteSpan], paragraphs: Sequence[str]) 
     before = paragraphs[first.par][prev_end: first.start]
     tries = [_after, _before]
     reporter = _ACCORDING_AFTER_RE.match(after)  # '"Q," according to NBC' names a reporter
-    if reporter or not (_ENDS_FRAME_RE.search(inner) or _STARTS_FRAME_RE.match(after)):
+    if reporter or not (_ENDS_FRAME_RE.search(inner.rstrip("’'")) or _STARTS_FRAME_RE.match(after)):
         tries.reverse()
-    frames = [attempt(after, before, last, first, prev_end) for attempt in tries]
+    framed = bool(_ENDS_FRAME_RE.search(inner.rstrip("’'")) or _STARTS_FRAME_RE.match(after))
+    frames = [attempt(after, before, last, first, prev_end, framed) for attempt in tries]
     named = [f for f in frames if f.subject.kind != "none"]
     found = [f for f in frames if f.pos >= 0]
     if not found and not before.strip() and first.par > 0:
@@ -203,14 +204,18 @@ def _colon_intro(par: int, speech: list[QuoteSpan], paragraphs: Sequence[str]) -
     return _before("", text[start:], anchor, anchor, start)
 
 
-def _after(after: str, before: str, last: Segment, first: Segment, prev_end: int) -> Frame:
-    subj, at = frame_after(after)
+def _after(
+    after: str, before: str, last: Segment, first: Segment, prev_end: int, framed: bool = True
+) -> Frame:
+    subj, at = frame_after(after, 30 if framed else 4)
     if at < 0 or subj.kind == "none":
         return _NO_FRAME
     return Frame(subj, last.par * _PAR_STRIDE + last.end + at)
 
 
-def _before(after: str, before: str, last: Segment, first: Segment, prev_end: int) -> Frame:
+def _before(
+    after: str, before: str, last: Segment, first: Segment, prev_end: int, framed: bool = True
+) -> Frame:
     subj, at, _verb = frame_before(before)
     if at < 0 or subj.kind == "none":
         return _NO_FRAME

@@ -79,7 +79,9 @@ def _double_segments(par: str, idx: int, lo: int, hi: int) -> list[Segment]:
         if open_at is None:
             if ch in DOUBLE_OPEN or ch == '"' or _is_opening(par, i):
                 open_at = i
-        elif ch in DOUBLE_OPEN and i > open_at + 1 and _is_opening(par, i):
+        elif ch in DOUBLE_OPEN + '"' and i > open_at + 1 and _is_opening(par, i):
+            # an opening mark inside a quote: the previous quote was left open (a paragraph
+            # break lost in the source, or a missing closing mark)
             segs.append(Segment(idx, open_at, i, False))
             open_at = i
         else:
