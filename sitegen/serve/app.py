@@ -216,7 +216,8 @@ class Preview:
         if self._watcher is None:
             return
         content = config.content_path if config else self.root / "content"
-        folders = [content, self.root / "themes", self.root / "templates", default_theme_dir()]
+        folders = [content, self.root / "themes", self.root / "templates", self.root / "static",
+                   default_theme_dir()]
         self._watcher.watch(folders, files=[self.root / CONFIG_NAME])
 
     def _build(self, changed: set[Path], *, first: bool = False) -> None:
