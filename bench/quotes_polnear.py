@@ -145,8 +145,22 @@ def _gold_quotes(rows: list[dict[str, object]], split: str, article: str) -> lis
             for i in range(lo, hi) if not text[i].isspace() and text[i] not in _MARKS
         }
         source = r["source"] if isinstance(r["source"], str) else None
-        out.append(_gold_speaker(chars, source, _first(r["source_spans"]), named))
+        out.append(_gold_speaker(chars, source, _first(r["source_spans"]), named, text))
     return out
+
+
+def _gender_in_text(words: list[str], text: str) -> str | None:
+    """A named source's gender, from its first name or, for a bare surname, from how the
+    article names it elsewhere ("Hillary Clinton", "Mrs. Clinton")."""
+    if len(words) > 1:
+        return first_name_gender(words[0])
+    surname = re.escape(words[0])
+    for m in re.finditer(rf"\b(Mr|Mrs|Ms|[A-Z][a-z]+)\.? {surname}\b", text, re.IGNORECASE):
+        head = m.group(1).lower()
+        gender = {"mr": "m", "mrs": "f", "ms": "f"}.get(head) or first_name_gender(head)
+        if gender:
+            return gender
+    return None
 
 
 def _first(spans: object) -> int:
@@ -154,7 +168,7 @@ def _first(spans: object) -> int:
 
 
 def _gold_speaker(
-    chars: set[int], source: str | None, at: int, named: list[tuple[int, list[str]]]
+    chars: set[int], source: str | None, at: int, named: list[tuple[int, list[str]]], text: str
 ) -> Gold:
     if source is None:
         return Gold(chars, None, None, "no source")
@@ -166,8 +180,7 @@ def _gold_speaker(
     if norm(source.split()[0]) in _PRONOUNS and len(source.split()) == 1:
         gender = "m" if norm(source) in {"he", "him", "his"} else "f"
         before = [
-            w for pos, w in named
-            if pos < at and (first_name_gender(w[0]) in (None, gender) or len(w) == 1)
+            w for pos, w in named if pos < at and _gender_in_text(w, text) in (None, gender)
         ]
         if before:
             return Gold(chars, source, before[-1])

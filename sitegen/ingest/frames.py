@@ -41,8 +41,21 @@ affirmed confirm confirmed deny denied maintain maintained scold scolded laugh l
 report reports reported reads describe described describing call calls called calling
 label labeled labelled
 recount recounted chime chimed interject interjected begin began begins explain
+pointed offered thundered fumed raged griped chided lectured barked snapped gushed touted
+bragged boasts implored pleaded begged opined reflected elaborated advised marveled marvelled
+teased taunted scoffed hinted confided screamed interrupted underscored posited surmised
+recalls notes writes stresses insists
+argues warns predicts tweets jokes quips admits adds asks explains continues concludes
 """
-SPEECH_VERBS: frozenset[str] = frozenset(_VERBS.split())
+# base forms that are more often nouns in news prose ("state officials", "a blog post")
+_NOUNISH_WORDS = """
+state post report claim charge counter answer comment call promise pledge joke quip tweet shout
+chant remark reply repeat confirm deny demand label dub laugh
+"""
+# every form: enough to call a short quoted fragment speech ("calls people 'losers'")
+ALL_SPEECH_VERBS: frozenset[str] = frozenset(_VERBS.split())
+# forms that can head a frame
+SPEECH_VERBS: frozenset[str] = ALL_SPEECH_VERBS - frozenset(_NOUNISH_WORDS.split())
 # Verbs that introduce a quoted label ("called it a 'disaster'") rather than a statement.
 _LABEL_VERBS = """
 describe described describing call calls called calling label labeled labelled dub dubbed put mock
@@ -55,6 +68,8 @@ will could might may did does do just often already still quickly flatly famousl
 bluntly angrily publicly privately frequently
 """
 _ADVERBS = frozenset(_ADVERB_WORDS.split())
+_DOCUMENT_NOUN_WORDS = "report statement campaign website account office team release letter memo"
+_DOCUMENT_NOUNS = frozenset(_DOCUMENT_NOUN_WORDS.split())
 _DETERMINERS = frozenset({"the", "a", "an", "his", "her", "their", "its", "this", "that", "our"})
 _STOP_AFTER_VS = frozenset(
     {"in", "on", "at", "during", "after", "before", "to", "of", "for", "from", "when", "while",
@@ -66,7 +81,7 @@ _PARTY_STATE_RE = re.compile(r"^[RDI]-[A-Z][A-Za-z.]*$")  # "Mitch McConnell, R-
 _PAREN_RE = re.compile(r"\([^()]{0,30}\)")
 _ABBREV_DOT = r"(?:(?<=\b[A-Z])|(?<=\b[A-Z][a-z])|(?<=\b[A-Z][a-z]{2}))\."  # Dr. J. Gov.
 _ACCORDING_RE = re.compile(rf"\b[Aa]ccording to\s+(?P<np>(?:[^,.;:]|{_ABBREV_DOT}){{1,80}})")
-_DASH_RE = re.compile(rf"^\s*[―—–]\s*(?P<np>(?:[^,.;:\n]|{_ABBREV_DOT}){{1,60}})")
+_DASH_RE = re.compile(rf"^\s*(?:[―—–]|--?(?=\s))\s*(?P<np>(?:[^,.;:\n]|{_ABBREV_DOT}){{1,60}})")
 _SENT_END_RE = re.compile(r"[.!?][\"”’']?\s+(?=[\"“‘'A-Z(])|\n")
 ABBREV_RE = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|Gov|Sen|Rep|St|Jr|Sr|Gen|Lt|Col|Capt|Sgt|Prof|Rev|Mt|No|vs|Inc|Co|"
@@ -226,6 +241,8 @@ def _np_tail(toks: list[str], aside: list[str] | None) -> tuple[Subject, bool]:
                 role = head.role or " ".join(toks[k + 1:]) or None
                 return Subject("name", head.text, role, head.gender), filled
             break
+    if len(toks) >= 2 and norm(toks[-1]) in _DOCUMENT_NOUNS and is_cap(toks[-2]):
+        toks = toks[:-1]  # "the IMF report stated" is the IMF
     np: list[str] = []
     for tok in reversed(toks):
         low = norm(tok)
@@ -295,8 +312,9 @@ def frame_after(text: str, limit: int = 30) -> tuple[Subject, int]:
     limit: how many words may precede the verb (small after a quote that ends a sentence, so
     the next sentence's "Ferguson called him ..." is not read as the frame)."""
     dash = _DASH_RE.match(text)
-    if dash:
-        subj = np_before(tokens(dash.group("np")))
+    if dash:  # "..." ― Sonya Herridge / — Donald J. Trump (@realDonaldTrump) October 1, 2016
+        name = dash.group("np").split("(")[0]
+        subj = np_after([t for t in tokens(name) if not t[:1].isdigit()])
         if subj.kind == "name":
             return subj, dash.start("np")
     cut = text[: sentence_end(text, 0)]
@@ -338,7 +356,10 @@ def frame_before(text: str) -> tuple[Subject, int, str]:
         if subj.kind != "none" or vi == verbs[0]:
             return subj, start + _offset_of(cut, toks, max(vi - 1, 0)), toks[vi].lower()
     if cut.rstrip().endswith(":"):
-        return clause_subject(toks), start, ":"
+        subj = clause_subject(toks)
+        if subj.kind == "none" and len(toks) <= 5:  # "Trump:" / "Sen. Tim Kaine:"
+            subj = interpret(toks[:-1])
+        return subj, start, ":"
     return NO_SUBJECT, -1, ""
 
 

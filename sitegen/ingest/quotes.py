@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sitegen.ingest.frames import (
+    ALL_SPEECH_VERBS,
     NO_SUBJECT,
-    SPEECH_VERBS,
     Subject,
     frame_after,
     frame_before,
@@ -131,7 +131,7 @@ def _verb_near(before: str, after: str, framed: bool) -> bool:
     head = before[sentence_start(before, len(before)):]
     prior = _WORD_RE.findall(head)[-6:]
     following = _WORD_RE.findall(after[:60])[:4] if framed else []
-    return any(w.lower() in SPEECH_VERBS for w in prior + following)
+    return any(w.lower() in ALL_SPEECH_VERBS for w in prior + following)
 
 
 def _title_case(text: str, words: list[str]) -> bool:
@@ -190,7 +190,34 @@ def _frame(span: QuoteSpan, speech: list[QuoteSpan], paragraphs: Sequence[str]) 
     found = [f for f in frames if f.pos >= 0]
     if not found and not before.strip() and first.par > 0:
         found = [_colon_intro(first.par - 1, speech, paragraphs)]
+        if found[0].pos < 0:
+            found = [_previous_paragraph(first.par - 1, speech, paragraphs)]
+    if not found and before.strip() and prev_end == 0:
+        found = [_previous_sentence(before, first)]
     return (named or found or [_NO_FRAME])[0]
+
+
+def _previous_paragraph(par: int, speech: list[QuoteSpan], paragraphs: Sequence[str]) -> Frame:
+    """'Trump said the system is rigged.' then a paragraph that is only a quote: the speech verb
+    of the previous paragraph's last sentence (after its own quotes) names the speaker."""
+    ends = [seg.end for span in speech for seg in span.segments if seg.par == par]
+    start = max(ends, default=0)
+    text = paragraphs[par][start:].rstrip().rstrip(".!?")
+    if not text.strip():
+        return _NO_FRAME
+    anchor = Segment(par, start, start, True)
+    frame = _before("", text, anchor, anchor, start)
+    return frame if frame.subject.kind in ("name", "pronoun", "role") else _NO_FRAME
+
+
+def _previous_sentence(before: str, first: Segment) -> Frame:
+    """'Smith said the plan failed. "It was a disaster."': a quote opening a sentence, with no
+    frame of its own, is the speaker's of the speech verb in the sentence before it."""
+    cut = sentence_start(before, len(before))
+    if cut == 0 or before[cut:].strip():
+        return _NO_FRAME
+    frame = _before("", before[:cut].rstrip().rstrip(".!?"), first, first, 0)
+    return frame if frame.subject.kind in ("name", "pronoun", "role") else _NO_FRAME
 
 
 def _colon_intro(par: int, speech: list[QuoteSpan], paragraphs: Sequence[str]) -> Frame:
