@@ -1,0 +1,91 @@
+"""What every page renderer needs, built once per site: URLs, templates, converted bodies.
+
+Bodies are converted once here because article pages, feeds and speaker pages (quote anchors)
+all use them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sitegen.config import Config
+from sitegen.markup import MarkdownRenderer, Paragraph, paragraph_for
+from sitegen.model import Article, Quote
+from sitegen.render.output import Output
+from sitegen.taxonomy import Taxonomy, Term
+from sitegen.theme import load_theme
+from sitegen.urls import Urls
+
+
+@dataclass(frozen=True)
+class Body:
+    html: str
+    paragraphs: tuple[Paragraph, ...]
+
+
+@dataclass(frozen=True)
+class QuoteLink:
+    """A quote and the URL of the paragraph it comes from (the article when none matches)."""
+
+    text: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    """An article in a list: the record, its URL, and (on speaker pages) that speaker's quotes."""
+
+    article: Article
+    url: str
+    quotes: tuple[QuoteLink, ...] = ()
+
+
+class SiteContext:
+    """Shared state of one render: config, URLs, the Jinja environment and article bodies."""
+
+    def __init__(self, articles: Sequence[Article], taxonomy: Taxonomy, config: Config) -> None:
+        self.config = config
+        self.taxonomy = taxonomy
+        self.urls = Urls(config)
+        self.env = load_theme(config)
+        renderer = MarkdownRenderer(config)
+        self._bodies: dict[int, Body] = {}
+        for article in articles:
+            html = renderer.convert(article.body)
+            self._bodies[id(article)] = Body(html, renderer.paragraphs)
+
+    def body(self, article: Article) -> Body:
+        return self._bodies[id(article)]
+
+    def entry(self, article: Article) -> Entry:
+        return Entry(article, self.urls.article(article))
+
+    def quote_link(self, article: Article, quote: Quote) -> QuoteLink:
+        url = self.urls.article(article)
+        anchor = paragraph_for(quote.text, self.body(article).paragraphs)
+        return QuoteLink(quote.text, f"{url}#{anchor}" if anchor else url)
+
+    def term_url(self, kind: str, term: Term) -> str:
+        return self.urls.term(kind, term.slug)
+
+    @property
+    def site(self) -> dict[str, Any]:
+        """The `site` variable of every template."""
+        c = self.config
+        return {"title": c.title, "description": c.description, "language": c.language,
+                "url": c.site_url, "base_path": c.base_path, "author": c.author,
+                "taxonomies": [t for t in ("tags", "speakers") if t in c.taxonomies],
+                "extra": c.extra}
+
+    def page(self, template: str, url: str, *, title: str, description: str = "",
+             kind: str = "website", feed: str | None = None,
+             jsonld: dict[str, Any] | None = None, **values: Any) -> Output:
+        """Render `template` for the page at `url` into an Output."""
+        meta = {"title": title, "description": description or self.config.description,
+                "url": url, "canonical": self.urls.absolute(url), "type": kind,
+                "feed": feed, "jsonld": jsonld}
+        html = self.env.get_template(template).render(
+            site=self.site, urls=self.urls, page=meta, **values)
+        return Output(self.urls.output_file(url), html.encode("utf-8"))

@@ -1,0 +1,29 @@
+"""sitemap.xml (every HTML page but the 404) and robots.txt pointing at it."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable
+
+from sitegen.render.context import SiteContext
+from sitegen.render.output import Output
+
+SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+
+def sitemap(ctx: SiteContext, pages: Iterable[tuple[str, str | None]]) -> Output:
+    """`pages` are (URL path, lastmod ISO date or None), in the order they should appear."""
+    ET.register_namespace("", SITEMAP)
+    root = ET.Element(f"{{{SITEMAP}}}urlset")
+    for path, lastmod in pages:
+        url = ET.SubElement(root, f"{{{SITEMAP}}}url")
+        ET.SubElement(url, f"{{{SITEMAP}}}loc").text = ctx.urls.absolute(path)
+        if lastmod:
+            ET.SubElement(url, f"{{{SITEMAP}}}lastmod").text = lastmod
+    xml = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return Output(ctx.urls.output_file(ctx.urls.sitemap()), xml + b"\n")
+
+
+def robots(ctx: SiteContext) -> Output:
+    text = f"User-agent: *\nAllow: /\n\nSitemap: {ctx.urls.absolute(ctx.urls.sitemap())}\n"
+    return Output(ctx.urls.output_file(ctx.urls.robots()), text.encode("utf-8"))

@@ -1,0 +1,86 @@
+"""The Jinja2 environment: the site's templates first, then its theme, then the default theme.
+
+A site overrides single templates (say `templates/article.html`) and inherits the rest, so a
+theme tweak never means copying the whole default theme. Autoescape is always on, and an undefined
+variable is an error naming it rather than a silently empty page.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from sitegen.config import Config
+from sitegen.model import Article
+
+DEFAULT_THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+
+
+def theme_dirs(config: Config) -> list[Path]:
+    """Theme folders, most specific first: the site's `themes/NAME/`, then the default theme."""
+    dirs = []
+    if config.theme != "default":
+        dirs.append(config.root / "themes" / config.theme)
+    dirs.append(config.root / "themes" / "default")   # a site may patch the default theme
+    dirs.append(DEFAULT_THEME)
+    unique: list[Path] = []
+    for d in dirs:
+        if d.resolve() not in {u.resolve() for u in unique}:
+            unique.append(d)
+    return unique
+
+
+def template_dirs(config: Config) -> list[Path]:
+    return [config.root / "templates", *(d / "templates" for d in theme_dirs(config))]
+
+
+def static_dirs(config: Config) -> list[Path]:
+    """Static folders, most specific first; a file in an earlier one hides the same name later."""
+    return [config.root / "static", *(d / "static" for d in theme_dirs(config))]
+
+
+def load_theme(config: Config) -> jinja2.Environment:
+    """A Jinja2 environment with the fallback chain, autoescape and the date/JSON filters."""
+    loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d)) for d in template_dirs(config)
+                                  if d.is_dir()])
+    env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    tz = config.tzinfo
+
+    def local(value: datetime) -> datetime:
+        return value.astimezone(tz) if value.tzinfo is not None else value
+
+    def human_date(value: datetime) -> str:
+        value = local(value)
+        return f"{_MONTHS[value.month - 1]} {value.day}, {value.year}"
+
+    def iso_date(value: datetime) -> str:
+        return local(value).isoformat()
+
+    def dateline(article: Article) -> str:
+        text = human_date(article.date)
+        if article.location:
+            text = f"{article.location.upper()}, {text}"
+        if article.source:
+            text = f"{text} ({article.source})"
+        return text
+
+    env.filters.update(date=human_date, isodate=iso_date, dateline=dateline, jsonld=json_ld,
+                       month_name=lambda m: _MONTHS[int(m) - 1])
+    return env
+
+
+def json_ld(data: Any) -> Markup:
+    """JSON for a `<script type="application/ld+json">`: `<`, `>`, `&` escaped so no text can
+    close the script element or open a comment, whatever a title contains."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=False, indent=None)
+    text = (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    return Markup(text)
