@@ -52,29 +52,34 @@ def load_theme(config: Config) -> jinja2.Environment:
                                   if d.is_dir()])
     env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    tz = config.tzinfo
-
-    def local(value: datetime) -> datetime:
-        return value.astimezone(tz) if value.tzinfo is not None else value
-
-    def human_date(value: datetime) -> str:
-        value = local(value)
-        return f"{_MONTHS[value.month - 1]} {value.day}, {value.year}"
-
-    def iso_date(value: datetime) -> str:
-        return local(value).isoformat()
-
-    def dateline(article: Article) -> str:
-        text = human_date(article.date)
-        if article.location:
-            text = f"{article.location.upper()}, {text}"
-        if article.source:
-            text = f"{text} ({article.source})"
-        return text
-
     env.filters.update(date=human_date, isodate=iso_date, dateline=dateline, jsonld=json_ld,
-                       month_name=lambda m: _MONTHS[int(m) - 1])
+                       month_name=month_name)
     return env
+
+
+# Dates are shown in the article's own offset: "MOSCOW, December 10" is the date in Moscow, and
+# plain front-matter dates already carry the site's time zone (see content.py).
+def human_date(value: datetime) -> str:
+    """ "December 10, 2022": unambiguous for every reader, independent of the machine locale."""
+    return f"{_MONTHS[value.month - 1]} {value.day}, {value.year}"
+
+
+def iso_date(value: datetime) -> str:
+    return value.isoformat()
+
+
+def month_name(month: int) -> str:
+    return _MONTHS[int(month) - 1]
+
+
+def dateline(article: Article) -> str:
+    """ "MOSCOW, December 10, 2022 (TASS)", leaving out the parts the article does not have."""
+    text = human_date(article.date)
+    if article.location:
+        text = f"{article.location.upper()}, {text}"
+    if article.source:
+        text = f"{text} ({article.source})"
+    return text
 
 
 def json_ld(data: Any) -> Markup:

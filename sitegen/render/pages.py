@@ -16,6 +16,7 @@ from sitegen.render.context import Entry, SiteContext
 from sitegen.render.output import Output
 from sitegen.render.paginate import paginate
 from sitegen.taxonomy import Term
+from sitegen.theme import dateline, month_name
 
 KIND_TITLES = {"tags": "Tags", "speakers": "Speakers"}
 
@@ -80,7 +81,7 @@ def archive_pages(ctx: SiteContext) -> Iterator[Output]:
         yield ctx.page("archive.html", ctx.urls.year(year.year), title=f"Archive {year.year}",
                        heading=str(year.year), years=(year,), articles=())
         for month in year.months:
-            name = f"{ctx.env.filters['month_name'](month.month)} {year.year}"
+            name = f"{month_name(month.month)} {year.year}"
             yield ctx.page("archive.html", ctx.urls.month(year.year, month.month),
                            title=f"Archive {name}", heading=name, years=(),
                            articles=tuple(ctx.entry(a) for a in month.articles))
@@ -105,7 +106,7 @@ def news_article_ld(ctx: SiteContext, article: Article) -> dict[str, Any]:
         "datePublished": article.date.isoformat(),
         "dateModified": (article.updated or article.date).isoformat(),
         "author": author, "publisher": publisher,
-        "dateline": ctx.env.filters["dateline"](article),
+        "dateline": dateline(article),
         "inLanguage": ctx.config.language,
     }
     if article.subtitle:
