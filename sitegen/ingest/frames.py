@@ -17,6 +17,7 @@ from sitegen.ingest.names import (
     ROLE_ADJECTIVES,
     ROLE_NOUNS,
     is_cap,
+    is_group,
     is_title,
     norm,
     role_gender,
@@ -44,6 +45,7 @@ recount recounted chime chimed interject interjected begin began begins explain
 pointed offered thundered fumed raged griped chided lectured barked snapped gushed touted
 bragged boasts implored pleaded begged opined reflected elaborated advised marveled marvelled
 teased taunted scoffed hinted confided screamed interrupted underscored posited surmised
+spoke speaks defended reacted
 recalls notes writes stresses insists
 argues warns predicts tweets jokes quips admits adds asks explains continues concludes
 """
@@ -160,6 +162,8 @@ def interpret(np: list[str], aside: list[str] | None = None) -> Subject:
     low = [norm(t) for t in np]
     if len(np) == 1 and _PARTY_STATE_RE.match(np[0]):
         return NO_SUBJECT
+    if len(np) == 1 and is_group(np[0]):
+        return OTHER_SUBJECT
     if len(np) == 1 and low[0] in {"he", "she"}:
         return Subject("pronoun", np[0], gender="m" if low[0] == "he" else "f")
     if low[-1] in {"i", "we", "you", "they", "it", "me", "us", "one"}:
@@ -270,8 +274,9 @@ def np_after(toks: list[str]) -> Subject:
         low = norm(tok)
         if not np and low in {"he", "she"}:
             return interpret([tok])
-        if np and low in _STOP_AFTER_VS:
-            break
+        title_only = all(is_title(t) or norm(t) in _DETERMINERS for t in np)
+        if np and low in _STOP_AFTER_VS and not (low == "of" and title_only):
+            break  # ... but "Mayor of London Sadiq Khan" goes on
         np.append(tok)
     caps = [i for i, t in enumerate(np) if is_cap(t) and not is_title(t)]
     if caps:
@@ -345,9 +350,12 @@ def frame_before(text: str) -> tuple[Subject, int, str]:
     toks = tokens(cut)
     verbs = [i for i, t in enumerate(toks) if _is_verb_at(toks, i)]
     for vi in reversed(verbs):
+        quoted = _quoted_as_saying(toks, vi)
+        if quoted is not None:
+            return quoted, start, "quoted"
         if toks[vi].lower().endswith("ing") and vi > 0 and toks[vi - 1] == ",":
             subj = clause_subject(toks[:vi])
-        elif vi == 1 and toks[0].endswith("s") and not is_title(toks[0]):
+        elif vi == 1 and is_group(toks[0]):
             subj = OTHER_SUBJECT  # "Reports said", "Critics say": a plural, not a person
         else:
             subj = np_before(toks[:vi])
@@ -363,6 +371,17 @@ def frame_before(text: str) -> tuple[Subject, int, str]:
     return NO_SUBJECT, -1, ""
 
 
+def _quoted_as_saying(toks: list[str], vi: int) -> Subject | None:
+    """'Politico quoted Tim Manning, a former official, as saying "..."': the speaker is the
+    object of quoted/cited, not the subject."""
+    if not (vi > 0 and toks[vi].lower() == "saying" and toks[vi - 1].lower() == "as"):
+        return None
+    for k in range(vi - 2, max(vi - 20, -1), -1):
+        if toks[k].lower() in {"quoted", "quotes", "cited", "cites", "quoting", "citing"}:
+            return np_after(toks[k + 1: vi - 1])
+    return None
+
+
 def clause_subject(toks: list[str]) -> Subject:
     """The subject of a sentence's main clause: the first comma chunk that opens with a name,
     pronoun or role phrase followed by a lower-case word ('During X, Trump attacked Y, saying')."""
@@ -373,6 +392,12 @@ def clause_subject(toks: list[str]) -> Subject:
         chunk = toks[chunk_start:i]
         chunk_start = i + 1
         subj = _chunk_subject(chunk)
+        if subj.kind == "role":  # "The mayor of London, Sadiq Khan, ..."
+            apposed = toks[i + 1:]
+            end = apposed.index(",") if "," in apposed else 0
+            named = interpret(apposed[:end]) if 0 < end <= 5 else NO_SUBJECT
+            if named.kind == "name":
+                return Subject("name", named.text, named.role or subj.role, named.gender)
         if subj.kind != "none":
             return subj
     return NO_SUBJECT

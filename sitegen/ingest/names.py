@@ -168,6 +168,22 @@ _CAP_RE = re.compile(r"^[A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁ][\w.'’-]*$")
 _INITIAL_RE = re.compile(r"^[A-Z]\.$")
 
 
+_GROUP_WORDS = """
+reports critics officials experts analysts sources democrats republicans supporters opponents
+protesters residents witnesses observers scientists researchers authorities police investigators
+prosecutors lawmakers leaders voters polls studies documents records estimates surveys
+economists activists advocates aides allies members organizers organisers judges doctors
+americans europeans russians britons conservatives liberals progressives
+"""
+GROUP_WORDS: frozenset[str] = frozenset(_GROUP_WORDS.split())
+
+
+def is_group(word: str) -> bool:
+    """'Critics', 'Officials', 'Reports': a plural subject, never one person."""
+    low = norm(word)
+    return low in GROUP_WORDS or (low.endswith("s") and low[:-1] in ROLE_NOUNS)
+
+
 def norm(word: str) -> str:
     """Lower-case a token and drop the abbreviation dot, so 'Gov.' and 'gov' compare equal."""
     return word.lower().rstrip(".")

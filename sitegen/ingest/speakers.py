@@ -21,6 +21,7 @@ from sitegen.ingest.names import (
     NameParts,
     first_name_gender,
     is_cap,
+    is_group,
     is_honorific,
     is_title,
     looks_like_org,
@@ -166,8 +167,9 @@ class Registry:
         return found
 
     def others_named(self, person: Person | None, lo: int, hi: int) -> bool:
-        """Whether anyone but person was named between lo and hi."""
-        return any(lo < at < hi and p is not person for at, p in self.log)
+        """Whether anyone but person was named between lo and hi as a clause subject (an object,
+        as in '..., he said, referring to Clinton.', does not take the floor)."""
+        return any(lo < at < hi and p is not person for at, p in self.salient)
 
 
 def name_mentions(text: str) -> list[tuple[int, NameParts, bool]]:
@@ -192,9 +194,8 @@ def name_mentions(text: str) -> list[tuple[int, NameParts, bool]]:
         subject = norm(prev) not in _PREPOSITIONS and (
             _verbish(nxt, prev) or prev.lower() in SPEECH_VERBS or _appositive(nxt, after)
         )
-        initial = i == 0 or prev in {".", "!", "?", ":", '"', "“", "”"}
-        plural = len(run) == 1 and run[0][1].endswith("s")
-        speaks = nxt.lower() in SPEECH_VERBS and not (initial and plural)  # "Critics say"
+        plural = len(run) == 1 and is_group(run[0][1])
+        speaks = nxt.lower() in SPEECH_VERBS and not plural  # "Critics say"
         parts = _person_parts([w for _, w in run], subject, speaks)
         if parts is not None and parts.role is None and _appositive(nxt, after):
             parts = NameParts(parts.name, _appositive_role(words, i + len(run) + 1), parts.gender)
