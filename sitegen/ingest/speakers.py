@@ -199,6 +199,9 @@ def name_mentions(text: str) -> list[tuple[int, NameParts, bool]]:
         parts = _person_parts([w for _, w in run], subject, speaks)
         if parts is not None and parts.role is None and _appositive(nxt, after):
             parts = NameParts(parts.name, _appositive_role(words, i + len(run) + 1), parts.gender)
+        if parts is not None and parts.gender is None and subject:
+            gender = _pronoun_after(words, i + len(run))
+            parts = NameParts(parts.name, parts.role, gender, parts.speaks)
         if parts is not None:
             found.append((run[0][0], parts, subject))
         i = j
@@ -215,6 +218,20 @@ def _words(text: str) -> list[tuple[int, str]]:
         else:
             words.append((m.start(), tok))
     return words
+
+
+_PRONOUN_GENDER = {"he": "m", "his": "m", "him": "m", "she": "f", "her": "f", "hers": "f"}
+
+
+def _pronoun_after(words: list[tuple[int, str]], start: int) -> str | None:
+    """Gender from the first he/his or she/her shortly after a subject name ('Ham made it clear
+    he had ...'), unless another name or the end of the sentence comes first."""
+    for _, tok in words[start: start + 8]:
+        if tok in {".", "!", "?", "|"} or (is_cap(tok) and norm(tok) not in NON_NAME_WORDS):
+            return None
+        if tok.lower() in _PRONOUN_GENDER:
+            return _PRONOUN_GENDER[tok.lower()]
+    return None
 
 
 def _appositive_role(words: list[tuple[int, str]], start: int) -> str | None:
@@ -252,6 +269,12 @@ def _run_token(tok: str) -> bool:
     return is_cap(tok) or low in NAME_PARTICLES or low in ROLE_ADJECTIVES or low in ROLE_NOUNS
 
 
+def _role_word(name: str) -> bool:
+    """'The Republican', 'the Democrat': a one-word role, not a name."""
+    low = norm(name)
+    return " " not in name and (low in ROLE_ADJECTIVES or low in ROLE_NOUNS or is_title(name))
+
+
 def _person_parts(run: list[str], subject: bool, speaks: bool = False) -> NameParts | None:
     """NameParts for a run that names a person (by first name, title or honorific, or as a
     two- or three-word clause subject), else None."""
@@ -264,7 +287,7 @@ def _person_parts(run: list[str], subject: bool, speaks: bool = False) -> NamePa
     if not run:
         return None
     parts = split_name(run)
-    if parts is None or looks_like_org(parts.name):
+    if parts is None or looks_like_org(parts.name) or _role_word(parts.name):
         return None
     titled = any(is_title(t) or is_honorific(t) for t in run[: len(run) - len(parts.name.split())])
     first_known = first_name_gender(parts.name.split()[0]) is not None
