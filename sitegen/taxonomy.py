@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sitegen.model import Article, Quote
 from sitegen.slugs import slugify, unique_slug
@@ -60,15 +60,22 @@ class Taxonomy:
     tag_slugs: dict[str, str]       # folded name (see `_key`) -> slug
     speaker_slugs: dict[str, str]
 
+    # Lookup tables, so rendering every article's tags stays linear in the number of articles.
+    _tags: dict[str, Term] = field(init=False, repr=False, compare=False)
+    _speakers: dict[str, Term] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        tags, speakers = {t.slug: t for t in self.tags}, {t.slug: t for t in self.speakers}
+        object.__setattr__(self, "_tags", {k: tags[s] for k, s in self.tag_slugs.items()})
+        object.__setattr__(self, "_speakers",
+                           {k: speakers[s] for k, s in self.speaker_slugs.items()})
+
     def tag_for(self, name: str) -> Term | None:
-        return _find(self.tags, self.tag_slugs.get(_key(name)))
+        """The tag term for any spelling of its name, or None."""
+        return self._tags.get(_key(name))
 
     def speaker_for(self, name: str) -> Term | None:
-        return _find(self.speakers, self.speaker_slugs.get(_key(name)))
-
-
-def _find(terms: tuple[Term, ...], slug: str | None) -> Term | None:
-    return next((t for t in terms if t.slug == slug), None)
+        return self._speakers.get(_key(name))
 
 
 def newest_first(articles: Iterable[Article]) -> tuple[Article, ...]:

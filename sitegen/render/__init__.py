@@ -30,7 +30,10 @@ __all__ = ["Output", "render_site"]
 
 def render_site(articles: Sequence[Article], taxonomy: Taxonomy,
                 config: Config) -> Iterator[Output]:
-    """Every file of the site, pages first; paths are unique and relative to the output folder."""
+    """Every file of the site, pages first; paths are unique and relative to the output folder.
+
+    `taxonomy` must be `build_taxonomy(articles)`: its newest-first order is the one used.
+    """
     ctx = SiteContext(taxonomy.articles, taxonomy, config)
     pages: list[tuple[str, str | None]] = []
     lastmod = {ctx.urls.output_file(ctx.urls.article(a)): (a.updated or a.date).date().isoformat()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sitegen.model import Article
 from sitegen.render.context import SiteContext
@@ -53,7 +53,7 @@ def _feed(ctx: SiteContext, feed_url: str, page_url: str, title: str,
     if ctx.config.description:
         sub(feed, "subtitle", ctx.config.description)
     newest = max((_updated(a) for a in articles), default=None)
-    sub(feed, "updated", (newest or datetime(1970, 1, 1).astimezone()).isoformat())
+    sub(feed, "updated", (newest or datetime(1970, 1, 1, tzinfo=UTC)).isoformat())
     sub(feed, "link", rel="self", type="application/atom+xml", href=urls.absolute(feed_url))
     sub(feed, "link", rel="alternate", type="text/html", href=urls.absolute(page_url))
     author = sub(feed, "author")
