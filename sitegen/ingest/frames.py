@@ -14,6 +14,7 @@ from sitegen.ingest.names import (
     NAME_PARTICLES,
     NAME_SUFFIXES,
     NON_NAME_WORDS,
+    ORG_WORDS,
     ROLE_ADJECTIVES,
     ROLE_NOUNS,
     is_cap,
@@ -70,6 +71,11 @@ will could might may did does do just often already still quickly flatly famousl
 bluntly angrily publicly privately frequently
 """
 _ADVERBS = frozenset(_ADVERB_WORDS.split())
+_NOT_ROLE_WORDS = """
+who which whose speaking asked when while during in at on after before with for from according
+referring adding noting saying
+"""
+_NOT_ROLE_STARTS = frozenset(_NOT_ROLE_WORDS.split())
 _DOCUMENT_NOUN_WORDS = "report statement campaign website account office team release letter memo"
 _DOCUMENT_NOUNS = frozenset(_DOCUMENT_NOUN_WORDS.split())
 _DETERMINERS = frozenset({"the", "a", "an", "his", "her", "their", "its", "this", "that", "our"})
@@ -162,8 +168,8 @@ def interpret(np: list[str], aside: list[str] | None = None) -> Subject:
     low = [norm(t) for t in np]
     if len(np) == 1 and _PARTY_STATE_RE.match(np[0]):
         return NO_SUBJECT
-    if len(np) == 1 and is_group(np[0]):
-        return OTHER_SUBJECT
+    if len(np) == 1 and (is_group(np[0]) or norm(np[0]) in ORG_WORDS):
+        return OTHER_SUBJECT  # "Critics", or "Center" cut from "the Center for ..."
     if len(np) == 1 and low[0] in {"he", "she"}:
         return Subject("pronoun", np[0], gender="m" if low[0] == "he" else "f")
     if low[-1] in {"i", "we", "you", "they", "it", "me", "us", "one"}:
@@ -187,7 +193,7 @@ def _aside_role(aside: list[str] | None) -> str | None:
     """'a doctor' from 'X, a doctor, said'; None for clauses and ages."""
     if not aside or len(aside) > 12:
         return None
-    if norm(aside[0]) in {"who", "which", "whose", "speaking", "asked", "when", "while"}:
+    if norm(aside[0]) in _NOT_ROLE_STARTS:
         return None
     words = [t for t in aside if t not in {",", "(", ")"}]
     while words and norm(words[0]) in {"a", "an", "the"}:

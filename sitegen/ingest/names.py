@@ -39,6 +39,7 @@ former acting interim deputy vice first senior top chief foreign defense defence
 prime state federal national democratic democrat republican gop independent libertarian
 conservative labour liberal tory socialist green presidential vice-presidential campaign white
 house senate senior junior assistant associate executive general special u.s. us uk eu un nato
+emeritus retired
 """
 ROLE_ADJECTIVES: frozenset[str] = frozenset(_ROLE_ADJECTIVES.split())
 
