@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sitegen.ingest.frames import (
     ALL_SPEECH_VERBS,
     NO_SUBJECT,
+    SPEECH_VERBS,
     Subject,
     frame_after,
     frame_before,
@@ -27,8 +28,9 @@ from sitegen.model import Quote, Speaker
 _PAR_STRIDE = 1_000_000
 # "he said" in indirect speech keeps track of who is talking, for later pronoun frames.
 _PRONOUN_SAYS_RE = re.compile(
-    r"\b([Hh]e|[Ss]he)\s+(?:also\s+|later\s+|then\s+)?"
-    r"(?:said|says|told|added|argued|noted|explained|insisted|wrote|stressed|warned|claimed)\b"
+    r"\b([Hh]e|[Ss]he)\s+(?:also\s+|later\s+|then\s+)?(?:"
+    + "|".join(sorted(SPEECH_VERBS - {"say", "tell", "add"}, key=len, reverse=True))
+    + r")\b"
 )
 _HE = Subject("pronoun", "he", gender="m")
 _SHE = Subject("pronoun", "she", gender="f")  # global position = paragraph index * stride + offset

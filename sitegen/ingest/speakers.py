@@ -195,7 +195,9 @@ def name_mentions(text: str) -> list[tuple[int, NameParts, bool]]:
             _verbish(nxt, prev) or prev.lower() in SPEECH_VERBS or _appositive(nxt, after)
         )
         plural = len(run) == 1 and is_group(run[0][1])
-        speaks = nxt.lower() in SPEECH_VERBS and not plural  # "Critics say"
+        speaks = (  # "Lavrov said"; not "Critics say" nor "the Commission on Debates announced"
+            nxt.lower() in SPEECH_VERBS and not plural and norm(prev) not in _PREPOSITIONS
+        )
         parts = _person_parts([w for _, w in run], subject, speaks)
         if parts is not None and parts.role is None and _appositive(nxt, after):
             parts = NameParts(parts.name, _appositive_role(words, i + len(run) + 1), parts.gender)
