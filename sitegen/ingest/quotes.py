@@ -32,6 +32,7 @@ _PRONOUN_SAYS_RE = re.compile(
     + "|".join(sorted(SPEECH_VERBS - {"say", "tell", "add"}, key=len, reverse=True))
     + r")\b"
 )
+_PRONOUN_OPENS_RE = re.compile(r"(?:^|(?<=[.!?]\s))(He|She)\b")
 _HE = Subject("pronoun", "he", gender="m")
 _SHE = Subject("pronoun", "she", gender="f")  # global position = paragraph index * stride + offset
 _WORD_RE = re.compile(r"[\w'’-]+")
@@ -254,6 +255,15 @@ def _before(
 # --- resolution ---
 
 
+def _chain(masked: str) -> list[re.Match[str]]:
+    """Pronoun subjects that keep track of who the text is about: 'he said', and a He/She
+    opening a sentence ('She has faced ...')."""
+    found = {m.start(): m for m in _PRONOUN_SAYS_RE.finditer(masked)}
+    for m in _PRONOUN_OPENS_RE.finditer(masked):
+        found.setdefault(m.start(), m)
+    return [found[k] for k in sorted(found)]
+
+
 def _sentence_key(paragraphs: Sequence[str], pos: int) -> int:
     """Global position of the start of the sentence holding global position pos."""
     idx, off = divmod(pos, _PAR_STRIDE)
@@ -286,7 +296,7 @@ def _resolve(
         for off, parts, subject in name_mentions(masked):
             events.append((idx * _PAR_STRIDE + off, 0, len(mentions)))
             mentions.append((parts, subject))
-        for m in _PRONOUN_SAYS_RE.finditer(masked):
+        for m in _chain(masked):
             gender = 0 if m.group(1).lower() == "he" else 1
             events.append((idx * _PAR_STRIDE + m.start(), 2, gender))
     for i, frame in enumerate(frames):
