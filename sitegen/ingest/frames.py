@@ -46,7 +46,8 @@ recount recounted chime chimed interject interjected begin began begins explain
 pointed offered thundered fumed raged griped chided lectured barked snapped gushed touted
 bragged boasts implored pleaded begged opined reflected elaborated advised marveled marvelled
 teased taunted scoffed hinted confided screamed interrupted underscored posited surmised
-spoke speaks defended reacted
+spoke speaks defended reacted likened compared accused challenged questioned praised thanked
+dismissed derided ripped slammed blasted attacked criticized criticised emailed texted
 recalls notes writes stresses insists
 argues warns predicts tweets jokes quips admits adds asks explains continues concludes
 """
