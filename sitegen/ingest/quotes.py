@@ -183,11 +183,9 @@ def _frame(span: QuoteSpan, speech: list[QuoteSpan], paragraphs: Sequence[str]) 
     inner = par_last[lo:hi]
     prev_end, _ = _neighbours(first, speech)
     before = paragraphs[first.par][prev_end: first.start]
-    tries = [_after, _before]
-    reporter = _ACCORDING_AFTER_RE.match(after)  # '"Q," according to NBC' names a reporter
-    if reporter or not (_ENDS_FRAME_RE.search(inner.rstrip("’'")) or _STARTS_FRAME_RE.match(after)):
-        tries.reverse()
     framed = bool(_ENDS_FRAME_RE.search(inner.rstrip("’'")) or _STARTS_FRAME_RE.match(after))
+    reporter = _ACCORDING_AFTER_RE.match(after)  # '"Q," according to NBC' names a reporter
+    tries = [_after, _before] if framed and not reporter else [_before, _after]
     frames = [attempt(after, before, last, first, prev_end, framed) for attempt in tries]
     named = [f for f in frames if f.subject.kind != "none"]
     found = [f for f in frames if f.pos >= 0]
