@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from slugify import slugify as _slugify
 
-MAX_LENGTH = 80
+MAX_LENGTH = 100
 # Symbols that carry meaning in names ("C++" vs "C", "C#", "AT&T"); spelled out so they survive.
 _REPLACEMENTS = [["+", " plus "], ["#", " sharp "], ["&", " and "], ["@", " at "]]
 _SAFE = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
