@@ -82,7 +82,8 @@ _DOCUMENT_NOUNS = frozenset(_DOCUMENT_NOUN_WORDS.split())
 _DETERMINERS = frozenset({"the", "a", "an", "his", "her", "their", "its", "this", "that", "our"})
 _STOP_AFTER_VS = frozenset(
     {"in", "on", "at", "during", "after", "before", "to", "of", "for", "from", "when", "while",
-     "as", "last", "this", "about", "that", "who", "which", "told", "with", "earlier"}
+     "as", "last", "this", "about", "that", "who", "which", "told", "with", "earlier", "per",
+     "via"}
 )
 
 _TOKEN_RE = re.compile(r"[\w.'’-]+|[,;:()!?]")
@@ -364,6 +365,8 @@ def frame_before(text: str) -> tuple[Subject, int, str]:
             subj = clause_subject(toks[:vi])
         elif vi == 1 and is_group(toks[0]):
             subj = OTHER_SUBJECT  # "Reports said", "Critics say": a plural, not a person
+        elif vi > 0 and toks[vi - 1] == "and":
+            subj = clause_subject(toks[:vi])  # "Warren praised Biden and said ..."
         else:
             subj = np_before(toks[:vi])
         if subj.kind == "none" and vi == 0:
