@@ -10,6 +10,7 @@ from __future__ import annotations
 import http.client
 import os
 import re
+import select
 import signal
 import socket
 import subprocess
@@ -421,25 +422,21 @@ def test_real_serve_command_builds_serves_and_stops_on_ctrl_c(tmp_path: Path) ->
                              "--port", str(port)], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     try:
-        deadline = time.monotonic() + 60
-        page = b""
-        while time.monotonic() < deadline and proc.poll() is None:
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-                conn.request("GET", "/")
-                page = conn.getresponse().read()
-                conn.close()
-                break
-            except OSError:
-                time.sleep(0.2)
+        ready, _, _ = select.select([proc.stdout], [], [], 60)
+        assert ready and proc.stdout is not None, "no 'serving' line within 60 s"
+        first_line = proc.stdout.readline()
+        assert first_line.startswith(f"serving http://127.0.0.1:{port}/"), first_line
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn.request("GET", "/")
+        page = conn.getresponse().read()
+        conn.close()
         assert b"Real pipeline story" in page
         assert not (site / "_site" / "index.html").read_bytes().count(b"sitegen-livereload")
         proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=30)
+        _, err = proc.communicate(timeout=30)
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.communicate()
     assert proc.returncode in (0, 130), err
-    assert f"serving http://127.0.0.1:{port}/" in out
     assert "Traceback" not in err and "stopped" in err

@@ -166,16 +166,17 @@ class Preview:
         self._server = bind(self.host, self.port, self.state)
         self.port = self._server.server_address[1]
         self._build(set(), first=True)
-        self._server_thread = threading.Thread(target=self._server.serve_forever,
-                                               kwargs={"poll_interval": 0.2},
-                                               name="sitegen-http", daemon=True)
-        self._server_thread.start()
+        # Watch before serving: a change saved right after the first page load is not missed.
         self._rebuilder = _Rebuilder(self._build)
         watcher_args: dict[str, Any] = {"poll": self._poll}
         if self._quiet is not None:
             watcher_args["quiet"] = self._quiet
         self._watcher = Watcher(self._rebuilder.submit, **watcher_args)
         self._watch(config)
+        self._server_thread = threading.Thread(target=self._server.serve_forever,
+                                               kwargs={"poll_interval": 0.2},
+                                               name="sitegen-http", daemon=True)
+        self._server_thread.start()
 
     def wait(self) -> None:
         """Block until `stop()` or Ctrl-C."""
