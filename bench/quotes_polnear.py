@@ -63,6 +63,9 @@ class Score:
     excluded: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     misses: list[str] = field(default_factory=list)
     wrong: list[str] = field(default_factory=list)
+    by_kind: dict[str, list[int]] = field(  # "name" / "pronoun" gold sources: [correct, scored]
+        default_factory=lambda: {"name": [0, 0], "pronoun": [0, 0]}
+    )
 
 
 def paragraphs(text: str) -> list[tuple[int, str]]:
@@ -227,12 +230,15 @@ def _score_one(
         result.excluded[gold.why_excluded or "?"] += 1
         return
     result.scored += 1
+    kind = "name" if name_words(gold.source or "") else "pronoun"
+    result.by_kind[kind][1] += 1
     got = best[1].speaker
     got_words = {norm(w) for w in (got or "").replace("-", " ").split()} | {
         norm(w) for w in (got or "").split()
     }
     if got and set(gold.name) <= got_words:
         result.correct += 1
+        result.by_kind[kind][0] += 1
     else:
         result.wrong.append(f"{article}: gold={gold.source!r} got={got!r} :: {snippet[:60]}")
 
@@ -252,6 +258,10 @@ def report(split: str, res: Score) -> str:
         f"  {'speaker-scored (named source)':<34}{res.scored:>6}",
         f"  {'speaker correct':<34}{res.correct:>6}   accuracy "
         f"{_ratio(res.correct, res.scored)}",
+        *(
+            f"    {kind + ' sources':<32}{c:>4}/{n:<4} accuracy {_ratio(c, n)}"
+            for kind, (c, n) in res.by_kind.items()
+        ),
         f"  excluded from speaker scoring: {excluded}",
     ])
 
