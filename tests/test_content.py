@@ -97,7 +97,7 @@ def test_full_article(tmp_path: Path) -> None:
         Quote("Unattributed words", None),
     )
     assert article.slug == ("west-looks-for-any-clue-to-drive-a-wedge-between-russia-and"
-                            "-kazakhstan-says")
+                            "-kazakhstan-says-lavrov")
     assert article.origin == "000_09a015d091362e36.txt"
     assert article.draft is False
     assert article.extra == {"layout": "wide"}
