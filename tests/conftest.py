@@ -51,3 +51,12 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 def requires_shared() -> pytest.MarkDecorator:
     return pytest.mark.skipif(not SHARED.is_dir(), reason=f"{SHARED} (shared corpus) is absent")
+
+
+def requires_tool(name: str, why: str) -> pytest.MarkDecorator:
+    """Skip locally when a system tool is missing; in CI (CI=true) run anyway and fail loudly."""
+    import os
+    import shutil
+
+    missing = shutil.which(name) is None and os.environ.get("CI") != "true"
+    return pytest.mark.skipif(missing, reason=f"{why} needs `{name}`, which is not installed")

