@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 REPO = Path(__file__).resolve().parent.parent
-SAMPLE_RAW = REPO / "content" / "raw" / "000_09a015d091362e36.txt"
+SAMPLE_RAW = REPO / "tests" / "fixtures" / "ingest" / "000_09a015d091362e36.txt"
 SHARED = REPO.parent / "shared"
 
 

@@ -20,13 +20,11 @@ from tests.ingest_helpers import (
     SAMPLE_SUBTITLE,
     SAMPLE_TITLE,
     WIRE,
-    needs_pipeline,
 )
 
 if TYPE_CHECKING:
     from sitegen.ingest.importer import ImportReport
 
-pytestmark = needs_pipeline()
 NOW = datetime(2026, 11, 29, tzinfo=UTC)
 
 

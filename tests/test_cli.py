@@ -1,0 +1,70 @@
+"""The command line as users run it: real processes, exit codes, messages, no tracebacks."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import SAMPLE_RAW
+
+
+def sitegen(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "sitegen", *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=120, check=False)
+
+
+def test_import_batch_with_bad_files(tmp_path: Path) -> None:
+    raw = tmp_path / "incoming"
+    raw.mkdir()
+    shutil.copy(SAMPLE_RAW, raw / "good.txt")
+    (raw / "empty.txt").write_bytes(b"")
+    (raw / "binary.txt").write_bytes(bytes(range(256)) * 20)
+    (raw / "oneline.txt").write_bytes(b"x" * 3_000_000)
+    result = sitegen("import", "incoming", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 3
+    for name in ("empty.txt", "binary.txt", "oneline.txt"):
+        assert sum(name in line for line in errors) == 1, errors
+    written = list((tmp_path / "content" / "articles").rglob("*.md"))
+    assert [p.name for p in written] == [
+        "west-looks-for-any-clue-to-drive-a-wedge-between-russia-and-kazakhstan-says-lavrov.md"]
+    assert "1 written" in result.stdout and "3 failed" in result.stdout
+
+
+def test_import_dry_run_then_real_then_no_op(tmp_path: Path) -> None:
+    shutil.copy(SAMPLE_RAW, tmp_path / "story.txt")
+    dry = sitegen("import", "--dry-run", "story.txt", cwd=tmp_path)
+    assert dry.returncode == 0, dry.stderr
+    assert not (tmp_path / "content").exists()
+    assert sitegen("import", "story.txt", cwd=tmp_path).returncode == 0
+    article = next((tmp_path / "content" / "articles").rglob("*.md"))
+    before = article.read_bytes()
+    again = sitegen("import", "story.txt", cwd=tmp_path)
+    assert again.returncode == 0 and "1 unchanged" in again.stdout
+    assert article.read_bytes() == before
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    missing = sitegen("import", "nope.txt", cwd=tmp_path)
+    assert missing.returncode == 2 and "nope.txt" in missing.stderr
+    assert sitegen("frobnicate", cwd=tmp_path).returncode == 2
+    assert sitegen("build", "--site", "no-such-dir", cwd=tmp_path).returncode == 2
+
+
+def test_check_reports_broken_links(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "content" / "raw").mkdir(parents=True)
+    shutil.copy(SAMPLE_RAW, site / "content" / "raw")
+    assert sitegen("build", "--site", str(site), cwd=tmp_path).returncode == 0
+    ok = sitegen("check", "--site", str(site), cwd=tmp_path)
+    assert ok.returncode == 0, ok.stderr
+    home = site / "_site" / "index.html"
+    home.write_text(home.read_text(encoding="utf-8").replace(
+        "</main>", '<a href="/nowhere/">x</a></main>'), encoding="utf-8")
+    broken = sitegen("check", "--site", str(site), cwd=tmp_path)
+    assert broken.returncode == 1
+    assert "index.html" in broken.stderr and "/nowhere/" in broken.stderr
