@@ -1,4 +1,4 @@
-"""Command line: `sitegen build | import | check | serve`.
+"""Command line: `sitegen build | import | check | serve | deploy | new`.
 
 Exit codes: 0 ok, 1 content or build errors (every one listed), 2 usage errors. Users never see a
 traceback for a problem they can fix.
@@ -84,6 +84,22 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--drafts", action="store_true", help="include draft articles")
     serve.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: _site)")
     serve.set_defaults(run=_run_serve)
+
+    deploy = sub.add_parser("deploy", parents=[common],
+                            help="build and commit the site onto the gh-pages branch")
+    deploy.add_argument("--remote", default="origin",
+                        help="remote to push to (default: %(default)s)")
+    deploy.add_argument("--branch", default="gh-pages",
+                        help="branch to publish on (default: %(default)s)")
+    deploy.add_argument("--message", metavar="TEXT", help="commit message")
+    deploy.add_argument("--push", action="store_true", help="push the branch to the remote")
+    deploy.set_defaults(run=_run_deploy)
+
+    new = sub.add_parser("new", help="create a site ready to publish on GitHub Pages")
+    new.add_argument("target", type=Path, metavar="DIR", help="folder to create (must be empty)")
+    new.add_argument("-v", "--verbose", action="store_true", help="say more")
+    new.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
+    new.set_defaults(run=_run_new)
     return parser
 
 
@@ -144,6 +160,25 @@ def _run_serve(args: argparse.Namespace) -> int:
         raise UsageError(f"--port {args.port}: must be between 0 and 65535")
     return serve(args.site, host=args.host, port=args.port, poll=args.poll, drafts=args.drafts,
                  out_dir=args.out)
+
+
+def _run_deploy(args: argparse.Namespace) -> int:
+    from sitegen.deploy import deploy
+
+    report = deploy(_config(args), remote=args.remote, branch=args.branch,
+                    message=args.message, push=args.push)
+    logging.getLogger("sitegen").info(report.summary())
+    return EXIT_OK
+
+
+def _run_new(args: argparse.Namespace) -> int:
+    from sitegen.scaffold import new_site
+
+    written = new_site(args.target)
+    logging.getLogger("sitegen").info(
+        f"created {len(written)} files in {args.target}; next: set base_url in "
+        f"{args.target / 'sitegen.toml'}, then `sitegen build --site {args.target}`")
+    return EXIT_OK
 
 
 def _print_problems(exc: SitegenError) -> None:

