@@ -155,7 +155,13 @@ def crawl(origin: str, base_url: str) -> Crawl:
         if status != 200:
             broken.append(Broken(page, url, status))
             continue
+        if url.endswith("/404.html"):
+            # Pages sends 404.html for any missing URL, however deep: its links must not be
+            # relative to where the file happens to sit.
+            final = origin + base_path + "no/such/deep/page/"
         for found in urls_in(body, content_type, url):
+            if found.startswith("#") or not found:
+                continue   # the page itself, already fetched
             target = local(found, final)
             if target is not None:
                 queue.append((url, target))
@@ -227,6 +233,17 @@ def test_a_link_forgetting_the_base_path_is_caught(tmp_path: Path) -> None:
         assert result.broken == [Broken(origin + "/repo/", origin + "/tags/", 404)]
     assert check_links(out, base_url) == [
         BrokenLink("index.html", "/tags/", "outside the base path /repo/")]
+
+
+def test_relative_links_on_the_404_page_are_caught(tmp_path: Path) -> None:
+    base_url = SITE_KINDS["project site"]
+    www, out = build_for(tmp_path, base_url)
+    page = out / "404.html"
+    page.write_text(page.read_text(encoding="utf-8").replace(
+        "</body>", '<a href="tags/">relative</a></body>'), encoding="utf-8")
+    with static_server(www) as origin:
+        result = crawl(origin, base_url)
+    assert [b.url for b in result.broken] == [origin + "/repo/no/such/deep/page/tags/"]
 
 
 def test_a_missing_asset_is_caught(tmp_path: Path) -> None:
