@@ -155,6 +155,50 @@ def test_dash_attribution() -> None:
     assert got == [("The debate changed nothing for me.", "Maria Gonzalez")]
 
 
+@pytest.mark.parametrize(
+    "verb",
+    ["wrote", "tweeted", "posted", "insisted", "argued", "warned", "explained", "recalled",
+     "quipped", "assured voters", "grumbled", "cried", "muttered", "conceded", "shot back",
+     "told reporters", "told CNN", "said in a statement", "said in an interview with Fox News"],
+)
+def test_reporting_verbs_after_the_quote(verb: str) -> None:
+    assert quotes(f'"We will win this race in November," Ana Ruiz {verb}.') == [
+        ("We will win this race in November", "Ana Ruiz")
+    ]
+
+
+def test_passive_quoted_as_saying() -> None:
+    got = quotes('Ana Ruiz was quoted as saying: "We will win this race in November."')
+    assert got == [("We will win this race in November.", "Ana Ruiz")]
+    got = quotes('"We will win this race in November," Ana Ruiz was quoted by Reuters as saying.')
+    assert got == [("We will win this race in November", "Ana Ruiz")]
+
+
+def test_said_of() -> None:
+    got = quotes('Ana Ruiz said of her rival: "He has never won a race in his life."')
+    assert got == [("He has never won a race in his life.", "Ana Ruiz")]
+
+
+def test_according_to_after_the_speech_verb_names_a_reporter() -> None:
+    got = quotes('"We will win this race in November," Ana Ruiz said, according to the AP.')
+    assert got == [("We will win this race in November", "Ana Ruiz")]
+    got = quotes('According to the AP, Ana Ruiz said: "We will win this race in November."')
+    assert got == [("We will win this race in November.", "Ana Ruiz")]
+
+
+def test_as_name_put_it() -> None:
+    got = quotes('As Ana Ruiz put it, "we will win this race in November."')
+    assert got == [("we will win this race in November.", "Ana Ruiz")]
+
+
+def test_long_apposition_before_the_verb() -> None:
+    got = quotes(
+        "Ana Ruiz, who has served in the Senate since 1998 and chairs the finance committee, "
+        'said: "We will win this race in November."'
+    )
+    assert got == [("We will win this race in November.", "Ana Ruiz")]
+
+
 # --- resolving who -------------------------------------------------------------------------------
 
 
@@ -194,6 +238,56 @@ def test_top_diplomat_and_spokeswoman() -> None:
         '"Nothing has been agreed yet," the spokeswoman said.',
     )
     assert got == [("Nothing has been agreed yet", "Anna Kim")]
+
+
+def test_spokesman_for_a_person_is_not_that_person() -> None:
+    got = quotes('"We will win this race in November," a spokesman for Ana Ruiz said.')
+    assert got == [("We will win this race in November", None)]
+    got = quotes('"We will win this race in November," the campaign of Ana Ruiz said.')
+    assert got == [("We will win this race in November", None)]
+
+
+def test_footage_of_a_person_asking_is_that_person() -> None:
+    got = quotes('The ad shows footage of Ana Ruiz asking, "Why are we not fifty points ahead?"')
+    assert got == [("Why are we not fifty points ahead?", "Ana Ruiz")]
+
+
+@pytest.mark.parametrize(
+    "subject", ["the White House", "the Pentagon", "CNN", "the Ruiz campaign", "the IMF report"]
+)
+def test_organisations_are_not_speakers(subject: str) -> None:
+    result = attribute_quotes([f'"We will win this race in November," {subject} said.'])
+    assert result.quotes == (Quote("We will win this race in November", None),)
+    assert result.speakers == ()
+
+
+def test_place_like_surname_of_a_known_person_speaks() -> None:
+    got = quotes("Rep. Jim Jordan spoke.", '"We will win this race in November," Jordan said.')
+    assert got == [("We will win this race in November", "Jim Jordan")]
+
+
+def test_party_noun_is_a_role_not_a_name() -> None:
+    got = quotes(
+        '"We will win this race in November," said Sen. Tom Hale.',
+        '"And we will keep the House," the Ohio Republican added.',
+    )
+    assert got == [
+        ("We will win this race in November", "Tom Hale"),
+        ("And we will keep the House", "Tom Hale"),
+    ]
+
+
+def test_definite_title_falls_back_to_the_latest_speaker_with_a_role() -> None:
+    got = quotes(
+        '"The plant will close in May," Mayor Lena Ortiz said.',
+        '"No decision has been made about the workers," the official added.',
+    )
+    assert [s for _, s in got] == ["Lena Ortiz", "Lena Ortiz"]
+    got = quotes(  # indefinite: someone new, never the earlier speaker
+        '"The plant will close in May," Mayor Lena Ortiz said.',
+        '"No decision has been made about the workers," an official said.',
+    )
+    assert [s for _, s in got] == ["Lena Ortiz", None]
 
 
 def test_surname_resolves_to_full_name() -> None:

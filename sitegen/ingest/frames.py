@@ -15,6 +15,7 @@ from sitegen.ingest.names import (
     NAME_SUFFIXES,
     NON_NAME_WORDS,
     ORG_WORDS,
+    PARTY_NOUNS,
     ROLE_ADJECTIVES,
     ROLE_NOUNS,
     is_cap,
@@ -50,7 +51,27 @@ spoke speaks defended reacted likened compared accused challenged questioned pra
 dismissed derided ripped slammed blasted attacked criticized criticised emailed texted
 recalls notes writes stresses insists
 argues warns predicts tweets jokes quips admits adds asks explains continues concludes
+assure assures assured reassure reassured grumble grumbled grumbles cried cries mutter muttered
+murmur murmured mumble mumbled sighed groaned growled hissed sneer sneered gasped plead pleads
+beg begs ranted raved vented shrugged protested objected reasoned propose proposed proposes
+disclose disclosed reveal revealed reveals mentioned speculate speculated speculates estimated
+allege alleged alleges confess confessed confesses concur concurred clarify clarified clarifies
+informed remind reminded reminds rebut rebutted disputed decried decries crowed gloat gloated
+messaged blogged inquire inquired enquired queried ordered instruct instructed recommend
+recommended theorize theorized guessed swear swore vow vows threaten threatened threatens
+chuckled deadpanned volunteered bemoan bemoaned railed seethe seethed assure cheered hailed
+rebuked scoff scoffs counseled counselled summarize summarized summarise summarised elaborate
+elaborates acknowledges announces cautions complains concedes contends declares denies insist
+maintains observes proclaims promises recounts remarks replies responds retorts says states
+suggests urges vows writes laments marvels muses boasts brags pleads testifies
 """
+# Verb plus particle: "shot back", "chimed in", "put it" ("as Smith put it, ...").
+PHRASAL_VERBS: dict[str, frozenset[str]] = {
+    "shot": frozenset({"back"}), "fired": frozenset({"back"}), "hit": frozenset({"back"}),
+    "pushed": frozenset({"back"}), "weighed": frozenset({"in"}), "summed": frozenset({"up"}),
+    "put": frozenset({"it"}), "puts": frozenset({"it"}),
+    "spoke": frozenset({"out"}), "lashed": frozenset({"out"}),
+}
 # base forms that are more often nouns in news prose ("state officials", "a blog post")
 _NOUNISH_WORDS = """
 state post report claim charge counter answer comment call promise pledge joke quip tweet shout
@@ -86,6 +107,10 @@ _STOP_AFTER_VS = frozenset(
      "via"}
 )
 
+_NOT_BEFORE_VERB = frozenset({"to", "the", "a", "an", "his", "her"})
+_PREPS = frozenset({"for", "of", "to", "at", "with", "from", "by", "on", "in"})
+_PASSIVE_AUX = frozenset({"was", "were", "is", "are", "been", "being"})
+_QUOTING_VERBS = frozenset({"quoted", "quotes", "cited", "cites", "quoting", "citing"})
 _TOKEN_RE = re.compile(r"[\w.'’-]+|[,;:()!?]")
 _PARTY_STATE_RE = re.compile(r"^[RDI]-[A-Z][A-Za-z.]*$")  # "Mitch McConnell, R-Ky., said"
 _PAREN_RE = re.compile(r"\([^()]{0,30}\)")
@@ -185,7 +210,7 @@ def interpret(np: list[str], aside: list[str] | None = None) -> Subject:
         if parts is not None:
             role = parts.role or aside_role
             return Subject("name", parts.name, role, parts.gender or role_gender(role))
-    if low[-1] in ROLE_NOUNS or is_title(last):
+    if low[-1] in ROLE_NOUNS or is_title(last) or low[-1] in PARTY_NOUNS:
         phrase = " ".join(np)
         return Subject("role", low[-1], phrase, role_gender(phrase))
     return NO_SUBJECT
@@ -254,7 +279,7 @@ def _np_tail(toks: list[str], aside: list[str] | None) -> tuple[Subject, bool]:
                 return Subject("name", head.text, role, head.gender), filled
             break
     if len(toks) >= 2 and norm(toks[-1]) in _DOCUMENT_NOUNS and is_cap(toks[-2]):
-        toks = toks[:-1]  # "the IMF report stated" is the IMF
+        return OTHER_SUBJECT, True  # "the IMF report stated", "the Smith campaign said"
     np: list[str] = []
     for tok in reversed(toks):
         low = norm(tok)
@@ -267,7 +292,29 @@ def _np_tail(toks: list[str], aside: list[str] | None) -> tuple[Subject, bool]:
         if not _is_np_token(tok) or len(np) >= 8:
             break
         np.insert(0, tok)
+    rest = toks[: len(toks) - len(np)]
+    owner = _owner_phrase(rest[:-1]) if np and rest and norm(rest[-1]) in _PREPS else None
+    if owner is not None:
+        return owner, False
     return interpret(np, aside), len(np) == len(toks)
+
+
+def _owner_phrase(head: list[str]) -> Subject | None:
+    """'a spokesman for John Smith said': the role noun before the preposition speaks, not the
+    name after it; 'the campaign of John Smith' is no one. None when the head is neither
+    ('footage of Hillary Clinton asking' is still Clinton)."""
+    words: list[str] = []
+    for tok in reversed(head):
+        if tok == "," or (words and norm(tok) in _DETERMINERS):
+            break
+        words.insert(0, tok)
+    if not words:
+        return None
+    last = norm(words[-1])
+    if last in _DOCUMENT_NOUNS or last in ORG_WORDS:
+        return OTHER_SUBJECT
+    subj = interpret(words)
+    return subj if subj.kind == "role" else None
 
 
 def np_after(toks: list[str]) -> Subject:
@@ -302,11 +349,19 @@ def np_after(toks: list[str]) -> Subject:
 
 
 def _is_verb_at(toks: list[str], i: int) -> bool:
-    """A speech verb used as a verb (not 'the call', 'to say')."""
+    """A speech verb used as a verb (not 'the call', 'to say', 'an alleged'), or a phrasal
+    one ('shot back', 'as Smith put it')."""
     word = toks[i] if i > 0 else toks[i].lower()  # "Said Ellis:" opens a sentence
-    return word[:1].islower() and word in SPEECH_VERBS and not (
-        i > 0 and toks[i - 1].lower() in {"to", "the", "a", "his", "her"}
-    )
+    if not word[:1].islower() or (i > 0 and toks[i - 1].lower() in _NOT_BEFORE_VERB):
+        return False
+    if word in SPEECH_VERBS:
+        return True
+    particles = PHRASAL_VERBS.get(word)
+    return particles is not None and i + 1 < len(toks) and toks[i + 1] in particles
+
+
+def _speech_verb_in(toks: list[str]) -> bool:
+    return any(_is_verb_at(toks, i) for i in range(len(toks)))
 
 
 def _verb_index(toks: list[str], limit: int = 12) -> int:
@@ -332,7 +387,7 @@ def frame_after(text: str, limit: int = 30) -> tuple[Subject, int]:
             return subj, dash.start("np")
     cut = text[: sentence_end(text, 0)]
     acc = _ACCORDING_RE.search(cut[:40])
-    if acc:
+    if acc and not _speech_verb_in(tokens(cut[: acc.start()])):  # not '..., X said, according'
         return np_after(tokens(acc.group("np"))), acc.start("np")
     toks = tokens(cut)
     while toks and toks[0] in {",", ";", ":"}:
@@ -341,6 +396,9 @@ def frame_after(text: str, limit: int = 30) -> tuple[Subject, int]:
     if vi < 0:
         return NO_SUBJECT, -1
     pos = _offset_of(text, toks, max(vi - 1, 0))
+    aux = _passive_quoted(toks, vi)
+    if aux is not None:  # '"...," Smith was quoted as saying'
+        return np_before(toks[:aux]), pos
     if all(norm(t) in _ADVERBS for t in toks[:vi]):
         subj = np_after(toks[vi + 1:])
         return subj, _offset_of(text, toks, vi + 1)
@@ -352,12 +410,15 @@ def frame_before(text: str) -> tuple[Subject, int, str]:
     start = sentence_start(text, len(text))
     cut = text[start:]
     accs = list(_ACCORDING_RE.finditer(cut))
-    if accs:
-        acc = accs[-1]
+    if accs and not _speech_verb_in(tokens(cut[accs[-1].end("np"):])):
+        acc = accs[-1]  # but 'According to the AP, Smith said: "..."' is Smith's
         return np_after(tokens(acc.group("np"))), start + acc.start("np"), "according"
     toks = tokens(cut)
     verbs = [i for i, t in enumerate(toks) if _is_verb_at(toks, i)]
     for vi in reversed(verbs):
+        aux = _passive_quoted(toks, vi)
+        if aux is not None:
+            return np_before(toks[:aux]), start, "quoted"
         quoted = _quoted_as_saying(toks, vi)
         if quoted is not None:
             return quoted, start, "quoted"
@@ -387,9 +448,22 @@ def _quoted_as_saying(toks: list[str], vi: int) -> Subject | None:
     if not (vi > 0 and toks[vi].lower() == "saying" and toks[vi - 1].lower() == "as"):
         return None
     for k in range(vi - 2, max(vi - 20, -1), -1):
-        if toks[k].lower() in {"quoted", "quotes", "cited", "cites", "quoting", "citing"}:
+        if toks[k].lower() in _QUOTING_VERBS:
             return np_after(toks[k + 1: vi - 1])
     return None
+
+
+def _passive_quoted(toks: list[str], vi: int) -> int | None:
+    """'Smith was quoted (by the AP) as saying': the index of 'was', where the speaker (the
+    passive subject) ends; None for other frames."""
+    if not (vi > 1 and toks[vi].lower() == "saying" and toks[vi - 1].lower() == "as"):
+        return None
+    k = vi - 2
+    if "by" in [t.lower() for t in toks[max(k - 8, 0): k]]:  # 'quoted by Reuters as saying'
+        k = max(i for i in range(max(k - 8, 0), k) if toks[i].lower() == "by") - 1
+    if k < 1 or toks[k].lower() not in _QUOTING_VERBS:
+        return None
+    return k - 1 if toks[k - 1].lower() in _PASSIVE_AUX else None
 
 
 def clause_subject(toks: list[str]) -> Subject:

@@ -57,6 +57,11 @@ ROLE_NOUNS: frozenset[str] = frozenset(
     """).split()
 )
 
+# Capitalised nouns that end a role phrase, never a name ("the Ohio Republican said").
+PARTY_NOUNS: frozenset[str] = frozenset(
+    {"republican", "democrat", "libertarian", "tory", "gop", "conservative", "socialist"}
+)
+
 # Role nouns that refer to the same office by another word ("the top diplomat" = foreign minister).
 ROLE_SYNONYMS: dict[str, tuple[str, ...]] = {
     "diplomat": ("foreign minister", "secretary of state", "ambassador", "envoy", "diplomat"),
@@ -76,7 +81,7 @@ ROLE_SYNONYMS: dict[str, tuple[str, ...]] = {
     "businessman": ("businessman", "billionaire", "mogul", "nominee"),
     "billionaire": ("billionaire", "businessman", "mogul"),
     "republican": ("republican", "gop"),
-    "democrat": ("democrat",),
+    "democrat": ("democrat", "democratic"),
     "chancellor": ("chancellor",),
     "mayor": ("mayor",),
     "chief": ("chief",),
@@ -273,6 +278,8 @@ def split_name(tokens: list[str]) -> NameParts | None:
     while tokens and norm(tokens[-1]) in NAME_SUFFIXES and len(tokens) > 1:
         tokens = tokens[:-1]
     if not tokens or not is_cap(tokens[-1]) or is_title(tokens[-1]):
+        return None
+    if norm(tokens[-1]) in PARTY_NOUNS:  # "the Ohio Republican" is a role
         return None
     start = _name_start(tokens)
     name_toks = tokens[start:]

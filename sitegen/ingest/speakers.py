@@ -15,6 +15,7 @@ from sitegen.ingest.frames import ABBREV_RE, SPEECH_VERBS, Subject
 from sitegen.ingest.names import (
     NAME_PARTICLES,
     NON_NAME_WORDS,
+    PARTY_NOUNS,
     ROLE_ADJECTIVES,
     ROLE_NOUNS,
     ROLE_SYNONYMS,
@@ -26,6 +27,7 @@ from sitegen.ingest.names import (
     is_title,
     looks_like_org,
     norm,
+    role_gender,
     split_name,
 )
 
@@ -62,6 +64,7 @@ class Registry:
         self.people: list[Person] = []
         self.log: list[tuple[int, Person]] = []
         self.salient: list[tuple[int, Person]] = []  # mentions as a clause subject or speaker
+        self.spoke: list[tuple[int, Person]] = []  # people a frame attributed a quote to
         self.sentence_key = sentence_key or (lambda pos: pos)
 
     def _touch(
@@ -140,8 +143,9 @@ class Registry:
             and (gender is None or p.gender in (None, gender))
         ]
 
-    def role(self, head: str, pos: int) -> Person | None:
-        """Most recently named person whose role fits a role noun ('the minister')."""
+    def role(self, head: str, pos: int, phrase: str | None = None) -> Person | None:
+        """Most recently named person whose role fits a role noun ('the minister'); for a
+        definite title with no such person ('the official'), the latest speaker with a role."""
         keys = ROLE_SYNONYMS.get(head, (head,))
         for at, person in reversed(self.log):
             if at >= pos:
@@ -149,22 +153,39 @@ class Registry:
             text = " ".join(person.roles).lower()
             if any(re.search(rf"\b{re.escape(k)}", text) for k in keys):
                 return person
+        definite = (phrase or "").lower().startswith("the ")
+        if not definite or not (is_title(head) or head in PARTY_NOUNS):
+            return None
+        gender = role_gender(phrase)
+        for at, person in reversed(self.spoke):
+            if at < pos and person.roles and gender in (None, person.gender):
+                return person
         return None
 
     def resolve(self, subj: Subject, pos: int) -> Person | None:
-        """The person a frame subject refers to, or None."""
+        """The person a frame subject refers to, or None (organisations never speak as people)."""
         if subj.kind == "name":
-            return self.name(NameParts(subj.text, subj.role, subj.gender), pos)
-        if subj.kind == "pronoun":
+            if looks_like_org(subj.text) and not self._known(subj.text):
+                return None
+            found: Person | None = self.name(NameParts(subj.text, subj.role, subj.gender), pos)
+        elif subj.kind == "pronoun":
             found = self.pronoun(subj.gender, pos)
         elif subj.kind == "role":
-            found = self.role(subj.text, pos)
+            found = self.role(subj.text, pos, subj.role)
         else:
             return None
         if found is not None:
-            self.log.append((pos, found))
-            self.salient.append((pos, found))
+            if subj.kind != "name":
+                self.log.append((pos, found))
+                self.salient.append((pos, found))
+            self.spoke.append((pos, found))
         return found
+
+    def _known(self, name: str) -> bool:
+        """Whether a name that looks like a place or body is someone already named ('Jordan'
+        after 'Rep. Jim Jordan')."""
+        words = [norm(w) for w in name.split()]
+        return any(p.words[-len(words):] == words for p in self.people)
 
     def others_named(self, person: Person | None, lo: int, hi: int) -> bool:
         """Whether anyone but person was named between lo and hi as a clause subject (an object,
