@@ -223,3 +223,23 @@ def test_placeholder_base_url_is_refused(repo: Path, capsys: pytest.CaptureFixtu
     assert main(["deploy", "--site", str(repo)]) == 1
     assert "placeholder" in capsys.readouterr().err
     assert git(repo, "branch", "--list", "gh-pages") == ""
+
+
+def test_published_bytes_are_exactly_the_built_bytes(repo: Path, tmp_path: Path) -> None:
+    """Line-ending settings and attributes of the user's repository do not rewrite the site."""
+    (repo / ".gitattributes").write_text("* text eol=crlf\n", encoding="utf-8")
+    git(repo, "config", "core.autocrlf", "true")
+    report = deploy(load_config(repo))
+    out = tmp_path / "built"
+    assert main(["build", "--site", str(repo), "--out", str(out), "--quiet"]) == 0
+    for rel in tree_files(repo, report.commit) - {".nojekyll", "CNAME"}:
+        blob = subprocess.run(["git", "-C", str(repo), "cat-file", "blob",
+                               f"{report.commit}:{rel}"], capture_output=True, check=True).stdout
+        assert blob == (out / rel).read_bytes(), rel
+
+
+def test_an_unchanged_site_still_gets_its_commit(repo: Path) -> None:
+    first = deploy(load_config(repo))
+    second = deploy(load_config(repo))
+    assert not second.changed and second.parent == first.commit
+    assert "no change" in second.summary()
