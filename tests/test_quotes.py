@@ -290,6 +290,25 @@ def test_definite_title_falls_back_to_the_latest_speaker_with_a_role() -> None:
     assert [s for _, s in got] == ["Lena Ortiz", None]
 
 
+def test_pronoun_keeps_the_recent_speaker_over_a_mere_object() -> None:
+    got = quotes(
+        '"We will not raise taxes this year," said Mayor Lena Ortiz.',
+        "Critics of the plan wrote to Governor Paula Byrne on Monday.",
+        '"Nobody in this city will pay more," she said.',
+    )
+    assert [s for _, s in got] == ["Lena Ortiz", "Lena Ortiz"]
+
+
+def test_subject_after_title_of_place_and_party_parenthetical() -> None:
+    got = quotes(
+        "Secretary of State John Kerry said the talks would go on, and Sen. Mary Hale (D-Ore.) "
+        "said she agreed.",
+        '"We remain open to credible talks with both sides," he said.',
+        '"I support the secretary on this," she said.',
+    )
+    assert [s for _, s in got] == ["John Kerry", "Mary Hale"]
+
+
 def test_surname_resolves_to_full_name() -> None:
     result = attribute_quotes(
         ["Mayor John Smith opened the bridge.", '"It is finished," Smith said.']

@@ -26,6 +26,7 @@ from sitegen.ingest.speakers import Person, Registry, name_mentions
 from sitegen.model import Quote, Speaker
 
 _PAR_STRIDE = 1_000_000
+_NEAR_PARAGRAPHS = 1  # a speaker keeps the floor for pronouns this many paragraphs on
 # "he said" in indirect speech keeps track of who is talking, for later pronoun frames.
 _PRONOUN_SAYS_RE = re.compile(
     r"\b([Hh]e|[Ss]he)\s+(?:also\s+|later\s+|then\s+)?(?:"
@@ -82,7 +83,7 @@ def analyse(paragraphs: Sequence[str]) -> tuple[list[FoundQuote], list[Speaker]]
     spans = find_spans(paragraphs)
     speech = [s for s in spans if is_speech(s, paragraphs)]
     frames = [_frame(s, speech, paragraphs) for s in speech]
-    registry = Registry(lambda pos: _sentence_key(paragraphs, pos))
+    registry = Registry(lambda pos: _sentence_key(paragraphs, pos), _near)
     people = _resolve(paragraphs, spans, speech, frames, registry)
     people = _inherit(speech, frames, people, paragraphs, registry)
     found = [
@@ -262,6 +263,11 @@ def _chain(masked: str) -> list[re.Match[str]]:
     return [found[k] for k in sorted(found)]
 
 
+def _near(at: int, pos: int) -> bool:
+    """Whether global position at is in pos's paragraph or the one before it."""
+    return pos // _PAR_STRIDE - at // _PAR_STRIDE <= _NEAR_PARAGRAPHS
+
+
 def _sentence_key(paragraphs: Sequence[str], pos: int) -> int:
     """Global position of the start of the sentence holding global position pos."""
     idx, off = divmod(pos, _PAR_STRIDE)
@@ -307,7 +313,7 @@ def _resolve(
             parts, subject = mentions[index]
             registry.mention(parts, pos, subject)
         elif kind == 2:
-            registry.resolve(_HE if index == 0 else _SHE, pos)
+            registry.resolve(_HE if index == 0 else _SHE, pos, speaks=False)
         else:
             people[index] = registry.resolve(frames[index].subject, pos)
     return people

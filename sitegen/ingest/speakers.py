@@ -60,12 +60,17 @@ class Person:
 class Registry:
     """People named so far in reading order; resolves names, pronouns and role nouns."""
 
-    def __init__(self, sentence_key: Callable[[int], int] | None = None) -> None:
+    def __init__(
+        self,
+        sentence_key: Callable[[int], int] | None = None,
+        near: Callable[[int, int], bool] | None = None,
+    ) -> None:
         self.people: list[Person] = []
         self.log: list[tuple[int, Person]] = []
         self.salient: list[tuple[int, Person]] = []  # mentions as a clause subject or speaker
         self.spoke: list[tuple[int, Person]] = []  # people a frame attributed a quote to
         self.sentence_key = sentence_key or (lambda pos: pos)
+        self.near = near or (lambda at, pos: True)  # whether at is close enough to pos
 
     def _touch(
         self, person: Person, pos: int, role: str | None, gender: str | None, subject: bool = True
@@ -129,9 +134,17 @@ class Registry:
                    if self.sentence_key(at) == key]
         if salient:
             person = salient[0]
+        else:  # only objects named there: a recent speaker who fits keeps the floor
+            speaker = self._last_speaker(gender, pos)
+            if speaker is not None and self.near(speaker[0], pos):
+                person = speaker[1]
         if gender and person.gender is None:
             person.gender = gender
         return person
+
+    def _last_speaker(self, gender: str | None, pos: int) -> tuple[int, Person] | None:
+        fits = self._fits(self.spoke, gender, pos)
+        return fits[-1] if fits else None
 
     @staticmethod
     def _fits(
@@ -162,7 +175,7 @@ class Registry:
                 return person
         return None
 
-    def resolve(self, subj: Subject, pos: int) -> Person | None:
+    def resolve(self, subj: Subject, pos: int, speaks: bool = True) -> Person | None:
         """The person a frame subject refers to, or None (organisations never speak as people)."""
         if subj.kind == "name":
             if looks_like_org(subj.text) and not self._known(subj.text):
@@ -178,7 +191,8 @@ class Registry:
             if subj.kind != "name":
                 self.log.append((pos, found))
                 self.salient.append((pos, found))
-            self.spoke.append((pos, found))
+            if speaks:
+                self.spoke.append((pos, found))
         return found
 
     def _known(self, name: str) -> bool:
@@ -201,7 +215,7 @@ def name_mentions(text: str) -> list[tuple[int, NameParts, bool]]:
     i = 0
     while i < len(words):
         j = i
-        while j < len(words) and _run_token(words[j][1]):
+        while j < len(words) and (_run_token(words[j][1]) or _title_of(words, i, j)):
             j += 1
         if j == i:
             i += 1
@@ -210,8 +224,9 @@ def name_mentions(text: str) -> list[tuple[int, NameParts, bool]]:
         while run and not is_cap(run[-1][1]):
             run = run[:-1]
         prev = words[i - 1][1] if i > 0 else "."
-        nxt = words[i + len(run)][1] if i + len(run) < len(words) else "."
-        after = words[i + len(run) + 1][1] if i + len(run) + 1 < len(words) else "."
+        k = _skip_parenthetical(words, i + len(run))  # "Sen. David Perdue (R-Ga.) said"
+        nxt = words[k][1] if k < len(words) else "."
+        after = words[k + 1][1] if k + 1 < len(words) else "."
         subject = norm(prev) not in _PREPOSITIONS and (
             _verbish(nxt, prev) or prev.lower() in SPEECH_VERBS or _appositive(nxt, after)
         )
@@ -221,7 +236,7 @@ def name_mentions(text: str) -> list[tuple[int, NameParts, bool]]:
         )
         parts = _person_parts([w for _, w in run], subject, speaks)
         if parts is not None and parts.role is None and _appositive(nxt, after):
-            parts = NameParts(parts.name, _appositive_role(words, i + len(run) + 1), parts.gender)
+            parts = NameParts(parts.name, _appositive_role(words, k + 1), parts.gender)
         if parts is not None and parts.gender is None and subject:
             gender = _pronoun_after(words, i + len(run))
             parts = NameParts(parts.name, parts.role, gender, parts.speaks)
@@ -229,6 +244,24 @@ def name_mentions(text: str) -> list[tuple[int, NameParts, bool]]:
             found.append((run[0][0], parts, subject))
         i = j
     return found
+
+
+def _skip_parenthetical(words: list[tuple[int, str]], k: int) -> int:
+    """Index after a short '(R-Ga.)' or '(D)' at k, else k."""
+    if k >= len(words) or words[k][1] != "(":
+        return k
+    for m in range(k + 1, min(k + 8, len(words))):
+        if words[m][1] == ")":
+            return m + 1
+    return k
+
+
+def _title_of(words: list[tuple[int, str]], i: int, j: int) -> bool:
+    """'Secretary of State John Kerry', 'Mayor of London Sadiq Khan': 'of' inside a title."""
+    return (
+        j > i and words[j][1] == "of" and is_title(words[j - 1][1])
+        and j + 1 < len(words) and is_cap(words[j + 1][1])
+    )
 
 
 def _words(text: str) -> list[tuple[int, str]]:
