@@ -292,8 +292,8 @@ def test_definite_title_falls_back_to_the_latest_speaker_with_a_role() -> None:
 
 def test_pronoun_keeps_the_recent_speaker_over_a_mere_object() -> None:
     got = quotes(
-        '"We will not raise taxes this year," said Mayor Lena Ortiz.',
-        "Critics of the plan wrote to Governor Paula Byrne on Monday.",
+        '"We will not raise taxes this year," said Mayor Lena Ortiz. Critics of the plan wrote '
+        "to Governor Paula Byrne on Monday.",
         '"Nobody in this city will pay more," she said.',
     )
     assert [s for _, s in got] == ["Lena Ortiz", "Lena Ortiz"]
