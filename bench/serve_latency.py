@@ -106,10 +106,11 @@ def measure(count: int, edits: int, poll: bool) -> dict[str, float]:
                 preview.wait_idle(600)
                 time.sleep(0.3)
             build = preview.last_build_seconds
+            files = float(getattr(preview.last_report, "files", 0))
         finally:
             preview.stop()
     return {"articles": count, "first_build": first, "median": statistics.median(times),
-            "worst": max(times), "best": min(times), "rebuild": build}
+            "worst": max(times), "best": min(times), "rebuild": build, "files": files}
 
 
 def main() -> int:
@@ -118,12 +119,13 @@ def main() -> int:
     parser.add_argument("--edits", type=int, default=5)
     parser.add_argument("--poll", action="store_true", help="use the polling observer")
     args = parser.parse_args()
-    print("| articles | first build | save -> reload median | best | worst | last rebuild |")
-    print("|---:|---:|---:|---:|---:|---:|")
+    print("| articles | files | first build | save -> reload median | best | worst "
+          "| last rebuild |")
+    print("|---:|---:|---:|---:|---:|---:|---:|")
     for count in args.articles:
         r = measure(count, args.edits, args.poll)
-        print(f"| {count:,} | {r['first_build']:.1f} s | {r['median']:.2f} s | {r['best']:.2f} s "
-              f"| {r['worst']:.2f} s | {r['rebuild']:.2f} s |", flush=True)
+        print(f"| {count:,} | {r['files']:,.0f} | {r['first_build']:.1f} s | {r['median']:.2f} s "
+              f"| {r['best']:.2f} s | {r['worst']:.2f} s | {r['rebuild']:.2f} s |", flush=True)
     return 0
 
 

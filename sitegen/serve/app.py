@@ -140,6 +140,7 @@ class Preview:
         self.hub = Hub(root)
         self.builds = 0
         self.last_build_seconds = 0.0
+        self.last_report: BuildResult | None = None
         self._builder = builder
         self._poll = poll
         self._quiet = quiet_seconds
@@ -254,6 +255,7 @@ class Preview:
         self.state.out_dir = report.out_dir
         self.state.base_path = config.base_path
         self._remember_imports(report)
+        self.last_report = report
         self.builds += 1
         self.last_build_seconds = time.perf_counter() - started
         self.hub.built(css_only=css_only)
