@@ -18,7 +18,17 @@ from markupsafe import Markup
 from sitegen.config import Config
 from sitegen.model import Article
 
-DEFAULT_THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
+
+def _default_theme() -> Path:
+    """The default theme: in the wheel (sitegen/default_theme/) or in a checkout (themes/)."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "default_theme", here.parent / "themes" / "default"):
+        if (candidate / "templates").is_dir():
+            return candidate
+    raise RuntimeError("sitegen is installed without its default theme")
+
+
+DEFAULT_THEME = _default_theme()
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
 
