@@ -150,6 +150,7 @@ class Preview:
         self._rebuilder: _Rebuilder | None = None
         self._stopped = threading.Event()
         self._own_writes: dict[Path, int] = {}
+        self._build_lock = threading.Lock()
         self.state = PreviewState(out_dir or root / "_site", "/", self.hub)
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -166,14 +167,15 @@ class Preview:
             self.state.out_dir = self.out_override or config.output_path
         self._server = bind(self.host, self.port, self.state)
         self.port = self._server.server_address[1]
-        self._build(set(), first=True)
-        # Watch before serving: a change saved right after the first page load is not missed.
+        # Watch before the first build: a save during a long first build is not missed (its
+        # rebuild waits for the build lock).
         self._rebuilder = _Rebuilder(self._build)
         watcher_args: dict[str, Any] = {"poll": self._poll}
         if self._quiet is not None:
             watcher_args["quiet"] = self._quiet
         self._watcher = Watcher(self._rebuilder.submit, **watcher_args)
         self._watch(config)
+        self._build(set(), first=True)
         self._server_thread = threading.Thread(target=self._server.serve_forever,
                                                kwargs={"poll_interval": 0.2},
                                                name="sitegen-http", daemon=True)
@@ -224,6 +226,10 @@ class Preview:
 
     def _build(self, changed: set[Path], *, first: bool = False) -> None:
         """Rebuild everything; on success reload the tabs, on failure show the problems."""
+        with self._build_lock:
+            self._build_locked(changed, first)
+
+    def _build_locked(self, changed: set[Path], first: bool) -> None:
         started = time.perf_counter()
         if not first:
             changed = {p for p in changed if not self._written_by_us(p)}
