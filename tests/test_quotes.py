@@ -309,6 +309,20 @@ def test_subject_after_title_of_place_and_party_parenthetical() -> None:
     assert [s for _, s in got] == ["John Kerry", "Mary Hale"]
 
 
+def test_common_given_names_tell_gender_and_shared_ones_do_not() -> None:
+    got = quotes(
+        "Gwen Ames met Wade Collins in Ohio.",
+        '"The deal is done and signed," she said.',
+        '"It took far too long," he said.',
+    )
+    assert [s for _, s in got] == ["Gwen Ames", "Wade Collins"]
+    got = quotes(  # Terry may be a woman: the pronoun decides
+        "Terry Strada spoke after Josh Earnest on Friday.",
+        '"We are tired of waiting for justice," she said.',
+    )
+    assert [s for _, s in got] == ["Terry Strada"]
+
+
 def test_surname_resolves_to_full_name() -> None:
     result = attribute_quotes(
         ["Mayor John Smith opened the bridge.", '"It is finished," Smith said.']

@@ -136,8 +136,72 @@ howard stanley herbert franklin martin luther abraham warren earl clarence fred 
 hugh ian neil colin graham malcolm duncan stuart gordon alistair nigel rupert boris
 hillel jamal tyrone darnell reggie reginald marvin melvin calvin vernon elliot elliott
 """
-FEMALE_FIRST_NAMES: frozenset[str] = frozenset(_FEMALE_NAMES.split())
-MALE_FIRST_NAMES: frozenset[str] = frozenset(_MALE_NAMES.split()) - FEMALE_FIRST_NAMES
+# More common English given names (US and UK name lists); names used for both sexes
+# (Jordan, Taylor, Leslie, Robin, Jamie, Morgan, Lindsey) stay out of the lists.
+_MORE_FEMALE_NAMES = """
+abby adele adrienne agnes aileen alana alexandra alicia alison allison alma amelia amelie anastasia
+andrea angelica angelina anita annabelle annette annie antoinette arlene audrey aurora barbra
+becky belinda bella beth bethany betsy beverley bianca bonnie brenda bridget brooke camila
+candace carla carmen caroline carrie cassandra cecilia celia charlene charlotte chloe christie
+christy cindy claudia colleen connie constance courtney crystal daisy daphne darlene dawn debra
+deirdre delia della delores diana dolores dominique dora edith edna eileen elaine eleanor elena
+elise eliza ella ellie eloise elsa elsie emilia emily erica erika erin esperanza estelle ethel
+eva evangeline eve fatima felicia fiona flora florence francesca gabriela gabrielle gail
+genevieve georgia geraldine gertrude gillian ginger giselle gretchen gwen gwendolyn harriet
+hazel heidi henrietta hilda ida imogen ingrid irene iris isabel isabella isabelle ivy jackie
+jacqueline jan jana janelle janine jasmine jeanette jenna jenny jessie jo joann joanna joanne
+jocelyn johanna josephine joy juanita judy julianne juliet justine kara karin karina kate
+katelyn katharine katrina kay kayleigh kendra kerry kim kimberley kristen kristin kristina
+kristy lana leah leila lena leona leslie-ann lillian lily linda lindsay lisa liz liza lois
+lorraine louisa louise lucia lucille lucy luisa lydia lynn mabel madeleine madeline mae maggie
+mandy marcia margarita margo maria mariah marian marianne maribel marie marion marjorie marla
+marlene marta martina maureen maxine melinda mercedes meredith mia michaela mildred millie
+mindy miranda mira monica monique muriel myra nadia nadine nancy natasha nell nellie nichole
+nina noelle nora octavia olive opal paige pam patsy patty pauline pearl penelope penny phoebe
+phyllis polly priscilla rachael ramona raquel rebekah regina renee rhonda rita roberta
+rochelle rosa rosalind rosemary roxanne ruby sabrina sally samantha sandy selena serena
+shannon sharon shauna sheryl sherry silvia simone sofia sonia sophie stacey stacy stella
+stephanie sue susie suzanne sylvia tamara tammy tanya teresa terri tessa thelma tiffany
+toni tracey tracy trisha ursula valerie vanessa vera veronica vicki vickie victoria viola
+violet virginia vivian wanda whitney wilma yolanda yvonne zoe nikki haley liz betsy kirstjen
+gina nikki elise lisa ayanna stacey gretchen amy hope sarah-huckabee kristi tulsi ruth bader
+"""
+_MORE_MALE_NAMES = """
+aaron abe adrian alan albert alec alfred alfonso allen alvin ambrose andre angelo archie
+armando arnold arthur augustus barry bart basil ben benny bernard bert blake brad bradley
+brendan brent brett brian bruce bryce byron caleb calvin cameron carl carlos carlton cecil
+cedric chad charlie chester clark claude clayton clifford clint clyde cody colin conor connor
+cory craig curtis dale dallas damian damon danny darrell darren darryl dean derrick desmond
+devin dexter dominic don donnie drew duane dustin dwayne dwight edgar edmund eddie edwin
+eli elias elliot elmer emil emmett enrique ernest ernie erwin ethan evan everett felix
+fernando floyd francis franco frank franklin freddie gavin gene geoffrey gilbert glen gordon
+grady grant greg guy hal hank harlan harris harvey hector herman hugo isaac jackson jaime
+jake jamie jared jarrod jasper javier jay jeffery jerome jessie jimmy joel johnnie jonah
+jonas jordan josh julian julius karl keith kelvin kendall kenny kurt lance landon lane lee
+leo leonard leroy lester lewis lincoln lonnie lorenzo louie lowell lucas luke lyle mack
+manuel marc mario marshall marty mathew maurice max melvin micah miguel miles milton mitchell
+morgan morris moses murray myron nathaniel ned neal nelson nick noel norbert oliver orlando
+oscar otis owen pablo perry pete phil preston quincy rafael ralph ramon randall randolph raul
+reggie rex ricardo richie rick ricky robbie roberto rod rodney roland roman ron ronnie ross
+ruben rudy rufus russ salvador sam sammy saul sebastian seth shane shaun sheldon sherman sidney
+simon solomon spencer stan stanley stefan sterling steve stewart sylvester ted teddy terrence
+theodore tobias toby todd tomas tommy tony travis trent trevor troy tucker ty tyrone van vance
+vernon vic vince wade wallace walt ward warren wesley wilbur will willard william wilson
+winston xavier zach zachary beto rahm jerome jay-z kanye lamar mike mick mitch newt paul
+reince rudolph sonny stephen steny kevin hakeem adam devin chuck dick lindsey marco orrin
+rand thom tim trey jerrold elijah beto pete bernie joe hunter beau eric donald barron
+"""
+_UNISEX = """
+jordan taylor leslie robin jamie morgan lindsey casey jessie kendall dallas lee lane jan kim kerry
+drew terry alex sam pat jo kelly dana shannon
+"""
+_UNISEX_NAMES = frozenset(_UNISEX.split())
+FEMALE_FIRST_NAMES: frozenset[str] = (
+    frozenset((_FEMALE_NAMES + _MORE_FEMALE_NAMES).split()) - _UNISEX_NAMES
+)
+MALE_FIRST_NAMES: frozenset[str] = (
+    frozenset((_MALE_NAMES + _MORE_MALE_NAMES).split()) - FEMALE_FIRST_NAMES - _UNISEX_NAMES
+)
 
 # Capitalised words that start sentences or name times and places, never a person.
 _NON_NAME_WORDS = """
