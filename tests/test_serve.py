@@ -11,6 +11,7 @@ import http.client
 import os
 import re
 import select
+import shutil
 import signal
 import socket
 import subprocess
@@ -32,7 +33,7 @@ from sitegen.serve.livereload import EVENTS_PATH, inject
 from sitegen.serve.server import url_to_relative
 from sitegen.serve.watch import is_ignored
 from sitegen.write import write_site
-from tests.conftest import write_article, write_config
+from tests.conftest import SAMPLE_RAW, write_article, write_config
 
 SECRET = "TOP-SECRET-OUTSIDE-THE-OUTPUT"
 WAIT = 10.0
@@ -402,6 +403,28 @@ def test_missing_site_folder_is_a_usage_error(tmp_path: Path,
                                               capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["serve", "--site", str(tmp_path / "nope"), "--port", "0"]) == 2
     assert "no such site folder" in capsys.readouterr().err
+
+
+def test_raw_file_dropped_in_is_imported_and_served_with_one_rebuild(tmp_path: Path) -> None:
+    """Real pipeline: a raw wire file appears as an article; the import's own writes do not
+    trigger a second rebuild."""
+    site = tmp_path / "site"
+    (site / "content" / "raw").mkdir(parents=True)
+    write_article(site / "content", "one", title="Existing story", date="2022-12-09")
+    p = Preview(site, port=0)
+    p.start()
+    try:
+        events = Events(p.port)
+        builds = p.builds
+        shutil.copy(SAMPLE_RAW, site / "content" / "raw")
+        events.next("reload", timeout=30)
+        assert b"West looks for any clue" in get(p, "/")[2]
+        time.sleep(1.0)
+        assert p.wait_idle()
+        assert p.builds == builds + 1
+        events.close()
+    finally:
+        p.stop()
 
 
 def _free_port() -> int:

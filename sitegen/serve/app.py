@@ -150,6 +150,7 @@ class Preview:
         self._rebuilder: _Rebuilder | None = None
         self._stopped = threading.Event()
         self._own_writes: dict[Path, int] = {}
+        self._own_folders: set[Path] = set()
         self._build_lock = threading.Lock()
         self.state = PreviewState(out_dir or root / "_site", "/", self.hub)
 
@@ -275,16 +276,22 @@ class Preview:
         """Articles the build's raw import just wrote: their events must not rebuild again."""
         written = getattr(getattr(report, "imported", None), "written", None) or []
         own: dict[Path, int] = {}
+        folders: set[Path] = set()
         for path in written:
             try:
                 resolved = Path(path).resolve()
                 own[resolved] = resolved.stat().st_mtime_ns
             except OSError:
                 continue
+            folders.update(resolved.parents)  # e.g. a new content/articles/2022/
         self._own_writes = own
+        self._own_folders = folders
 
     def _written_by_us(self, path: Path) -> bool:
+        """True for an article the import wrote (unchanged since) or a folder it created."""
         try:
+            if path in self._own_folders and path.is_dir():
+                return True
             return self._own_writes.get(path) == path.stat().st_mtime_ns
         except OSError:
             return False
