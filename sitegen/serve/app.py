@@ -89,6 +89,11 @@ class _Rebuilder:
             self._dirty = True
             self._cond.notify_all()
 
+    @property
+    def busy(self) -> bool:
+        with self._cond:
+            return self._busy
+
     def wait_idle(self, timeout: float) -> bool:
         """True once no build is running or queued (for tests and benchmarks)."""
         deadline = time.monotonic() + timeout
@@ -193,6 +198,9 @@ class Preview:
         if self._watcher is not None:
             self._watcher.close()
         if self._rebuilder is not None:
+            if self._rebuilder.busy:
+                log.warning("waiting for the running build to finish its swap "
+                            "(Ctrl-C again quits at once)")
             self._rebuilder.close()
         self.hub.close()
         if self._server is not None:
@@ -318,7 +326,8 @@ def serve(root: Path, *, host: str = "127.0.0.1", port: int = 8000, poll: bool =
     def interrupt(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGTERM, interrupt)
+    # SIGINT too: a shell starting us in the background may have set it to "ignore".
+    previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
         preview.start()
         print(f"serving {preview.url} (watching for changes; Ctrl-C to stop)", flush=True)
@@ -327,5 +336,6 @@ def serve(root: Path, *, host: str = "127.0.0.1", port: int = 8000, poll: bool =
         print("sitegen serve: stopped", file=sys.stderr)
     finally:
         preview.stop()
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
     return 0
