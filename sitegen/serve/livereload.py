@@ -144,7 +144,7 @@ CLIENT_JS = r"""(function () {
     box.id = OVERLAY;
     box.setAttribute("role", "alert");
     box.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;margin:0;" +
-      "padding:2rem;background:rgba(20,20,20,.94);color:#fff;font:15px/1.5 monospace;";
+      "padding:2rem;background:rgba(20,20,20,.97);color:#fff;font:15px/1.5 monospace;";
     var title = document.createElement("h2");
     title.textContent = "sitegen: the build failed; showing the last good site";
     title.style.cssText = "color:#ff8080;font:bold 18px/1.4 sans-serif;margin:0 0 1rem";
