@@ -199,6 +199,36 @@ def test_long_apposition_before_the_verb() -> None:
     assert got == [("We will win this race in November.", "Ana Ruiz")]
 
 
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        'Ana Ruiz wrote on Facebook: "We will win this race in November."',
+        'Ana Ruiz told NBC\'s "Today" show: "We will win this race in November."',
+        'Ana Ruiz — who has called for a recount — said: "We will win this race in November."',
+        'Ana Ruiz took to Twitter to say that "we will win this race in November."',
+        'Ana Ruiz went on to say: "We will win this race in November."',
+        'Ana Ruiz has long argued that "we will win this race in November."',
+        'A statement from Ana Ruiz said: "We will win this race in November."',
+        "Ana Ruiz, a senior fellow at the Brookings Institution in Washington, D.C., who advised "
+        'two presidents, said: "We will win this race in November."',
+    ],
+)
+def test_more_frames_before_the_quote(paragraph: str) -> None:
+    assert [s for _, s in quotes(paragraph)] == ["Ana Ruiz"]
+
+
+def test_verbs_in_a_relative_aside_do_not_frame() -> None:
+    got = quotes(
+        '"We will win this race in November," Ana Ruiz — who has called for a recount — said.'
+    )
+    assert got == [("We will win this race in November", "Ana Ruiz")]
+
+
+def test_show_title_after_a_network_possessive_is_not_speech() -> None:
+    got = quotes('Ana Ruiz told NBC\'s "Today" show: "We will win this race in November."')
+    assert [t for t, _ in got] == ["We will win this race in November."]
+
+
 # --- resolving who -------------------------------------------------------------------------------
 
 

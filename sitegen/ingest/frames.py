@@ -21,6 +21,7 @@ from sitegen.ingest.names import (
     is_cap,
     is_group,
     is_title,
+    looks_like_org,
     norm,
     role_gender,
     split_name,
@@ -90,7 +91,8 @@ LABEL_VERBS: frozenset[str] = frozenset(_LABEL_VERBS.split())
 _ADVERB_WORDS = """
 also later then previously once recently again further simply repeatedly has had have was is would
 will could might may did does do just often already still quickly flatly famously reportedly
-bluntly angrily publicly privately frequently
+bluntly angrily publicly privately frequently long never always even since first initially
+ultimately finally immediately separately subsequently recently later once famously
 """
 _ADVERBS = frozenset(_ADVERB_WORDS.split())
 _NOT_ROLE_WORDS = """
@@ -100,6 +102,14 @@ referring adding noting saying
 _NOT_ROLE_STARTS = frozenset(_NOT_ROLE_WORDS.split())
 _DOCUMENT_NOUN_WORDS = "report statement campaign website account office team release letter memo"
 _DOCUMENT_NOUNS = frozenset(_DOCUMENT_NOUN_WORDS.split())
+_SOURCE_NOUN_WORDS = "statement letter memo release tweet email message video post"
+_SOURCE_NOUNS = frozenset(_SOURCE_NOUN_WORDS.split())
+# "went on to say", "took to Twitter to write", "was quick to add": the infinitive frames too
+_BEFORE_INFINITIVE = frozenset(
+    {"on", "quick", "careful", "sure", "proceeded", "Twitter", "Facebook", "Instagram", "stage",
+     "podium", "microphone"}
+)
+_WH = frozenset({"who", "which", "whose", "whom", "where"})
 _DETERMINERS = frozenset({"the", "a", "an", "his", "her", "their", "its", "this", "that", "our"})
 _STOP_AFTER_VS = frozenset(
     {"in", "on", "at", "during", "after", "before", "to", "of", "for", "from", "when", "while",
@@ -111,7 +121,9 @@ _NOT_BEFORE_VERB = frozenset({"to", "the", "a", "an", "his", "her"})
 _PREPS = frozenset({"for", "of", "to", "at", "with", "from", "by", "on", "in"})
 _PASSIVE_AUX = frozenset({"was", "were", "is", "are", "been", "being"})
 _QUOTING_VERBS = frozenset({"quoted", "quotes", "cited", "cites", "quoting", "citing"})
-_TOKEN_RE = re.compile(r"[\w.'’-]+|[,;:()!?]")
+_TOKEN_RE = re.compile(r"[\w.'’]+(?:-[\w.'’]+)*|[,;:()!?]|[—–]|--?(?=\s)")
+_MAX_ASIDES = 5  # "X, a fellow at Y in Washington, D.C., who ..., said"
+_DASHES = frozenset({"—", "–", "--", "-"})  # "Ana Ruiz — who ... — said": an aside, like commas
 _PARTY_STATE_RE = re.compile(r"^[RDI]-[A-Z][A-Za-z.]*$")  # "Mitch McConnell, R-Ky., said"
 _PAREN_RE = re.compile(r"\([^()]{0,30}\)")
 _ABBREV_DOT = r"(?:(?<=\b[A-Z])|(?<=\b[A-Z][a-z])|(?<=\b[A-Z][a-z]{2}))\."  # Dr. J. Gov.
@@ -167,9 +179,14 @@ def tokens(text: str) -> list[str]:
         if tok.endswith(".") and len(tok) > 1 and not ABBREV_RE.search(tok):
             out.extend((tok.rstrip("."), "."))
         else:
-            out.append(tok)
+            out.append("," if tok in _DASHES else tok)
     # "R-Ky., said": a dot before a comma ends an abbreviation, not a sentence
     return [t for i, t in enumerate(out) if not (t == "." and out[i + 1: i + 2] == [","])]
+
+
+def _adverb(tok: str) -> bool:
+    """'also', 'has long', 'angrily': words between a subject and its verb."""
+    return norm(tok) in _ADVERBS or (tok.islower() and tok.endswith("ly") and len(tok) > 4)
 
 
 def _is_np_token(tok: str) -> bool:
@@ -188,7 +205,7 @@ def _strip_possessive(tok: str) -> str:
 def interpret(np: list[str], aside: list[str] | None = None) -> Subject:
     """Turn the words of a subject phrase into a Subject."""
     np = [t for t in np if t not in {",", "(", ")"}]
-    while np and norm(np[-1]) in _ADVERBS:
+    while np and _adverb(np[-1]):
         np = np[:-1]
     if not np:
         return NO_SUBJECT
@@ -233,21 +250,23 @@ def _aside_role(aside: list[str] | None) -> str | None:
 def np_before(toks: list[str]) -> Subject:
     """The subject phrase ending just before a speech verb ('X, a doctor,' / 'the minister').
 
-    Up to three comma asides may sit between subject and verb; a phrase that fills its whole
+    Up to five comma asides may sit between subject and verb; a phrase that fills its whole
     comma-delimited chunk wins over one that only ends it ('Oklahoma' in 'general of Oklahoma').
     """
     toks = list(toks)
-    while toks and norm(toks[-1]) in _ADVERBS:
+    while toks and _adverb(toks[-1]):
         toks.pop()
     if not toks or toks[-1] != ",":
         return _np_tail(toks, None)[0]
     commas = [i for i, t in enumerate(toks) if t == ","]
     fallback = NO_SUBJECT
-    for k in range(len(commas) - 1, max(len(commas) - 4, -1), -1):
+    for k in range(len(commas) - 1, max(len(commas) - 1 - _MAX_ASIDES, -1), -1):
         lo = commas[k - 1] + 1 if k > 0 else 0
         aside = toks[commas[k] + 1: commas[k + 1]] if k + 1 < len(commas) else None
         chunk = toks[lo: commas[k]]
         subj, filled = _np_tail(chunk, aside)
+        if subj.kind == "name" and looks_like_org(subj.text):
+            continue  # "..., in Washington, D.C., who ..., said": a place, not the speaker
         if subj.kind in ("name", "pronoun"):
             if filled:
                 return subj
@@ -293,13 +312,13 @@ def _np_tail(toks: list[str], aside: list[str] | None) -> tuple[Subject, bool]:
             break
         np.insert(0, tok)
     rest = toks[: len(toks) - len(np)]
-    owner = _owner_phrase(rest[:-1]) if np and rest and norm(rest[-1]) in _PREPS else None
+    owner = _owner_phrase(rest[:-1], rest[-1]) if np and rest and norm(rest[-1]) in _PREPS else None
     if owner is not None:
         return owner, False
     return interpret(np, aside), len(np) == len(toks)
 
 
-def _owner_phrase(head: list[str]) -> Subject | None:
+def _owner_phrase(head: list[str], prep: str) -> Subject | None:
     """'a spokesman for John Smith said': the role noun before the preposition speaks, not the
     name after it; 'the campaign of John Smith' is no one. None when the head is neither
     ('footage of Hillary Clinton asking' is still Clinton)."""
@@ -311,6 +330,8 @@ def _owner_phrase(head: list[str]) -> Subject | None:
     if not words:
         return None
     last = norm(words[-1])
+    if last in _SOURCE_NOUNS and norm(prep) == "from":
+        return None  # "a statement from Ana Ruiz said" is hers
     if last in _DOCUMENT_NOUNS or last in ORG_WORDS:
         return OTHER_SUBJECT
     subj = interpret(words)
@@ -330,6 +351,9 @@ def np_after(toks: list[str]) -> Subject:
         if not np and low in {"he", "she"}:
             return interpret([tok])
         title_only = all(is_title(t) or norm(t) in _DETERMINERS for t in np)
+        if low == "from" and np and norm(np[-1]) in _SOURCE_NOUNS:
+            np = []  # "read a statement from Ana Ruiz"
+            continue
         if np and low in _STOP_AFTER_VS and not (low == "of" and title_only):
             break  # ... but "Mayor of London Sadiq Khan" goes on
         np.append(tok)
@@ -349,11 +373,12 @@ def np_after(toks: list[str]) -> Subject:
 
 
 def _is_verb_at(toks: list[str], i: int) -> bool:
-    """A speech verb used as a verb (not 'the call', 'to say', 'an alleged'), or a phrasal
-    one ('shot back', 'as Smith put it')."""
+    """A speech verb used as a verb (not 'the call', 'to say', 'an alleged'), a phrasal one
+    ('shot back', 'as Smith put it'), or an infinitive that frames ('went on to say')."""
     word = toks[i] if i > 0 else toks[i].lower()  # "Said Ellis:" opens a sentence
     if not word[:1].islower() or (i > 0 and toks[i - 1].lower() in _NOT_BEFORE_VERB):
-        return False
+        infinitive = i > 1 and toks[i - 1] == "to" and toks[i - 2] in _BEFORE_INFINITIVE
+        return infinitive and word in SPEECH_VERBS
     if word in SPEECH_VERBS:
         return True
     particles = PHRASAL_VERBS.get(word)
@@ -365,11 +390,16 @@ def _speech_verb_in(toks: list[str]) -> bool:
 
 
 def _verb_index(toks: list[str], limit: int = 12) -> int:
-    """Index of the first speech verb among the first tokens of toks, -1 when none."""
+    """Index of the first speech verb among the first tokens of toks, -1 when none; verbs in a
+    relative aside (', who has called for ...,') are skipped."""
+    in_aside = False
     for i, tok in enumerate(toks[:limit]):
         if tok == ".":
             break
-        if _is_verb_at(toks, i):
+        if tok == ",":
+            in_aside = not in_aside and norm(toks[i + 1] if i + 1 < len(toks) else "") in _WH
+            continue
+        if not in_aside and _is_verb_at(toks, i):
             return i
     return -1
 
@@ -426,8 +456,8 @@ def frame_before(text: str) -> tuple[Subject, int, str]:
             subj = clause_subject(toks[:vi])
         elif vi == 1 and is_group(toks[0]):
             subj = OTHER_SUBJECT  # "Reports said", "Critics say": a plural, not a person
-        elif vi > 0 and toks[vi - 1] == "and":
-            subj = clause_subject(toks[:vi])  # "Warren praised Biden and said ..."
+        elif vi > 0 and toks[vi - 1] in {"and", "to"}:
+            subj = clause_subject(toks[:vi])  # "Warren praised Biden and said", "went on to say"
         else:
             subj = np_before(toks[:vi])
         if subj.kind == "none" and vi == 0:

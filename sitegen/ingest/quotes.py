@@ -40,13 +40,14 @@ _WORD_RE = re.compile(r"[\w'’-]+")
 _ENDS_FRAME_RE = re.compile(r"[,?!—–-]\s*$")
 _ACCORDING_AFTER_RE = re.compile(r"^[\s,]*according to\b", re.IGNORECASE)
 _STARTS_FRAME_RE = re.compile(r"^\s*[,—–―]")
-_NICKNAME_BEFORE_RE = re.compile(
-    r"(?:nicknamed|dubbed|known as|so-called|aka|a\.k\.a\.|titled|entitled|named|hashtag"
+_NICKNAME_BEFORE_RE = re.compile(  # \b: "wrote on Facebook:" is no "book:"
+    r"\b(?:nicknamed|dubbed|known as|so-called|aka|a\.k\.a\.|titled|entitled|named|hashtag"
     r"|slogan|motto|book|film|movie|song|album|show|series|novel|play|poem|memoir|documentary"
     r"|article|op-ed|essay|column|headline|program|programme|podcast|opera|painting)"
-    r"\s*[,:]?\s*(?:the\s+|a\s+|his\s+|her\s+)?$",
+    r"\s*,?\s*(?:the\s+|a\s+|his\s+|her\s+)?$",  # "... show:" introduces speech
     re.IGNORECASE,
 )
+_OWNER_BEFORE_RE = re.compile(r"\b[A-Z][\w.&-]*(?:['’]s|s['’])\s*$")
 _CAP_WORD_END_RE = re.compile(r"\b[A-Z][\w.'’-]*\s+$")
 _CAP_WORD_START_RE = re.compile(r"^\s+[A-Z][\w'’-]*")
 _MINOR = "a an the of and or in on at to for by with from as vs"
@@ -110,6 +111,8 @@ def is_speech(span: QuoteSpan, paragraphs: Sequence[str]) -> bool:
     after = paragraphs[last.par][last.end:]
     if _NICKNAME_BEFORE_RE.search(before[-40:]):
         return False
+    if _OWNER_BEFORE_RE.search(before[-30:]) and len(words) <= 6 and text[-1:] not in ".?!":
+        return False  # NBC's "Today", Trump's "very bad deal": a title or a label
     between_names = _CAP_WORD_END_RE.search(before[-30:]) and _CAP_WORD_START_RE.match(after)
     if between_names and len(words) <= 3:
         return False
