@@ -34,7 +34,7 @@ POLL_SECONDS = 0.5
 # Files editors write next to the one being edited; none of them is content.
 IGNORED_NAMES = frozenset({"4913", ".DS_Store", "Thumbs.db", ".sitegen-import.json"})
 IGNORED_SUFFIXES = (".swp", ".swx", ".swo", "~", ".tmp", ".temp", "___jb_tmp___",
-                    "___jb_old___", ".crdownload", ".part")
+                    "___jb_old___", ".kate-swp", ".crdownload", ".part")
 IGNORED_PREFIXES = (".#", ".~", "~$")
 
 
