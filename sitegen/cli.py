@@ -138,9 +138,12 @@ def _run_import(args: argparse.Namespace) -> int:
 def _run_check(args: argparse.Namespace) -> int:
     from sitegen.content import load_articles
     from sitegen.linkcheck import check_links
+    from sitegen.speakers import load_speaker_aliases, unsure_merges
 
     config = _config(args)
-    load_articles(config, drafts=True)
+    articles = load_articles(config, drafts=True)
+    for unsure in unsure_merges(articles, load_speaker_aliases(config.content_path)):
+        logging.getLogger("sitegen").warning("speakers: %s", unsure.message())
     out = args.out or config.output_path
     if not out.is_dir():
         raise UsageError(f"{out}: no built site here; run `sitegen build` first")

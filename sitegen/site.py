@@ -18,6 +18,7 @@ from sitegen.content import load_articles
 from sitegen.errors import Problem, SitegenError
 from sitegen.ingest.importer import ImportReport, import_paths
 from sitegen.render import render_site
+from sitegen.speakers import load_speaker_aliases, merge_speakers
 from sitegen.taxonomy import build_taxonomy
 from sitegen.write import write_site
 
@@ -54,6 +55,10 @@ def build_site(config: Config, *, out_dir: Path | None = None, drafts: bool = Fa
     except SitegenError as exc:
         problems.extend(exc.problems)
         articles = []
+    try:
+        articles = merge_speakers(articles, load_speaker_aliases(config.content_path))
+    except SitegenError as exc:
+        problems.extend(exc.problems)
     if problems:
         raise SitegenError(problems)
 

@@ -11,9 +11,31 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sitegen.model import Article, Quote
 from sitegen.slugs import slugify, unique_slug
+
+
+@dataclass(frozen=True)
+class Role:
+    """A role as articles gave it, and the dates of the first and latest article giving it."""
+
+    title: str
+    first: datetime
+    last: datetime
+
+
+@dataclass(frozen=True)
+class Companion:
+    """Another speaker quoted in the same articles, and in how many."""
+
+    name: str
+    slug: str
+    count: int
+
+
+COMPANIONS = 5   # speakers shown as "most often quoted with"
 
 
 @dataclass(frozen=True)
@@ -25,6 +47,8 @@ class Term:
     articles: tuple[Article, ...]
     quotes: tuple[tuple[Article, Quote], ...] = ()   # speakers only, newest first
     role: str | None = None                            # speakers only: latest role given
+    roles: tuple[Role, ...] = ()                       # speakers only: latest first
+    companions: tuple[Companion, ...] = ()             # speakers only: most shared first
 
 
 @dataclass(frozen=True)
@@ -88,7 +112,9 @@ def build_taxonomy(articles: Sequence[Article]) -> Taxonomy:
     ordered = newest_first(articles)
     tags, tag_slugs = _terms(ordered, lambda a: a.tags)
     speakers, speaker_slugs = _terms(ordered, lambda a: tuple(s.name for s in a.speakers))
-    speakers = tuple(_with_quotes(term, speaker_slugs) for term in speakers)
+    companions = _companions(speakers, speaker_slugs)
+    speakers = tuple(_with_quotes(term, speaker_slugs, companions.get(term.slug, ()))
+                     for term in speakers)
     return Taxonomy(articles=ordered, tags=tags, speakers=speakers, years=_years(ordered),
                     tag_slugs=tag_slugs, speaker_slugs=speaker_slugs)
 
@@ -138,12 +164,50 @@ def _key(name: str) -> str:
     return " ".join(name.casefold().split())
 
 
-def _with_quotes(term: Term, slugs: dict[str, str]) -> Term:
+def _with_quotes(term: Term, slugs: dict[str, str],
+                 companions: tuple[Companion, ...]) -> Term:
     quotes = tuple((article, quote) for article in term.articles for quote in article.quotes
                    if quote.speaker is not None and slugs.get(_key(quote.speaker)) == term.slug)
-    role = next((s.role for a in term.articles for s in a.speakers
-                 if s.role and slugs.get(_key(s.name)) == term.slug), None)
-    return Term(term.name, term.slug, term.articles, quotes, role)
+    roles = _roles(term, slugs)
+    role = roles[0].title if roles else None
+    return Term(term.name, term.slug, term.articles, quotes, role, roles, companions)
+
+
+def _roles(term: Term, slugs: dict[str, str]) -> tuple[Role, ...]:
+    """Each distinct role (case-folded) with its date span; latest-used first."""
+    spans: dict[str, Role] = {}
+    for article in term.articles:   # newest first: the first spelling seen is the latest
+        for speaker in article.speakers:
+            if not speaker.role or slugs.get(_key(speaker.name)) != term.slug:
+                continue
+            key = _key(speaker.role)
+            known = spans.get(key)
+            spans[key] = (Role(speaker.role, article.date, article.date) if known is None else
+                          Role(known.title, article.date, known.last))
+    return tuple(sorted(spans.values(), key=lambda r: (-r.last.timestamp(), r.title)))
+
+
+def _companions(speakers: tuple[Term, ...],
+                slugs: dict[str, str]) -> dict[str, tuple[Companion, ...]]:
+    """For each speaker, the speakers most often quoted in the same articles (count, then name)."""
+    names = {t.slug: t.name for t in speakers}
+    together: dict[str, Counter[str]] = defaultdict(Counter)
+    seen: set[int] = set()
+    for term in speakers:
+        for article in term.articles:
+            if id(article) in seen:
+                continue
+            seen.add(id(article))
+            present = sorted({slugs[_key(s.name)] for s in article.speakers
+                              if _key(s.name) in slugs})
+            for a in present:
+                for b in present:
+                    if a != b:
+                        together[a][b] += 1
+    return {slug: tuple(Companion(names[other], other, n) for other, n in
+                        sorted(counts.items(), key=lambda kv: (-kv[1], names[kv[0]].casefold(),
+                                                               kv[0]))[:COMPANIONS])
+            for slug, counts in together.items()}
 
 
 def _years(ordered: tuple[Article, ...]) -> tuple[Year, ...]:
