@@ -353,6 +353,23 @@ def test_common_given_names_tell_gender_and_shared_ones_do_not() -> None:
     assert [s for _, s in got] == ["Terry Strada"]
 
 
+def test_contracted_pronoun_and_ing_verb_without_comma() -> None:
+    got = quotes(
+        "Donald Trump spoke in Michigan on Friday.",
+        "He’s claiming that voting fraud is “a big, big problem in this country” right now.",
+        'Trump sent a series of tweets early Friday saying that she was "a disaster for us."',
+    )
+    assert [s for _, s in got] == ["Donald Trump", "Donald Trump"]
+
+
+def test_role_right_after_a_speaker_with_no_role_is_that_speaker() -> None:
+    got = quotes(
+        '"Look at the issues, not the noise," Bernie Sanders said.',
+        'But the Vermont senator acknowledged that "some people" still feel that way.',
+    )
+    assert [s for _, s in got] == ["Bernie Sanders", "Bernie Sanders"]
+
+
 def test_surname_resolves_to_full_name() -> None:
     result = attribute_quotes(
         ["Mayor John Smith opened the bridge.", '"It is finished," Smith said.']

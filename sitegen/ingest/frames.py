@@ -65,6 +65,12 @@ rebuked scoff scoffs counseled counselled summarize summarized summarise summari
 elaborates acknowledges announces cautions complains concedes contends declares denies insist
 maintains observes proclaims promises recounts remarks replies responds retorts says states
 suggests urges vows writes laments marvels muses boasts brags pleads testifies
+claiming arguing insisting warning noting explaining suggesting urging declaring stating
+predicting promising vowing complaining accusing blasting slamming praising joking posting
+responding replying answering recalling admitting acknowledging announcing asserting boasting
+bragging charging conceding contending demanding denying lamenting maintaining pleading
+questioning quipping reiterating repeating stressing touting wondering alleging threatening
+confirming emphasizing emphasising observing remarking retorting speculating musing
 """
 # Verb plus particle: "shot back", "chimed in", "put it" ("as Smith put it, ...").
 PHRASAL_VERBS: dict[str, frozenset[str]] = {
@@ -124,6 +130,8 @@ _QUOTING_VERBS = frozenset({"quoted", "quotes", "cited", "cites", "quoting", "ci
 _TOKEN_RE = re.compile(r"[\w.'’]+(?:-[\w.'’]+)*|[,;:()!?]|[—–]|--?(?=\s)")
 _MAX_ASIDES = 5  # "X, a fellow at Y in Washington, D.C., who ..., said"
 _DASHES = frozenset({"—", "–", "--", "-"})  # "Ana Ruiz — who ... — said": an aside, like commas
+_CONTRACTED_RE = re.compile(r"^([Hh]e|[Ss]he)['’](s|d|ll)$")
+_CONTRACTIONS = {"s": "is", "d": "would", "ll": "will"}
 _PARTY_STATE_RE = re.compile(r"^[RDI]-[A-Z][A-Za-z.]*$")  # "Mitch McConnell, R-Ky., said"
 _PAREN_RE = re.compile(r"\([^()]{0,30}\)")
 _ABBREV_DOT = r"(?:(?<=\b[A-Z])|(?<=\b[A-Z][a-z])|(?<=\b[A-Z][a-z]{2}))\."  # Dr. J. Gov.
@@ -178,6 +186,8 @@ def tokens(text: str) -> list[str]:
     for tok in _TOKEN_RE.findall(_PAREN_RE.sub(" ", text)):
         if tok.endswith(".") and len(tok) > 1 and not ABBREV_RE.search(tok):
             out.extend((tok.rstrip("."), "."))
+        elif m := _CONTRACTED_RE.match(tok):  # "He’s claiming" is "He is claiming"
+            out.extend((m.group(1), _CONTRACTIONS[m.group(2)]))
         else:
             out.append("," if tok in _DASHES else tok)
     # "R-Ky., said": a dot before a comma ends an abbreviation, not a sentence
@@ -460,6 +470,8 @@ def frame_before(text: str) -> tuple[Subject, int, str]:
             subj = clause_subject(toks[:vi])  # "Warren praised Biden and said", "went on to say"
         else:
             subj = np_before(toks[:vi])
+        if subj.kind == "none" and toks[vi].endswith("ing"):
+            subj = clause_subject(toks[:vi])  # "Trump sent tweets Friday saying that ..."
         if subj.kind == "none" and vi == 0:
             subj = np_after(toks[1:])
         if subj.kind != "none" or vi == verbs[0]:

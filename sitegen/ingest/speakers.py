@@ -138,7 +138,7 @@ class Registry:
             speaker = self._last_speaker(gender, pos)
             if speaker is not None and self.near(speaker[0], pos):
                 person = speaker[1]
-        if gender and person.gender is None:
+        if gender and person.gender is None and len({id(p) for p in same}) == 1:
             person.gender = gender
         return person
 
@@ -158,7 +158,8 @@ class Registry:
 
     def role(self, head: str, pos: int, phrase: str | None = None) -> Person | None:
         """Most recently named person whose role fits a role noun ('the minister'); for a
-        definite title with no such person ('the official'), the latest speaker with a role."""
+        definite title with no such person ('the official'), the speaker just before if the
+        article gave them no role, else the latest speaker with a role."""
         keys = ROLE_SYNONYMS.get(head, (head,))
         for at, person in reversed(self.log):
             if at >= pos:
@@ -170,10 +171,10 @@ class Registry:
         if not definite or not (is_title(head) or head in PARTY_NOUNS):
             return None
         gender = role_gender(phrase)
-        for at, person in reversed(self.spoke):
-            if at < pos and person.roles and gender in (None, person.gender):
-                return person
-        return None
+        fits = [(at, p) for at, p in self.spoke if at < pos and gender in (None, p.gender)]
+        if fits and self.near(fits[-1][0], pos) and not fits[-1][1].roles:
+            return fits[-1][1]  # "the Vermont senator" right after Bernie Sanders spoke
+        return next((p for _, p in reversed(fits) if p.roles), None)
 
     def resolve(self, subj: Subject, pos: int, speaks: bool = True) -> Person | None:
         """The person a frame subject refers to, or None (organisations never speak as people)."""
