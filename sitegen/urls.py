@@ -70,6 +70,9 @@ class Urls:
     def sitemap(self) -> str:
         return self.base + "sitemap.xml"
 
+    def news_sitemap(self) -> str:
+        return self.base + "news-sitemap.xml"
+
     def robots(self) -> str:
         return self.base + "robots.txt"
 

@@ -14,6 +14,7 @@ from sitegen.model import Article
 from sitegen.render.assets import static_files
 from sitegen.render.context import SiteContext
 from sitegen.render.feeds import site_feed, term_feeds
+from sitegen.render.news_sitemap import news_sitemap
 from sitegen.render.output import Output
 from sitegen.render.pages import (
     archive_pages,
@@ -49,7 +50,7 @@ def render_site(articles: Sequence[Article], taxonomy: Taxonomy,
             yield output
     for output in (*not_found_page(ctx), site_feed(ctx),
                    *(f for k in kinds for f in term_feeds(ctx, k)),
-                   sitemap(ctx, pages), robots(ctx), *static_files(ctx)):
+                   sitemap(ctx, pages), news_sitemap(ctx), robots(ctx), *static_files(ctx)):
         _claim(seen, output)
         yield output
 

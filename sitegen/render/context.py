@@ -14,6 +14,7 @@ from sitegen.config import Config
 from sitegen.markup import MarkdownRenderer, Paragraph, paragraph_for
 from sitegen.model import Article, Quote
 from sitegen.render.output import Output
+from sitegen.render.reading import reading_minutes, word_count
 from sitegen.taxonomy import Taxonomy, Term
 from sitegen.theme import load_theme
 from sitegen.urls import Urls
@@ -23,6 +24,12 @@ from sitegen.urls import Urls
 class Body:
     html: str
     paragraphs: tuple[Paragraph, ...]
+    words: int = 0
+
+    @property
+    def minutes(self) -> int:
+        """Reading time in whole minutes."""
+        return reading_minutes(self.words)
 
 
 @dataclass(frozen=True)
@@ -54,7 +61,7 @@ class SiteContext:
         self._bodies: dict[int, Body] = {}
         for article in articles:
             html = renderer.convert(article.body)
-            self._bodies[id(article)] = Body(html, renderer.paragraphs)
+            self._bodies[id(article)] = Body(html, renderer.paragraphs, word_count(html))
 
     def body(self, article: Article) -> Body:
         return self._bodies[id(article)]

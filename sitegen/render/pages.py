@@ -113,6 +113,7 @@ def news_article_ld(ctx: SiteContext, article: Article) -> dict[str, Any]:
         data["description"] = article.subtitle
     if article.tags:
         data["keywords"] = list(article.tags)
+    data["wordCount"] = ctx.body(article).words
     if article.location:
         data["locationCreated"] = {"@type": "Place", "name": article.location}
     mentions = []

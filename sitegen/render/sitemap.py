@@ -1,4 +1,4 @@
-"""sitemap.xml (every HTML page but the 404) and robots.txt pointing at it."""
+"""sitemap.xml (every HTML page but the 404) and robots.txt pointing at it and the news sitemap."""
 
 from __future__ import annotations
 
@@ -25,5 +25,7 @@ def sitemap(ctx: SiteContext, pages: Iterable[tuple[str, str | None]]) -> Output
 
 
 def robots(ctx: SiteContext) -> Output:
-    text = f"User-agent: *\nAllow: /\n\nSitemap: {ctx.urls.absolute(ctx.urls.sitemap())}\n"
+    text = (f"User-agent: *\nAllow: /\n\n"
+            f"Sitemap: {ctx.urls.absolute(ctx.urls.sitemap())}\n"
+            f"Sitemap: {ctx.urls.absolute(ctx.urls.news_sitemap())}\n")
     return Output(ctx.urls.output_file(ctx.urls.robots()), text.encode("utf-8"))
