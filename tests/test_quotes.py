@@ -390,6 +390,25 @@ def test_shared_surname_most_recent_then_first_name() -> None:
     ]
 
 
+def test_bare_surname_keeps_to_the_person_the_article_calls_by_it() -> None:
+    got = quotes(
+        "Ted Cruz endorsed the nominee on Friday. Cruz had refused in July.",
+        "His father, Rafael Cruz, a pastor, campaigned in Iowa.",
+        '"I am not in the habit of supporting people who attack my family," Cruz said.',
+    )
+    assert [s for _, s in got] == ["Ted Cruz"]
+
+
+def test_name_as_a_modifier_is_not_a_mention() -> None:
+    got = quotes(
+        "Hillary Clinton spoke in Miami on Monday.",
+        '"The campaign is in full panic mode," said Leslie Wimes, a Florida activist.',
+        "Many believe the Clinton campaign took black voters for granted.",
+        '"They have a big problem now," she said.',
+    )
+    assert [s for _, s in got] == ["Leslie Wimes", "Leslie Wimes"]
+
+
 def test_titles_stripped_and_kept_as_role() -> None:
     result = attribute_quotes(['"We act," Gov. Gavin Newsom said.', '"No," Sen. Ted Cruz said.'])
     assert result.speakers == (Speaker("Gavin Newsom", "Gov."), Speaker("Ted Cruz", "Sen."))

@@ -37,6 +37,11 @@ in at from to of for with by on about against than like between into over under 
 through within without toward towards
 """
 _PREPOSITIONS = frozenset(_PREPOSITION_WORDS.split())
+_MODIFIED_WORD_LIST = """
+campaign campaigns administration camp aides supporters surrogates team foundation family era
+presidency voters allies rally rallies organization transition
+"""
+_MODIFIED_NOUNS = frozenset(_MODIFIED_WORD_LIST.split())
 _AUX_WORDS = "is was has had have can could will would may might must should also then did does do"
 _AUX = frozenset(_AUX_WORDS.split())
 
@@ -51,6 +56,7 @@ class Person:
     first_pos: int
     last_pos: int
     roles: list[str] = field(default_factory=list)
+    surname_refs: int = 0  # times named by the bare surname ("Clinton said")
 
     @property
     def words(self) -> list[str]:
@@ -91,6 +97,15 @@ class Registry:
         pool = before or people
         return max(pool, key=lambda p: p.last_pos) if pool else None
 
+    def _by_surname(self, people: list[Person], pos: int) -> Person | None:
+        """Of several people sharing a surname, the one the article already calls by the bare
+        surname (news style names the others in full: 'Rafael Cruz', 'Bill Clinton'), else the
+        most recent."""
+        called = [p for p in people if p.surname_refs and p.first_pos <= pos]
+        if called:
+            return max(called, key=lambda p: (p.surname_refs, p.last_pos))
+        return self._recent(people, pos)
+
     def name(self, parts: NameParts, pos: int, subject: bool = True) -> Person:
         """Resolve (or introduce) the person a name mention refers to."""
         words = [norm(w) for w in parts.name.split()]
@@ -105,9 +120,11 @@ class Registry:
         else:
             word = words[0]
             matches = [p for p in self.people if word in (p.words[-1], p.words[0])]
-            by_surname = [p for p in matches if p.words[-1] == word] or matches
-            found = self._recent(by_surname, pos)
+            by_surname = [p for p in matches if p.words[-1] == word]
+            found = self._by_surname(by_surname, pos) or self._recent(matches, pos)
             if found is not None:
+                if by_surname:
+                    found.surname_refs += 1
                 return self._touch(found, pos, parts.role, parts.gender, subject)
         person = Person(parts.name, parts.role, parts.gender, pos, pos)
         self.people.append(person)
@@ -235,6 +252,9 @@ def name_mentions(text: str) -> list[tuple[int, NameParts, bool]]:
         speaks = (  # "Lavrov said"; not "Critics say" nor "the Commission on Debates announced"
             nxt.lower() in SPEECH_VERBS and not plural and norm(prev) not in _PREPOSITIONS
         )
+        if nxt in _MODIFIED_NOUNS:  # "the Clinton campaign": a modifier, not a mention
+            i = j
+            continue
         parts = _person_parts([w for _, w in run], subject, speaks)
         if parts is not None and parts.role is None and _appositive(nxt, after):
             parts = NameParts(parts.name, _appositive_role(words, k + 1), parts.gender)
