@@ -8,6 +8,7 @@ paragraph a quote comes from.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 import xml.etree.ElementTree as ET
@@ -50,14 +51,30 @@ class _ParagraphIds(Treeprocessor):
 
 
 class _DisarmLinks(Treeprocessor):
-    """Replace `javascript:`-style URLs in links and images with a harmless '#'."""
+    """Replace `javascript:`-style URLs with a harmless '#' and drop event-handler attributes.
+
+    The URL is checked as the browser will read it: character references decoded
+    (`&#106;avascript:`, `javascript&colon;`) and control characters removed. `on*` attributes
+    can only come from `{: onclick=... }` (the attr_list extension of "extra").
+    """
 
     def run(self, root: ET.Element) -> None:
         for element in root.iter():
-            for attr in ("href", "src"):
-                value = element.get(attr)
-                if value is not None and _UNSAFE_SCHEME.match(_CONTROL.sub("", value)):
+            for attr in list(element.keys()):
+                name = attr.lower()
+                if name.startswith("on"):
+                    del element.attrib[attr]
+                elif name in _URL_ATTRIBUTES and _unsafe_url(element.get(attr, "")):
                     element.set(attr, "#")
+
+
+_URL_ATTRIBUTES = frozenset({"href", "src", "srcset", "action", "formaction", "poster",
+                             "background", "cite", "data", "xlink:href", "ping"})
+
+
+def _unsafe_url(value: str) -> bool:
+    """True for a URL whose scheme runs code, however it is spelled."""
+    return _UNSAFE_SCHEME.match(_CONTROL.sub("", html.unescape(value))) is not None
 
 
 class _SitegenExtension(Extension):
