@@ -31,6 +31,9 @@ _KNOWN = ("title", "subtitle", "date", "updated", "location", "source", "tags", 
 _DATE_HELP = "a date like 2022-12-10 or a date and time like 2022-12-10T18:21:00+03:00"
 _TAGS_HELP = "'tags' must be a list of strings or a comma-separated string"
 _DRIVE = re.compile(r"^[A-Za-z]:")
+# Invisible characters that XML 1.0 (feeds, sitemap) forbids and HTML calls parse errors; \x02 and
+# \x03 would also collide with Python-Markdown's placeholders. Never content, so never kept.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
 # libyaml's parser is several times faster; every article goes through here on each build.
@@ -197,6 +200,10 @@ def _finish(item: _Parsed) -> Article:
 
 def _parse(path: Path, text: str, config: Config) -> _Parsed:
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text, removed = _CONTROL.subn("", text)
+    if removed:
+        log.warning("%s: removed %d control character(s): they are invisible, and feeds "
+                    "cannot hold them", path, removed)
     split = _split(path, text)
     if isinstance(split, Problem):
         return _Parsed(problems=[split])
@@ -311,7 +318,7 @@ class _Fields:
             self.missing(key)
             return None
         value = self.fm.data[key]
-        if value is None or (isinstance(value, str) and not value.strip()):
+        if value is None or (isinstance(value, str) and not _one_line(value)):
             self.bad(key, f"'{key}' must not be empty")
             return None
         return self.text(key)
@@ -342,7 +349,7 @@ class _Fields:
         if not isinstance(value, str):
             self.bad(key, f"'{key}' must be a string, not {_show(value)}{_quote_hint(value)}")
             return None
-        return " ".join(value.split()) or None
+        return _one_line(value) or None
 
     def required_date(self, key: str) -> tuple[datetime | None, bool]:
         if key not in self.fm.data:
@@ -413,7 +420,7 @@ class _Fields:
                 self.bad("tags", f"{_TAGS_HELP}; item {index + 1} is {_show(item)}"
                          f"{_quote_hint(item)}", index)
                 continue
-            names.append(" ".join(item.split()))
+            names.append(_one_line(item))
         return _dedupe(names)
 
     def speakers(self) -> tuple[Speaker, ...]:
@@ -459,7 +466,7 @@ class _Fields:
                   required: bool) -> str | None:
         value = item.get(name)
         if isinstance(value, str) and value.strip():
-            return " ".join(value.split()) if name != "text" else value.strip()
+            return _one_line(value) if name != "text" else _CONTROL.sub("", value).strip()
         if value is None or value == "":
             if required:
                 self.bad(key, f"'{key}' item {index + 1} needs a '{name}'", index)
@@ -494,6 +501,11 @@ def _to_datetime(value: object, config: Config) -> tuple[datetime, bool] | None:
     if isinstance(value, date):
         return datetime.combine(value, time(), tzinfo=config.tzinfo), False
     return None
+
+
+def _one_line(value: str) -> str:
+    """Whitespace runs as one space, control characters (a YAML "\\x07" escape) dropped."""
+    return " ".join(_CONTROL.sub("", value).split())
 
 
 def _parse_iso(text: str) -> date | datetime | None:
