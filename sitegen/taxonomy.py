@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sitegen.model import Article, Quote
@@ -35,7 +35,8 @@ class Companion:
     count: int
 
 
-COMPANIONS = 5   # speakers shown as "most often quoted with"
+COMPANIONS = 5     # speakers shown as "most often quoted with"
+TOP_SPEAKERS = 5   # speakers shown as a tag's most quoted
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class Term:
     role: str | None = None                            # speakers only: latest role given
     roles: tuple[Role, ...] = ()                       # speakers only: latest first
     companions: tuple[Companion, ...] = ()             # speakers only: most shared first
+    top_speakers: tuple[Companion, ...] = ()           # tags only: most quoted, count = quotes
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,7 @@ def build_taxonomy(articles: Sequence[Article]) -> Taxonomy:
     companions = _companions(speakers, speaker_slugs)
     speakers = tuple(_with_quotes(term, speaker_slugs, companions.get(term.slug, ()))
                      for term in speakers)
+    tags = tuple(_with_top_speakers(tag, speakers, speaker_slugs) for tag in tags)
     return Taxonomy(articles=ordered, tags=tags, speakers=speakers, years=_years(ordered),
                     tag_slugs=tag_slugs, speaker_slugs=speaker_slugs)
 
@@ -185,6 +188,17 @@ def _roles(term: Term, slugs: dict[str, str]) -> tuple[Role, ...]:
             spans[key] = (Role(speaker.role, article.date, article.date) if known is None else
                           Role(known.title, article.date, known.last))
     return tuple(sorted(spans.values(), key=lambda r: (-r.last.timestamp(), r.title)))
+
+
+def _with_top_speakers(tag: Term, speakers: tuple[Term, ...], slugs: dict[str, str]) -> Term:
+    """The speakers quoted most often in a tag's articles (quotes, then name)."""
+    names = {t.slug: t.name for t in speakers}
+    counts: Counter[str] = Counter(
+        slugs[_key(q.speaker)] for a in tag.articles for q in a.quotes
+        if q.speaker is not None and _key(q.speaker) in slugs)
+    top = sorted(counts.items(), key=lambda kv: (-kv[1], names[kv[0]].casefold(), kv[0]))
+    return replace(tag, top_speakers=tuple(Companion(names[s], s, n)
+                                           for s, n in top[:TOP_SPEAKERS]))
 
 
 def _companions(speakers: tuple[Term, ...],

@@ -34,7 +34,8 @@ def article_pages(ctx: SiteContext) -> Iterator[Output]:
                        description=article.subtitle or "", kind="article",
                        jsonld=news_article_ld(ctx, article),
                        article=article, body=Markup(ctx.body(article).html), tags=tags,
-                       speakers=speakers)
+                       speakers=speakers, words=ctx.body(article).words,
+                       minutes=ctx.body(article).minutes)
 
 
 def home_pages(ctx: SiteContext) -> Iterator[Output]:

@@ -12,7 +12,7 @@ import re
 
 WORDS_PER_MINUTE = 230   # a common figure for adults reading news on screen
 _TAG = re.compile(r"<[^>]*>")
-_WORD = re.compile(r"\w+(?:[-'’.]\w+)*")
+_WORD = re.compile(r"\w+(?:[-'’.]+\w+)*")
 
 
 def word_count(body_html: str) -> int:
