@@ -409,6 +409,30 @@ def test_name_as_a_modifier_is_not_a_mention() -> None:
     assert [s for _, s in got] == ["Leslie Wimes", "Leslie Wimes"]
 
 
+def test_surname_that_is_also_a_title() -> None:
+    got = quotes(
+        "Howard Dean spoke on MSNBC on Tuesday.",
+        '"Something funny was going on with him last night," Dean said.',
+    )
+    assert got == [("Something funny was going on with him last night", "Howard Dean")]
+
+
+def test_she_after_a_genderless_name_goes_to_a_nearby_woman() -> None:
+    got = quotes(
+        '"The budget is a disgrace," said Mayor Lena Ortiz. Ashok Veerapan spoke next.',
+        '"It cuts every school in the city," she said.',
+    )
+    assert [s for _, s in got] == ["Lena Ortiz", "Lena Ortiz"]
+
+
+def test_indefinite_subject_frames_a_new_unnamed_speaker() -> None:
+    got = quotes(
+        '"The old depot will close in May," Mayor Lena Ortiz said.',
+        '"Nobody told us anything about it," an official at the depot said.',
+    )
+    assert [s for _, s in got] == ["Lena Ortiz", None]
+
+
 def test_titles_stripped_and_kept_as_role() -> None:
     result = attribute_quotes(['"We act," Gov. Gavin Newsom said.', '"No," Sen. Ted Cruz said.'])
     assert result.speakers == (Speaker("Gavin Newsom", "Gov."), Speaker("Ted Cruz", "Sen."))

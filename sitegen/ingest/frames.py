@@ -442,7 +442,16 @@ def frame_after(text: str, limit: int = 30) -> tuple[Subject, int]:
     if all(norm(t) in _ADVERBS for t in toks[:vi]):
         subj = np_after(toks[vi + 1:])
         return subj, _offset_of(text, toks, vi + 1)
-    return np_before(toks[:vi]), pos
+    subj = np_before(toks[:vi])
+    if subj.kind == "none" and _indefinite(toks[:vi]):
+        return OTHER_SUBJECT, pos  # "an official at the depot said": someone new, unnamed
+    return subj, pos
+
+
+def _indefinite(toks: list[str]) -> bool:
+    """Whether a subject phrase opens with an indefinite determiner ('a', 'an', 'one')."""
+    words = [t for t in toks if t not in {",", ";"}]
+    return bool(words) and norm(words[0]) in {"a", "an", "one", "another", "some"}
 
 
 def frame_before(text: str) -> tuple[Subject, int, str]:

@@ -341,8 +341,9 @@ def split_name(tokens: list[str]) -> NameParts | None:
     tokens = [t for t in tokens if t]
     while tokens and norm(tokens[-1]) in NAME_SUFFIXES and len(tokens) > 1:
         tokens = tokens[:-1]
-    if not tokens or not is_cap(tokens[-1]) or is_title(tokens[-1]):
-        return None
+    surname_title = len(tokens) >= 2 and first_name_gender(tokens[-2]) is not None
+    if not tokens or not is_cap(tokens[-1]) or (is_title(tokens[-1]) and not surname_title):
+        return None  # ... but "Howard Dean", "Carole King" end in a surname
     if norm(tokens[-1]) in PARTY_NOUNS:  # "the Ohio Republican" is a role
         return None
     start = _name_start(tokens)

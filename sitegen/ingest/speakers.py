@@ -144,6 +144,9 @@ class Registry:
         fits = self._fits(self.log, gender, pos)
         if not fits:
             return None
+        known = [(at, p) for at, p in fits if gender and p.gender == gender]
+        if known and fits[-1][1].gender is None and self.near(known[-1][0], pos):
+            fits = known  # 'she' after a genderless name goes to a nearby known woman
         key = self.sentence_key(fits[-1][0])
         same = [p for at, p in fits if self.sentence_key(at) == key]
         person = same[0]
@@ -177,6 +180,10 @@ class Registry:
         """Most recently named person whose role fits a role noun ('the minister'); for a
         definite title with no such person ('the official'), the speaker just before if the
         article gave them no role, else the latest speaker with a role."""
+        if phrase and " " not in phrase and phrase[:1].isupper():
+            named = [p for p in self.people if p.words[-1] == head and p.first_pos < pos]
+            if named:  # "Dean said": Howard Dean, a surname that is also a title
+                return self._recent(named, pos)
         keys = ROLE_SYNONYMS.get(head, (head,))
         for at, person in reversed(self.log):
             if at >= pos:
