@@ -89,6 +89,11 @@ def _article_files(folder: Path, content_root: Path) -> list[Path]:
     found: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in dirnames:   # os.walk does not enter linked folders; say so when they lead out
+            linked = Path(dirpath) / name
+            if linked.is_symlink() and not _inside(linked.resolve(), root):
+                log.warning("%s: skipped: it is a link to a folder outside %s", linked,
+                            content_root)
         for name in sorted(filenames):
             path = Path(dirpath) / name
             if not name.endswith(".md") or name.startswith("."):
@@ -200,14 +205,14 @@ def _finish(item: _Parsed) -> Article:
 
 def _parse(path: Path, text: str, config: Config) -> _Parsed:
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    text, removed = _CONTROL.subn("", text)
-    if removed:
-        log.warning("%s: removed %d control character(s): they are invisible, and feeds "
-                    "cannot hold them", path, removed)
     split = _split(path, text)
     if isinstance(split, Problem):
         return _Parsed(problems=[split])
     fm, body, first_line = split
+    body, removed = _CONTROL.subn("", body)
+    if removed:
+        log.warning("%s: removed %d control character(s) from the body: they are invisible, "
+                    "and feeds cannot hold them", path, removed)
     loaded = _load_yaml(path, fm, first_line)
     if isinstance(loaded, Problem):
         return _Parsed(problems=[loaded])
@@ -252,6 +257,11 @@ def _load_yaml(path: Path, fm: str, first_line: int) -> _Yaml | Problem:
         line = mark.line + first_line if mark is not None else first_line
         what = exc.problem or exc.context or "syntax error"
         return Problem(path, f"front matter is not valid YAML: {what}", line)
+    except yaml.reader.ReaderError as exc:   # a raw control character such as NUL
+        line = fm[: exc.position].count("\n") + first_line
+        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1])
+        return Problem(path, f"front matter holds a control character (U+{code:04X}) that "
+                       "YAML does not allow; remove it", line)
     except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
         return Problem(path, f"front matter is not valid YAML: {exc}", first_line)
     finally:
@@ -384,13 +394,14 @@ class _Fields:
         return value
 
     def origin(self) -> str | None:
+        raw = self.fm.data.get("origin")
         value = self.text("origin")
         if value is None:
             return None
-        if ("/" in value or "\\" in value or ".." in value or "\x00" in value
+        if ("/" in value or "\\" in value or ".." in value or _CONTROL.search(str(raw))
                 or _DRIVE.match(value) or value == "."):
             self.bad("origin", "'origin' must be the base name of the raw file, such as "
-                     f"'000_09a015d091362e36.txt', not {value!r}")
+                     f"'000_09a015d091362e36.txt', not {raw!r}")
             return None
         return value
 
