@@ -135,15 +135,34 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
     problems: list[Problem] = []
     for path in paths:
         if path.is_dir():
-            for found in sorted(path.rglob("*.txt")):
-                hidden = any(part.startswith(".") for part in found.relative_to(path).parts)
-                if found.is_file() and not hidden:
-                    files.setdefault(found, None)
+            for found in _folder_files(path):
+                files.setdefault(found, None)
         elif path.is_file():
             files.setdefault(path, None)
         else:
             problems.append(Problem(path, "no such file or folder"))
     return list(files), problems
+
+
+def _folder_files(folder: Path) -> list[Path]:
+    """*.txt files below `folder`, sorted, hidden ones skipped. Links that lead out of the folder
+    are not followed (and said so): a raw folder must not pull in files from elsewhere."""
+    root = folder.resolve()
+    found: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in [*dirnames, *filenames]:
+            path = Path(dirpath) / name
+            if path.is_symlink() and not path.resolve().is_relative_to(root) and (
+                    name in dirnames or name.endswith(".txt")):
+                log.warning("%s: skipped: it is a link to %s, outside %s", path,
+                            path.resolve(), folder)
+        for name in sorted(filenames):
+            path = Path(dirpath) / name
+            if (name.endswith(".txt") and not name.startswith(".") and path.is_file()
+                    and path.resolve().is_relative_to(root)):
+                found.append(path)
+    return sorted(found)
 
 
 def _import_one(raw: Path, batch: _Batch) -> None:
