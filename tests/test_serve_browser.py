@@ -149,7 +149,7 @@ def test_deleted_article_leaves_its_tag_page(preview: Preview, page: Page) -> No
     wait_text(page, "Beta talks stall", timeout=SLOW_MS)
     assert "Alpha summit opens" in page.inner_text("body")
     article(preview, "beta").unlink()
-    wait_text(page, "Beta talks stall", present=False)
+    wait_text(page, "Beta talks stall", present=False, timeout=SLOW_MS)
     assert "Alpha summit opens" in page.inner_text("body")
 
 
@@ -161,7 +161,7 @@ def test_save_through_temp_file_and_rename(preview: Preview, page: Page) -> None
                                                              "Gamma vote recounted"),
                     encoding="utf-8")
     os.replace(temp, path)
-    wait_text(page, "Gamma vote recounted")
+    wait_text(page, "Gamma vote recounted", timeout=SLOW_MS)
 
 
 def test_css_change_swaps_the_stylesheet_without_reloading(preview: Preview,
@@ -173,7 +173,7 @@ def test_css_change_swaps_the_stylesheet_without_reloading(preview: Preview,
     rule = "\nbody { outline: 3px solid rgb(1, 2, 3); }\n"
     css.write_text(css.read_text(encoding="utf-8") + rule, encoding="utf-8")
     page.wait_for_function(
-        "getComputedStyle(document.body).outlineColor === 'rgb(1, 2, 3)'", timeout=LIVE_MS)
+        "getComputedStyle(document.body).outlineColor === 'rgb(1, 2, 3)'", timeout=SLOW_MS)
     assert page.evaluate("window.__stillHere") == "yes", "no full reload for a CSS change"
     assert "sitegen=" in page.evaluate("document.querySelector('link[rel~=stylesheet]').href")
 

@@ -28,7 +28,7 @@ from watchdog.observers.polling import PollingObserver
 log = logging.getLogger("sitegen.serve")
 
 QUIET_SECONDS = 0.25
-MAX_WAIT_SECONDS = 2.0
+MAX_WAIT_SECONDS = 5.0
 POLL_SECONDS = 0.5
 
 # Files editors write next to the one being edited; none of them is content.
