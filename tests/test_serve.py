@@ -8,6 +8,7 @@ pipeline end to end.
 from __future__ import annotations
 
 import http.client
+import logging
 import os
 import re
 import select
@@ -388,6 +389,17 @@ def test_inject_without_body_appends() -> None:
     assert inject(b"<body></body></body >", b"<s>") == b"<body></body><s></body >"
 
 
+@pytest.fixture
+def cli_logging() -> Iterator[None]:
+    """main() points the sitegen logger at the captured stderr; undo it for later tests."""
+    logger = logging.getLogger("sitegen")
+    saved = logger.handlers[:], logger.propagate, logger.level
+    yield
+    logger.handlers[:], logger.propagate = saved[0], saved[1]
+    logger.setLevel(saved[2])
+
+
+@pytest.mark.usefixtures("cli_logging")
 def test_port_taken_is_one_line_and_exit_2(tmp_path: Path,
                                            capsys: pytest.CaptureFixture[str]) -> None:
     site = make_site(tmp_path / "site")
@@ -401,6 +413,7 @@ def test_port_taken_is_one_line_and_exit_2(tmp_path: Path,
     assert f"port {port}" in err and "already in use" in err and "Traceback" not in err
 
 
+@pytest.mark.usefixtures("cli_logging")
 def test_missing_site_folder_is_a_usage_error(tmp_path: Path,
                                               capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["serve", "--site", str(tmp_path / "nope"), "--port", "0"]) == 2
