@@ -13,6 +13,7 @@ from typing import Any
 from sitegen.config import Config
 from sitegen.markup import MarkdownRenderer, Paragraph, paragraph_for
 from sitegen.model import Article, Quote
+from sitegen.related import RelatedStories
 from sitegen.render.output import Output
 from sitegen.render.reading import reading_minutes, word_count
 from sitegen.taxonomy import Taxonomy, Term
@@ -57,6 +58,7 @@ class SiteContext:
         self.taxonomy = taxonomy
         self.urls = Urls(config)
         self.env = load_theme(config)
+        self.related = RelatedStories(taxonomy)
         renderer = MarkdownRenderer(config)
         self._bodies: dict[int, Body] = {}
         for article in articles:

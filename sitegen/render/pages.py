@@ -35,6 +35,7 @@ def article_pages(ctx: SiteContext) -> Iterator[Output]:
                        jsonld=news_article_ld(ctx, article),
                        article=article, body=Markup(ctx.body(article).html), tags=tags,
                        speakers=speakers, words=ctx.body(article).words,
+                       related=[ctx.entry(a) for a in ctx.related.to(article)],
                        minutes=ctx.body(article).minutes)
 
 

@@ -1,0 +1,101 @@
+"""Related stories: for each article, the others sharing its rarest speakers and tags, recent first.
+
+A shared term counts by its rarity (inverse document frequency: two stories quoting the same
+rarely quoted official are closer than two stories tagged "Russia"), speakers a little more than
+tags, and the score fades with the time between the stories. Computed once for the whole site
+from an inverted index: an article is only ever compared with articles sharing a term, and a very
+common term contributes at most `FAN_OUT` candidates (the stories nearest in time), so the work
+grows with the site, not with its square. Ties break by date, then slug (the taxonomy's
+order), so builds are reproducible.
+"""
+
+from __future__ import annotations
+
+import bisect
+import heapq
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sitegen.model import Article
+from sitegen.taxonomy import Taxonomy
+
+RELATED = 4            # stories shown under an article
+FAN_OUT = 50           # candidates one term may contribute: its stories nearest in time
+SPEAKER_WEIGHT = 1.5   # a shared person says more than a shared topic
+HALF_LIFE_DAYS = 30.0  # a story a month away counts half
+
+
+@dataclass(frozen=True)
+class _Index:
+    postings: dict[str, list[int]]     # term -> article numbers, by date (oldest first)
+    times: dict[str, list[float]]      # term -> their timestamps, for bisecting
+    weights: dict[str, float]          # term -> idf x kind weight
+
+
+class RelatedStories:
+    """`related.to(article)`: up to `RELATED` other articles, most related first."""
+
+    def __init__(self, taxonomy: Taxonomy, *, limit: int = RELATED,
+                 fan_out: int = FAN_OUT) -> None:
+        self.limit = limit
+        self.fan_out = fan_out
+        self._articles = taxonomy.articles
+        self._times = [a.date.timestamp() for a in self._articles]
+        self._terms = [_terms_of(a, taxonomy) for a in self._articles]
+        self._index = _build_index(self._articles, self._terms)
+        self._related: dict[int, tuple[Article, ...]] = {
+            id(a): self._compute(n) for n, a in enumerate(self._articles)}
+
+    def to(self, article: Article) -> tuple[Article, ...]:
+        return self._related.get(id(article), ())
+
+    def _compute(self, n: int) -> tuple[Article, ...]:
+        when = self._times[n]
+        weights = self._index.weights
+        shared: dict[int, float] = defaultdict(float)
+        for term in self._terms[n]:
+            weight = weights[term]
+            for other in self._candidates(term, when):
+                shared[other] += weight
+        shared.pop(n, None)
+        times, decay = self._times, -math.log(2) / (HALF_LIFE_DAYS * 86400)
+        # Articles are numbered newest first with slug and path breaking ties (the taxonomy's
+        # order), so the number is the deterministic tie-break.
+        best = heapq.nsmallest(self.limit, ((-w * math.exp(decay * abs(when - times[o])), o)
+                                            for o, w in shared.items()))
+        return tuple(self._articles[o] for _, o in best)
+
+    def _candidates(self, term: str, when: float) -> Sequence[int]:
+        """The term's articles, or for a very common term the `fan_out` nearest in time."""
+        posting = self._index.postings[term]
+        if len(posting) <= self.fan_out:
+            return posting
+        times = self._index.times[term]
+        middle = bisect.bisect_left(times, when)
+        start = max(0, min(middle - self.fan_out // 2, len(posting) - self.fan_out))
+        return posting[start:start + self.fan_out]
+
+
+def _terms_of(article: Article, taxonomy: Taxonomy) -> tuple[str, ...]:
+    """Tag and speaker slugs, as the taxonomy merged them ("Russia" and "russia" are one)."""
+    terms = {f"tag:{t.slug}" for t in map(taxonomy.tag_for, article.tags) if t}
+    terms |= {f"speaker:{t.slug}" for t in (taxonomy.speaker_for(s.name)
+                                            for s in article.speakers) if t}
+    return tuple(sorted(terms))
+
+
+def _build_index(articles: Sequence[Article], terms: list[tuple[str, ...]]) -> _Index:
+    by_time = sorted(range(len(articles)), key=lambda n: articles[n].date.timestamp())
+    postings: dict[str, list[int]] = defaultdict(list)
+    for n in by_time:
+        for term in terms[n]:
+            postings[term].append(n)
+    total = len(articles)
+    weights = {term: math.log(1 + total / len(posting)) *
+               (SPEAKER_WEIGHT if term.startswith("speaker:") else 1.0)
+               for term, posting in postings.items()}
+    times = {term: [articles[n].date.timestamp() for n in posting]
+             for term, posting in postings.items()}
+    return _Index(dict(postings), times, weights)
