@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 
 CHROMIUM = Path(os.environ.get("SITEGEN_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-dev-shm-usage"]
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 LIVE_MS = 2000  # the promise: a saved change is on screen within 2 seconds
 SLOW_MS = 15000  # bound for steps that are not the 2-second promise
