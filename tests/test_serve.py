@@ -442,6 +442,34 @@ def test_raw_file_dropped_in_is_imported_and_served_with_one_rebuild(tmp_path: P
         p.stop()
 
 
+def test_template_folder_created_while_serving_is_watched(tmp_path: Path) -> None:
+    """Real pipeline: a `templates/` override made after start re-renders, and so do its edits."""
+    from sitegen.theme import DEFAULT_THEME
+
+    site = tmp_path / "site"
+    write_article(site / "content", "one", title="Template story", date="2022-12-09")
+    p = Preview(site, port=0)
+    p.start()
+    try:
+        events = Events(p.port)
+        base = (DEFAULT_THEME / "templates" / "base.html").read_text(encoding="utf-8")
+        (site / "templates").mkdir()
+        (site / "templates" / "base.html").write_text(
+            base.replace("</body>", "<p>OVERRIDE-ONE</p></body>"), encoding="utf-8")
+        events.next("reload", timeout=30)
+        assert p.wait_idle()
+        assert b"OVERRIDE-ONE" in get(p, "/")[2]
+        (site / "templates" / "base.html").write_text(
+            base.replace("</body>", "<p>OVERRIDE-TWO</p></body>"), encoding="utf-8")
+        deadline = time.monotonic() + 30
+        while b"OVERRIDE-TWO" not in get(p, "/")[2]:
+            assert time.monotonic() < deadline, "template edit not picked up"
+            events.next("reload", timeout=30)
+        events.close()
+    finally:
+        p.stop()
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
