@@ -20,7 +20,7 @@ from sitegen.ingest.importer import ImportReport, import_paths
 from sitegen.render import render_site
 from sitegen.speakers import load_speaker_aliases, merge_speakers
 from sitegen.taxonomy import build_taxonomy
-from sitegen.write import write_site
+from sitegen.write import recover, write_site
 
 log = logging.getLogger("sitegen.build")
 
@@ -46,6 +46,7 @@ def build_site(config: Config, *, out_dir: Path | None = None, drafts: bool = Fa
     """Build the whole site, or raise SitegenError listing every problem and leave it untouched."""
     started = time.perf_counter()
     out = out_dir if out_dir is not None else config.output_path
+    recover(out)   # a build killed mid-swap: the previous site back even if this one fails
     problems: list[Problem] = []
     imported = _import_raw(config, progress) if import_raw else None
     if imported is not None:

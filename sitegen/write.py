@@ -7,6 +7,7 @@ fails part-way leaves the previous site exactly as it was.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
@@ -50,20 +51,69 @@ def check_output_dir(out_dir: Path, *, protected: Iterable[Path] = ()) -> None:
 
 def write_site(outputs: Iterable[OutputFile], out_dir: Path,
                *, protected: Iterable[Path] = ()) -> int:
-    """Write every output into a fresh folder, then swap it for `out_dir`; return the file count."""
-    check_output_dir(out_dir, protected=protected)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    """Write every output into a fresh folder, then swap it for `out_dir`; return the file count.
+
+    A file system error (a full disk, a read-only folder) is one `SitegenError`; it and an
+    interrupt both leave the previous site as it was and remove the half-written one.
+    """
     staging = out_dir.with_name(f".{out_dir.name}.new-{os.getpid()}")
-    _remove_tree(staging)
-    staging.mkdir()
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        recover(out_dir)
+        check_output_dir(out_dir, protected=protected)
+        _remove_tree(staging)
+        staging.mkdir()
+    except OSError as exc:
+        raise _write_error(exc, out_dir) from None
     try:
         count = _write_all(outputs, staging)
         (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         _swap_in(staging, out_dir)
+    except OSError as exc:
+        _discard(staging)
+        raise _write_error(exc, out_dir) from None
     except BaseException:
-        _remove_tree(staging)
+        _discard(staging)
         raise
     return count
+
+
+def recover(out_dir: Path) -> None:
+    """Clean up after a build that was killed (no `finally` ran): put the previous site back if
+    it was moved aside and never replaced, and remove that build's staging folders."""
+    pattern = re.compile(rf"\.{re.escape(out_dir.name)}\.(new|old)-(\d+)")
+    try:   # best effort: a folder we cannot list or rename is reported by the write itself
+        siblings = list(out_dir.parent.iterdir()) if out_dir.parent.is_dir() else []
+        leftovers = [(m.group(1), p) for p in siblings
+                     if (m := pattern.fullmatch(p.name)) and not _alive(int(m.group(2)))]
+        retired = sorted((p for kind, p in leftovers if kind == "old" and (p / MARKER).is_file()),
+                         key=lambda p: p.stat().st_mtime)
+        if retired and not out_dir.exists():
+            retired[-1].rename(out_dir)
+    except OSError:
+        return
+    for _, path in leftovers:
+        if path.exists():
+            _discard(path)
+
+
+def _alive(pid: int) -> bool:
+    """True when a process with this id runs (ours included: its own folders are its own)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True
+    return True
+
+
+def _write_error(exc: OSError, out_dir: Path) -> SitegenError:
+    where = Path(exc.filename) if exc.filename else out_dir
+    return SitegenError(Problem(where, f"cannot write the site: {exc.strerror or exc}; "
+                                "the previous site is unchanged"))
 
 
 def _write_all(outputs: Iterable[OutputFile], root: Path) -> int:
@@ -101,7 +151,15 @@ def _swap_in(staging: Path, out_dir: Path) -> None:
     except BaseException:
         retired.rename(out_dir)
         raise
-    _remove_tree(retired)
+    _discard(retired)   # the new site is in place; a leftover is removed by the next build
+
+
+def _discard(path: Path) -> None:
+    """Remove a staging or retired folder, never failing (the real error is already raised)."""
+    if path.is_symlink() or path.is_file():
+        path.unlink(missing_ok=True)
+    else:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def _remove_tree(path: Path) -> None:

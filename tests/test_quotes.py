@@ -433,6 +433,37 @@ def test_indefinite_subject_frames_a_new_unnamed_speaker() -> None:
     assert [s for _, s in got] == ["Lena Ortiz", None]
 
 
+def test_participle_after_a_name_does_not_make_it_the_subject() -> None:
+    got = quotes(
+        "It was no good Mr Blair claiming tax pledges were left to the manifesto as he had "
+        "given one to MPs, argued Mr Howard. Pointing to national insurance, he added: "
+        '"Everyone knows tax will go up under Labour."',
+    )
+    assert got == [("Everyone knows tax will go up under Labour.", "Howard")]
+
+
+def test_the_plus_one_capitalised_word_is_a_role_not_a_person() -> None:
+    result = attribute_quotes([
+        "Sir Alex Ferguson spoke on Tuesday, but the Scot admitted he was unsure.",
+        '"We have an opportunity to win this cup this year," he said.',
+    ])
+    assert [q.speaker for q in result.quotes] == ["Alex Ferguson"]
+    assert [s.name for s in result.speakers] == ["Alex Ferguson"]
+
+
+def test_possessive_owner_and_org_word_surname() -> None:
+    result = attribute_quotes([
+        '"The Aurora issue had been an ongoing one for months," says Deutsche Bank\'s Simon '
+        "Champion.",
+        '"Buyers look elsewhere when prices rise," Jim Press, vice president of Toyota\'s US '
+        "sales arm, said in a statement.",
+    ])
+    assert result.speakers == (
+        Speaker("Simon Champion", "Deutsche Bank"),
+        Speaker("Jim Press", "vice president of Toyota's US sales arm"),
+    )
+
+
 def test_titles_stripped_and_kept_as_role() -> None:
     result = attribute_quotes(['"We act," Gov. Gavin Newsom said.', '"No," Sen. Ted Cruz said.'])
     assert result.speakers == (Speaker("Gavin Newsom", "Gov."), Speaker("Ted Cruz", "Sen."))

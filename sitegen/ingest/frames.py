@@ -21,8 +21,8 @@ from sitegen.ingest.names import (
     is_cap,
     is_group,
     is_title,
-    looks_like_org,
     norm,
+    org_not_person,
     role_gender,
     split_name,
 )
@@ -232,6 +232,14 @@ def interpret(np: list[str], aside: list[str] | None = None) -> Subject:
         return NO_SUBJECT
     aside_role = _aside_role(aside)
     last = np[-1]
+    if len(np) == 2 and low[0] == "the" and is_cap(last):  # "the Scot", "the Frenchman"
+        return Subject("role", low[-1], " ".join(np), role_gender(last))
+    owners = [i for i, t in enumerate(np[:-1]) if t.endswith(("'s", "’s"))]
+    if owners and is_cap(last):  # "Deutsche Bank's Simon Champion": the owner is a role
+        named = interpret(np[owners[-1] + 1:], aside)
+        if named.kind == "name":
+            owner = _strip_possessive(" ".join(np[: owners[-1] + 1]))
+            return Subject("name", named.text, named.role or owner, named.gender)
     if is_cap(last) and not is_title(last) and low[0] not in {"a", "an"}:
         parts = split_name([_strip_possessive(t) for t in np])
         if parts is not None:
@@ -275,7 +283,7 @@ def np_before(toks: list[str]) -> Subject:
         aside = toks[commas[k] + 1: commas[k + 1]] if k + 1 < len(commas) else None
         chunk = toks[lo: commas[k]]
         subj, filled = _np_tail(chunk, aside)
-        if subj.kind == "name" and looks_like_org(subj.text):
+        if subj.kind == "name" and org_not_person(subj.text):
             continue  # "..., in Washington, D.C., who ..., said": a place, not the speaker
         if subj.kind in ("name", "pronoun"):
             if filled:

@@ -373,6 +373,12 @@ def looks_like_org(name: str) -> bool:
     return name.lower() in place_names()
 
 
+def org_not_person(name: str) -> bool:
+    """'White House', 'IMF', 'Bath': a body or place; 'Jim Press' has a first name, a person."""
+    words = name.split()
+    return looks_like_org(name) and not (len(words) > 1 and first_name_gender(words[0]))
+
+
 _EXTRA_PLACES = (
     "russia, america, europe, asia, africa, britain, england, scotland, wales, korea, china, "
     "iran, syria, gaza, washington, moscow, brussels, beijing, london, paris, berlin, kyiv, kiev, "

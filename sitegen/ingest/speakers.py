@@ -27,6 +27,7 @@ from sitegen.ingest.names import (
     is_title,
     looks_like_org,
     norm,
+    org_not_person,
     role_gender,
     split_name,
 )
@@ -37,6 +38,8 @@ in at from to of for with by on about against than like between into over under 
 through within without toward towards
 """
 _PREPOSITIONS = frozenset(_PREPOSITION_WORDS.split())
+# "Blair claiming ..." is a participle, not Blair speaking: only finite forms make a subject.
+_FINITE_SPEECH = frozenset(v for v in SPEECH_VERBS if not v.endswith("ing"))
 _MODIFIED_WORD_LIST = """
 campaign campaigns administration camp aides supporters surrogates team foundation family era
 presidency voters allies rally rallies organization transition
@@ -203,7 +206,7 @@ class Registry:
     def resolve(self, subj: Subject, pos: int, speaks: bool = True) -> Person | None:
         """The person a frame subject refers to, or None (organisations never speak as people)."""
         if subj.kind == "name":
-            if looks_like_org(subj.text) and not self._known(subj.text):
+            if org_not_person(subj.text) and not self._known(subj.text):
                 return None
             found: Person | None = self.name(NameParts(subj.text, subj.role, subj.gender), pos)
         elif subj.kind == "pronoun":
@@ -253,14 +256,14 @@ def name_mentions(text: str) -> list[tuple[int, NameParts, bool]]:
         nxt = words[k][1] if k < len(words) else "."
         after = words[k + 1][1] if k + 1 < len(words) else "."
         subject = norm(prev) not in _PREPOSITIONS and (
-            _verbish(nxt, prev) or prev.lower() in SPEECH_VERBS or _appositive(nxt, after)
+            _verbish(nxt, prev) or prev.lower() in _FINITE_SPEECH or _appositive(nxt, after)
         )
         plural = len(run) == 1 and is_group(run[0][1])
         speaks = (  # "Lavrov said"; not "Critics say" nor "the Commission on Debates announced"
-            nxt.lower() in SPEECH_VERBS and not plural and norm(prev) not in _PREPOSITIONS
+            nxt.lower() in _FINITE_SPEECH and not plural and norm(prev) not in _PREPOSITIONS
         )
-        if nxt in _MODIFIED_NOUNS:  # "the Clinton campaign": a modifier, not a mention
-            i = j
+        if nxt in _MODIFIED_NOUNS or (prev.lower() == "the" and len(run) == 1):
+            i = j  # "the Clinton campaign": a modifier; "the Scot", "the Belgian": a role
             continue
         parts = _person_parts([w for _, w in run], subject, speaks)
         if parts is not None and parts.role is None and _appositive(nxt, after):
@@ -343,7 +346,7 @@ def _verbish(nxt: str, prev: str) -> bool:
         return prev in {".", ",", "―", "—"} or prev[:1].isupper()
     if not nxt[:1].islower():
         return False
-    return low in SPEECH_VERBS or low in _AUX or low.endswith(("ed", "ly")) or (
+    return low in _FINITE_SPEECH or low in _AUX or low.endswith(("ed", "ly")) or (
         low.endswith("s") and not low.endswith("ss") and len(low) > 3
     )
 
