@@ -8,6 +8,7 @@ and its source) and debounced: a batch is delivered only after a quiet period.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -22,7 +23,7 @@ from watchdog.events import (
     FileSystemEventHandler,
 )
 from watchdog.observers import Observer
-from watchdog.observers.api import BaseObserver
+from watchdog.observers.api import BaseObserver, ObservedWatch
 from watchdog.observers.polling import PollingObserver
 
 log = logging.getLogger("sitegen.serve")
@@ -141,33 +142,37 @@ class Watcher:
         self._observer: BaseObserver | None = None
         self._folders: tuple[Path, ...] = ()
         self._files: tuple[Path, ...] = ()
-        self._key: tuple[object, ...] = ()
+        self._watches: dict[str, ObservedWatch] = {}
+        self._handler = _Handler(self._accepts, self._debouncer.add)
         self._lock = threading.Lock()
 
     def watch(self, folders: Iterable[Path], files: Iterable[Path] = ()) -> None:
-        """(Re)start watching: folders recursively, files through their parent folder."""
+        """Watch folders recursively and files through their parent folder; call again after a
+        config reload or when a watched folder appeared or vanished. The observer keeps running,
+        so no event is lost while the set of watches changes."""
         folders = tuple(sorted({f.resolve() for f in folders}))
         files = tuple(sorted({f.resolve() for f in files}))
-        # Existence is part of the key: a folder created later (templates/) must get scheduled.
-        key = (folders, files, tuple(f.is_dir() for f in folders))
+        wanted: dict[str, bool] = {str(f): True for f in folders if f.is_dir()}
+        for parent in sorted({f.parent for f in files}):
+            if parent.is_dir() and not any(parent == d or d in parent.parents for d in folders
+                                           if d.is_dir()):
+                wanted[str(parent)] = False
         with self._lock:
-            if key == self._key and self._observer is not None:
-                return
-            self._stop_observer()
-            observer: BaseObserver = (PollingObserver(timeout=POLL_SECONDS) if self._poll
-                                      else Observer())
-            handler = _Handler(self._accepts, self._debouncer.add)
-            for folder in folders:
-                if folder.is_dir():
-                    observer.schedule(handler, str(folder), recursive=True)
-            for parent in sorted({f.parent for f in files}):
-                if parent.is_dir() and not any(parent == d or d in parent.parents
-                                               for d in folders if d.is_dir()):
-                    observer.schedule(handler, str(parent), recursive=False)
-            observer.daemon = True
-            observer.start()
-            self._observer = observer
-            self._folders, self._files, self._key = folders, files, key
+            self._folders, self._files = folders, files
+            if self._observer is None:
+                self._observer = (PollingObserver(timeout=POLL_SECONDS) if self._poll
+                                  else Observer())
+                self._observer.daemon = True
+                self._observer.start()
+            for path, watch in list(self._watches.items()):
+                if wanted.get(path) is None or not Path(path).is_dir():
+                    with contextlib.suppress(KeyError, OSError):
+                        self._observer.unschedule(watch)
+                    del self._watches[path]
+            for path, recursive in wanted.items():
+                if path not in self._watches:
+                    self._watches[path] = self._observer.schedule(self._handler, path,
+                                                                  recursive=recursive)
             log.debug("watching %s", ", ".join(map(str, folders + files)))
 
     @property
@@ -189,6 +194,7 @@ class Watcher:
             self._observer.stop()
             self._observer.join(timeout=5)
             self._observer = None
+            self._watches.clear()
 
     def close(self) -> None:
         with self._lock:
