@@ -417,12 +417,23 @@ def test_surname_that_is_also_a_title() -> None:
     assert got == [("Something funny was going on with him last night", "Howard Dean")]
 
 
-def test_she_after_a_genderless_name_goes_to_a_nearby_woman() -> None:
+def test_hyphenated_position_before_a_name_is_a_role() -> None:
+    result = attribute_quotes([
+        "Scrum-half Peter Stringer was also glad that Ireland won. Coach Eddie Byrne left early.",
+        '"We knew it would be tough coming to Rome," Stringer said.',
+    ])
+    assert result.quotes == (Quote("We knew it would be tough coming to Rome", "Peter Stringer"),)
+    assert result.speakers == (Speaker("Peter Stringer", "Scrum-half"),)
+
+
+def test_name_right_after_a_quote_can_be_the_clause_subject() -> None:
     got = quotes(
-        '"The budget is a disgrace," said Mayor Lena Ortiz. Ashok Veerapan spoke next.',
-        '"It cuts every school in the city," she said.',
+        "Fly-half Jonny Wilkinson was named England captain on Monday.",
+        '"He is a natural leader," said coach Andy Robinson.',
+        '"Jonny has what it takes," Robinson added. Wilkinson, who has scored 817 points, '
+        'missed the 2004 season. "It is the ambition of so many players," he said.',
     )
-    assert [s for _, s in got] == ["Lena Ortiz", "Lena Ortiz"]
+    assert [s for _, s in got] == ["Andy Robinson", "Andy Robinson", "Jonny Wilkinson"]
 
 
 def test_indefinite_subject_frames_a_new_unnamed_speaker() -> None:

@@ -236,6 +236,7 @@ NAME_PARTICLES: frozenset[str] = frozenset(
 _FEMALE_ENDINGS = ("a", "ie", "ine", "elle", "ette", "ique", "een", "lyn")
 _CAP_RE = re.compile(r"^[A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁ][\w.'’-]*$")
 _INITIAL_RE = re.compile(r"^[A-Z]\.$")
+_POSITION_RE = re.compile(r"^[A-Z][a-z]+-[a-z]+$")  # "Fly-half", "Co-founder" before a name
 
 
 _GROUP_WORDS = """
@@ -321,13 +322,15 @@ def _name_start(tokens: list[str]) -> int:
         low = norm(tok)
         role_word = (
             is_title(tok) or is_honorific(tok) or low in ROLE_ADJECTIVES or low in ROLE_NOUNS
+            or bool(_POSITION_RE.match(tok))
         )
         place = i > 0 and norm(tokens[i - 1]) == "of" and tok.lower() in place_names()
         if role_word or place or not is_cap(tok):  # "Prime Minister of India Narendra Modi"
             start = i + 1
     for i, tok in enumerate(tokens[start:-1], start):
-        if first_name_gender(tok) and i > start and _adjective_like(tokens[i - 1]):
-            return i
+        before = tokens[i - 1] if i > start else ""
+        if first_name_gender(tok) and before and _adjective_like(before):
+            return i  # "Democrat Tim Kaine"
     return start
 
 

@@ -147,9 +147,6 @@ class Registry:
         fits = self._fits(self.log, gender, pos)
         if not fits:
             return None
-        known = [(at, p) for at, p in fits if gender and p.gender == gender]
-        if known and fits[-1][1].gender is None and self.near(known[-1][0], pos):
-            fits = known  # 'she' after a genderless name goes to a nearby known woman
         key = self.sentence_key(fits[-1][0])
         same = [p for at, p in fits if self.sentence_key(at) == key]
         person = same[0]
@@ -343,7 +340,7 @@ def _verbish(nxt: str, prev: str) -> bool:
     """Whether the word after a name suggests the name is a clause subject."""
     low = nxt.lower()
     if nxt == ",":
-        return prev in {".", ",", "―", "—"} or prev[:1].isupper()
+        return prev in {".", ",", "―", "—", "|"} or prev[:1].isupper()  # | : a quote ended
     if not nxt[:1].islower():
         return False
     return low in _FINITE_SPEECH or low in _AUX or low.endswith(("ed", "ly")) or (
