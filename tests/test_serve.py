@@ -32,7 +32,7 @@ from sitegen.errors import Problem, SitegenError
 from sitegen.serve import Preview
 from sitegen.serve.livereload import EVENTS_PATH, inject
 from sitegen.serve.server import url_to_relative
-from sitegen.serve.watch import is_ignored
+from sitegen.serve.watch import Watcher, is_ignored
 from sitegen.write import write_site
 from tests.conftest import SAMPLE_RAW, write_article, write_config
 
@@ -382,6 +382,51 @@ def test_editor_file_filter() -> None:
         assert is_ignored(Path("/site/content") / name), name
     for name in ("a.md", "style.css", "raw.txt", "sitegen.toml"):
         assert not is_ignored(Path("/site/content") / name), name
+
+
+@pytest.mark.parametrize("poll", [False, True])
+def test_watcher_follows_folders_created_removed_and_recreated(tmp_path: Path,
+                                                               poll: bool) -> None:
+    (tmp_path / "content").mkdir()
+    (tmp_path / "sitegen.toml").write_text("")
+    batches: list[set[str]] = []
+    watcher = Watcher(lambda batch: batches.append({p.name for p in batch}), poll=poll,
+                      quiet=0.1)
+
+    def rewatch() -> None:
+        watcher.watch([tmp_path / "content", tmp_path / "templates"],
+                      files=[tmp_path / "sitegen.toml"])
+
+    def expect(name: str) -> set[str]:
+        deadline = time.monotonic() + WAIT
+        while not any(name in b for b in batches):
+            assert time.monotonic() < deadline, f"{name} not seen; got {batches}"
+            time.sleep(0.05)
+        time.sleep(0.3)
+        rewatch()  # what the preview does after every batch
+        seen = set().union(*batches)
+        batches.clear()
+        return seen
+
+    try:
+        rewatch()
+        (tmp_path / "templates").mkdir()
+        expect("templates")
+        (tmp_path / "templates" / "a.html").write_text("1")
+        expect("a.html")
+        shutil.rmtree(tmp_path / "templates")
+        expect("templates")
+        (tmp_path / "templates").mkdir()
+        expect("templates")
+        (tmp_path / "templates" / "b.html").write_text("2")
+        expect("b.html")
+        (tmp_path / "sitegen.toml").write_text("title = 'x'")
+        expect("sitegen.toml")
+        (tmp_path / "unrelated.txt").write_text("x")
+        (tmp_path / "content" / "c.md").write_text("x")
+        assert "unrelated.txt" not in expect("c.md")
+    finally:
+        watcher.close()
 
 
 def test_inject_without_body_appends() -> None:
