@@ -81,11 +81,16 @@ def deploy(config: Config, *, remote: str = DEFAULT_REMOTE, branch: str = DEFAUL
     parent = old or git.rev(f"refs/remotes/{remote}/{branch}^{{commit}}")
     changed = parent is None or git.rev(f"{parent}^{{tree}}") != tree
     commit = git.commit_tree(tree, parent, message or _default_message(git))
-    if push:
-        # Push the new commit before moving the local branch: a rejected push changes nothing.
-        git.run(["push", remote, f"{commit}:{ref}"], what=f"push to {remote}")
     git.run(["update-ref", "-m", "sitegen deploy", ref, commit, old or ""],
             what=f"update {ref}")
+    if push:
+        # Local branch first, then the remote: a failed or interrupted push moves the local
+        # branch back, so both stay where they were (a failed update-ref pushes nothing).
+        try:
+            git.run(["push", remote, f"{commit}:{ref}"], what=f"push to {remote}")
+        except BaseException:
+            git.restore_ref(ref, old, commit)
+            raise
     return DeployReport(branch=branch, commit=commit, parent=parent, files=len(files),
                         changed=changed, pushed_to=remote if push else None, warnings=warnings)
 
@@ -161,6 +166,15 @@ class Git:
         self.run(["update-index", "-z", "--add", "--index-info"], what="stage the site",
                  stdin=entries, env=env)
         return self.run(["write-tree"], what="write the site's tree", env=env).strip()
+
+    def restore_ref(self, ref: str, old: str | None, new: str) -> None:
+        """Move `ref` back from `new` to `old` (delete it when it did not exist)."""
+        args = ["update-ref", "-m", "sitegen deploy: undo", ref, old, new] if old else \
+            ["update-ref", "-d", ref, new]
+        try:
+            self.run(args, what=f"restore {ref}")
+        except SitegenError as exc:
+            log.error("%s; %s now points at %s, it was %s", exc, ref, new, old or "absent")
 
     def commit_tree(self, tree: str, parent: str | None, message: str) -> str:
         parents = ["-p", parent] if parent else []
