@@ -436,6 +436,24 @@ def test_name_right_after_a_quote_can_be_the_clause_subject() -> None:
     assert [s for _, s in got] == ["Andy Robinson", "Andy Robinson", "Jonny Wilkinson"]
 
 
+def test_pronoun_prefers_whoever_spoke_in_the_latest_sentence() -> None:
+    got = quotes(
+        "As Meryl Streep watched, Anne Thompson of the Hollywood Reporter said the film was "
+        '"heart-wrenching".',
+        '"It even makes grown men cry," she said.',
+    )
+    assert [s for _, s in got] == ["Anne Thompson", "Anne Thompson"]
+
+
+def test_name_after_a_preposition_is_not_the_speaker() -> None:
+    got = quotes(
+        "Jose Antonio Reyes denied the reports, issuing a statement through Arsenal describing "
+        'the speculation as "flattering".',
+        '"I have seen the stories in the media," he had said on Thursday.',
+    )
+    assert [s for _, s in got] == ["Jose Antonio Reyes", "Jose Antonio Reyes"]
+
+
 def test_indefinite_subject_frames_a_new_unnamed_speaker() -> None:
     got = quotes(
         '"The old depot will close in May," Mayor Lena Ortiz said.',

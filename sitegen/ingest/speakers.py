@@ -152,7 +152,11 @@ class Registry:
         person = same[0]
         salient = [p for at, p in self._fits(self.salient, gender, pos)
                    if self.sentence_key(at) == key]
-        if salient:
+        spoke = [p for at, p in self._fits(self.spoke, gender, pos)
+                 if self.sentence_key(at) == key]
+        if spoke:
+            person = spoke[0]  # whoever spoke in that sentence, before a mere subject
+        elif salient:
             person = salient[0]
         else:  # only objects named there: a recent speaker who fits keeps the floor
             speaker = self._last_speaker(gender, pos)
