@@ -125,8 +125,6 @@ _STOP_AFTER_VS = frozenset(
 
 _NOT_BEFORE_VERB = frozenset({"to", "the", "a", "an", "his", "her"})
 _ALL_PREPS = frozenset({"on", "in", "at", "of", "by", "to", "from", "with", "for"})
-# "footage of Hillary Clinton asking" is still Clinton's; other prepositions take objects
-_NOT_OF = frozenset({"on", "in", "at", "by", "to", "with", "for", "through", "against", "into"})
 _PREPS = frozenset({"for", "of", "to", "at", "with", "from", "by", "on", "in"})
 _PASSIVE_AUX = frozenset({"was", "were", "is", "are", "been", "being"})
 _QUOTING_VERBS = frozenset({"quoted", "quotes", "cited", "cites", "quoting", "citing"})
@@ -278,10 +276,7 @@ def np_before(toks: list[str]) -> Subject:
     while toks and _adverb(toks[-1]):
         toks.pop()
     if not toks or toks[-1] != ",":
-        subj, filled = _np_tail(toks, None)
-        if subj.kind == "name" and not filled and _after_preposition(toks, _NOT_OF):
-            return NO_SUBJECT  # "a statement through Arsenal describing": not the subject
-        return subj
+        return _np_tail(toks, None)[0]  # "At the rally Trump said": no comma, still Trump
     commas = [i for i, t in enumerate(toks) if t == ","]
     fallback = NO_SUBJECT
     for k in range(len(commas) - 1, max(len(commas) - 1 - _MAX_ASIDES, -1), -1):
@@ -299,12 +294,12 @@ def np_before(toks: list[str]) -> Subject:
     return fallback
 
 
-def _after_preposition(chunk: list[str], preps: frozenset[str] | None = None) -> bool:
+def _after_preposition(chunk: list[str]) -> bool:
     """Whether the phrase ending chunk follows a preposition ('posted on Twitter')."""
     for i in range(len(chunk) - 1, 0, -1):
         if not (_is_np_token(chunk[i]) or norm(chunk[i]) in _DETERMINERS):
             return False
-        if norm(chunk[i - 1]) in (preps or _ALL_PREPS):
+        if norm(chunk[i - 1]) in _ALL_PREPS:
             return True
     return False
 
