@@ -370,6 +370,24 @@ def test_role_right_after_a_speaker_with_no_role_is_that_speaker() -> None:
     assert [s for _, s in got] == ["Bernie Sanders", "Bernie Sanders"]
 
 
+def test_described_role_before_anyone_spoke_is_the_latest_subject() -> None:
+    got = quotes(
+        "Michael Howard said on Friday that Labour had failed the country.",
+        '"Britain is heading in the wrong direction," the Conservative leader said.',
+    )
+    assert got == [("Britain is heading in the wrong direction", "Michael Howard")]
+
+
+def test_spokesman_and_unnamed_officials_do_not_fall_back() -> None:
+    got = quotes(
+        '"The plant will close in May," Mayor Lena Ortiz said.',
+        '"Nobody has been told yet," the spokesman said.',
+        '"The workers will be moved," a city official said.',
+        '"Some of them will retire early," the official added.',
+    )
+    assert [s for _, s in got] == ["Lena Ortiz", None, None, None]
+
+
 def test_surname_resolves_to_full_name() -> None:
     result = attribute_quotes(
         ["Mayor John Smith opened the bridge.", '"It is finished," Smith said.']

@@ -330,11 +330,27 @@ def _np_tail(toks: list[str], aside: list[str] | None) -> tuple[Subject, bool]:
         if not _is_np_token(tok) or len(np) >= 8:
             break
         np.insert(0, tok)
+    np = _with_modifiers(toks, np)
     rest = toks[: len(toks) - len(np)]
     owner = _owner_phrase(rest[:-1], rest[-1]) if np and rest and norm(rest[-1]) in _PREPS else None
     if owner is not None:
         return owner, False
     return interpret(np, aside), len(np) == len(toks)
+
+
+def _with_modifiers(toks: list[str], np: list[str]) -> list[str]:
+    """'a city official': lower-case modifiers between a determiner and a role noun belong to
+    the phrase (so 'a' still marks someone new)."""
+    if not np or norm(np[-1]) not in ROLE_NOUNS or norm(np[0]) in _DETERMINERS:
+        return np
+    start = len(toks) - len(np)
+    for k in range(start - 1, max(start - 4, -1), -1):
+        low = norm(toks[k])
+        if low in _DETERMINERS:
+            return toks[k:]
+        if not toks[k].isalpha() or not toks[k].islower():
+            break
+    return np
 
 
 def _owner_phrase(head: list[str], prep: str) -> Subject | None:

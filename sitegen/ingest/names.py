@@ -223,7 +223,7 @@ federation economic commonwealth center centre institute agency service services
 association company corp inc ltd group network channel television radio press review magazine
 office administration government army navy police school college club campaign fund church
 league nations kingdom assembly parliament duma kremlin pentagon board commission federal
-national international times-picayune tribune herald gazette daily weekly
+national international times-picayune tribune herald gazette daily weekly st
 """
 ORG_WORDS: frozenset[str] = frozenset(_ORG_WORDS.split())
 

@@ -40,6 +40,10 @@ through within without toward towards
 _PREPOSITIONS = frozenset(_PREPOSITION_WORDS.split())
 # "Blair claiming ..." is a participle, not Blair speaking: only finite forms make a subject.
 _FINITE_SPEECH = frozenset(v for v in SPEECH_VERBS if not v.endswith("ing"))
+# Roles news rarely names ("the spokesman said"): no fallback to someone named earlier.
+_UNNAMED_ROLES = frozenset(
+    {"spokesman", "spokeswoman", "spokesperson", "aide", "source", "sources"}
+)
 _MODIFIED_WORD_LIST = """
 campaign campaigns administration camp aides supporters surrogates team foundation family era
 presidency voters allies rally rallies organization transition
@@ -78,6 +82,7 @@ class Registry:
         self.log: list[tuple[int, Person]] = []
         self.salient: list[tuple[int, Person]] = []  # mentions as a clause subject or speaker
         self.spoke: list[tuple[int, Person]] = []  # people a frame attributed a quote to
+        self.unnamed: list[tuple[int, str]] = []  # indefinite role frames: "a spokesman said"
         self.sentence_key = sentence_key or (lambda pos: pos)
         self.near = near or (lambda at, pos: True)  # whether at is close enough to pos
 
@@ -188,6 +193,10 @@ class Registry:
             named = [p for p in self.people if p.words[-1] == head and p.first_pos < pos]
             if named:  # "Dean said": Howard Dean, a surname that is also a title
                 return self._recent(named, pos)
+        words = (phrase or "").lower().split()
+        if words[:1] and words[0] in {"a", "an", "one", "another"}:
+            self.unnamed.append((pos, head))  # "a city official said": someone new
+            return None
         keys = ROLE_SYNONYMS.get(head, (head,))
         for at, person in reversed(self.log):
             if at >= pos:
@@ -195,14 +204,23 @@ class Registry:
             text = " ".join(person.roles).lower()
             if any(re.search(rf"\b{re.escape(k)}", text) for k in keys):
                 return person
-        definite = (phrase or "").lower().startswith("the ")
-        if not definite or not (is_title(head) or head in PARTY_NOUNS):
+        described = len(words) >= 3 and head in ROLE_NOUNS  # "the New York businessman"
+        titled = is_title(head) or head in PARTY_NOUNS or described
+        if words[:1] != ["the"] or not titled or head in _UNNAMED_ROLES:
             return None
         gender = role_gender(phrase)
-        fits = [(at, p) for at, p in self.spoke if at < pos and gender in (None, p.gender)]
+        since = max((at for at, h in self.unnamed if h == head and at < pos), default=-1)
+        fits = [(at, p) for at, p in self.spoke if since < at < pos and gender in (None, p.gender)]
+        if since >= 0 and not fits:
+            return None  # "the official" is the unnamed one introduced since
         if fits and self.near(fits[-1][0], pos) and not fits[-1][1].roles:
             return fits[-1][1]  # "the Vermont senator" right after Bernie Sanders spoke
-        return next((p for _, p in reversed(fits) if p.roles), None)
+        spoken = next((p for _, p in reversed(fits) if p.roles), None)
+        if spoken is not None:
+            return spoken
+        subjects = [(at, p) for at, p in self._fits(self.salient, gender, pos) if at > since]
+        near = subjects and self.near(subjects[-1][0], pos)
+        return subjects[-1][1] if near else None  # no one has spoken yet: the latest subject
 
     def resolve(self, subj: Subject, pos: int, speaks: bool = True) -> Person | None:
         """The person a frame subject refers to, or None (organisations never speak as people)."""
