@@ -42,6 +42,7 @@ class Config:
     author: str | None = None
     content_dir: str = "content"
     output_dir: str = "_site"
+    search: bool = True          # full-text search with Pagefind (sitegen/search.py)
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -85,6 +86,7 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "author": (str,),
     "content_dir": (str,),
     "output_dir": (str,),
+    "search": (bool,),
     "extra": (dict,),
 }
 _TYPE_NAMES = {str: "a string", int: "an integer", bool: "true or false", list: "a list",

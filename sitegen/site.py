@@ -18,6 +18,7 @@ from sitegen.content import load_articles
 from sitegen.errors import Problem, SitegenError
 from sitegen.ingest.importer import ImportReport, import_paths
 from sitegen.render import render_site
+from sitegen.search import index_site
 from sitegen.speakers import load_speaker_aliases, merge_speakers
 from sitegen.taxonomy import build_taxonomy
 from sitegen.write import recover, write_site
@@ -65,12 +66,23 @@ def build_site(config: Config, *, out_dir: Path | None = None, drafts: bool = Fa
 
     taxonomy = build_taxonomy(articles)
     protected = [config.content_path, config.root / "themes", config.root / "templates"]
+    warnings: list[str] = []
+
+    def finish(staging: Path) -> None:
+        """Index the complete new site for search before it replaces the old one."""
+        if config.search:
+            warning = index_site(staging, config)
+            if warning:
+                warnings.append(warning)
+
     try:
-        files = write_site(render_site(articles, taxonomy, config), out, protected=protected)
+        files = write_site(render_site(articles, taxonomy, config), out, protected=protected,
+                           finish=finish)
     except jinja2.TemplateError as exc:
         raise SitegenError(template_problem(exc)) from None
     return BuildReport(out_dir=out, articles=len(articles), files=files,
-                       seconds=time.perf_counter() - started, imported=imported)
+                       seconds=time.perf_counter() - started, imported=imported,
+                       warnings=tuple(warnings))
 
 
 def _import_raw(config: Config, progress: bool) -> ImportReport | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 from typing import Protocol
 
@@ -50,8 +50,12 @@ def check_output_dir(out_dir: Path, *, protected: Iterable[Path] = ()) -> None:
 
 
 def write_site(outputs: Iterable[OutputFile], out_dir: Path,
-               *, protected: Iterable[Path] = ()) -> int:
+               *, protected: Iterable[Path] = (),
+               finish: Callable[[Path], None] | None = None) -> int:
     """Write every output into a fresh folder, then swap it for `out_dir`; return the file count.
+
+    `finish(staging)` runs on the complete new site before the swap (the search index is built
+    there), so when it fails the previous site stays exactly as it was.
 
     A file system error (a full disk, a read-only folder) is one `SitegenError`; it and an
     interrupt both leave the previous site as it was and remove the half-written one.
@@ -67,6 +71,8 @@ def write_site(outputs: Iterable[OutputFile], out_dir: Path,
         raise _write_error(exc, out_dir) from None
     try:
         count = _write_all(outputs, staging)
+        if finish is not None:
+            finish(staging)
         (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         _swap_in(staging, out_dir)
     except OSError as exc:

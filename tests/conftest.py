@@ -60,3 +60,10 @@ def requires_tool(name: str, why: str) -> pytest.MarkDecorator:
 
     missing = shutil.which(name) is None and os.environ.get("CI") != "true"
     return pytest.mark.skipif(missing, reason=f"{why} needs `{name}`, which is not installed")
+
+
+@pytest.fixture(autouse=True)
+def _search_cache(tmp_path_factory: pytest.TempPathFactory,
+                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep the search index cache (sitegen.search) of test sites out of the user's ~/.cache."""
+    monkeypatch.setenv("SITEGEN_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))

@@ -86,6 +86,7 @@ class SiteContext:
         return {"title": c.title, "description": c.description, "language": c.language,
                 "url": c.site_url, "base_path": c.base_path, "author": c.author,
                 "taxonomies": [t for t in ("tags", "speakers") if t in c.taxonomies],
+                "search": c.search,
                 "extra": c.extra}
 
     def page(self, template: str, url: str, *, title: str, description: str = "",

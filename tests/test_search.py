@@ -1,0 +1,212 @@
+"""Full-text search with Pagefind: indexed on the staging folder before the swap, switchable off,
+a missing or failing binary handled without a traceback, and the search box driven in headless
+Chromium under a base path through `sitegen serve`."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+import tests.test_serve_browser as browser_tests
+from sitegen.cli import main
+from sitegen.config import load_config
+from sitegen.linkcheck import check_links
+from sitegen.search import PAGEFIND_ENV, pagefind_executable, site_cache
+from sitegen.serve import Preview
+from tests.conftest import snapshot, write_article, write_config
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+browser = browser_tests.browser   # the headless Chromium fixtures of the serve tests
+page = browser_tests.page
+PROJECT = "https://example.github.io/news/"
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+STORIES = [
+    ("lavrov-kazakhstan", "West seeks a wedge between Russia and Kazakhstan",
+     "Sergey Lavrov", ["Russia", "Kazakhstan"], "2022-12-10"),
+    ("lavrov-dollar", "Moscow and partners drop the dollar in trade",
+     "Sergey Lavrov", ["Russia", "Trade"], "2022-12-08"),
+    ("peskov-gas", "Kremlin comments on the gas price cap", "Dmitry Peskov",
+     ["Energy"], "2022-12-09"),
+    ("borrell-aid", "EU agrees a new aid package", "Josep Borrell", ["European Union"],
+     "2022-12-07"),
+]
+
+
+def make_site(root: Path, config: str = f'title = "Wire"\nbase_url = "{PROJECT}"\n') -> Path:
+    (root / "content" / "articles").mkdir(parents=True)
+    write_config(root, config)
+    for slug, title, speaker, tags, day in STORIES:
+        surname = speaker.split()[-1]
+        write_article(root / "content", slug,
+                      f"Officials met on Friday.\n\n\"We will see,\" {surname} said of {title}.",
+                      title=title, slug=slug, date=day, tags=tags,
+                      speakers=[{"name": speaker, "role": "Official"}],
+                      quotes=[{"speaker": speaker, "text": "We will see,"}])
+    return root
+
+
+def build(root: Path, *extra: str) -> int:
+    return main(["build", "--site", str(root), "--quiet", *extra])
+
+
+def requires_pagefind() -> None:
+    if pagefind_executable() is None:
+        if IN_CI:
+            pytest.fail("pagefind is not installed; CI must run the search tests")
+        pytest.skip("pagefind is not installed (pip install 'pagefind[bin]')")
+
+
+# Build ---------------------------------------------------------------------------------------
+
+def test_build_writes_an_index_with_speaker_and_tag_filters(tmp_path: Path) -> None:
+    requires_pagefind()
+    root = make_site(tmp_path / "site")
+    assert build(root) == 0
+    out = root / "_site"
+    entry = json.loads((out / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert entry["languages"]["en"]["page_count"] == len(STORIES)   # articles only
+    html = (out / "2022/12/lavrov-dollar/index.html").read_text(encoding="utf-8")
+    assert '<article class="story" data-pagefind-body>' in html
+    assert 'data-pagefind-filter="speaker">Sergey Lavrov</a>' in html
+    assert 'data-pagefind-filter="tag">Trade</a>' in html
+    assert 'data-pagefind-meta="date[datetime]"' in html
+    assert '<script type="module" src="/news/static/search.js"></script>' in html
+    assert 'data-search-base="/news/"' in html
+    assert check_links(out, PROJECT) == []
+
+
+def test_search_off_writes_no_index_and_no_box(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "site", f'base_url = "{PROJECT}"\nsearch = false\n')
+    assert build(root) == 0
+    out = root / "_site"
+    assert not (out / "pagefind").exists()
+    assert "data-search-base" not in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_missing_pagefind_is_a_warning_not_a_traceback(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch,
+                                                       capsys: pytest.CaptureFixture[str]
+                                                       ) -> None:
+    monkeypatch.setenv(PAGEFIND_ENV, str(tmp_path / "no-such-pagefind"))
+    root = make_site(tmp_path / "site")
+    assert main(["build", "--site", str(root)]) == 0
+    err = capsys.readouterr().err
+    assert "warning: search = true but the pagefind binary is not installed" in err
+    assert "Traceback" not in err
+    index = (root / "_site" / "index.html").read_text(encoding="utf-8")
+    assert 'class="search-fallback"' in index and 'href="/news/speakers/"' in index
+
+
+def test_failing_pagefind_fails_the_build_and_keeps_the_old_site(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_site(tmp_path / "site", f'base_url = "{PROJECT}"\nsearch = false\n')
+    assert build(root) == 0
+    before = snapshot(root / "_site")
+    broken = tmp_path / "pagefind"
+    broken.write_text("#!/bin/sh\necho 'Error: disk full' >&2\nexit 3\n", encoding="utf-8")
+    broken.chmod(broken.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setenv(PAGEFIND_ENV, str(broken))
+    write_config(root, f'base_url = "{PROJECT}"\n')
+    assert main(["build", "--site", str(root)]) == 1
+    err = capsys.readouterr().err
+    assert "search index: pagefind failed (exit 3): Error: disk full" in err
+    assert "Traceback" not in err
+    assert snapshot(root / "_site") == before
+    assert not list(tmp_path.glob("site/._site.new-*"))
+
+
+def test_search_key_must_be_a_boolean(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_site(tmp_path / "site", 'search = "yes"\n')
+    assert build(root) == 1
+    assert "'search' must be true or false" in capsys.readouterr().err
+
+
+# Browser -------------------------------------------------------------------------------------
+
+@pytest.fixture
+def preview(tmp_path: Path) -> Iterator[Preview]:
+    requires_pagefind()
+    p = Preview(make_site(tmp_path / "site"), port=0)
+    p.start()
+    assert not p.hub.errors, p.hub.errors
+    try:
+        yield p
+    finally:
+        p.stop()
+
+
+def results(page: Page) -> list[str]:
+    return page.locator(".search-result > a").all_inner_texts()
+
+
+def test_typing_a_surname_finds_that_speakers_articles(preview: Preview, page: Page) -> None:
+    assert preview.url.endswith("/news/")
+    page.goto(preview.url)
+    search = page.locator("#search-input")
+    search.wait_for()
+    assert page.locator(".search-fallback").is_hidden()
+    search.fill("Lavrov")
+    page.wait_for_function("document.querySelectorAll('.search-result').length == 2")
+    assert sorted(results(page)) == sorted(t for _, t, s, _, _ in STORIES if "Lavrov" in s)
+    first = page.locator(".search-result").first
+    assert first.locator("time").inner_text().startswith("December")
+    assert first.locator(".search-excerpt mark").first.inner_text() == "Lavrov"
+    link = first.locator("a").get_attribute("href")
+    assert link is not None and link.startswith("/news/2022/12/")
+    page.locator("select[name=tag]").select_option("Trade")
+    page.wait_for_function("document.querySelectorAll('.search-result').length == 1")
+    assert results(page) == ["Moscow and partners drop the dollar in trade"]
+    page.locator(".search-result > a").click()
+    page.wait_for_url(f"{preview.url}2022/12/lavrov-dollar/")
+    assert "drop the dollar" in page.locator("h1").inner_text()
+
+
+def test_speaker_filter_alone_lists_their_articles_newest_first(preview: Preview,
+                                                                page: Page) -> None:
+    page.goto(preview.url)
+    page.locator("#search-input").wait_for()
+    page.locator("select[name=speaker]").select_option("Sergey Lavrov")
+    page.wait_for_function("document.querySelectorAll('.search-result').length == 2")
+    assert results(page) == ["West seeks a wedge between Russia and Kazakhstan",
+                             "Moscow and partners drop the dollar in trade"]
+
+
+def test_without_javascript_the_box_links_to_the_indexes(preview: Preview, page: Page) -> None:
+    chromium = page.context.browser
+    assert chromium is not None
+    context = chromium.new_context(java_script_enabled=False)
+    try:
+        tab = context.new_page()
+        tab.goto(preview.url)
+        fallback = tab.locator(".search-fallback")
+        assert fallback.is_visible()
+        assert fallback.locator("a").evaluate_all("links => links.map(a => a.pathname)") == [
+            "/news/tags/", "/news/speakers/"]
+        assert tab.locator("#search-input").count() == 0
+    finally:
+        context.close()
+
+
+def test_unchanged_pages_give_the_same_index_bytes(tmp_path: Path) -> None:
+    """Pagefind's own output differs run to run; the cached index keeps rebuilds byte-stable."""
+    requires_pagefind()
+    root = make_site(tmp_path / "site")
+    assert build(root, "--out", str(tmp_path / "one")) == 0
+    assert build(root, "--out", str(tmp_path / "two")) == 0
+    assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")
+    write_article(root / "content", "extra", "A new story about Lavrov.", title="Extra",
+                  slug="extra", date="2022-12-11")
+    assert build(root, "--out", str(tmp_path / "three")) == 0
+    entry = json.loads((tmp_path / "three/pagefind/pagefind-entry.json").read_text("utf-8"))
+    assert entry["languages"]["en"]["page_count"] == len(STORIES) + 1
+    assert len(list(site_cache(load_config(root)).iterdir())) == 1
+    assert not (root / ".sitegen-cache").exists()      # the site folder itself is not touched

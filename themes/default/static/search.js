@@ -1,0 +1,101 @@
+// Search box for sitegen's default theme, over the Pagefind index at <base path>pagefind/.
+// Progressive enhancement: the page ships links to the tag and speaker indexes; this script
+// replaces them with a search form only once the index has loaded. Result text is inserted as
+// text nodes (only Pagefind's <mark> highlights are kept), never as HTML.
+const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+  "September", "October", "November", "December"];
+const FILTERS = [["speaker", "Any speaker"], ["tag", "Any tag"]];
+const SHOWN = 10;
+
+function humanDate(iso) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso || "");
+  return m ? `${MONTHS[Number(m[2]) - 1]} ${Number(m[3])}, ${m[1]}` : "";
+}
+
+function el(tag, attrs = {}, text = "") {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, value);
+  if (text) node.textContent = text;
+  return node;
+}
+
+function excerptNodes(html) {
+  // Pagefind excerpts are HTML with <mark>; parse inertly and keep only text and marks.
+  const doc = new DOMParser().parseFromString(`<p>${html}</p>`, "text/html");
+  const out = [];
+  for (const node of doc.body.firstChild.childNodes) {
+    out.push(node.nodeName === "MARK" ? el("mark", {}, node.textContent)
+      : document.createTextNode(node.textContent));
+  }
+  return out;
+}
+
+async function start(box) {
+  const base = box.dataset.searchBase || "/";
+  let pagefind;
+  try {
+    pagefind = await import(`${base}pagefind/pagefind.js`);
+    await pagefind.options({ baseUrl: base });
+    await pagefind.init();
+  } catch (error) {
+    return; // no index (search off, or pagefind missing at build time): keep the links
+  }
+  const form = el("form", { class: "search-form", action: "#" });
+  const label = el("label", { for: "search-input", class: "visually-hidden" }, "Search stories");
+  const input = el("input", { type: "search", id: "search-input", name: "q",
+    placeholder: "Search stories, people, places", autocomplete: "off" });
+  form.append(label, input);
+  const selects = {};
+  let available = {};
+  try { available = await pagefind.filters(); } catch (error) { available = {}; }
+  for (const [name, any] of FILTERS) {
+    const values = Object.keys(available[name] || {}).sort((a, b) => a.localeCompare(b));
+    if (!values.length) continue;
+    const select = el("select", { name, "aria-label": `Filter by ${name}` });
+    select.append(el("option", { value: "" }, any));
+    for (const value of values) select.append(el("option", { value }, value));
+    selects[name] = select;
+    form.append(select);
+  }
+  const status = el("p", { class: "search-status", "aria-live": "polite" });
+  const results = el("ol", { class: "search-results" });
+  const fallback = box.querySelector(".search-fallback");
+  box.append(form, status, results);
+  if (fallback) fallback.hidden = true;
+
+  let latest = 0;
+  async function run() {
+    const ticket = ++latest;
+    const query = input.value.trim();
+    const filters = {};
+    for (const [name, select] of Object.entries(selects)) if (select.value) filters[name] = select.value;
+    if (!query && !Object.keys(filters).length) {
+      results.replaceChildren();
+      status.textContent = "";
+      return;
+    }
+    const search = await pagefind.debouncedSearch(query || null, { filters, sort: query ? undefined : { date: "desc" } }, 150);
+    if (search === null || ticket !== latest) return;
+    const data = await Promise.all(search.results.slice(0, SHOWN).map((r) => r.data()));
+    if (ticket !== latest) return;
+    results.replaceChildren(...data.map((item) => {
+      const li = el("li", { class: "search-result" });
+      const link = el("a", { href: item.url }, item.meta.title || item.url);
+      const date = humanDate(item.meta.date);
+      li.append(link);
+      if (date) li.append(" ", el("time", { datetime: item.meta.date, class: "meta" }, date));
+      const excerpt = el("p", { class: "search-excerpt" });
+      excerpt.append(...excerptNodes(item.excerpt || ""));
+      li.append(excerpt);
+      return li;
+    }));
+    const n = search.results.length;
+    status.textContent = n ? `${n} stor${n === 1 ? "y" : "ies"}${n > SHOWN ? `, showing ${SHOWN}` : ""}` : "No stories found";
+  }
+  form.addEventListener("submit", (event) => { event.preventDefault(); run(); });
+  input.addEventListener("input", run);
+  for (const select of Object.values(selects)) select.addEventListener("change", run);
+  box.classList.add("search-ready");
+}
+
+for (const box of document.querySelectorAll("[data-search-base]")) start(box);
