@@ -468,6 +468,21 @@ def test_introductory_phrase_without_comma_keeps_the_subject() -> None:
     assert [s for _, s in got] == ["Ana Ruiz"]
 
 
+def test_quote_paragraph_attributed_by_the_next_paragraph() -> None:
+    got = quotes(
+        "The crowd grew quiet.",
+        '"We will build the bridge and the county will pay for it."',
+        "So said Ana Ruiz at the rally on Monday.",
+    )
+    assert got == [("We will build the bridge and the county will pay for it.", "Ana Ruiz")]
+    got = quotes(  # a speaker already known keeps the quote
+        '"The bridge is late," Mayor Lena Ortiz said.',
+        '"We will build it and the county will pay for it."',
+        "Ana Ruiz said she disagreed.",
+    )
+    assert [s for _, s in got] == ["Lena Ortiz", "Lena Ortiz"]
+
+
 def test_indefinite_subject_frames_a_new_unnamed_speaker() -> None:
     got = quotes(
         '"The old depot will close in May," Mayor Lena Ortiz said.',

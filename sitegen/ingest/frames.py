@@ -98,7 +98,7 @@ _ADVERB_WORDS = """
 also later then previously once recently again further simply repeatedly has had have was is would
 will could might may did does do just often already still quickly flatly famously reportedly
 bluntly angrily publicly privately frequently long never always even since first initially
-ultimately finally immediately separately subsequently recently later once famously
+ultimately finally immediately separately subsequently recently later once famously so
 """
 _ADVERBS = frozenset(_ADVERB_WORDS.split())
 _NOT_ROLE_WORDS = """

@@ -18,10 +18,11 @@ from sitegen.ingest.frames import (
     Subject,
     frame_after,
     frame_before,
+    sentence_end,
     sentence_start,
 )
 from sitegen.ingest.names import NameParts
-from sitegen.ingest.spans import QuoteSpan, Segment, find_spans
+from sitegen.ingest.spans import DOUBLE_ANY, QuoteSpan, Segment, find_spans
 from sitegen.ingest.speakers import Person, Registry, name_mentions
 from sitegen.model import Quote, Speaker
 
@@ -87,6 +88,7 @@ def analyse(paragraphs: Sequence[str]) -> tuple[list[FoundQuote], list[Speaker]]
     registry = Registry(lambda pos: _sentence_key(paragraphs, pos), _near)
     people = _resolve(paragraphs, spans, speech, frames, registry)
     people = _inherit(speech, frames, people, paragraphs, registry)
+    people = _attributed_after(speech, people, spans, paragraphs, registry)
     found = [
         FoundQuote(s, s.text(paragraphs), p.name if p else None)
         for s, p in zip(speech, people, strict=True)
@@ -350,6 +352,39 @@ def _inherit(
         elif nxt:
             result[i] = result[nxt[0]]
     return result
+
+
+def _attributed_after(
+    speech: list[QuoteSpan],
+    people: list[Person | None],
+    spans: list[QuoteSpan],
+    paragraphs: Sequence[str],
+    registry: Registry,
+) -> list[Person | None]:
+    """A paragraph that is only a quote, still with no speaker, and a next paragraph that
+    opens by attributing it ('So said Ana Ruiz at the rally.', 'Ruiz said it twice.')."""
+    result = list(people)
+    quoted = {seg.par for span in spans for seg in span.segments}
+    for i, span in enumerate(speech):
+        last = span.segments[-1]
+        nxt = last.par + 1
+        if result[i] is not None or not _only_quote(span, paragraphs) or nxt >= len(paragraphs):
+            continue
+        text = paragraphs[nxt]
+        first = text[: sentence_end(text, 0)]
+        if nxt in quoted and any(ch in first for ch in DOUBLE_ANY):
+            continue
+        subj, at = frame_after(first, 4)
+        if at >= 0 and subj.kind == "name":
+            result[i] = registry.resolve(subj, nxt * _PAR_STRIDE + at)
+    return result
+
+
+def _only_quote(span: QuoteSpan, paragraphs: Sequence[str]) -> bool:
+    """Whether the quote fills its paragraphs (nothing but the quote before and after it)."""
+    first, last = span.segments[0], span.segments[-1]
+    after = paragraphs[last.par][last.end:].strip(" .,")
+    return not paragraphs[first.par][: first.start].strip() and not after
 
 
 def _opens_paragraph(span: QuoteSpan, paragraphs: Sequence[str]) -> bool:
