@@ -136,9 +136,17 @@ class Audit(HTMLParser):
         if tag == "script" and self._script is not None:
             if self._script.get("type") == "application/ld+json":
                 self.jsonld.append("".join(self._text))
+            elif _theme_script(self._script) and not "".join(self._text).strip():
+                pass   # the default theme's own search script, a static file of the site
             else:
                 self.bad.append(f"<script {self._script}>")
             self._script = None
+
+
+def _theme_script(attrs: dict[str, str | None]) -> bool:
+    """The default theme's search box script (static/search.js under the base path)."""
+    return (attrs.get("type") == "module"
+            and re.fullmatch(r"/(?:[\w-]+/)*static/search\.js", attrs.get("src") or "") is not None)
 
 
 def audit(markup: str) -> Audit:
