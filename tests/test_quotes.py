@@ -103,6 +103,18 @@ def test_multi_paragraph_quote() -> None:
     ]
 
 
+def test_curly_quote_nested_in_a_curly_quote() -> None:
+    got = quotes(
+        "“No sympathy, a real fiasco.” ― Oscar Quintero\n“I’d rather live in what he calls "
+        "“hell” than live in a world where he is president.” ― Adriana Rodarte"
+    )
+    assert got == [
+        ("No sympathy, a real fiasco.", "Oscar Quintero"),
+        ("I’d rather live in what he calls “hell” than live in a world where he is president.",
+         "Adriana Rodarte"),
+    ]
+
+
 def test_partial_quote_inside_sentence() -> None:
     got = quotes('Mayor Lisa Chen called the plan "a reckless gamble that costs jobs" on Tuesday.')
     assert got == [("a reckless gamble that costs jobs", "Lisa Chen")]

@@ -74,12 +74,18 @@ def _double_segments(par: str, idx: int, lo: int, hi: int) -> list[Segment]:
     """Pair the double marks and guillemets of a line; an unclosed quote runs to its end."""
     segs: list[Segment] = []
     open_at: int | None = None
+    skip_to = -1
     for m in _DOUBLE_RE.finditer(par, lo, hi):
         i, ch = m.start(), m.group()
+        if i <= skip_to:
+            continue
         if open_at is None:
             if ch in DOUBLE_OPEN or ch == '"' or _is_opening(par, i):
                 open_at = i
         elif ch in DOUBLE_OPEN + '"' and i > open_at + 1 and _is_opening(par, i):
+            if ch == "“" and _nested(par, i, hi):
+                skip_to = par.index("”", i + 1)  # "... what he calls “hell” than ...": inside
+                continue
             # an opening mark inside a quote: the previous quote was left open (a paragraph
             # break lost in the source, or a missing closing mark)
             segs.append(Segment(idx, open_at, i, False))
@@ -90,6 +96,16 @@ def _double_segments(par: str, idx: int, lo: int, hi: int) -> list[Segment]:
     if open_at is not None:
         segs.append(Segment(idx, open_at, hi, False))
     return segs
+
+
+def _nested(par: str, i: int, hi: int) -> bool:
+    """Whether the curly opening mark at i, inside an open quote, starts a short quote nested
+    in it: its closing mark comes soon, and the next mark after that closes the outer quote."""
+    inner_end = par.find("”", i + 1, min(hi, i + 120))
+    if inner_end < 0 or "“" in par[i + 1: inner_end]:
+        return False
+    following = _DOUBLE_RE.search(par, inner_end + 1, hi)
+    return following is not None and following.group() == "”"
 
 
 def _single_segments(
