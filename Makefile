@@ -24,5 +24,10 @@ test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest: no tests were collected"; exit 0; fi; exit $$rc
 
+# sitegen against Hugo (Debian package) and Pelican (PyPI, in bench/.peers/), installed when
+# missing; writes docs/benchmarks.md. BENCH_ARGS="--sizes 1000 --sitegen-sizes ''" for a quick run.
+bench: $(STAMP)
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
 clean:
 	rm -rf _site .pytest_cache .mypy_cache .ruff_cache

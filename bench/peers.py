@@ -1,0 +1,224 @@
+"""sitegen against Hugo and Pelican on one synthetic corpus, in one run: `python -m bench`.
+
+Every figure is a median of `--repeats` runs measured as a child process (wall time, CPU time and
+peak RSS from `os.wait4`), and the ratios compare figures taken in the same run, so a busy
+machine slows all three alike. Writes `docs/benchmarks.md` and prints the same table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench import corpus
+
+ROOT = Path(__file__).resolve().parent.parent
+PEERS = Path(__file__).resolve().parent / ".peers"
+KINDS = ("clean", "noop", "edit")
+
+
+@dataclass(frozen=True)
+class Run:
+    wall: float
+    cpu: float
+    rss_mb: float
+
+
+@dataclass
+class Tool:
+    """How to build, and what to delete for a clean build, for one generator."""
+
+    name: str
+    command: list[str]
+    scratch: tuple[str, ...]               # outputs and caches removed before a clean build
+    write: Callable[[list[corpus.Item], Path], Path]
+    version: str = ""
+
+
+def ensure_peers(install: bool) -> dict[str, list[str]]:
+    """Hugo from Debian's package and Pelican from PyPI in its own venv, installed when missing."""
+    hugo = shutil.which("hugo")
+    if hugo is None and install:
+        print("installing hugo (apt-get)", flush=True)
+        subprocess.run(["apt-get", "update", "-qq"], check=True)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "hugo"], check=True,
+                       env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+        hugo = shutil.which("hugo")
+    pelican = PEERS / "pelican" / "bin" / "pelican"
+    if not pelican.exists() and install:
+        print("installing pelican into bench/.peers/pelican", flush=True)
+        subprocess.run([sys.executable, "-m", "venv", str(PEERS / "pelican")], check=True)
+        subprocess.run([str(PEERS / "pelican" / "bin" / "pip"), "install", "-q",
+                        "pelican>=4.9", "markdown"], check=True)
+    found: dict[str, list[str]] = {}
+    if hugo:
+        found["hugo"] = [hugo]
+    if pelican.exists():
+        found["pelican"] = [str(pelican)]
+    return found
+
+
+def _version(cmd: list[str]) -> str:
+    try:
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=60).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return "?"
+    return out.strip().splitlines()[0] if out.strip() else "?"
+
+
+def tools(peers: dict[str, list[str]], jobs: int | None) -> dict[str, Tool]:
+    sitegen = [sys.executable, "-m", "sitegen", "build", "-q"]
+    if jobs is not None:
+        sitegen += ["--jobs", str(jobs)]
+    out = {"sitegen": Tool("sitegen", sitegen, ("_site", ".sitegen-cache"),
+                           corpus.write_sitegen, _version([sys.executable, "-m", "sitegen",
+                                                           "--version"]))}
+    if "hugo" in peers:
+        out["hugo"] = Tool("hugo", [*peers["hugo"], "--quiet"], ("public", "resources"),
+                           corpus.write_hugo, _version([*peers["hugo"], "version"])[:40])
+    if "pelican" in peers:
+        out["pelican"] = Tool("pelican", [*peers["pelican"], "content", "-s", "pelicanconf.py",
+                                          "-o", "output", "-q"], ("output", "cache"),
+                              corpus.write_pelican,
+                              "pelican " + _version([*peers["pelican"], "--version"]))
+    return out
+
+
+def measure(cmd: list[str], cwd: Path) -> Run:
+    """One build as a child process: wall seconds, CPU seconds (with its children), peak RSS."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    assert proc.stderr is not None
+    err = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed in {cwd}:\n{err.decode(errors='replace')}")
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+
+
+def bench_tool(tool: Tool, items: list[corpus.Item], where: Path,
+               repeats: int) -> dict[str, list[Run]]:
+    if where.exists():
+        shutil.rmtree(where)
+    content = tool.write(items, where)
+    edited = sorted(content.glob("*.md"))[len(items) // 2]
+    results: dict[str, list[Run]] = {k: [] for k in KINDS}
+    for _ in range(repeats):
+        for name in tool.scratch:
+            shutil.rmtree(where / name, ignore_errors=True)
+        results["clean"].append(measure(tool.command, where))
+    for _ in range(repeats):
+        results["noop"].append(measure(tool.command, where))
+    for i in range(repeats):
+        time.sleep(0.01)       # a new mtime for generators that look at it
+        corpus.edit(edited, i)
+        results["edit"].append(measure(tool.command, where))
+    return results
+
+
+def median(runs: list[Run], what: str) -> float:
+    return statistics.median(getattr(r, what) for r in runs)
+
+
+def report(results: dict[int, dict[str, dict[str, list[Run]]]], versions: dict[str, str],
+           repeats: int, started: str) -> str:
+    lines = [
+        "# Benchmarks: sitegen, Hugo and Pelican on one corpus",
+        "",
+        "Written by `make bench` (`python -m bench`); rerun it to refresh. Synthetic corpus from "
+        "`bench/corpus.py` (seed 6): 600-900-word articles, 200 tags, 300 speakers, 2-4 quotes "
+        "each, dates over ten years. Each generator builds an article page per article, a "
+        "paginated index, tag and speaker pages paginated by 10 and an Atom feed per term "
+        "(Pelican: speakers as its multi-valued authors; Hugo: a `speakers` taxonomy). sitegen "
+        "also writes its full default theme: archives, related stories, JSON-LD, sitemaps "
+        "(search indexing off: the peers build none).",
+        "",
+        f"Run {started} on {platform.machine()} with {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}; medians of {repeats} run(s); "
+        + ", ".join(f"{k}: {v}" for k, v in versions.items()) + ".",
+        "no-op = a rebuild with nothing changed; edit = one article's body changed, then a "
+        "rebuild. Wall seconds (CPU seconds in brackets); ratio = sitegen / peer, from the same "
+        "run (below 1 means sitegen is faster).",
+        "",
+        "| articles | generator | clean | no-op | one edit | peak RSS |",
+        "|---|---|---|---|---|---|",
+    ]
+    for size, per_tool in results.items():
+        for name, runs in per_tool.items():
+            cells = [f"{median(runs[k], 'wall'):.2f} s ({median(runs[k], 'cpu'):.2f})"
+                     for k in KINDS]
+            rss = max(r.rss_mb for k in KINDS for r in runs[k])
+            lines.append(f"| {size:,} | {name} | {' | '.join(cells)} | {rss:.0f} MB |")
+    lines += ["", "Ratios, sitegen / peer (wall time; RSS is peak memory):", "",
+              "| articles | peer | clean | no-op | one edit | peak RSS |",
+              "|---|---|---|---|---|---|"]
+    for size, per_tool in results.items():
+        mine = per_tool.get("sitegen")
+        if mine is None:
+            continue
+        for name, runs in per_tool.items():
+            if name == "sitegen":
+                continue
+            cells = [f"{median(mine[k], 'wall') / median(runs[k], 'wall'):.2f}" for k in KINDS]
+            rss = (max(r.rss_mb for k in KINDS for r in mine[k])
+                   / max(r.rss_mb for k in KINDS for r in runs[k]))
+            lines.append(f"| {size:,} | {name} | {' | '.join(cells)} | {rss:.2f} |")
+    sizes = [s for s in results if "sitegen" in results[s]]
+    if len(sizes) > 1:
+        lines += ["", "Growth of sitegen's clean build (time per article relative to the "
+                  "smallest size):", ""]
+        base = median(results[sizes[0]]["sitegen"]["clean"], "wall") / sizes[0]
+        for s in sizes:
+            per = median(results[s]["sitegen"]["clean"], "wall") / s
+            lines.append(f"- {s:,} articles: {per * 1000:.2f} ms per article "
+                         f"({per / base:.2f}x)")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--sizes", default="1000,10000",
+                        help="corpus sizes built by every generator (default 1000,10000)")
+    parser.add_argument("--sitegen-sizes", default="50000",
+                        help="extra sizes built by sitegen alone (default 50000; '' for none)")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--tools", default="sitegen,hugo,pelican")
+    parser.add_argument("--jobs", type=int, default=None, help="sitegen build --jobs")
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/sitegen-bench"))
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    parser.add_argument("--no-install", action="store_true", help="do not install the peers")
+    args = parser.parse_args(argv)
+    wanted = args.tools.split(",")
+    peers = ensure_peers(not args.no_install) if set(wanted) - {"sitegen"} else {}
+    available = {k: v for k, v in tools(peers, args.jobs).items() if k in wanted}
+    for missing in set(wanted) - set(available):
+        print(f"warning: {missing} is not available; left out", file=sys.stderr)
+    plan = [(int(s), list(available)) for s in args.sizes.split(",") if s]
+    plan += [(int(s), ["sitegen"]) for s in args.sitegen_sizes.split(",") if s]
+    started = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    results: dict[int, dict[str, dict[str, list[Run]]]] = {}
+    for size, names in plan:
+        items = corpus.generate(size)
+        for name in names:
+            print(f"{size} articles: {name} ...", flush=True)
+            runs = bench_tool(available[name], items, args.workdir / str(size) / name,
+                              args.repeats)
+            results.setdefault(size, {})[name] = runs
+            print("  " + ", ".join(f"{k} {median(runs[k], 'wall'):.2f}s" for k in KINDS),
+                  flush=True)
+    text = report(results, {k: t.version for k, t in available.items()}, args.repeats, started)
+    args.out.write_text(text, encoding="utf-8")
+    print(text)
+    return 0
