@@ -129,7 +129,7 @@ def bench_tool(tool: Tool, items: list[corpus.Item], where: Path,
 
 
 def median(runs: list[Run], what: str) -> float:
-    return statistics.median(getattr(r, what) for r in runs)
+    return float(statistics.median(getattr(r, what) for r in runs))
 
 
 def report(results: dict[int, dict[str, dict[str, list[Run]]]], versions: dict[str, str],
