@@ -408,6 +408,14 @@ def test_surname_resolves_to_full_name() -> None:
     assert result.quotes == (Quote("It is finished", "John Smith"),)
 
 
+def test_multi_word_surname_is_the_same_person() -> None:
+    result = attribute_quotes([
+        "Director Charles Saumarez Smith said visitor numbers rose.",
+        '"Our exhibitions were a huge draw this year," Mr Saumarez Smith said.',
+    ])
+    assert result.speakers == (Speaker("Charles Saumarez Smith", "Director"),)
+
+
 def test_shared_surname_most_recent_then_first_name() -> None:
     got = quotes(
         "Bill Clinton and Hillary Clinton attended the dinner in Little Rock.",

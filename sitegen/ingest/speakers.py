@@ -125,6 +125,15 @@ class Registry:
             if bare:
                 bare[0].name = parts.name
                 return self._touch(bare[0], pos, parts.role, parts.gender, subject)
+            longer = [p for p in self.people if len(p.words) > len(words)
+                      and p.words[-len(words):] == words]
+            if longer:  # "Suu Kyi" after "Aung San Suu Kyi"
+                return self._touch(longer[0], pos, parts.role, parts.gender, subject)
+            shorter = [p for p in self.people if 1 < len(p.words) < len(words)
+                       and words[-len(p.words):] == p.words]
+            if shorter:  # "Aung San Suu Kyi" after "Suu Kyi": keep the full name
+                shorter[0].name = parts.name
+                return self._touch(shorter[0], pos, parts.role, parts.gender, subject)
         else:
             word = words[0]
             matches = [p for p in self.people if word in (p.words[-1], p.words[0])]
