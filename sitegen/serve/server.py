@@ -10,15 +10,18 @@ from __future__ import annotations
 import errno
 import logging
 import mimetypes
+import os
 import queue
 import shutil
 import socket
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import cast
+from typing import BinaryIO, cast
 from urllib.parse import unquote, urlsplit
 
 from sitegen.errors import UsageError
@@ -89,6 +92,49 @@ def url_to_relative(raw_path: str, base_path: str) -> tuple[str, ...] | None:
     if any(part in ("", ".", "..") or ":" in part for part in parts):
         return None
     return tuple(parts)
+
+
+def _wait_for_folder(out_dir: Path) -> None:
+    """The output folder is missing for an instant while a build swaps the new site in."""
+    for _ in range(SWAP_RETRIES):
+        if out_dir.is_dir():
+            return
+        time.sleep(SWAP_RETRY_SECONDS)
+
+
+@contextmanager
+def _pinned(out_dir: Path) -> Iterator[int | None]:
+    """The inode of the folder now at `out_dir` (None if absent), held open meanwhile so that
+    a folder swapped in later cannot reuse it: an equal inode afterwards means the same site."""
+    fd = None
+    for _ in range(SWAP_RETRIES):
+        try:
+            fd = os.open(out_dir, os.O_RDONLY | os.O_DIRECTORY)
+            break
+        except OSError:
+            time.sleep(SWAP_RETRY_SECONDS)  # a build is swapping the new site in
+    if fd is None:
+        yield None
+        return
+    try:
+        yield os.fstat(fd).st_ino
+    finally:
+        os.close(fd)
+
+
+def _inode(out_dir: Path) -> int | None:
+    try:
+        return os.stat(out_dir).st_ino
+    except OSError:
+        return None
+
+
+def _open_file(path: Path) -> BinaryIO | None:
+    """The regular file at `path`, open for reading; None when it is not there (any more)."""
+    try:
+        return path.open("rb") if path.is_file() else None
+    except OSError:
+        return None
 
 
 class PreviewState:
@@ -167,27 +213,31 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if parts is None:
             self._not_found(head)
             return
-        target = self._find(state.out_dir, parts)
-        if target is None:
-            self._not_found(head)
-            return
-        if target.is_dir():
-            if not path.endswith("/"):
-                query = urlsplit(self.path).query
-                self._redirect(path + "/" + (f"?{query}" if query else ""))
-                return
-            target = target / "index.html"
-            if not target.is_file():
-                self._not_found(head)
-                return
-        self._send_file(target, HTTPStatus.OK, head)
+        # A rebuild may swap the whole folder between looking a file up and opening it: when
+        # the folder changed meanwhile, look again (an open file stays readable after a swap).
+        for _ in range(SWAP_RETRIES):
+            with _pinned(state.out_dir) as before:
+                if before is None:
+                    break   # no site has been built
+                target = self._find(state.out_dir, parts)
+                if target is not None and target.is_dir():
+                    if not path.endswith("/"):
+                        query = urlsplit(self.path).query
+                        self._redirect(path + "/" + (f"?{query}" if query else ""))
+                        return
+                    target = target / "index.html"
+                handle = _open_file(target) if target is not None else None
+                if target is not None and handle is not None:
+                    with handle:
+                        self._send_handle(handle, target, HTTPStatus.OK, head)
+                    return
+                if _inode(state.out_dir) == before:
+                    break   # the site did not change under us: it really is missing
+        self._not_found(head)
 
     def _find(self, out_dir: Path, parts: tuple[str, ...]) -> Path | None:
         """The existing file or folder for the segments, inside the output folder only."""
-        for _ in range(SWAP_RETRIES):
-            if out_dir.is_dir():
-                break
-            time.sleep(SWAP_RETRY_SECONDS)  # a build is swapping the new site in
+        _wait_for_folder(out_dir)
         root = out_dir.resolve()
         target = root.joinpath(*parts)
         if not target.exists():
@@ -211,22 +261,26 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self._send_bytes(body, "text/html; charset=utf-8", HTTPStatus.NOT_FOUND, head)
 
     def _send_file(self, path: Path, status: HTTPStatus, head: bool) -> None:
-        kind = content_type(path)
-        try:
-            handle = path.open("rb")
-        except OSError:
+        handle = _open_file(path)
+        if handle is None:
             self._send_bytes(b"not found", "text/plain; charset=utf-8", HTTPStatus.NOT_FOUND, head)
             return
         with handle:
-            if kind.startswith("text/html"):
-                body = inject(handle.read(), self.state.hub.snippet())
-                self._send_bytes(body, kind, status, head)
-                return
-            size = path.stat().st_size
-            self.send_response(status)
-            self._headers(kind, size)
-            if not head:
-                shutil.copyfileobj(handle, self.wfile)
+            self._send_handle(handle, path, status, head)
+
+    def _send_handle(self, handle: BinaryIO, path: Path, status: HTTPStatus,
+                     head: bool) -> None:
+        """Send an open file; its size comes from the handle, so a swap cannot change it."""
+        kind = content_type(path)
+        if kind.startswith("text/html"):
+            body = inject(handle.read(), self.state.hub.snippet())
+            self._send_bytes(body, kind, status, head)
+            return
+        size = os.fstat(handle.fileno()).st_size
+        self.send_response(status)
+        self._headers(kind, size)
+        if not head:
+            shutil.copyfileobj(handle, self.wfile)
 
     def _send_bytes(self, body: bytes, kind: str, status: HTTPStatus, head: bool) -> None:
         self.send_response(status)
