@@ -10,12 +10,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sitegen.cache import convert_bodies
 from sitegen.config import Config
-from sitegen.markup import MarkdownRenderer, Paragraph, paragraph_for
+from sitegen.markup import Paragraph, paragraph_for
 from sitegen.model import Article, Quote
 from sitegen.related import RelatedStories
 from sitegen.render.output import Output
-from sitegen.render.reading import reading_minutes, word_count
+from sitegen.render.reading import reading_minutes
 from sitegen.taxonomy import Taxonomy, Term
 from sitegen.theme import load_theme
 from sitegen.urls import Urls
@@ -59,11 +60,10 @@ class SiteContext:
         self.urls = Urls(config)
         self.env = load_theme(config)
         self.related = RelatedStories(taxonomy)
-        renderer = MarkdownRenderer(config)
-        self._bodies: dict[int, Body] = {}
-        for article in articles:
-            html = renderer.convert(article.body)
-            self._bodies[id(article)] = Body(html, renderer.paragraphs, word_count(html))
+        # Cached by text hash in .sitegen-cache/, the rest converted over processes.
+        converted = convert_bodies(config, [a.body for a in articles])
+        self._bodies: dict[int, Body] = {id(a): Body(*c) for a, c in zip(articles, converted,
+                                                                         strict=True)}
 
     def body(self, article: Article) -> Body:
         return self._bodies[id(article)]

@@ -1,0 +1,62 @@
+"""Spread CPU-bound build work over processes, in a few big chunks (no per-page round trip).
+
+Markdown conversion is the largest single cost of a clean build; it is pure and per article, so
+it splits into `jobs` chunks converted by forked workers that inherit the site's configuration
+(nothing but the Markdown text and the results cross the process boundary).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+# Below this many items a process pool costs more than it saves (start-up is ~50 ms a worker).
+MIN_PARALLEL = 200
+_jobs: int | None = None
+_work: Callable[[Sequence[object]], list[object]] | None = None
+
+
+def set_jobs(jobs: int | None) -> None:
+    """Worker processes for this process's builds; None means one per core (`--jobs`)."""
+    global _jobs
+    if jobs is not None and jobs < 1:
+        raise ValueError("jobs must be at least 1")
+    _jobs = jobs
+
+
+def jobs() -> int:
+    """The number of worker processes a build uses (1 means none: all in this process)."""
+    return _jobs if _jobs is not None else (os.cpu_count() or 1)
+
+
+def map_chunks(work: Callable[[Sequence[T]], list[R]], items: Sequence[T]) -> list[R]:
+    """`work(items)`, split into one chunk per worker when there is enough to gain.
+
+    `work` must be a module-level function of a chunk; it runs in forked children, so it sees
+    the parent's state as it was at the call (no pickling of configuration or templates).
+    """
+    n = jobs()
+    if n <= 1 or len(items) < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods():
+        return work(items)
+    global _work
+    _work = work  # type: ignore[assignment]
+    size = -(-len(items) // n)
+    chunks = [items[i:i + size] for i in range(0, len(items), size)]
+    try:
+        with ProcessPoolExecutor(max_workers=len(chunks),
+                                 mp_context=multiprocessing.get_context("fork")) as pool:
+            results = list(pool.map(_run_chunk, chunks))
+    finally:
+        _work = None
+    return [r for chunk in results for r in chunk]  # type: ignore[misc]
+
+
+def _run_chunk(chunk: Sequence[object]) -> list[object]:
+    assert _work is not None
+    return _work(chunk)
