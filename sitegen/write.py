@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import stat
 from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 from typing import Protocol
@@ -70,10 +71,12 @@ def write_site(outputs: Iterable[OutputFile], out_dir: Path,
     except OSError as exc:
         raise _write_error(exc, out_dir) from None
     try:
-        count = _write_all(outputs, staging)
+        previous = out_dir if (out_dir / MARKER).is_file() else None
+        count = _write_all(outputs, staging, previous)
         if finish is not None:
             finish(staging)
-        (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+        _put(staging / MARKER, MARKER_TEXT.encode("utf-8"),
+             previous / MARKER if previous else None)
         _swap_in(staging, out_dir)
     except OSError as exc:
         _discard(staging)
@@ -122,17 +125,38 @@ def _write_error(exc: OSError, out_dir: Path) -> SitegenError:
                                 "the previous site is unchanged"))
 
 
-def _write_all(outputs: Iterable[OutputFile], root: Path) -> int:
+def _write_all(outputs: Iterable[OutputFile], root: Path, previous: Path | None = None) -> int:
     count = 0
     made: set[Path] = set()
     for output in outputs:
-        target = root / safe_relative_path(output.path)
+        relative = safe_relative_path(output.path)
+        target = root / relative
         if target.parent not in made:
             target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)
-        target.write_bytes(output.content)
+        _put(target, output.content, previous / relative if previous else None)
         count += 1
     return count
+
+
+def _put(target: Path, content: bytes, previous: Path | None) -> None:
+    """Write `target`, or hard-link the previous site's file when its bytes are the same.
+
+    The link keeps the unchanged file's inode and mtime, so after the swap only changed outputs
+    look new (to rsync, a web server's caches, a deploy), and an unchanged page costs no write.
+    The previous site is never written to: a link only adds a name, and the staging folder is
+    discarded by name on failure, so the old site stays byte-for-byte as it was.
+    """
+    if previous is not None:
+        try:
+            st = os.stat(previous, follow_symlinks=False)
+            if (stat.S_ISREG(st.st_mode) and st.st_size == len(content)
+                    and previous.read_bytes() == content):
+                os.link(previous, target)
+                return
+        except OSError:
+            pass   # missing, unreadable or no hard links on this file system: write it
+    target.write_bytes(content)
 
 
 def safe_relative_path(path: str) -> PurePosixPath:
