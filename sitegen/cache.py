@@ -20,7 +20,6 @@ from sitegen import __version__
 from sitegen.config import Config
 from sitegen.markup import MarkdownRenderer, Paragraph
 from sitegen.parallel import map_chunks
-from sitegen.render.reading import word_count
 
 log = logging.getLogger("sitegen.cache")
 
@@ -89,6 +88,8 @@ _renderer: tuple[Config, MarkdownRenderer] | None = None
 
 def _convert_chunk(bodies: Sequence[str]) -> list[Converted]:
     """Convert Markdown bodies with one renderer (also run in forked workers)."""
+    from sitegen.render.reading import word_count  # sitegen.render imports this module
+
     assert _renderer is not None
     renderer = _renderer[1]
     out: list[Converted] = []
@@ -117,3 +118,82 @@ def convert_bodies(config: Config, bodies: Sequence[str]) -> list[Converted]:
     if missing or len(used) != len(cached):
         save(config, "markdown", key, used)
     return [used[h] for h in hashes]
+
+
+# ---------------------------------------------------------------------------------------------
+# The no-op build: nothing that goes into the site changed, and the site is as we left it.
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def _tree(h: Any, folder: Path, skip: frozenset[str] = frozenset()) -> None:
+    """Add every file below `folder` (path and bytes, sorted) to hash `h`."""
+    if not folder.is_dir():
+        h.update(b"\0absent\0" + str(folder).encode("utf-8", "surrogateescape"))
+        return
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if d not in skip and d != "__pycache__")
+        for name in sorted(filenames):
+            path = Path(dirpath) / name
+            rel = str(path.relative_to(folder)).encode("utf-8", "surrogateescape")
+            try:
+                data = path.read_bytes()
+            except OSError:
+                data = b"\0unreadable\0"
+            h.update(len(rel).to_bytes(8, "little") + rel)
+            h.update(len(data).to_bytes(8, "little"))
+            h.update(hashlib.blake2b(data, digest_size=20).digest())
+
+
+def input_key(config: Config, out: Path, **options: object) -> str:
+    """A hash of everything a build reads: settings and options, the content folder (articles,
+    raw text, alias files), the site's templates, themes and static files, and sitegen's own code
+    and default theme. Bytes are hashed, not mtimes, so no edit can hide behind a coarse clock."""
+    from sitegen.theme import DEFAULT_THEME
+
+    h = hashlib.blake2b(digest_size=20)
+    h.update(repr((__version__, FORMAT, config, str(out.resolve()), sorted(options.items()),
+                   os.environ.get("SITEGEN_PAGEFIND"))).encode("utf-8", "surrogateescape"))
+    outputs = frozenset({out.name, CACHE_DIR, ".git"})
+    for folder in (config.content_path, config.root / "templates", config.root / "themes",
+                   config.root / "static", _PACKAGE, DEFAULT_THEME):
+        _tree(h, folder, outputs)
+    for extra in (config.root / "sitegen.toml",):
+        h.update(extra.read_bytes() if extra.is_file() else b"\0absent\0")
+    return h.hexdigest()
+
+
+def _listing(out: Path) -> list[tuple[str, int, int]] | None:
+    """Every file of the built site with size and mtime, or None when it is not there."""
+    if not out.is_dir():
+        return None
+    found: list[tuple[str, int, int]] = []
+    for dirpath, dirnames, filenames in os.walk(out):
+        dirnames.sort()
+        for name in sorted(filenames):
+            path = os.path.join(dirpath, name)
+            try:
+                st = os.stat(path, follow_symlinks=False)
+            except OSError:
+                return None
+            found.append((os.path.relpath(path, out), st.st_size, st.st_mtime_ns))
+    return found
+
+
+def unchanged_build(config: Config, out: Path, key: str) -> tuple[int, int] | None:
+    """(articles, files) of the last build when its inputs had this key and its output folder
+    is still exactly as that build left it; else None and the build runs."""
+    last = load(config, "site", key)
+    if not last or last.get("out") != str(out.resolve()):
+        return None
+    if _listing(out) != last.get("listing"):
+        return None
+    return int(last["articles"]), int(last["files"])
+
+
+def remember_build(config: Config, out: Path, key: str, articles: int, files: int) -> None:
+    """Record a finished build so an identical next one can stop early."""
+    listing = _listing(out)
+    if listing is not None:
+        save(config, "site", key, {"out": str(out.resolve()), "listing": listing,
+                                   "articles": articles, "files": files})

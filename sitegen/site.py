@@ -13,6 +13,7 @@ from pathlib import Path
 
 import jinja2
 
+from sitegen.cache import input_key, remember_build, unchanged_build
 from sitegen.config import Config
 from sitegen.content import load_articles
 from sitegen.errors import Problem, SitegenError
@@ -48,6 +49,11 @@ def build_site(config: Config, *, out_dir: Path | None = None, drafts: bool = Fa
     started = time.perf_counter()
     out = out_dir if out_dir is not None else config.output_path
     recover(out)   # a build killed mid-swap: the previous site back even if this one fails
+    key = input_key(config, out, drafts=drafts, import_raw=import_raw)
+    last = unchanged_build(config, out, key)
+    if last is not None:   # nothing that goes into the site changed: it is already built
+        return BuildReport(out_dir=out, articles=last[0], files=last[1],
+                           seconds=time.perf_counter() - started)
     problems: list[Problem] = []
     imported = _import_raw(config, progress) if import_raw else None
     if imported is not None:
@@ -80,6 +86,10 @@ def build_site(config: Config, *, out_dir: Path | None = None, drafts: bool = Fa
                            finish=finish)
     except jinja2.TemplateError as exc:
         raise SitegenError(template_problem(exc)) from None
+    if not warnings:   # a build with warnings (no search index) is tried again next time
+        if imported is not None and imported.written:   # the import changed the content
+            key = input_key(config, out, drafts=drafts, import_raw=import_raw)
+        remember_build(config, out, key, len(articles), files)
     return BuildReport(out_dir=out, articles=len(articles), files=files,
                        seconds=time.perf_counter() - started, imported=imported,
                        warnings=tuple(warnings))
