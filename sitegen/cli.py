@@ -54,6 +54,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--base-url", metavar="URL",
                        help="e.g. https://USER.github.io/REPO/ for a project site")
     build.add_argument("--drafts", action="store_true", help="include draft articles")
+    build.add_argument("--jobs", "-j", type=_positive, metavar="N",
+                       help="worker processes for Markdown conversion (default: one per core)")
     build.set_defaults(run=_run_build)
 
     imp = sub.add_parser("import", parents=[common],
@@ -109,9 +111,21 @@ def _config(args: argparse.Namespace) -> Config:
     return load_config(args.site, overrides={"base_url": getattr(args, "base_url", None)})
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
+    return value
+
+
 def _run_build(args: argparse.Namespace) -> int:
+    from sitegen.parallel import set_jobs
     from sitegen.site import build_site
 
+    set_jobs(args.jobs)
     config = _config(args)
     report = build_site(config, out_dir=args.out, drafts=args.drafts, progress=not args.quiet)
     if report.imported is not None and (report.imported.written or report.imported.kept_edited):

@@ -1,0 +1,156 @@
+"""Incremental builds give exactly the bytes of a clean build, and touch only what changed.
+
+The build cache (.sitegen-cache/: Markdown by text hash, the no-op check) and the write step
+(unchanged files hard-linked from the previous site) are shortcuts; these tests hold them to the
+clean build, byte for byte, over random edit sequences.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bench import corpus
+from sitegen import parallel
+from sitegen.cache import CACHE_DIR
+from sitegen.cli import main
+from sitegen.config import load_config
+from sitegen.site import build_site
+from sitegen.theme import DEFAULT_THEME
+from tests.conftest import snapshot
+
+POOL = corpus.generate(12, seed=3)
+
+
+def _site(root: Path, count: int) -> Path:
+    corpus.write_sitegen(POOL[:count], root)
+    return root
+
+
+def _build(root: Path) -> dict[str, bytes]:
+    build_site(load_config(root), import_raw=False)
+    return snapshot(root / "_site")
+
+
+def _clean_build(root: Path, scratch: Path) -> dict[str, bytes]:
+    """The same inputs built from nothing: no cache, no previous site."""
+    shutil.rmtree(scratch, ignore_errors=True)
+    shutil.copytree(root, scratch, ignore=shutil.ignore_patterns("_site", CACHE_DIR))
+    return _build(scratch)
+
+
+def _article(root: Path, item: corpus.Item) -> Path:
+    return root / "content" / "articles" / f"{item.slug}.md"
+
+
+def test_one_edit_rewrites_only_what_depends_on_it(tmp_path: Path) -> None:
+    root = _site(tmp_path / "site", 8)
+    _build(root)
+    before = {p: p.stat().st_mtime_ns for p in (root / "_site").rglob("*") if p.is_file()}
+    edited = POOL[3]
+    corpus.edit(_article(root, edited), 1)
+    _build(root)
+    changed = {str(p.relative_to(root / "_site")) for p, mtime in before.items()
+               if p.exists() and p.stat().st_mtime_ns != mtime}
+    assert any(edited.slug in path for path in changed)
+    assert len(changed) < len(before) / 3, sorted(changed)
+    # a tag page of another article's tags only, not of the edited one, is untouched
+    untouched = [p for p in (root / "_site" / "tags").rglob("index.html")]
+    assert any(p.stat().st_mtime_ns == before[p] for p in untouched if p in before)
+
+
+def test_noop_rebuild_writes_nothing_and_a_damaged_site_is_rebuilt(tmp_path: Path) -> None:
+    root = _site(tmp_path / "site", 5)
+    first = _build(root)
+    stamp = (root / "_site" / "index.html").stat().st_mtime_ns
+    assert _build(root) == first
+    assert (root / "_site" / "index.html").stat().st_mtime_ns == stamp
+    (root / "_site" / "index.html").unlink()
+    assert _build(root) == first
+
+
+def test_cache_is_safe_to_delete_or_corrupt(tmp_path: Path) -> None:
+    root = _site(tmp_path / "site", 5)
+    first = _build(root)
+    for entry in (root / CACHE_DIR).iterdir():
+        entry.write_bytes(b"not a pickle")
+    corpus.edit(_article(root, POOL[0]), 1)
+    second = _build(root)
+    assert second == _clean_build(root, tmp_path / "clean")
+    shutil.rmtree(root / CACHE_DIR)
+    assert _build(root) == second != first
+
+
+def test_parallel_conversion_matches_serial(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _site(tmp_path / "site", 12)
+    serial = _build(root)
+    shutil.rmtree(root / CACHE_DIR)
+    shutil.rmtree(root / "_site")
+    monkeypatch.setattr(parallel, "MIN_PARALLEL", 2)
+    parallel.set_jobs(2)
+    try:
+        assert _build(root) == serial
+    finally:
+        parallel.set_jobs(None)
+
+
+def test_jobs_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = _site(tmp_path / "site", 3)
+    assert main(["build", "--site", str(root), "-q", "--jobs", "1"]) == 0
+    with pytest.raises(SystemExit) as exc:
+        main(["build", "--site", str(root), "--jobs", "0"])
+    assert exc.value.code == 2
+    assert "at least 1" in capsys.readouterr().err
+    parallel.set_jobs(None)
+
+
+EDITS = st.sampled_from(["add", "edit", "delete", "tags", "speakers", "template", "none"])
+
+
+def _apply(root: Path, edit: str, pick: int, step: int) -> None:
+    present = sorted((root / "content" / "articles").glob("*.md"))
+    items = {i.slug: i for i in POOL}
+    if edit == "add" or not present:
+        for item in POOL:
+            if not _article(root, item).exists():
+                _article(root, item).write_text(corpus.sitegen_text(item), encoding="utf-8")
+                return
+        return
+    path = present[pick % len(present)]
+    item = items[path.stem]
+    if edit == "edit":
+        corpus.edit(path, step)
+    elif edit == "delete":
+        path.unlink()
+    elif edit == "tags":
+        other = POOL[(pick + step) % len(POOL)]
+        path.write_text(corpus.sitegen_text(dataclasses.replace(item, tags=other.tags)),
+                        encoding="utf-8")
+    elif edit == "speakers":
+        other = POOL[(pick + step) % len(POOL)]
+        quotes = tuple((other.speakers[0][0], text) for _, text in item.quotes)
+        path.write_text(corpus.sitegen_text(dataclasses.replace(
+            item, speakers=other.speakers, quotes=quotes)), encoding="utf-8")
+    elif edit == "template":
+        template = root / "templates" / "article.html"
+        template.parent.mkdir(exist_ok=True)
+        default = (DEFAULT_THEME / "templates" / "article.html").read_text(encoding="utf-8")
+        template.write_text(default + f"<!-- revision {step} -->\n", encoding="utf-8")
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(EDITS, st.integers(0, 11)), min_size=1, max_size=3))
+def test_incremental_build_equals_clean_build(steps: list[tuple[str, int]]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = _site(Path(tmp) / "site", 6)
+        _build(root)
+        for number, (edit, pick) in enumerate(steps, start=1):
+            _apply(root, edit, pick, number)
+            assert _build(root) == _clean_build(root, Path(tmp) / "clean"), (edit, number)
