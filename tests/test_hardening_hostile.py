@@ -400,8 +400,6 @@ def filter_counts(page: Any, base: str) -> list[tuple[str, int, int]]:
     return [tuple(row) for row in page.evaluate(script, base)]
 
 
-@pytest.mark.xfail(strict=True, reason="Pagefind finds nothing for a filter value holding a "
-                   "double quote (its filter list counts the pages); search.py/search.js")
 def test_every_hostile_speaker_filter_finds_its_articles(built: Path, browser: Browser,
                                                          serve_folder: Any) -> None:
     context = browser.new_context()

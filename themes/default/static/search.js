@@ -1,7 +1,9 @@
 // Search box for sitegen's default theme, over the Pagefind index at <base path>pagefind/.
 // Progressive enhancement: the page ships links to the tag and speaker indexes; this script
-// replaces them with a search form only once the index has loaded. Result text is inserted as
-// text nodes (only Pagefind's <mark> highlights are kept), never as HTML.
+// replaces them with a search form once it knows an index exists (its small entry file), and
+// loads Pagefind itself only when the reader first uses the form, so reading a page costs
+// nothing. Result text is inserted as text nodes (only Pagefind's <mark> highlights are kept),
+// never as HTML.
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
   "September", "October", "November", "December"];
 const FILTERS = [["speaker", "Any speaker"], ["tag", "Any tag"]];
@@ -32,13 +34,27 @@ function excerptNodes(html) {
 
 async function start(box) {
   const base = box.dataset.searchBase || "/";
-  let pagefind;
   try {
-    pagefind = await import(`${base}pagefind/pagefind.js`);
-    await pagefind.options({ baseUrl: base });
-    await pagefind.init();
+    const entry = await fetch(`${base}pagefind/pagefind-entry.json`);
+    if (!entry.ok) return; // no index (pagefind missing at build time): keep the links
   } catch (error) {
-    return; // no index (search off, or pagefind missing at build time): keep the links
+    return;
+  }
+  let loading = null;
+  function load() {
+    loading = loading || (async () => {
+      const pagefind = await import(`${base}pagefind/pagefind.js`);
+      await pagefind.options({ baseUrl: base });
+      await pagefind.init();
+      let available = {};
+      try { available = await pagefind.filters(); } catch (error) { available = {}; }
+      for (const [name, select] of Object.entries(selects)) {
+        const values = Object.keys(available[name] || {}).sort((a, b) => a.localeCompare(b));
+        for (const value of values) select.append(el("option", { value }, value));
+      }
+      return pagefind;
+    })();
+    return loading;
   }
   const form = el("form", { class: "search-form", action: "#" });
   const label = el("label", { for: "search-input", class: "visually-hidden" }, "Search stories");
@@ -46,14 +62,9 @@ async function start(box) {
     placeholder: "Search stories, people, places", autocomplete: "off" });
   form.append(label, input);
   const selects = {};
-  let available = {};
-  try { available = await pagefind.filters(); } catch (error) { available = {}; }
   for (const [name, any] of FILTERS) {
-    const values = Object.keys(available[name] || {}).sort((a, b) => a.localeCompare(b));
-    if (!values.length) continue;
     const select = el("select", { name, "aria-label": `Filter by ${name}` });
     select.append(el("option", { value: "" }, any));
-    for (const value of values) select.append(el("option", { value }, value));
     selects[name] = select;
     form.append(select);
   }
@@ -66,6 +77,7 @@ async function start(box) {
   let latest = 0;
   async function run() {
     const ticket = ++latest;
+    const pagefind = await load();
     const query = input.value.trim();
     const filters = {};
     for (const [name, select] of Object.entries(selects)) if (select.value) filters[name] = select.value;
@@ -95,6 +107,7 @@ async function start(box) {
   form.addEventListener("submit", (event) => { event.preventDefault(); run(); });
   input.addEventListener("input", run);
   for (const select of Object.values(selects)) select.addEventListener("change", run);
+  form.addEventListener("focusin", () => { load().catch(() => {}); }, { once: true });
   box.classList.add("search-ready");
 }
 
