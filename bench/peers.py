@@ -133,7 +133,7 @@ def median(runs: list[Run], what: str) -> float:
 
 
 def report(results: dict[int, dict[str, dict[str, list[Run]]]], versions: dict[str, str],
-           repeats: int, started: str) -> str:
+           repeats: str, started: str) -> str:
     lines = [
         "# Benchmarks: sitegen, Hugo and Pelican on one corpus",
         "",
@@ -193,7 +193,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="corpus sizes built by every generator (default 1000,10000)")
     parser.add_argument("--sitegen-sizes", default="50000",
                         help="extra sizes built by sitegen alone (default 50000; '' for none)")
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=3, help="runs per figure below 10,000")
+    parser.add_argument("--large-repeats", type=int, default=1,
+                        help="runs per figure at 10,000 articles and more (Pelican takes minutes)")
     parser.add_argument("--tools", default="sitegen,hugo,pelican")
     parser.add_argument("--jobs", type=int, default=None, help="sitegen build --jobs")
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/sitegen-bench"))
@@ -214,11 +216,12 @@ def main(argv: list[str] | None = None) -> int:
         for name in names:
             print(f"{size} articles: {name} ...", flush=True)
             runs = bench_tool(available[name], items, args.workdir / str(size) / name,
-                              args.repeats)
+                              args.repeats if size < 10000 else args.large_repeats)
             results.setdefault(size, {})[name] = runs
             print("  " + ", ".join(f"{k} {median(runs[k], 'wall'):.2f}s" for k in KINDS),
                   flush=True)
-    text = report(results, {k: t.version for k, t in available.items()}, args.repeats, started)
+    repeats = f"{args.repeats} (below 10,000 articles) and {args.large_repeats} (from 10,000)"
+    text = report(results, {k: t.version for k, t in available.items()}, repeats, started)
     args.out.write_text(text, encoding="utf-8")
     print(text)
     return 0

@@ -197,3 +197,56 @@ def remember_build(config: Config, out: Path, key: str, articles: int, files: in
     if listing is not None:
         save(config, "site", key, {"out": str(out.resolve()), "listing": listing,
                                    "articles": articles, "files": files})
+
+
+# ---------------------------------------------------------------------------------------------
+# Parsed articles: a file whose bytes are unchanged is not parsed again.
+
+
+class ParseCache:
+    """Parse results of article files by (path, bytes), with the warnings the parse logged (they
+    are logged again on a hit, so a cached build says what a clean one says)."""
+
+    def __init__(self, config: Config, logger: logging.Logger) -> None:
+        code = [(_PACKAGE / name).read_bytes() for name in ("content.py", "slugs.py", "model.py")]
+        self._config = config
+        self._key = digest(__version__, str(FORMAT), repr(config), *code)
+        self._old = load(config, "articles", self._key)
+        self._new: dict[str, tuple[bytes, list[tuple[int, str]]]] = {}
+        self._logger = logger
+
+    def get(self, path: Path, raw: bytes) -> Any | None:
+        key = digest(str(path), raw)
+        hit = self._old.get(key)
+        if hit is None:
+            return None
+        self._new[key] = hit
+        for level, message in hit[1]:
+            self._logger.log(level, "%s", message)
+        return pickle.loads(hit[0])
+
+    def parse(self, path: Path, raw: bytes, parse: Any) -> Any:
+        """`parse()`, remembered with the warnings it logs."""
+        records: list[tuple[int, str]] = []
+        handler = _Collect(records)
+        self._logger.addHandler(handler)
+        try:
+            result = parse()
+        finally:
+            self._logger.removeHandler(handler)
+        self._new[digest(str(path), raw)] = (pickle.dumps(result, pickle.HIGHEST_PROTOCOL),
+                                             records)
+        return result
+
+    def save(self) -> None:
+        if self._new.keys() != self._old.keys():
+            save(self._config, "articles", self._key, self._new)
+
+
+class _Collect(logging.Handler):
+    def __init__(self, sink: list[tuple[int, str]]) -> None:
+        super().__init__()
+        self.sink = sink
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.sink.append((record.levelno, record.getMessage()))

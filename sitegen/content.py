@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from frontmatter.default_handlers import YAMLHandler
@@ -22,6 +22,9 @@ from sitegen.config import Config
 from sitegen.errors import Problem, SitegenError
 from sitegen.model import Article, Quote, Speaker
 from sitegen.slugs import is_safe_slug, slugify, unique_slug
+
+if TYPE_CHECKING:
+    from sitegen.cache import ParseCache
 
 log = logging.getLogger("sitegen.content")
 
@@ -63,13 +66,17 @@ def load_articles(config: Config, *, drafts: bool = False) -> list[Article]:
     if not folder.is_dir():
         log.warning("no articles folder at %s; the site has no articles", folder)
         return []
+    from sitegen.cache import ParseCache
+
+    cache = ParseCache(config, log)   # unchanged files are not parsed again (.sitegen-cache/)
     problems: list[Problem] = []
     parsed: list[_Parsed] = []
     for path in _article_files(folder, config.content_path):
-        result = _load_file(path, config)
+        result = _load_file(path, config, cache)
         problems.extend(result.problems)
         if result.article is not None and not result.problems:
             parsed.append(result)
+    cache.save()
     articles = _assign_slugs(parsed, config, problems)
     if problems:
         raise SitegenError(problems)
@@ -109,12 +116,22 @@ def _inside(path: Path, root: Path) -> bool:
     return path == root or root in path.parents
 
 
-def _load_file(path: Path, config: Config) -> _Parsed:
+def _load_file(path: Path, config: Config, cache: ParseCache | None = None) -> _Parsed:
     """Read one file as UTF-8 (a BOM is fine) and parse it; unreadable files become problems."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
         return _Parsed(problems=[Problem(path, f"cannot read the file: {exc.strerror or exc}")])
+    if cache is not None:
+        hit: _Parsed | None = cache.get(path, raw)
+        if hit is not None:
+            return hit
+        result: _Parsed = cache.parse(path, raw, lambda: _parse_raw(path, raw, config))
+        return result
+    return _parse_raw(path, raw, config)
+
+
+def _parse_raw(path: Path, raw: bytes, config: Config) -> _Parsed:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
