@@ -72,7 +72,9 @@ _CHROME_END = {"reuter", "reuters", "ends", "end", "(end)", "###", "-0-", "(reut
 _STAMP = re.compile(r"(?i)(?:last\s+)?(?:updated|published)(?:\s+(?:at|on))?\s*:\s*(?P<s>.*)"
                     r"|(?:updated|published)\s+(?:at|on)\s+(?P<t>.*)")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
-_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
+# Zero-width characters, and control characters (never text; the content loader drops them too,
+# so a title made only of them would be an empty title).
+_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class StructureError(ValueError):
