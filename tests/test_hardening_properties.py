@@ -292,6 +292,7 @@ def test_importer_pipeline_output_always_reloads(data: bytes) -> None:
 
 @settings(SLOW, max_examples=30)
 @given(st.lists(raw_bytes, min_size=1, max_size=3))
+@example([b"\x01\nThe\n\nBody \x07 text.\n"])   # a title of control characters only
 def test_import_paths_on_real_files_writes_only_loadable_articles(files: list[bytes]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
