@@ -12,14 +12,17 @@ import hashlib
 import logging
 import os
 import pickle
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from sitegen import __version__
 from sitegen.config import Config
-from sitegen.markup import MarkdownRenderer, Paragraph
 from sitegen.parallel import map_chunks
+
+if TYPE_CHECKING:   # Markdown is imported only by a build that converts something
+    from sitegen.markup import MarkdownRenderer, Paragraph
 
 log = logging.getLogger("sitegen.cache")
 
@@ -28,7 +31,7 @@ FORMAT = 1
 _CODE = (Path(__file__).parent / "markup.py", Path(__file__).parent / "render" / "reading.py")
 
 # A converted body: HTML, its top-level paragraphs (quote anchors) and its word count.
-Converted = tuple[str, tuple[Paragraph, ...], int]
+Converted: TypeAlias = "tuple[str, tuple[Paragraph, ...], int]"
 
 
 def cache_dir(config: Config) -> Path:
@@ -51,8 +54,24 @@ def _markdown_key(config: Config) -> str:
                   repr(config.unsafe_html), *code)
 
 
+_enabled = True
+
+
+@contextmanager
+def disabled() -> Iterator[None]:
+    """No cache read or written inside (a deploy leaves the site's folder as it was)."""
+    global _enabled
+    before, _enabled = _enabled, False
+    try:
+        yield
+    finally:
+        _enabled = before
+
+
 def load(config: Config, name: str, key: str) -> dict[str, Any]:
     """The entries of cache file `name` when it was written under `key`, else none."""
+    if not _enabled:
+        return {}
     path = cache_dir(config) / f"{name}.pickle"
     try:
         with path.open("rb") as f:
@@ -70,6 +89,8 @@ def load(config: Config, name: str, key: str) -> dict[str, Any]:
 
 def save(config: Config, name: str, key: str, entries: dict[str, Any]) -> None:
     """Write cache file `name` atomically; a cache that cannot be written is only slower."""
+    if not _enabled:
+        return
     folder = cache_dir(config)
     path = folder / f"{name}.pickle"
     tmp = folder / f".{name}.{os.getpid()}.tmp"
@@ -108,6 +129,8 @@ def convert_bodies(config: Config, bodies: Sequence[str]) -> list[Converted]:
     hashes = [digest(b) for b in bodies]
     missing = sorted({h: b for h, b in zip(hashes, bodies, strict=True) if h not in cached}.items())
     if missing:
+        from sitegen.markup import MarkdownRenderer
+
         _renderer = (config, MarkdownRenderer(config))
         try:
             done = map_chunks(_convert_chunk, [b for _, b in missing])
@@ -168,15 +191,20 @@ def _listing(out: Path) -> list[tuple[str, int, int]] | None:
     if not out.is_dir():
         return None
     found: list[tuple[str, int, int]] = []
-    for dirpath, dirnames, filenames in os.walk(out):
-        dirnames.sort()
-        for name in sorted(filenames):
-            path = os.path.join(dirpath, name)
-            try:
-                st = os.stat(path, follow_symlinks=False)
-            except OSError:
-                return None
-            found.append((os.path.relpath(path, out), st.st_size, st.st_mtime_ns))
+    stack = [(str(out), "")]
+    try:
+        while stack:   # one scandir per folder, one stat per file
+            folder, prefix = stack.pop()
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        stack.append((entry.path, prefix + entry.name + "/"))
+                    else:
+                        st = entry.stat(follow_symlinks=False)
+                        found.append((prefix + entry.name, st.st_size, st.st_mtime_ns))
+    except OSError:
+        return None
+    found.sort()
     return found
 
 

@@ -52,6 +52,7 @@ class DeployReport:
 def deploy(config: Config, *, remote: str = DEFAULT_REMOTE, branch: str = DEFAULT_BRANCH,
            message: str | None = None, push: bool = False) -> DeployReport:
     """Build the site for `config.base_url` and commit it onto `branch`; push when asked."""
+    from sitegen import cache
     from sitegen.site import build_site
 
     if "://USER.github.io" in config.base_url:
@@ -68,7 +69,8 @@ def deploy(config: Config, *, remote: str = DEFAULT_REMOTE, branch: str = DEFAUL
 
     with tempfile.TemporaryDirectory(prefix="sitegen-deploy-") as tmp:
         out = Path(tmp) / "site"
-        build_site(config, out_dir=out, import_raw=False)
+        with cache.disabled():   # the build cache would be a change to the checkout
+            build_site(config, out_dir=out, import_raw=False)
         (out / MARKER).unlink(missing_ok=True)   # sitegen's own bookkeeping, not the site's
         (out / NOJEKYLL).write_bytes(b"")
         if config.cname:

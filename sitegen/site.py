@@ -10,19 +10,17 @@ import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import jinja2
+from typing import TYPE_CHECKING
 
 from sitegen.cache import input_key, remember_build, unchanged_build
 from sitegen.config import Config
-from sitegen.content import load_articles
 from sitegen.errors import Problem, SitegenError
-from sitegen.ingest.importer import ImportReport, import_paths
-from sitegen.render import render_site
-from sitegen.search import index_site
-from sitegen.speakers import load_speaker_aliases, merge_speakers
-from sitegen.taxonomy import build_taxonomy
 from sitegen.write import recover, write_site
+
+if TYPE_CHECKING:   # the rest is imported by a build that has work to do (a no-op is quicker)
+    import jinja2
+
+    from sitegen.ingest.importer import ImportReport
 
 log = logging.getLogger("sitegen.build")
 
@@ -54,6 +52,14 @@ def build_site(config: Config, *, out_dir: Path | None = None, drafts: bool = Fa
     if last is not None:   # nothing that goes into the site changed: it is already built
         return BuildReport(out_dir=out, articles=last[0], files=last[1],
                            seconds=time.perf_counter() - started)
+    import jinja2
+
+    from sitegen.content import load_articles
+    from sitegen.render import render_site
+    from sitegen.search import index_site
+    from sitegen.speakers import load_speaker_aliases, merge_speakers
+    from sitegen.taxonomy import build_taxonomy
+
     problems: list[Problem] = []
     imported = _import_raw(config, progress) if import_raw else None
     if imported is not None:
@@ -100,11 +106,15 @@ def _import_raw(config: Config, progress: bool) -> ImportReport | None:
     raw_dir = config.content_path / "raw"
     if not raw_dir.is_dir():
         return None
+    from sitegen.ingest.importer import import_paths
+
     return import_paths([raw_dir], config.content_path, progress=progress)
 
 
 def template_problem(exc: jinja2.TemplateError) -> Problem:
     """Point a template error at the template file and line, not at our code."""
+    import jinja2
+
     if isinstance(exc, jinja2.TemplateSyntaxError):
         where = Path(exc.filename) if exc.filename else None
         return Problem(where, f"template error: {exc.message}", exc.lineno)
