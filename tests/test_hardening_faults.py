@@ -121,18 +121,6 @@ def test_a_read_only_output_parent_is_one_error_and_changes_nothing(
     assert previous(site) == before and strays(site) == []
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores file permissions")
-def test_a_really_read_only_parent_keeps_the_previous_site(site: Path) -> None:
-    before = previous(site)
-    change_content(site)
-    site.chmod(0o555)
-    try:
-        assert main(["build", "--site", str(site), "--quiet"]) == 1
-    finally:
-        site.chmod(0o755)
-    assert previous(site) == before and strays(site) == []
-
-
 def test_ctrl_c_inside_rendering_keeps_the_previous_site(
         site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from sitegen.render import context
