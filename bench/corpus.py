@@ -291,8 +291,7 @@ term = ["HTML", "Atom"]
 
 _HUGO_LIST = """<!doctype html><html><head><meta charset="utf-8"><title>{{ .Title }}</title>\
 </head><body><header><a href="{{ site.BaseURL }}">{{ site.Title }}</a></header><ul>
-{{ $pages := where site.RegularPages "Section" "posts" }}{{ if .IsNode }}{{ if ne .Kind "home" }}\
-{{ $pages = .Pages }}{{ end }}{{ end }}\
+{{ $pages := .Pages }}{{ if .IsHome }}{{ $pages = site.RegularPages }}{{ end }}\
 {{ $p := .Paginate $pages.ByDate.Reverse }}{{ range $p.Pages }}<li><a href="{{ .RelPermalink }}">\
 {{ .Title }}</a> {{ .Date.Format "January 2, 2006" }}</li>
 {{ end }}</ul>{{ if $p.HasPrev }}<a href="{{ $p.Prev.URL }}">newer</a>{{ end }}\
