@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_RAW = REPO / "tests" / "fixtures" / "ingest" / "000_09a015d091362e36.txt"
@@ -53,17 +58,52 @@ def requires_shared() -> pytest.MarkDecorator:
     return pytest.mark.skipif(not SHARED.is_dir(), reason=f"{SHARED} (shared corpus) is absent")
 
 
-def requires_tool(name: str, why: str) -> pytest.MarkDecorator:
-    """Skip locally when a system tool is missing; in CI (CI=true) run anyway and fail loudly."""
-    import os
-    import shutil
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+CHROMIUM = Path(os.environ.get("SITEGEN_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-dev-shm-usage"]
+BROWSER_TIMEOUT_MS = 15000   # bound for browser steps that are not a timing promise
 
-    missing = shutil.which(name) is None and os.environ.get("CI") != "true"
+
+def unavailable(reason: str) -> None:
+    """Skip locally when a system tool is missing; in CI (.ci/run installs it) fail loudly."""
+    if IN_CI:
+        pytest.fail(f"{reason}; CI must run this test (.ci/run installs what it needs)")
+    pytest.skip(reason)
+
+
+def requires_tool(name: str, why: str) -> pytest.MarkDecorator:
+    """Skip locally when a system tool is missing; in CI run anyway and fail loudly."""
+    missing = shutil.which(name) is None and not IN_CI
     return pytest.mark.skipif(missing, reason=f"{why} needs `{name}`, which is not installed")
 
 
-@pytest.fixture(autouse=True)
-def _search_cache(tmp_path_factory: pytest.TempPathFactory,
-                  monkeypatch: pytest.MonkeyPatch) -> None:
-    """Keep the search index cache (sitegen.search) of test sites out of the user's ~/.cache."""
-    monkeypatch.setenv("SITEGEN_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's headless Chromium driven by playwright (never a downloaded browser)."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("playwright is not installed (pip install -e '.[dev]')")
+    if not CHROMIUM.is_file():
+        unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
+                                      timeout=60_000)
+        try:
+            yield instance
+        finally:
+            instance.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A fresh tab in its own context (no cookies or cache shared between tests)."""
+    context = browser.new_context()
+    tab = context.new_page()
+    tab.set_default_timeout(BROWSER_TIMEOUT_MS)
+    try:
+        yield tab
+    finally:
+        context.close()

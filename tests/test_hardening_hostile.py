@@ -12,7 +12,6 @@ import functools
 import gzip
 import html
 import json
-import os
 import re
 import threading
 import xml.etree.ElementTree as ET
@@ -220,31 +219,6 @@ def test_unsafe_html_is_the_only_way_raw_html_passes(tmp_path: Path, built: Path
 
 # --- in a real browser -----------------------------------------------------------------------
 
-CHROMIUM = Path(os.environ.get("SITEGEN_CHROMIUM", "/usr/bin/chromium"))
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        if IN_CI:
-            pytest.fail("playwright is not installed; CI must run the browser tests")
-        pytest.skip("playwright is not installed")
-    if not CHROMIUM.is_file():
-        if IN_CI:
-            pytest.fail(f"{CHROMIUM} is missing; CI must run the browser tests")
-        pytest.skip(f"{CHROMIUM} is missing")
-    from tests.test_serve_browser import CHROMIUM_ARGS
-
-    with sync_playwright() as pw:
-        instance = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
-                                      timeout=60_000)
-        try:
-            yield instance
-        finally:
-            instance.close()
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ Chromium under a base path through `sitegen serve`."""
 from __future__ import annotations
 
 import json
-import os
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,21 +12,17 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-import tests.test_serve_browser as browser_tests
 from sitegen.cli import main
 from sitegen.config import load_config
 from sitegen.linkcheck import check_links
 from sitegen.search import PAGEFIND_ENV, pagefind_executable, site_cache
 from sitegen.serve import Preview
-from tests.conftest import snapshot, write_article, write_config
+from tests.conftest import snapshot, unavailable, write_article, write_config
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
-browser = browser_tests.browser   # the headless Chromium fixtures of the serve tests
-page = browser_tests.page
 PROJECT = "https://example.github.io/news/"
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 STORIES = [
     ("lavrov-kazakhstan", "West seeks a wedge between Russia and Kazakhstan",
      "Sergey Lavrov", ["Russia", "Kazakhstan"], "2022-12-10"),
@@ -59,9 +54,7 @@ def build(root: Path, *extra: str) -> int:
 
 def requires_pagefind() -> None:
     if pagefind_executable() is None:
-        if IN_CI:
-            pytest.fail("pagefind is not installed; CI must run the search tests")
-        pytest.skip("pagefind is not installed (pip install 'pagefind[bin]')")
+        unavailable("pagefind is not installed (pip install 'pagefind[bin]')")
 
 
 # Build ---------------------------------------------------------------------------------------

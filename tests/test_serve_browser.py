@@ -16,41 +16,14 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from sitegen.serve import Preview
-from tests.conftest import write_article, write_config
+from tests.conftest import BROWSER_TIMEOUT_MS, write_article, write_config
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
-CHROMIUM = Path(os.environ.get("SITEGEN_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-dev-shm-usage"]
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 LIVE_MS = 2000  # the promise: a saved change is on screen within 2 seconds
-SLOW_MS = 15000  # bound for steps that are not the 2-second promise
+SLOW_MS = BROWSER_TIMEOUT_MS  # bound for steps that are not the 2-second promise
 
-
-def _unavailable(reason: str) -> None:
-    if IN_CI:
-        pytest.fail(f"{reason}; CI must run the browser tests (.ci/run installs chromium)")
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("playwright is not installed (pip install -e '.[dev]')")
-    if not CHROMIUM.is_file():
-        _unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
-    with sync_playwright() as pw:
-        instance = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
-                                      timeout=60_000)
-        try:
-            yield instance
-        finally:
-            instance.close()
 
 
 ARTICLES: dict[str, dict[str, Any]] = {
@@ -75,17 +48,6 @@ def preview(tmp_path: Path) -> Iterator[Preview]:
         yield p
     finally:
         p.stop()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context()
-    tab = context.new_page()
-    tab.set_default_timeout(SLOW_MS)
-    try:
-        yield tab
-    finally:
-        context.close()
 
 
 def article(preview: Preview, name: str) -> Path:
