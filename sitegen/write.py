@@ -1,33 +1,56 @@
-"""Write a rendered site: build into a fresh folder, then swap it in whole.
+"""Write a rendered site, so that readers never see a half-written file and a failed build
+leaves the previous site exactly as it was.
 
-Readers (a web server, `sitegen serve`, a deploy) never see a half-written site, and a build that
-fails part-way leaves the previous site exactly as it was.
+Two ways, chosen per build:
+
+- In place, when the previous site is there (with its marker) and no search index has to be
+  built: only the files whose bytes changed are written (into a staging folder beside the site),
+  then moved into the site one by one with an atomic rename, and files that are no longer output
+  are removed, with the folders they leave empty. Readers (a web server, `sitegen serve`, a
+  deploy) may see the site change file by file while that runs, but each file is either the old
+  one or the new one, never half-written. The move is a transaction: a journal beside the site
+  lists every path it touches and a backup folder keeps every replaced or removed file, so an
+  error or an interrupt rolls it back at once, and a build killed outright (SIGKILL) is rolled
+  back by `recover` at the start of the next build.
+- Whole-folder swap, when there is no previous site or a search index must be built over the
+  complete site (`finish`): every file goes into a fresh folder, which then replaces the site
+  with two renames; unchanged files are hard-linked from the previous site.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import json
 import os
 import re
 import shutil
 import stat
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Protocol
 
 from sitegen.errors import Problem, SitegenError
 
 MARKER = ".sitegen-output"
-MARKER_TEXT = "This folder is written by sitegen; each build replaces it whole.\n"
+MARKER_TEXT = ("This folder is written by sitegen; each build may replace or remove any file "
+               "in it.\n")
+JOURNAL_VERSION = 1
 
 
 class OutputFile(Protocol):
-    """Anything with a relative output path and bytes (render.Output satisfies it)."""
+    """A relative output path and its bytes (render.Output satisfies it).
+
+    `content` None means: unchanged since the last build, whose site holds this path exactly as
+    that build wrote it; the file is kept (in place) or hard-linked (swap).
+    """
 
     @property
     def path(self) -> str: ...
 
     @property
-    def content(self) -> bytes: ...
+    def content(self) -> bytes | None: ...
 
 
 def check_output_dir(out_dir: Path, *, protected: Iterable[Path] = ()) -> None:
@@ -53,56 +76,82 @@ def check_output_dir(out_dir: Path, *, protected: Iterable[Path] = ()) -> None:
 def write_site(outputs: Iterable[OutputFile], out_dir: Path,
                *, protected: Iterable[Path] = (),
                finish: Callable[[Path], None] | None = None) -> int:
-    """Write every output into a fresh folder, then swap it for `out_dir`; return the file count.
+    """Write every output into `out_dir`; return the number of outputs (unchanged ones too).
 
-    `finish(staging)` runs on the complete new site before the swap (the search index is built
-    there), so when it fails the previous site stays exactly as it was.
+    With a previous site and no `finish`, only changed files are written and moved in, one by
+    one (see the module docstring); otherwise the whole site is built in a fresh folder that is
+    then swapped in. `finish(staging)` runs on that complete new site before the swap (the
+    search index is built there), so when it fails the previous site stays exactly as it was.
 
     A file system error (a full disk, a read-only folder) is one `SitegenError`; it and an
-    interrupt both leave the previous site as it was and remove the half-written one.
+    interrupt both leave the previous site as it was and remove the half-written files.
     """
-    staging = out_dir.with_name(f".{out_dir.name}.new-{os.getpid()}")
+    pid = os.getpid()
+    staging = _sibling(out_dir, "new", pid)
     try:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         recover(out_dir)
+        _recover(out_dir, own=True)   # a rollback of ours that failed earlier in this process
         check_output_dir(out_dir, protected=protected)
         _remove_tree(staging)
         staging.mkdir()
     except OSError as exc:
         raise _write_error(exc, out_dir) from None
     try:
-        previous = out_dir if (out_dir / MARKER).is_file() else None
-        count = _write_all(outputs, staging, previous)
-        if finish is not None:
-            finish(staging)
-        _put(staging / MARKER, MARKER_TEXT.encode("utf-8"),
-             previous / MARKER if previous else None)
-        _swap_in(staging, out_dir)
+        if finish is None and not out_dir.is_symlink() and (out_dir / MARKER).is_file():
+            count = _update_in_place(outputs, out_dir, staging)
+        else:
+            previous = out_dir if (out_dir / MARKER).is_file() else None
+            count = _write_all(outputs, staging, previous)
+            if finish is not None:
+                finish(staging)
+            _put(staging / MARKER, MARKER_TEXT.encode("utf-8"),
+                 previous / MARKER if previous else None)
+            _swap_in(staging, out_dir)
     except OSError as exc:
         _discard(staging)
         raise _write_error(exc, out_dir) from None
     except BaseException:
         _discard(staging)
         raise
+    _discard(staging)
     return count
 
 
 def recover(out_dir: Path) -> None:
-    """Clean up after a build that was killed (no `finally` ran): put the previous site back if
-    it was moved aside and never replaced, and remove that build's staging folders."""
-    pattern = re.compile(rf"\.{re.escape(out_dir.name)}\.(new|old)-(\d+)")
+    """Clean up after a build that was killed (no `finally` ran): roll back an in-place update it
+    left half-done, put the previous site back if it was moved aside and never replaced, and
+    remove that build's staging, backup and journal files."""
+    _recover(out_dir, own=False)
+
+
+def _recover(out_dir: Path, *, own: bool) -> None:
+    """`recover`; with `own`, also this process's leftovers (between two builds of one process,
+    e.g. `sitegen serve`, which runs them one at a time)."""
+    pattern = re.compile(rf"\.{re.escape(out_dir.name)}\.(new|old|journal)-(\d+)(\.tmp)?")
+    me = os.getpid()
     try:   # best effort: a folder we cannot list or rename is reported by the write itself
         siblings = list(out_dir.parent.iterdir()) if out_dir.parent.is_dir() else []
-        leftovers = [(m.group(1), p) for p in siblings
-                     if (m := pattern.fullmatch(p.name)) and not _alive(int(m.group(2)))]
-        retired = sorted((p for kind, p in leftovers if kind == "old" and (p / MARKER).is_file()),
+        leftovers = [(m.group(1), int(m.group(2)), m.group(3), p) for p in siblings
+                     if (m := pattern.fullmatch(p.name))]
+        leftovers = [item for item in leftovers
+                     if (item[1] == me) == own and (own or not _alive(item[1]))]
+        stuck: set[int] = set()
+        for kind, pid, tmp, path in leftovers:
+            if kind == "journal" and not tmp:
+                try:
+                    _roll_back_journal(path, out_dir, _sibling(out_dir, "old", pid))
+                except OSError:
+                    stuck.add(pid)   # keep its journal and backup for the next try
+        retired = sorted((p for kind, pid, _, p in leftovers
+                          if kind == "old" and pid not in stuck and (p / MARKER).is_file()),
                          key=lambda p: p.stat().st_mtime)
         if retired and not out_dir.exists():
             retired[-1].rename(out_dir)
     except OSError:
         return
-    for _, path in leftovers:
-        if path.exists():
+    for _, pid, _, path in leftovers:
+        if pid not in stuck and (path.exists() or path.is_symlink()):
             _discard(path)
 
 
@@ -119,24 +168,62 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _sibling(out_dir: Path, kind: str, pid: int) -> Path:
+    """The staging folder (new), backup or retired folder (old) or journal beside out_dir."""
+    return out_dir.with_name(f".{out_dir.name}.{kind}-{pid}")
+
+
 def _write_error(exc: OSError, out_dir: Path) -> SitegenError:
     where = Path(exc.filename) if exc.filename else out_dir
     return SitegenError(Problem(where, f"cannot write the site: {exc.strerror or exc}; "
                                 "the previous site is unchanged"))
 
 
+def _unchanged_missing(where: Path) -> SitegenError:
+    return SitegenError(Problem(where, "an output marked unchanged is not in the previous site "
+                                "(a bug in sitegen); the previous site is unchanged"))
+
+
+# --- whole-folder swap -------------------------------------------------------------------------
+
+
 def _write_all(outputs: Iterable[OutputFile], root: Path, previous: Path | None = None) -> int:
     count = 0
     made: set[Path] = set()
+    real: set[str] = set()   # folders of the previous site checked to be real (no symlinks)
     for output in outputs:
         relative = safe_relative_path(output.path)
         target = root / relative
         if target.parent not in made:
             target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)
-        _put(target, output.content, previous / relative if previous else None)
+        content = output.content
+        if content is None:
+            if previous is None or not _inside(previous, relative, real):
+                raise _unchanged_missing((previous or root) / relative)
+            _keep(previous / relative, target)
+        else:
+            _put(target, content,
+                 previous / relative if previous and _inside(previous, relative, real) else None)
         count += 1
     return count
+
+
+def _keep(source: Path, target: Path) -> None:
+    """Hard-link (or copy, where links fail) the previous site's file for an unchanged output."""
+    try:
+        st = os.stat(source, follow_symlinks=False)
+    except FileNotFoundError:
+        raise _unchanged_missing(source) from None
+    if not stat.S_ISREG(st.st_mode):
+        raise _unchanged_missing(source)
+    try:
+        os.link(source, target, follow_symlinks=False)
+    except FileExistsError:   # the same path output twice: the last one wins, as with bytes
+        target.unlink()
+        _keep(source, target)
+    except OSError:
+        shutil.copy2(source, target, follow_symlinks=False)
 
 
 def _put(target: Path, content: bytes, previous: Path | None) -> None:
@@ -159,11 +246,28 @@ def _put(target: Path, content: bytes, previous: Path | None) -> None:
     target.write_bytes(content)
 
 
+def _inside(root: Path, relative: PurePosixPath, real: set[str]) -> bool:
+    """True when every folder on the way to `root / relative` is a real folder, not a symlink
+    (so reading or linking it cannot leave the site); `real` caches the folders seen."""
+    key = ""
+    for part in relative.parts[:-1]:
+        key = f"{key}/{part}" if key else part
+        if key in real:
+            continue
+        try:
+            if not stat.S_ISDIR(os.lstat(root / key).st_mode):
+                return False
+        except OSError:
+            return False
+        real.add(key)
+    return True
+
+
 def safe_relative_path(path: str) -> PurePosixPath:
     """An output path that cannot climb out of the output folder, or a clear error."""
     pure = PurePosixPath(path)
-    if (not path or pure.is_absolute() or ".." in pure.parts or "\\" in path
-            or "\x00" in path or (pure.parts and ":" in pure.parts[0])):
+    if (not path or not pure.parts or pure.is_absolute() or ".." in pure.parts or "\\" in path
+            or "\x00" in path or ":" in pure.parts[0]):
         raise SitegenError(Problem(None, f"refusing to write outside the output folder: {path!r}"))
     return pure
 
@@ -173,7 +277,7 @@ def _swap_in(staging: Path, out_dir: Path) -> None:
     if not out_dir.exists():
         staging.rename(out_dir)
         return
-    retired = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
+    retired = _sibling(out_dir, "old", os.getpid())
     _remove_tree(retired)
     out_dir.rename(retired)
     try:
@@ -182,6 +286,273 @@ def _swap_in(staging: Path, out_dir: Path) -> None:
         retired.rename(out_dir)
         raise
     _discard(retired)   # the new site is in place; a leftover is removed by the next build
+
+
+# --- in place ----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Previous:
+    """The previous site as os.scandir sees it, symlinks not followed."""
+
+    files: dict[str, int] = field(default_factory=dict)   # regular file -> size
+    others: set[str] = field(default_factory=set)         # symlinks, sockets...: never read
+    dirs: set[str] = field(default_factory=set)
+
+
+@dataclass
+class _Journal:
+    """What one in-place update does to the site, written beside it before it starts."""
+
+    replaced: list[str]       # existed, new bytes: backed up by a hard link, then replaced
+    added: list[str]          # new files
+    removed: list[str]        # no longer output: moved into the backup folder
+    added_dirs: list[str]     # folders created for new files
+    removed_dirs: list[str]   # folders left empty by the removals
+
+    def to_json(self) -> str:
+        return json.dumps({"version": JOURNAL_VERSION, "replaced": self.replaced,
+                           "added": self.added, "removed": self.removed,
+                           "added_dirs": self.added_dirs, "removed_dirs": self.removed_dirs})
+
+    @classmethod
+    def from_json(cls, text: str) -> _Journal:
+        data = json.loads(text)
+        if not isinstance(data, dict) or data.get("version") != JOURNAL_VERSION:
+            raise ValueError("not a sitegen journal")
+        lists = []
+        for name in ("replaced", "added", "removed", "added_dirs", "removed_dirs"):
+            paths = data.get(name)
+            if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
+                raise ValueError(f"bad {name}")
+            for path in paths:
+                safe_relative_path(path)   # a journal cannot send the rollback out of the site
+            lists.append(paths)
+        return cls(*lists)
+
+
+def _scan(out_dir: Path) -> _Previous:
+    found = _Previous()
+    stack = [(str(out_dir), "")]
+    while stack:
+        folder, prefix = stack.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                key = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    found.dirs.add(key)
+                    stack.append((entry.path, key + "/"))
+                elif entry.is_file(follow_symlinks=False):
+                    found.files[key] = entry.stat(follow_symlinks=False).st_size
+                else:
+                    found.others.add(key)
+    return found
+
+
+def _parents(key: str) -> Iterable[str]:
+    while "/" in key:
+        key = key.rpartition("/")[0]
+        yield key
+
+
+def _update_in_place(outputs: Iterable[OutputFile], out_dir: Path, staging: Path) -> int:
+    """Stage the changed outputs, then move them into out_dir as one transaction."""
+    previous = _scan(out_dir)
+    seen: set[str] = set()
+    staged: set[str] = set()
+    made: set[Path] = {staging}
+    count = 0
+    for output in outputs:
+        relative = safe_relative_path(output.path)
+        key = str(relative)
+        seen.add(key)
+        count += 1
+        content = output.content
+        if content is None or (previous.files.get(key) == len(content)
+                               and _same_bytes(out_dir / key, content)):
+            if content is None and key not in previous.files:
+                raise _unchanged_missing(out_dir / key)
+            if key in staged:   # the same path output twice: the last one wins
+                staged.discard(key)
+                (staging / key).unlink()
+            continue
+        target = staging / relative
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        target.write_bytes(content)
+        staged.add(key)
+    marker = MARKER_TEXT.encode("utf-8")   # an older sitegen's marker gets today's text
+    if not _same_bytes(out_dir / MARKER, marker) and MARKER not in seen:
+        (staging / MARKER).write_bytes(marker)
+        staged.add(MARKER)
+
+    entries = previous.files.keys() | previous.others
+    needed = {parent for key in seen for parent in _parents(key)}
+    added = sorted(k for k in staged if k not in entries)
+    journal = _Journal(
+        replaced=sorted(k for k in staged if k in entries),
+        added=added,
+        removed=sorted(entries - seen - {MARKER}),
+        added_dirs=sorted({p for k in added for p in _parents(k)} - previous.dirs),
+        removed_dirs=sorted(previous.dirs - needed),
+    )
+    if journal.replaced or journal.added or journal.removed or journal.removed_dirs:
+        _transaction(out_dir, staging, journal)
+    return count
+
+
+def _same_bytes(path: Path, content: bytes) -> bool:
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return False
+    with os.fdopen(fd, "rb") as handle:
+        return handle.read(len(content) + 1) == content
+
+
+def _transaction(out_dir: Path, staging: Path, journal: _Journal) -> None:
+    """Apply the journal's changes to out_dir; roll them back on any error or interrupt.
+
+    The journal is on disk before out_dir is touched and removed only when every change is in
+    place (the commit point), so a process killed in between is rolled back by `recover`.
+    """
+    pid = os.getpid()
+    journal_path = _sibling(out_dir, "journal", pid)
+    backup = _sibling(out_dir, "old", pid)
+    _remove_tree(backup)
+    pending = journal_path.with_name(journal_path.name + ".tmp")
+    try:   # whole or not at all: a torn journal never has the journal's name
+        pending.write_text(journal.to_json(), encoding="utf-8")
+        os.replace(pending, journal_path)
+    except BaseException:
+        pending.unlink(missing_ok=True)
+        raise
+    try:
+        _apply(out_dir, staging, backup, journal)
+    except BaseException:
+        try:
+            _roll_back(out_dir, backup, journal)
+        except OSError as exc:   # the journal and backup stay: the next build finishes this
+            raise SitegenError(Problem(
+                Path(exc.filename) if exc.filename else out_dir,
+                f"cannot write the site, nor undo the partial update: {exc.strerror or exc}; "
+                "the next build restores the previous site")) from None
+        journal_path.unlink(missing_ok=True)
+        _discard(backup)
+        raise
+    journal_path.unlink()   # committed
+    _discard(backup)
+
+
+def _apply(out_dir: Path, staging: Path, backup: Path, journal: _Journal) -> None:
+    """New files first, then changed ones, then removals: a page never links to a page that is
+    not there yet. When a removed file or folder stands where a new folder or file goes, the
+    removals come first."""
+    real: set[str] = set()
+    backup_dirs: set[Path] = set()
+
+    def back_up(key: str, move: bool) -> None:
+        target = backup / key
+        if target.parent not in backup_dirs:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            backup_dirs.add(target.parent)
+        if move:
+            os.rename(out_dir / key, target)
+            return
+        try:
+            os.link(out_dir / key, target, follow_symlinks=False)
+        except OSError as exc:
+            if exc.errno == errno.ENOENT:
+                raise
+            shutil.copy2(out_dir / key, target, follow_symlinks=False)
+
+    def place() -> None:
+        for key in journal.added:
+            _make_dirs(out_dir, key, real)
+            os.replace(staging / key, out_dir / key)
+        for key in journal.replaced:
+            _make_dirs(out_dir, key, real)
+            back_up(key, move=False)
+            os.replace(staging / key, out_dir / key)
+
+    def remove() -> None:
+        for key in journal.removed:
+            with contextlib.suppress(FileNotFoundError):   # gone already: nothing to do
+                back_up(key, move=True)
+        for key in reversed(journal.removed_dirs):   # a folder's contents sort after it
+            os.rmdir(out_dir / key)
+
+    conflict = (not set(journal.removed).isdisjoint(journal.added_dirs)
+                or not set(journal.removed_dirs).isdisjoint(journal.added))
+    if conflict:
+        remove()
+        place()
+    else:
+        place()
+        remove()
+
+
+def _make_dirs(root: Path, key: str, real: set[str], *, create: bool = True) -> None:
+    """Make sure each folder on the way to `root / key` is a real folder (created if missing);
+    a symlink or file in the way is an error, so nothing is ever written through a link."""
+    path = ""
+    for part in PurePosixPath(key).parts[:-1]:
+        path = f"{path}/{part}" if path else part
+        if path in real:
+            continue
+        try:
+            mode = os.lstat(root / path).st_mode
+        except FileNotFoundError:
+            if not create:
+                raise
+            os.mkdir(root / path)
+        else:
+            if not stat.S_ISDIR(mode):
+                raise OSError(errno.ENOTDIR, "in the way of a folder (not a folder)",
+                              str(root / path))
+        real.add(path)
+
+
+def _roll_back(out_dir: Path, backup: Path, journal: _Journal) -> None:
+    """Undo a partial (or complete) `_apply`; safe to repeat, e.g. after a kill half-way."""
+    for key in journal.added:
+        try:
+            if not stat.S_ISDIR(os.lstat(out_dir / key).st_mode):
+                os.unlink(out_dir / key)
+        except FileNotFoundError:
+            pass
+    for key in reversed(journal.added_dirs):
+        with contextlib.suppress(OSError):   # not there (never made, or removed already)
+            os.rmdir(out_dir / key)
+    real: set[str] = set()
+    for key in journal.removed_dirs:
+        _make_dirs(out_dir, key + "/x", real)
+    for key in journal.replaced + journal.removed:
+        if os.path.lexists(backup / key):
+            _make_dirs(out_dir, key, real)
+            os.replace(backup / key, out_dir / key)
+
+
+def _roll_back_journal(journal_path: Path, out_dir: Path, backup: Path) -> None:
+    """Roll back the update a dead process left half-done, then remove its journal."""
+    try:
+        journal = _Journal.from_json(journal_path.read_text(encoding="utf-8"))
+    except (ValueError, SitegenError, UnicodeDecodeError):
+        journal = _Journal([], [], _backed_up(backup), [], [])   # put back what was saved
+    if out_dir.is_dir() and not out_dir.is_symlink():
+        _roll_back(out_dir, backup, journal)
+    journal_path.unlink()
+
+
+def _backed_up(backup: Path) -> list[str]:
+    if not backup.is_dir() or backup.is_symlink():
+        return []
+    found = _scan(backup)
+    return sorted(found.files.keys() | found.others)
+
+
+# --- clean-up ----------------------------------------------------------------------------------
 
 
 def _discard(path: Path) -> None:
