@@ -52,8 +52,72 @@ class _Loader(_SafeLoader):  # type: ignore[valid-type,misc]
         except ValueError:
             return self.construct_scalar(node)
 
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: Any) -> Any:
+        """`Resolver.resolve` for plain scalars, without its per-call list building."""
+        if kind is not yaml.ScalarNode or self.yaml_path_resolvers:
+            return super().resolve(kind, value, implicit)
+        if implicit[0]:
+            by_first, wildcard = _implicit_resolvers(self.yaml_implicit_resolvers)
+            for tag, regexp in by_first.get(value[:1], wildcard):
+                if regexp.match(value):
+                    return tag
+        return self.DEFAULT_SCALAR_TAG
+
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+_Resolvers = tuple[dict[str, tuple[Any, ...]], tuple[Any, ...]]
+_RESOLVERS: tuple[Any, _Resolvers] | None = None
+
+
+def _implicit_resolvers(table: dict[Any, list[Any]]) -> _Resolvers:
+    """First character -> its resolvers then the wildcard ones, in the order `Resolver.resolve`
+    tries them, and the wildcard ones alone for other characters (rebuilt for another table)."""
+    global _RESOLVERS
+    if _RESOLVERS is None or _RESOLVERS[0] is not table:
+        wildcard = table.get(None, [])
+        by_first = {k: tuple(v + wildcard) for k, v in table.items() if k is not None}
+        _RESOLVERS = (table, (by_first, tuple(wildcard)))
+    return _RESOLVERS[1]
+
+# -- The fast path: front matter is almost always plain mappings, lists and scalars. ---------------
+# PyYAML's constructor is pure Python even with libyaml (deferred generators, recursion checks);
+# `_construct` builds the same data directly and hands anything unusual (other tags, merge keys,
+# aliases of collections, any error) to the full constructor, which then decides as before.
+
+_STR, _SEQ, _MAP = ("tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map")
+_SCALARS = {tag: _Loader.yaml_constructors[tag] for tag in (
+    "tag:yaml.org,2002:null", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp")}
+
+
+class _Unusual(Exception):
+    """The node tree needs the full constructor."""
+
+
+def _construct(loader: _Loader, node: yaml.Node, seen: set[int]) -> Any:
+    """The data `loader.construct_document(node)` gives, for plain trees; else `_Unusual`."""
+    tag = node.tag
+    if type(node) is yaml.ScalarNode:
+        if tag == _STR:
+            return node.value
+        scalar = _SCALARS.get(tag)
+        if scalar is None:
+            raise _Unusual
+        return scalar(loader, node)
+    if id(node) in seen:   # an alias of a collection: shared (or recursive) data
+        raise _Unusual
+    seen.add(id(node))
+    if tag == _SEQ and type(node) is yaml.SequenceNode:
+        return [_construct(loader, item, seen) for item in node.value]
+    if tag == _MAP and type(node) is yaml.MappingNode:
+        mapping: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if type(key_node) is not yaml.ScalarNode:   # merge keys, unhashable keys
+                raise _Unusual
+            key = _construct(loader, key_node, seen)
+            mapping[key] = _construct(loader, value_node, seen)
+        return mapping
+    raise _Unusual
 
 
 # ---------------------------------------------------------------------------------------------
@@ -226,7 +290,7 @@ def _parse(path: Path, text: str, config: Config) -> _Parsed:
     if isinstance(split, Problem):
         return _Parsed(problems=[split])
     fm, body, first_line = split
-    body, removed = _CONTROL.subn("", body)
+    body, removed = _without_control(body)
     if removed:
         log.warning("%s: removed %d control character(s) from the body: they are invisible, "
                     "and feeds cannot hold them", path, removed)
@@ -268,7 +332,7 @@ def _load_yaml(path: Path, fm: str, first_line: int) -> _Yaml | Problem:
     loader = _Loader(fm)
     try:
         node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
+        data = _construct_document(loader, node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + first_line if mark is not None else first_line
@@ -296,6 +360,13 @@ def _load_yaml(path: Path, fm: str, first_line: int) -> _Yaml | Problem:
         else:
             nodes[name] = (key_node, value_node)
     return _Yaml({str(k): v for k, v in data.items()}, nodes, duplicates)
+
+
+def _construct_document(loader: _Loader, node: yaml.Node) -> Any:
+    try:
+        return _construct(loader, node, set())
+    except Exception:   # the full constructor gives the same data, or the error as before
+        return loader.construct_document(node)
 
 
 class _Fields:
@@ -529,6 +600,18 @@ def _to_datetime(value: object, config: Config) -> tuple[datetime, bool] | None:
     if isinstance(value, date):
         return datetime.combine(value, time(), tzinfo=config.tzinfo), False
     return None
+
+
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+
+
+def _without_control(text: str) -> tuple[str, int]:
+    """`_CONTROL.subn("", text)`, with a quick answer for the usual ASCII text holding none."""
+    if text.isascii():
+        data = text.encode("ascii")
+        if len(data.translate(None, _CONTROL_BYTES)) == len(data):
+            return text, 0
+    return _CONTROL.subn("", text)
 
 
 def _one_line(value: str) -> str:
