@@ -430,18 +430,19 @@ def _transaction(out_dir: Path, staging: Path, journal: _Journal) -> None:
         raise
     try:
         _apply(out_dir, staging, backup, journal)
+        journal_path.unlink()   # the commit point
     except BaseException:
-        try:
-            _roll_back(out_dir, backup, journal)
-        except OSError as exc:   # the journal and backup stay: the next build finishes this
-            raise SitegenError(Problem(
-                Path(exc.filename) if exc.filename else out_dir,
-                f"cannot write the site, nor undo the partial update: {exc.strerror or exc}; "
-                "the next build restores the previous site")) from None
-        journal_path.unlink(missing_ok=True)
+        if journal_path.exists():   # not committed: undo
+            try:
+                _roll_back(out_dir, backup, journal)
+            except OSError as exc:   # the journal and backup stay: the next build finishes this
+                raise SitegenError(Problem(
+                    Path(exc.filename) if exc.filename else out_dir,
+                    f"cannot write the site, nor undo the partial update: "
+                    f"{exc.strerror or exc}; the next build restores the previous site")) from None
+            journal_path.unlink()
         _discard(backup)
         raise
-    journal_path.unlink()   # committed
     _discard(backup)
 
 

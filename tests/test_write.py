@@ -16,7 +16,7 @@ from tests.conftest import snapshot
 @dataclass(frozen=True)
 class Out:
     path: str
-    content: bytes
+    content: bytes | None
 
 
 def test_writes_files_and_marker(tmp_path: Path) -> None:

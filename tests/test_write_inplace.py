@@ -1,0 +1,396 @@
+"""In-place updates: a small edit touches only the files that changed, the result is the tree a
+full swap would give, and an error, an interrupt or a SIGKILL at any step of the move leaves (or,
+after `recover`, puts back) the previous site byte for byte."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sitegen import write
+from sitegen.errors import SitegenError
+from sitegen.write import MARKER, recover, write_site
+from tests.conftest import REPO
+from tests.test_write import Out
+
+Tree = tuple[list[str], dict[str, bytes]]
+
+BEFORE = {
+    "index.html": b"home v1",
+    "feed.xml": b"<feed>1</feed>",
+    "2022/12/a/index.html": b"article a",
+    "2022/12/b/index.html": b"article b",
+    "2022/11/c/index.html": b"article c",   # removed: 2022/11 is left empty and goes
+    "tags/x/index.html": b"tag x",
+    "tags/x/page/2/index.html": b"tag x page 2",   # removed: page/ and page/2/ go
+    "css/site.css": b"body{}",
+}
+AFTER = {
+    "index.html": b"home v2",                  # changed
+    "feed.xml": b"<feed>2</feed>",             # changed, different size
+    "2022/12/a/index.html": b"article a",      # same bytes
+    "2022/12/b/index.html": b"article B",      # same size, other bytes
+    "2022/12/d/index.html": b"article d",      # new, in a new folder
+    "2023/01/e/index.html": b"article e",      # new, new folders three deep
+    "tags/x/index.html": b"tag x",
+    "css/site.css": b"body{}",
+}
+
+
+def outputs(files: dict[str, bytes | None]) -> list[Out]:
+    return [Out(path, content) for path, content in files.items()]
+
+
+def tree(folder: Path) -> Tree:
+    """Every folder and every file (with its bytes) under folder; a symlink is an error."""
+    dirs, files = [], {}
+    for path in sorted(folder.rglob("*")):
+        assert not path.is_symlink(), path
+        key = str(path.relative_to(folder))
+        if path.is_dir():
+            dirs.append(key)
+        else:
+            files[key] = path.read_bytes()
+    return dirs, files
+
+
+def stamps(folder: Path) -> dict[str, tuple[int, int]]:
+    return {str(p.relative_to(folder)): (p.stat().st_ino, p.stat().st_mtime_ns)
+            for p in folder.rglob("*") if p.is_file()}
+
+
+def strays(out: Path) -> list[str]:
+    return sorted(p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}."))
+
+
+def clean(files: dict[str, bytes | None], scratch: Path) -> Tree:
+    """The tree a build from nothing (a whole-folder swap) writes for these outputs."""
+    write_site(outputs(files), scratch)
+    return tree(scratch)
+
+
+def no_search(staging: Path) -> None:
+    """A `finish` that does nothing: asks for the whole-folder swap."""
+
+
+def test_an_edit_touches_only_the_changed_files(tmp_path: Path) -> None:
+    out = tmp_path / "_site"
+    write_site(outputs(BEFORE), out)
+    before, folder = stamps(out), out.stat().st_ino
+    assert write_site(outputs(AFTER), out) == len(AFTER)
+    after = stamps(out)
+    assert out.stat().st_ino == folder   # updated in place, not swapped
+    for path in ("2022/12/a/index.html", "tags/x/index.html", "css/site.css", MARKER):
+        assert after[path] == before[path], path
+    for path in ("index.html", "feed.xml", "2022/12/b/index.html"):
+        assert after[path][0] != before[path][0], path
+    assert not (out / "2022" / "11").exists() and not (out / "tags/x/page").exists()
+    assert tree(out) == clean(AFTER, tmp_path / "clean")
+    assert strays(out) == []
+
+
+def test_a_noop_update_touches_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "_site"
+    write_site(outputs(BEFORE), out)
+    before = stamps(out)
+    folders = {p: p.stat().st_mtime_ns for p in [out, *out.rglob("*")] if p.is_dir()}
+    assert write_site(outputs(BEFORE), out) == len(BEFORE)
+    assert stamps(out) == before
+    assert {p: p.stat().st_mtime_ns for p in folders} == folders
+    assert strays(out) == []
+
+
+def test_the_swap_is_used_when_a_search_index_is_built(tmp_path: Path) -> None:
+    out = tmp_path / "_site"
+    write_site(outputs(BEFORE), out)
+    folder = out.stat().st_ino
+    seen: list[Path] = []
+    write_site(outputs(AFTER), out, finish=seen.append)
+    assert out.stat().st_ino != folder and seen and seen[0].name.startswith("._site.new-")
+    assert tree(out) == clean(AFTER, tmp_path / "clean")
+
+
+@pytest.mark.parametrize("finish", [None, no_search], ids=["in-place", "swap"])
+def test_unchanged_outputs_are_kept(tmp_path: Path,
+                                    finish: Callable[[Path], None] | None) -> None:
+    out = tmp_path / "_site"
+    write_site(outputs(BEFORE), out)
+    before = stamps(out)
+    files: dict[str, bytes | None] = {**AFTER, "2022/12/a/index.html": None,
+                                      "tags/x/index.html": None}
+    assert write_site(outputs(files), out, finish=finish) == len(files)
+    assert tree(out) == clean(AFTER, tmp_path / "clean")
+    assert stamps(out)["2022/12/a/index.html"] == before["2022/12/a/index.html"]
+
+
+@pytest.mark.parametrize("finish", [None, no_search], ids=["in-place", "swap"])
+def test_an_unchanged_output_missing_from_the_previous_site_is_an_error(
+        tmp_path: Path, finish: Callable[[Path], None] | None) -> None:
+    out = tmp_path / "_site"
+    write_site(outputs(BEFORE), out)
+    before = tree(out)
+    files: dict[str, bytes | None] = {**AFTER, "2022/12/zz/index.html": None}
+    with pytest.raises(SitegenError, match=re.escape("2022/12/zz/index.html")):
+        write_site(outputs(files), out, finish=finish)
+    assert tree(out) == before and strays(out) == []
+
+
+def test_an_unchanged_output_without_a_previous_site_is_an_error(tmp_path: Path) -> None:
+    out = tmp_path / "_site"
+    with pytest.raises(SitegenError, match=re.escape("index.html")):
+        write_site([Out("index.html", None)], out)
+    assert not out.exists() and strays(out) == []
+
+
+@pytest.mark.parametrize("first, second", [
+    ({"a": b"file"}, {"a/index.html": b"folder now"}),
+    ({"a/index.html": b"folder", "a/b/c.html": b"deep"}, {"a": b"file now"}),
+])
+def test_a_file_and_a_folder_may_swap_places(tmp_path: Path, first: dict[str, bytes | None],
+                                             second: dict[str, bytes | None]) -> None:
+    out = tmp_path / "_site"
+    write_site(outputs(first), out)
+    write_site(outputs(second), out)
+    assert tree(out) == clean(second, tmp_path / "clean") and strays(out) == []
+
+
+def test_a_symlink_in_the_site_is_never_written_through(tmp_path: Path) -> None:
+    out = tmp_path / "_site"
+    write_site(outputs(BEFORE), out)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "index.html").write_bytes(b"not ours")
+    (out / "tags" / "y").symlink_to(outside, target_is_directory=True)
+    (out / "evil.html").symlink_to(outside / "index.html")
+    files: dict[str, bytes | None] = {**AFTER, "tags/y/index.html": b"tag y",
+                                      "evil.html": b"ours"}
+    write_site(outputs(files), out)
+    assert (outside / "index.html").read_bytes() == b"not ours"
+    assert sorted(p.name for p in outside.iterdir()) == ["index.html"]
+    assert tree(out) == clean(files, tmp_path / "clean")
+    (out / "tags" / "z").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(SitegenError, match=re.escape("tags/z/index.html")):   # not read through
+        write_site(outputs({**files, "tags/z/index.html": None}), out)
+    assert (outside / "index.html").read_bytes() == b"not ours"
+
+
+def test_an_old_marker_gets_the_current_text(tmp_path: Path) -> None:
+    out = tmp_path / "_site"
+    write_site(outputs(BEFORE), out)
+    (out / MARKER).write_text("older sitegen\n", encoding="utf-8")
+    write_site(outputs(AFTER), out)
+    assert tree(out) == clean(AFTER, tmp_path / "clean")
+
+
+# --- faults in the move ------------------------------------------------------------------------
+
+MUTATING = ("replace", "rename", "link", "unlink", "rmdir", "mkdir")
+
+
+class FailOnce:
+    """Make the N-th file system change (os.replace, rename, link, unlink, rmdir, mkdir) under
+    `root` raise `error`, once; every other call goes through."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, root: Path, nth: int,
+                 error: BaseException, names: tuple[str, ...] = MUTATING) -> None:
+        self.calls, self.fired = 0, False
+        self.journal = root / f"._site.journal-{os.getpid()}"
+        self.journaled = self.committed = False   # the update's commit point was passed
+        for name in names:
+            monkeypatch.setattr(os, name, self.wrap(getattr(os, name), str(root), nth, error))
+
+    def wrap(self, real: Callable[..., Any], root: str, nth: int,
+             error: BaseException) -> Callable[..., Any]:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            if str(args[0]).startswith(root) and not self.fired:
+                self.calls += 1
+                self.journaled = self.journaled or self.journal.exists()
+                if self.calls == nth:
+                    self.fired = True
+                    self.committed = self.journaled and not self.journal.exists()
+                    raise error
+            return real(*args, **kwargs)
+        return call
+
+
+@pytest.mark.parametrize("error", [OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)),
+                                   KeyboardInterrupt()], ids=["full-disk", "ctrl-c"])
+def test_a_fault_at_any_step_keeps_the_previous_site(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: BaseException) -> None:
+    nth = 0
+    while True:
+        nth += 1
+        root = tmp_path / str(nth)
+        out = root / "_site"
+        write_site(outputs(BEFORE), out)
+        before = tree(out)
+        with monkeypatch.context() as patch:
+            fault, failed = FailOnce(patch, root, nth, error), True
+            try:
+                write_site(outputs(AFTER), out)
+                failed = False   # not reached, or an error the code handles (mkdir exist_ok)
+            except KeyboardInterrupt:   # Ctrl-C once the new site is all in place: it stays
+                assert isinstance(error, KeyboardInterrupt)
+                failed = not fault.committed
+            except SitegenError as exc:
+                assert isinstance(error, OSError) and "previous site is unchanged" in str(exc)
+                assert not fault.committed
+        assert tree(out) == (before if failed else clean(AFTER, root / "clean")), nth
+        # a fault while removing the staging or backup folder leaves it (never a journal)...
+        assert not [name for name in strays(out) if ".journal-" in name], nth
+        write._recover(out, own=True)   # ...for the next build to remove, changing nothing
+        assert tree(out) == (before if failed else clean(AFTER, root / "clean")), nth
+        assert strays(out) == [], nth
+        if not fault.fired:
+            break
+    assert nth > 20   # every step of the staging and of the move was tried
+
+
+def test_a_failed_rollback_is_finished_by_the_next_build(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "_site"
+    write_site(outputs(BEFORE), out)
+    before = tree(out)
+    real_replace = os.replace
+    calls = {"n": 0}
+
+    def replace(src: Any, dst: Any) -> None:
+        calls["n"] += 1   # 1: the journal, 2-3: two new files, 4: fails, 5: the rollback
+        if calls["n"] in (4, 5):
+            raise OSError(errno.EIO, os.strerror(errno.EIO), str(dst))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(SitegenError, match="nor undo"):
+        write_site(outputs(AFTER), out)
+    monkeypatch.setattr(os, "replace", real_replace)
+    assert f"._site.journal-{os.getpid()}" in strays(out)
+    recover(out)   # our own process: left for our next build, which runs one at a time
+    assert f"._site.journal-{os.getpid()}" in strays(out)
+    write._recover(out, own=True)   # what the next write_site does first
+    assert tree(out) == before and strays(out) == []
+
+
+# --- SIGKILL in the move -----------------------------------------------------------------------
+
+CHILD = """
+import json, os, signal, sys
+from pathlib import Path
+from sitegen.write import recover, write_site
+
+class Out:
+    def __init__(self, path, content):
+        self.path, self.content = path, content
+
+what, out, kill_at, names = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+root, calls = str(out.parent), 0
+
+def wrap(real):
+    def call(*args, **kwargs):
+        global calls
+        if str(args[0]).startswith(root):
+            calls += 1
+            if calls == kill_at:
+                os.kill(os.getpid(), signal.SIGKILL)
+        return real(*args, **kwargs)
+    return call
+
+for name in names.split(","):
+    setattr(os, name, wrap(getattr(os, name)))
+if what == "recover":
+    recover(out)
+else:
+    files = {k: v.encode() for k, v in json.loads(sys.argv[5]).items()}
+    write_site([Out(k, v) for k, v in files.items()], out)
+"""
+
+
+def kill_mid_way(what: str, out: Path, kill_at: int, files: dict[str, bytes] | None = None,
+                 ) -> int:
+    """Run an in-place write (or a recover) in a child that SIGKILLs itself at its kill_at-th
+    file system change."""
+    data = json.dumps({k: v.decode() for k, v in (files or {}).items()})
+    done = subprocess.run([sys.executable, "-c", CHILD, what, str(out), str(kill_at),
+                           ",".join(MUTATING), data], cwd=REPO, capture_output=True, timeout=60)
+    assert done.returncode in (0, -signal.SIGKILL), done.stderr.decode()
+    return done.returncode
+
+
+def journaled(out: Path) -> bool:
+    return any(".journal-" in name and not name.endswith(".tmp") for name in strays(out))
+
+
+def test_recover_rolls_back_a_write_killed_at_any_step(tmp_path: Path) -> None:
+    after = {k: v for k, v in AFTER.items() if v is not None}
+    kill_at, rolled_back = 0, 0
+    while True:
+        kill_at += 1
+        out = tmp_path / str(kill_at) / "_site"
+        write_site(outputs(BEFORE), out)
+        before = tree(out)
+        if kill_mid_way("write", out, kill_at, after) == 0:
+            assert tree(out) == clean(AFTER, tmp_path / "clean") and strays(out) == []
+            break
+        journal = journaled(out)
+        recover(out)
+        assert strays(out) == [], kill_at
+        if journal:   # killed inside the transaction: rolled back
+            rolled_back += 1
+            assert tree(out) == before, kill_at
+        else:         # before it (nothing touched) or after its commit (all in place)
+            assert tree(out) in (before, clean(AFTER, tmp_path / "clean")), kill_at
+        write_site(outputs(AFTER), out)   # and the next build goes through
+        assert tree(out) == clean(AFTER, tmp_path / "clean"), kill_at
+    assert rolled_back >= 10   # every move, backup and removal of the transaction
+
+
+def test_a_recover_killed_half_way_is_finished_by_the_next(tmp_path: Path) -> None:
+    after = {k: v for k, v in AFTER.items() if v is not None}
+    kill_at = 0
+    while True:
+        kill_at += 1
+        out = tmp_path / str(kill_at) / "_site"
+        write_site(outputs(BEFORE), out)
+        before = tree(out)
+        assert kill_mid_way("write", out, 30, after) == -signal.SIGKILL
+        assert journaled(out)   # killed in the middle of the move
+        finished = kill_mid_way("recover", out, kill_at) == 0
+        recover(out)
+        assert tree(out) == before and strays(out) == [], kill_at
+        if finished:
+            break
+    assert kill_at > 10
+
+
+def test_recover_leaves_a_live_build_alone(tmp_path: Path) -> None:
+    out = tmp_path / "_site"
+    write_site(outputs(BEFORE), out)
+    journal = out.with_name(f"._site.journal-{os.getpid()}")
+    journal.write_text("{}", encoding="utf-8")
+    recover(out)
+    assert journal.exists()
+    journal.unlink()
+
+
+def failing_after(files: dict[str, bytes | None]) -> Iterator[Out]:
+    yield from outputs(files)
+    raise RuntimeError("template blew up on the last page")
+
+
+def test_a_render_error_before_the_move_touches_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "_site"
+    write_site(outputs(BEFORE), out)
+    before, stamped = tree(out), stamps(out)
+    with pytest.raises(RuntimeError):
+        write_site(failing_after(AFTER), out)
+    assert tree(out) == before and stamps(out) == stamped and strays(out) == []
