@@ -168,22 +168,38 @@ def _tree(h: Any, folder: Path, skip: frozenset[str] = frozenset()) -> None:
             h.update(hashlib.blake2b(data, digest_size=20).digest())
 
 
-def input_key(config: Config, out: Path, **options: object) -> str:
-    """A hash of everything a build reads: settings and options, the content folder (articles,
-    raw text, alias files), the site's templates, themes and static files, and sitegen's own code
-    and default theme. Bytes are hashed, not mtimes, so no edit can hide behind a coarse clock."""
+def render_key(config: Config) -> str:
+    """A hash of everything a page's bytes depend on besides the values it is given: settings,
+    the site's templates, themes and static files, and sitegen's own code and default theme."""
     from sitegen.theme import DEFAULT_THEME
 
     h = hashlib.blake2b(digest_size=20)
-    h.update(repr((__version__, FORMAT, config, str(out.resolve()), sorted(options.items()),
+    h.update(repr((__version__, FORMAT, config)).encode("utf-8", "surrogateescape"))
+    for folder in (config.root / "templates", config.root / "themes", config.root / "static",
+                   _PACKAGE, DEFAULT_THEME):
+        _tree(h, folder, frozenset({config.output_dir, CACHE_DIR, ".git"}))
+    return h.hexdigest()
+
+
+def input_key(config: Config, out: Path, **options: object) -> str:
+    """A hash of everything a build reads: the render key, build options, and the content folder
+    (articles, raw text, alias files). Bytes are hashed, not mtimes, so no edit can hide behind a
+    coarse clock."""
+    h = hashlib.blake2b(digest_size=20)
+    h.update(repr((render_key(config), str(out.resolve()), sorted(options.items()),
                    os.environ.get("SITEGEN_PAGEFIND"))).encode("utf-8", "surrogateescape"))
-    outputs = frozenset({out.name, CACHE_DIR, ".git"})
-    for folder in (config.content_path, config.root / "templates", config.root / "themes",
-                   config.root / "static", _PACKAGE, DEFAULT_THEME):
-        _tree(h, folder, outputs)
     for extra in (config.root / "sitegen.toml",):
         h.update(extra.read_bytes() if extra.is_file() else b"\0absent\0")
+    _tree(h, config.content_path, frozenset({out.name, CACHE_DIR, ".git"}))
     return h.hexdigest()
+
+
+Listing: TypeAlias = "list[tuple[str, int, int]]"
+
+
+def site_listing(out: Path) -> Listing | None:
+    """Every file of the built site with size and mtime (ns), or None when it is not there."""
+    return _listing(out)
 
 
 def _listing(out: Path) -> list[tuple[str, int, int]] | None:
@@ -219,9 +235,9 @@ def unchanged_build(config: Config, out: Path, key: str) -> tuple[int, int] | No
     return int(last["articles"]), int(last["files"])
 
 
-def remember_build(config: Config, out: Path, key: str, articles: int, files: int) -> None:
-    """Record a finished build so an identical next one can stop early."""
-    listing = _listing(out)
+def remember_build(config: Config, out: Path, key: str, articles: int, files: int,
+                   listing: Listing | None) -> None:
+    """Record a finished build (`listing` is its site) so an identical next one can stop early."""
     if listing is not None:
         save(config, "site", key, {"out": str(out.resolve()), "listing": listing,
                                    "articles": articles, "files": files})
@@ -278,3 +294,42 @@ class _Collect(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.sink.append((record.levelno, record.getMessage()))
+
+
+# ---------------------------------------------------------------------------------------------
+# Rendered outputs: a page made from the same inputs as last time, whose file is still as that
+# build left it, is not rendered again (and its file keeps its inode and mtime).
+
+
+class PageMemo:
+    """The fingerprint of every output of the last build, with the size and mtime its file had
+    after that build (see `sitegen.render.fingerprint`)."""
+
+    def __init__(self, config: Config, out: Path) -> None:
+        self._config = config
+        self._out = str(out.resolve())
+        self._key = render_key(config)
+        self._old: dict[str, str] = {}
+        self._new: dict[str, str] = {}
+        record = load(config, "pages", self._key)
+        if record.get("out") != self._out:
+            return
+        stored: dict[str, tuple[str, int, int]] = record.get("pages", {})
+        for path, size, mtime in _listing(out) or ():
+            hit = stored.get(path)
+            if hit is not None and hit[1] == size and hit[2] == mtime:
+                self._old[path] = hit[0]
+
+    def unchanged(self, path: str, fingerprint: str) -> bool:
+        """True when the site holds the file the last build made at `path` from these inputs."""
+        self._new[path] = fingerprint
+        return self._old.get(path) == fingerprint
+
+    def save(self, listing: Listing | None) -> None:
+        """Remember this build's outputs, once it is written (`listing` is the new site)."""
+        if listing is None:
+            return
+        files = {path: (size, mtime) for path, size, mtime in listing}
+        pages = {path: (fingerprint, *files[path]) for path, fingerprint in self._new.items()
+                 if path in files}
+        save(self._config, "pages", self._key, {"out": self._out, "pages": pages})

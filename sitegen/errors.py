@@ -36,6 +36,10 @@ class SitegenError(Exception):
         self.problems: list[Problem] = problems
         super().__init__("\n".join(str(p) for p in problems))
 
+    def __reduce__(self) -> tuple[type[SitegenError], tuple[list[Problem]]]:
+        """Keep the problems when a build worker process hands the error back."""
+        return type(self), (self.problems,)
+
 
 class UsageError(SitegenError):
     """Bad command-line usage; the CLI exits 2 for these."""

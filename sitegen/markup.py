@@ -8,6 +8,7 @@ paragraph a quote comes from.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -119,6 +120,7 @@ class MarkdownRenderer:
         return tuple(self._paragraphs)
 
 
+@functools.lru_cache(maxsize=8192)   # an article's paragraphs are searched once per quote
 def _normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = re.sub(r"[\"'“”‘’«»]", "", text)

@@ -1,15 +1,16 @@
-"""Spread CPU-bound build work over processes, in a few big chunks (no per-page round trip).
+"""Spread CPU-bound build work over processes, in chunks (no per-page round trip).
 
-Markdown conversion is the largest single cost of a clean build; it is pure and per article, so
-it splits into `jobs` chunks converted by forked workers that inherit the site's configuration
-(nothing but the Markdown text and the results cross the process boundary).
+Markdown conversion and page rendering are the largest costs of a clean build; both are pure and
+per item, so they run in forked workers that inherit the site's state as it was at the call:
+nothing but the work items (text, or page numbers) and the results cross the process boundary.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+import signal
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
 
@@ -55,6 +56,36 @@ def map_chunks(work: Callable[[Sequence[T]], list[R]], items: Sequence[T]) -> li
     finally:
         _work = None
     return [r for chunk in results for r in chunk]  # type: ignore[misc]
+
+
+def stream_chunks(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], *,
+                  chunk_size: int = 64) -> Iterator[R]:
+    """`work` over `items` in chunks of `chunk_size`, results yielded in order as they come.
+
+    Like `map_chunks`, but the caller consumes results while workers produce them (pages are
+    written while later ones render, and not every page is held in memory at once). Workers
+    ignore Ctrl-C; the caller's interrupt stops them.
+    """
+    chunks = [items[i:i + chunk_size] for i in range(0, len(items), chunk_size)]
+    n = jobs()
+    if n <= 1 or len(items) < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods():
+        for chunk in chunks:
+            yield from work(chunk)
+        return
+    global _work
+    _work = work  # type: ignore[assignment]
+    pool = ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_ignore_interrupts)
+    try:
+        for result in pool.map(_run_chunk, chunks):   # forks every worker on the first submit
+            yield from result  # type: ignore[misc]
+    finally:
+        _work = None
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _ignore_interrupts() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _run_chunk(chunk: Sequence[object]) -> list[object]:

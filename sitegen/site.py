@@ -7,20 +7,20 @@ from __future__ import annotations
 
 import logging
 import time
-import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sitegen.cache import input_key, remember_build, unchanged_build
+from sitegen.cache import PageMemo, input_key, remember_build, site_listing, unchanged_build
 from sitegen.config import Config
 from sitegen.errors import Problem, SitegenError
 from sitegen.write import recover, write_site
 
 if TYPE_CHECKING:   # the rest is imported by a build that has work to do (a no-op is quicker)
-    import jinja2
+    from collections.abc import Iterator
 
     from sitegen.ingest.importer import ImportReport
+    from sitegen.render import Output
 
 log = logging.getLogger("sitegen.build")
 
@@ -35,10 +35,11 @@ class BuildReport:
     seconds: float
     imported: ImportReport | None = None
     warnings: tuple[str, ...] = field(default=())
+    rendered: int = 0   # files rendered; the others were unchanged and kept as they were
 
     def summary(self) -> str:
         return (f"built {self.articles} articles into {self.out_dir} "
-                f"({self.files} files) in {self.seconds:.2f}s")
+                f"({self.files} files, {self.rendered} rendered) in {self.seconds:.2f}s")
 
 
 def build_site(config: Config, *, out_dir: Path | None = None, drafts: bool = False,
@@ -52,8 +53,6 @@ def build_site(config: Config, *, out_dir: Path | None = None, drafts: bool = Fa
     if last is not None:   # nothing that goes into the site changed: it is already built
         return BuildReport(out_dir=out, articles=last[0], files=last[1],
                            seconds=time.perf_counter() - started)
-    import jinja2
-
     from sitegen.content import load_articles
     from sitegen.render import render_site
     from sitegen.search import index_site
@@ -87,18 +86,26 @@ def build_site(config: Config, *, out_dir: Path | None = None, drafts: bool = Fa
             if warning:
                 warnings.append(warning)
 
-    try:
-        files = write_site(render_site(articles, taxonomy, config), out, protected=protected,
-                           finish=finish)
-    except jinja2.TemplateError as exc:
-        raise SitegenError(template_problem(exc)) from None
+    memo = PageMemo(config, out)   # what the last build rendered, to keep what is unchanged
+    rendered = 0
+
+    def counted(outputs: Iterator[Output]) -> Iterator[Output]:
+        nonlocal rendered
+        for output in outputs:
+            rendered += output.content is not None
+            yield output
+
+    files = write_site(counted(render_site(articles, taxonomy, config, memo)), out,
+                       protected=protected, finish=finish if config.search else None)
+    listing = site_listing(out)
+    memo.save(listing)
     if not warnings:   # a build with warnings (no search index) is tried again next time
         if imported is not None and imported.written:   # the import changed the content
             key = input_key(config, out, drafts=drafts, import_raw=import_raw)
-        remember_build(config, out, key, len(articles), files)
+        remember_build(config, out, key, len(articles), files, listing)
     return BuildReport(out_dir=out, articles=len(articles), files=files,
                        seconds=time.perf_counter() - started, imported=imported,
-                       warnings=tuple(warnings))
+                       warnings=tuple(warnings), rendered=rendered)
 
 
 def _import_raw(config: Config, progress: bool) -> ImportReport | None:
@@ -109,16 +116,3 @@ def _import_raw(config: Config, progress: bool) -> ImportReport | None:
     from sitegen.ingest.importer import import_paths
 
     return import_paths([raw_dir], config.content_path, progress=progress)
-
-
-def template_problem(exc: jinja2.TemplateError) -> Problem:
-    """Point a template error at the template file and line, not at our code."""
-    import jinja2
-
-    if isinstance(exc, jinja2.TemplateSyntaxError):
-        where = Path(exc.filename) if exc.filename else None
-        return Problem(where, f"template error: {exc.message}", exc.lineno)
-    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-        if frame.filename.endswith((".html", ".xml", ".j2", ".txt")):
-            return Problem(Path(frame.filename), f"template error: {exc}", frame.lineno)
-    return Problem(None, f"template error: {exc}")

@@ -8,6 +8,7 @@ variable is an error naming it rather than a silently empty page.
 from __future__ import annotations
 
 import json
+import traceback
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ import jinja2
 from markupsafe import Markup
 
 from sitegen.config import Config
+from sitegen.errors import Problem
 from sitegen.model import Article
 
 
@@ -60,8 +62,10 @@ def load_theme(config: Config) -> jinja2.Environment:
     """A Jinja2 environment with the fallback chain, autoescape and the date/JSON filters."""
     loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d)) for d in template_dirs(config)
                                   if d.is_dir()])
+    # One environment per build, so no template changes under it: no stat per page (auto_reload).
     env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
-                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                             auto_reload=False)
     env.filters.update(date=human_date, isodate=iso_date, dateline=dateline, jsonld=json_ld,
                        month_name=month_name)
     return env
@@ -99,3 +103,14 @@ def json_ld(data: Any) -> Markup:
     text = (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
     return Markup(text)
+
+
+def template_problem(exc: jinja2.TemplateError) -> Problem:
+    """Point a template error at the template file and line, not at our code."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        where = Path(exc.filename) if exc.filename else None
+        return Problem(where, f"template error: {exc.message}", exc.lineno)
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.endswith((".html", ".xml", ".j2", ".txt")):
+            return Problem(Path(frame.filename), f"template error: {exc}", frame.lineno)
+    return Problem(None, f"template error: {exc}")

@@ -20,6 +20,7 @@ class Urls:
         self.base = config.base_path
         self.site_url = config.site_url
         self.permalink = config.permalink or DEFAULT_PERMALINK
+        self._article_urls: dict[int, tuple[Article, str]] = {}   # every page links to many
 
     def _join(self, *parts: str) -> str:
         """Base path + parts as one directory URL ending in '/'."""
@@ -31,6 +32,13 @@ class Urls:
         return self._join() if page <= 1 else self._join("page", str(page))
 
     def article(self, article: Article) -> str:
+        found = self._article_urls.get(id(article))
+        if found is None or found[0] is not article:
+            found = (article, self._article_url(article))
+            self._article_urls[id(article)] = found
+        return found[1]
+
+    def _article_url(self, article: Article) -> str:
         slug = article.slug if is_safe_slug(article.slug) else slugify(article.slug)
         path = self.permalink.format(year=f"{article.date.year:04d}",
                                      month=f"{article.date.month:02d}",

@@ -65,6 +65,29 @@ def test_one_edit_rewrites_only_what_depends_on_it(tmp_path: Path) -> None:
     assert any(p.stat().st_mtime_ns == before[p] for p in untouched if p in before)
 
 
+def test_one_edit_renders_only_the_pages_that_show_the_article(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    items = corpus.generate(60, seed=11)
+    root = tmp_path / "site"
+    corpus.write_sitegen(items, root)
+    config = load_config(root)
+    first = build_site(config, import_raw=False)
+    assert first.rendered == first.files
+    edited = items[30]
+    corpus.edit(root / "content" / "articles" / f"{edited.slug}.md", 1)
+    with caplog.at_level("DEBUG", logger="sitegen.render"):
+        second = build_site(config, import_raw=False)
+    rendered = {r.getMessage().removeprefix("rendering ") for r in caplog.records
+                if r.getMessage().startswith("rendering ") and " of " not in r.getMessage()}
+    assert any(edited.slug in path for path in rendered)
+    # its page, pages listing it (its terms, its month, related stories), feeds and sitemaps;
+    # not the other articles' pages, and not the tag and speaker pages it is not on
+    assert second.rendered == len(rendered) < second.files / 5, sorted(rendered)
+    others = [i for i in items if i is not edited and not any(i.slug in p for p in rendered)]
+    assert len(others) > 40
+    assert snapshot(root / "_site") == _clean_build(root, tmp_path / "clean")
+
+
 def test_noop_rebuild_writes_nothing_and_a_damaged_site_is_rebuilt(tmp_path: Path) -> None:
     root = _site(tmp_path / "site", 5)
     first = _build(root)
@@ -111,7 +134,8 @@ def test_jobs_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     parallel.set_jobs(None)
 
 
-EDITS = st.sampled_from(["add", "edit", "delete", "tags", "speakers", "template", "none"])
+EDITS = st.sampled_from(["add", "edit", "title", "date", "delete", "tags", "speakers",
+                         "template", "none"])
 
 
 def _apply(root: Path, edit: str, pick: int, step: int) -> None:
@@ -127,6 +151,12 @@ def _apply(root: Path, edit: str, pick: int, step: int) -> None:
     item = items[path.stem]
     if edit == "edit":
         corpus.edit(path, step)
+    elif edit == "title":   # shown in lists, feeds and other articles' related stories
+        path.write_text(corpus.sitegen_text(dataclasses.replace(
+            item, title=f"{item.title} (update {step})")), encoding="utf-8")
+    elif edit == "date":    # moves it in every list and archive
+        path.write_text(corpus.sitegen_text(dataclasses.replace(
+            item, date=item.date.replace(year=item.date.year - step))), encoding="utf-8")
     elif edit == "delete":
         path.unlink()
     elif edit == "tags":

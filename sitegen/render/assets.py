@@ -6,11 +6,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from sitegen.render.context import SiteContext
-from sitegen.render.output import Output
+from sitegen.render.output import Task, ready
 from sitegen.theme import static_dirs
 
 
-def static_files(ctx: SiteContext) -> Iterator[Output]:
+def static_files(ctx: SiteContext) -> Iterator[Task]:
     seen: set[str] = set()
     for folder in static_dirs(ctx.config):
         if not folder.is_dir():
@@ -22,4 +22,4 @@ def static_files(ctx: SiteContext) -> Iterator[Output]:
                     or any(part.startswith(".") for part in Path(rel).parts)):
                 continue
             seen.add(rel)
-            yield Output(ctx.urls.output_file(ctx.urls.static(rel)), path.read_bytes())
+            yield ready(ctx.urls.output_file(ctx.urls.static(rel)), path.read_bytes())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from sitegen.cache import convert_bodies
@@ -15,7 +16,7 @@ from sitegen.config import Config
 from sitegen.markup import Paragraph, paragraph_for
 from sitegen.model import Article, Quote
 from sitegen.related import RelatedStories
-from sitegen.render.output import Output
+from sitegen.render.output import Task
 from sitegen.render.reading import reading_minutes
 from sitegen.taxonomy import Taxonomy, Term
 from sitegen.theme import load_theme
@@ -43,6 +44,18 @@ class QuoteLink:
 
 
 @dataclass(frozen=True)
+class TermLink:
+    """A tag or speaker as an article page shows it: its name and where its page is.
+
+    Not the whole `Term`: an article page that carried the term's article list would have to be
+    re-rendered whenever any story joins the tag.
+    """
+
+    name: str
+    slug: str
+
+
+@dataclass(frozen=True)
 class Entry:
     """An article in a list: the record, its URL, and (on speaker pages) that speaker's quotes."""
 
@@ -60,6 +73,7 @@ class SiteContext:
         self.urls = Urls(config)
         self.env = load_theme(config)
         self.related = RelatedStories(taxonomy)
+        self.templates: set[str] = set()   # the templates pages were given, to compile once
         # Cached by text hash in .sitegen-cache/, the rest converted over processes.
         converted = convert_bodies(config, [a.body for a in articles])
         self._bodies: dict[int, Body] = {id(a): Body(*c) for a, c in zip(articles, converted,
@@ -91,11 +105,16 @@ class SiteContext:
 
     def page(self, template: str, url: str, *, title: str, description: str = "",
              kind: str = "website", feed: str | None = None,
-             jsonld: dict[str, Any] | None = None, **values: Any) -> Output:
-        """Render `template` for the page at `url` into an Output."""
+             jsonld: dict[str, Any] | None = None, **values: Any) -> Task:
+        """The page at `url`, to be rendered from `template` with these values."""
         meta = {"title": title, "description": description or self.config.description,
                 "url": url, "canonical": self.urls.absolute(url), "type": kind,
                 "feed": feed, "jsonld": jsonld}
+        self.templates.add(template)
+        return Task(self.urls.output_file(url), (template, meta, values),
+                    partial(self.render, template, meta, values))
+
+    def render(self, template: str, meta: dict[str, Any], values: dict[str, Any]) -> bytes:
         html = self.env.get_template(template).render(
             site=self.site, urls=self.urls, page=meta, **values)
-        return Output(self.urls.output_file(url), html.encode("utf-8"))
+        return html.encode("utf-8")

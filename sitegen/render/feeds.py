@@ -9,22 +9,23 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
+from functools import partial
 
 from sitegen.model import Article
 from sitegen.render.context import SiteContext
-from sitegen.render.output import Output
+from sitegen.render.output import Task
 from sitegen.taxonomy import Term
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_SIZE = 20
 
 
-def site_feed(ctx: SiteContext) -> Output:
+def site_feed(ctx: SiteContext) -> Task:
     return _feed(ctx, ctx.urls.feed(), ctx.urls.home(), ctx.config.title,
                  ctx.taxonomy.articles[:FEED_SIZE])
 
 
-def term_feeds(ctx: SiteContext, kind: str) -> Iterator[Output]:
+def term_feeds(ctx: SiteContext, kind: str) -> Iterator[Task]:
     terms: Sequence[Term] = ctx.taxonomy.tags if kind == "tags" else ctx.taxonomy.speakers
     for term in terms:
         yield _feed(ctx, ctx.urls.term_feed(kind, term.slug), ctx.urls.term(kind, term.slug),
@@ -36,7 +37,14 @@ def _updated(article: Article) -> datetime:
 
 
 def _feed(ctx: SiteContext, feed_url: str, page_url: str, title: str,
-          articles: Sequence[Article]) -> Output:
+          articles: Sequence[Article]) -> Task:
+    """The feed's entries are whole articles (bodies included): any edit to one changes it."""
+    return Task(ctx.urls.output_file(feed_url), ("atom", feed_url, page_url, title, articles),
+                partial(_atom, ctx, feed_url, page_url, title, articles))
+
+
+def _atom(ctx: SiteContext, feed_url: str, page_url: str, title: str,
+          articles: Sequence[Article]) -> bytes:
     urls = ctx.urls
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed", {"xml:lang": ctx.config.language})
@@ -74,5 +82,5 @@ def _feed(ctx: SiteContext, feed_url: str, page_url: str, title: str,
         if article.subtitle:
             sub(entry, "summary", article.subtitle)
         sub(entry, "content", ctx.body(article).html, type="html")
-    xml = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
-    return Output(urls.output_file(feed_url), xml + b"\n")
+    xml: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    return xml + b"\n"

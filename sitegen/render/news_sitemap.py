@@ -11,10 +11,11 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from datetime import timedelta
+from functools import partial
 
 from sitegen.model import Article
 from sitegen.render.context import SiteContext
-from sitegen.render.output import Output
+from sitegen.render.output import Task
 from sitegen.render.sitemap import SITEMAP
 
 NEWS = "http://www.google.com/schemas/sitemap-news/0.9"
@@ -42,11 +43,17 @@ def news_language(language: str) -> str:
     return code.split("-")[0]
 
 
-def news_sitemap(ctx: SiteContext) -> Output:
+def news_sitemap(ctx: SiteContext) -> Task:
+    window = news_window(ctx.taxonomy.articles)
+    return Task(ctx.urls.output_file(ctx.urls.news_sitemap()), ("news-sitemap", window),
+                partial(_news_xml, ctx, window))
+
+
+def _news_xml(ctx: SiteContext, window: Sequence[Article]) -> bytes:
     ET.register_namespace("", SITEMAP)
     ET.register_namespace("news", NEWS)
     root = ET.Element(f"{{{SITEMAP}}}urlset")
-    for article in news_window(ctx.taxonomy.articles):
+    for article in window:
         url = ET.SubElement(root, f"{{{SITEMAP}}}url")
         ET.SubElement(url, f"{{{SITEMAP}}}loc").text = ctx.urls.absolute(
             ctx.urls.article(article))
@@ -57,5 +64,5 @@ def news_sitemap(ctx: SiteContext) -> Output:
             ctx.config.language)
         ET.SubElement(news, f"{{{NEWS}}}publication_date").text = article.date.isoformat()
         ET.SubElement(news, f"{{{NEWS}}}title").text = article.title
-    xml = ET.tostring(root, encoding="utf-8", xml_declaration=True)
-    return Output(ctx.urls.output_file(ctx.urls.news_sitemap()), xml + b"\n")
+    xml: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return xml + b"\n"

@@ -1,7 +1,7 @@
 """HTML pages: articles, the paginated front page, taxonomy pages, archives and the 404 page.
 
-Each function takes the shared `SiteContext` and yields `Output`s; templates get plain values
-(records, URLs, pagers), never the renderer itself.
+Each function takes the shared `SiteContext` and yields `Task`s (rendered later, and only when
+their inputs changed); templates get plain values (records, URLs, pagers), never the renderer.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from typing import Any
 from markupsafe import Markup
 
 from sitegen.model import Article
-from sitegen.render.context import Entry, SiteContext
-from sitegen.render.output import Output
+from sitegen.render.context import Entry, SiteContext, TermLink
+from sitegen.render.output import Task
 from sitegen.render.paginate import paginate
 from sitegen.taxonomy import Term
 from sitegen.theme import dateline, month_name
@@ -21,11 +21,11 @@ from sitegen.theme import dateline, month_name
 KIND_TITLES = {"tags": "Tags", "speakers": "Speakers"}
 
 
-def article_pages(ctx: SiteContext) -> Iterator[Output]:
+def article_pages(ctx: SiteContext) -> Iterator[Task]:
     for article in ctx.taxonomy.articles:
         url = ctx.urls.article(article)
-        tags = [t for t in (ctx.taxonomy.tag_for(name) for name in article.tags) if t]
-        speakers = [(s, ctx.taxonomy.speaker_for(s.name)) for s in article.speakers]
+        tags = [TermLink(t.name, t.slug) for t in map(ctx.taxonomy.tag_for, article.tags) if t]
+        speakers = [(s, _link(ctx.taxonomy.speaker_for(s.name))) for s in article.speakers]
         if "tags" not in ctx.config.taxonomies:
             tags = []
         if "speakers" not in ctx.config.taxonomies:
@@ -39,7 +39,11 @@ def article_pages(ctx: SiteContext) -> Iterator[Output]:
                        minutes=ctx.body(article).minutes)
 
 
-def home_pages(ctx: SiteContext) -> Iterator[Output]:
+def _link(term: Term | None) -> TermLink | None:
+    return TermLink(term.name, term.slug) if term else None
+
+
+def home_pages(ctx: SiteContext) -> Iterator[Task]:
     entries = [ctx.entry(a) for a in ctx.taxonomy.articles]
     for pager in paginate(entries, ctx.config.per_page, ctx.urls.home):
         title = ctx.config.title if pager.number == 1 else \
@@ -48,7 +52,7 @@ def home_pages(ctx: SiteContext) -> Iterator[Output]:
                        articles=pager.items, pager=pager)
 
 
-def taxonomy_pages(ctx: SiteContext, kind: str) -> Iterator[Output]:
+def taxonomy_pages(ctx: SiteContext, kind: str) -> Iterator[Task]:
     """The index of all terms of `kind` and each term's paginated page."""
     terms = ctx.taxonomy.tags if kind == "tags" else ctx.taxonomy.speakers
     yield ctx.page("taxonomy.html", ctx.urls.taxonomy(kind), title=KIND_TITLES[kind],
@@ -57,7 +61,7 @@ def taxonomy_pages(ctx: SiteContext, kind: str) -> Iterator[Output]:
         yield from _term_pages(ctx, kind, term)
 
 
-def _term_pages(ctx: SiteContext, kind: str, term: Term) -> Iterator[Output]:
+def _term_pages(ctx: SiteContext, kind: str, term: Term) -> Iterator[Task]:
     quotes: dict[int, list[Any]] = {}
     for article, quote in term.quotes:
         quotes.setdefault(id(article), []).append(ctx.quote_link(article, quote))
@@ -75,7 +79,7 @@ def _term_pages(ctx: SiteContext, kind: str, term: Term) -> Iterator[Output]:
                        articles=pager.items, pager=pager)
 
 
-def archive_pages(ctx: SiteContext) -> Iterator[Output]:
+def archive_pages(ctx: SiteContext) -> Iterator[Task]:
     years = ctx.taxonomy.years
     yield ctx.page("archive.html", ctx.urls.archive(), title="Archive", years=years,
                    heading="Archive", articles=())
@@ -89,7 +93,7 @@ def archive_pages(ctx: SiteContext) -> Iterator[Output]:
                            articles=tuple(ctx.entry(a) for a in month.articles))
 
 
-def not_found_page(ctx: SiteContext) -> Iterator[Output]:
+def not_found_page(ctx: SiteContext) -> Iterator[Task]:
     yield ctx.page("404.html", ctx.urls.not_found(), title="Page not found")
 
 

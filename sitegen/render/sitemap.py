@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
+from collections.abc import Sequence
+from functools import partial
 
 from sitegen.render.context import SiteContext
-from sitegen.render.output import Output
+from sitegen.render.output import Task, ready
 
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
-def sitemap(ctx: SiteContext, pages: Iterable[tuple[str, str | None]]) -> Output:
+def sitemap(ctx: SiteContext, pages: Sequence[tuple[str, str | None]]) -> Task:
     """`pages` are (URL path, lastmod ISO date or None), in the order they should appear."""
+    return Task(ctx.urls.output_file(ctx.urls.sitemap()), ("sitemap", pages),
+                partial(_sitemap_xml, ctx, pages))
+
+
+def _sitemap_xml(ctx: SiteContext, pages: Sequence[tuple[str, str | None]]) -> bytes:
     ET.register_namespace("", SITEMAP)
     root = ET.Element(f"{{{SITEMAP}}}urlset")
     for path, lastmod in pages:
@@ -20,12 +26,12 @@ def sitemap(ctx: SiteContext, pages: Iterable[tuple[str, str | None]]) -> Output
         ET.SubElement(url, f"{{{SITEMAP}}}loc").text = ctx.urls.absolute(path)
         if lastmod:
             ET.SubElement(url, f"{{{SITEMAP}}}lastmod").text = lastmod
-    xml = ET.tostring(root, encoding="utf-8", xml_declaration=True)
-    return Output(ctx.urls.output_file(ctx.urls.sitemap()), xml + b"\n")
+    xml: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return xml + b"\n"
 
 
-def robots(ctx: SiteContext) -> Output:
+def robots(ctx: SiteContext) -> Task:
     text = (f"User-agent: *\nAllow: /\n\n"
             f"Sitemap: {ctx.urls.absolute(ctx.urls.sitemap())}\n"
             f"Sitemap: {ctx.urls.absolute(ctx.urls.news_sitemap())}\n")
-    return Output(ctx.urls.output_file(ctx.urls.robots()), text.encode("utf-8"))
+    return ready(ctx.urls.output_file(ctx.urls.robots()), text.encode("utf-8"))
