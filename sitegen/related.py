@@ -12,8 +12,9 @@ order), so builds are reproducible.
 from __future__ import annotations
 
 import bisect
-import heapq
+import itertools
 import math
+import operator
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,6 +26,8 @@ RELATED = 4            # stories shown under an article
 FAN_OUT = 50           # candidates one term may contribute: its stories nearest in time
 SPEAKER_WEIGHT = 1.5   # a shared person says more than a shared topic
 HALF_LIFE_DAYS = 30.0  # a story a month away counts half
+_DECAY = -math.log(2) / (HALF_LIFE_DAYS * 86400)   # per second
+_WEIGHT = operator.itemgetter(1)
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,8 @@ class RelatedStories:
         return self._related.get(id(article), ())
 
     def _compute(self, n: int) -> tuple[Article, ...]:
+        if self.limit <= 0:
+            return ()
         when = self._times[n]
         weights = self._index.weights
         shared: dict[int, float] = defaultdict(float)
@@ -60,11 +65,24 @@ class RelatedStories:
             for other in self._candidates(term, when):
                 shared[other] += weight
         shared.pop(n, None)
-        times, decay = self._times, -math.log(2) / (HALF_LIFE_DAYS * 86400)
-        # Articles are numbered newest first with slug and path breaking ties (the taxonomy's
-        # order), so the number is the deterministic tie-break.
-        best = heapq.nsmallest(self.limit, ((-w * math.exp(decay * abs(when - times[o])), o)
-                                            for o, w in shared.items()))
+        # Score (-w * decay factor, number), the smallest `limit` win; articles are numbered
+        # newest first with slug and path breaking ties (the taxonomy's order), so the number is
+        # the deterministic tie-break. The factor is at most 1, so |score| <= w: going through
+        # the candidates by falling w, once w is below the last kept score's size no later one
+        # can enter, and the rest need no exp(). The result is that of scoring every candidate.
+        times, exp, limit = self._times, math.exp, self.limit
+        ranked = sorted(shared.items(), key=_WEIGHT, reverse=True)
+        best = sorted([(-w * exp(_DECAY * abs(when - times[o])), o) for o, w in ranked[:limit]])
+        if len(ranked) > limit:
+            last = best[-1]
+            for other, w in itertools.islice(ranked, limit, None):
+                if w < -last[0]:
+                    break
+                scored = (-w * exp(_DECAY * abs(when - times[other])), other)
+                if scored < last:
+                    best.pop()
+                    bisect.insort(best, scored)
+                    last = best[-1]
         return tuple(self._articles[o] for _, o in best)
 
     def _candidates(self, term: str, when: float) -> Sequence[int]:

@@ -87,3 +87,56 @@ def test_article_page_lists_related_stories(tmp_path: Path) -> None:
     assert '<h2 id="related-heading">Related stories</h2>' in html
     foot = html.split("Related stories</h2>")[1]
     assert '<a href="/news/2022/12/west-looks-for-any-clue/">' in foot
+
+
+def _reference(articles: list[Article], limit: int, fan_out: int) -> dict[str, list[str]]:
+    """The definition, written plainly: every candidate scored, sorted, the first `limit` kept."""
+    import bisect
+    import math
+
+    from sitegen import related as module
+
+    taxonomy = build_taxonomy(articles)
+    ordered = taxonomy.articles
+    times = [a.date.timestamp() for a in ordered]
+    terms = [module._terms_of(a, taxonomy) for a in ordered]
+    by_time = sorted(range(len(ordered)), key=lambda n: times[n])
+    postings: dict[str, list[int]] = {}
+    for n in by_time:
+        for term in terms[n]:
+            postings.setdefault(term, []).append(n)
+    weights = {t: math.log(1 + len(ordered) / len(p)) *
+               (module.SPEAKER_WEIGHT if t.startswith("speaker:") else 1.0)
+               for t, p in postings.items()}
+    decay = -math.log(2) / (module.HALF_LIFE_DAYS * 86400)
+    result: dict[str, list[str]] = {}
+    for n, article in enumerate(ordered):
+        shared: dict[int, float] = {}
+        for term in terms[n]:
+            posting = postings[term]
+            if len(posting) > fan_out:
+                middle = bisect.bisect_left([times[o] for o in posting], times[n])
+                start = max(0, min(middle - fan_out // 2, len(posting) - fan_out))
+                posting = posting[start:start + fan_out]
+            for other in posting:
+                shared[other] = shared.get(other, 0.0) + weights[term]
+        shared.pop(n, None)
+        scored = sorted((-w * math.exp(decay * abs(times[n] - times[o])), o)
+                        for o, w in shared.items())
+        result[article.slug] = [ordered[o].slug for _, o in scored[:limit]]
+    return result
+
+
+def test_same_result_as_scoring_every_candidate_on_random_sites() -> None:
+    rng = random.Random(6)
+    tags = [f"tag {i}" for i in range(25)]
+    people = [f"Person {i}" for i in range(15)]
+    for size, limit, fan_out in ((60, 4, 50), (300, 4, 10), (300, 1, 7), (200, 9, 50),
+                                 (150, 0, 5)):
+        articles = [art(f"a{i:04d}", rng.choice([rng.randint(0, 400), 7, 7, 7]),  # equal dates
+                        tuple(rng.sample(tags, rng.randint(0, 4))),
+                        tuple(rng.sample(people, rng.randint(0, 3))))
+                    for i in range(size)]
+        stories = RelatedStories(build_taxonomy(articles), limit=limit, fan_out=fan_out)
+        expected = _reference(articles, limit, fan_out)
+        assert {a.slug: [r.slug for r in stories.to(a)] for a in articles} == expected
