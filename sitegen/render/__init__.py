@@ -23,7 +23,6 @@ from sitegen.parallel import stream_chunks
 from sitegen.render.assets import static_files
 from sitegen.render.context import SiteContext
 from sitegen.render.feeds import site_feed, term_feeds
-from sitegen.render.fingerprint import Fingerprints
 from sitegen.render.news_sitemap import news_sitemap
 from sitegen.render.output import Output, Task
 from sitegen.render.pages import (
@@ -57,9 +56,8 @@ def render_site(articles: Sequence[Article], taxonomy: Taxonomy, config: Config,
     """
     ctx = SiteContext(taxonomy.articles, taxonomy, config)
     outputs = _outputs(ctx)
-    fingerprints = Fingerprints()
     todo = [task for task in outputs
-            if memo is None or not memo.unchanged(task.path, fingerprints.of(*task.inputs))]
+            if memo is None or not memo.unchanged(task.path, ctx.fp.of(*task.inputs))]
     log.debug("rendering %d of %d outputs (the others are unchanged)", len(todo), len(outputs))
     for task in todo:
         log.debug("rendering %s", task.path)

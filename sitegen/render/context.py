@@ -6,7 +6,7 @@ all use them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -16,6 +16,7 @@ from sitegen.config import Config
 from sitegen.markup import Paragraph, paragraph_for
 from sitegen.model import Article, Quote
 from sitegen.related import RelatedStories
+from sitegen.render.fingerprint import Fingerprints
 from sitegen.render.output import Task
 from sitegen.render.reading import reading_minutes
 from sitegen.taxonomy import Taxonomy, Term
@@ -74,6 +75,7 @@ class SiteContext:
         self.env = load_theme(config)
         self.related = RelatedStories(taxonomy)
         self.templates: set[str] = set()   # the templates pages were given, to compile once
+        self.fp = Fingerprints()
         # Cached by text hash in .sitegen-cache/, the rest converted over processes.
         converted = convert_bodies(config, [a.body for a in articles])
         self._bodies: dict[int, Body] = {id(a): Body(*c) for a, c in zip(articles, converted,
@@ -103,18 +105,26 @@ class SiteContext:
                 "search": c.search,
                 "extra": c.extra}
 
-    def page(self, template: str, url: str, *, title: str, description: str = "",
-             kind: str = "website", feed: str | None = None,
-             jsonld: dict[str, Any] | None = None, **values: Any) -> Task:
-        """The page at `url`, to be rendered from `template` with these values."""
-        meta = {"title": title, "description": description or self.config.description,
-                "url": url, "canonical": self.urls.absolute(url), "type": kind,
-                "feed": feed, "jsonld": jsonld}
-        self.templates.add(template)
-        return Task(self.urls.output_file(url), (template, meta, values),
-                    partial(self.render, template, meta, values))
+    def page(self, template: str, url: str, sources: tuple[object, ...],
+             values: Callable[[], dict[str, Any]]) -> Task:
+        """The page at `url`, rendered from `template` with `values()` when it is rendered at all.
 
-    def render(self, template: str, meta: dict[str, Any], values: dict[str, Any]) -> bytes:
+        `values()` must depend on nothing but `sources` and the settings: the page's fingerprint
+        is taken from `sources`, so it is rendered again only when they change. Besides what the
+        template uses, `values()` gives `title` and optionally `description`, `kind`, `feed` and
+        `jsonld` (the `page` variable).
+        """
+        self.templates.add(template)
+        return Task(self.urls.output_file(url), (template, url, *sources),
+                    partial(self.render, template, url, values))
+
+    def render(self, template: str, url: str, values: Callable[[], dict[str, Any]]) -> bytes:
+        given = dict(values())
+        meta = {"title": given.pop("title"),
+                "description": given.pop("description", "") or self.config.description,
+                "url": url, "canonical": self.urls.absolute(url),
+                "type": given.pop("kind", "website"), "feed": given.pop("feed", None),
+                "jsonld": given.pop("jsonld", None)}
         html = self.env.get_template(template).render(
-            site=self.site, urls=self.urls, page=meta, **values)
+            site=self.site, urls=self.urls, page=meta, **given)
         return html.encode("utf-8")

@@ -39,7 +39,8 @@ def _updated(article: Article) -> datetime:
 def _feed(ctx: SiteContext, feed_url: str, page_url: str, title: str,
           articles: Sequence[Article]) -> Task:
     """The feed's entries are whole articles (bodies included): any edit to one changes it."""
-    return Task(ctx.urls.output_file(feed_url), ("atom", feed_url, page_url, title, articles),
+    return Task(ctx.urls.output_file(feed_url),
+                ("atom", feed_url, page_url, title, ctx.fp.articles(articles)),
                 partial(_atom, ctx, feed_url, page_url, title, articles))
 
 

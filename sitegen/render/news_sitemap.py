@@ -45,7 +45,8 @@ def news_language(language: str) -> str:
 
 def news_sitemap(ctx: SiteContext) -> Task:
     window = news_window(ctx.taxonomy.articles)
-    return Task(ctx.urls.output_file(ctx.urls.news_sitemap()), ("news-sitemap", window),
+    return Task(ctx.urls.output_file(ctx.urls.news_sitemap()),
+                ("news-sitemap", ctx.fp.articles(window)),
                 partial(_news_xml, ctx, window))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -31,4 +32,4 @@ class Task:
 
 def ready(path: str, content: bytes) -> Task:
     """A task for an output whose bytes are already known (a static file, robots.txt)."""
-    return Task(path, ("bytes", content), partial(bytes, content))
+    return Task(path, ("bytes", hashlib.blake2b(content).hexdigest()), partial(bytes, content))

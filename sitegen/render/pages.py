@@ -6,37 +6,49 @@ their inputs changed); templates get plain values (records, URLs, pagers), never
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from functools import partial
 from typing import Any
 
 from markupsafe import Markup
 
-from sitegen.model import Article
-from sitegen.render.context import Entry, SiteContext, TermLink
+from sitegen.model import Article, Speaker
+from sitegen.render.context import Entry, QuoteLink, SiteContext, TermLink
 from sitegen.render.output import Task
-from sitegen.render.paginate import paginate
-from sitegen.taxonomy import Term
+from sitegen.render.paginate import Pager, paginate
+from sitegen.taxonomy import Month, Term, Year
 from sitegen.theme import dateline, month_name
 
 KIND_TITLES = {"tags": "Tags", "speakers": "Speakers"}
 
+# Each page is `ctx.page(template, url, sources, values)`: `values()` builds what the template is
+# given, only when the page is rendered, and must depend on nothing but `sources` and the settings.
+# Sources are plain values and `ctx.fp` digests of articles and groups (render/fingerprint.py);
+# tests/test_incremental.py holds this to a clean build.
+
 
 def article_pages(ctx: SiteContext) -> Iterator[Task]:
     for article in ctx.taxonomy.articles:
-        url = ctx.urls.article(article)
-        tags = [TermLink(t.name, t.slug) for t in map(ctx.taxonomy.tag_for, article.tags) if t]
-        speakers = [(s, _link(ctx.taxonomy.speaker_for(s.name))) for s in article.speakers]
-        if "tags" not in ctx.config.taxonomies:
-            tags = []
-        if "speakers" not in ctx.config.taxonomies:
-            speakers = [(s, None) for s, _ in speakers]
-        yield ctx.page("article.html", url, title=article.title,
-                       description=article.subtitle or "", kind="article",
-                       jsonld=news_article_ld(ctx, article),
-                       article=article, body=Markup(ctx.body(article).html), tags=tags,
-                       speakers=speakers, words=ctx.body(article).words,
-                       related=[ctx.entry(a) for a in ctx.related.to(article)],
-                       minutes=ctx.body(article).minutes)
+        tags = tuple(TermLink(t.name, t.slug) for t in map(ctx.taxonomy.tag_for, article.tags)
+                     if t) if "tags" in ctx.config.taxonomies else ()
+        speakers = tuple((s, _link(ctx.taxonomy.speaker_for(s.name))
+                          if "speakers" in ctx.config.taxonomies else None)
+                         for s in article.speakers)
+        related = ctx.related.to(article)
+        yield ctx.page("article.html", ctx.urls.article(article),
+                       (ctx.fp.article(article), ctx.fp.articles(related), tags, speakers),
+                       partial(_article_values, ctx, article, related, tags, speakers))
+
+
+def _article_values(ctx: SiteContext, article: Article, related: tuple[Article, ...],
+                    tags: tuple[TermLink, ...],
+                    speakers: tuple[tuple[Speaker, TermLink | None], ...]) -> dict[str, Any]:
+    body = ctx.body(article)
+    return {"title": article.title, "description": article.subtitle or "", "kind": "article",
+            "jsonld": news_article_ld(ctx, article, speakers), "article": article,
+            "body": Markup(body.html), "tags": list(tags), "speakers": list(speakers),
+            "words": body.words, "related": [ctx.entry(a) for a in related],
+            "minutes": body.minutes}
 
 
 def _link(term: Term | None) -> TermLink | None:
@@ -44,60 +56,105 @@ def _link(term: Term | None) -> TermLink | None:
 
 
 def home_pages(ctx: SiteContext) -> Iterator[Task]:
-    entries = [ctx.entry(a) for a in ctx.taxonomy.articles]
-    for pager in paginate(entries, ctx.config.per_page, ctx.urls.home):
-        title = ctx.config.title if pager.number == 1 else \
-            f"{ctx.config.title} – page {pager.number}"
-        yield ctx.page("index.html", pager.url, title=title, feed=ctx.urls.feed(),
-                       articles=pager.items, pager=pager)
+    for pager in paginate(ctx.taxonomy.articles, ctx.config.per_page, ctx.urls.home):
+        yield ctx.page("index.html", pager.url,
+                       (pager.number, pager.total, ctx.fp.articles(pager.items)),
+                       partial(_home_values, ctx, pager))
+
+
+def _home_values(ctx: SiteContext, pager: Pager[Article]) -> dict[str, Any]:
+    title = ctx.config.title if pager.number == 1 else f"{ctx.config.title} – page {pager.number}"
+    return {"title": title, "feed": ctx.urls.feed(), "articles": _entries(ctx, pager.items),
+            "pager": _with_items(pager, _entries(ctx, pager.items))}
+
+
+def _entries(ctx: SiteContext, articles: Sequence[Article]) -> tuple[Entry, ...]:
+    return tuple(ctx.entry(a) for a in articles)
+
+
+def _with_items(pager: Pager[Article], items: tuple[Entry, ...]) -> Pager[Entry]:
+    return Pager(pager.number, pager.total, items, pager.url, pager.prev_url, pager.next_url)
 
 
 def taxonomy_pages(ctx: SiteContext, kind: str) -> Iterator[Task]:
     """The index of all terms of `kind` and each term's paginated page."""
     terms = ctx.taxonomy.tags if kind == "tags" else ctx.taxonomy.speakers
-    yield ctx.page("taxonomy.html", ctx.urls.taxonomy(kind), title=KIND_TITLES[kind],
-                   taxonomy=kind, terms=terms)
+    yield ctx.page("taxonomy.html", ctx.urls.taxonomy(kind), (kind, ctx.fp.groups(terms)),
+                   lambda: {"title": KIND_TITLES[kind], "taxonomy": kind, "terms": terms})
     for term in terms:
         yield from _term_pages(ctx, kind, term)
 
 
 def _term_pages(ctx: SiteContext, kind: str, term: Term) -> Iterator[Task]:
-    quotes: dict[int, list[Any]] = {}
-    for article, quote in term.quotes:
-        quotes.setdefault(id(article), []).append(ctx.quote_link(article, quote))
-    entries = [Entry(a, ctx.urls.article(a), tuple(quotes.get(id(a), ()))) for a in term.articles]
-    feed = ctx.urls.term_feed(kind, term.slug)
-    for pager in paginate(entries, ctx.config.per_page,
+    quotes = _QuoteLinks(ctx, term)
+    for pager in paginate(term.articles, ctx.config.per_page,
                           lambda n: ctx.urls.term(kind, term.slug, n)):
-        title = term.name if pager.number == 1 else f"{term.name} – page {pager.number}"
-        jsonld = person_ld(ctx, term) if kind == "speakers" else None
-        description = (f"{term.name}, {term.role}: quotes and articles" if term.role else
-                       f"Articles about {term.name}" if kind == "tags" else
-                       f"{term.name}: quotes and articles")
-        yield ctx.page("term.html", pager.url, title=title, description=description,
-                       feed=feed, jsonld=jsonld, taxonomy=kind, term=term,
-                       articles=pager.items, pager=pager)
+        yield ctx.page("term.html", pager.url, (kind, ctx.fp.group(term), pager.number,
+                                                pager.total, ctx.fp.articles(pager.items)),
+                       partial(_term_values, ctx, kind, term, pager, quotes))
+
+
+class _QuoteLinks:
+    """A speaker's quotes by article with their paragraph links, worked out once per term."""
+
+    def __init__(self, ctx: SiteContext, term: Term) -> None:
+        self._ctx, self._term = ctx, term
+        self._links: dict[int, tuple[QuoteLink, ...]] | None = None
+
+    def of(self, article: Article) -> tuple[QuoteLink, ...]:
+        if self._links is None:
+            links: dict[int, list[QuoteLink]] = {}
+            for quoted, quote in self._term.quotes:
+                links.setdefault(id(quoted), []).append(self._ctx.quote_link(quoted, quote))
+            self._links = {k: tuple(v) for k, v in links.items()}
+        return self._links.get(id(article), ())
+
+
+def _term_values(ctx: SiteContext, kind: str, term: Term, pager: Pager[Article],
+                 quotes: _QuoteLinks) -> dict[str, Any]:
+    entries = tuple(Entry(a, ctx.urls.article(a), quotes.of(a)) for a in pager.items)
+    title = term.name if pager.number == 1 else f"{term.name} – page {pager.number}"
+    description = (f"{term.name}, {term.role}: quotes and articles" if term.role else
+                   f"Articles about {term.name}" if kind == "tags" else
+                   f"{term.name}: quotes and articles")
+    return {"title": title, "description": description,
+            "feed": ctx.urls.term_feed(kind, term.slug),
+            "jsonld": person_ld(ctx, term) if kind == "speakers" else None,
+            "taxonomy": kind, "term": term, "articles": entries,
+            "pager": _with_items(pager, entries)}
 
 
 def archive_pages(ctx: SiteContext) -> Iterator[Task]:
     years = ctx.taxonomy.years
-    yield ctx.page("archive.html", ctx.urls.archive(), title="Archive", years=years,
-                   heading="Archive", articles=())
+    yield ctx.page("archive.html", ctx.urls.archive(), ctx.fp.groups(years),
+                   lambda: {"title": "Archive", "years": years, "heading": "Archive",
+                            "articles": ()})
     for year in years:
-        yield ctx.page("archive.html", ctx.urls.year(year.year), title=f"Archive {year.year}",
-                       heading=str(year.year), years=(year,), articles=())
+        yield ctx.page("archive.html", ctx.urls.year(year.year), (ctx.fp.group(year),),
+                       partial(_year_values, year))
         for month in year.months:
-            name = f"{month_name(month.month)} {year.year}"
             yield ctx.page("archive.html", ctx.urls.month(year.year, month.month),
-                           title=f"Archive {name}", heading=name, years=(),
-                           articles=tuple(ctx.entry(a) for a in month.articles))
+                           (year.year, ctx.fp.group(month), ctx.fp.articles(month.articles)),
+                           partial(_month_values, ctx, year.year, month))
+
+
+def _year_values(year: Year) -> dict[str, Any]:
+    return {"title": f"Archive {year.year}", "heading": str(year.year), "years": (year,),
+            "articles": ()}
+
+
+def _month_values(ctx: SiteContext, year: int, month: Month) -> dict[str, Any]:
+    name = f"{month_name(month.month)} {year}"
+    return {"title": f"Archive {name}", "heading": name, "years": (),
+            "articles": _entries(ctx, month.articles)}
 
 
 def not_found_page(ctx: SiteContext) -> Iterator[Task]:
-    yield ctx.page("404.html", ctx.urls.not_found(), title="Page not found")
+    yield ctx.page("404.html", ctx.urls.not_found(), (), lambda: {"title": "Page not found"})
 
 
-def news_article_ld(ctx: SiteContext, article: Article) -> dict[str, Any]:
+def news_article_ld(ctx: SiteContext, article: Article,
+                    speakers: Sequence[tuple[Speaker, TermLink | None]]) -> dict[str, Any]:
     """schema.org NewsArticle for search engines; values are plain data, escaped on output."""
     urls = ctx.urls
     publisher = {"@type": "Organization", "name": ctx.config.title, "url": ctx.config.site_url}
@@ -123,13 +180,12 @@ def news_article_ld(ctx: SiteContext, article: Article) -> dict[str, Any]:
     if article.location:
         data["locationCreated"] = {"@type": "Place", "name": article.location}
     mentions = []
-    for speaker in article.speakers:
+    for speaker, link in speakers:
         person: dict[str, Any] = {"@type": "Person", "name": speaker.name}
         if speaker.role:
             person["jobTitle"] = speaker.role
-        term = ctx.taxonomy.speaker_for(speaker.name)
-        if term and "speakers" in ctx.config.taxonomies:
-            person["url"] = urls.absolute(urls.speaker(term.slug))
+        if link is not None:
+            person["url"] = urls.absolute(urls.speaker(link.slug))
         mentions.append(person)
     if mentions:
         data["mentions"] = mentions
