@@ -23,6 +23,8 @@ from sitegen.parallel import map_chunks
 
 if TYPE_CHECKING:   # Markdown is imported only by a build that converts something
     from sitegen.markup import MarkdownRenderer, Paragraph
+    from sitegen.model import Article
+    from sitegen.taxonomy import Taxonomy
 
 log = logging.getLogger("sitegen.cache")
 
@@ -333,3 +335,39 @@ class PageMemo:
         pages = {path: (fingerprint, *files[path]) for path, fingerprint in self._new.items()
                  if path in files}
         save(self._config, "pages", self._key, {"out": self._out, "pages": pages})
+
+
+# ---------------------------------------------------------------------------------------------
+# Related stories depend only on each article's terms and date: an edit to a body, a title or a
+# quote reuses the last build's result.
+
+
+class _KnownRelated:
+    def __init__(self, related: dict[int, tuple[Article, ...]]) -> None:
+        self._related = related
+
+    def to(self, article: Article) -> tuple[Article, ...]:
+        return self._related.get(id(article), ())
+
+
+def related_stories(config: Config, taxonomy: Taxonomy) -> _KnownRelated:
+    """`related.RelatedStories(taxonomy)`, or the last build's result when no article's date,
+    tags or speakers changed (keyed by those and the code that computes it)."""
+    from sitegen.related import RelatedStories
+
+    articles = taxonomy.articles
+    code = [(_PACKAGE / name).read_bytes() for name in ("related.py", "taxonomy.py")]
+    layout = repr([(str(a.path), a.slug, a.date.timestamp(),
+                    sorted(t.slug for t in map(taxonomy.tag_for, a.tags) if t),
+                    sorted(t.slug for t in (taxonomy.speaker_for(s.name) for s in a.speakers)
+                           if t))
+                   for a in articles])
+    key = digest(__version__, str(FORMAT), *code, layout)
+    stored = load(config, "related", key).get("related")
+    if not isinstance(stored, list) or len(stored) != len(articles):
+        number = {id(a): n for n, a in enumerate(articles)}
+        computed = RelatedStories(taxonomy)
+        stored = [[number[id(r)] for r in computed.to(a)] for a in articles]
+        save(config, "related", key, {"related": stored})
+    return _KnownRelated({id(a): tuple(articles[n] for n in stored[i])
+                          for i, a in enumerate(articles)})

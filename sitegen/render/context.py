@@ -11,11 +11,10 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from sitegen.cache import convert_bodies
+from sitegen.cache import convert_bodies, related_stories
 from sitegen.config import Config
 from sitegen.markup import Paragraph, paragraph_for
 from sitegen.model import Article, Quote
-from sitegen.related import RelatedStories
 from sitegen.render.fingerprint import Fingerprints
 from sitegen.render.output import Task
 from sitegen.render.reading import reading_minutes
@@ -73,7 +72,7 @@ class SiteContext:
         self.taxonomy = taxonomy
         self.urls = Urls(config)
         self.env = load_theme(config)
-        self.related = RelatedStories(taxonomy)
+        self.related = related_stories(config, taxonomy)   # cached while no term or date changes
         self.templates: set[str] = set()   # the templates pages were given, to compile once
         self.fp = Fingerprints()
         # Cached by text hash in .sitegen-cache/, the rest converted over processes.

@@ -12,7 +12,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from sitegen.model import Article, Speaker
+from sitegen.model import Article, Quote, Speaker
 from sitegen.render.context import Entry, QuoteLink, SiteContext, TermLink
 from sitegen.render.output import Task
 from sitegen.render.paginate import Pager, paginate
@@ -95,19 +95,20 @@ def _term_pages(ctx: SiteContext, kind: str, term: Term) -> Iterator[Task]:
 
 
 class _QuoteLinks:
-    """A speaker's quotes by article with their paragraph links, worked out once per term."""
+    """A speaker's quotes by article, grouped once per term; linked to their paragraphs only for
+    the articles of pages being rendered."""
 
     def __init__(self, ctx: SiteContext, term: Term) -> None:
         self._ctx, self._term = ctx, term
-        self._links: dict[int, tuple[QuoteLink, ...]] | None = None
+        self._quotes: dict[int, list[Quote]] | None = None
 
     def of(self, article: Article) -> tuple[QuoteLink, ...]:
-        if self._links is None:
-            links: dict[int, list[QuoteLink]] = {}
+        if self._quotes is None:
+            self._quotes = {}
             for quoted, quote in self._term.quotes:
-                links.setdefault(id(quoted), []).append(self._ctx.quote_link(quoted, quote))
-            self._links = {k: tuple(v) for k, v in links.items()}
-        return self._links.get(id(article), ())
+                self._quotes.setdefault(id(quoted), []).append(quote)
+        return tuple(self._ctx.quote_link(article, quote)
+                     for quote in self._quotes.get(id(article), ()))
 
 
 def _term_values(ctx: SiteContext, kind: str, term: Term, pager: Pager[Article],
