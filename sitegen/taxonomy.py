@@ -8,6 +8,7 @@ Everything is ordered deterministically so two builds of the same content are by
 
 from __future__ import annotations
 
+import functools
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -162,6 +163,7 @@ def _terms(ordered: tuple[Article, ...],
     return tuple(terms), slugs
 
 
+@functools.lru_cache(maxsize=1 << 16)   # a few names, looked up hundreds of thousands of times
 def _key(name: str) -> str:
     """Spellings that differ only in case or spacing are the same term."""
     return " ".join(name.casefold().split())
