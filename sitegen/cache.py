@@ -93,17 +93,61 @@ def save(config: Config, name: str, key: str, entries: dict[str, Any]) -> None:
     """Write cache file `name` atomically; a cache that cannot be written is only slower."""
     if not _enabled:
         return
-    folder = cache_dir(config)
-    path = folder / f"{name}.pickle"
-    tmp = folder / f".{name}.{os.getpid()}.tmp"
+    path = cache_dir(config) / f"{name}.pickle"
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        folder.mkdir(exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
         with tmp.open("wb") as f:
             pickle.dump({"key": key, "entries": entries}, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
     except OSError as exc:
         log.debug("cannot write %s: %s", path, exc)
         tmp.unlink(missing_ok=True)
+
+
+SHARDS = 256   # entries by the first two hex digits of their key
+
+
+def load_sharded(config: Config, name: str, key: str) -> dict[str, Any]:
+    """The entries of sharded cache `name` (a folder of `XX.pickle` files) written under `key`."""
+    if not _enabled:
+        return {}
+    folder = cache_dir(config) / name
+    entries: dict[str, Any] = {}
+    try:
+        shards = [p for p in folder.iterdir() if p.suffix == ".pickle"]
+    except OSError:
+        return {}
+    for shard in shards:
+        entries.update(load(config, f"{name}/{shard.stem}", key))
+    return entries
+
+
+def save_sharded(config: Config, name: str, key: str, entries: dict[str, Any],
+                 before: dict[str, Any]) -> None:
+    """Write the shards of `name` whose keys differ from `before` (the entries loaded): one edit
+    rewrites one small file, not the whole cache."""
+    if not _enabled:
+        return
+    new: dict[str, dict[str, Any]] = {}
+    old: dict[str, set[str]] = {}
+    for k, v in entries.items():
+        new.setdefault(k[:2], {})[k] = v
+    for k in before:
+        old.setdefault(k[:2], set()).add(k)
+    try:
+        (cache_dir(config) / name).mkdir(parents=True, exist_ok=True)
+        (cache_dir(config) / f"{name}.pickle").unlink(missing_ok=True)   # before shards (0.1)
+    except OSError as exc:
+        log.debug("cannot write %s: %s", name, exc)
+        return
+    for shard in new.keys() | old.keys():
+        part = new.get(shard, {})
+        if part.keys() != old.get(shard, set()):
+            if part:
+                save(config, f"{name}/{shard}", key, part)
+            else:
+                (cache_dir(config) / name / f"{shard}.pickle").unlink(missing_ok=True)
 
 
 _renderer: tuple[Config, MarkdownRenderer] | None = None
@@ -127,7 +171,8 @@ def convert_bodies(config: Config, bodies: Sequence[str]) -> list[Converted]:
     processes when there are many) and remembered for the next build."""
     global _renderer
     key = _markdown_key(config)
-    cached = load(config, "markdown", key)
+    before = load_sharded(config, "markdown", key)
+    cached = dict(before)
     hashes = [digest(b) for b in bodies]
     missing = sorted({h: b for h, b in zip(hashes, bodies, strict=True) if h not in cached}.items())
     if missing:
@@ -140,8 +185,7 @@ def convert_bodies(config: Config, bodies: Sequence[str]) -> list[Converted]:
             _renderer = None
         cached.update(zip((h for h, _ in missing), done, strict=True))
     used = {h: cached[h] for h in hashes}
-    if missing or len(used) != len(cached):
-        save(config, "markdown", key, used)
+    save_sharded(config, "markdown", key, used, before)
     return [used[h] for h in hashes]
 
 
@@ -257,7 +301,7 @@ class ParseCache:
         code = [(_PACKAGE / name).read_bytes() for name in ("content.py", "slugs.py", "model.py")]
         self._config = config
         self._key = digest(__version__, str(FORMAT), repr(config), *code)
-        self._old = load(config, "articles", self._key)
+        self._old = load_sharded(config, "articles", self._key)
         self._new: dict[str, tuple[bytes, list[tuple[int, str]]]] = {}
         self._logger = logger
 
@@ -285,8 +329,7 @@ class ParseCache:
         return result
 
     def save(self) -> None:
-        if self._new.keys() != self._old.keys():
-            save(self._config, "articles", self._key, self._new)
+        save_sharded(self._config, "articles", self._key, self._new, self._old)
 
 
 class _Collect(logging.Handler):
