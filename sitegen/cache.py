@@ -105,6 +105,20 @@ def save(config: Config, name: str, key: str, entries: dict[str, Any]) -> None:
         tmp.unlink(missing_ok=True)
 
 
+def compiled_templates(config: Config) -> Path | None:
+    """The folder for Jinja's compiled templates, or None while the cache is disabled."""
+    if not _enabled:
+        return None
+    # Jinja keys entries by template name and source; the environment's options are in theme.py
+    folder = cache_dir(config) / "jinja" / digest(__version__,
+                                                  (_PACKAGE / "theme.py").read_bytes())[:16]
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return folder
+
+
 SHARDS = 256   # entries by the first two hex digits of their key
 
 

@@ -58,14 +58,20 @@ def static_dirs(config: Config) -> list[Path]:
     return [config.root / "static", *(d / "static" for d in theme_dirs(config))]
 
 
-def load_theme(config: Config) -> jinja2.Environment:
-    """A Jinja2 environment with the fallback chain, autoescape and the date/JSON filters."""
+def load_theme(config: Config, compiled: Path | None = None) -> jinja2.Environment:
+    """A Jinja2 environment with the fallback chain, autoescape and the date/JSON filters.
+
+    `compiled` is a folder for Jinja's bytecode cache (compiling the theme costs more than
+    rendering the few pages a one-article edit changes); entries are keyed by template source.
+    """
     loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d)) for d in template_dirs(config)
                                   if d.is_dir()])
     # One environment per build, so no template changes under it: no stat per page (auto_reload).
     env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                             auto_reload=False)
+                             auto_reload=False,
+                             bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled))
+                             if compiled else None)
     env.filters.update(date=human_date, isodate=iso_date, dateline=dateline, jsonld=json_ld,
                        month_name=month_name)
     return env

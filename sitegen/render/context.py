@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from sitegen.cache import convert_bodies, related_stories
+from sitegen.cache import compiled_templates, convert_bodies, related_stories
 from sitegen.config import Config
 from sitegen.markup import Paragraph, paragraph_for
 from sitegen.model import Article, Quote
@@ -71,7 +71,7 @@ class SiteContext:
         self.config = config
         self.taxonomy = taxonomy
         self.urls = Urls(config)
-        self.env = load_theme(config)
+        self.env = load_theme(config, compiled_templates(config))
         self.related = related_stories(config, taxonomy)   # cached while no term or date changes
         self.templates: set[str] = set()   # the templates pages were given, to compile once
         self.fp = Fingerprints()
