@@ -122,10 +122,14 @@ def _positive(text: str) -> int:
 
 
 def _run_build(args: argparse.Namespace) -> int:
-    from sitegen.parallel import set_jobs
     from sitegen.site import build_site
 
-    set_jobs(args.jobs)
+    if args.jobs is not None or "sitegen.parallel" in sys.modules:
+        # Not imported only to store the default: a build with nothing to do starts no workers
+        # (multiprocessing is a slow import).
+        from sitegen.parallel import set_jobs
+
+        set_jobs(args.jobs)
     config = _config(args)
     report = build_site(config, out_dir=args.out, drafts=args.drafts, progress=not args.quiet)
     if report.imported is not None and (report.imported.written or report.imported.kept_edited):

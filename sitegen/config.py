@@ -5,16 +5,17 @@ The schema is declared once (`FIELDS`) so validation, defaults and the docs cann
 
 from __future__ import annotations
 
-import difflib
 import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sitegen.errors import Problem, SitegenError
+
+if TYPE_CHECKING:   # imported where used: a build with nothing to do needs neither
+    from zoneinfo import ZoneInfo
 
 CONFIG_NAME = "sitegen.toml"
 DEFAULT_PERMALINK = "/{year}/{month}/{slug}/"
@@ -58,6 +59,8 @@ class Config:
 
     @property
     def tzinfo(self) -> ZoneInfo:
+        from zoneinfo import ZoneInfo
+
         return ZoneInfo(self.timezone)
 
     @property
@@ -116,6 +119,8 @@ def config_from_dict(data: dict[str, Any], *, root: Path, path: Path | None = No
     values: dict[str, Any] = {}
     for key, value in data.items():
         if key not in _TYPES:
+            import difflib
+
             hint = difflib.get_close_matches(key, _TYPES, n=1)
             suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
             problems.append(Problem(path, f"unknown key '{key}'{suggestion}", _key_line(path, key)))
@@ -153,6 +158,8 @@ def _check_values(values: dict[str, Any], path: Path | None) -> list[Problem]:
         elif parts.query or parts.fragment:
             bad("base_url", "must not have a '?query' or '#fragment'")
     if "timezone" in values:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
         try:
             ZoneInfo(values["timezone"])
         except (ZoneInfoNotFoundError, ValueError):
