@@ -165,10 +165,11 @@ def _article_files(folder: Path, content_root: Path) -> list[Path]:
             if linked.is_symlink() and not _inside(linked.resolve(), root):
                 log.warning("%s: skipped: it is a link to a folder outside %s", linked,
                             content_root)
+        here = Path(dirpath)
         for name in sorted(filenames):
-            path = Path(dirpath) / name
             if not name.endswith(".md") or name.startswith("."):
                 continue
+            path = here / name
             if path.is_symlink() and not _inside(path.resolve(), root):
                 log.warning("%s: skipped: it is a link to a file outside %s", path, content_root)
                 continue
