@@ -295,9 +295,31 @@ def _swap_in(staging: Path, out_dir: Path) -> None:
 class _Previous:
     """The previous site as os.scandir sees it, symlinks not followed."""
 
-    files: dict[str, int] = field(default_factory=dict)   # regular file -> size
-    others: set[str] = field(default_factory=set)         # symlinks, sockets...: never read
-    dirs: set[str] = field(default_factory=set)
+    files: set[str] = field(default_factory=set)    # regular files
+    others: set[str] = field(default_factory=set)   # symlinks, sockets...: never read
+    dirs: dict[str, int] = field(default_factory=dict)   # folder -> how many entries it holds
+
+    def emptied(self, removed: Iterable[str]) -> set[str]:
+        """The folders that the removal of these files and symlinks leaves empty (an empty
+        folder's parent may be left empty in turn), and the folders that were empty."""
+        left = dict(self.dirs)
+        gone: set[str] = set()
+        todo = [key for key, count in left.items() if count == 0]
+        for key in removed:
+            parent = key.rpartition("/")[0]
+            if parent:
+                left[parent] -= 1
+                if left[parent] == 0:
+                    todo.append(parent)
+        while todo:
+            key = todo.pop()
+            gone.add(key)
+            parent = key.rpartition("/")[0]
+            if parent:
+                left[parent] -= 1
+                if left[parent] == 0:
+                    todo.append(parent)
+        return gone
 
 
 @dataclass
@@ -336,17 +358,31 @@ def _scan(out_dir: Path) -> _Previous:
     stack = [(str(out_dir), "")]
     while stack:
         folder, prefix = stack.pop()
+        count = 0
         with os.scandir(folder) as entries:
             for entry in entries:
+                count += 1
                 key = prefix + entry.name
                 if entry.is_dir(follow_symlinks=False):
-                    found.dirs.add(key)
                     stack.append((entry.path, key + "/"))
                 elif entry.is_file(follow_symlinks=False):
-                    found.files[key] = entry.stat(follow_symlinks=False).st_size
+                    found.files.add(key)
                 else:
                     found.others.add(key)
+        if prefix:
+            found.dirs[prefix[:-1]] = count
     return found
+
+
+def _key(path: str) -> str:
+    """`str(safe_relative_path(path))`, quicker for the plain paths the renderer gives."""
+    if (path and "\\" not in path and "\x00" not in path and "//" not in path
+            and "/./" not in path and not path.startswith(("/", "./"))
+            and not path.endswith(("/", "/.")) and path != "."):
+        parts = path.split("/")
+        if ".." not in parts and ":" not in parts[0]:
+            return path
+    return str(safe_relative_path(path))
 
 
 def _parents(key: str) -> Iterable[str]:
@@ -363,20 +399,18 @@ def _update_in_place(outputs: Iterable[OutputFile], out_dir: Path, staging: Path
     made: set[Path] = {staging}
     count = 0
     for output in outputs:
-        relative = safe_relative_path(output.path)
-        key = str(relative)
+        key = _key(output.path)
         seen.add(key)
         count += 1
         content = output.content
-        if content is None or (previous.files.get(key) == len(content)
-                               and _same_bytes(out_dir / key, content)):
+        if content is None or (key in previous.files and _same_bytes(out_dir / key, content)):
             if content is None and key not in previous.files:
                 raise _unchanged_missing(out_dir / key)
             if key in staged:   # the same path output twice: the last one wins
                 staged.discard(key)
                 (staging / key).unlink()
             continue
-        target = staging / relative
+        target = staging / key
         if target.parent not in made:
             target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)
@@ -387,15 +421,16 @@ def _update_in_place(outputs: Iterable[OutputFile], out_dir: Path, staging: Path
         (staging / MARKER).write_bytes(marker)
         staged.add(MARKER)
 
-    entries = previous.files.keys() | previous.others
-    needed = {parent for key in seen for parent in _parents(key)}
+    entries = previous.files | previous.others
     added = sorted(k for k in staged if k not in entries)
+    removed = sorted(entries - seen - {MARKER})
+    new_parents = {p for k in added for p in _parents(k)}
     journal = _Journal(
         replaced=sorted(k for k in staged if k in entries),
         added=added,
-        removed=sorted(entries - seen - {MARKER}),
-        added_dirs=sorted({p for k in added for p in _parents(k)} - previous.dirs),
-        removed_dirs=sorted(previous.dirs - needed),
+        removed=removed,
+        added_dirs=sorted(new_parents - previous.dirs.keys()),
+        removed_dirs=sorted(previous.emptied(removed) - new_parents),
     )
     if journal.replaced or journal.added or journal.removed or journal.removed_dirs:
         _transaction(out_dir, staging, journal)
@@ -408,6 +443,9 @@ def _same_bytes(path: Path, content: bytes) -> bool:
     except OSError:
         return False
     with os.fdopen(fd, "rb") as handle:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size != len(content):
+            return False
         return handle.read(len(content) + 1) == content
 
 
@@ -550,7 +588,7 @@ def _backed_up(backup: Path) -> list[str]:
     if not backup.is_dir() or backup.is_symlink():
         return []
     found = _scan(backup)
-    return sorted(found.files.keys() | found.others)
+    return sorted(found.files | found.others)
 
 
 # --- clean-up ----------------------------------------------------------------------------------

@@ -155,6 +155,8 @@ def test_an_unchanged_output_without_a_previous_site_is_an_error(tmp_path: Path)
 @pytest.mark.parametrize("first, second", [
     ({"a": b"file"}, {"a/index.html": b"folder now"}),
     ({"a/index.html": b"folder", "a/b/c.html": b"deep"}, {"a": b"file now"}),
+    ({"x/y/old.html": b"old", "z.html": b"z"}, {"x/y/new.html": b"new", "z.html": b"z"}),
+    ({"x/y/old.html": b"old", "z.html": b"z"}, {"x/new.html": b"new", "z.html": b"z"}),
 ])
 def test_a_file_and_a_folder_may_swap_places(tmp_path: Path, first: dict[str, bytes | None],
                                              second: dict[str, bytes | None]) -> None:
@@ -182,6 +184,14 @@ def test_a_symlink_in_the_site_is_never_written_through(tmp_path: Path) -> None:
     with pytest.raises(SitegenError, match=re.escape("tags/z/index.html")):   # not read through
         write_site(outputs({**files, "tags/z/index.html": None}), out)
     assert (outside / "index.html").read_bytes() == b"not ours"
+
+
+def test_an_empty_folder_left_in_the_site_goes(tmp_path: Path) -> None:
+    out = tmp_path / "_site"
+    write_site(outputs(BEFORE), out)
+    (out / "stray" / "empty").mkdir(parents=True)
+    write_site(outputs(BEFORE), out)
+    assert tree(out) == clean(BEFORE, tmp_path / "clean")
 
 
 def test_an_old_marker_gets_the_current_text(tmp_path: Path) -> None:
@@ -394,3 +404,24 @@ def test_a_render_error_before_the_move_touches_nothing(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError):
         write_site(failing_after(AFTER), out)
     assert tree(out) == before and stamps(out) == stamped and strays(out) == []
+
+
+@pytest.mark.parametrize("bad", ["../escape.html", "/etc/passwd", "a/../../x", "C:/x", "a\\..\\x",
+                                 "nul\x00.html", "", ".", "./"])
+def test_output_paths_cannot_escape_in_place(tmp_path: Path, bad: str) -> None:
+    out = tmp_path / "site" / "_site"
+    write_site(outputs(BEFORE), out)
+    before = tree(out)
+    with pytest.raises(SitegenError, match="outside the output folder"):
+        write_site([*outputs(AFTER), Out(bad, b"x")], out)
+    assert tree(out) == before and strays(out) == []
+    assert not (tmp_path / "escape.html").exists()
+
+
+def test_odd_but_safe_paths_land_where_the_swap_puts_them(tmp_path: Path) -> None:
+    odd: dict[str, bytes | None] = {"./index.html": b"home", "a//b.html": b"b",
+                                    "c/./d.html": b"d", "e/": b"e"}
+    out = tmp_path / "_site"
+    write_site(outputs(BEFORE), out)
+    write_site(outputs(odd), out)
+    assert tree(out) == clean(odd, tmp_path / "clean")
