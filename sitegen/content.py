@@ -53,31 +53,43 @@ class _Loader(_SafeLoader):  # type: ignore[valid-type,misc]
             return self.construct_scalar(node)
 
     def resolve(self, kind: type[yaml.Node], value: Any, implicit: Any) -> Any:
-        """`Resolver.resolve` for plain scalars, without its per-call list building."""
-        if kind is not yaml.ScalarNode or self.yaml_path_resolvers:
+        """`Resolver.resolve` without its per-call list building (called for every node)."""
+        if self.yaml_path_resolvers:
             return super().resolve(kind, value, implicit)
-        if implicit[0]:
-            by_first, wildcard = _implicit_resolvers(self.yaml_implicit_resolvers)
-            for tag, regexp in by_first.get(value[:1], wildcard):
-                if regexp.match(value):
-                    return tag
-        return self.DEFAULT_SCALAR_TAG
+        if kind is _ScalarNode:
+            if implicit[0]:
+                resolvers = _RESOLVERS
+                if resolvers[0] is not self.yaml_implicit_resolvers:
+                    resolvers = _implicit_resolvers(self.yaml_implicit_resolvers)
+                for tag, regexp in resolvers[1].get(value[:1], resolvers[2]):
+                    if regexp.match(value):
+                        return tag
+            return self.DEFAULT_SCALAR_TAG
+        if kind is _SequenceNode:
+            return self.DEFAULT_SEQUENCE_TAG
+        if kind is _MappingNode:
+            return self.DEFAULT_MAPPING_TAG
+        return super().resolve(kind, value, implicit)
 
 
+_ScalarNode, _SequenceNode, _MappingNode = yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
-_Resolvers = tuple[dict[str, tuple[Any, ...]], tuple[Any, ...]]
-_RESOLVERS: tuple[Any, _Resolvers] | None = None
+# (resolver table, first character -> its resolvers then the wildcard ones, in the order
+# `Resolver.resolve` tries them, the wildcard ones alone for any other character)
+_Resolvers = tuple[Any, dict[str, tuple[Any, ...]], tuple[Any, ...]]
 
 
 def _implicit_resolvers(table: dict[Any, list[Any]]) -> _Resolvers:
-    """First character -> its resolvers then the wildcard ones, in the order `Resolver.resolve`
-    tries them, and the wildcard ones alone for other characters (rebuilt for another table)."""
+    """The lookup for `table`, remembered; a loader with another table object gets it rebuilt
+    (a resolver added in place to PyYAML's own base table after import would not be seen)."""
     global _RESOLVERS
-    if _RESOLVERS is None or _RESOLVERS[0] is not table:
-        wildcard = table.get(None, [])
-        by_first = {k: tuple(v + wildcard) for k, v in table.items() if k is not None}
-        _RESOLVERS = (table, (by_first, tuple(wildcard)))
-    return _RESOLVERS[1]
+    wildcard = table.get(None, [])
+    by_first = {k: tuple(v + wildcard) for k, v in table.items() if k is not None}
+    _RESOLVERS = (table, by_first, tuple(wildcard))
+    return _RESOLVERS
+
+
+_RESOLVERS: _Resolvers = _implicit_resolvers(_Loader.yaml_implicit_resolvers)
 
 # -- The fast path: front matter is almost always plain mappings, lists and scalars. ---------------
 # PyYAML's constructor is pure Python even with libyaml (deferred generators, recursion checks);
@@ -96,8 +108,8 @@ class _Unusual(Exception):
 
 def _construct(loader: _Loader, node: yaml.Node, seen: set[int]) -> Any:
     """The data `loader.construct_document(node)` gives, for plain trees; else `_Unusual`."""
-    tag = node.tag
-    if type(node) is yaml.ScalarNode:
+    kind, tag = type(node), node.tag
+    if kind is _ScalarNode:
         if tag == _STR:
             return node.value
         scalar = _SCALARS.get(tag)
@@ -107,15 +119,17 @@ def _construct(loader: _Loader, node: yaml.Node, seen: set[int]) -> Any:
     if id(node) in seen:   # an alias of a collection: shared (or recursive) data
         raise _Unusual
     seen.add(id(node))
-    if tag == _SEQ and type(node) is yaml.SequenceNode:
-        return [_construct(loader, item, seen) for item in node.value]
-    if tag == _MAP and type(node) is yaml.MappingNode:
+    if tag == _SEQ and kind is _SequenceNode:   # plain strings inline: most nodes are those
+        return [item.value if type(item) is _ScalarNode and item.tag == _STR
+                else _construct(loader, item, seen) for item in node.value]
+    if tag == _MAP and kind is _MappingNode:
         mapping: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            if type(key_node) is not yaml.ScalarNode:   # merge keys, unhashable keys
+            if type(key_node) is not _ScalarNode:   # merge keys, unhashable keys
                 raise _Unusual
-            key = _construct(loader, key_node, seen)
-            mapping[key] = _construct(loader, value_node, seen)
+            key = key_node.value if key_node.tag == _STR else _construct(loader, key_node, seen)
+            mapping[key] = (value_node.value if type(value_node) is _ScalarNode
+                            and value_node.tag == _STR else _construct(loader, value_node, seen))
         return mapping
     raise _Unusual
 

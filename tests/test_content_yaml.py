@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import pickle
 import random
+import re
 import subprocess
 import sys
 from datetime import date
@@ -99,10 +100,18 @@ def test_fast_construction_matches_pyyaml_on_random_documents() -> None:
             assert fast == full, variant
 
 
-def test_resolve_matches_pyyaml() -> None:
-    loader = content._Loader("")
+class _Extended(content._Loader):
+    """A loader with a resolver of its own: its own table, which `resolve` must notice."""
+
+
+_Extended.add_implicit_resolver("tag:example.com,2026:word", re.compile("^xyzzy$"), list("x"))
+
+
+@pytest.mark.parametrize("loader_class", [content._Loader, _Extended, content._Loader])
+def test_resolve_matches_pyyaml(loader_class: type[content._Loader]) -> None:
+    loader = loader_class("")
     values = ["", "~", "null", "Null", "true", "no", "1", "-1.5", "0x10", ".inf", "2022-01-01",
-              "<<", "=", "!", "&", "*", "abc", "é", "12:30", "+1", "0b101", "1e3", "1_0"]
+              "<<", "=", "!", "&", "*", "abc", "é", "12:30", "+1", "0b101", "1e3", "1_0", "xyzzy"]
     for value, implicit in itertools.product(values, itertools.product([True, False], repeat=2)):
         assert (loader.resolve(yaml.ScalarNode, value, implicit)
                 == yaml.resolver.Resolver.resolve(loader, yaml.ScalarNode, value, implicit))
