@@ -137,14 +137,17 @@ def _recover(out_dir: Path, *, own: bool) -> None:
         leftovers = [item for item in leftovers
                      if (item[1] == me) == own and (own or not _alive(item[1]))]
         stuck: set[int] = set()
+        in_place: set[int] = set()   # its .old- folder is a backup, never a whole site
         for kind, pid, tmp, path in leftovers:
+            if kind == "journal":
+                in_place.add(pid)
             if kind == "journal" and not tmp:
                 try:
                     _roll_back_journal(path, out_dir, _sibling(out_dir, "old", pid))
                 except OSError:
                     stuck.add(pid)   # keep its journal and backup for the next try
         retired = sorted((p for kind, pid, _, p in leftovers
-                          if kind == "old" and pid not in stuck and (p / MARKER).is_file()),
+                          if kind == "old" and pid not in in_place and (p / MARKER).is_file()),
                          key=lambda p: p.stat().st_mtime)
         if retired and not out_dir.exists():
             retired[-1].rename(out_dir)
