@@ -7,14 +7,18 @@ Two ways, chosen per build:
   built: only the files whose bytes changed are written (into a staging folder beside the site),
   then moved into the site one by one with an atomic rename, and files that are no longer output
   are removed, with the folders they leave empty. Readers (a web server, `sitegen serve`, a
-  deploy) may see the site change file by file while that runs, but each file is either the old
-  one or the new one, never half-written. The move is a transaction: a journal beside the site
-  lists every path it touches and a backup folder keeps every replaced or removed file, so an
-  error or an interrupt rolls it back at once, and a build killed outright (SIGKILL) is rolled
-  back by `recover` at the start of the next build.
+  deploy) may see the site change file by file while that runs (new files come first, removals
+  last, so a new page is there before a page links to it), but each file is either the old one
+  or the new one, never half-written. The move is a transaction: a journal beside the site lists
+  every path it touches and a backup folder keeps every replaced or removed file, so an error or
+  an interrupt rolls it back at once, and a build killed outright (SIGKILL) is rolled back by
+  `recover` at the start of the next build. Unchanged files are not touched at all.
 - Whole-folder swap, when there is no previous site or a search index must be built over the
   complete site (`finish`): every file goes into a fresh folder, which then replaces the site
-  with two renames; unchanged files are hard-linked from the previous site.
+  with two renames, so readers see the whole site change at once; unchanged files are
+  hard-linked from the previous site.
+
+Nothing is fsynced: a kill is covered, a power cut or kernel crash is not.
 """
 
 from __future__ import annotations
