@@ -57,13 +57,18 @@ class RelatedStories:
     def _compute(self, n: int) -> tuple[Article, ...]:
         if self.limit <= 0:
             return ()
-        when = self._times[n]
-        weights = self._index.weights
-        shared: dict[int, float] = defaultdict(float)
-        for term in self._terms[n]:
+        when, terms = self._times[n], self._terms[n]
+        if not terms:
+            return ()
+        weights, candidates = self._index.weights, self._candidates
+        # Summed in term order, as always (floating point): the first term's weight is the sum
+        # so far (0.0 + w is w), later terms add theirs.
+        shared = dict.fromkeys(candidates(terms[0], when), weights[terms[0]])
+        get = shared.get
+        for term in terms[1:]:
             weight = weights[term]
-            for other in self._candidates(term, when):
-                shared[other] += weight
+            for other in candidates(term, when):
+                shared[other] = get(other, 0.0) + weight
         shared.pop(n, None)
         # Score (-w * decay factor, number), the smallest `limit` win; articles are numbered
         # newest first with slug and path breaking ties (the taxonomy's order), so the number is
