@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 from sitegen import __version__
 from sitegen.config import Config
-from sitegen.parallel import map_chunks
 
 if TYPE_CHECKING:   # Markdown is imported only by a build that converts something
     from sitegen.markup import MarkdownRenderer, Paragraph
@@ -191,6 +190,7 @@ def convert_bodies(config: Config, bodies: Sequence[str]) -> list[Converted]:
     missing = sorted({h: b for h, b in zip(hashes, bodies, strict=True) if h not in cached}.items())
     if missing:
         from sitegen.markup import MarkdownRenderer
+        from sitegen.parallel import map_chunks
 
         _renderer = (config, MarkdownRenderer(config))
         try:
@@ -214,13 +214,16 @@ def _tree(h: Any, folder: Path, skip: frozenset[str] = frozenset()) -> None:
     if not folder.is_dir():
         h.update(b"\0absent\0" + str(folder).encode("utf-8", "surrogateescape"))
         return
-    for dirpath, dirnames, filenames in os.walk(folder):
+    top = os.fspath(folder)
+    for dirpath, dirnames, filenames in os.walk(top):   # plain strings: no Path per file
         dirnames[:] = sorted(d for d in dirnames if d not in skip and d != "__pycache__")
+        prefix = os.path.relpath(dirpath, top)
         for name in sorted(filenames):
-            path = Path(dirpath) / name
-            rel = str(path.relative_to(folder)).encode("utf-8", "surrogateescape")
+            rel = (name if prefix == "." else os.path.join(prefix, name)).encode(
+                "utf-8", "surrogateescape")
             try:
-                data = path.read_bytes()
+                with open(os.path.join(dirpath, name), "rb") as f:
+                    data = f.read()
             except OSError:
                 data = b"\0unreadable\0"
             h.update(len(rel).to_bytes(8, "little") + rel)

@@ -11,14 +11,16 @@ import json
 import traceback
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jinja2
 from markupsafe import Markup
 
 from sitegen.config import Config
 from sitegen.errors import Problem
 from sitegen.model import Article
+
+if TYPE_CHECKING:   # imported when a theme is loaded: a no-op build needs only the paths
+    import jinja2
 
 
 def _default_theme() -> Path:
@@ -64,6 +66,8 @@ def load_theme(config: Config, compiled: Path | None = None) -> jinja2.Environme
     `compiled` is a folder for Jinja's bytecode cache (compiling the theme costs more than
     rendering the few pages a one-article edit changes); entries are keyed by template source.
     """
+    import jinja2
+
     loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d)) for d in template_dirs(config)
                                   if d.is_dir()])
     # One environment per build, so no template changes under it: no stat per page (auto_reload).
@@ -113,6 +117,8 @@ def json_ld(data: Any) -> Markup:
 
 def template_problem(exc: jinja2.TemplateError) -> Problem:
     """Point a template error at the template file and line, not at our code."""
+    import jinja2
+
     if isinstance(exc, jinja2.TemplateSyntaxError):
         where = Path(exc.filename) if exc.filename else None
         return Problem(where, f"template error: {exc.message}", exc.lineno)
