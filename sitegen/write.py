@@ -13,10 +13,10 @@ Two ways, chosen per build:
   every path it touches and a backup folder keeps every replaced or removed file, so an error or
   an interrupt rolls it back at once, and a build killed outright (SIGKILL) is rolled back by
   `recover` at the start of the next build. Unchanged files are not touched at all.
-- Whole-folder swap, when there is no previous site or a search index must be built over the
-  complete site (`finish`): every file goes into a fresh folder, which then replaces the site
-  with two renames, so readers see the whole site change at once; unchanged files are
-  hard-linked from the previous site.
+- Whole-folder swap, when there is no previous site, a search index must be built over the
+  complete site (`finish`), or most of the site changed (a template edit): every file goes into
+  a fresh folder, which then replaces the site with two renames, so readers see the whole site
+  change at once; unchanged files are hard-linked from the previous site.
 
 Nothing is fsynced: a kill is covered, a power cut or kernel crash is not.
 """
@@ -41,6 +41,9 @@ MARKER = ".sitegen-output"
 MARKER_TEXT = ("This folder is written by sitegen; each build may replace or remove any file "
                "in it.\n")
 JOURNAL_VERSION = 1
+# Above this many changed or removed files (and a quarter of the site), moving files in one by one
+# costs more than linking the unchanged ones into the staging folder and swapping it in whole.
+SWAP_AT_LEAST = 1000
 
 
 class OutputFile(Protocol):
@@ -83,9 +86,10 @@ def write_site(outputs: Iterable[OutputFile], out_dir: Path,
     """Write every output into `out_dir`; return the number of outputs (unchanged ones too).
 
     With a previous site and no `finish`, only changed files are written and moved in, one by
-    one (see the module docstring); otherwise the whole site is built in a fresh folder that is
-    then swapped in. `finish(staging)` runs on that complete new site before the swap (the
-    search index is built there), so when it fails the previous site stays exactly as it was.
+    one (see the module docstring), unless most of the site changed; otherwise the whole site is
+    built in a fresh folder that is then swapped in. `finish(staging)` runs on that complete new
+    site before the swap (the search index is built there), so when it fails the previous site
+    stays exactly as it was.
 
     A file system error (a full disk, a read-only folder) is one `SitegenError`; it and an
     interrupt both leave the previous site as it was and remove the half-written files.
@@ -439,7 +443,16 @@ def _update_in_place(outputs: Iterable[OutputFile], out_dir: Path, staging: Path
         added_dirs=sorted(new_parents - previous.dirs.keys()),
         removed_dirs=sorted(previous.emptied(removed) - new_parents),
     )
-    if journal.replaced or journal.added or journal.removed or journal.removed_dirs:
+    if len(staged) + len(removed) > max(SWAP_AT_LEAST, len(seen) // 4):   # most of the site
+        for key in seen - staged:
+            target = staging / key
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            _keep(out_dir / key, target)
+        _put(staging / MARKER, marker, out_dir / MARKER)
+        _swap_in(staging, out_dir)
+    elif journal.replaced or journal.added or journal.removed or journal.removed_dirs:
         _transaction(out_dir, staging, journal)
     return count
 

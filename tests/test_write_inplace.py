@@ -425,3 +425,18 @@ def test_odd_but_safe_paths_land_where_the_swap_puts_them(tmp_path: Path) -> Non
     write_site(outputs(BEFORE), out)
     write_site(outputs(odd), out)
     assert tree(out) == clean(odd, tmp_path / "clean")
+
+
+def test_when_most_of_the_site_changed_it_is_swapped_in_whole(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(write, "SWAP_AT_LEAST", 0)
+    out = tmp_path / "_site"
+    write_site(outputs(BEFORE), out)
+    before, folder = stamps(out), out.stat().st_ino
+    files: dict[str, bytes | None] = {**AFTER, "tags/x/index.html": None}
+    assert write_site(outputs(files), out) == len(files)
+    assert out.stat().st_ino != folder and strays(out) == []
+    assert tree(out) == clean(AFTER, tmp_path / "clean")
+    after = stamps(out)
+    for path in ("2022/12/a/index.html", "tags/x/index.html", "css/site.css"):
+        assert after[path] == before[path], path   # hard-linked, not rewritten
