@@ -186,3 +186,24 @@ def test_incremental_build_equals_clean_build(steps: list[tuple[str, int]]) -> N
         for number, (edit, pick) in enumerate(steps, start=1):
             _apply(root, edit, pick, number)
             assert _build(root) == _clean_build(root, Path(tmp) / "clean"), (edit, number)
+
+
+def test_a_template_error_in_a_render_worker_names_the_template_and_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    root = _site(tmp_path / "site", 6)
+    _build(root)
+    before = snapshot(root / "_site")
+    (root / "templates").mkdir()
+    (root / "templates" / "term.html").write_text(
+        "{% extends 'base.html' %}\n{% block main %}\n{{ term.name }}\n{{ no_such_value }}\n"
+        "{% endblock %}\n", encoding="utf-8")
+    monkeypatch.setattr(parallel, "MIN_PARALLEL", 2)   # render in forked workers
+    parallel.set_jobs(2)
+    try:
+        assert main(["build", "--site", str(root)]) == 1
+    finally:
+        parallel.set_jobs(None)
+    err = capsys.readouterr().err
+    assert "term.html:4: template error" in err and "Traceback" not in err
+    assert snapshot(root / "_site") == before
