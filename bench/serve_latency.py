@@ -33,7 +33,7 @@ TAGS = [f"Topic {i}" for i in range(300)] + ["Russia", "Kazakhstan", "European U
 PEOPLE = [f"Person {chr(65 + i % 26)}{i} Example" for i in range(200)]
 
 
-def generate(root: Path, count: int, seed: int = 7) -> list[Path]:
+def generate(root: Path, count: int, search: bool = True, seed: int = 7) -> list[Path]:
     """`count` front-matter articles with random titles, tags and speakers."""
     rng = random.Random(seed)
     articles = root / "content" / "articles"
@@ -57,7 +57,8 @@ def generate(root: Path, count: int, seed: int = 7) -> list[Path]:
         path.write_text(f"---\n{yaml.safe_dump(front, sort_keys=False)}---\n{body}\n",
                         encoding="utf-8")
         paths.append(path)
-    (root / "sitegen.toml").write_text('title = "Bench"\n', encoding="utf-8")
+    (root / "sitegen.toml").write_text(f'title = "Bench"\nsearch = {str(search).lower()}\n',
+                                       encoding="utf-8")
     return paths
 
 
@@ -81,10 +82,10 @@ class EventStream:
         self.buffer = self.buffer.split(marker, 1)[1]
 
 
-def measure(count: int, edits: int, poll: bool) -> dict[str, float]:
+def measure(count: int, edits: int, poll: bool, search: bool) -> dict[str, float]:
     with tempfile.TemporaryDirectory(prefix="sitegen-bench-") as tmp:
         root = Path(tmp) / "site"
-        paths = generate(root, count)
+        paths = generate(root, count, search)
         started = time.perf_counter()
         preview = Preview(root, port=0, poll=poll)
         preview.start()
@@ -118,12 +119,14 @@ def main() -> int:
     parser.add_argument("--articles", type=int, nargs="+", default=[1000])
     parser.add_argument("--edits", type=int, default=5)
     parser.add_argument("--poll", action="store_true", help="use the polling observer")
+    parser.add_argument("--no-search", action="store_true",
+                        help="search = false: no Pagefind index, rebuilds update in place")
     args = parser.parse_args()
     print("| articles | files | first build | save -> reload median | best | worst "
           "| last rebuild |")
     print("|---:|---:|---:|---:|---:|---:|---:|")
     for count in args.articles:
-        r = measure(count, args.edits, args.poll)
+        r = measure(count, args.edits, args.poll, not args.no_search)
         print(f"| {count:,} | {r['files']:,.0f} | {r['first_build']:.1f} s | {r['median']:.2f} s "
               f"| {r['best']:.2f} s | {r['worst']:.2f} s | {r['rebuild']:.2f} s |", flush=True)
     return 0
