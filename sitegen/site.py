@@ -39,7 +39,8 @@ class BuildReport:
     rendered: int = 0   # files rendered; the others were unchanged and kept as they were
 
     def summary(self) -> str:
-        return (f"built {self.articles} articles into {self.out_dir} "
+        noun = "article" if self.articles == 1 else "articles"
+        return (f"built {self.articles} {noun} into {self.out_dir} "
                 f"({self.files} files, {self.rendered} rendered) in {self.seconds:.2f}s")
 
 
