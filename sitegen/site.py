@@ -103,11 +103,11 @@ def _build(config: Config, *, out_dir: Path | None, drafts: bool, import_raw: bo
     warnings: list[str] = []
 
     def finish(staging: Path) -> None:
-        """Index the complete new site for search before it replaces the old one."""
-        if config.search:
-            warning = index_site(staging, config)
-            if warning:
-                warnings.append(warning)
+        """Index the complete new site for search before it replaces the old one (given to the
+        writer only with search on: without it, a rebuild can update the site in place)."""
+        warning = index_site(staging, config)
+        if warning:
+            warnings.append(warning)
 
     memo = PageMemo(config, out)   # what the last build rendered, to keep what is unchanged
     rendered = 0

@@ -99,8 +99,8 @@ def _outputs(ctx: SiteContext) -> list[Task]:
                for a in ctx.taxonomy.articles}
     kinds = [k for k in ("tags", "speakers") if k in config.taxonomies]
     outputs: list[Task] = [*home_pages(ctx), *article_pages(ctx),
-                                    *(t for k in kinds for t in taxonomy_pages(ctx, k)),
-                                    *archive_pages(ctx)]
+                           *(t for k in kinds for t in taxonomy_pages(ctx, k)),
+                           *archive_pages(ctx)]
     pages = tuple((_url_of(ctx, task.path), lastmod.get(task.path)) for task in outputs)
     outputs += [*not_found_page(ctx), site_feed(ctx),
                 *(f for k in kinds for f in term_feeds(ctx, k)),
