@@ -118,11 +118,9 @@ def compiled_templates(config: Config) -> Path | None:
     return folder
 
 
-SHARDS = 256   # entries by the first two hex digits of their key
-
-
 def load_sharded(config: Config, name: str, key: str) -> dict[str, Any]:
-    """The entries of sharded cache `name` (a folder of `XX.pickle` files) written under `key`."""
+    """The entries of sharded cache `name` written under `key`: a folder of up to 256 files
+    `XX.pickle`, an entry in the one named by the first two hex digits of its key."""
     if not _enabled:
         return {}
     folder = cache_dir(config) / name
@@ -261,11 +259,6 @@ Listing: TypeAlias = "list[tuple[str, int, int]]"
 
 
 def site_listing(out: Path) -> Listing | None:
-    """Every file of the built site with size and mtime (ns), or None when it is not there."""
-    return _listing(out)
-
-
-def _listing(out: Path) -> list[tuple[str, int, int]] | None:
     """Every file of the built site with size and mtime, or None when it is not there."""
     if not out.is_dir():
         return None
@@ -293,7 +286,7 @@ def unchanged_build(config: Config, out: Path, key: str) -> tuple[int, int] | No
     last = load(config, "site", key)
     if not last or last.get("out") != str(out.resolve()):
         return None
-    if _listing(out) != last.get("listing"):
+    if site_listing(out) != last.get("listing"):
         return None
     return int(last["articles"]), int(last["files"])
 
@@ -377,7 +370,7 @@ class PageMemo:
         if record.get("out") != self._out:
             return
         stored: dict[str, tuple[str, int, int]] = record.get("pages", {})
-        for path, size, mtime in _listing(out) or ():
+        for path, size, mtime in site_listing(out) or ():
             hit = stored.get(path)
             if hit is not None and hit[1] == size and hit[2] == mtime:
                 self._old[path] = hit[0]
