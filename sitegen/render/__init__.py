@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Protocol
 
 import jinja2
@@ -78,18 +79,24 @@ _todo: list[Task] = []
 
 def _render_chunk(numbers: Sequence[int]) -> list[bytes]:
     """Render tasks by number (run in forked workers: the tasks are inherited, not sent)."""
-    try:
+    with _template_errors():
         return [_todo[n].make() for n in numbers]
-    except jinja2.TemplateError as exc:
-        raise SitegenError(template_problem(exc)) from None
 
 
 def _compile_templates(ctx: SiteContext) -> None:
-    for name in sorted(ctx.templates):
-        try:
+    with _template_errors():
+        for name in sorted(ctx.templates):
             ctx.env.get_template(name)
-        except jinja2.TemplateError as exc:
-            raise SitegenError(template_problem(exc)) from None
+
+
+@contextmanager
+def _template_errors() -> Iterator[None]:
+    """A template error as a problem naming the template and line (a worker hands it back
+    pickled, so it is converted where the traceback still is)."""
+    try:
+        yield
+    except jinja2.TemplateError as exc:
+        raise SitegenError(template_problem(exc)) from None
 
 
 def _outputs(ctx: SiteContext) -> list[Task]:

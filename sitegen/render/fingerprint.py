@@ -87,9 +87,7 @@ class Fingerprints:
                 and len(value[0]) == 2 and type(value[0][0]) is Article:    # a speaker's quotes
             return tuple((self._identity(a), repr(q)) for a, q in value)
         if isinstance(value, tuple):
-            return tuple(self._plain_field(item) if isinstance(item, tuple)
-                         else self.group(item) if isinstance(item, (Term, Month, Year))
-                         else self._plain(item) for item in value)
+            return tuple(map(self._plain_field, value))
         return self._plain(value)
 
 

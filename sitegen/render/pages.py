@@ -64,8 +64,9 @@ def home_pages(ctx: SiteContext) -> Iterator[Task]:
 
 def _home_values(ctx: SiteContext, pager: Pager[Article]) -> dict[str, Any]:
     title = ctx.config.title if pager.number == 1 else f"{ctx.config.title} – page {pager.number}"
-    return {"title": title, "feed": ctx.urls.feed(), "articles": _entries(ctx, pager.items),
-            "pager": _with_items(pager, _entries(ctx, pager.items))}
+    entries = _entries(ctx, pager.items)
+    return {"title": title, "feed": ctx.urls.feed(), "articles": entries,
+            "pager": _with_items(pager, entries)}
 
 
 def _entries(ctx: SiteContext, articles: Sequence[Article]) -> tuple[Entry, ...]:
