@@ -406,14 +406,11 @@ class _KnownRelated:
 def related_stories(config: Config, taxonomy: Taxonomy) -> _KnownRelated:
     """`related.RelatedStories(taxonomy)`, or the last build's result when no article's date,
     tags or speakers changed (keyed by those and the code that computes it)."""
-    from sitegen.related import RelatedStories
+    from sitegen.related import RelatedStories, terms_of
 
     articles = taxonomy.articles
     code = [(_PACKAGE / name).read_bytes() for name in ("related.py", "taxonomy.py")]
-    layout = repr([(str(a.path), a.slug, a.date.timestamp(),
-                    sorted(t.slug for t in map(taxonomy.tag_for, a.tags) if t),
-                    sorted(t.slug for t in (taxonomy.speaker_for(s.name) for s in a.speakers)
-                           if t))
+    layout = repr([(str(a.path), a.slug, a.date.timestamp(), terms_of(a, taxonomy))
                    for a in articles])
     key = digest(__version__, str(FORMAT), *code, layout)
     stored = load(config, "related", key).get("related")

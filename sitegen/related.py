@@ -46,7 +46,7 @@ class RelatedStories:
         self.fan_out = fan_out
         self._articles = taxonomy.articles
         self._times = [a.date.timestamp() for a in self._articles]
-        self._terms = [_terms_of(a, taxonomy) for a in self._articles]
+        self._terms = [terms_of(a, taxonomy) for a in self._articles]
         self._index = _build_index(self._articles, self._terms)
         self._related: dict[int, tuple[Article, ...]] = {
             id(a): self._compute(n) for n, a in enumerate(self._articles)}
@@ -101,7 +101,7 @@ class RelatedStories:
         return posting[start:start + self.fan_out]
 
 
-def _terms_of(article: Article, taxonomy: Taxonomy) -> tuple[str, ...]:
+def terms_of(article: Article, taxonomy: Taxonomy) -> tuple[str, ...]:
     """Tag and speaker slugs, as the taxonomy merged them ("Russia" and "russia" are one)."""
     terms = {f"tag:{t.slug}" for t in map(taxonomy.tag_for, article.tags) if t}
     terms |= {f"speaker:{t.slug}" for t in (taxonomy.speaker_for(s.name)

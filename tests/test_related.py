@@ -99,7 +99,7 @@ def _reference(articles: list[Article], limit: int, fan_out: int) -> dict[str, l
     taxonomy = build_taxonomy(articles)
     ordered = taxonomy.articles
     times = [a.date.timestamp() for a in ordered]
-    terms = [module._terms_of(a, taxonomy) for a in ordered]
+    terms = [module.terms_of(a, taxonomy) for a in ordered]
     by_time = sorted(range(len(ordered)), key=lambda n: times[n])
     postings: dict[str, list[int]] = {}
     for n in by_time:
