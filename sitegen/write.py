@@ -245,15 +245,12 @@ def _put(target: Path, content: bytes, previous: Path | None) -> None:
     The previous site is never written to: a link only adds a name, and the staging folder is
     discarded by name on failure, so the old site stays byte-for-byte as it was.
     """
-    if previous is not None:
+    if previous is not None and _same_bytes(previous, content):
         try:
-            st = os.stat(previous, follow_symlinks=False)
-            if (stat.S_ISREG(st.st_mode) and st.st_size == len(content)
-                    and previous.read_bytes() == content):
-                os.link(previous, target)
-                return
+            os.link(previous, target)
+            return
         except OSError:
-            pass   # missing, unreadable or no hard links on this file system: write it
+            pass   # no hard links on this file system: write it
     target.write_bytes(content)
 
 
