@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 from sitegen import __version__
 from sitegen.config import Config
+from sitegen.stamps import FileDigests
 
 if TYPE_CHECKING:   # Markdown is imported only by a build that converts something
     from sitegen.markup import MarkdownRenderer, Paragraph
@@ -207,7 +208,7 @@ def convert_bodies(config: Config, bodies: Sequence[str]) -> list[Converted]:
 _PACKAGE = Path(__file__).resolve().parent
 
 
-def _tree(h: Any, folder: Path, skip: frozenset[str] = frozenset()) -> None:
+def _tree(h: Any, folder: Path, skip: frozenset[str], digests: FileDigests) -> None:
     """Add every file below `folder` (path and bytes, sorted) to hash `h`."""
     if not folder.is_dir():
         h.update(b"\0absent\0" + str(folder).encode("utf-8", "surrogateescape"))
@@ -219,39 +220,44 @@ def _tree(h: Any, folder: Path, skip: frozenset[str] = frozenset()) -> None:
         for name in sorted(filenames):
             rel = (name if prefix == "." else os.path.join(prefix, name)).encode(
                 "utf-8", "surrogateescape")
-            try:
-                with open(os.path.join(dirpath, name), "rb") as f:
-                    data = f.read()
-            except OSError:
-                data = b"\0unreadable\0"
             h.update(len(rel).to_bytes(8, "little") + rel)
-            h.update(len(data).to_bytes(8, "little"))
-            h.update(hashlib.blake2b(data, digest_size=20).digest())
+            h.update(digests.digest(os.path.join(dirpath, name)))
 
 
-def render_key(config: Config) -> str:
+def file_digests(config: Config) -> FileDigests:
+    """Digests of the site's input files, reusing the last build's where the stat allows."""
+    return FileDigests(load(config, "stamps", str(FORMAT)).get("files"))
+
+
+def remember_digests(config: Config, digests: FileDigests) -> None:
+    if digests.changed():
+        save(config, "stamps", str(FORMAT), {"files": digests.records()})
+
+
+def render_key(config: Config, digests: FileDigests | None = None) -> str:
     """A hash of everything a page's bytes depend on besides the values it is given: settings,
     the site's templates, themes and static files, and sitegen's own code and default theme."""
     from sitegen.theme import DEFAULT_THEME
 
+    digests = digests or FileDigests()
     h = hashlib.blake2b(digest_size=20)
     h.update(repr((__version__, FORMAT, config)).encode("utf-8", "surrogateescape"))
     for folder in (config.root / "templates", config.root / "themes", config.root / "static",
                    _PACKAGE, DEFAULT_THEME):
-        _tree(h, folder, frozenset({config.output_dir, CACHE_DIR, ".git"}))
+        _tree(h, folder, frozenset({config.output_dir, CACHE_DIR, ".git"}), digests)
     return h.hexdigest()
 
 
-def input_key(config: Config, out: Path, **options: object) -> str:
+def input_key(config: Config, out: Path, digests: FileDigests, **options: object) -> str:
     """A hash of everything a build reads: the render key, build options, and the content folder
-    (articles, raw text, alias files). Bytes are hashed, not mtimes, so no edit can hide behind a
-    coarse clock."""
+    (articles, raw text, alias files). Bytes are hashed (`digests` reads only files whose stat
+    changed), not mtimes, so no edit can hide behind a coarse clock."""
     h = hashlib.blake2b(digest_size=20)
-    h.update(repr((render_key(config), str(out.resolve()), sorted(options.items()),
+    h.update(repr((render_key(config, digests), str(out.resolve()), sorted(options.items()),
                    os.environ.get("SITEGEN_PAGEFIND"))).encode("utf-8", "surrogateescape"))
     for extra in (config.root / "sitegen.toml",):
         h.update(extra.read_bytes() if extra.is_file() else b"\0absent\0")
-    _tree(h, config.content_path, frozenset({out.name, CACHE_DIR, ".git"}))
+    _tree(h, config.content_path, frozenset({out.name, CACHE_DIR, ".git"}), digests)
     return h.hexdigest()
 
 
@@ -360,10 +366,10 @@ class PageMemo:
     """The fingerprint of every output of the last build, with the size and mtime its file had
     after that build (see `sitegen.render.fingerprint`)."""
 
-    def __init__(self, config: Config, out: Path) -> None:
+    def __init__(self, config: Config, out: Path, digests: FileDigests | None = None) -> None:
         self._config = config
         self._out = str(out.resolve())
-        self._key = render_key(config)
+        self._key = render_key(config, digests)
         self._old: dict[str, str] = {}
         self._new: dict[str, str] = {}
         record = load(config, "pages", self._key)

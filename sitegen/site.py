@@ -14,7 +14,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sitegen.cache import PageMemo, input_key, remember_build, site_listing, unchanged_build
+from sitegen.cache import (
+    PageMemo,
+    file_digests,
+    input_key,
+    remember_build,
+    remember_digests,
+    site_listing,
+    unchanged_build,
+)
 from sitegen.config import Config
 from sitegen.errors import Problem, SitegenError
 from sitegen.write import recover, write_site
@@ -71,7 +79,9 @@ def _build(config: Config, *, out_dir: Path | None, drafts: bool, import_raw: bo
     started = time.perf_counter()
     out = out_dir if out_dir is not None else config.output_path
     recover(out)   # a build killed mid-swap: the previous site back even if this one fails
-    key = input_key(config, out, drafts=drafts, import_raw=import_raw)
+    digests = file_digests(config)   # files whose stat is unchanged are not read again
+    key = input_key(config, out, digests, drafts=drafts, import_raw=import_raw)
+    remember_digests(config, digests)
     last = unchanged_build(config, out, key)
     if last is not None:   # nothing that goes into the site changed: it is already built
         return BuildReport(out_dir=out, articles=last[0], files=last[1],
@@ -109,7 +119,7 @@ def _build(config: Config, *, out_dir: Path | None, drafts: bool, import_raw: bo
         if warning:
             warnings.append(warning)
 
-    memo = PageMemo(config, out)   # what the last build rendered, to keep what is unchanged
+    memo = PageMemo(config, out, digests)   # what the last build rendered, to keep unchanged
     rendered = 0
 
     def counted(outputs: Iterator[Output]) -> Iterator[Output]:
@@ -124,7 +134,7 @@ def _build(config: Config, *, out_dir: Path | None, drafts: bool, import_raw: bo
     memo.save(listing)
     if not warnings:   # a build with warnings (no search index) is tried again next time
         if imported is not None and imported.written:   # the import changed the content
-            key = input_key(config, out, drafts=drafts, import_raw=import_raw)
+            key = input_key(config, out, digests, drafts=drafts, import_raw=import_raw)
         remember_build(config, out, key, len(articles), files, listing)
     return BuildReport(out_dir=out, articles=len(articles), files=files,
                        seconds=time.perf_counter() - started, imported=imported,

@@ -1,0 +1,59 @@
+"""Digests of files that are read again only when their stat says they may have changed.
+
+Deciding that nothing changed hashes every article, template and code file; reading all of them
+took 0.4 s at 10,000 articles. A file's digest is reused when its size, mtime, ctime and inode
+all match the record, and it was last changed at least `RACY_NS` before the record was taken
+(git's "racy clean" rule): a file written in the same clock tick as the record, or on a file
+system with a coarse clock, is read again. ctime is set by the kernel on every write and cannot
+be set back by `touch -d`, `cp -p` or `rsync -t`, so an edit that restores the old mtime is seen.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from typing import TypeAlias
+
+RACY_NS = 2_000_000_000   # FAT keeps mtimes to 2 s; a change younger than that is re-read
+
+# path -> (size, mtime_ns, ctime_ns, inode, digest, trusted)
+Records: TypeAlias = "dict[str, tuple[int, int, int, int, bytes, bool]]"
+
+
+class FileDigests:
+    """Content digests by path, reusing `previous` records whose file is provably unchanged."""
+
+    def __init__(self, previous: Records | None = None) -> None:
+        self._old: Records = previous if isinstance(previous, dict) else {}
+        self._new: Records = {}
+        self._since = time.time_ns() - RACY_NS
+
+    def digest(self, path: str) -> bytes:
+        """blake2b of the file's bytes (a marker for an unreadable file, which never matches)."""
+        try:
+            st = os.stat(path)
+        except OSError:
+            return b"\0unreadable\0"
+        old = self._old.get(path)
+        stat = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+        if type(old) is tuple and len(old) == 6 and old[5] and old[:4] == stat:
+            found = old[4]
+        else:
+            try:
+                with open(path, "rb") as f:
+                    data = f.read()
+            except OSError:
+                return b"\0unreadable\0"
+            found = hashlib.blake2b(data, digest_size=20).digest()
+        trusted = max(st.st_mtime_ns, st.st_ctime_ns) < self._since
+        self._new[path] = (*stat, found, trusted)
+        return found
+
+    def changed(self) -> bool:
+        """True when the records differ from the ones given (they are worth saving)."""
+        return self._new != self._old
+
+    def records(self) -> Records:
+        """The records of the files digested here, to pass to the next build."""
+        return self._new

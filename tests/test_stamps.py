@@ -1,0 +1,86 @@
+"""File digests reuse the last build's only when the file provably did not change."""
+
+from __future__ import annotations
+
+import builtins
+import hashlib
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from sitegen import stamps
+from sitegen.stamps import FileDigests
+
+
+def _real(path: Path) -> bytes:
+    return hashlib.blake2b(path.read_bytes(), digest_size=20).digest()
+
+
+def _settled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Treat changes older than 10 ms as settled (instead of 2 s), to keep the tests quick."""
+    monkeypatch.setattr(stamps, "RACY_NS", 10_000_000)
+    time.sleep(0.05)
+
+
+def test_an_unchanged_file_is_not_read_again(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    article = tmp_path / "a.md"
+    article.write_text("first text")
+    _settled(monkeypatch)
+    first = FileDigests()
+    expected = first.digest(str(article))
+
+    def no_reading(*args: object, **kwargs: object) -> object:
+        raise AssertionError("the file was read again")
+
+    monkeypatch.setattr(builtins, "open", no_reading)
+    assert FileDigests(first.records()).digest(str(article)) == expected
+
+
+def test_an_edit_that_restores_size_and_mtime_is_still_seen(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    article = tmp_path / "a.md"
+    article.write_text("first text")
+    before = os.stat(article)
+    _settled(monkeypatch)
+    first = FileDigests()
+    first.digest(str(article))
+    article.write_text("other text")   # same size; mtime put back as `touch -d` or `cp -p` would
+    os.utime(article, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert FileDigests(first.records()).digest(str(article)) == _real(article)
+
+
+def test_a_file_replaced_by_a_move_is_read_again(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    article = tmp_path / "a.md"
+    article.write_text("first text")
+    _settled(monkeypatch)
+    first = FileDigests()
+    first.digest(str(article))
+    saved = tmp_path / ".a.md.swp"   # how editors save: write a new file, move it over
+    saved.write_text("other text")
+    os.replace(saved, article)
+    assert FileDigests(first.records()).digest(str(article)) == _real(article)
+
+
+def test_a_file_changed_just_before_the_record_is_not_trusted(tmp_path: Path) -> None:
+    """Within the racy window a second write can keep every stat field (coarse clocks)."""
+    article = tmp_path / "a.md"
+    article.write_text("first text")
+    digests = FileDigests()
+    digests.digest(str(article))
+    assert digests.records()[str(article)][5] is False
+
+
+def test_missing_and_unreadable_files_never_match_a_digest(tmp_path: Path) -> None:
+    digests = FileDigests()
+    assert digests.digest(str(tmp_path / "gone.md")) != _real(Path(__file__))
+    assert str(tmp_path / "gone.md") not in digests.records()
+
+
+def test_records_from_a_damaged_cache_are_ignored(tmp_path: Path) -> None:
+    article = tmp_path / "a.md"
+    article.write_text("text")
+    assert FileDigests("not a dict").digest(str(article)) == _real(article)   # type: ignore[arg-type]
