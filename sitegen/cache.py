@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 from sitegen import __version__
 from sitegen.config import Config
+from sitegen.errors import recorded
 from sitegen.stamps import FileDigests
 
 if TYPE_CHECKING:   # Markdown is imported only by a build that converts something
@@ -320,6 +321,7 @@ class ParseCache:
         self._old = load_sharded(config, "articles", self._key)
         self._new: dict[str, tuple[bytes, list[tuple[int, str]]]] = {}
         self._logger = logger
+        self.warnings: list[tuple[int, str]] = []   # what the last file's parse logged
 
     def get(self, path: Path, raw: bytes) -> Any | None:
         key = digest(str(path), raw)
@@ -327,34 +329,22 @@ class ParseCache:
         if hit is None:
             return None
         self._new[key] = hit
+        self.warnings = hit[1]
         for level, message in hit[1]:
             self._logger.log(level, "%s", message)
         return pickle.loads(hit[0])
 
     def parse(self, path: Path, raw: bytes, parse: Any) -> Any:
         """`parse()`, remembered with the warnings it logs."""
-        records: list[tuple[int, str]] = []
-        handler = _Collect(records)
-        self._logger.addHandler(handler)
-        try:
+        with recorded(self._logger) as records:
             result = parse()
-        finally:
-            self._logger.removeHandler(handler)
+        self.warnings = records
         self._new[digest(str(path), raw)] = (pickle.dumps(result, pickle.HIGHEST_PROTOCOL),
                                              records)
         return result
 
     def save(self) -> None:
         save_sharded(self._config, "articles", self._key, self._new, self._old)
-
-
-class _Collect(logging.Handler):
-    def __init__(self, sink: list[tuple[int, str]]) -> None:
-        super().__init__()
-        self.sink = sink
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.sink.append((record.levelno, record.getMessage()))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -7,8 +7,11 @@ files are checked before failing: one run shows everything that needs fixing.
 from __future__ import annotations
 
 import difflib
+import hashlib
+import io
 import logging
 import os
+import pickle
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
@@ -19,7 +22,7 @@ import yaml
 from frontmatter.default_handlers import YAMLHandler
 
 from sitegen.config import Config
-from sitegen.errors import Problem, SitegenError
+from sitegen.errors import Problem, SitegenError, recorded
 from sitegen.model import Article, Quote, Speaker
 from sitegen.slugs import is_safe_slug, slugify, unique_slug
 
@@ -138,8 +141,22 @@ def _construct(loader: _Loader, node: yaml.Node, seen: set[int]) -> Any:
 # Loading a whole content folder
 
 
-def load_articles(config: Config, *, drafts: bool = False) -> list[Article]:
-    """Every article under `content/articles/`, newest first; raises listing every bad file."""
+@dataclass(frozen=True)
+class LoadedFile:
+    """What loading one article file gave besides the article: its front matter as parsed
+    (`header`: a digest of everything but the body, slug flags included) and the warnings it
+    logged. `sitegen.snapshot` reuses the last build when only bodies changed."""
+
+    header: bytes
+    warnings: tuple[tuple[int, str], ...] = ()
+
+
+def load_articles(config: Config, *, drafts: bool = False,
+                  files: dict[str, LoadedFile] | None = None) -> list[Article]:
+    """Every article under `content/articles/`, newest first; raises listing every bad file.
+
+    `files`, when given, is filled with a `LoadedFile` for each file parsed without problems.
+    """
     folder = config.content_path / "articles"
     if not folder.is_dir():
         log.warning("no articles folder at %s; the site has no articles", folder)
@@ -149,11 +166,13 @@ def load_articles(config: Config, *, drafts: bool = False) -> list[Article]:
     cache = ParseCache(config, log)   # unchanged files are not parsed again (.sitegen-cache/)
     problems: list[Problem] = []
     parsed: list[_Parsed] = []
-    for path in _article_files(folder, config.content_path):
+    for path in article_files(folder, config.content_path):
         result = _load_file(path, config, cache)
         problems.extend(result.problems)
         if result.article is not None and not result.problems:
             parsed.append(result)
+            if files is not None:
+                files[str(path)] = LoadedFile(_header(result), tuple(cache.warnings))
     cache.save()
     articles = _assign_slugs(parsed, config, problems)
     if problems:
@@ -162,13 +181,36 @@ def load_articles(config: Config, *, drafts: bool = False) -> list[Article]:
     return sort_articles(kept)
 
 
+def load_file(path: Path, config: Config) -> tuple[Article, LoadedFile] | None:
+    """One article file parsed afresh (its warnings logged), as `load_articles` parses it before
+    slugs are made unique; None when it has problems (a full load reports them)."""
+    with recorded(log) as records:
+        result = _load_file(path, config)
+    if result.article is None or result.problems:
+        return None
+    return result.article, LoadedFile(_header(result), tuple(records))
+
+
+def _header(parsed: _Parsed) -> bytes:
+    """Everything parsed from a file but its body, as bytes: equal bytes, equal front matter
+    (pickled without memo, so shared objects do not change the bytes; datetimes keep their
+    offsets, which equality would ignore)."""
+    assert parsed.article is not None
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True
+    pickler.dump((replace(parsed.article, body=""), parsed.article.extra, parsed.slug,
+                  parsed.explicit_slug, parsed.slug_line, parsed.draft))
+    return hashlib.blake2b(buffer.getvalue(), digest_size=20).digest()
+
+
 def sort_articles(articles: list[Article]) -> list[Article]:
     """Newest first; equal dates by slug, then path, so the order never depends on the disk."""
     ordered = sorted(articles, key=lambda a: (a.slug, str(a.path)))
     return sorted(ordered, key=lambda a: a.date, reverse=True)
 
 
-def _article_files(folder: Path, content_root: Path) -> list[Path]:
+def article_files(folder: Path, content_root: Path) -> list[Path]:
     """All `*.md` files below `folder`, sorted; symlinks leading out of the content are skipped."""
     root = content_root.resolve()
     found: list[Path] = []

@@ -6,6 +6,9 @@ bad file; the CLI prints them and exits 1 without a traceback.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,3 +46,25 @@ class SitegenError(Exception):
 
 class UsageError(SitegenError):
     """Bad command-line usage; the CLI exits 2 for these."""
+
+
+@contextmanager
+def recorded(logger: logging.Logger) -> Iterator[list[tuple[int, str]]]:
+    """The (level, message) of each record `logger` emits inside, to say again when a cached
+    result is used (the records still reach the user now)."""
+    records: list[tuple[int, str]] = []
+    handler = _Recorder(records)
+    logger.addHandler(handler)
+    try:
+        yield records
+    finally:
+        logger.removeHandler(handler)
+
+
+class _Recorder(logging.Handler):
+    def __init__(self, sink: list[tuple[int, str]]) -> None:
+        super().__init__()
+        self.sink = sink
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.sink.append((record.levelno, record.getMessage()))

@@ -86,29 +86,22 @@ def _build(config: Config, *, out_dir: Path | None, drafts: bool, import_raw: bo
     if last is not None:   # nothing that goes into the site changed: it is already built
         return BuildReport(out_dir=out, articles=last[0], files=last[1],
                            seconds=time.perf_counter() - started)
-    from sitegen.content import load_articles
     from sitegen.render import render_site
     from sitegen.search import index_site
-    from sitegen.speakers import load_speaker_aliases, merge_speakers
-    from sitegen.taxonomy import build_taxonomy
+    from sitegen.snapshot import load_model
 
     problems: list[Problem] = []
     imported = _import_raw(config, progress) if import_raw else None
     if imported is not None:
         problems.extend(imported.failed)
     try:
-        articles = load_articles(config, drafts=drafts)
-    except SitegenError as exc:
-        problems.extend(exc.problems)
-        articles = []
-    try:
-        articles = merge_speakers(articles, load_speaker_aliases(config.content_path))
+        model = load_model(config, digests, drafts=drafts)
     except SitegenError as exc:
         problems.extend(exc.problems)
     if problems:
         raise SitegenError(problems)
 
-    taxonomy = build_taxonomy(articles)
+    articles, taxonomy = model.articles, model.taxonomy
     protected = [config.content_path, config.root / "themes", config.root / "templates"]
     warnings: list[str] = []
 
@@ -128,7 +121,7 @@ def _build(config: Config, *, out_dir: Path | None, drafts: bool, import_raw: bo
             rendered += output.content is not None
             yield output
 
-    files = write_site(counted(render_site(articles, taxonomy, config, memo)), out,
+    files = write_site(counted(render_site(articles, taxonomy, config, memo, model.version)), out,
                        protected=protected, finish=finish if config.search else None)
     listing = site_listing(out)
     memo.save(listing)

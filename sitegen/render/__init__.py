@@ -11,7 +11,7 @@ not rendered at all. The rest are rendered over processes (`sitegen.parallel`), 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Protocol
 
@@ -50,12 +50,14 @@ class Memo(Protocol):
 
 
 def render_site(articles: Sequence[Article], taxonomy: Taxonomy, config: Config,
-                memo: Memo | None = None) -> Iterator[Output]:
+                memo: Memo | None = None,
+                versions: Callable[[Article], str] | None = None) -> Iterator[Output]:
     """Every file of the site, pages first; paths are unique and relative to the output folder.
 
     `taxonomy` must be `build_taxonomy(articles)`: its newest-first order is the one used.
+    `versions` (`snapshot.Model.version`) saves hashing every article to fingerprint pages.
     """
-    ctx = SiteContext(taxonomy.articles, taxonomy, config)
+    ctx = SiteContext(taxonomy.articles, taxonomy, config, versions)
     outputs = _outputs(ctx)
     todo = [task for task in outputs
             if memo is None or not memo.unchanged(task.path, ctx.fp.of(*task.inputs))]

@@ -67,14 +67,15 @@ class Entry:
 class SiteContext:
     """Shared state of one render: config, URLs, the Jinja environment and article bodies."""
 
-    def __init__(self, articles: Sequence[Article], taxonomy: Taxonomy, config: Config) -> None:
+    def __init__(self, articles: Sequence[Article], taxonomy: Taxonomy, config: Config,
+                 versions: Callable[[Article], str] | None = None) -> None:
         self.config = config
         self.taxonomy = taxonomy
         self.urls = Urls(config)
         self.env = load_theme(config, compiled_templates(config))
         self.related = related_stories(config, taxonomy)   # cached while no term or date changes
         self.templates: set[str] = set()   # the templates pages were given, to compile once
-        self.fp = Fingerprints()
+        self.fp = Fingerprints(versions)
         # Cached by text hash in .sitegen-cache/, the rest converted over processes.
         converted = convert_bodies(config, [a.body for a in articles])
         self._bodies: dict[int, Body] = {id(a): Body(*c) for a, c in zip(articles, converted,

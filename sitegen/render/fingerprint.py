@@ -20,16 +20,22 @@ import dataclasses
 import hashlib
 import io
 import pickle
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from sitegen.model import Article
 from sitegen.taxonomy import Month, Term, Year
 
 
 class Fingerprints:
-    """Digests of render sources for one build; each article and group is hashed once."""
+    """Digests of render sources for one build; each article and group is hashed once.
 
-    def __init__(self) -> None:
+    `versions(article)`, when given, is a digest that changes whenever any field of the article
+    may have (`snapshot.Model.version`: its file's bytes and its slug); it stands in for hashing
+    the whole record.
+    """
+
+    def __init__(self, versions: Callable[[Article], str] | None = None) -> None:
+        self._versions = versions
         self._articles: dict[int, str] = {}
         self._identities: dict[int, str] = {}
         self._groups: dict[int, str] = {}
@@ -43,7 +49,8 @@ class Fingerprints:
         """Every field, body and extra front matter included."""
         found = self._articles.get(id(article))
         if found is None:
-            found = self._articles[id(article)] = _digest_bytes(_pickled(article))
+            found = self._articles[id(article)] = (
+                self._versions(article) if self._versions else _digest_bytes(_pickled(article)))
             self._keep.append(article)
         return found
 

@@ -1,0 +1,148 @@
+"""The last build's articles and taxonomy are reused only when a fresh load would give the same.
+
+tests/test_incremental.py holds every build to a clean one over random edit sequences; these
+check which path a build takes, and that the snapshot path says and refuses what a full load does.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bench import corpus
+from sitegen import snapshot as snapshot_module
+from sitegen.cache import CACHE_DIR
+from sitegen.config import load_config
+from sitegen.errors import SitegenError
+from sitegen.site import build_site
+from tests.conftest import snapshot
+
+ITEMS = corpus.generate(8, seed=5)
+REUSED = "articles from the snapshot"
+
+
+def _site(root: Path) -> Path:
+    corpus.write_sitegen(ITEMS, root)
+    return root
+
+
+def _article(root: Path, number: int) -> Path:
+    return root / "content" / "articles" / f"{ITEMS[number].slug}.md"
+
+
+def _build(root: Path, caplog: pytest.LogCaptureFixture) -> bool:
+    """Build; True when the articles came from the snapshot."""
+    caplog.clear()
+    with caplog.at_level(logging.DEBUG, logger="sitegen.snapshot"):
+        build_site(load_config(root), import_raw=False)
+    return any(r.getMessage().startswith(REUSED) for r in caplog.records)
+
+
+def _clean(root: Path, scratch: Path) -> dict[str, bytes]:
+    shutil.copytree(root, scratch, ignore=shutil.ignore_patterns("_site", CACHE_DIR))
+    build_site(load_config(scratch), import_raw=False)
+    return snapshot(scratch / "_site")
+
+
+def _replace_line(path: Path, start: str, new: str) -> None:
+    lines = path.read_text(encoding="utf-8").split("\n")
+    number = next(n for n, line in enumerate(lines) if line.startswith(start))
+    lines[number] = new
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def test_a_body_edit_reuses_the_snapshot_and_builds_what_a_clean_build_does(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    root = _site(tmp_path / "site")
+    assert not _build(root, caplog)
+    corpus.edit(_article(root, 2), 1)
+    assert _build(root, caplog)
+    corpus.edit(_article(root, 5), 2)   # a second file drifts from the snapshot
+    corpus.edit(_article(root, 2), 3)
+    assert _build(root, caplog)
+    assert "Correction number 3" in (root / "_site").joinpath(
+        *_page_of(root, 2)).read_text(encoding="utf-8")
+    assert snapshot(root / "_site") == _clean(root, tmp_path / "clean")
+
+
+def _page_of(root: Path, number: int) -> tuple[str, ...]:
+    found = [p for p in (root / "_site").rglob("index.html") if ITEMS[number].slug in str(p)]
+    assert len(found) == 1, found
+    return found[0].relative_to(root / "_site").parts
+
+
+@pytest.mark.parametrize("edit", ["title", "tags", "new file", "removed file", "aliases"])
+def test_any_other_change_loads_everything_afresh(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture, edit: str) -> None:
+    root = _site(tmp_path / "site")
+    _build(root, caplog)
+    article = _article(root, 4)
+    if edit == "title":
+        _replace_line(article, "title:", "title: A new headline")
+    elif edit == "tags":
+        _replace_line(article, "tags:", "tags: [Newly tagged]")
+    elif edit == "new file":
+        (article.parent / "extra.md").write_text(
+            "---\ntitle: Extra\ndate: 2024-01-02\n---\nBody.\n", encoding="utf-8")
+    elif edit == "removed file":
+        article.unlink()
+    else:
+        (root / "content" / "speakers.toml").write_text(
+            f'[aliases]\n"{ITEMS[4].speakers[0][0]}" = "Someone Else"\n', encoding="utf-8")
+    assert not _build(root, caplog)
+    assert snapshot(root / "_site") == _clean(root, tmp_path / "clean")
+
+
+def test_a_body_edit_that_breaks_the_file_is_reported_like_a_full_load(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    root = _site(tmp_path / "site")
+    _build(root, caplog)
+    before = snapshot(root / "_site")
+    article = _article(root, 1)
+    article.write_bytes(article.read_bytes() + b"\nbad byte \xff\n")
+    with pytest.raises(SitegenError) as failure:
+        _build(root, caplog)
+    assert article.name in str(failure.value) and "UTF-8" in str(failure.value)
+    assert snapshot(root / "_site") == before
+
+
+def test_warnings_of_unchanged_files_are_said_again(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    root = _site(tmp_path / "site")
+    noisy = _article(root, 6)
+    noisy.write_text(noisy.read_text(encoding="utf-8") + "\nA bell \x07 rang.\n",
+                     encoding="utf-8")
+    _build(root, caplog)
+    corpus.edit(_article(root, 0), 1)
+    with caplog.at_level(logging.WARNING, logger="sitegen.content"):
+        assert _build(root, caplog)
+    messages = [r.getMessage() for r in caplog.records]
+    assert any(noisy.name in m and "control character" in m for m in messages)
+
+
+def test_too_many_drifted_files_take_a_fresh_snapshot(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(snapshot_module, "MAX_DRIFT", 1)
+    root = _site(tmp_path / "site")
+    _build(root, caplog)
+    corpus.edit(_article(root, 0), 1)
+    assert _build(root, caplog)
+    corpus.edit(_article(root, 1), 1)
+    assert not _build(root, caplog)   # two files drifted: loaded afresh, a new snapshot taken
+    corpus.edit(_article(root, 2), 1)
+    assert _build(root, caplog)
+    assert snapshot(root / "_site") == _clean(root, tmp_path / "clean")
+
+
+def test_a_damaged_snapshot_is_a_full_load(tmp_path: Path,
+                                           caplog: pytest.LogCaptureFixture) -> None:
+    root = _site(tmp_path / "site")
+    _build(root, caplog)
+    (root / CACHE_DIR / "snapshot.pickle").write_bytes(b"\x80\x05not a pickle")
+    corpus.edit(_article(root, 3), 1)
+    assert not _build(root, caplog)
+    assert snapshot(root / "_site") == _clean(root, tmp_path / "clean")
