@@ -179,14 +179,20 @@ def _convert_chunk(bodies: Sequence[str]) -> list[Converted]:
     return out
 
 
-def convert_bodies(config: Config, bodies: Sequence[str]) -> list[Converted]:
-    """Markdown -> HTML for every body: cached results by text hash, the rest converted (over
-    processes when there are many) and remembered for the next build."""
+def convert_bodies(config: Config, bodies: Sequence[str]) -> ConvertedBodies:
+    """Markdown -> HTML for every body. Bodies not in the cache are converted now (over
+    processes when there are many) and remembered; cached ones are read when first asked for, a
+    shard at a time, so a rebuild that renders a few pages reads a few of the 256 shards.
+
+    `markdown-index.pickle` lists the text hashes the shards hold; without it (a first build,
+    or after damage) the shards are read to make it again.
+    """
     global _renderer
     key = _markdown_key(config)
-    before = load_sharded(config, "markdown", key)
-    cached = dict(before)
     hashes = [digest(b) for b in bodies]
+    converted = ConvertedBodies(config, key, hashes, bodies)
+    index = load(config, "markdown-index", key).get("hashes")
+    cached = index if isinstance(index, set) else set(load_sharded(config, "markdown", key))
     missing = sorted({h: b for h, b in zip(hashes, bodies, strict=True) if h not in cached}.items())
     if missing:
         from sitegen.markup import MarkdownRenderer
@@ -197,10 +203,57 @@ def convert_bodies(config: Config, bodies: Sequence[str]) -> list[Converted]:
             done = map_chunks(_convert_chunk, [b for _, b in missing])
         finally:
             _renderer = None
-        cached.update(zip((h for h, _ in missing), done, strict=True))
-    used = {h: cached[h] for h in hashes}
-    save_sharded(config, "markdown", key, used, before)
-    return [used[h] for h in hashes]
+        converted.add(dict(zip((h for h, _ in missing), done, strict=True)))
+    used = set(hashes)
+    if used != index:
+        save(config, "markdown-index", key, {"hashes": used})
+    return converted
+
+
+class ConvertedBodies:
+    """Converted bodies by position; cached ones are loaded from their shard of `markdown/` on
+    first use, in whichever process renders the page."""
+
+    def __init__(self, config: Config, key: str, hashes: list[str],
+                 bodies: Sequence[str]) -> None:
+        self._config, self._key, self._hashes, self._bodies = config, key, hashes, bodies
+        self._shards: dict[str, dict[str, Converted]] = {}
+
+    def __getitem__(self, number: int) -> Converted:
+        wanted = self._hashes[number]
+        found = self._shard(wanted[:2]).get(wanted)
+        if found is None:   # the index listed it, the shard lost it: convert, index again
+            log.debug("body %s missing from the Markdown cache; converting it", wanted)
+            (cache_dir(self._config) / "markdown-index.pickle").unlink(missing_ok=True)
+            global _renderer
+            from sitegen.markup import MarkdownRenderer
+
+            _renderer = (self._config, MarkdownRenderer(self._config))
+            try:
+                found = self._shards[wanted[:2]][wanted] = _convert_chunk(
+                    [self._bodies[number]])[0]
+            finally:
+                _renderer = None
+        return found
+
+    def _shard(self, name: str) -> dict[str, Converted]:
+        shard = self._shards.get(name)
+        if shard is None:
+            shard = self._shards[name] = load(self._config, f"markdown/{name}", self._key)
+        return shard
+
+    def add(self, fresh: dict[str, Converted]) -> None:
+        """Fresh conversions, written into their shards (which drop bodies no article has now)."""
+        used = set(self._hashes)
+        by_shard: dict[str, dict[str, Converted]] = {}
+        for wanted, value in fresh.items():
+            by_shard.setdefault(wanted[:2], {})[wanted] = value
+        for name, values in sorted(by_shard.items()):
+            shard = self._shard(name)
+            kept = {h: v for h, v in shard.items() if h in used}
+            kept.update(values)
+            self._shards[name] = kept
+            save(self._config, f"markdown/{name}", self._key, kept)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -287,13 +340,14 @@ def site_listing(out: Path) -> Listing | None:
     return found
 
 
-def unchanged_build(config: Config, out: Path, key: str) -> tuple[int, int] | None:
+def unchanged_build(config: Config, out: Path, key: str,
+                    listing: Listing | None) -> tuple[int, int] | None:
     """(articles, files) of the last build when its inputs had this key and its output folder
-    is still exactly as that build left it; else None and the build runs."""
+    (`listing`, from `site_listing`) is still exactly as that build left it; else None."""
     last = load(config, "site", key)
     if not last or last.get("out") != str(out.resolve()):
         return None
-    if site_listing(out) != last.get("listing"):
+    if listing is None or listing != last.get("listing"):
         return None
     return int(last["articles"]), int(last["files"])
 
@@ -356,7 +410,8 @@ class PageMemo:
     """The fingerprint of every output of the last build, with the size and mtime its file had
     after that build (see `sitegen.render.fingerprint`)."""
 
-    def __init__(self, config: Config, out: Path, digests: FileDigests | None = None) -> None:
+    def __init__(self, config: Config, out: Path, listing: Listing | None,
+                 digests: FileDigests | None = None) -> None:
         self._config = config
         self._out = str(out.resolve())
         self._key = render_key(config, digests)
@@ -366,7 +421,7 @@ class PageMemo:
         if record.get("out") != self._out:
             return
         stored: dict[str, tuple[str, int, int]] = record.get("pages", {})
-        for path, size, mtime in site_listing(out) or ():
+        for path, size, mtime in listing or ():   # the site as it is now
             hit = stored.get(path)
             if hit is not None and hit[1] == size and hit[2] == mtime:
                 self._old[path] = hit[0]

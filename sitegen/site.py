@@ -82,7 +82,8 @@ def _build(config: Config, *, out_dir: Path | None, drafts: bool, import_raw: bo
     digests = file_digests(config)   # files whose stat is unchanged are not read again
     key = input_key(config, out, digests, drafts=drafts, import_raw=import_raw)
     remember_digests(config, digests)
-    last = unchanged_build(config, out, key)
+    before = site_listing(out)
+    last = unchanged_build(config, out, key, before)
     if last is not None:   # nothing that goes into the site changed: it is already built
         return BuildReport(out_dir=out, articles=last[0], files=last[1],
                            seconds=time.perf_counter() - started)
@@ -112,7 +113,7 @@ def _build(config: Config, *, out_dir: Path | None, drafts: bool, import_raw: bo
         if warning:
             warnings.append(warning)
 
-    memo = PageMemo(config, out, digests)   # what the last build rendered, to keep unchanged
+    memo = PageMemo(config, out, before, digests)   # what the last build rendered
     rendered = 0
 
     def counted(outputs: Iterator[Output]) -> Iterator[Output]:

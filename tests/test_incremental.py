@@ -112,6 +112,25 @@ def test_cache_is_safe_to_delete_or_corrupt(tmp_path: Path) -> None:
     assert _build(root) == second != first
 
 
+def test_a_lost_markdown_shard_is_converted_again(tmp_path: Path) -> None:
+    """The index says a body is cached, its shard is gone: the page still gets its HTML."""
+    root = _site(tmp_path / "site", 6)
+    first = _build(root)
+    for shard in (root / CACHE_DIR / "markdown").iterdir():
+        shard.unlink()
+    (root / "templates").mkdir()   # every page is rendered again, from the index's word
+    (root / "templates" / "404.html").write_text(
+        (DEFAULT_THEME / "templates" / "404.html").read_text(encoding="utf-8") + "\n",
+        encoding="utf-8")
+    second = _build(root)
+    assert {p: b for p, b in second.items() if p != "404.html"} == {
+        p: b for p, b in first.items() if p != "404.html"}
+    assert not (root / CACHE_DIR / "markdown-index.pickle").exists()   # made again next time
+    corpus.edit(_article(root, POOL[1]), 1)
+    assert _build(root) == _clean_build(root, tmp_path / "clean")
+    assert (root / CACHE_DIR / "markdown-index.pickle").exists()
+
+
 def test_parallel_conversion_matches_serial(tmp_path: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     root = _site(tmp_path / "site", 12)

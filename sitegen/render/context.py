@@ -77,12 +77,15 @@ class SiteContext:
         self.templates: set[str] = set()   # the templates pages were given, to compile once
         self.fp = Fingerprints(versions)
         # Cached by text hash in .sitegen-cache/, the rest converted over processes.
-        converted = convert_bodies(config, [a.body for a in articles])
-        self._bodies: dict[int, Body] = {id(a): Body(*c) for a, c in zip(articles, converted,
-                                                                         strict=True)}
+        self._converted = convert_bodies(config, [a.body for a in articles])
+        self._numbers = {id(a): n for n, a in enumerate(articles)}
+        self._bodies: dict[int, Body] = {}
 
     def body(self, article: Article) -> Body:
-        return self._bodies[id(article)]
+        found = self._bodies.get(id(article))
+        if found is None:   # read from the cache only for the pages rendered
+            found = self._bodies[id(article)] = Body(*self._converted[self._numbers[id(article)]])
+        return found
 
     def entry(self, article: Article) -> Entry:
         return Entry(article, self.urls.article(article))
