@@ -12,7 +12,7 @@ import hashlib
 import logging
 import os
 import pickle
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
@@ -454,21 +454,43 @@ class _KnownRelated:
         return self._related.get(id(article), ())
 
 
-def related_stories(config: Config, taxonomy: Taxonomy) -> _KnownRelated:
+def related_stories(config: Config, taxonomy: Taxonomy,
+                    structure: str | None = None) -> _KnownRelated:
     """`related.RelatedStories(taxonomy)`, or the last build's result when no article's date,
-    tags or speakers changed (keyed by those and the code that computes it)."""
+    tags or speakers changed (keyed by those and the code that computes it). With `structure`
+    (`snapshot.Model.structure`) unchanged since that build, the articles are not even looked at."""
     from sitegen.related import RelatedStories, terms_of
 
     articles = taxonomy.articles
     code = [(_PACKAGE / name).read_bytes() for name in ("related.py", "taxonomy.py")]
-    layout = repr([(str(a.path), a.slug, a.date.timestamp(), terms_of(a, taxonomy))
-                   for a in articles])
-    key = digest(__version__, str(FORMAT), *code, layout)
-    stored = load(config, "related", key).get("related")
-    if not isinstance(stored, list) or len(stored) != len(articles):
-        number = {id(a): n for n, a in enumerate(articles)}
-        computed = RelatedStories(taxonomy)
-        stored = [[number[id(r)] for r in computed.to(a)] for a in articles]
-        save(config, "related", key, {"related": stored})
+    key = digest(__version__, str(FORMAT), *code)
+    record = load(config, "related", key)
+    stored = record.get("related")
+    if structure is None or record.get("structure") != structure:
+        layout = digest(repr([(str(a.path), a.slug, a.date.timestamp(), terms_of(a, taxonomy))
+                              for a in articles]))
+        if record.get("layout") != layout:
+            stored = None
+        if not isinstance(stored, list) or len(stored) != len(articles):
+            number = {id(a): n for n, a in enumerate(articles)}
+            computed = RelatedStories(taxonomy)
+            stored = [[number[id(r)] for r in computed.to(a)] for a in articles]
+        save(config, "related", key, {"layout": layout, "structure": structure,
+                                      "related": stored})
+    assert isinstance(stored, list)
     return _KnownRelated({id(a): tuple(articles[n] for n in stored[i])
                           for i, a in enumerate(articles)})
+
+
+def group_fingerprints(config: Config, structure: str, groups: Sequence[Any],
+                       fingerprint: Callable[[Any], str]) -> list[str]:
+    """`fingerprint(group)` of every group, or the last build's while `structure`
+    (`snapshot.Model.structure`, which covers all a group is made from) is unchanged."""
+    code = (_PACKAGE / "render" / "fingerprint.py").read_bytes()
+    key = digest(__version__, str(FORMAT), structure, code)
+    stored = load(config, "groups", key).get("digests")
+    if isinstance(stored, list) and len(stored) == len(groups):
+        return stored
+    computed = [fingerprint(group) for group in groups]
+    save(config, "groups", key, {"digests": computed})
+    return computed

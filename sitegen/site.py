@@ -122,7 +122,7 @@ def _build(config: Config, *, out_dir: Path | None, drafts: bool, import_raw: bo
             rendered += output.content is not None
             yield output
 
-    files = write_site(counted(render_site(articles, taxonomy, config, memo, model.version)), out,
+    files = write_site(counted(render_site(articles, taxonomy, config, memo, model)), out,
                        protected=protected, finish=finish if config.search else None)
     listing = site_listing(out)
     memo.save(listing)

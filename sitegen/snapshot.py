@@ -50,6 +50,7 @@ class Model:
     articles: tuple[Article, ...]
     taxonomy: Taxonomy
     versions: dict[int, str] = field(repr=False, compare=False)
+    structure: str = ""   # a digest of all the taxonomy is made from (`_model`)
 
     def version(self, article: Article) -> str:
         """A digest that changes whenever any field of `article` may have: its file's path and
@@ -58,10 +59,16 @@ class Model:
         return self.versions[id(article)]
 
 
-def _model(taxonomy: Taxonomy, key: str, files: dict[str, bytes]) -> Model:
+def _model(taxonomy: Taxonomy, key: str, files: dict[str, bytes],
+           headers: dict[str, bytes]) -> Model:
+    """The model with its versions; `structure` covers the key, every file's path and front
+    matter and every slug (not bodies): groups and related stories change only with it."""
     versions = {id(a): digest(key, str(a.path), files[str(a.path)], a.slug)
                 for a in taxonomy.articles}
-    return Model(taxonomy.articles, taxonomy, versions)
+    structure = digest(key, *(path.encode("utf-8", "surrogateescape") + headers[path]
+                              for path in sorted(headers)),
+                       *(a.slug for a in taxonomy.articles))
+    return Model(taxonomy.articles, taxonomy, versions, structure)
 
 
 def load_model(config: Config, digests: FileDigests, *, drafts: bool = False) -> Model:
@@ -70,9 +77,10 @@ def load_model(config: Config, digests: FileDigests, *, drafts: bool = False) ->
     files = {str(path): digests.digest(str(path))
              for path in (article_files(folder, config.content_path) if folder.is_dir() else ())}
     key = _key(config, digests, drafts)
-    reused = _reuse(config, load(config, NAME, key), files)
+    stored = load(config, NAME, key)
+    reused = _reuse(config, stored, files)
     if reused is not None:
-        return _model(reused, key, files)
+        return _model(reused, key, files, {path: v[1] for path, v in stored["files"].items()})
     loaded: dict[str, LoadedFile] = {}
     problems: list[Problem] = []
     try:
@@ -94,7 +102,7 @@ def load_model(config: Config, digests: FileDigests, *, drafts: bool = False) ->
             "taxonomy": taxonomy})
     for path in loaded.keys() - files.keys():   # a file that appeared while loading
         files[path] = digests.digest(path)
-    return _model(taxonomy, key, files)
+    return _model(taxonomy, key, files, {path: f.header for path, f in loaded.items()})
 
 
 def _key(config: Config, digests: FileDigests, drafts: bool) -> str:

@@ -11,7 +11,7 @@ not rendered at all. The rest are rendered over processes (`sitegen.parallel`), 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Protocol
 
@@ -24,6 +24,7 @@ from sitegen.parallel import stream_chunks
 from sitegen.render.assets import static_files
 from sitegen.render.context import SiteContext
 from sitegen.render.feeds import site_feed, term_feeds
+from sitegen.render.fingerprint import Versions
 from sitegen.render.news_sitemap import news_sitemap
 from sitegen.render.output import Output, Task
 from sitegen.render.pages import (
@@ -50,12 +51,11 @@ class Memo(Protocol):
 
 
 def render_site(articles: Sequence[Article], taxonomy: Taxonomy, config: Config,
-                memo: Memo | None = None,
-                versions: Callable[[Article], str] | None = None) -> Iterator[Output]:
+                memo: Memo | None = None, versions: Versions | None = None) -> Iterator[Output]:
     """Every file of the site, pages first; paths are unique and relative to the output folder.
 
     `taxonomy` must be `build_taxonomy(articles)`: its newest-first order is the one used.
-    `versions` (`snapshot.Model.version`) saves hashing every article to fingerprint pages.
+    `versions` (a `snapshot.Model`) saves hashing every article and group to fingerprint pages.
     """
     ctx = SiteContext(taxonomy.articles, taxonomy, config, versions)
     outputs = _outputs(ctx)

@@ -11,14 +11,19 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from sitegen.cache import compiled_templates, convert_bodies, related_stories
+from sitegen.cache import (
+    compiled_templates,
+    convert_bodies,
+    group_fingerprints,
+    related_stories,
+)
 from sitegen.config import Config
 from sitegen.markup import Paragraph, paragraph_for
 from sitegen.model import Article, Quote
-from sitegen.render.fingerprint import Fingerprints
+from sitegen.render.fingerprint import Fingerprints, Versions
 from sitegen.render.output import Task
 from sitegen.render.reading import reading_minutes
-from sitegen.taxonomy import Taxonomy, Term
+from sitegen.taxonomy import Month, Taxonomy, Term, Year
 from sitegen.theme import load_theme
 from sitegen.urls import Urls
 
@@ -68,14 +73,21 @@ class SiteContext:
     """Shared state of one render: config, URLs, the Jinja environment and article bodies."""
 
     def __init__(self, articles: Sequence[Article], taxonomy: Taxonomy, config: Config,
-                 versions: Callable[[Article], str] | None = None) -> None:
+                 versions: Versions | None = None) -> None:
         self.config = config
         self.taxonomy = taxonomy
         self.urls = Urls(config)
         self.env = load_theme(config, compiled_templates(config))
-        self.related = related_stories(config, taxonomy)   # cached while no term or date changes
+        structure = versions.structure if versions else None
+        self.related = related_stories(config, taxonomy, structure)   # reused while terms stay
         self.templates: set[str] = set()   # the templates pages were given, to compile once
-        self.fp = Fingerprints(versions)
+        self.fp = Fingerprints(versions.version if versions else None)
+        if structure is not None:   # group digests reused while the structure stays
+            groups: list[Term | Month | Year] = [
+                *taxonomy.tags, *taxonomy.speakers, *taxonomy.years,
+                *(m for y in taxonomy.years for m in y.months)]
+            self.fp.know_groups(groups, group_fingerprints(config, structure, groups,
+                                                           self.fp.group))
         # Cached by text hash in .sitegen-cache/, the rest converted over processes.
         self._converted = convert_bodies(config, [a.body for a in articles])
         self._numbers = {id(a): n for n, a in enumerate(articles)}

@@ -20,10 +20,22 @@ import dataclasses
 import hashlib
 import io
 import pickle
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from typing import Protocol
 
 from sitegen.model import Article
 from sitegen.taxonomy import Month, Term, Year
+
+
+class Versions(Protocol):
+    """What the model stage (`snapshot.Model`) gives the renderer to fingerprint quickly."""
+
+    @property
+    def structure(self) -> str:
+        """A digest that changes whenever any group (tag, speaker, month, year) may have."""
+
+    def version(self, article: Article) -> str:
+        """A digest that changes whenever any field of `article` may have."""
 
 
 class Fingerprints:
@@ -67,6 +79,12 @@ class Fingerprints:
 
     def groups(self, groups: Iterable[Term | Month | Year]) -> tuple[str, ...]:
         return tuple(map(self.group, groups))
+
+    def know_groups(self, groups: Sequence[Term | Month | Year], digests: Sequence[str]) -> None:
+        """Take these groups' digests as given (`group()` of equal groups in an earlier build)."""
+        for group, found in zip(groups, digests, strict=True):
+            self._groups[id(group)] = found
+        self._keep.extend(groups)
 
     def _identity(self, article: Article) -> str:
         found = self._identities.get(id(article))
