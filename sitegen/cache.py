@@ -340,6 +340,25 @@ def site_listing(out: Path) -> Listing | None:
     return found
 
 
+def updated_listing(before: Listing | None, out: Path, whole: bool,
+                    paths: set[str]) -> Listing | None:
+    """`site_listing(out)` after a write that changed only `paths` of the site `before` listed
+    (`whole`: it changed everything), stating only those."""
+    if before is None or whole:
+        return site_listing(out)
+    found = {path: (size, mtime) for path, size, mtime in before}
+    for path in paths:
+        try:
+            st = os.lstat(out / path)
+        except FileNotFoundError:
+            found.pop(path, None)
+            continue
+        except OSError:
+            return site_listing(out)
+        found[path] = (st.st_size, st.st_mtime_ns)
+    return sorted((path, size, mtime) for path, (size, mtime) in found.items())
+
+
 def unchanged_build(config: Config, out: Path, key: str,
                     listing: Listing | None) -> tuple[int, int] | None:
     """(articles, files) of the last build when its inputs had this key and its output folder

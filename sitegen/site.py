@@ -22,10 +22,11 @@ from sitegen.cache import (
     remember_digests,
     site_listing,
     unchanged_build,
+    updated_listing,
 )
 from sitegen.config import Config
 from sitegen.errors import Problem, SitegenError
-from sitegen.write import recover, write_site
+from sitegen.write import Changes, recover, write_site
 
 if TYPE_CHECKING:   # the rest is imported by a build that has work to do (a no-op is quicker)
     from sitegen.ingest.importer import ImportReport
@@ -122,9 +123,11 @@ def _build(config: Config, *, out_dir: Path | None, drafts: bool, import_raw: bo
             rendered += output.content is not None
             yield output
 
+    changes = Changes()
     files = write_site(counted(render_site(articles, taxonomy, config, memo, model)), out,
-                       protected=protected, finish=finish if config.search else None)
-    listing = site_listing(out)
+                       protected=protected, finish=finish if config.search else None,
+                       changes=changes)
+    listing = updated_listing(before, out, changes.whole, changes.paths)
     memo.save(listing)
     if not warnings:   # a build with warnings (no search index) is tried again next time
         if imported is not None and imported.written:   # the import changed the content

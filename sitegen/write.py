@@ -46,6 +46,15 @@ JOURNAL_VERSION = 1
 SWAP_AT_LEAST = 1000
 
 
+@dataclass
+class Changes:
+    """What a write changed in the site: `whole` when it was swapped in whole, else the `paths`
+    replaced, added or removed in place (so the caller can list the new site without a walk)."""
+
+    whole: bool = False
+    paths: set[str] = field(default_factory=set)
+
+
 class OutputFile(Protocol):
     """A relative output path and its bytes (render.Output satisfies it).
 
@@ -82,7 +91,8 @@ def check_output_dir(out_dir: Path, *, protected: Iterable[Path] = ()) -> None:
 
 def write_site(outputs: Iterable[OutputFile], out_dir: Path,
                *, protected: Iterable[Path] = (),
-               finish: Callable[[Path], None] | None = None) -> int:
+               finish: Callable[[Path], None] | None = None,
+               changes: Changes | None = None) -> int:
     """Write every output into `out_dir`; return the number of outputs (unchanged ones too).
 
     With a previous site and no `finish`, only changed files are written and moved in, one by
@@ -93,7 +103,9 @@ def write_site(outputs: Iterable[OutputFile], out_dir: Path,
 
     A file system error (a full disk, a read-only folder) is one `SitegenError`; it and an
     interrupt both leave the previous site as it was and remove the half-written files.
+    `changes`, when given, is told what changed.
     """
+    changes = changes if changes is not None else Changes()
     pid = os.getpid()
     staging = _sibling(out_dir, "new", pid)
     try:
@@ -107,8 +119,9 @@ def write_site(outputs: Iterable[OutputFile], out_dir: Path,
         raise _write_error(exc, out_dir) from None
     try:
         if finish is None and not out_dir.is_symlink() and (out_dir / MARKER).is_file():
-            count = _update_in_place(outputs, out_dir, staging)
+            count = _update_in_place(outputs, out_dir, staging, changes)
         else:
+            changes.whole = True
             previous = out_dir if (out_dir / MARKER).is_file() else None
             count = _write_all(outputs, staging, previous)
             if finish is not None:
@@ -399,7 +412,8 @@ def _parents(key: str) -> Iterable[str]:
         yield key
 
 
-def _update_in_place(outputs: Iterable[OutputFile], out_dir: Path, staging: Path) -> int:
+def _update_in_place(outputs: Iterable[OutputFile], out_dir: Path, staging: Path,
+                     changes: Changes) -> int:
     """Stage the changed outputs, then move them into out_dir as one transaction."""
     previous = _scan(out_dir)
     seen: set[str] = set()
@@ -449,8 +463,10 @@ def _update_in_place(outputs: Iterable[OutputFile], out_dir: Path, staging: Path
             _keep(out_dir / key, target)
         _put(staging / MARKER, marker, out_dir / MARKER)
         _swap_in(staging, out_dir)
+        changes.whole = True
     elif journal.replaced or journal.added or journal.removed or journal.removed_dirs:
         _transaction(out_dir, staging, journal)
+        changes.paths.update(journal.replaced, journal.added, journal.removed)
     return count
 
 

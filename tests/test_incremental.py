@@ -8,6 +8,7 @@ clean build, byte for byte, over random edit sequences.
 from __future__ import annotations
 
 import dataclasses
+import pickle
 import shutil
 import tempfile
 from pathlib import Path
@@ -18,7 +19,7 @@ from hypothesis import strategies as st
 
 from bench import corpus
 from sitegen import parallel
-from sitegen.cache import CACHE_DIR
+from sitegen.cache import CACHE_DIR, site_listing
 from sitegen.cli import main
 from sitegen.config import load_config
 from sitegen.site import build_site
@@ -86,6 +87,19 @@ def test_one_edit_renders_only_the_pages_that_show_the_article(
     others = [i for i in items if i is not edited and not any(i.slug in p for p in rendered)]
     assert len(others) > 40
     assert snapshot(root / "_site") == _clean_build(root, tmp_path / "clean")
+
+
+def test_the_site_listing_kept_after_an_in_place_update_is_the_site_on_disk(
+        tmp_path: Path) -> None:
+    """It is patched from what the writer changed, not walked again: it must still be exact."""
+    root = _site(tmp_path / "site", 8)
+    _build(root)
+    corpus.edit(_article(root, POOL[2]), 1)
+    (root / "content" / "articles" / f"{POOL[5].slug}.md").unlink()   # pages removed too
+    _build(root)
+    with (root / CACHE_DIR / "site.pickle").open("rb") as f:
+        kept = pickle.load(f)["entries"]["listing"]
+    assert kept == site_listing(root / "_site")
 
 
 def test_noop_rebuild_writes_nothing_and_a_damaged_site_is_rebuilt(tmp_path: Path) -> None:

@@ -36,7 +36,9 @@ def article_pages(ctx: SiteContext) -> Iterator[Task]:
                          for s in article.speakers)
         related = ctx.related.to(article)
         yield ctx.page("article.html", ctx.urls.article(article),
-                       (ctx.fp.article(article), ctx.fp.articles(related), tags, speakers),
+                       (ctx.fp.article(article), ctx.fp.articles(related),
+                        tuple((t.name, t.slug) for t in tags),   # plain: repr'd to fingerprint
+                        tuple((s.name, s.role, t and (t.name, t.slug)) for s, t in speakers)),
                        partial(_article_values, ctx, article, related, tags, speakers))
 
 
