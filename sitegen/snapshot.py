@@ -59,16 +59,16 @@ class Model:
         return self.versions[id(article)]
 
 
-def _model(taxonomy: Taxonomy, key: str, files: dict[str, bytes],
-           headers: dict[str, bytes]) -> Model:
-    """The model with its versions; `structure` covers the key, every file's path and front
-    matter and every slug (not bodies): groups and related stories change only with it."""
-    versions = {id(a): digest(key, str(a.path), files[str(a.path)], a.slug)
-                for a in taxonomy.articles}
-    structure = digest(key, *(path.encode("utf-8", "surrogateescape") + headers[path]
-                              for path in sorted(headers)),
-                       *(a.slug for a in taxonomy.articles))
-    return Model(taxonomy.articles, taxonomy, versions, structure)
+def _version(key: str, article: Article, files: dict[str, bytes]) -> str:
+    return digest(key, str(article.path), files[str(article.path)], article.slug)
+
+
+def _structure(key: str, taxonomy: Taxonomy, headers: dict[str, bytes]) -> str:
+    """The key, every file's path and front matter and every slug (not bodies): groups and
+    related stories change only with it."""
+    return digest(key, *(path.encode("utf-8", "surrogateescape") + headers[path]
+                         for path in sorted(headers)),
+                  *(a.slug for a in taxonomy.articles))
 
 
 def load_model(config: Config, digests: FileDigests, *, drafts: bool = False) -> Model:
@@ -80,7 +80,12 @@ def load_model(config: Config, digests: FileDigests, *, drafts: bool = False) ->
     stored = load(config, NAME, key)
     reused = _reuse(config, stored, files)
     if reused is not None:
-        return _model(reused, key, files, {path: v[1] for path, v in stored["files"].items()})
+        taxonomy, drifted = reused
+        versions = [_version(key, a, files) if str(a.path) in drifted else known
+                    for a, known in zip(taxonomy.articles, stored["versions"], strict=True)]
+        return Model(taxonomy.articles, taxonomy,
+                     {id(a): v for a, v in zip(taxonomy.articles, versions, strict=True)},
+                     stored["structure"])
     loaded: dict[str, LoadedFile] = {}
     problems: list[Problem] = []
     try:
@@ -95,14 +100,17 @@ def load_model(config: Config, digests: FileDigests, *, drafts: bool = False) ->
     if problems:
         raise SitegenError(problems)
     taxonomy = build_taxonomy(articles)
+    for path in loaded.keys() - files.keys():   # a file that appeared while loading
+        files[path] = digests.digest(path)
+    versions = [_version(key, a, files) for a in taxonomy.articles]
+    structure = _structure(key, taxonomy, {path: f.header for path, f in loaded.items()})
     if loaded.keys() == files.keys():
         save(config, NAME, key, {
             "files": {path: (files[path], loaded[path].header) for path in files},
             "warnings": {path: loaded[path].warnings for path in files if loaded[path].warnings},
-            "taxonomy": taxonomy})
-    for path in loaded.keys() - files.keys():   # a file that appeared while loading
-        files[path] = digests.digest(path)
-    return _model(taxonomy, key, files, {path: f.header for path, f in loaded.items()})
+            "taxonomy": taxonomy, "versions": versions, "structure": structure})
+    return Model(taxonomy.articles, taxonomy,
+                 {id(a): v for a, v in zip(taxonomy.articles, versions, strict=True)}, structure)
 
 
 def _key(config: Config, digests: FileDigests, drafts: bool) -> str:
@@ -111,12 +119,15 @@ def _key(config: Config, digests: FileDigests, drafts: bool) -> str:
     return digest(__version__, str(FORMAT), repr(config), repr(drafts), aliases, *code)
 
 
-def _reuse(config: Config, stored: dict[str, Any], files: dict[str, bytes]) -> Taxonomy | None:
-    """The snapshot with new bodies put in, or None when a fresh load is needed."""
+def _reuse(config: Config, stored: dict[str, Any],
+           files: dict[str, bytes]) -> tuple[Taxonomy, set[str]] | None:
+    """The snapshot's taxonomy with new bodies put in, and the paths whose bytes differ from the
+    snapshot's; None when a fresh load is needed."""
     known: dict[str, tuple[bytes, bytes]] | None = stored.get("files")
     taxonomy = stored.get("taxonomy")
     if not isinstance(known, dict) or not isinstance(taxonomy, Taxonomy) \
-            or known.keys() != files.keys():
+            or known.keys() != files.keys() or not isinstance(stored.get("structure"), str) \
+            or len(stored.get("versions", ())) != len(taxonomy.articles):
         return None
     drifted = [path for path, found in files.items() if known[path][0] != found]
     if len(drifted) > MAX_DRIFT:
@@ -138,4 +149,4 @@ def _reuse(config: Config, stored: dict[str, Any], files: dict[str, bytes]) -> T
             if body is not None:   # the record is ours alone until returned
                 object.__setattr__(article, "body", body)
     log.debug("articles from the snapshot, %d of them with a new body", len(bodies))
-    return taxonomy
+    return taxonomy, set(drifted)
