@@ -166,6 +166,19 @@ def save_sharded(config: Config, name: str, key: str, entries: dict[str, Any],
 _renderer: tuple[Config, MarkdownRenderer] | None = None
 
 
+@contextmanager
+def _markdown(config: Config) -> Iterator[None]:
+    """One Markdown renderer for `_convert_chunk` while inside (workers forked inside get it)."""
+    global _renderer
+    from sitegen.markup import MarkdownRenderer
+
+    _renderer = (config, MarkdownRenderer(config))
+    try:
+        yield
+    finally:
+        _renderer = None
+
+
 def _convert_chunk(bodies: Sequence[str]) -> list[Converted]:
     """Convert Markdown bodies with one renderer (also run in forked workers)."""
     from sitegen.render.reading import word_count  # sitegen.render imports this module
@@ -187,7 +200,6 @@ def convert_bodies(config: Config, bodies: Sequence[str]) -> ConvertedBodies:
     `markdown-index.pickle` lists the text hashes the shards hold; without it (a first build,
     or after damage) the shards are read to make it again.
     """
-    global _renderer
     key = _markdown_key(config)
     hashes = [digest(b) for b in bodies]
     converted = ConvertedBodies(config, key, hashes, bodies)
@@ -195,14 +207,10 @@ def convert_bodies(config: Config, bodies: Sequence[str]) -> ConvertedBodies:
     cached = index if isinstance(index, set) else set(load_sharded(config, "markdown", key))
     missing = sorted({h: b for h, b in zip(hashes, bodies, strict=True) if h not in cached}.items())
     if missing:
-        from sitegen.markup import MarkdownRenderer
         from sitegen.parallel import map_chunks
 
-        _renderer = (config, MarkdownRenderer(config))
-        try:
+        with _markdown(config):
             done = map_chunks(_convert_chunk, [b for _, b in missing])
-        finally:
-            _renderer = None
         converted.add(dict(zip((h for h, _ in missing), done, strict=True)))
     used = set(hashes)
     if used != index:
@@ -225,15 +233,9 @@ class ConvertedBodies:
         if found is None:   # the index listed it, the shard lost it: convert, index again
             log.debug("body %s missing from the Markdown cache; converting it", wanted)
             (cache_dir(self._config) / "markdown-index.pickle").unlink(missing_ok=True)
-            global _renderer
-            from sitegen.markup import MarkdownRenderer
-
-            _renderer = (self._config, MarkdownRenderer(self._config))
-            try:
+            with _markdown(self._config):
                 found = self._shards[wanted[:2]][wanted] = _convert_chunk(
                     [self._bodies[number]])[0]
-            finally:
-                _renderer = None
         return found
 
     def _shard(self, name: str) -> dict[str, Converted]:
