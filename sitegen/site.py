@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import gc
+import itertools
 import logging
 import time
 from collections.abc import Iterator
@@ -54,11 +55,17 @@ class BuildReport:
 
 
 def build_site(config: Config, *, out_dir: Path | None = None, drafts: bool = False,
-               import_raw: bool = True, progress: bool = False) -> BuildReport:
-    """Build the whole site, or raise SitegenError listing every problem and leave it untouched."""
+               import_raw: bool = True, progress: bool = False,
+               search_index: bool = True) -> BuildReport:
+    """Build the whole site, or raise SitegenError listing every problem and leave it untouched.
+
+    `search_index=False` (`serve`'s rebuilds) keeps the search index the site has instead of
+    running Pagefind over the whole site again (a minute at 10,000 articles): the site is then
+    updated in place, and search may not know what changed since that index was built.
+    """
     with _without_cyclic_gc():
         return _build(config, out_dir=out_dir, drafts=drafts, import_raw=import_raw,
-                      progress=progress)
+                      progress=progress, search_index=search_index)
 
 
 @contextmanager
@@ -76,20 +83,21 @@ def _without_cyclic_gc() -> Iterator[None]:
 
 
 def _build(config: Config, *, out_dir: Path | None, drafts: bool, import_raw: bool,
-           progress: bool) -> BuildReport:
+           progress: bool, search_index: bool) -> BuildReport:
     started = time.perf_counter()
     out = out_dir if out_dir is not None else config.output_path
     recover(out)   # a build killed mid-swap: the previous site back even if this one fails
     digests = file_digests(config)   # files whose stat is unchanged are not read again
-    key = input_key(config, out, digests, drafts=drafts, import_raw=import_raw)
+    options = {"drafts": drafts, "import_raw": import_raw, "search_index": search_index}
+    key = input_key(config, out, digests, **options)
     remember_digests(config, digests)
     before = site_listing(out)
     last = unchanged_build(config, out, key, before)
     if last is not None:   # nothing that goes into the site changed: it is already built
         return BuildReport(out_dir=out, articles=last[0], files=last[1],
                            seconds=time.perf_counter() - started)
-    from sitegen.render import render_site
-    from sitegen.search import index_site
+    from sitegen.render import Output, render_site
+    from sitegen.search import SEARCH_DIR, index_site
     from sitegen.snapshot import load_model
 
     problems: list[Problem] = []
@@ -123,15 +131,20 @@ def _build(config: Config, *, out_dir: Path | None, drafts: bool, import_raw: bo
             rendered += output.content is not None
             yield output
 
+    outputs = counted(render_site(articles, taxonomy, config, memo, model))
+    kept_index: list[str] = []
+    if config.search and not search_index:   # the files of the index the site has stay
+        kept_index = [path for path, _, _ in before or () if path.startswith(f"{SEARCH_DIR}/")]
+        outputs = itertools.chain(outputs, (Output(path, None) for path in kept_index))
     changes = Changes()
-    files = write_site(counted(render_site(articles, taxonomy, config, memo, model)), out,
-                       protected=protected, finish=finish if config.search else None,
-                       changes=changes)
+    files = write_site(outputs, out, protected=protected,
+                       finish=finish if config.search and search_index else None,
+                       changes=changes) - len(kept_index)
     listing = updated_listing(before, out, changes.whole, changes.paths)
     memo.save(listing)
     if not warnings:   # a build with warnings (no search index) is tried again next time
         if imported is not None and imported.written:   # the import changed the content
-            key = input_key(config, out, digests, drafts=drafts, import_raw=import_raw)
+            key = input_key(config, out, digests, **options)
         remember_build(config, out, key, len(articles), files, listing)
     return BuildReport(out_dir=out, articles=len(articles), files=files,
                        seconds=time.perf_counter() - started, imported=imported,

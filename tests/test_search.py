@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import stat
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,7 +16,7 @@ import pytest
 from sitegen.cli import main
 from sitegen.config import load_config
 from sitegen.linkcheck import check_links
-from sitegen.search import PAGEFIND_ENV, pagefind_executable, site_cache
+from sitegen.search import CACHE_ENV, PAGEFIND_ENV, pagefind_executable, site_cache
 from sitegen.serve import Preview
 from tests.conftest import snapshot, unavailable, write_article, write_config
 
@@ -121,6 +122,39 @@ def test_search_key_must_be_a_boolean(tmp_path: Path, capsys: pytest.CaptureFixt
     root = make_site(tmp_path / "site", 'search = "yes"\n')
     assert build(root) == 1
     assert "'search' must be true or false" in capsys.readouterr().err
+
+
+def test_serve_keeps_the_index_on_rebuilds_and_a_build_refreshes_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pagefind indexes the whole site each time: `serve` runs it once, not on every save."""
+    requires_pagefind()
+    real = pagefind_executable()
+    runs = tmp_path / "pagefind-runs"
+    wrapper = tmp_path / "pagefind"
+    wrapper.write_text(f'#!/bin/sh\necho run >> "{runs}"\nexec "{real}" "$@"\n')
+    wrapper.chmod(0o755)
+    monkeypatch.setenv(PAGEFIND_ENV, str(wrapper))
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "user-cache"))
+    root = make_site(tmp_path / "site")
+    p = Preview(root, port=0)
+    p.start()
+    try:
+        index = snapshot(root / "_site" / "pagefind")
+        assert index and runs.read_text().count("run") == 1
+        write_article(root / "content", "zeppelin", "A zeppelin flew over the city.",
+                      title="Zeppelin sighted", slug="zeppelin", date="2022-12-12")
+        deadline = time.monotonic() + 30
+        while p.builds < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert p.builds == 2, "the new article was built"
+        assert list((root / "_site").rglob("zeppelin/index.html"))
+        assert snapshot(root / "_site" / "pagefind") == index
+        assert runs.read_text().count("run") == 1
+    finally:
+        p.stop()
+    assert build(root) == 0   # not a no-op: the index is brought up to date
+    assert runs.read_text().count("run") == 2
+    assert snapshot(root / "_site" / "pagefind") != index
 
 
 # Browser -------------------------------------------------------------------------------------

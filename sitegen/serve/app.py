@@ -2,9 +2,10 @@
 
 One rebuild thread runs builds one at a time; changes that arrive during a build are merged into
 exactly one more build afterwards. Browsers are told to reload only after `build_site` returned,
-i.e. after the new output was swapped in whole; a failed build keeps the last good site and sends
-the problems instead. The whole site is rebuilt on every change for now (correct by construction: no
-stale tag, index or feed pages); incremental rebuilds are a later performance step.
+i.e. after the new output is in place; a failed build keeps the last good site and sends the
+problems instead. Every rebuild is a whole build (correct by construction: no stale tag, index or
+feed pages), made quick by the build cache. Only the search index is not rebuilt after the first
+build: Pagefind has no incremental mode and indexes the whole site each time.
 """
 
 from __future__ import annotations
@@ -258,8 +259,10 @@ class Preview:
         out = self.out_override or config.output_path
         try:
             build = self._builder or _default_builder()
+            # Pagefind indexes the whole site each time (a minute at 10,000 articles): the
+            # first build makes the index, rebuilds keep it (`sitegen build` refreshes it).
             report = build(config, out_dir=out, drafts=self.drafts, import_raw=import_raw,
-                           progress=False)
+                           progress=False, search_index=first)
         except SitegenError as exc:
             self._failed(exc.problems, first)
             return
@@ -276,6 +279,9 @@ class Preview:
         self.hub.built(css_only=css_only)
         if first:
             log.info(report.summary())
+            if config.search:
+                log.info("search: the index is built now and kept while you preview; "
+                         "`sitegen build` brings it up to date")
         else:
             what = "stylesheet" if css_only else f"{len(changed)} change(s)"
             log.info("rebuilt after %s in %.2fs", what, self.last_build_seconds)
