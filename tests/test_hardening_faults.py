@@ -239,9 +239,11 @@ def test_sigint_to_a_real_import_batch_leaves_only_whole_articles(tmp_path: Path
     count = 150
     raw_batch(raw, count)
     content = tmp_path / "site" / "content"
-    process = subprocess.Popen(
+    process = subprocess.Popen(   # Ctrl-C handled as at a terminal, even when this test
+        # runs in a background job (which starts its children with SIGINT ignored)
         [sys.executable, "-m", "sitegen", "import", "--content-dir", str(content), str(raw)],
-        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and process.poll() is None:
         if len(list((content / "articles").rglob("*.md"))) >= 5:
