@@ -182,9 +182,10 @@ def load_articles(config: Config, *, drafts: bool = False,
 
 
 def load_file(path: Path, config: Config) -> tuple[Article, LoadedFile] | None:
-    """One article file parsed afresh (its warnings logged), as `load_articles` parses it before
-    slugs are made unique; None when it has problems (a full load reports them)."""
-    with recorded(log) as records:
+    """One article file parsed afresh, as `load_articles` parses it before slugs are made unique
+    (its warnings are returned, not logged); None when it has problems (a full load reports
+    them)."""
+    with recorded(log, held=True) as records:
         result = _load_file(path, config)
     if result.article is None or result.problems:
         return None

@@ -49,15 +49,20 @@ class UsageError(SitegenError):
 
 
 @contextmanager
-def recorded(logger: logging.Logger) -> Iterator[list[tuple[int, str]]]:
+def recorded(logger: logging.Logger, *,
+             held: bool = False) -> Iterator[list[tuple[int, str]]]:
     """The (level, message) of each record `logger` emits inside, to say again when a cached
-    result is used (the records still reach the user now)."""
+    result is used. The records still reach the user now, unless `held` (the caller says them
+    when it knows they are wanted)."""
     records: list[tuple[int, str]] = []
     handler = _Recorder(records)
+    propagate = logger.propagate
     logger.addHandler(handler)
+    logger.propagate = propagate and not held
     try:
         yield records
     finally:
+        logger.propagate = propagate
         logger.removeHandler(handler)
 
 

@@ -83,9 +83,7 @@ def load_model(config: Config, digests: FileDigests, *, drafts: bool = False) ->
         taxonomy, drifted = reused
         versions = [_version(key, a, files) if str(a.path) in drifted else known
                     for a, known in zip(taxonomy.articles, stored["versions"], strict=True)]
-        return Model(taxonomy.articles, taxonomy,
-                     {id(a): v for a, v in zip(taxonomy.articles, versions, strict=True)},
-                     stored["structure"])
+        return _model(taxonomy, versions, stored["structure"])
     loaded: dict[str, LoadedFile] = {}
     problems: list[Problem] = []
     try:
@@ -109,6 +107,11 @@ def load_model(config: Config, digests: FileDigests, *, drafts: bool = False) ->
             "files": {path: (files[path], loaded[path].header) for path in files},
             "warnings": {path: loaded[path].warnings for path in files if loaded[path].warnings},
             "taxonomy": taxonomy, "versions": versions, "structure": structure})
+    return _model(taxonomy, versions, structure)
+
+
+def _model(taxonomy: Taxonomy, versions: list[str], structure: str) -> Model:
+    """`versions` in the order of `taxonomy.articles`."""
     return Model(taxonomy.articles, taxonomy,
                  {id(a): v for a, v in zip(taxonomy.articles, versions, strict=True)}, structure)
 
@@ -133,16 +136,16 @@ def _reuse(config: Config, stored: dict[str, Any],
     if len(drifted) > MAX_DRIFT:
         return None
     bodies: dict[str, str] = {}
+    warnings: dict[str, tuple[tuple[int, str], ...]] = dict(stored.get("warnings", {}))
     for path in drifted:
-        fresh = load_file(Path(path), config)   # logs its warnings, as a full load would
+        fresh = load_file(Path(path), config)
         if fresh is None or fresh[1].header != known[path][1]:
-            return None
+            return None   # the full load says this file's warnings
         bodies[path] = fresh[0].body
-    warnings: dict[str, tuple[tuple[int, str], ...]] = stored.get("warnings", {})
-    for path, said in warnings.items():   # what a full load would say again from its cache
-        if path not in bodies:
-            for level, message in said:
-                content_log.log(level, "%s", message)
+        warnings[path] = fresh[1].warnings
+    for path in files:   # what a full load would say, in its order
+        for level, message in warnings.get(path, ()):
+            content_log.log(level, "%s", message)
     if bodies:
         for article in taxonomy.articles:
             body = bodies.get(str(article.path))

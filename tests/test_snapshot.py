@@ -123,6 +123,22 @@ def test_warnings_of_unchanged_files_are_said_again(
     assert any(noisy.name in m and "control character" in m for m in messages)
 
 
+@pytest.mark.parametrize("edit", ["body", "title"])
+def test_a_changed_files_warnings_are_said_once(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture, edit: str) -> None:
+    root = _site(tmp_path / "site")
+    _build(root, caplog)
+    noisy = _article(root, 3)
+    noisy.write_text(noisy.read_text(encoding="utf-8") + "\nA bell \x07 rang.\n",
+                     encoding="utf-8")
+    if edit == "title":   # the snapshot is tried, refused, and the full load says it
+        _replace_line(noisy, "title:", "title: A noisy headline")
+    with caplog.at_level(logging.WARNING, logger="sitegen.content"):
+        assert _build(root, caplog) == (edit == "body")
+    said = [r.getMessage() for r in caplog.records if "control character" in r.getMessage()]
+    assert len(said) == 1 and noisy.name in said[0], said
+
+
 def test_too_many_drifted_files_take_a_fresh_snapshot(
         tmp_path: Path, caplog: pytest.LogCaptureFixture,
         monkeypatch: pytest.MonkeyPatch) -> None:
