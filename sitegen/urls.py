@@ -21,6 +21,7 @@ class Urls:
         self.site_url = config.site_url
         self.permalink = config.permalink or DEFAULT_PERMALINK
         self._article_urls: dict[int, tuple[Article, str]] = {}   # every page links to many
+        self._files: dict[str, str] = {}   # output_file of each URL asked (the sitemap asks again)
 
     def _join(self, *parts: str) -> str:
         """Base path + parts as one directory URL ending in '/'."""
@@ -102,6 +103,12 @@ class Urls:
 
         Raises ValueError for anything that could land outside the output folder.
         """
+        found = self._files.get(url_path)
+        if found is None:
+            found = self._files[url_path] = self._output_file(url_path)
+        return found
+
+    def _output_file(self, url_path: str) -> str:
         if not url_path.startswith(self.base):
             raise ValueError(f"{url_path!r} is not under the base path {self.base!r}")
         rel = url_path[len(self.base):]

@@ -24,8 +24,9 @@ class Pager(Generic[T]):
 def paginate(items: Sequence[T], per_page: int, url_for: Callable[[int], str]) -> list[Pager[T]]:
     """Pages of at most `per_page` items; an empty list still has one (empty) page."""
     total = max(1, -(-len(items) // per_page))
+    urls = [url_for(n) for n in range(1, total + 1)]   # each once: a page links its neighbours
     return [Pager(number=n, total=total,
-                  items=tuple(items[(n - 1) * per_page:n * per_page]), url=url_for(n),
-                  prev_url=url_for(n - 1) if n > 1 else None,
-                  next_url=url_for(n + 1) if n < total else None)
+                  items=tuple(items[(n - 1) * per_page:n * per_page]), url=urls[n - 1],
+                  prev_url=urls[n - 2] if n > 1 else None,
+                  next_url=urls[n] if n < total else None)
             for n in range(1, total + 1)]
