@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-import io
 import logging
 import os
-import pickle
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
@@ -23,7 +21,7 @@ from frontmatter.default_handlers import YAMLHandler
 
 from sitegen.config import Config
 from sitegen.errors import Problem, SitegenError, recorded
-from sitegen.model import Article, Quote, Speaker
+from sitegen.model import Article, Quote, Speaker, record_bytes
 from sitegen.slugs import is_safe_slug, slugify, unique_slug
 
 if TYPE_CHECKING:
@@ -193,16 +191,12 @@ def load_file(path: Path, config: Config) -> tuple[Article, LoadedFile] | None:
 
 
 def _header(parsed: _Parsed) -> bytes:
-    """Everything parsed from a file but its body, as bytes: equal bytes, equal front matter
-    (pickled without memo, so shared objects do not change the bytes; datetimes keep their
-    offsets, which equality would ignore)."""
+    """A digest of everything parsed from a file but its body: equal digests, equal front
+    matter."""
     assert parsed.article is not None
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, pickle.HIGHEST_PROTOCOL)
-    pickler.fast = True
-    pickler.dump((replace(parsed.article, body=""), parsed.article.extra, parsed.slug,
-                  parsed.explicit_slug, parsed.slug_line, parsed.draft))
-    return hashlib.blake2b(buffer.getvalue(), digest_size=20).digest()
+    header = record_bytes((replace(parsed.article, body=""), parsed.article.extra, parsed.slug,
+                           parsed.explicit_slug, parsed.slug_line, parsed.draft))
+    return hashlib.blake2b(header, digest_size=20).digest()
 
 
 def sort_articles(articles: list[Article]) -> list[Article]:

@@ -18,19 +18,22 @@ def _real(path: Path) -> bytes:
     return hashlib.blake2b(path.read_bytes(), digest_size=20).digest()
 
 
-def _settled(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Treat changes older than 10 ms as settled (instead of 2 s), to keep the tests quick."""
+def _digested(article: Path, monkeypatch: pytest.MonkeyPatch) -> FileDigests:
+    """`article` written, settled and digested. Changes older than 10 ms count as settled
+    (instead of 2 s), to keep the tests quick."""
+    article.write_text("first text")
     monkeypatch.setattr(stamps, "RACY_NS", 10_000_000)
     time.sleep(0.05)
+    first = FileDigests()
+    first.digest(str(article))
+    return first
 
 
 def test_an_unchanged_file_is_not_read_again(tmp_path: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     article = tmp_path / "a.md"
-    article.write_text("first text")
-    _settled(monkeypatch)
-    first = FileDigests()
-    expected = first.digest(str(article))
+    first = _digested(article, monkeypatch)
+    expected = _real(article)
 
     def no_reading(*args: object, **kwargs: object) -> object:
         raise AssertionError("the file was read again")
@@ -42,11 +45,8 @@ def test_an_unchanged_file_is_not_read_again(tmp_path: Path,
 def test_an_edit_that_restores_size_and_mtime_is_still_seen(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     article = tmp_path / "a.md"
-    article.write_text("first text")
+    first = _digested(article, monkeypatch)
     before = os.stat(article)
-    _settled(monkeypatch)
-    first = FileDigests()
-    first.digest(str(article))
     article.write_text("other text")   # same size; mtime put back as `touch -d` or `cp -p` would
     os.utime(article, ns=(before.st_atime_ns, before.st_mtime_ns))
     assert FileDigests(first.records()).digest(str(article)) == _real(article)
@@ -55,10 +55,7 @@ def test_an_edit_that_restores_size_and_mtime_is_still_seen(
 def test_a_file_replaced_by_a_move_is_read_again(tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     article = tmp_path / "a.md"
-    article.write_text("first text")
-    _settled(monkeypatch)
-    first = FileDigests()
-    first.digest(str(article))
+    first = _digested(article, monkeypatch)
     saved = tmp_path / ".a.md.swp"   # how editors save: write a new file, move it over
     saved.write_text("other text")
     os.replace(saved, article)

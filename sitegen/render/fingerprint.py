@@ -18,12 +18,10 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import io
-import pickle
 from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol
 
-from sitegen.model import Article
+from sitegen.model import Article, record_bytes
 from sitegen.taxonomy import Month, Term, Year
 
 
@@ -62,7 +60,7 @@ class Fingerprints:
         found = self._articles.get(id(article))
         if found is None:
             found = self._articles[id(article)] = (
-                self._versions(article) if self._versions else _digest_bytes(_pickled(article)))
+                self._versions(article) if self._versions else _digest_bytes(record_bytes(article)))
             self._keep.append(article)
         return found
 
@@ -122,13 +120,3 @@ def _digest(text: str) -> str:
 
 def _digest_bytes(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
-
-
-def _pickled(value: object) -> bytes:
-    """Pickle without the memo (`fast`): equal values give equal bytes, shared objects or not
-    (twice quicker than repr for an article, and as exact)."""
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, pickle.HIGHEST_PROTOCOL)
-    pickler.fast = True
-    pickler.dump(value)
-    return buffer.getvalue()
