@@ -8,7 +8,9 @@ detected quote text covers >= 50% of its content characters. Speaker accuracy, o
 whose gold source is a name: the resolved speaker must contain the mention's name words
 ("Republican vice-presidential nominee Gov. Mike Pence (R-IN)" -> Mike Pence). Pronoun sources are
 scored by the nearest preceding named source in that article's gold; sources that are only a
-description ("the announcer") or have no name before them are excluded and counted.
+description ("the announcer") or have no name before them are excluded and counted, and so are
+single-word sources the article never shows to be a person (no given name, title or honorific
+with it anywhere: "PolitiFact", "Zero Hedge"), whose quotes the importer leaves unattributed.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from sitegen.ingest.names import (
     is_title,
     norm,
 )
+from sitegen.ingest.persons import is_given_name
 from sitegen.ingest.quotes import FoundQuote, analyse
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "polnear-attribution"
@@ -117,6 +120,23 @@ def name_words(mention: str) -> list[str] | None:
     return [norm(w) for w in best]
 
 
+_TITLED = r"(?:Mr|Mrs|Ms|Miss|Dr|Sen|Rep|Gov|Gen|Sir|President|Senator|Governor|Secretary)\.?"
+
+
+def _shown_as_person(words: list[str], text: str) -> bool:
+    """Whether the article shows the gold source is a person: more than one name word, a given
+    name, or its surname after a title, an honorific or a given name somewhere in the text.
+    Sources it never shows so ('PolitiFact', 'Zero Hedge', 'Peabody') are organisations to the
+    importer, which leaves their quotes unattributed by design; they are counted apart."""
+    if len(words) > 1 or is_given_name(words[0]):
+        return True
+    surname = re.escape(words[-1])
+    if re.search(rf"\b{_TITLED}\s+(?i:{surname})\b", text):
+        return True
+    return any(is_given_name(m.group(1))
+               for m in re.finditer(rf"\b([A-Z][\w’'-]+)\s+(?i:{surname})\b", text))
+
+
 def load_gold(split: str) -> dict[str, list[Gold]]:
     """Gold direct quotes per article, one annotator per article (the first id in sort order)."""
     rows = [json.loads(line) for line in (CORPUS / "attributions_dev_test.jsonl").open()]
@@ -176,6 +196,8 @@ def _gold_speaker(
     if source is None:
         return Gold(chars, None, None, "no source")
     words = name_words(source)
+    if words and not _shown_as_person(words, text):
+        return Gold(chars, source, None, "never shown to be a person (organisation?)")
     if words:
         return Gold(chars, source, words)
     if norm(source) in {"i", "we", "they", "it"}:
@@ -191,9 +213,11 @@ def _gold_speaker(
     return Gold(chars, source, None, "description, not a name")
 
 
-def detected(pars: list[tuple[int, str]]) -> Iterator[tuple[set[int], FoundQuote]]:
+def detected(
+    pars: list[tuple[int, str]], headline: str = ""
+) -> Iterator[tuple[set[int], FoundQuote]]:
     """Detected quotes with the character offsets (into the article text) they cover."""
-    found, _ = analyse([p for _, p in pars])
+    found, _ = analyse([p for _, p in pars], [headline] if headline else [])
     for q in found:
         chars: set[int] = set()
         for seg in q.span.segments:
@@ -208,7 +232,7 @@ def score(split: str) -> Score:
     result = Score()
     for article, golds in sorted(load_gold(split).items()):
         text = (CORPUS / split / "text" / f"{article}.txt").read_text(encoding="utf-8")
-        dets = list(detected(paragraphs(text)))
+        dets = list(detected(paragraphs(text), text.split("\n", 1)[0]))
         for gold in golds:
             _score_one(gold, dets, result, text, article)
     return result

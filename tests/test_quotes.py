@@ -611,7 +611,7 @@ def test_scare_quotes_titles_and_nicknames_are_not_speech(paragraph: str) -> Non
 
 
 def test_short_quote_with_speech_verb_is_speech() -> None:
-    got = quotes('Trump called the report "fake news" on Monday.')
+    got = quotes('President Trump called the report "fake news" on Monday.')
     assert got == [("fake news", "Trump")]
 
 

@@ -155,6 +155,7 @@ class Subject:
     text: str
     role: str | None = None
     gender: str | None = None
+    honorific: bool = False  # "Mr Brown": a person, though no role is given
 
 
 NO_SUBJECT = Subject("none", "")
@@ -245,7 +246,8 @@ def interpret(np: list[str], aside: list[str] | None = None) -> Subject:
         parts = split_name([_strip_possessive(t) for t in np])
         if parts is not None:
             role = parts.role or aside_role
-            return Subject("name", parts.name, role, parts.gender or role_gender(role))
+            return Subject("name", parts.name, role, parts.gender or role_gender(role),
+                           parts.honorific)
     if low[-1] in ROLE_NOUNS or is_title(last) or low[-1] in PARTY_NOUNS:
         phrase = " ".join(np)
         return Subject("role", low[-1], phrase, role_gender(phrase))
@@ -286,12 +288,30 @@ def np_before(toks: list[str]) -> Subject:
         subj, filled = _np_tail(chunk, aside)
         if subj.kind == "name" and org_not_person(subj.text):
             continue  # "..., in Washington, D.C., who ..., said": a place, not the speaker
+        if subj.kind == "name" and not subj.role and filled and k > 0:
+            before = toks[commas[k - 2] + 1 if k > 1 else 0: commas[k - 1]]
+            role = _role_before(before)
+            if role:  # "The prime minister, Boris Johnson, said"
+                subj = Subject("name", subj.text, role, subj.gender or role_gender(role),
+                               subj.honorific)
         if subj.kind in ("name", "pronoun"):
             if filled:
                 return subj
             if fallback.kind == "none" and not _after_preposition(chunk):
                 fallback = subj
     return fallback
+
+
+def _role_before(chunk: list[str]) -> str | None:
+    """'The prime minister' or 'A lawyer for the victims' as a whole comma chunk before a name:
+    a role phrase (a determiner, a role noun, no verb), else None."""
+    if not 2 <= len(chunk) <= 9 or norm(chunk[0]) not in {"the", "a", "an"}:
+        return None
+    if any(_is_verb_at(chunk, i) for i in range(len(chunk))):
+        return None
+    if not any(norm(t) in ROLE_NOUNS or is_title(t) for t in chunk[1:]):
+        return None
+    return " ".join(chunk[1:])
 
 
 def _after_preposition(chunk: list[str]) -> bool:
@@ -464,6 +484,9 @@ def frame_after(text: str, limit: int = 30) -> tuple[Subject, int]:
     aux = _passive_quoted(toks, vi)
     if aux is not None:  # '"...," Smith was quoted as saying'
         return np_before(toks[:aux]), pos
+    relayed = _quoted_as_saying(toks, vi)
+    if relayed is not None:  # '"...," AP quoted prosecutor Russell McGuire as saying'
+        return relayed, pos
     if all(norm(t) in _ADVERBS for t in toks[:vi]):
         subj = np_after(toks[vi + 1:])
         return subj, _offset_of(text, toks, vi + 1)
@@ -500,6 +523,8 @@ def frame_before(text: str) -> tuple[Subject, int, str]:
             subj = clause_subject(toks[:vi])
         elif vi == 1 and is_group(toks[0]):
             subj = OTHER_SUBJECT  # "Reports said", "Critics say": a plural, not a person
+        elif vi > 1 and norm(toks[vi - 1]) == "who" and toks[vi - 2] == ",":
+            subj = np_before(toks[: vi - 1])  # "Stevie Wonder, who joked of the museum, '...'"
         elif vi > 0 and toks[vi - 1] in {"and", "to"}:
             subj = clause_subject(toks[:vi])  # "Warren praised Biden and said", "went on to say"
         else:

@@ -252,6 +252,17 @@ class Gazetteer:
     max_words: int
 
 
+def is_demonym(word: str) -> bool:
+    """'Scottish', 'Russian', 'Dutch': a nationality word (it opens no person's name)."""
+    return word in _DEMONYMS or word in _NATIONALITY_EXTRA
+
+
+# Nationality words of the home nations and regions that the country table leaves out.
+_NATIONALITY_EXTRA = frozenset({"Scottish", "Welsh", "English", "Northern", "European", "African",
+                                "Asian", "Arab", "Latin", "Western", "Eastern", "Catalan",
+                                "Basque", "Flemish", "Kurdish"})
+
+
 def _country_phrases() -> dict[str, Entry]:
     """pycountry names, common and official names, plus the short forms news writers use."""
     out: dict[str, Entry] = {}

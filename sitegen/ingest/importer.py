@@ -28,7 +28,7 @@ from sitegen.errors import Problem, SitegenError
 from sitegen.ingest.dates import infer_dates
 from sitegen.ingest.quotes import attribute_quotes
 from sitegen.ingest.reading import UnreadableText, decode_text
-from sitegen.ingest.structure import StructureError, parse_article
+from sitegen.ingest.structure import ParsedArticle, StructureError, parse_article
 from sitegen.ingest.tags import TagRules, extract_tags, load_tag_rules
 from sitegen.ingest.writer import render_markdown
 from sitegen.slugs import is_safe_slug, slugify, unique_slug
@@ -226,7 +226,7 @@ def _convert(raw: Path, text: str, target: Path | None, batch: _Batch) -> tuple[
         batch.report.warnings.append(message)
     else:
         log.info(message)
-    attribution = attribute_quotes(article.paragraphs)
+    attribution = attribute_quotes(article.paragraphs, _headline(article))
     tags = extract_tags(article.title, article.subtitle, article.paragraphs,
                         location=article.location, rules=batch.rules)
     if target is None:
@@ -366,3 +366,8 @@ def write_atomic(path: Path, text: str) -> None:
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+def _headline(article: ParsedArticle) -> tuple[str, ...]:
+    """Title and standfirst: where a story may give the full name its body shortens."""
+    return tuple(t for t in (article.title, article.subtitle) if t)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 
 import pycountry
+from nameparser.config import CONSTANTS as _NAMEPARSER
 
 # Honorifics: stripped from the name and not kept as a role, but they tell the gender.
 HONORIFICS: dict[str, str | None] = {
@@ -39,7 +40,8 @@ former acting interim deputy vice first senior top chief foreign defense defence
 prime state federal national democratic democrat republican gop independent libertarian
 conservative labour liberal tory socialist green presidential vice-presidential campaign white
 house senate senior junior assistant associate executive general special u.s. us uk eu un nato
-emeritus retired
+emeritus retired shadow home local government economics trade culture health education
+environment transport justice energy banned veteran
 """
 ROLE_ADJECTIVES: frozenset[str] = frozenset(_ROLE_ADJECTIVES.split())
 
@@ -53,8 +55,30 @@ ROLE_NOUNS: frozenset[str] = frozenset(
     fighter soldier farmer pilot driver nurse physician surgeon billionaire entrepreneur
     politician operative staffer staffers source sources announcer narrator actor actress singer
     rapper comedian star player athlete sheriff governor-elect senator-elect man woman
-    co-author fellow scientist
+    co-author fellow scientist boss astronaut sprinter meteorologist voter runner striker
+    midfielder defender goalkeeper winger captain skipper manager chef campaigner volunteer
     """).split()
+)
+
+# nameparser's table of titles and occupations (about 800, kept up by its maintainers) adds the
+# role words news puts before a name ("Broadcaster Piers Morgan", "NASA Administrator Jim
+# Bridenstine"); its adjectives, fields and function words are left out.
+_NOT_ROLE_TITLE_WORDS = """
+her his me us uk united states state first most right rear high grand royal national federal
+foreign civil military political social special senior supreme private petty prime vice air
+army navy police radio television film rock opera theater theatre soccer baseball ballet blues
+burlesque business classical advertising analytics behavioral biblical blessed award-winning
+banner bench computer corporate credit criminal customs designated discovery district division
+docket excellent family field flag flying group hereditary information intelligence judicial
+kingdom knowledge legal literary marketing mathematics municipal mystery operating personality
+presiding resident revenue risk saint sainte security software staff strategy superior tax
+technical travel voice warrant wing model master member english british financial count charge
+canon prior primate heir heiress servant printer banker marcher bearer woodman goodman
+"""
+_NOT_ROLE_TITLES = frozenset(_NOT_ROLE_TITLE_WORDS.split())
+ROLE_NOUNS = ROLE_NOUNS | frozenset(
+    t for t in _NAMEPARSER.titles
+    if re.fullmatch(r"[a-z][a-z-]{3,}", t) and t not in _NOT_ROLE_TITLES
 )
 
 # Capitalised nouns that end a role phrase, never a name ("the Ohio Republican said").
@@ -257,7 +281,7 @@ def is_group(word: str) -> bool:
 
 def norm(word: str) -> str:
     """Lower-case a token and drop the abbreviation dot, so 'Gov.' and 'gov' compare equal."""
-    return word.lower().rstrip(".")
+    return word.lower().rstrip(".").replace("’", "'")
 
 
 def is_cap(word: str) -> bool:
@@ -267,7 +291,10 @@ def is_cap(word: str) -> bool:
 
 def is_title(word: str) -> bool:
     """A word that marks a role when it precedes a name ('Minister', 'Gov.', 'spokesman')."""
-    return norm(word) in TITLE_WORDS or word == "Del."
+    low = norm(word)
+    if "-" in low and low.split("-")[-1] in TITLE_WORDS:  # "Vice-President", "Co-Chairman"
+        return True
+    return low in TITLE_WORDS or word == "Del."
 
 
 def is_honorific(word: str) -> bool:
@@ -305,6 +332,42 @@ def role_gender(role: str | None) -> str | None:
     return None
 
 
+_ROLE_STOP_WORDS = """
+who whom whose which that said says told tells added adds was were is are has had have will would
+could can may might did does do when while after before because as if where
+"""
+_ROLE_STOPS = frozenset(_ROLE_STOP_WORDS.split())
+_ROLE_TRAILING_WORDS = "of for to in at on by with from and or the a an his her their its"
+_ROLE_TRAILING = frozenset(_ROLE_TRAILING_WORDS.split())
+_POSSESSIVE_STARTS = frozenset({"his", "her", "their", "its", "my", "our", "your"})
+
+
+def clean_role(role: str | None) -> str | None:
+    """A role as an editor prints it under a name: a noun phrase, cut before a clause ('...
+    Sendmail said many organisations were' -> '... Sendmail'), without a dangling preposition
+    or a trailing honorific ('Archbishop of Canterbury Dr'), never a bare honorific ('Sir'), a
+    relation to someone else ('his coach') or a participle ('gasping facedown ...')."""
+    if not role:
+        return None
+    words = role.split()
+    for i, word in enumerate(words):
+        low = norm(word).strip(",;:")
+        if i and (low in _ROLE_STOPS or word.endswith((",", ";", ":"))):
+            words = words[: i + 1] if word.endswith((",", ";", ":")) else words[:i]
+            break
+    words = [w.rstrip(",;:") for w in words]
+    while words and (norm(words[-1]) in _ROLE_TRAILING or is_honorific(words[-1])
+                     or norm(words[-1]) in {"dr", "sir", "dame", "prof", "rev"}):
+        words.pop()
+    while words and norm(words[0]) in {"the", "a", "an"}:
+        words.pop(0)
+    if not words or norm(words[0]) in _POSSESSIVE_STARTS or words[0].endswith("ing"):
+        return None
+    if all(is_honorific(w) or norm(w) in {"dr", "sir", "dame", "lord", "lady"} for w in words):
+        return None
+    return " ".join(words)
+
+
 @dataclass(frozen=True)
 class NameParts:
     """A name phrase split into the person's name, their role, and what the words imply."""
@@ -313,6 +376,7 @@ class NameParts:
     role: str | None
     gender: str | None
     speaks: bool = False  # named as the subject of a speech verb
+    honorific: bool = False  # introduced as Mr, Mrs, Ms: a person, though the role is empty
 
 
 def _name_start(tokens: list[str]) -> int:
@@ -362,10 +426,13 @@ def split_name(tokens: list[str]) -> NameParts | None:
         role_toks = role_toks[1:]
     role = " ".join(role_toks) or None
     gender = guess_gender(name_toks[0]) if len(name_toks) > 1 else None
-    for tok in tokens[:start]:
+    honorific = False
+    for tok in tokens[: len(tokens) - len(name_toks)]:
         if is_honorific(tok):
+            honorific = True
             gender = gender or HONORIFICS[norm(tok)]
-    return NameParts(" ".join(name_toks), role, gender or role_gender(role))
+    return NameParts(" ".join(name_toks), role, gender or role_gender(role),
+                     honorific=honorific)
 
 
 def looks_like_org(name: str) -> bool:

@@ -18,10 +18,13 @@ from sitegen.ingest.frames import (
     Subject,
     frame_after,
     frame_before,
+    np_after,
     sentence_end,
     sentence_start,
+    tokens,
 )
 from sitegen.ingest.names import NameParts
+from sitegen.ingest.persons import is_given_name, is_person_name
 from sitegen.ingest.spans import DOUBLE_ANY, QuoteSpan, Segment, find_spans
 from sitegen.ingest.speakers import Person, Registry, name_mentions
 from sitegen.model import Quote, Speaker
@@ -72,31 +75,55 @@ class FoundQuote:
     speaker: str | None
 
 
-def attribute_quotes(paragraphs: Sequence[str]) -> Attribution:
-    """Detect the direct quotes of an article's body paragraphs and attribute them."""
-    found, speakers = analyse(paragraphs)
+def attribute_quotes(paragraphs: Sequence[str], headline: Sequence[str] = ()) -> Attribution:
+    """Detect the direct quotes of an article's body paragraphs and attribute them; headline
+    (title, standfirst) may give the full name of someone the body calls by surname only."""
+    found, speakers = analyse(paragraphs, headline)
     quotes = tuple(Quote(q.text, q.speaker) for q in found)
     return Attribution(tuple(speakers), quotes)
 
 
-def analyse(paragraphs: Sequence[str]) -> tuple[list[FoundQuote], list[Speaker]]:
+def analyse(
+    paragraphs: Sequence[str], headline: Sequence[str] = ()
+) -> tuple[list[FoundQuote], list[Speaker]]:
     """Quotes with their spans and speakers, plus the speakers in order of first appearance."""
     paragraphs = list(paragraphs)
     spans = find_spans(paragraphs)
     speech = [s for s in spans if is_speech(s, paragraphs)]
     frames = [_frame(s, speech, paragraphs) for s in speech]
     registry = Registry(lambda pos: _sentence_key(paragraphs, pos), _near)
-    people = _resolve(paragraphs, spans, speech, frames, registry)
+    reported: list[Person] = []
+    people = _resolve(paragraphs, spans, speech, frames, registry, reported)
     people = _inherit(speech, frames, people, paragraphs, registry)
     people = _attributed_after(speech, people, spans, paragraphs, registry)
+    _complete_names(registry.people, [*headline, *paragraphs])
+    published = {id(p) for p in registry.people if is_person_name(p.name, p.introduced, p.gender)}
+    people = [p if p is not None and id(p) in published else None for p in people]
     found = [
         FoundQuote(s, s.text(paragraphs), p.name if p else None)
         for s, p in zip(speech, people, strict=True)
         if s.text(paragraphs)
     ]
-    quoted = {id(p) for p in people if p is not None}
+    quoted = {id(p) for p in [*people, *reported] if p is not None and id(p) in published}
     ordered = sorted((p for p in registry.people if id(p) in quoted), key=lambda p: p.first_pos)
     return found, [Speaker(p.name, p.role) for p in ordered]
+
+
+def _complete_names(people: list[Person], texts: Sequence[str]) -> None:
+    """'Clinton said' where the article writes 'Hillary Clinton' only in its title, or in a
+    stretch no frame read: the surname takes the given name most often written before it."""
+    for person in people:
+        if " " in person.name:
+            continue
+        before = re.compile(rf"\b([A-Z][\w'’-]+)\s+{re.escape(person.name)}\b")
+        given = [m.group(1) for text in texts for m in before.finditer(text)
+                 if is_given_name(m.group(1)) and m.group(1).lower() not in _NOT_GIVEN]
+        if given:
+            first = max(set(given), key=lambda g: (given.count(g), -given.index(g)))
+            person.name = f"{first} {person.name}"
+
+
+_NOT_GIVEN = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "the", "and", "but", "as", "by"})
 
 
 # --- scare quotes, titles, nicknames -------------------------------------------------------------
@@ -259,6 +286,30 @@ def _before(
 # --- resolution ---
 
 
+_REPORTING_RE = re.compile(
+    r"\b(?:"
+    + "|".join(sorted((v for v in SPEECH_VERBS if not v.endswith("ing")), key=len, reverse=True))
+    + r")\b|\b[Aa]ccording to\s+[^,.;:]{1,60}"
+)
+
+
+def reported_speech(masked: str) -> list[tuple[int, Subject]]:
+    """Who speaks in a paragraph outside quote marks: 'Smith said the plan would fail',
+    'according to Smith', 'the minister told the BBC'. Offsets are of the verb's sentence."""
+    found: list[tuple[int, Subject]] = []
+    for m in _REPORTING_RE.finditer(masked):
+        if masked[: m.start()].rstrip().endswith(","):  # "..., argued Mr Howard."
+            after = np_after(tokens(masked[m.end(): m.end() + 80]))
+            if after.kind == "name":
+                found.append((m.end(), after))
+                continue
+        start = sentence_start(masked, m.start())
+        subj, at, _verb = frame_before(masked[start: m.end()])
+        if at >= 0 and subj.kind in ("name", "role", "pronoun"):
+            found.append((start + at, subj))
+    return found
+
+
 def _chain(masked: str) -> list[re.Match[str]]:
     """Pronoun subjects that keep track of who the text is about: 'he said', and a He/She
     opening a sentence ('She has faced ...')."""
@@ -295,16 +346,24 @@ def _resolve(
     speech: list[QuoteSpan],
     frames: list[Frame],
     registry: Registry,
+    reported: list[Person],
 ) -> list[Person | None]:
-    """Walk the article in reading order, noting names and resolving each frame as it comes."""
-    events: list[tuple[int, int, int]] = []  # (position, kind 0=mention 1=frame, index)
+    """Walk the article in reading order, noting names and resolving each frame as it comes;
+    people whose words are reported without quote marks ('Smith said the plan failed') are
+    added to reported."""
+    # (position, kind 0=mention 1=frame 2=pronoun chain 3=reported speech, index)
+    events: list[tuple[int, int, int]] = []
     mentions: list[tuple[NameParts, bool]] = []
+    indirect: list[Subject] = []
     for idx, par in enumerate(paragraphs):
         segs = [s for span in spans for s in span.segments if s.par == idx]
         masked = _masked(par, segs)
         for off, parts, subject in name_mentions(masked):
             events.append((idx * _PAR_STRIDE + off, 0, len(mentions)))
             mentions.append((parts, subject))
+        for off, said in reported_speech(masked):
+            events.append((idx * _PAR_STRIDE + off, 3, len(indirect)))
+            indirect.append(said)
         for m in _chain(masked):
             gender = 0 if m.group(1).lower() == "he" else 1
             events.append((idx * _PAR_STRIDE + m.start(), 2, gender))
@@ -319,6 +378,10 @@ def _resolve(
             registry.mention(parts, pos, subject)
         elif kind == 2:
             registry.resolve(_HE if index == 0 else _SHE, pos, speaks=False)
+        elif kind == 3:
+            person = registry.resolve(indirect[index], pos)
+            if person is not None:
+                reported.append(person)
         else:
             people[index] = registry.resolve(frames[index].subject, pos)
     return people

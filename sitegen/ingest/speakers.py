@@ -20,6 +20,7 @@ from sitegen.ingest.names import (
     ROLE_NOUNS,
     ROLE_SYNONYMS,
     NameParts,
+    clean_role,
     first_name_gender,
     is_cap,
     is_group,
@@ -64,6 +65,7 @@ class Person:
     last_pos: int
     roles: list[str] = field(default_factory=list)
     surname_refs: int = 0  # times named by the bare surname ("Clinton said")
+    introduced: bool = False  # named with a title, an honorific or a role somewhere
 
     @property
     def words(self) -> list[str]:
@@ -87,8 +89,11 @@ class Registry:
         self.near = near or (lambda at, pos: True)  # whether at is close enough to pos
 
     def _touch(
-        self, person: Person, pos: int, role: str | None, gender: str | None, subject: bool = True
+        self, person: Person, pos: int, role: str | None, gender: str | None, subject: bool = True,
+        introduced: bool = False,
     ) -> Person:
+        role = clean_role(role)
+        person.introduced = person.introduced or introduced or bool(role)
         if subject:
             self.salient.append((pos, person))
         person.last_pos = max(person.last_pos, pos)
@@ -120,20 +125,24 @@ class Registry:
         if len(words) >= 2:
             same = [p for p in self.people if p.words[0] == words[0] and p.words[-1] == words[-1]]
             if same:
-                return self._touch(same[0], pos, parts.role, parts.gender, subject)
+                return self._touch(same[0], pos, parts.role, parts.gender, subject,
+                                   parts.honorific)
             bare = [p for p in self.people if p.words == words[-1:]]
             if bare:
                 bare[0].name = parts.name
-                return self._touch(bare[0], pos, parts.role, parts.gender, subject)
+                return self._touch(bare[0], pos, parts.role, parts.gender, subject,
+                                   parts.honorific)
             longer = [p for p in self.people if len(p.words) > len(words)
                       and p.words[-len(words):] == words]
             if longer:  # "Suu Kyi" after "Aung San Suu Kyi"
-                return self._touch(longer[0], pos, parts.role, parts.gender, subject)
+                return self._touch(longer[0], pos, parts.role, parts.gender, subject,
+                                   parts.honorific)
             shorter = [p for p in self.people if 1 < len(p.words) < len(words)
                        and words[-len(p.words):] == p.words]
             if shorter:  # "Aung San Suu Kyi" after "Suu Kyi": keep the full name
                 shorter[0].name = parts.name
-                return self._touch(shorter[0], pos, parts.role, parts.gender, subject)
+                return self._touch(shorter[0], pos, parts.role, parts.gender, subject,
+                                   parts.honorific)
         else:
             word = words[0]
             matches = [p for p in self.people if word in (p.words[-1], p.words[0])]
@@ -142,10 +151,11 @@ class Registry:
             if found is not None:
                 if by_surname:
                     found.surname_refs += 1
-                return self._touch(found, pos, parts.role, parts.gender, subject)
+                return self._touch(found, pos, parts.role, parts.gender, subject,
+                                   parts.honorific)
         person = Person(parts.name, parts.role, parts.gender, pos, pos)
         self.people.append(person)
-        return self._touch(person, pos, parts.role, None, subject)
+        return self._touch(person, pos, parts.role, None, subject, parts.honorific)
 
     def mention(self, parts: NameParts, pos: int, subject: bool = False) -> None:
         """Note a name seen in running text; a bare unknown word (a place?) introduces no one."""
@@ -236,7 +246,8 @@ class Registry:
         if subj.kind == "name":
             if org_not_person(subj.text) and not self._known(subj.text):
                 return None
-            found: Person | None = self.name(NameParts(subj.text, subj.role, subj.gender), pos)
+            parts = NameParts(subj.text, subj.role, subj.gender, honorific=subj.honorific)
+            found: Person | None = self.name(parts, pos)
         elif subj.kind == "pronoun":
             found = self.pronoun(subj.gender, pos)
         elif subj.kind == "role":

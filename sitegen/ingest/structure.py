@@ -75,6 +75,8 @@ _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 # Zero-width characters, and control characters (never text; the content loader drops them too,
 # so a title made only of them would be an empty title).
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Archive text (NYT, LexisNexis) writes double quote marks as two apostrophes: ''Yes,'' he said.
+_TWO_APOSTROPHES = re.compile(r"(?<!')''(?!')")
 
 
 class StructureError(ValueError):
@@ -153,7 +155,7 @@ def parse_article(text: str) -> ParsedArticle:
 
 def _clean_line(line: str) -> str:
     """Keep leading indentation (it marks Reuters paragraphs); tidy everything else."""
-    line = _INVISIBLE.sub("", line).rstrip()
+    line = _TWO_APOSTROPHES.sub('"', _INVISIBLE.sub("", line)).rstrip()
     indent = len(line) - len(line.lstrip(" \t\u00a0"))
     return " " * min(indent, 8) + _SPACES.sub(" ", line.strip())
 

@@ -1,0 +1,126 @@
+"""Is this a person's name? The check a speaker passes before it is published.
+
+A wrong attribution is worse than none: a speaker page for "Chelsea" or "Overall" misleads every
+reader of it. So a name must show that it names a person: its first word is a given name (a
+dictionary of about 45,000 from 50 countries: gender-guesser's data, read here as a plain table),
+or an initial, or the article introduced it with a title, an honorific or a role ("Mr Brown",
+"Foreign Minister Heizo Takenaka"). A single word passes only with such an introduction.
+
+What looks like a name but is not (organisation suffixes and prefixes, clubs, companies,
+publications, common words) is data in `data/non_people.toml`, matched without case or accents;
+places and organisation words come from `names.looks_like_org`, nationality words from the
+gazetteer.
+"""
+
+from __future__ import annotations
+
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from sitegen.ingest.gazetteer import is_demonym
+from sitegen.ingest.names import first_name_gender, is_group, looks_like_org
+
+_INITIAL_CHARS = 2  # "J." or "JK": initials stand for given names
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, curly apostrophes straight: how names are compared here."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return text.lower().replace("’", "'").strip()
+
+
+@dataclass(frozen=True)
+class NonPeople:
+    """The vocabularies of names that are not people's."""
+
+    suffixes: frozenset[str]
+    prefixes: frozenset[str]
+    names: frozenset[str]  # clubs, companies, publications and common words, whole
+
+
+@cache
+def non_people() -> NonPeople:
+    """`data/non_people.toml`, folded."""
+    raw = resources.files("sitegen.ingest").joinpath("data/non_people.toml").read_text("utf-8")
+    table = tomllib.loads(raw)
+    whole = [n for key in ("clubs", "companies", "publications", "common_words")
+             for n in table.get(key, [])]
+    return NonPeople(
+        suffixes=frozenset(fold(s) for s in table.get("org_suffixes", [])),
+        prefixes=frozenset(fold(s) for s in table.get("org_prefixes", [])),
+        names=frozenset(fold(n) for n in whole),
+    )
+
+
+@cache
+def given_names() -> dict[str, str]:
+    """Given name (folded) -> 'm', 'f' or '' (used for both), from gender-guesser's table."""
+    table: dict[str, str] = {}
+    text = resources.files("gender_guesser").joinpath("data/nam_dict.txt").read_text("utf-8")
+    for line in text.splitlines():
+        if not line or line[0] in "#=":
+            continue
+        code, name = line[:2].strip(), line[3:29].strip().replace("+", "-")
+        gender = "m" if code in ("M", "1M") else "f" if code in ("F", "1F") else ""
+        key = fold(name)
+        if key in table and table[key] != gender:
+            gender = ""
+        table[key] = gender
+    return table
+
+
+def is_given_name(word: str) -> bool:
+    """Whether word is a given name (any country) or an initial standing for one."""
+    bare = word.rstrip(".")
+    if bare.isupper() and len(bare) <= _INITIAL_CHARS and bare.isalpha():
+        return True
+    return first_name_gender(word) is not None or fold(bare) in given_names()
+
+
+def given_name_gender(word: str) -> str | None:
+    """'m' or 'f' for a given name used (almost) only for one sex, else None."""
+    known = first_name_gender(word)
+    if known:
+        return known
+    return given_names().get(fold(word.rstrip("."))) or None
+
+
+def not_a_person(name: str) -> bool:
+    """Whether the vocabularies say the name is an organisation, club, company, publication,
+    place or common word, whatever the article's wording ('Jim Press' is a person: a given name
+    outweighs an organisation word)."""
+    words = name.split()
+    if not words:
+        return True
+    data = non_people()
+    folded = fold(name)
+    bare = folded[4:] if folded.startswith("the ") else folded
+    if bare in data.names or is_demonym(words[0]):  # "Scottish Water", "Dutch Telecom"
+        return True
+    if len(words) > 1 and first_name_gender(words[0]):
+        return False
+    if looks_like_org(name) or (len(words) == 1 and is_group(words[0])):
+        return True
+    return len(words) > 1 and (fold(words[-1]) in data.suffixes or fold(words[0]) in data.prefixes)
+
+
+def is_person_name(name: str, introduced: bool, gender: str | None = None) -> bool:
+    """Whether a speaker's name may be published. Nothing in the vocabularies may say it is not
+    a person, and the article must show it is one: an introduction with a title, an honorific
+    or a role ('Mr Brown', 'NASA Administrator Jim Bridenstine'); for a full name, a given name
+    first ('Tyresha McClenney') or a he/she that refers to it; for a single word, a common given
+    name ('Melanie said'; the big table holds rare names that are also words: 'Armed', 'Md').
+    'Overall', 'Sendmail' and 'Stop Stansted Expansion' show none of these: when unsure, the
+    quote keeps speaker null."""
+    if not_a_person(name):
+        return False
+    words = name.split()
+    if introduced:
+        return True
+    if len(words) == 1:
+        return first_name_gender(words[0]) is not None
+    return gender is not None or is_given_name(words[0])
