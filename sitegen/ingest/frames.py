@@ -18,6 +18,7 @@ from sitegen.ingest.names import (
     PARTY_NOUNS,
     ROLE_ADJECTIVES,
     ROLE_NOUNS,
+    first_name_gender,
     is_cap,
     is_group,
     is_title,
@@ -242,7 +243,8 @@ def interpret(np: list[str], aside: list[str] | None = None) -> Subject:
         if named.kind == "name":
             owner = _strip_possessive(" ".join(np[: owners[-1] + 1]))
             return Subject("name", named.text, named.role or owner, named.gender)
-    if is_cap(last) and not is_title(last) and low[0] not in {"a", "an"}:
+    surname_title = len(np) >= 2 and first_name_gender(np[-2]) is not None  # "John Major"
+    if is_cap(last) and (surname_title or not is_title(last)) and low[0] not in {"a", "an"}:
         parts = split_name([_strip_possessive(t) for t in np])
         if parts is not None:
             role = parts.role or aside_role
@@ -268,13 +270,33 @@ def _aside_role(aside: list[str] | None) -> str | None:
     return " ".join(words)
 
 
+_TIME_WORD_LIST = """
+monday tuesday wednesday thursday friday saturday sunday yesterday today tonight week month year
+morning afternoon evening night weekend
+"""
+_TIME_WORDS = frozenset(_TIME_WORD_LIST.split())
+_TIME_LEADS = frozenset({"on", "last", "this", "earlier", "later", "late", "early"})
+
+
+def _without_time(toks: list[str]) -> list[str]:
+    """'mayor John Tory on Tuesday suggested': a time phrase between subject and verb is cut."""
+    while toks and norm(toks[-1]) in _TIME_WORDS:
+        cut = len(toks) - 1
+        while cut > 0 and norm(toks[cut - 1]) in _TIME_LEADS:
+            cut -= 1
+        if cut == len(toks) - 1 and norm(toks[-1]) not in {"yesterday", "today", "tonight"}:
+            break  # a bare "Friday" may end a name-like run; only "on Friday" is time
+        toks = toks[:cut]
+    return toks
+
+
 def np_before(toks: list[str]) -> Subject:
     """The subject phrase ending just before a speech verb ('X, a doctor,' / 'the minister').
 
     Up to five comma asides may sit between subject and verb; a phrase that fills its whole
     comma-delimited chunk wins over one that only ends it ('Oklahoma' in 'general of Oklahoma').
     """
-    toks = list(toks)
+    toks = _without_time(list(toks))
     while toks and _adverb(toks[-1]):
         toks.pop()
     if not toks or toks[-1] != ",":
@@ -424,7 +446,13 @@ def np_after(toks: list[str]) -> Subject:
     if rest:
         end = rest.index(",") if "," in rest else len(rest)
         aside = rest[:end]
-    return interpret(np, aside)
+    subj = interpret(np, aside)
+    if subj.kind == "role" and aside and len(aside) <= 5:
+        named = interpret(aside)  # "said his father, Abdullah Kurdi," / "the lawyer, Ana Ruiz"
+        if named.kind == "name":
+            return Subject("name", named.text, named.role or subj.role,
+                           named.gender or subj.gender, named.honorific)
+    return subj
 
 
 def _is_verb_at(toks: list[str], i: int) -> bool:
@@ -523,7 +551,7 @@ def frame_before(text: str) -> tuple[Subject, int, str]:
             subj = clause_subject(toks[:vi])
         elif vi == 1 and is_group(toks[0]):
             subj = OTHER_SUBJECT  # "Reports said", "Critics say": a plural, not a person
-        elif vi > 1 and norm(toks[vi - 1]) == "who" and toks[vi - 2] == ",":
+        elif vi > 1 and norm(toks[vi - 1]) == "who":
             subj = np_before(toks[: vi - 1])  # "Stevie Wonder, who joked of the museum, '...'"
         elif vi > 0 and toks[vi - 1] in {"and", "to"}:
             subj = clause_subject(toks[:vi])  # "Warren praised Biden and said", "went on to say"

@@ -337,7 +337,10 @@ who whom whose which that said says told tells added adds was were is are has ha
 could can may might did does do when while after before because as if where
 """
 _ROLE_STOPS = frozenset(_ROLE_STOP_WORDS.split())
-_ROLE_TRAILING_WORDS = "of for to in at on by with from and or the a an his her their its"
+_ROLE_TRAILING_WORDS = """
+of for to in at on by with from and or the a an his her their its about into over after before
+than as like under near across through during against since
+"""
 _ROLE_TRAILING = frozenset(_ROLE_TRAILING_WORDS.split())
 _POSSESSIVE_STARTS = frozenset({"his", "her", "their", "its", "my", "our", "your"})
 
@@ -362,6 +365,8 @@ def clean_role(role: str | None) -> str | None:
     while words and norm(words[0]) in {"the", "a", "an"}:
         words.pop(0)
     if not words or norm(words[0]) in _POSSESSIVE_STARTS or words[0].endswith("ing"):
+        return None
+    if norm(words[0]) in {"of", "from", "in"}:  # "of Springfield": a home town, not a role
         return None
     if all(is_honorific(w) or norm(w) in {"dr", "sir", "dame", "lord", "lady"} for w in words):
         return None
@@ -411,7 +416,7 @@ def split_name(tokens: list[str]) -> NameParts | None:
     surname_title = len(tokens) >= 2 and first_name_gender(tokens[-2]) is not None
     if not tokens or not is_cap(tokens[-1]) or (is_title(tokens[-1]) and not surname_title):
         return None  # ... but "Howard Dean", "Carole King" end in a surname
-    if norm(tokens[-1]) in PARTY_NOUNS:  # "the Ohio Republican" is a role
+    if norm(tokens[-1]) in PARTY_NOUNS and not surname_title:  # "the Ohio Republican": a role
         return None
     start = _name_start(tokens)
     name_toks = tokens[start:]
@@ -457,10 +462,19 @@ _EXTRA_PLACES = (
 )
 
 
+# AP style's state abbreviations, as datelines and asides write them ("of Ashton, Md., said").
+_AP_STATES = """
+ala. ariz. ark. calif. colo. conn. fla. ga. ill. ind. kan. ky. la. md. mass. mich. minn. mo.
+mont. neb. nev. n.h. n.j. n.m. n.y. n.c. n.d. okla. ore. pa. r.i. s.c. s.d. tenn. vt. va.
+wash. w.va. wis. wyo. ariz calif colo conn fla md mich minn mont neb nev okla tenn va wyo
+"""
+
+
 @cache
 def place_names() -> frozenset[str]:
-    """Country names (pycountry) and US/UK/Canadian/Australian subdivisions, lower-cased."""
-    names = {place.strip() for place in _EXTRA_PLACES.split(",")}
+    """Country names (pycountry), US/UK/Canadian/Australian subdivisions and AP's state
+    abbreviations, lower-cased."""
+    names = {place.strip() for place in _EXTRA_PLACES.split(",")} | set(_AP_STATES.split())
     for country in pycountry.countries:
         for attr in ("name", "common_name", "official_name"):
             value = getattr(country, attr, None)

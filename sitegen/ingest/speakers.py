@@ -153,7 +153,7 @@ class Registry:
                     found.surname_refs += 1
                 return self._touch(found, pos, parts.role, parts.gender, subject,
                                    parts.honorific)
-        person = Person(parts.name, parts.role, parts.gender, pos, pos)
+        person = Person(parts.name, clean_role(parts.role), parts.gender, pos, pos)
         self.people.append(person)
         return self._touch(person, pos, parts.role, None, subject, parts.honorific)
 
