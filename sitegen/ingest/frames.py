@@ -541,6 +541,9 @@ def frame_before(text: str) -> tuple[Subject, int, str]:
     toks = tokens(cut)
     verbs = [i for i, t in enumerate(toks) if _is_verb_at(toks, i)]
     for vi in reversed(verbs):
+        agent = _passive_agent(toks, vi)
+        if agent is not None:  # "Gutierrez was described by the CBCP as": the CBCP's words
+            return agent, start + _offset_of(cut, toks, vi), toks[vi].lower()
         aux = _passive_quoted(toks, vi)
         if aux is not None:
             return np_before(toks[:aux]), start, "quoted"
@@ -569,6 +572,20 @@ def frame_before(text: str) -> tuple[Subject, int, str]:
             subj = interpret(toks[:-1])
         return subj, start, ":"
     return NO_SUBJECT, -1, ""
+
+
+def _passive_agent(toks: list[str], vi: int) -> Subject | None:
+    """'X was described by Y as', 'X is called ... by Y': the agent after 'by' speaks; None for
+    other frames (a passive with no agent is read as before)."""
+    k = vi - 1
+    while k >= 0 and _adverb(toks[k]) and norm(toks[k]) not in _PASSIVE_AUX:
+        k -= 1
+    if k < 0 or norm(toks[k]) not in _PASSIVE_AUX or toks[vi].lower() == "saying":
+        return None
+    window = [norm(t) for t in toks[vi + 1: vi + 6]]
+    if "by" not in window:
+        return None
+    return np_after(toks[vi + 2 + window.index("by"):])
 
 
 def _quoted_as_saying(toks: list[str], vi: int) -> Subject | None:

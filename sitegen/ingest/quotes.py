@@ -157,7 +157,8 @@ def is_speech(span: QuoteSpan, paragraphs: Sequence[str]) -> bool:
     if len(words) <= 3:
         ends = text.rstrip().endswith((".", "?", "!"))
         whole = ends and not before.strip(" \t-—–")[-1:].isalpha()
-        return verb_near or whole or text.rstrip().endswith(("?", "!"))
+        in_sentence = _verb_in_sentence(before, after) and text[:1].islower()
+        return verb_near or whole or in_sentence or text.rstrip().endswith(("?", "!"))
     return True
 
 
@@ -168,6 +169,14 @@ def _verb_near(before: str, after: str, framed: bool) -> bool:
     prior = _WORD_RE.findall(head)[-6:]
     following = _WORD_RE.findall(after[:60])[:4] if framed else []
     return any(w.lower() in ALL_SPEECH_VERBS for w in prior + following)
+
+
+def _verb_in_sentence(before: str, after: str) -> bool:
+    """A speech verb anywhere in the quote's sentence: 'Deaths have reached "shocking" levels,
+    a committee has warned', 'said the White Paper was "fundamentally flawed"'."""
+    head = before[sentence_start(before, len(before)):]
+    tail = after[: sentence_end(after, 0)]
+    return any(w.lower() in ALL_SPEECH_VERBS for w in _WORD_RE.findall(head + " " + tail))
 
 
 def _title_case(text: str, words: list[str]) -> bool:
@@ -298,6 +307,8 @@ def reported_speech(masked: str) -> list[tuple[int, Subject]]:
     'according to Smith', 'the minister told the BBC'. Offsets are of the verb's sentence."""
     found: list[tuple[int, Subject]] = []
     for m in _REPORTING_RE.finditer(masked):
+        if _not_speech(masked, m):
+            continue
         if masked[: m.start()].rstrip().endswith(","):  # "..., argued Mr Howard."
             after = np_after(tokens(masked[m.end(): m.end() + 80]))
             if after.kind == "name":
@@ -308,6 +319,21 @@ def reported_speech(masked: str) -> list[tuple[int, Subject]]:
         if at >= 0 and subj.kind in ("name", "role", "pronoun"):
             found.append((start + at, subj))
     return found
+
+
+_PASSIVE_BEFORE_RE = re.compile(
+    r"\b(?:was|were|is|are|been|being|be)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
+_NOT_SPEECH_AFTER_RE = re.compile(r"^\s+(?:guilty|not guilty|innocent|ties|links)\b")
+
+
+def _not_speech(text: str, verb: re.Match[str]) -> bool:
+    """'was quickly reported missing', 'pleaded guilty', 'has alleged ties': a speech verb's
+    form that reports no one's words (a passive with no agent, a plea, an adjective)."""
+    after = text[verb.end(): verb.end() + 30]
+    if _NOT_SPEECH_AFTER_RE.match(after):
+        return True
+    return bool(_PASSIVE_BEFORE_RE.search(text[max(0, verb.start() - 30): verb.start()])) and \
+        not re.match(r"^\s+(?:\w+\s+){0,4}?by\b", after)
 
 
 def _chain(masked: str) -> list[re.Match[str]]:
