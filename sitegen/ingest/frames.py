@@ -428,8 +428,8 @@ def np_after(toks: list[str]) -> Subject:
         if not np and low in {"he", "she"}:
             return interpret([tok])
         title_only = all(is_title(t) or norm(t) in _DETERMINERS for t in np)
-        if low == "from" and np and norm(np[-1]) in _SOURCE_NOUNS:
-            np = []  # "read a statement from Ana Ruiz"
+        if low in {"from", "by"} and np and norm(np[-1]) in _SOURCE_NOUNS:
+            np = []  # "read a statement from Ana Ruiz", "according to a post by Amy Cook"
             continue
         if np and low in _STOP_AFTER_VS and not (low == "of" and title_only):
             break  # ... but "Mayor of London Sadiq Khan" goes on
@@ -444,7 +444,7 @@ def np_after(toks: list[str]) -> Subject:
         np = np[:keep]
     aside = None
     if rest:
-        end = rest.index(",") if "," in rest else len(rest)
+        end = next((i for i, t in enumerate(rest) if t in {",", ".", ";", ":"}), len(rest))
         aside = rest[:end]
     subj = interpret(np, aside)
     if subj.kind == "role" and aside and len(aside) <= 5:
