@@ -327,9 +327,15 @@ def np_before(toks: list[str]) -> Subject:
 def _role_before(chunk: list[str]) -> str | None:
     """'The prime minister' or 'A lawyer for the victims' as a whole comma chunk before a name:
     a role phrase (a determiner, a role noun, no verb), else None."""
-    if not 2 <= len(chunk) <= 9 or norm(chunk[0]) not in {"the", "a", "an"}:
+    if not 2 <= len(chunk) <= 9 or any(_is_verb_at(chunk, i) for i in range(len(chunk))):
         return None
-    if any(_is_verb_at(chunk, i) for i in range(len(chunk))):
+    owners = [i for i, t in enumerate(chunk[:-1]) if t.endswith(("'s", "’s"))]
+    if owners:  # "Daily Xtra's editorial director, Rachel Giese, said"
+        start = owners[-1]
+        while start > 0 and is_cap(chunk[start - 1]):
+            start -= 1
+        chunk = ["the", *chunk[start:]]
+    if norm(chunk[0]) not in {"the", "a", "an"}:
         return None
     if not any(norm(t) in ROLE_NOUNS or is_title(t) for t in chunk[1:]):
         return None

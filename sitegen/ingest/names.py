@@ -362,8 +362,15 @@ def clean_role(role: str | None) -> str | None:
     while words and (norm(words[-1]) in _ROLE_TRAILING or is_honorific(words[-1])
                      or norm(words[-1]) in {"dr", "sir", "dame", "prof", "rev"}):
         words.pop()
-    while words and norm(words[0]) in {"the", "a", "an"}:
+    while words and norm(words[0]) in {"the", "a", "an", "fellow"}:
         words.pop(0)
+    for i in range(len(words) - 2, -1, -1):  # "Committee chairman Labour MP": two roles glued
+        head = words[i]
+        if head.islower() and (head in ROLE_NOUNS or head in TITLE_WORDS) and is_cap(words[i + 1]):
+            rest = words[i + 1:]
+            if any(norm(w) in TITLE_WORDS or norm(w) in ROLE_NOUNS for w in rest):
+                words = rest
+            break
     if not words or norm(words[0]) in _POSSESSIVE_STARTS or words[0].endswith("ing"):
         return None
     if norm(words[0]) in {"of", "from", "in"}:  # "of Springfield": a home town, not a role

@@ -23,7 +23,7 @@ from sitegen.ingest.frames import (
     sentence_start,
     tokens,
 )
-from sitegen.ingest.names import NameParts
+from sitegen.ingest.names import NameParts, clean_role
 from sitegen.ingest.persons import is_given_name, is_person_name
 from sitegen.ingest.spans import DOUBLE_ANY, QuoteSpan, Segment, find_spans
 from sitegen.ingest.speakers import Person, Registry, name_mentions
@@ -97,6 +97,7 @@ def analyse(
     people = _inherit(speech, frames, people, paragraphs, registry)
     people = _attributed_after(speech, people, spans, paragraphs, registry)
     _complete_names(registry.people, [*headline, *paragraphs])
+    _roles_from_mentions(registry.people, [*headline, *paragraphs])
     published = {id(p) for p in registry.people if is_person_name(p.name, p.introduced, p.gender)}
     people = [p if p is not None and id(p) in published else None for p in people]
     found = [
@@ -121,6 +122,21 @@ def _complete_names(people: list[Person], texts: Sequence[str]) -> None:
         if given:
             first = max(set(given), key=lambda g: (given.count(g), -given.index(g)))
             person.name = f"{first} {person.name}"
+
+
+def _roles_from_mentions(people: list[Person], texts: Sequence[str]) -> None:
+    """A role the article gives where no frame read it (the standfirst's 'Planetary scientist
+    Vlada Stamenkovic'): the first role any mention of the full name carries."""
+    missing = {p.name: p for p in people if p.role is None and " " in p.name}
+    if not missing:
+        return
+    for text in texts:
+        for _, parts, _subject in name_mentions(text):
+            person = missing.get(parts.name)
+            role = clean_role(parts.role)
+            if person is not None and role and person.role is None:
+                person.role = role
+                person.introduced = True
 
 
 _NOT_GIVEN = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "the", "and", "but", "as", "by"})
