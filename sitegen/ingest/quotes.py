@@ -47,7 +47,9 @@ _STARTS_FRAME_RE = re.compile(r"^\s*[,—–―]")
 _NICKNAME_BEFORE_RE = re.compile(  # \b: "wrote on Facebook:" is no "book:"
     r"\b(?:nicknamed|dubbed|known as|so-called|aka|a\.k\.a\.|titled|entitled|named|hashtag"
     r"|slogan|motto|book|film|movie|song|album|show|series|novel|play|poem|memoir|documentary"
-    r"|article|op-ed|essay|column|headline|program|programme|podcast|opera|painting)"
+    r"|article|op-ed|essay|column|headline|program|programme|podcast|opera|painting"
+    r"|terms? like|words? like|(?:what|which|that) (?:is|are|was|were) called|the (?:word|term"
+    r"|phrase|label|name))"
     r"\s*,?\s*(?:the\s+|a\s+|his\s+|her\s+)?$",  # "... show:" introduces speech
     re.IGNORECASE,
 )
@@ -156,6 +158,8 @@ def is_speech(span: QuoteSpan, paragraphs: Sequence[str]) -> bool:
     after = paragraphs[last.par][last.end:]
     if _NICKNAME_BEFORE_RE.search(before[-40:]):
         return False
+    if _modifies_noun(after, words) and not _verb_in_sentence(before, after, _REPORTING_ONLY):
+        return False  # 'offered "furry" versions'; but 'reached "shocking" levels, MPs warned
     if _OWNER_BEFORE_RE.search(before[-30:]) and len(words) <= 6 and text[-1:] not in ".?!":
         return False  # NBC's "Today", Trump's "very bad deal": a title or a label
     between_names = _CAP_WORD_END_RE.search(before[-30:]) and _CAP_WORD_START_RE.match(after)
@@ -187,12 +191,38 @@ def _verb_near(before: str, after: str, framed: bool) -> bool:
     return any(w.lower() in ALL_SPEECH_VERBS for w in prior + following)
 
 
-def _verb_in_sentence(before: str, after: str) -> bool:
+_NOUN_AFTER_RE = re.compile(r"^\s+([a-z][a-z-]+)\b")
+_NOT_A_NOUN_WORDS = """
+and or but nor in on at for to of with by from as than that which who whom whose because if when
+while after before since until so he she they it we i you said says is was are were be been has
+had have will would could can may might should must do did does not also then about over into
+like per via across against toward towards during through among between without within there
+this these those its his her their our my your a an the
+"""
+_NOT_A_NOUN = frozenset(_NOT_A_NOUN_WORDS.split())
+
+
+def _modifies_noun(after: str, words: list[str]) -> bool:
+    """'offered "furry" versions', 'the "one country, two systems" model': a short quote
+    followed at once by a noun it qualifies is a label, not speech."""
+    m = _NOUN_AFTER_RE.match(after)
+    if m is None or len(words) > 4:
+        return False
+    word = m.group(1)
+    return word not in _NOT_A_NOUN and word not in ALL_SPEECH_VERBS and not word.endswith("ly")
+
+
+def _verb_in_sentence(before: str, after: str, verbs: frozenset[str] = ALL_SPEECH_VERBS) -> bool:
     """A speech verb anywhere in the quote's sentence: 'Deaths have reached "shocking" levels,
     a committee has warned', 'said the White Paper was "fundamentally flawed"'."""
     head = before[sentence_start(before, len(before)):]
     tail = after[: sentence_end(after, 0)]
-    return any(w.lower() in ALL_SPEECH_VERBS for w in _WORD_RE.findall(head + " " + tail))
+    return any(w.lower() in verbs for w in _WORD_RE.findall(head + " " + tail))
+
+
+# Verbs that report words even around a quoted label; 'offered', 'posted', 'called' do not.
+_NOT_REPORTING = "offered offer offers posted post posts called call calls answer answered report"
+_REPORTING_ONLY = ALL_SPEECH_VERBS - frozenset(_NOT_REPORTING.split())
 
 
 def _title_case(text: str, words: list[str]) -> bool:
