@@ -6,6 +6,7 @@ Frames covered: `"Q," S V`, `"Q," V S`, `S V: "Q"`, `S V ... "partial Q"`, `acco
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -156,7 +157,9 @@ class Subject:
     text: str
     role: str | None = None
     gender: str | None = None
-    honorific: bool = False  # "Mr Brown": a person, though no role is given
+    # The words themselves show a person, though no role is given: an honorific ("Mr Brown"),
+    # a signature ("― Beck Pimentel"), a "who" clause ("Rucker Culpepper, who runs ...").
+    introduced: bool = False
 
 
 NO_SUBJECT = Subject("none", "")
@@ -249,7 +252,7 @@ def interpret(np: list[str], aside: list[str] | None = None) -> Subject:
         if parts is not None:
             role = parts.role or aside_role
             return Subject("name", parts.name, role, parts.gender or role_gender(role),
-                           parts.honorific)
+                           parts.introduced)
     if low[-1] in ROLE_NOUNS or is_title(last) or low[-1] in PARTY_NOUNS:
         phrase = " ".join(np)
         return Subject("role", low[-1], phrase, role_gender(phrase))
@@ -310,12 +313,14 @@ def np_before(toks: list[str]) -> Subject:
         subj, filled = _np_tail(chunk, aside)
         if subj.kind == "name" and org_not_person(subj.text):
             continue  # "..., in Washington, D.C., who ..., said": a place, not the speaker
+        if subj.kind == "name" and aside and norm(aside[0]) == "who":
+            subj = dataclasses.replace(subj, introduced=True)  # "who", not "which": a person
         if subj.kind == "name" and not subj.role and filled and k > 0:
             before = toks[commas[k - 2] + 1 if k > 1 else 0: commas[k - 1]]
             role = _role_before(before)
             if role:  # "The prime minister, Boris Johnson, said"
                 subj = Subject("name", subj.text, role, subj.gender or role_gender(role),
-                               subj.honorific)
+                               subj.introduced)
         if subj.kind in ("name", "pronoun"):
             if filled:
                 return subj
@@ -457,7 +462,7 @@ def np_after(toks: list[str]) -> Subject:
         named = interpret(aside)  # "said his father, Abdullah Kurdi," / "the lawyer, Ana Ruiz"
         if named.kind == "name":
             return Subject("name", named.text, named.role or subj.role,
-                           named.gender or subj.gender, named.honorific)
+                           named.gender or subj.gender, named.introduced)
     return subj
 
 
@@ -502,8 +507,8 @@ def frame_after(text: str, limit: int = 30) -> tuple[Subject, int]:
     if dash:  # "..." ― Sonya Herridge / — Donald J. Trump (@realDonaldTrump) October 1, 2016
         name = dash.group("np").split("(")[0]
         subj = np_after([t for t in tokens(name) if not t[:1].isdigit()])
-        if subj.kind == "name":
-            return subj, dash.start("np")
+        if subj.kind == "name":  # a signature under a quote is a person's
+            return dataclasses.replace(subj, introduced=True), dash.start("np")
     cut = text[: sentence_end(text, 0)]
     acc = _ACCORDING_RE.search(cut[:40])
     if acc and not _speech_verb_in(tokens(cut[: acc.start()])):  # not '..., X said, according'
@@ -534,6 +539,10 @@ def _indefinite(toks: list[str]) -> bool:
     """Whether a subject phrase opens with an indefinite determiner ('a', 'an', 'one')."""
     words = [t for t in toks if t not in {",", ";"}]
     return bool(words) and norm(words[0]) in {"a", "an", "one", "another", "some"}
+
+
+# Subjects of a clause inside what someone said ("said it would tell", "said they would ask").
+_EMBEDDED_SUBJECTS = frozenset({"it", "they", "would", "will", "could", "might", "can"})
 
 
 def frame_before(text: str) -> tuple[Subject, int, str]:
@@ -570,6 +579,9 @@ def frame_before(text: str) -> tuple[Subject, int, str]:
             subj = clause_subject(toks[:vi])  # "Trump sent tweets Friday saying that ..."
         if subj.kind == "none" and vi == 0:
             subj = np_after(toks[1:])
+        embedded = subj.kind == "other" and vi > 0 and norm(toks[vi - 1]) in _EMBEDDED_SUBJECTS
+        if embedded and vi != verbs[0]:
+            continue  # 'Obama ... said it would tell a story of "..."': the outer verb frames
         if subj.kind != "none" or vi == verbs[0]:
             return subj, start + _offset_of(cut, toks, max(vi - 1, 0)), toks[vi].lower()
     if cut.rstrip().endswith(":"):

@@ -388,7 +388,7 @@ class NameParts:
     role: str | None
     gender: str | None
     speaks: bool = False  # named as the subject of a speech verb
-    honorific: bool = False  # introduced as Mr, Mrs, Ms: a person, though the role is empty
+    introduced: bool = False  # shown to be a person (Mr, Mrs, Ms, ...) though the role is empty
 
 
 def _name_start(tokens: list[str]) -> int:
@@ -444,7 +444,7 @@ def split_name(tokens: list[str]) -> NameParts | None:
             honorific = True
             gender = gender or HONORIFICS[norm(tok)]
     return NameParts(" ".join(name_toks), role, gender or role_gender(role),
-                     honorific=honorific)
+                     introduced=honorific)
 
 
 def looks_like_org(name: str) -> bool:

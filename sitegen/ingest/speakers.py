@@ -126,23 +126,23 @@ class Registry:
             same = [p for p in self.people if p.words[0] == words[0] and p.words[-1] == words[-1]]
             if same:
                 return self._touch(same[0], pos, parts.role, parts.gender, subject,
-                                   parts.honorific)
+                                   parts.introduced)
             bare = [p for p in self.people if p.words == words[-1:]]
             if bare:
                 bare[0].name = parts.name
                 return self._touch(bare[0], pos, parts.role, parts.gender, subject,
-                                   parts.honorific)
+                                   parts.introduced)
             longer = [p for p in self.people if len(p.words) > len(words)
                       and p.words[-len(words):] == words]
             if longer:  # "Suu Kyi" after "Aung San Suu Kyi"
                 return self._touch(longer[0], pos, parts.role, parts.gender, subject,
-                                   parts.honorific)
+                                   parts.introduced)
             shorter = [p for p in self.people if 1 < len(p.words) < len(words)
                        and words[-len(p.words):] == p.words]
             if shorter:  # "Aung San Suu Kyi" after "Suu Kyi": keep the full name
                 shorter[0].name = parts.name
                 return self._touch(shorter[0], pos, parts.role, parts.gender, subject,
-                                   parts.honorific)
+                                   parts.introduced)
         else:
             word = words[0]
             matches = [p for p in self.people if word in (p.words[-1], p.words[0])]
@@ -152,10 +152,10 @@ class Registry:
                 if by_surname:
                     found.surname_refs += 1
                 return self._touch(found, pos, parts.role, parts.gender, subject,
-                                   parts.honorific)
+                                   parts.introduced)
         person = Person(parts.name, clean_role(parts.role), parts.gender, pos, pos)
         self.people.append(person)
-        return self._touch(person, pos, parts.role, None, subject, parts.honorific)
+        return self._touch(person, pos, parts.role, None, subject, parts.introduced)
 
     def mention(self, parts: NameParts, pos: int, subject: bool = False) -> None:
         """Note a name seen in running text; a bare unknown word (a place?) introduces no one."""
@@ -246,7 +246,7 @@ class Registry:
         if subj.kind == "name":
             if org_not_person(subj.text) and not self._known(subj.text):
                 return None
-            parts = NameParts(subj.text, subj.role, subj.gender, honorific=subj.honorific)
+            parts = NameParts(subj.text, subj.role, subj.gender, introduced=subj.introduced)
             found: Person | None = self.name(parts, pos)
         elif subj.kind == "pronoun":
             found = self.pronoun(subj.gender, pos)
