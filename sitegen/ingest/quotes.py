@@ -362,7 +362,7 @@ def reported_speech(masked: str) -> list[tuple[int, Subject]]:
                 continue
         start = sentence_start(masked, m.start())
         subj, at, _verb = frame_before(masked[start: m.end()])
-        if at >= 0 and subj.kind in ("name", "role", "pronoun"):
+        if at >= 0 and subj.kind == "name":  # role nouns and pronouns: too loose without a quote
             found.append((start + at, subj))
     return found
 
