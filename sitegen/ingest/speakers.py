@@ -21,7 +21,7 @@ from sitegen.ingest.names import (
     ROLE_SYNONYMS,
     NameParts,
     clean_role,
-    first_name_gender,
+    guess_gender,
     is_cap,
     is_group,
     is_honorific,
@@ -32,6 +32,7 @@ from sitegen.ingest.names import (
     role_gender,
     split_name,
 )
+from sitegen.ingest.persons import is_given_name
 
 _WORD_RE = re.compile(r"[\w.'’-]+|[^\w\s]")
 _PREPOSITION_WORDS = """
@@ -146,6 +147,8 @@ class Registry:
         else:
             word = words[0]
             matches = [p for p in self.people if word in (p.words[-1], p.words[0])]
+            if not matches:  # "McLenney" after "Tyresha McClenney": a typo in the copy
+                matches = [p for p in self.people if len(p.words) > 1 and _typo(word, p.words[-1])]
             by_surname = [p for p in matches if p.words[-1] == word]
             found = self._by_surname(by_surname, pos) or self._recent(matches, pos)
             if found is not None:
@@ -272,6 +275,19 @@ class Registry:
         """Whether anyone but person was named between lo and hi as a clause subject (an object,
         as in '..., he said, referring to Clinton.', does not take the floor)."""
         return any(lo < at < hi and p is not person for at, p in self.salient)
+
+
+def _typo(word: str, surname: str) -> bool:
+    """Whether word is surname with one letter dropped, added or changed (both 6+ letters, same
+    first letter): a misspelt later mention, not another person."""
+    if min(len(word), len(surname)) < 6 or word[0] != surname[0] or word == surname:
+        return False
+    if len(word) == len(surname):
+        return sum(a != b for a, b in zip(word, surname, strict=True)) == 1
+    short, long = sorted((word, surname), key=len)
+    if len(long) - len(short) != 1:
+        return False
+    return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
 
 
 def name_mentions(text: str) -> list[tuple[int, NameParts, bool]]:
@@ -416,7 +432,8 @@ def _person_parts(run: list[str], subject: bool, speaks: bool = False) -> NamePa
     if parts is None or looks_like_org(parts.name) or _role_word(parts.name):
         return None
     titled = any(is_title(t) or is_honorific(t) for t in run[: len(run) - len(parts.name.split())])
-    first_known = first_name_gender(parts.name.split()[0]) is not None
+    first = parts.name.split()[0]
+    first_known = is_given_name(first) or guess_gender(first) is not None
     size = len(parts.name.split())
     if size >= 2 and (first_known or titled or (subject and size <= 3)):
         return parts
