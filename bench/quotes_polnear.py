@@ -29,11 +29,11 @@ from sitegen.ingest.names import (
     ROLE_ADJECTIVES,
     first_name_gender,
     is_cap,
+    is_given_name,
     is_honorific,
     is_title,
     norm,
 )
-from sitegen.ingest.persons import is_given_name
 from sitegen.ingest.quotes import FoundQuote, analyse
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "polnear-attribution"

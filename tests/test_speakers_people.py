@@ -60,6 +60,11 @@ def test_descriptor_before_the_name_goes_to_the_role() -> None:
     assert got == [Speaker("Piers Morgan", "Broadcaster")]
 
 
+def test_an_age_before_the_name_is_neither_name_nor_role() -> None:
+    got = speakers('Fourteen-year-old Zoe Baxter said: "I was scared."')
+    assert got == [Speaker("Zoe Baxter", None)]
+
+
 def test_hyphenated_title_is_a_role_not_part_of_the_name() -> None:
     got = speakers('Vice-President Dick Cheney said the budget was "the tightest" in years.')
     assert got == [Speaker("Dick Cheney", "Vice-President")]
@@ -75,6 +80,8 @@ def test_hyphenated_title_is_a_role_not_part_of_the_name() -> None:
     ("his coach", None),
     ("gasping facedown on a sidewalk", None),
     ("chief executive of Sendmail", "chief executive of Sendmail"),
+    ("Committee chairman Labour MP", "Labour MP"),
+    ("of Springfield", None),
 ])
 def test_roles_are_clean_noun_phrases(role: str, clean: str | None) -> None:
     assert clean_role(role) == clean
@@ -113,6 +120,27 @@ def test_people_reported_without_quote_marks_are_speakers() -> None:
     )
     assert got == [Speaker("Tom Reed", "Health Secretary"),
                    Speaker("Mary Vance", "Opposition Leader")]
+
+
+def test_inverted_role_then_name() -> None:
+    assert said_by('"This day is very hard for me," said his father, Abdullah Kurdi.') == [
+        "Abdullah Kurdi"]
+    got = speakers('"It is not for the court to say," argued the government\'s lawyer, Richard Keen.')
+    assert got == [Speaker("Richard Keen", "government's lawyer")]
+
+
+def test_passive_with_an_agent_credits_the_agent() -> None:
+    assert said_by('The plan was described by Labour MP Joe Bloggs as "a disgrace".') == [
+        "Joe Bloggs"]
+
+
+def test_labels_are_not_speech() -> None:
+    assert said_by('Many stalls offered "furry" versions of old toys.') == []
+    assert said_by('People know terms like "digital" now.') == []
+
+
+def test_a_signature_shows_a_person() -> None:
+    assert said_by('"Nobody asked us." ― Beck Pimentel') == ["Beck Pimentel"]
 
 
 def test_relative_clause_speaker() -> None:

@@ -7,8 +7,10 @@ in a few stable ways ("Russian Foreign Minister Sergey Lavrov", "Mr Smith", "X, 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
 
 import pycountry
 from nameparser.config import CONSTANTS as _NAMEPARSER
@@ -257,6 +259,7 @@ NAME_PARTICLES: frozenset[str] = frozenset(
      "ibn", "el", "dos", "das", "ter", "y"}
 )
 
+_INITIAL_CHARS = 2  # "J." or "JK": initials stand for given names
 _FEMALE_ENDINGS = ("a", "ie", "ine", "elle", "ette", "ique", "een", "lyn")
 _CAP_RE = re.compile(r"^[A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁ][\w.'’-]*$")
 _INITIAL_RE = re.compile(r"^[A-Z]\.$")
@@ -358,7 +361,7 @@ def clean_role(role: str | None) -> str | None:
         if i and (low in _ROLE_STOPS or word.endswith((",", ";", ":"))):
             words = words[: i + 1] if word.endswith((",", ";", ":")) else words[:i]
             break
-    words = [w.rstrip(",;:") for w in words]
+    words = [w.rstrip(",;:") for w in words if not w.lower().endswith(_AGE_ENDINGS)]
     while words and (norm(words[-1]) in _ROLE_TRAILING or is_honorific(words[-1])
                      or norm(words[-1]) in {"dr", "sir", "dame", "prof", "rev"}):
         words.pop()
@@ -378,6 +381,46 @@ def clean_role(role: str | None) -> str | None:
     if all(is_honorific(w) or norm(w) in {"dr", "sir", "dame", "lord", "lady"} for w in words):
         return None
     return " ".join(words)
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, curly apostrophes straight: how names are compared here."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return text.lower().replace("’", "'").strip()
+
+
+@cache
+def given_names() -> dict[str, str]:
+    """Given name (folded) -> 'm', 'f' or '' (used for both), from gender-guesser's table."""
+    table: dict[str, str] = {}
+    text = resources.files("gender_guesser").joinpath("data/nam_dict.txt").read_text("utf-8")
+    for line in text.splitlines():
+        if not line or line[0] in "#=":
+            continue
+        code, name = line[:2].strip(), line[3:29].strip().replace("+", "-")
+        gender = "m" if code in ("M", "1M") else "f" if code in ("F", "1F") else ""
+        key = fold(name)
+        if key in table and table[key] != gender:
+            gender = ""
+        table[key] = gender
+    return table
+
+
+def is_given_name(word: str) -> bool:
+    """Whether word is a given name (any country) or an initial standing for one."""
+    bare = word.rstrip(".")
+    if bare.isupper() and len(bare) <= _INITIAL_CHARS and bare.isalpha():
+        return True
+    return first_name_gender(word) is not None or fold(bare) in given_names()
+
+
+def given_name_gender(word: str) -> str | None:
+    """'m' or 'f' for a given name used (almost) only for one sex, else None."""
+    known = first_name_gender(word)
+    if known:
+        return known
+    return given_names().get(fold(word.rstrip("."))) or None
 
 
 @dataclass(frozen=True)
@@ -407,7 +450,12 @@ def _name_start(tokens: list[str]) -> int:
         before = tokens[i - 1] if i > start else ""
         if first_name_gender(tok) and before and _adjective_like(before):
             return i  # "Democrat Tim Kaine"
+        if before.lower().endswith(_AGE_ENDINGS) and is_given_name(tok):
+            return i  # "Fourteen-year-old Zoe Baxter": an age is no part of a name
     return start
+
+
+_AGE_ENDINGS = ("-year-old", "-month-old", "-years-old")
 
 
 def _adjective_like(word: str) -> bool:

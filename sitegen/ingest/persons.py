@@ -15,22 +15,12 @@ gazetteer.
 from __future__ import annotations
 
 import tomllib
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
 from sitegen.ingest.gazetteer import is_demonym
-from sitegen.ingest.names import first_name_gender, is_group, looks_like_org
-
-_INITIAL_CHARS = 2  # "J." or "JK": initials stand for given names
-
-
-def fold(text: str) -> str:
-    """Lower case without accents, curly apostrophes straight: how names are compared here."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return text.lower().replace("’", "'").strip()
+from sitegen.ingest.names import first_name_gender, fold, is_given_name, is_group, looks_like_org
 
 
 @dataclass(frozen=True)
@@ -54,39 +44,6 @@ def non_people() -> NonPeople:
         prefixes=frozenset(fold(s) for s in table.get("org_prefixes", [])),
         names=frozenset(fold(n) for n in whole),
     )
-
-
-@cache
-def given_names() -> dict[str, str]:
-    """Given name (folded) -> 'm', 'f' or '' (used for both), from gender-guesser's table."""
-    table: dict[str, str] = {}
-    text = resources.files("gender_guesser").joinpath("data/nam_dict.txt").read_text("utf-8")
-    for line in text.splitlines():
-        if not line or line[0] in "#=":
-            continue
-        code, name = line[:2].strip(), line[3:29].strip().replace("+", "-")
-        gender = "m" if code in ("M", "1M") else "f" if code in ("F", "1F") else ""
-        key = fold(name)
-        if key in table and table[key] != gender:
-            gender = ""
-        table[key] = gender
-    return table
-
-
-def is_given_name(word: str) -> bool:
-    """Whether word is a given name (any country) or an initial standing for one."""
-    bare = word.rstrip(".")
-    if bare.isupper() and len(bare) <= _INITIAL_CHARS and bare.isalpha():
-        return True
-    return first_name_gender(word) is not None or fold(bare) in given_names()
-
-
-def given_name_gender(word: str) -> str | None:
-    """'m' or 'f' for a given name used (almost) only for one sex, else None."""
-    known = first_name_gender(word)
-    if known:
-        return known
-    return given_names().get(fold(word.rstrip("."))) or None
 
 
 def not_a_person(name: str) -> bool:

@@ -23,8 +23,8 @@ from sitegen.ingest.frames import (
     sentence_start,
     tokens,
 )
-from sitegen.ingest.names import NameParts, clean_role
-from sitegen.ingest.persons import is_given_name, is_person_name
+from sitegen.ingest.names import NameParts, clean_role, is_given_name
+from sitegen.ingest.persons import is_person_name
 from sitegen.ingest.spans import DOUBLE_ANY, QuoteSpan, Segment, find_spans
 from sitegen.ingest.speakers import Person, Registry, name_mentions
 from sitegen.model import Quote, Speaker

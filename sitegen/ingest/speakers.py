@@ -23,6 +23,7 @@ from sitegen.ingest.names import (
     clean_role,
     guess_gender,
     is_cap,
+    is_given_name,
     is_group,
     is_honorific,
     is_title,
@@ -32,7 +33,6 @@ from sitegen.ingest.names import (
     role_gender,
     split_name,
 )
-from sitegen.ingest.persons import is_given_name
 
 _WORD_RE = re.compile(r"[\w.'’-]+|[^\w\s]")
 _PREPOSITION_WORDS = """
