@@ -125,7 +125,7 @@ def test_people_reported_without_quote_marks_are_speakers() -> None:
 def test_inverted_role_then_name() -> None:
     assert said_by('"This day is very hard for me," said his father, Abdullah Kurdi.') == [
         "Abdullah Kurdi"]
-    got = speakers('"It is not for the court to say," argued the government\'s lawyer, Richard Keen.')
+    got = speakers('"It is not for the court," argued the government\'s lawyer, Richard Keen.')
     assert got == [Speaker("Richard Keen", "government's lawyer")]
 
 
