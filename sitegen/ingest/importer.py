@@ -27,7 +27,7 @@ from tqdm.contrib.logging import logging_redirect_tqdm
 from sitegen.errors import Problem, SitegenError
 from sitegen.ingest.dates import infer_dates
 from sitegen.ingest.quotes import attribute_quotes
-from sitegen.ingest.reading import UnreadableText, decode_text
+from sitegen.ingest.reading import RAW_SUFFIXES, UnreadableText, raw_text
 from sitegen.ingest.structure import ParsedArticle, StructureError, parse_article
 from sitegen.ingest.tags import TagRules, extract_tags, load_tag_rules
 from sitegen.ingest.writer import render_markdown
@@ -130,7 +130,8 @@ def _run(files: Iterable[Path], batch: _Batch) -> None:
 
 
 def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
-    """Files named directly, plus *.txt under folders (hidden ones skipped), each once."""
+    """Files named directly, plus raw files (.txt, .html, .htm) under folders (hidden ones
+    skipped), each once."""
     files: dict[Path, None] = {}
     problems: list[Problem] = []
     for path in paths:
@@ -145,8 +146,9 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
 
 
 def _folder_files(folder: Path) -> list[Path]:
-    """*.txt files below `folder`, sorted, hidden ones skipped. Links that lead out of the folder
-    are not followed (and said so): a raw folder must not pull in files from elsewhere."""
+    """Raw files (*.txt, *.html, *.htm) below `folder`, sorted, hidden ones skipped. Links that
+    lead out of the folder are not followed (and said so): a raw folder must not pull in files
+    from elsewhere."""
     root = folder.resolve()
     found: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
@@ -154,13 +156,13 @@ def _folder_files(folder: Path) -> list[Path]:
         for name in [*dirnames, *filenames]:
             path = Path(dirpath) / name
             if path.is_symlink() and not path.resolve().is_relative_to(root) and (
-                    name in dirnames or name.endswith(".txt")):
+                    name in dirnames or name.lower().endswith(RAW_SUFFIXES)):
                 log.warning("%s: skipped: it is a link to %s, outside %s", path,
                             path.resolve(), folder)
         for name in sorted(filenames):
             path = Path(dirpath) / name
-            if (name.endswith(".txt") and not name.startswith(".") and path.is_file()
-                    and path.resolve().is_relative_to(root)):
+            raw = name.lower().endswith(RAW_SUFFIXES) and not name.startswith(".")
+            if raw and path.is_file() and path.resolve().is_relative_to(root):
                 found.append(path)
     return sorted(found)
 
@@ -197,7 +199,7 @@ def _import_checked(raw: Path, batch: _Batch) -> None:
     if target is not None and not batch.force and _edited(target, entry):
         _keep(raw, target, batch)
         return
-    text = decode_text(data)
+    text = raw_text(raw.name, data)
     markdown, target = _convert(raw, text, target, batch)
     if entry is None and target.exists() and not batch.force:
         # An article from this origin exists but the state file does not know it.

@@ -40,6 +40,33 @@ def read_text(path: Path) -> tuple[bytes, str]:
     return data, decode_text(data)
 
 
+# What the importer reads, by file suffix: plain text, and web pages saved from a browser.
+RAW_SUFFIXES = (".txt", ".html", ".htm")
+_WEB_PAGES = frozenset({".html", ".htm"})
+# Formats people save stories in that are not text: refused with the one step that fixes it.
+_NOT_TEXT = {
+    ".doc": "a Word document", ".docx": "a Word document", ".odt": "an OpenDocument file",
+    ".rtf": "an RTF document", ".pdf": "a PDF", ".pages": "a Pages document",
+    ".epub": "an e-book", ".mht": "a web archive", ".mhtml": "a web archive",
+}
+
+
+def raw_text(name: str, data: bytes) -> str:
+    """The story text of a raw file, by its suffix: plain text decoded, a saved web page's
+    article extracted; anything else that is not text refused with a one-line reason."""
+    suffix = Path(name).suffix.lower()
+    if suffix in _NOT_TEXT:
+        raise UnreadableText(f"is {_NOT_TEXT[suffix]} ({suffix}), not text: save the story as "
+                             "plain text (.txt) and import that")
+    if suffix in _WEB_PAGES:
+        from sitegen.ingest.webpage import page_text  # trafilatura loads only for web pages
+
+        if not data.strip():
+            raise UnreadableText("empty file")
+        return decode_text(page_text(data).encode("utf-8"))
+    return decode_text(data)
+
+
 def decode_text(data: bytes) -> str:
     """Decode and normalise article bytes, or raise UnreadableText saying why not."""
     if not data:
