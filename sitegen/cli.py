@@ -11,10 +11,14 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sitegen import __version__
 from sitegen.config import Config, load_config
 from sitegen.errors import SitegenError, UsageError
+
+if TYPE_CHECKING:
+    from sitegen.model import Article
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -162,6 +166,7 @@ def _run_check(args: argparse.Namespace) -> int:
     articles = load_articles(config, drafts=True)
     for unsure in unsure_merges(articles, load_speaker_aliases(config.content_path)):
         logging.getLogger("sitegen").warning("speakers: %s", unsure.message())
+    _warn_dates_not_from_text(articles)
     out = args.out or config.output_path
     if not out.is_dir():
         raise UsageError(f"{out}: no built site here; run `sitegen build` first")
@@ -170,6 +175,20 @@ def _run_check(args: argparse.Namespace) -> int:
         print(f"{link.page}: broken link {link.url} ({link.reason})", file=sys.stderr)
     print(f"checked {out}: {len(broken)} broken link(s)")
     return EXIT_ERRORS if broken else EXIT_OK
+
+
+_DATE_FROM = {"git": "the raw file's first commit", "file": "the raw file's modification time"}
+
+
+def _warn_dates_not_from_text(articles: list[Article]) -> None:
+    """An editor must look at every article whose date the importer did not read in its text."""
+    guessed = [(a, _DATE_FROM[a.date_from]) for a in articles if a.date_from in _DATE_FROM]
+    for article, origin in guessed:
+        logging.getLogger("sitegen").warning(
+            "%s: date %s was not read from the text but from %s; check it, then set "
+            "'date_from: text'", article.path, article.date.date(), origin)
+    if guessed:
+        print(f"{len(guessed)} article(s) with a date not read from their text")
 
 
 def _run_serve(args: argparse.Namespace) -> int:

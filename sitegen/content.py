@@ -31,7 +31,10 @@ log = logging.getLogger("sitegen.content")
 
 _HANDLER = YAMLHandler()
 _KNOWN = ("title", "subtitle", "date", "updated", "location", "source", "tags", "speakers",
-          "quotes", "slug", "origin", "draft")
+          "quotes", "slug", "origin", "date_from", "draft")
+# Where the importer found an article's date: read from its text, the raw file's first commit,
+# or the raw file's modification time (a guess). `sitegen check` lists the last two.
+DATE_SOURCES = ("text", "git", "file")
 _DATE_HELP = "a date like 2022-12-10 or a date and time like 2022-12-10T18:21:00+03:00"
 _TAGS_HELP = "'tags' must be a list of strings or a comma-separated string"
 _DRIVE = re.compile(r"^[A-Za-z]:")
@@ -455,7 +458,7 @@ class _Fields:
             slug=slug or "", subtitle=self.text("subtitle"), updated=updated,
             location=self.text("location"), source=self.text("source"), tags=self.tags(),
             speakers=self.speakers(), quotes=self.quotes(), origin=self.origin(),
-            draft=self.draft(), date_has_time=has_time,
+            draft=self.draft(), date_has_time=has_time, date_from=self.date_from(),
             extra={k: v for k, v in data.items() if k not in _KNOWN},
         )
         return None if self.problems else article
@@ -541,6 +544,14 @@ class _Fields:
                 or _DRIVE.match(value) or value == "."):
             self.bad("origin", "'origin' must be the base name of the raw file, such as "
                      f"'000_09a015d091362e36.txt', not {raw!r}")
+            return None
+        return value
+
+    def date_from(self) -> str | None:
+        value = self.text("date_from")
+        if value is not None and value not in DATE_SOURCES:
+            self.bad("date_from", "'date_from' must be one of " + ", ".join(DATE_SOURCES)
+                     + f" (where the date came from), not {value!r}")
             return None
         return value
 

@@ -48,6 +48,7 @@ class Article:
     origin: str | None = None
     draft: bool = False
     date_has_time: bool = False   # False when the front matter gave a plain date
+    date_from: str | None = None  # where the importer found the date: text, git or file
     extra: dict[str, object] = field(default_factory=dict, compare=False, hash=False)
 
 

@@ -13,4 +13,4 @@ SAMPLE_TITLE = ("West looks for any clue to drive a wedge between Russia and Kaz
 SAMPLE_SUBTITLE = ("According to Russian Foreign Minister, US and EU follow very closely the "
                    "developments in the post-Soviet space")
 CONTRACT_FIELDS = ["title", "subtitle", "date", "updated", "location", "source", "tags",
-                   "speakers", "quotes", "slug", "origin", "draft"]
+                   "speakers", "quotes", "slug", "origin", "date_from", "draft"]

@@ -68,3 +68,18 @@ def test_check_reports_broken_links(tmp_path: Path) -> None:
     broken = sitegen("check", "--site", str(site), cwd=tmp_path)
     assert broken.returncode == 1
     assert "index.html" in broken.stderr and "/nowhere/" in broken.stderr
+
+
+def test_check_lists_articles_whose_date_was_not_read_from_the_text(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "content" / "raw").mkdir(parents=True)
+    shutil.copy(SAMPLE_RAW, site / "content" / "raw")
+    (site / "content" / "raw" / "undated.txt").write_text(
+        "Bridge reopens after repairs\n\nThe old bridge reopened to traffic.\n", encoding="utf-8")
+    assert sitegen("build", "--site", str(site), cwd=tmp_path).returncode == 0
+    done = sitegen("check", "--site", str(site), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "1 article(s) with a date not read from their text" in done.stdout
+    assert "bridge-reopens-after-repairs.md" in done.stderr
+    assert "modification time" in done.stderr
+    assert "west-looks-for" not in done.stderr  # the sample's date is in its dateline

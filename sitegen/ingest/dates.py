@@ -2,14 +2,16 @@
 
 Wire datelines ("MOSCOW, December 10. /TASS/.") carry no year. The year comes, in this order,
 from the years named in the text (checked against weekday words such as "on Saturday" when there
-are any), the page's "Updated at" stamp, and last the file's modification time, which is only a
-guess and so is flagged as a warning. Every result says where it came from.
+are any), the page's "Updated at" stamp, then when the raw file was first committed to git (the
+same on every clone: a CI checkout gives every file a new modification time), and last the
+file's modification time, which is only a guess and so is flagged as a warning. Every result
+says where it came from, and the front matter keeps it (`date_from`).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
@@ -43,10 +45,22 @@ class ArticleDates:
     updated: datetime | None
     reason: str
     warning: bool = False   # True when the date rests on the file's time, i.e. a guess
+    source: str = "text"    # front matter `date_from`: text, git (first commit) or file (mtime)
 
 
-def infer_dates(article: ParsedArticle, *, file_time: datetime) -> ArticleDates:
-    """Date the article from its dateline, stamp and text; `file_time` is the last resort."""
+def infer_dates(article: ParsedArticle, *, file_time: datetime,
+                committed: datetime | None = None) -> ArticleDates:
+    """Date the article from its dateline, stamp and text. When the text has no date (or no
+    year), `committed` (when the raw file was first committed to git: the same on every clone
+    and every build) is the next resort, and `file_time` (a guess, warned about) the last."""
+    if committed is not None:
+        dated = infer_dates(article, file_time=committed)
+        if dated.warning:
+            reason = dated.reason.replace("the file's modification time",
+                                          "the raw file's first commit")
+            return replace(dated, reason=reason.replace("; check it", ""), warning=False,
+                           source="git")
+        return dated
     zone = agency_zone(article.source)
     stamp = parse_stamp(article.updated_stamp, zone) if article.updated_stamp else None
     dateline = article.dateline
@@ -57,12 +71,13 @@ def infer_dates(article: ParsedArticle, *, file_time: datetime) -> ArticleDates:
         if any(_valid(y, month, day) for y in (2000, 2001)):   # Feb 29 exists in leap years
             year, reason, warn = infer_year(month, day, article.all_text(), stamp=stamp,
                                             file_time=file_time)
-            return ArticleDates(date(year, month, day), stamp, reason, warn)
+            return ArticleDates(date(year, month, day), stamp, reason, warn,
+                                "file" if warn else "text")
     if stamp is not None:
         return ArticleDates(stamp.date(), stamp, "date taken from the 'Updated at' stamp")
     return ArticleDates(file_time.date(), None,
                         f"no date in the text; date {file_time.date()} taken from the file's "
-                        "modification time", warning=True)
+                        "modification time", warning=True, source="file")
 
 
 def infer_year(month: int, day: int, text: str, *, stamp: datetime | None,

@@ -25,6 +25,7 @@ from tqdm import tqdm
 from tqdm.contrib.logging import logging_redirect_tqdm
 
 from sitegen.errors import Problem, SitegenError
+from sitegen.ingest.committed import first_commit_time
 from sitegen.ingest.dates import infer_dates
 from sitegen.ingest.quotes import attribute_quotes
 from sitegen.ingest.reading import RAW_SUFFIXES, UnreadableText, raw_text
@@ -222,6 +223,10 @@ def _convert(raw: Path, text: str, target: Path | None, batch: _Batch) -> tuple[
     """Text -> Markdown, and the path it goes to (a fresh unique slug for a new article)."""
     article = parse_article(text)
     dates = infer_dates(article, file_time=_file_time(raw, batch.now))
+    if dates.source != "text":  # only then ask git: one call per undated story
+        committed = first_commit_time(raw)
+        if committed is not None:
+            dates = infer_dates(article, file_time=_file_time(raw, batch.now), committed=committed)
     message = f"{raw.name}: {dates.reason}"
     if dates.warning:
         log.warning(message)

@@ -19,7 +19,7 @@ from sitegen.ingest.structure import Block, ParsedArticle
 from sitegen.model import Quote, Speaker
 
 FIELD_ORDER = ("title", "subtitle", "date", "updated", "location", "source", "tags", "speakers",
-               "quotes", "slug", "origin", "draft")
+               "quotes", "slug", "origin", "date_from", "draft")
 # A paragraph opening that Markdown would read as structure (heading, quote, list, rule, table).
 _BLOCK_START = re.compile(r"^(?:#|>|[-+*](?=\s|$)|\d{1,9}(?=[.)](?:\s|$))|=+\s*$|\||```|~~~)")
 
@@ -63,6 +63,7 @@ def render_markdown(article: ParsedArticle, dates: ArticleDates, *, tags: Sequen
         "quotes": [{"speaker": q.speaker, "text": q.text} for q in quotes],
         "slug": slug,
         "origin": origin,
+        "date_from": dates.source,
         "draft": draft,
     }
     return f"---\n{front_matter(fields)}---\n{markdown_body(article.blocks)}"
