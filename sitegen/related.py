@@ -2,7 +2,8 @@
 
 A shared term counts by its rarity (inverse document frequency: two stories quoting the same
 rarely quoted official are closer than two stories tagged "Russia"), speakers a little more than
-tags, and the score fades with the time between the stories. Computed once for the whole site
+tags, and the score fades with the time between the stories. A term on more than 5% of the site
+(and more than ten stories) adds weight but never relates two stories on its own. Computed once for the whole site
 from an inverted index: an article is only ever compared with articles sharing a term, and a very
 common term contributes at most `FAN_OUT` candidates (the stories nearest in time), so the work
 grows with the site, not with its square. Ties break by date, then slug (the taxonomy's
@@ -23,6 +24,11 @@ from sitegen.model import Article
 from sitegen.taxonomy import Taxonomy
 
 RELATED = 4            # stories shown under an article
+# A term on more than this share of the site (and on more than COMMON_FLOOR stories) says
+# nothing specific: it adds weight to other shared terms but never relates two stories alone
+# (a Lavrov interview and a radio host's obituary share only "United States").
+COMMON_SHARE = 0.05
+COMMON_FLOOR = 10
 FAN_OUT = 50           # candidates one term may contribute: its stories nearest in time
 SPEAKER_WEIGHT = 1.5   # a shared person says more than a shared topic
 HALF_LIFE_DAYS = 30.0  # a story a month away counts half
@@ -35,6 +41,7 @@ class _Index:
     postings: dict[str, list[int]]     # term -> article numbers, by date (oldest first)
     times: dict[str, list[float]]      # term -> their timestamps, for bisecting
     weights: dict[str, float]          # term -> idf x kind weight
+    common: frozenset[str]             # terms too common to relate two stories on their own
 
 
 class RelatedStories:
@@ -60,7 +67,7 @@ class RelatedStories:
         when, terms = self._times[n], self._terms[n]
         if not terms:
             return ()
-        weights, candidates = self._index.weights, self._candidates
+        weights, candidates, common = self._index.weights, self._candidates, self._index.common
         # Summed in term order, as always (floating point): the first term's weight is the sum
         # so far (0.0 + w is w), later terms add theirs.
         shared = dict.fromkeys(candidates(terms[0], when), weights[terms[0]])
@@ -70,6 +77,12 @@ class RelatedStories:
             for other in candidates(term, when):
                 shared[other] = get(other, 0.0) + weight
         shared.pop(n, None)
+        if common:  # keep only stories that share at least one specific term
+            specific: set[int] = set()
+            for term in terms:
+                if term not in common:
+                    specific.update(candidates(term, when))
+            shared = {o: w for o, w in shared.items() if o in specific}
         # Score (-w * decay factor, number), the smallest `limit` win; articles are numbered
         # newest first with slug and path breaking ties (the taxonomy's order), so the number is
         # the deterministic tie-break. The factor is at most 1, so |score| <= w: going through
@@ -121,4 +134,6 @@ def _build_index(articles: Sequence[Article], terms: list[tuple[str, ...]]) -> _
                for term, posting in postings.items()}
     times = {term: [articles[n].date.timestamp() for n in posting]
              for term, posting in postings.items()}
-    return _Index(dict(postings), times, weights)
+    most = max(COMMON_SHARE * total, COMMON_FLOOR)
+    common = frozenset(term for term, posting in postings.items() if len(posting) > most)
+    return _Index(dict(postings), times, weights, common)

@@ -8,6 +8,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from sitegen.model import Article, Speaker
 from sitegen.related import RelatedStories
 from sitegen.taxonomy import build_taxonomy
@@ -60,11 +62,24 @@ def test_no_shared_term_no_related() -> None:
     assert related([art("a", 1, ("X",)), art("b", 2, ("Y",))], "a") == []
 
 
-def test_common_term_fan_out_is_capped_to_the_nearest_in_time() -> None:
+def test_common_term_fan_out_is_capped_to_the_nearest_in_time(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from sitegen import related as module
+
+    monkeypatch.setattr(module, "COMMON_SHARE", 1.0)  # here "Russia" may relate stories alone
     articles = [art(f"s{i:03d}", i, ("Russia",)) for i in range(300)]
     result = related(articles, "s150", fan_out=10, limit=20)
     assert len(result) == 9
     assert all(abs(int(s[1:]) - 150) <= 5 for s in result)
+
+
+def test_a_term_on_most_of_the_site_never_relates_two_stories_alone() -> None:
+    articles = [art(f"s{i:03d}", i, ("United States", f"Topic {i}")) for i in range(100)]
+    articles += [art("lavrov", 50, ("United States", "Russia")),
+                 art("talks", 52, ("United States", "Russia")),
+                 art("obituary", 51, ("United States",))]
+    assert related(articles, "obituary") == []
+    assert related(articles, "lavrov") == ["talks"]
 
 
 def test_large_site_is_computed_fast() -> None:
@@ -109,18 +124,23 @@ def _reference(articles: list[Article], limit: int, fan_out: int) -> dict[str, l
                (module.SPEAKER_WEIGHT if t.startswith("speaker:") else 1.0)
                for t, p in postings.items()}
     decay = -math.log(2) / (module.HALF_LIFE_DAYS * 86400)
+    most = max(module.COMMON_SHARE * len(ordered), module.COMMON_FLOOR)
     result: dict[str, list[str]] = {}
     for n, article in enumerate(ordered):
         shared: dict[int, float] = {}
+        specific: set[int] = set()
         for term in terms[n]:
             posting = postings[term]
+            common = len(posting) > most
             if len(posting) > fan_out:
                 middle = bisect.bisect_left([times[o] for o in posting], times[n])
                 start = max(0, min(middle - fan_out // 2, len(posting) - fan_out))
                 posting = posting[start:start + fan_out]
             for other in posting:
                 shared[other] = shared.get(other, 0.0) + weights[term]
-        shared.pop(n, None)
+                if not common:
+                    specific.add(other)
+        shared = {o: w for o, w in shared.items() if o in specific and o != n}
         scored = sorted((-w * math.exp(decay * abs(times[n] - times[o])), o)
                         for o, w in shared.items())
         result[article.slug] = [ordered[o].slug for _, o in scored[:limit]]
