@@ -4,10 +4,10 @@ A shared term counts by its rarity (inverse document frequency: two stories quot
 rarely quoted official are closer than two stories tagged "Russia"), speakers a little more than
 tags, and the score fades with the time between the stories. A term on more than 5% of the site
 (and more than ten stories) adds weight but never relates two stories on its own. Computed once
-for the whole site from an inverted index: an article is only ever compared with articles sharing a term, and a very
-common term contributes at most `FAN_OUT` candidates (the stories nearest in time), so the work
-grows with the site, not with its square. Ties break by date, then slug (the taxonomy's
-order), so builds are reproducible.
+for the whole site from an inverted index: an article is only ever compared with articles
+sharing a term, and a very common term contributes at most `FAN_OUT` candidates (the stories
+nearest in time), so the work grows with the site, not with its square. Ties break by date,
+then slug (the taxonomy's order), so builds are reproducible.
 """
 
 from __future__ import annotations
