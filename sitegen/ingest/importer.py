@@ -235,7 +235,8 @@ def _convert(raw: Path, text: str, target: Path | None, batch: _Batch) -> tuple[
         log.info(message)
     attribution = attribute_quotes(article.paragraphs, _headline(article))
     tags = extract_tags(article.title, article.subtitle, article.paragraphs,
-                        location=article.location, rules=batch.rules)
+                        location=article.location, rules=batch.rules,
+                        people=[s.name for s in attribution.speakers])
     if target is None:
         slug = unique_slug(slugify(article.title), batch.taken)
         target = batch.content_dir / ARTICLES / f"{dates.date.year:04d}" / f"{slug}.md"

@@ -1,10 +1,12 @@
-"""Tags for an imported article: the countries, organisations and places the story is about.
+"""Tags for an imported article: the people, organisations, places and topics it is about.
 
 Rule-based and deterministic: phrases from a gazetteer (countries, demonyms, known organisations,
-regions and big cities), acronyms the article defines ("Eurasian Economic Union (EAEU)"), and
-capitalised names holding an organisation word ("Ministry of Health"). Mentions in the title, the
-standfirst and the lead paragraph weigh more; weak evidence (one passing mention deep in the body,
-the dateline city) is dropped. People, calendar words and wire names never become tags.
+regions and big cities), acronyms the article defines ("Eurasian Economic Union (EAEU)"),
+capitalised names holding an organisation word ("Ministry of Health") or repeated ("Fear
+Factor"), the one or two people the story is about (by full name), and topics from the
+vocabulary in `data/topics.toml` (`topics.py`). Mentions in the title, the standfirst and the
+lead paragraph weigh more; weak evidence (one passing mention deep in the body, the dateline
+city) is dropped. Calendar words and wire names never become tags.
 
 Canonical forms: a known organisation always has one form (`European Union`, `United Nations`,
 `NATO`, `EAEU`, `CIS`), the same in every article; an unknown organisation the article defines
@@ -35,9 +37,17 @@ from sitegen.ingest.gazetteer import (
     STOP_TAGS,
     Entry,
     gazetteer,
+    is_demonym,
 )
+from sitegen.ingest.names import ROLE_ADJECTIVES, is_given_name, is_honorific, is_title
+from sitegen.ingest.topics import find_topics
 
 MAX_TAGS = 8
+MAX_PEOPLE = 2
+MIN_PERSON_SCORE = 4.0  # the title and the lead, or the title and a body mention, or four in all
+_TOPIC_ORDER = 1_000_000  # topics list after names of equal score
+_PARTICLE_NAME = re.compile(r"^(?:al|el|bin|ibn|abu|da|de|van|von)-[A-Z]\w+$")
+_NOT_IN_NAMES = frozenset({"of", "and", "the", "for", "on", "&"})  # "de", "van" may be
 MIN_SCORE = 2.0  # title alone (3), lead alone (2), or two body mentions
 MIN_SCORE_GUESSED = 3.0  # undefined acronyms and the dateline city need more
 TITLE_WEIGHT, LEAD_WEIGHT, BODY_WEIGHT = 3.0, 2.0, 1.0
@@ -166,8 +176,11 @@ def extract_tags(
     *,
     location: str | None,
     rules: TagRules,
+    people: Sequence[str] = (),
 ) -> list[str]:
-    """Up to MAX_TAGS tags, best first (score, then first appearance); same input, same output."""
+    """Up to MAX_TAGS tags, best first (score, then first appearance); same input, same output.
+    `people` are the full names of the people the article names (its speakers): the one or two
+    it is about become tags too."""
     segments = _segments(title, subtitle, paragraphs)
     lower_words = _lower_words(segments)
     local = _defined_acronyms(segments)
@@ -179,6 +192,20 @@ def extract_tags(
         if not seg.title_case:
             _scan_org_names(seg, local, lower_words, found)
             _scan_acronyms(seg, local, lower_words, location, found)
+    people = [*people, *_full_names(segments)]
+    _scan_people(segments, people, found)
+    named = {part for person in people for w in person.split()
+             for part in (w, w.split("-")[-1] if w[:1].islower() else w)}  # "al-Assad"
+    for word in named:  # "Michael Jordan" is no mention of Jordan
+        if word in found and found[word].kind in ("country", "place"):
+            del found[word]
+    for seg in segments:
+        if not seg.title_case:
+            _scan_names(seg, local, lower_words, named, found)
+    topic_texts = [(title, TITLE_WEIGHT), *([(subtitle, LEAD_WEIGHT)] if subtitle else []),
+                   *[(p, LEAD_WEIGHT if i == 0 else BODY_WEIGHT) for i, p in enumerate(paragraphs)]]
+    for hit in find_topics(topic_texts):
+        _add(found, hit.topic, "topic", hit.score, _TOPIC_ORDER + hit.first)
     tags = _rank(found, rules, location)
     for tag in rules.always:
         if tag.casefold() not in {t.casefold() for t in tags}:
@@ -327,6 +354,91 @@ def _scan_org_names(
         if _known(name, local):
             continue
         _add(found, name, "org", seg.weight, words[0].index)
+
+
+def _scan_people(segments: Sequence[_Segment], people: Sequence[str],
+                 found: dict[str, _Candidate]) -> None:
+    """The people a story is about: named (in full or by surname) in the title, the lead or
+    again and again; at most MAX_PEOPLE, each needing MIN_PERSON_SCORE."""
+    scored: list[_Candidate] = []
+    unique = list(dict.fromkeys(p for p in people if len(p.split()) >= 2))
+    surnames = [p.split()[-1] for p in unique]
+    for person in unique:
+        words = person.split()
+        # "Khan" is Usman Khan's and Sadiq Khan's: with a shared surname only full names count
+        shared = surnames.count(words[-1]) > 1
+        score, first = 0.0, -1
+        for seg in segments:
+            texts = [t.text for t in seg.tokens]
+            for k, tok in enumerate(seg.tokens):
+                if tok.text != words[-1]:
+                    continue
+                if shared and texts[max(0, k - len(words) + 1): k + 1] != words:
+                    continue
+                score += seg.weight
+                first = tok.index if first < 0 else first
+        if score >= MIN_PERSON_SCORE:
+            scored.append(_Candidate(person, "person", score, first))
+    scored.sort(key=lambda c: (-c.score, c.first))
+    for cand in scored[:MAX_PEOPLE]:
+        _add(found, cand.tag, cand.kind, cand.score, cand.first)
+
+
+def _full_names(segments: Sequence[_Segment]) -> list[str]:
+    """People the text names in full though they do not speak ("Augusto Pinochet", "Ray
+    Charles"): two or three capitalised words after no title, the first a given name."""
+    found: list[str] = []
+    for seg in segments:
+        if seg.title_case:
+            continue
+        position = {tok.index: k for k, tok in enumerate(seg.tokens)}
+        for run in _capitalised_runs(seg.tokens):
+            words = [w.text for w in run]
+            after = position[run[-1].index] + 1
+            if after < len(seg.tokens) and _PARTICLE_NAME.match(seg.tokens[after].text) and (
+                    not seg.tokens[after].brk):
+                words.append(seg.tokens[after].text)  # "Bashar al-Assad"
+            # "Russian Foreign Minister Sergey Lavrov": the name starts at its given name
+            start = next((k for k, w in enumerate(words) if is_given_name(w) and not w.isupper()
+                          and not is_title(w) and w.casefold() not in COMMON_WORDS), len(words))
+            words = words[start:]
+            if 2 <= len(words) <= 4 and not _known(" ".join(words), {}) and not any(
+                    w in _NOT_IN_NAMES or w.casefold() in ORG_WORDS for w in words):
+                found.append(" ".join(words))
+    return found
+
+
+def _scan_names(
+    seg: _Segment, local: Mapping[str, Entry], lower: frozenset[str], people: set[str],
+    found: dict[str, _Candidate],
+) -> None:
+    """Other proper names the story repeats ("Fear Factor", "Xbox", "Balco", "Grammy Awards"):
+    capitalised runs that are no person, no known place or body, no title, nationality or common
+    word. They count as guesses, so one passing mention tags nothing."""
+    for run in _capitalised_runs(seg.tokens):
+        words = _trim_run(run, lower)
+        while words and (is_title(words[0].text) or is_honorific(words[0].text)):
+            words = words[1:]  # "Gen Pinochet", "President Bush"
+        for k in range(len(words) - 1):  # "Mahan Air of Iran": the place is its own tag
+            if words[k].text in CONNECTORS and _known(" ".join(w.text for w in words[k + 1:]), {}):
+                words = words[:k]
+                break
+        if not words or len(words) > 4 or any(w.text in people or is_title(w.text)
+                                              for w in words):
+            continue  # a person, or a title ("Foreign Minister")
+        if len(words) == 1 and (is_demonym(words[0].text)
+                                or words[0].text.casefold() in ROLE_ADJECTIVES):
+            continue  # "Asian", "English", "Democratic"
+        if (words[-1].text.endswith("s") and words[-1].text[:-1] in found) or (
+                words[-1].text.endswith("es") and words[-1].text[:-2] in found):
+            continue  # "Xboxes" after "Xbox"
+        if any(w.text.casefold() in ORG_WORDS for w in words if w.cap):
+            continue  # _scan_org_names has it
+        name = " ".join(w.text for w in words)
+        if _known(name, local) or name.casefold() in STOP_TAGS or not any(
+                ch.islower() for ch in name) or (len(words) == 1 and words[0].initial):
+            continue
+        _add(found, name, "name", seg.weight, words[0].index, guessed=True)
 
 
 def _capitalised_runs(tokens: Sequence[_Token]) -> list[list[_Token]]:

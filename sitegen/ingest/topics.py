@@ -1,0 +1,55 @@
+"""Topic tags (oil, interest rates, elections, floods, ...) from a vocabulary that is data.
+
+`data/topics.toml` names each topic and the words that say a story is about it. A story is about
+a topic when its triggers weigh enough: the title counts 3, the standfirst and lead 2, the body 1
+for each mention, and a topic needs 3 (the title alone, the lead and the body, or three body
+mentions), so a passing word deep in the body tags nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+MIN_TOPIC_SCORE = 3.0
+MAX_TOPICS = 3
+
+
+@dataclass(frozen=True)
+class TopicHit:
+    topic: str
+    score: float
+    first: int  # offset of the first mention in the weighted texts, for ordering ties
+
+
+@cache
+def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    raw = resources.files("sitegen.ingest").joinpath("data/topics.toml").read_text("utf-8")
+    table = tomllib.loads(raw)["topics"]
+    out = []
+    for topic, triggers in table.items():
+        words = "|".join(r"\s+".join(re.escape(w) for w in t.split())
+                         for t in sorted(triggers, key=len, reverse=True))
+        out.append((topic, re.compile(rf"(?<![\w-])(?:{words})\w*", re.IGNORECASE)))
+    return tuple(out)
+
+
+def find_topics(texts: Sequence[tuple[str, float]]) -> list[TopicHit]:
+    """Topics of (text, weight) pieces in reading order, strongest first, at most MAX_TOPICS."""
+    hits: list[TopicHit] = []
+    for topic, pattern in _patterns():
+        score, first, offset = 0.0, -1, 0
+        for text, weight in texts:
+            for m in pattern.finditer(text):
+                score += weight
+                if first < 0:
+                    first = offset + m.start()
+            offset += len(text) + 1
+        if score >= MIN_TOPIC_SCORE:
+            hits.append(TopicHit(topic, score, first))
+    hits.sort(key=lambda h: (-h.score, h.first))
+    return hits[:MAX_TOPICS]
