@@ -284,3 +284,11 @@ def test_empty_and_odd_input() -> None:
     assert extract_tags("", None, [], location=None, rules=NO_RULES) == []
     assert extract_tags("(", "(", ["(A) ((", ")) (A)", "'s ’s"], location="",
                         rules=NO_RULES) == []
+
+
+def test_a_short_form_of_a_name_counts_for_the_full_name() -> None:
+    paragraphs = ["The American Solidarity Party nominated Brian Carroll.",
+                  "The Solidarity Party said its candidate would stand.",
+                  "Carroll said the Solidarity Party was growing."]
+    tags = extract_tags("Third party gains", None, paragraphs, location=None, rules=NO_RULES)
+    assert "American Solidarity Party" in tags and "Solidarity Party" not in tags

@@ -585,6 +585,18 @@ def _acronym_for(cand: _Candidate, found: Mapping[str, _Candidate]) -> str:
     return cand.tag
 
 
+def _merge_short_forms(merged: dict[str, _Candidate]) -> None:
+    """"Solidarity Party" after "American Solidarity Party" in one article is one body: its
+    mentions count for the full name, which is the tag."""
+    names = [c for c in merged.values() if c.kind in ("org", "name") and " " in c.tag]
+    for short in names:
+        longer = [c for c in names if c.tag != short.tag and c.tag.endswith(" " + short.tag)]
+        if len(longer) == 1 and short.tag in merged:
+            longer[0].score += short.score
+            longer[0].first = min(longer[0].first, short.first)
+            del merged[short.tag]
+
+
 def _rank(found: Mapping[str, _Candidate], rules: TagRules, location: str | None) -> list[str]:
     """Apply aliases and stop lists, drop weak evidence, order by score then first mention."""
     merged: dict[str, _Candidate] = {}
@@ -597,6 +609,7 @@ def _rank(found: Mapping[str, _Candidate], rules: TagRules, location: str | None
             merged[tag].guessed &= cand.guessed
         else:
             merged[tag] = _Candidate(tag, cand.kind, cand.score, cand.first, cand.guessed)
+    _merge_short_forms(merged)
     dateline = location.casefold() if location else None
     kept = [
         c for c in merged.values()
