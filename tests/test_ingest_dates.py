@@ -26,6 +26,13 @@ def test_weekday_picks_among_the_years_named() -> None:
     assert (year, guess) == (2019, False) and "Friday" in reason
 
 
+def test_the_weekday_outweighs_a_later_year_named_in_the_text() -> None:
+    # 2022-12-10 was a Saturday; the story names 2021 (last year's trade) and 2023 (a plan).
+    text = "He spoke on Saturday. Trade grew in 2021 and a new deal is planned for 2023."
+    year, reason, guess = infer_year(12, 10, text, stamp=None, file_time=LATER)
+    assert (year, guess) == (2022, False) and "'Saturday'" in reason
+
+
 def test_years_named_without_weekday() -> None:
     year, reason, guess = infer_year(3, 1, "Sales in 2020 beat 2019; 2020 was good.",
                                      stamp=None, file_time=LATER)

@@ -92,6 +92,12 @@ def infer_year(month: int, day: int, text: str, *, stamp: datetime | None,
             named = ", ".join(str(y) for y in sorted(set(years)))
             return (matching[-1], f"year {matching[-1]} inferred from weekday "
                     f"'{WEEKDAYS[weekday]}' and the years named in the text ({named})", False)
+    near = _weekday_year_near(month, day, weekdays, years, limit)
+    if near is not None:
+        named = ", ".join(str(y) for y in sorted(set(years)))
+        day_name = WEEKDAYS[date(near, month, day).weekday()]
+        return (near, f"year {near} inferred from weekday '{day_name}' next to the years named "
+                f"in the text ({named}), none of which falls on it", False)
     if years:
         # The latest: stories compare with earlier years far more often than they name later
         # ones (and years after the stamp or file time are already ruled out).
@@ -112,6 +118,21 @@ def infer_year(month: int, day: int, text: str, *, stamp: datetime | None,
     return (year, f"year {year} guessed from the file's modification time "
             f"({file_time:%Y-%m-%d}): no year, weekday or 'Updated at' stamp in the text; "
             "check it", True)
+
+
+def _weekday_year_near(month: int, day: int, weekdays: list[int], years: list[int],
+                       limit: int) -> int | None:
+    """When the story names a weekday and years but no named year puts the date on that
+    weekday, the year next to the latest named one (one either side, never after `limit`) that
+    does: the weekday is the story's own word about its date, the years may be other events."""
+    if not weekdays or not years:
+        return None
+    latest = max(years)
+    for year in (latest + 1, latest - 1):
+        if year <= limit and _valid(year, month, day) and date(year, month, day).weekday() in \
+                weekdays[:1]:
+            return year
+    return None
 
 
 def years_named(text: str) -> list[int]:
