@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
+
+import dateparser
 
 from sitegen.ingest.structure import MONTHS, ParsedArticle
 
@@ -23,18 +25,16 @@ _YEAR = re.compile(r"(?<![\d$£€])(?<!\d[.,])((?:19|20)\d\d)(?!\d|[.,]\d)")
 # Where a wire agency's unzoned stamps are written (TASS prints Moscow time).
 _AGENCY_ZONES = {"TASS": "Europe/Moscow", "Interfax": "Europe/Moscow",
                  "RIA Novosti": "Europe/Moscow", "Xinhua": "Asia/Shanghai"}
-_ZONE_NAMES = {"MSK": 3, "GMT": 0, "UTC": 0, "Z": 0, "BST": 1, "CET": 1, "CEST": 2, "EET": 2,
-               "EEST": 3, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "PST": -8, "PDT": -7}
-_MON = r"(?P<mon>[A-Za-z]{3,9})\.?"
-_TIME = r"(?:[,\s]+(?:at\s+)?(?P<h>\d{1,2}):(?P<mi>\d\d)(?::(?P<s>\d\d))?)?"
-_ZONE = r"(?:\s*(?P<zone>[A-Z]{1,4}|[+-]\d\d:?\d\d))?"
-_STAMPS = (
-    re.compile(r"(?P<y>\d{4})-(?P<m>\d\d)-(?P<d>\d\d)(?:[T ](?P<h>\d\d):(?P<mi>\d\d)"
-               r"(?::(?P<s>\d\d)(?:\.\d+)?)?)?\s*(?P<zone>Z|[+-]\d\d:?\d\d|[A-Z]{3,4})?"),
-    re.compile(rf"(?P<d>\d{{1,2}})\s+{_MON},?\s+(?P<y>\d{{4}}){_TIME}{_ZONE}"),
-    re.compile(rf"{_MON}\s+(?P<d>\d{{1,2}}),?\s+(?P<y>\d{{4}}){_TIME}{_ZONE}"),
-    re.compile(rf"(?P<d>\d{{1,2}})\.(?P<m>\d{{1,2}})\.(?P<y>\d{{4}}){_TIME}{_ZONE}"),
-)
+_ANY_YEAR = re.compile(r"(?:19|20)\d\d")
+_STAMP_SPLIT = re.compile(r"(?i)\b(?:updated|modified|update|ago)\b")
+_GMT_OFFSET = re.compile(r"\b(?:GMT|UTC)\s*([+-])(\d{1,2})(?::?(\d\d))?\b")  # "GMT+1" -> +0100
+# The parts of a timestamp line dateparser reads: numbers, month and weekday names, zones, am/pm.
+_STAMP_TOKEN = re.compile(r"[+-]?\d[\d:./T+-]*|[^\W\d_]+\.?")
+_STAMP_WORD_LIST = """
+monday tuesday wednesday thursday friday saturday sunday mon tue wed thu fri sat sun am pm a.m
+p.m utc gmt z est edt cst cdt pst pdt cet cest bst msk jst kst ist aedt aest eet eest
+"""
+_STAMP_WORDS = frozenset([*MONTHS, *_STAMP_WORD_LIST.split()])
 
 
 @dataclass(frozen=True)
@@ -63,21 +63,41 @@ def infer_dates(article: ParsedArticle, *, file_time: datetime,
         return dated
     zone = agency_zone(article.source)
     stamp = parse_stamp(article.updated_stamp, zone) if article.updated_stamp else None
+    published = (parse_stamp(article.published_stamp, zone) if article.published_stamp
+                 else None)
     dateline = article.dateline
     if dateline and dateline.month and dateline.day:
         month, day = dateline.month, dateline.day
         if dateline.year and _valid(dateline.year, month, day):
             return ArticleDates(date(dateline.year, month, day), stamp, "date from the dateline")
+        near = _stamp_on(published or stamp, month, day)
+        if near is not None:  # the page's own timestamp gives the dateline its year
+            return ArticleDates(near, stamp, f"year {near.year} from the timestamp line "
+                                f"({article.published_stamp or article.updated_stamp})")
         if any(_valid(y, month, day) for y in (2000, 2001)):   # Feb 29 exists in leap years
-            year, reason, warn = infer_year(month, day, article.all_text(), stamp=stamp,
-                                            file_time=file_time)
+            year, reason, warn = infer_year(month, day, article.all_text(),
+                                            stamp=published or stamp, file_time=file_time)
             return ArticleDates(date(year, month, day), stamp, reason, warn,
                                 "file" if warn else "text")
+    if published is not None:
+        return ArticleDates(published.date(), stamp, "date taken from the timestamp line "
+                            f"({article.published_stamp})")
     if stamp is not None:
         return ArticleDates(stamp.date(), stamp, "date taken from the 'Updated at' stamp")
     return ArticleDates(file_time.date(), None,
                         f"no date in the text; date {file_time.date()} taken from the file's "
                         "modification time", warning=True, source="file")
+
+
+def _stamp_on(stamp: datetime | None, month: int, day: int) -> date | None:
+    """The dateline's day in the stamp's year when the stamp is within two days of it (zones
+    and late updates), else None."""
+    if stamp is None:
+        return None
+    for year in (stamp.year, stamp.year - 1):
+        if _valid(year, month, day) and abs((stamp.date() - date(year, month, day)).days) <= 2:
+            return date(year, month, day)
+    return None
 
 
 def infer_year(month: int, day: int, text: str, *, stamp: datetime | None,
@@ -171,31 +191,21 @@ def agency_zone(source: str | None) -> tzinfo:
 
 
 def parse_stamp(text: str, zone: tzinfo) -> datetime | None:
-    """An aware datetime from an "Updated at" stamp, or None when it has no full date."""
-    for pattern in _STAMPS:
-        match = pattern.search(text)
-        if match is None:
-            continue
-        parts = match.groupdict()
-        month = int(parts["m"]) if parts.get("m") else MONTHS.get((parts.get("mon") or "").lower())
-        if not month:
-            continue
-        try:
-            naive = datetime(int(parts["y"]), month, int(parts["d"]), int(parts.get("h") or 0),
-                             int(parts.get("mi") or 0), int(parts.get("s") or 0))
-        except ValueError:
-            continue
-        return naive.replace(tzinfo=_zone(parts.get("zone"), zone))
-    return None
-
-
-def _zone(name: str | None, default: tzinfo) -> tzinfo:
-    if not name:
-        return default
-    if name in _ZONE_NAMES:
-        return timezone(timedelta(hours=_ZONE_NAMES[name]))
-    match = re.fullmatch(r"([+-])(\d\d):?(\d\d)", name)
-    if match is None:
-        return default
-    sign = 1 if match.group(1) == "+" else -1
-    return timezone(sign * timedelta(hours=int(match.group(2)), minutes=int(match.group(3))))
+    """An aware datetime from a timestamp line ("Updated 11:48 PM EST, February 25, 2025",
+    "19.12.2024 | 10:35 CET", "10 DEC 2022, 18:21"), or None when it has no full date. The
+    reading is dateparser's (day before month where numbers are ambiguous, as outside the US);
+    a time without a zone is in `zone`, the agency's."""
+    # "March 3, 2025 2:05 PM GMT+1 Updated 3 hours ago": one stamp per part, the first dated
+    text = next((part for part in _STAMP_SPLIT.split(text) if _ANY_YEAR.search(part)), "")
+    text = _GMT_OFFSET.sub(lambda m: f"{m[1]}{int(m[2]):02d}{m[3] or '00'}", text)
+    words = [w for w in _STAMP_TOKEN.findall(text)
+             if not w[:1].isalpha() or w.lower().rstrip(".") in _STAMP_WORDS]
+    cleaned = " ".join(words)
+    if not _ANY_YEAR.search(cleaned):
+        return None
+    found: datetime | None = dateparser.parse(cleaned, languages=["en", "ru"], settings={
+        "DATE_ORDER": "DMY", "REQUIRE_PARTS": ["day", "month", "year"],
+        "PREFER_DATES_FROM": "past"})
+    if found is not None and found.tzinfo is None:
+        found = found.replace(tzinfo=zone)
+    return found

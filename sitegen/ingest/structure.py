@@ -12,6 +12,17 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from sitegen.ingest.outlets import (
+    DATE,
+    MONTH,
+    RUSSIAN_MONTHS,
+    WEEKDAY,
+    agencies,
+    byline_patterns,
+    dateline_patterns,
+    stamp_labels,
+)
+
 MAX_TITLE = 300
 MAX_SUBTITLE = 600
 MAX_HEADING = 80
@@ -22,47 +33,12 @@ MONTHS = {name: number for number, names in enumerate((
     ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
     ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
     ("oct", "october"), ("nov", "november"), ("dec", "december")), start=1) for name in names}
-# Russian sources (TASS, Interfax in Russian) write the genitive: "10 декабря".
-_RUSSIAN_MONTHS = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
-                   "сентября", "октября", "ноября", "декабря")
-MONTHS.update({name: number for number, name in enumerate(_RUSSIAN_MONTHS, start=1)})
-_MONTH = (r"(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-          r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|"
-          + "|".join(_RUSSIAN_MONTHS) + ")")
-_WEEKDAY = r"(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
-# A dateline place: up to six letter-words ("ST. PETERSBURG", "RIO DE JANEIRO", "KAMEN-NA-OBI").
-_PLACE = r"(?P<loc>[^\W\d_][^\W\d_]*(?:[ ./'’-]+[^\W\d_]+){0,5}\.?)\s?"
-_REGION = r"(?:,\s*(?P<region>[A-Z][A-Za-z.]*(?:\s[A-Z][A-Za-z.]*)?))?"
-_DATE = (rf"(?:(?P<month>{_MONTH})\.?\s+(?P<day>\d{{1,2}})"
-         rf"|(?P<day2>\d{{1,2}})\s+(?P<month2>{_MONTH})\.?)(?:,?\s+(?P<year>(?:19|20)\d\d))?")
-_AGENCY = r"(?P<agency>[^\W\d_][\w .&-]{0,30}?)"
-_DASH = r"(?:-{1,2}|[–—])"
-
-# Most specific first. `caps` means the place must be written in capitals (wire style), which is
-# what tells "PARIS, May 5 - ..." from an ordinary sentence.
-_DATELINES: tuple[tuple[re.Pattern[str], bool], ...] = (
-    # TASS: "MOSCOW, December 10. /TASS/."
-    (re.compile(rf"{_PLACE},\s+{_DATE}\.?\s*/(?P<slashagency>[^\W\d_][\w-]{{1,19}})/\.?\s*"),
-     False),
-    # Reuters "LONDON, March 3 (Reuters) -", Interfax, Xinhua "BEIJING, Dec. 10 (Xinhua) --"
-    (re.compile(rf"{_PLACE}{_REGION},?\s+{_DATE}\s*\({_AGENCY}\)\s*(?:{_DASH}|:)\s*"), False),
-    # AP "WASHINGTON (AP) —", "SPRINGFIELD, Ill. (AP) —"
-    (re.compile(rf"{_PLACE}{_REGION}\s*\({_AGENCY}\)\s*{_DASH}\s*"), True),
-    # agency-less wire: "SALVADOR, Feb 26 - ", "PORTLAND, Ore., Feb 26 - " (Reuters 1987)
-    (re.compile(rf"{_PLACE}{_REGION},?\s+{_DATE},?\s*{_DASH}\s*"), False),
-    # BBC Monitoring: "Moscow, 10 December: "
-    (re.compile(rf"{_PLACE},\s+(?P<day2>\d{{1,2}})\s+(?P<month2>{_MONTH})"
-                rf"(?:\s+(?P<year>(?:19|20)\d\d))?\s*:\s*"), False),
-)
+MONTHS.update({name: number for number, name in enumerate(RUSSIAN_MONTHS, start=1)})
+_FULL_DATE = re.compile(
+    rf"\b\d{{1,2}}[./-]\d{{1,2}}[./-](?:19|20)\d\d\b|\b(?:19|20)\d\d-\d\d-\d\d\b"
+    rf"|{MONTH}\.?\s+\d{{1,2}},?\s+(?:19|20)\d\d|\b\d{{1,2}}[\s-]+{MONTH}\.?,?[\s-]+(?:19|20)\d\d")
 # Wikinews: a paragraph that is only a date, "Friday, January 4, 2019".
-_DATE_ONLY = re.compile(rf"(?:{_WEEKDAY},?\s+)?{_DATE}(?:\s*$|\s+(?=[^\W\d_]))")
-_AGENCIES = {"tass": "TASS", "itar-tass": "TASS", "reuters": "Reuters", "reuter": "Reuters",
-             "ap": "AP", "afp": "AFP", "interfax": "Interfax", "xinhua": "Xinhua",
-             "upi": "UPI", "dpa": "dpa", "ria novosti": "RIA Novosti", "bloomberg": "Bloomberg",
-             "bbc": "BBC", "kyodo": "Kyodo", "yonhap": "Yonhap", "anadolu": "Anadolu",
-             "efe": "EFE", "ansa": "ANSA", "pti": "PTI", "ani": "ANI", "cna": "CNA",
-             "тасс": "TASS", "итар-тасс": "TASS", "интерфакс": "Interfax",
-             "риа новости": "RIA Novosti", "синьхуа": "Xinhua"}
+_DATE_ONLY = re.compile(rf"(?:{WEEKDAY},?\s+)?{DATE}(?:\s*$|\s+(?=[^\W\d_]))")
 _SMALL_WORDS = {"de", "da", "do", "dos", "das", "del", "la", "le", "les", "du", "of", "on",
                 "upon", "am", "an", "der", "di", "y", "el", "en", "sur", "na", "and", "es"}
 
@@ -71,6 +47,21 @@ _CHROME_TOP = {"all news", "news", "latest news", "share", "print", "advertiseme
 _CHROME_END = {"reuter", "reuters", "ends", "end", "(end)", "###", "-0-", "(reuters)"}
 _STAMP = re.compile(r"(?i)(?:last\s+)?(?:updated|published)(?:\s+(?:at|on))?\s*:\s*(?P<s>.*)"
                     r"|(?:updated|published)\s+(?:at|on)\s+(?P<t>.*)")
+_SEGMENTS = re.compile(r"\s[·|]\s")
+FURNITURE = "\x00"   # stands where a timestamp line was, until the head is read
+_UPDATED = re.compile(r"(?i)\bupdat|\bmodif")
+_PUBLISHED = re.compile(r"(?i)\bpublish|\bposted|\bissued")
+_CREDIT_WORDS = 5
+_HEAD_PARAGRAPHS = 4   # bylines are looked for among the first paragraphs only
+_HEAD_LINES = 12       # timestamp lines are looked for among the first lines only
+MAX_STAMP = 100
+_STAMP_OTHER_WORDS = 2
+_WORD = re.compile(r"[^\W\d_]+")
+_TIME_WORDS = frozenset({"am", "pm", "a", "p", "m", "utc", "gmt", "est", "edt", "cst", "cdt",
+                         "pst", "pdt", "cet", "cest", "bst", "msk", "jst", "kst", "ist", "aedt",
+                         "aest", "ast", "eet", "eest", "mon", "tue", "wed", "thu", "fri", "sat",
+                         "sun", "monday", "tuesday", "wednesday", "thursday", "friday",
+                         "saturday", "sunday"})
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 # Zero-width characters, and control characters (never text; the content loader drops them too,
 # so a title made only of them would be an empty title).
@@ -112,6 +103,8 @@ class ParsedArticle:
     subtitle: str | None = None
     dateline: Dateline | None = None
     updated_stamp: str | None = None   # the text after "Updated at:", when there was any
+    published_stamp: str | None = None  # a "Published ..." or unlabelled timestamp line's text
+    credit: str | None = None   # the agency a credit line names ("The Canadian Press")
 
     @property
     def paragraphs(self) -> tuple[str, ...]:
@@ -124,7 +117,7 @@ class ParsedArticle:
 
     @property
     def source(self) -> str | None:
-        return self.dateline.source if self.dateline else None
+        return (self.dateline.source if self.dateline else None) or self.credit
 
     def all_text(self) -> str:
         """Title, standfirst and body as one string, for searches such as years named."""
@@ -134,7 +127,7 @@ class ParsedArticle:
 def parse_article(text: str) -> ParsedArticle:
     """Split raw article text into its parts, or raise StructureError (no title / no body)."""
     lines = [_clean_line(line) for line in text.split("\n")]
-    stamp, lines = _take_stamp(lines)
+    published, stamp, lines = _take_stamps(lines)
     lines = _drop_chrome(lines)
     groups = _line_groups(lines)
     if not groups:
@@ -146,11 +139,12 @@ def parse_article(text: str) -> ParsedArticle:
     title = title.rstrip(";").rstrip() or title
     rest = ([groups[0][1:]] if len(groups[0]) > 1 else []) + groups[1:]
     paragraphs = [(p, len(g) == 1) for g in rest for p in split_paragraphs(g)]
-    subtitle, dateline, body = _split_lead(paragraphs, stacked=stacked)
+    subtitle, dateline, body, credit = _split_lead(paragraphs, stacked=stacked)
     if not body:
         raise StructureError("no body text after the title")
     return ParsedArticle(title=title, subtitle=subtitle, dateline=dateline,
-                         blocks=tuple(_mark_headings(body)), updated_stamp=stamp)
+                         blocks=tuple(_mark_headings(body)), updated_stamp=stamp,
+                         published_stamp=published, credit=credit)
 
 
 def _clean_line(line: str) -> str:
@@ -164,19 +158,59 @@ def _collapse(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-def _take_stamp(lines: list[str]) -> tuple[str | None, list[str]]:
-    """Remove "Updated at: ..." lines; return the first stamp's text (None when empty)."""
-    stamp: str | None = None
+def _take_stamps(lines: list[str]) -> tuple[str | None, str | None, list[str]]:
+    """Remove timestamp lines ("Updated at: ...", and near the top "Published On 3 Mar 2025",
+    "19.12.2024 | 10:35 CET", "Source: Xinhua | 2024-12-10 16:42"); return the first published
+    and the first updated stamp's text (None when there is none) and the other lines."""
+    stamps: dict[str, str] = {}
     kept: list[str] = []
-    for line in lines:
-        match = _STAMP.fullmatch(line.strip()) if len(line.strip()) <= 80 else None
-        if match is None:
+    seen = 0
+    for i, line in enumerate(lines):
+        text = line.strip()
+        seen += bool(text)
+        # a line of its own: a wrapped paragraph's line ("Feb 26, 1992.") is no stamp
+        alone = (i == 0 or not lines[i - 1].strip()) and (
+            i + 1 == len(lines) or not lines[i + 1].strip())
+        match = _STAMP.fullmatch(text) if len(text) <= 80 else None
+        if match is not None:
+            value = (match.group("s") or match.group("t") or "").strip()
+            kind = "updated" if _UPDATED.search(text) else "published"
+        elif alone and 1 < seen <= _HEAD_LINES and (value := _stamp_line(text) or ""):
+            kind = "updated" if _UPDATED.search(text) and not _PUBLISHED.search(text) \
+                else "published"
+            kept.append(FURNITURE)  # where it stood tells the standfirst above it
+        else:
             kept.append(line)
             continue
-        value = (match.group("s") or match.group("t") or "").strip()
-        if stamp is None and value:
-            stamp = value
-    return stamp, kept
+        if value:
+            stamps.setdefault(kind, value)
+    return stamps.get("published"), stamps.get("updated"), kept
+
+
+def _stamp_line(text: str) -> str | None:
+    """The date part of a short line that is a timestamp and nothing more: a full date (with a
+    year), times, zones and the table's labels, at most two other words (a source, an editor).
+    A line that is only a date is a Wikinews dateline, left to parse_dateline."""
+    if not text or len(text) > MAX_STAMP or _DATE_ONLY.fullmatch(text):
+        return None
+    parts = [p.strip() for p in _SEGMENTS.split(text) if p.strip()]
+    if len(parts) > 1:  # "Colleen MacIsaac · CBC News · Posted: Nov 21, 2024 5:00 AM AST | ..."
+        stamps = [v for p in parts if (v := _stamp_part(p))]
+        others = [p for p in parts if not _stamp_part(p)]
+        return stamps[0] if stamps and all(len(o.split()) <= 4 for o in others) else None
+    return _stamp_part(text)
+
+
+def _stamp_part(text: str) -> str | None:
+    found = _FULL_DATE.search(text)
+    if found is None:
+        return None
+    labels = stamp_labels()
+    words = [w for w in _WORD.findall(text) if w.lower() not in labels
+             and w.lower().rstrip(".") not in MONTHS and w.lower() not in _TIME_WORDS]
+    if len(words) > _STAMP_OTHER_WORDS:
+        return None
+    return text[found.start():] if _UPDATED.search(text[:found.start()]) is None else text
 
 
 def _drop_chrome(lines: list[str]) -> list[str]:
@@ -254,11 +288,16 @@ def _clip(text: str, width: int = 40) -> str:
 
 
 def _split_lead(paragraphs: list[tuple[str, bool]], *, stacked: bool = False
-                ) -> tuple[str | None, Dateline | None, list[tuple[str, bool]]]:
-    """Standfirst, dateline and the body that is left once both are taken out.
+                ) -> tuple[str | None, Dateline | None, list[tuple[str, bool]], str | None]:
+    """Standfirst, dateline, the body that is left once both are taken out, and the agency a
+    credit line in the head names.
 
     `stacked`: the title line ended in ";" with a line under it, which is the standfirst.
     """
+    furniture = _head_furniture([text for text, _ in paragraphs])
+    credit = credit_agency([paragraphs[i][0] for i in sorted(furniture)])
+    after_first = bool(furniture) and min(furniture) == 1  # the standfirst's place
+    paragraphs = [p for i, p in enumerate(paragraphs) if i not in furniture]
     for index, (text, _) in enumerate(paragraphs[:3]):
         found = parse_dateline(text)
         if found is None:
@@ -270,15 +309,50 @@ def _split_lead(paragraphs: list[tuple[str, bool]], *, stacked: bool = False
             subtitle, before = before[0][0], before[1:]
         before = [p for p in before if not _is_byline(p[0])]
         after = ([(remainder, False)] if remainder else []) + paragraphs[index + 1:]
-        return subtitle, dateline, before + after
+        return subtitle, dateline, before + after, credit
     first = paragraphs[0][0] if paragraphs else ""
-    if len(paragraphs) >= 2 and len(first) <= MAX_SUBTITLE and (stacked or _is_standfirst(first)):
-        return paragraphs[0][0], None, paragraphs[1:]
-    return None, None, paragraphs
+    if len(paragraphs) >= 2 and len(first) <= MAX_SUBTITLE and (
+            stacked or after_first or _is_standfirst(first)):
+        return paragraphs[0][0], None, paragraphs[1:], credit
+    return None, None, paragraphs, credit
+
+
+def _head_furniture(texts: Sequence[str]) -> set[int]:
+    """Indexes of the head's bylines, timestamp places and credit lines ("BBC Wales", "The
+    Canadian Press", "Oliver Marsh, PA": short capitalised lines next to a byline or stamp)."""
+    found = {i for i, t in enumerate(texts[:_HEAD_PARAGRAPHS + 2])
+             if t == FURNITURE or _is_byline(t)}
+    grew = True
+    while grew:
+        grew = False
+        for i, text in enumerate(texts[:_HEAD_PARAGRAPHS + 2]):
+            if i not in found and (i - 1 in found or i + 1 in found) and _is_credit(text):
+                found.add(i)
+                grew = True
+    return found
+
+
+def credit_agency(texts: Sequence[str]) -> str | None:
+    """The agency a head's credit line names ("The Canadian Press", "Oliver Marsh, PA")."""
+    for text in texts:
+        for part in reversed(text.split(",")):
+            name = agencies().get(_collapse(part).lower())
+            if name:
+                return name
+    return None
+
+
+def _is_credit(text: str) -> bool:
+    words = text.replace(",", " ").split()
+    return (0 < len(words) <= _CREDIT_WORDS and len(text) <= 50
+            and not text.endswith(_END_PUNCT)
+            and all(w[:1].isupper() or w.lower() in _SMALL_WORDS for w in words))
 
 
 def _is_byline(text: str) -> bool:
-    return text.startswith("By ") and len(text) <= 60
+    """"By Jane Smith", "By JANE SMITH Associated Press", "By Lars Ekdahl and Marta Wisniewska"."""
+    return (len(text) <= 80 and not text.endswith(".")
+            and any(p.match(text) for p in byline_patterns()))
 
 
 def _is_standfirst(text: str) -> bool:
@@ -319,11 +393,15 @@ def is_heading_text(text: str) -> bool:
 
 def parse_dateline(paragraph: str) -> tuple[Dateline, str] | None:
     """The dateline at the start of a paragraph and the paragraph text after it, or None."""
-    for pattern, caps in _DATELINES:
-        match = pattern.match(paragraph)
-        if match is None or not _plausible_place(match.group("loc"), caps):
+    for row in dateline_patterns():
+        match = row.regex.match(paragraph)
+        if match is None:
             continue
-        return _dateline(match), paragraph[match.end():].strip()
+        if not row.no_place and not _plausible_place(match.group("loc"), row.caps):
+            continue
+        if row.known_agency and _collapse(match.group("agency")).lower() not in agencies():
+            continue
+        return _dateline(match, place=not row.no_place), paragraph[match.end():].strip()
     match = _DATE_ONLY.match(paragraph)
     rest = paragraph[match.end():].strip() if match else ""
     if match is not None and match.group("year") and (not rest or rest[0].isupper()):
@@ -359,7 +437,7 @@ def _dateline(match: re.Match[str], *, place: bool = True) -> Dateline:
 def normalise_agency(name: str) -> str:
     """House spelling of a wire agency: "REUTERS" -> "Reuters", "ITAR-TASS" -> "TASS"."""
     name = _collapse(name)
-    return _AGENCIES.get(name.lower(), name)
+    return agencies().get(name.lower(), name)
 
 
 def title_case(place: str) -> str:
