@@ -26,6 +26,8 @@ import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cache
+from importlib import resources
 from pathlib import Path
 
 from sitegen.errors import Problem, SitegenError
@@ -44,6 +46,7 @@ from sitegen.ingest.topics import find_topics
 
 MAX_TAGS = 8
 MAX_PEOPLE = 2
+DATELINE_COUNTRY_WEIGHT = 2.0  # as much as one mention in the lead
 MIN_PERSON_SCORE = 4.0  # the title and the lead, or the title and a body mention, or four in all
 _TOPIC_ORDER = 1_000_000  # topics list after names of equal score
 _PARTICLE_NAME = re.compile(r"^(?:al|el|bin|ibn|abu|da|de|van|von)-[A-Z]\w+$")
@@ -206,6 +209,9 @@ def extract_tags(
                    *[(p, LEAD_WEIGHT if i == 0 else BODY_WEIGHT) for i, p in enumerate(paragraphs)]]
     for hit in find_topics(topic_texts):
         _add(found, hit.topic, "topic", hit.score, _TOPIC_ORDER + hit.first)
+    country = dateline_country(location)
+    if country is not None:  # a story filed from London is about the UK
+        _add(found, country, "country", DATELINE_COUNTRY_WEIGHT, _TOPIC_ORDER // 2)
     tags = _rank(found, rules, location)
     for tag in rules.always:
         if tag.casefold() not in {t.casefold() for t in tags}:
@@ -354,6 +360,19 @@ def _scan_org_names(
         if _known(name, local):
             continue
         _add(found, name, "org", seg.weight, words[0].index)
+
+
+@cache
+def _cities() -> dict[str, str]:
+    raw = resources.files("sitegen.ingest").joinpath("data/cities.toml").read_text("utf-8")
+    return {city.casefold(): country for city, country in tomllib.loads(raw)["cities"].items()}
+
+
+def dateline_country(location: str | None) -> str | None:
+    """The country of a dateline city ("London" -> United Kingdom), from data/cities.toml."""
+    if not location:
+        return None
+    return _cities().get(location.split(",")[0].strip().casefold())
 
 
 def _scan_people(segments: Sequence[_Segment], people: Sequence[str],
