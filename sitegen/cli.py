@@ -26,7 +26,9 @@ EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; return the process exit code."""
     parser = _parser()
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:  # say it with the subcommand's usage ("build --output"), not the top level's
+        _subparser(parser, args.command).error(f"unrecognized arguments: {' '.join(unknown)}")
     _setup_logging(args.verbose, args.quiet)
     command: Callable[[argparse.Namespace], int] = args.run
     try:
@@ -40,6 +42,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+
+
+def _subparser(parser: argparse.ArgumentParser, command: str) -> argparse.ArgumentParser:
+    for action in parser._actions:  # argparse keeps its subparsers here and nowhere public
+        if isinstance(action, argparse._SubParsersAction):
+            found: argparse.ArgumentParser = action.choices[command]
+            return found
+    return parser
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -115,6 +125,15 @@ def _config(args: argparse.Namespace) -> Config:
     return load_config(args.site, overrides={"base_url": getattr(args, "base_url", None)})
 
 
+def _require_site(folder: Path) -> None:
+    """A build writes _site/ and .sitegen-cache/ into the folder: refuse one that is no site,
+    as Hugo does, instead of quietly filling a stray folder."""
+    if folder.is_dir() and not (folder / "sitegen.toml").is_file() and not (
+            folder / "content").is_dir():
+        raise UsageError(f"{folder.resolve()}: not a site (no sitegen.toml and no content/ "
+                         "folder); run `sitegen new DIR` to make one, or pass --site DIR")
+
+
 def _positive(text: str) -> int:
     try:
         value = int(text)
@@ -134,6 +153,7 @@ def _run_build(args: argparse.Namespace) -> int:
         from sitegen.parallel import set_jobs
 
         set_jobs(args.jobs)
+    _require_site(args.site)
     config = _config(args)
     report = build_site(config, out_dir=args.out, drafts=args.drafts, progress=not args.quiet)
     if report.imported is not None and (report.imported.written or report.imported.kept_edited):
@@ -167,6 +187,7 @@ def _run_check(args: argparse.Namespace) -> int:
     for unsure in unsure_merges(articles, load_speaker_aliases(config.content_path)):
         logging.getLogger("sitegen").warning("speakers: %s", unsure.message())
     _warn_dates_not_from_text(articles)
+    _warn_thin_entries(articles)
     out = args.out or config.output_path
     if not out.is_dir():
         raise UsageError(f"{out}: no built site here; run `sitegen build` first")
@@ -189,6 +210,28 @@ def _warn_dates_not_from_text(articles: list[Article]) -> None:
             "'date_from: text'", article.path, article.date.date(), origin)
     if guessed:
         print(f"{len(guessed)} article(s) with a date not read from their text")
+
+
+_LISTED = 20  # names listed per kind of warning; the count says how many more
+
+
+def _warn_thin_entries(articles: list[Article]) -> None:
+    """What an editor looks at before publishing: speakers the site shows with no role, and
+    tags on one article only (a typo, or a tag no one will browse)."""
+    from collections import Counter
+
+    log = logging.getLogger("sitegen")
+    roles: dict[str, bool] = {}
+    for article in articles:
+        for speaker in article.speakers:
+            roles[speaker.name] = roles.get(speaker.name, False) or bool(speaker.role)
+    no_role = sorted(name for name, has in roles.items() if not has)
+    used = Counter(tag for article in articles for tag in dict.fromkeys(article.tags))
+    once = sorted(tag for tag, n in used.items() if n == 1)
+    for kind, names in (("speaker(s) with no role", no_role), ("tag(s) used once", once)):
+        if names:
+            more = f" and {len(names) - _LISTED} more" if len(names) > _LISTED else ""
+            log.warning("%d %s: %s%s", len(names), kind, ", ".join(names[:_LISTED]), more)
 
 
 def _run_serve(args: argparse.Namespace) -> int:

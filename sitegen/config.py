@@ -163,8 +163,8 @@ def _check_values(values: dict[str, Any], path: Path | None) -> list[Problem]:
         try:
             ZoneInfo(values["timezone"])
         except (ZoneInfoNotFoundError, ValueError):
-            bad("timezone",
-                f"is not a known time zone: {values['timezone']!r} (try 'Europe/Moscow')")
+            bad("timezone", f"is not a known time zone: {values['timezone']!r}"
+                + _zone_hint(str(values["timezone"])))
     if "permalink" in values:
         message = permalink_problem(values["permalink"])
         if message:
@@ -231,3 +231,12 @@ def _toml_error_line(exc: tomllib.TOMLDecodeError) -> int | None:
 def config_field_names() -> list[str]:
     """Documented keys, for `sitegen new` and the docs."""
     return [f.name for f in fields(Config) if f.name != "root"]
+
+
+def _zone_hint(name: str) -> str:
+    """" (did you mean 'Europe/London'?)" for a mistyped IANA zone name, else an example."""
+    import difflib
+    from zoneinfo import available_timezones
+
+    close = difflib.get_close_matches(name, sorted(available_timezones()), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else " (an IANA name such as 'Europe/London')"

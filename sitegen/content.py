@@ -379,6 +379,16 @@ class _Yaml:
     data: dict[str, Any]
     nodes: dict[str, tuple[yaml.Node, yaml.Node]]
     duplicates: list[tuple[str, int]]  # (key, 0-based line in the front matter) of repeats
+    text: str = ""                      # the front matter, for line numbers
+
+    def line_of(self, node: yaml.Node) -> int:
+        """0-based line of a node, counting only "\n" as editors do (YAML also breaks lines
+        at U+0085, U+2028 and U+2029, which would point past the file's end)."""
+        return _text_line(self.text, node.start_mark)
+
+
+def _text_line(text: str, mark: yaml.Mark) -> int:
+    return text.count("\n", 0, mark.index)
 
 
 def _load_yaml(path: Path, fm: str, first_line: int) -> _Yaml | Problem:
@@ -389,7 +399,7 @@ def _load_yaml(path: Path, fm: str, first_line: int) -> _Yaml | Problem:
         data = _construct_document(loader, node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + first_line if mark is not None else first_line
+        line = _text_line(fm, mark) + first_line if mark is not None else first_line
         what = exc.problem or exc.context or "syntax error"
         return Problem(path, f"front matter is not valid YAML: {what}", line)
     except yaml.reader.ReaderError as exc:   # a raw control character such as NUL
@@ -410,10 +420,10 @@ def _load_yaml(path: Path, fm: str, first_line: int) -> _Yaml | Problem:
     for key_node, value_node in node.value:
         name = str(key_node.value)
         if name in nodes:
-            duplicates.append((name, key_node.start_mark.line))
+            duplicates.append((name, _text_line(fm, key_node.start_mark)))
         else:
             nodes[name] = (key_node, value_node)
-    return _Yaml({str(k): v for k, v in data.items()}, nodes, duplicates)
+    return _Yaml({str(k): v for k, v in data.items()}, nodes, duplicates, fm)
 
 
 def _construct_document(loader: _Loader, node: yaml.Node) -> Any:
@@ -440,7 +450,7 @@ class _Fields:
         if (index is not None and isinstance(value_node, yaml.SequenceNode)
                 and 0 <= index < len(value_node.value)):
             node = value_node.value[index]
-        return int(node.start_mark.line) + self.first_line
+        return self.fm.line_of(node) + self.first_line
 
     def bad(self, key: str, message: str, index: int | None = None) -> None:
         self.problems.append(Problem(self.path, message, self.line(key, index)))

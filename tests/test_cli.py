@@ -83,3 +83,18 @@ def test_check_lists_articles_whose_date_was_not_read_from_the_text(tmp_path: Pa
     assert "bridge-reopens-after-repairs.md" in done.stderr
     assert "modification time" in done.stderr
     assert "west-looks-for" not in done.stderr  # the sample's date is in its dateline
+    assert "tag(s) used once" in done.stderr  # two stories, few shared tags
+
+
+def test_build_refuses_a_folder_that_is_no_site(tmp_path: Path) -> None:
+    done = sitegen("build", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "not a site" in done.stderr and "sitegen new" in done.stderr
+    assert list(tmp_path.iterdir()) == []  # no _site/, no .sitegen-cache/ left behind
+
+
+def test_an_unknown_flag_shows_the_subcommands_usage(tmp_path: Path) -> None:
+    done = sitegen("build", "--output", "x", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "usage: sitegen build" in done.stderr
+    assert "unrecognized arguments: --output x" in done.stderr

@@ -104,7 +104,13 @@ def test_base_url_with_query_or_fragment(tmp_path: Path) -> None:
 
 def test_bad_timezone(tmp_path: Path) -> None:
     assert messages(tmp_path, 'title = "x"\ntimezone = "Mars/Olympus"\n') == [
-        "2: 'timezone' is not a known time zone: 'Mars/Olympus' (try 'Europe/Moscow')"]
+        "2: 'timezone' is not a known time zone: 'Mars/Olympus' (an IANA name such as "
+        "'Europe/London')"]
+
+
+def test_mistyped_timezone_suggests_the_closest_name(tmp_path: Path) -> None:
+    assert messages(tmp_path, 'timezone = "Europe/Londn"\n') == [
+        "1: 'timezone' is not a known time zone: 'Europe/Londn' (did you mean 'Europe/London'?)"]
 
 
 @pytest.mark.parametrize("tz", ["", "../etc/passwd", "/etc/localtime"])

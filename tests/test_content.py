@@ -471,3 +471,12 @@ def test_empty_slug_means_derived(tmp_path: Path) -> None:
     config = site(tmp_path)
     write(config, "a.md", article_text(title="Hello", extra="slug: ''\n"))
     assert [a.slug for a in load_articles(config)] == ["hello"]
+
+
+def test_line_numbers_count_only_newlines(tmp_path: Path) -> None:
+    # YAML also breaks lines at U+0085 (NEL); editors' line numbers count "\n" only.
+    text = "---\ndate: '\x85\x85  '\nsubtitle: '\x85\x85  '\ntitle: null\n---\n\nBody.\n"
+    with pytest.raises(SitegenError) as info:
+        parse_article(tmp_path / "x.md", text, Config())
+    lines = {p.message.split("'")[1]: p.line for p in info.value.problems}
+    assert lines["title"] == 4 and lines["date"] == 2

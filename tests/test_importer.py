@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -280,16 +281,21 @@ def test_file_time_fallback_is_warned(tmp_path: Path, content: Path) -> None:
     assert len(report.warnings) == 1 and "undated.txt" in report.warnings[0]
 
 
-def test_progress_bar_goes_to_stderr(tmp_path: Path, content: Path,
-                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_progress_bar_goes_to_stderr_on_a_terminal_only(
+        tmp_path: Path, content: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
     from sitegen.ingest.importer import import_paths
 
     for i in range(7):
         (tmp_path / f"a{i}.txt").write_text(f"Story {i}\n\nText {i} in 2020.\n", encoding="utf-8")
-    report = import_paths([tmp_path], content, now=NOW)
+    report = import_paths([tmp_path], content, now=NOW)  # stderr is captured: no terminal
     assert len(report.written) == 7
     out, err = capsys.readouterr()
-    assert out == "" and "import" in err
+    assert out == "" and "import:" not in err  # plain log lines, no bar fragments
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    import_paths([tmp_path], tmp_path / "content2", now=NOW)
+    out, err = capsys.readouterr()
+    assert out == "" and "import:" in err
 
 
 def test_missing_path_is_a_problem(tmp_path: Path, content: Path) -> None:

@@ -109,7 +109,8 @@ def import_paths(paths: Sequence[Path], content_dir: Path, *, force: bool = Fals
                    rules=load_tag_rules(content_dir), force=force, dry_run=dry_run,
                    now=now or datetime.now(UTC), report=report)
     batch.taken = taken_slugs(content_dir / ARTICLES, batch.state)
-    show = progress and len(files) > PROGRESS_THRESHOLD
+    # a bar only on a terminal: written to a file or a pipe it becomes dozens of partial lines
+    show = progress and len(files) > PROGRESS_THRESHOLD and sys.stderr.isatty()
     try:
         if show:
             # Log lines go through tqdm.write so they do not tear the bar.
