@@ -131,6 +131,9 @@ _PREPS = frozenset({"for", "of", "to", "at", "with", "from", "by", "on", "in"})
 _PASSIVE_AUX = frozenset({"was", "were", "is", "are", "been", "being"})
 _QUOTING_VERBS = frozenset({"quoted", "quotes", "cited", "cites", "quoting", "citing"})
 _TOKEN_RE = re.compile(r"[\w.'’]+(?:-[\w.'’]+)*|[,;:()!?]|[—–]|--?(?=\s)")
+MAX_SENTENCE = 2_000   # characters a sentence is looked back for
+_MAX_VERBS = 8        # speech verbs of one sentence tried, nearest the quote first
+_FRAME_REACH = 600    # characters before a quote or verb in which its frame is looked for
 _MAX_ASIDES = 5  # "X, a fellow at Y in Washington, D.C., who ..., said"
 _DASHES = frozenset({"—", "–", "--", "-"})  # "Ana Ruiz — who ... — said": an aside, like commas
 _CONTRACTED_RE = re.compile(r"^([Hh]e|[Ss]he)['’](s|d|ll)$")
@@ -167,9 +170,11 @@ OTHER_SUBJECT = Subject("other", "")  # a subject that is no one to attribute to
 
 
 def sentence_start(text: str, end: int) -> int:
-    """Start of the sentence that contains offset end (abbreviations like 'Mr.' don't end one)."""
-    start = 0
-    for m in _SENT_END_RE.finditer(text + "X", 0, end + 1):
+    """Start of the sentence that contains offset end (abbreviations like 'Mr.' don't end one).
+    Only the last MAX_SENTENCE characters are read: a longer "sentence" starts there, so that a
+    paragraph of thousands of quotes costs linear, not quadratic, time."""
+    start = max(0, end - MAX_SENTENCE)
+    for m in _SENT_END_RE.finditer(text + "X", start, end + 1):
         if m.group() == "\n" or not ABBREV_RE.search(text[max(0, m.start() - 6): m.start() + 1]):
             start = m.end()
     return start
@@ -545,9 +550,12 @@ def _indefinite(toks: list[str]) -> bool:
 _EMBEDDED_SUBJECTS = frozenset({"it", "they", "would", "will", "could", "might", "can"})
 
 
-def frame_before(text: str) -> tuple[Subject, int, str]:
-    """Speaker of the frame before an opening quote mark in the same sentence; also the verb."""
-    start = sentence_start(text, len(text))
+def frame_before(text: str, last_verb_only: bool = False) -> tuple[Subject, int, str]:
+    """Speaker of the frame before an opening quote mark in the same sentence; also the verb.
+    `last_verb_only`: the subject of the sentence's last speech verb and no earlier one (what
+    reported speech asks, verb by verb)."""
+    lo = max(0, len(text) - _FRAME_REACH)  # a subject is near its verb: bounded work
+    start = lo + sentence_start(text[lo:], len(text) - lo)
     cut = text[start:]
     accs = list(_ACCORDING_RE.finditer(cut))
     if accs and not _speech_verb_in(tokens(cut[accs[-1].end("np"):])):
@@ -555,7 +563,7 @@ def frame_before(text: str) -> tuple[Subject, int, str]:
         return np_after(tokens(acc.group("np"))), start + acc.start("np"), "according"
     toks = tokens(cut)
     verbs = [i for i, t in enumerate(toks) if _is_verb_at(toks, i)]
-    for vi in reversed(verbs):
+    for vi in reversed(verbs[-1:] if last_verb_only else verbs[-_MAX_VERBS:]):
         agent = _passive_agent(toks, vi)
         if agent is not None:  # "Gutierrez was described by the CBCP as": the CBCP's words
             return agent, start + _offset_of(cut, toks, vi), toks[vi].lower()

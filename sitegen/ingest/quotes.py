@@ -30,6 +30,7 @@ from sitegen.ingest.speakers import Person, Registry, name_mentions
 from sitegen.model import Quote, Speaker
 
 _PAR_STRIDE = 1_000_000
+_REACH = 600  # characters before a speech verb in which reported speech looks for its subject
 _NEAR_PARAGRAPHS = 1  # a speaker keeps the floor for pronouns this many paragraphs on
 # "he said" in indirect speech keeps track of who is talking, for later pronoun frames.
 _PRONOUN_SAYS_RE = re.compile(
@@ -360,8 +361,9 @@ def reported_speech(masked: str) -> list[tuple[int, Subject]]:
             if after.kind == "name":
                 found.append((m.end(), after))
                 continue
-        start = sentence_start(masked, m.start())
-        subj, at, _verb = frame_before(masked[start: m.end()])
+        lo = max(0, m.start() - _REACH)  # bounded: the subject is near its verb
+        start = lo + sentence_start(masked[lo: m.start()], m.start() - lo)
+        subj, at, _verb = frame_before(masked[start: m.end()], last_verb_only=True)
         if at >= 0 and subj.kind == "name":  # role nouns and pronouns: too loose without a quote
             found.append((start + at, subj))
     return found
