@@ -42,8 +42,11 @@ class DeployReport:
     warnings: tuple[str, ...] = field(default=())
 
     def summary(self) -> str:
-        what = "published" if self.changed else "published (no change since the last deploy)"
-        line = f"{what} {self.files} files as {self.commit[:12]} on {self.branch}"
+        if self.changed:
+            line = f"published {self.files} files as {self.commit[:12]} on {self.branch}"
+        else:
+            line = (f"no change since the last deploy: {self.branch} stays at "
+                    f"{self.commit[:12]} ({self.files} files)")
         if self.pushed_to:
             return f"{line}, pushed to {self.pushed_to}"
         return f"{line} (not pushed; `sitegen deploy --push` or `git push <remote> {self.branch}`)"
@@ -82,9 +85,14 @@ def deploy(config: Config, *, remote: str = DEFAULT_REMOTE, branch: str = DEFAUL
     # A fresh clone may only have the remote's branch: build on it so the push fast-forwards.
     parent = old or git.rev(f"refs/remotes/{remote}/{branch}^{{commit}}")
     changed = parent is None or git.rev(f"{parent}^{{tree}}") != tree
-    commit = git.commit_tree(tree, parent, message or _default_message(git))
-    git.run(["update-ref", "-m", "sitegen deploy", ref, commit, old or ""],
-            what=f"update {ref}")
+    if changed:
+        commit = git.commit_tree(tree, parent, message or _default_message(git))
+    else:  # the same site as the last deploy: no empty commit, the branch stays where it is
+        assert parent is not None
+        commit = parent
+    if commit != old:
+        git.run(["update-ref", "-m", "sitegen deploy", ref, commit, old or ""],
+                what=f"update {ref}")
     if push:
         # Local branch first, then the remote: a failed or interrupted push moves the local
         # branch back, so both stay where they were (a failed update-ref pushes nothing).

@@ -122,7 +122,7 @@ def test_push_updates_the_bare_remote(repo: Path) -> None:
     assert git(remote, "rev-parse", "refs/heads/gh-pages") == local
     assert git(remote, "rev-parse", "refs/heads/main") == git(repo, "rev-parse", "main")
     assert main(["deploy", "--site", str(repo), "--push", "--quiet"]) == 0
-    assert git(remote, "rev-parse", "refs/heads/gh-pages^") == local
+    assert git(remote, "rev-parse", "refs/heads/gh-pages") == local  # unchanged: no new commit
 
 
 def test_fresh_clone_builds_on_the_remote_branch(repo: Path, tmp_path: Path) -> None:
@@ -238,8 +238,11 @@ def test_published_bytes_are_exactly_the_built_bytes(repo: Path, tmp_path: Path)
         assert blob == (out / rel).read_bytes(), rel
 
 
-def test_an_unchanged_site_still_gets_its_commit(repo: Path) -> None:
+def test_an_unchanged_site_adds_no_empty_commit(repo: Path) -> None:
     first = deploy(load_config(repo))
     second = deploy(load_config(repo))
-    assert not second.changed and second.parent == first.commit
+    assert not second.changed and second.commit == first.commit
     assert "no change" in second.summary()
+    count = subprocess.run(["git", "-C", str(repo), "rev-list", "--count", "gh-pages"],
+                           capture_output=True, text=True, check=True).stdout.strip()
+    assert count == "1"
