@@ -415,14 +415,6 @@ def is_given_name(word: str) -> bool:
     return first_name_gender(word) is not None or fold(bare) in given_names()
 
 
-def given_name_gender(word: str) -> str | None:
-    """'m' or 'f' for a given name used (almost) only for one sex, else None."""
-    known = first_name_gender(word)
-    if known:
-        return known
-    return given_names().get(fold(word.rstrip("."))) or None
-
-
 @dataclass(frozen=True)
 class NameParts:
     """A name phrase split into the person's name, their role, and what the words imply."""

@@ -2,9 +2,10 @@
 
 A wrong attribution is worse than none: a speaker page for "Chelsea" or "Overall" misleads every
 reader of it. So a name must show that it names a person: its first word is a given name (a
-dictionary of about 45,000 from 50 countries: gender-guesser's data, read here as a plain table),
-or an initial, or the article introduced it with a title, an honorific or a role ("Mr Brown",
-"Foreign Minister Heizo Takenaka"). A single word passes only with such an introduction.
+table of about 45,000 from 50 countries, gender-guesser's data, read by `names.given_names`), or
+the article introduced it with a title, an honorific or a role ("Mr Brown", "Foreign Minister
+Heizo Takenaka"), or a he/she refers to it. A single word passes only with an introduction or
+as a common given name ("Melanie said").
 
 What looks like a name but is not (organisation suffixes and prefixes, clubs, companies,
 publications, common words) is data in `data/non_people.toml`, matched without case or accents;
