@@ -172,3 +172,16 @@ def test_person_name_check(name: str, introduced: bool, person: bool) -> None:
 def test_vocabularies_are_data() -> None:
     assert not_a_person("The Times") and not_a_person("Real Madrid")
     assert not_a_person("Redford United") and not not_a_person("Chelsea Clinton")
+
+
+@pytest.mark.parametrize("text", [
+    'John Smith, 45, a teacher from Leeds, said: "We lost everything."',
+    '"We lost everything," said John Smith, 45, a teacher from Leeds.',
+])
+def test_an_age_before_the_apposition_keeps_the_role(text: str) -> None:
+    assert speakers(text) == [Speaker("John Smith", "teacher from Leeds")]
+
+
+def test_a_bare_title_gives_way_to_the_apposition() -> None:
+    got = speakers("Dr Jane Roe, a consultant at St Mary's Hospital, said: \"It is rare.\"")
+    assert got == [Speaker("Jane Roe", "consultant at St Mary's Hospital")]

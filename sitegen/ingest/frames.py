@@ -19,6 +19,7 @@ from sitegen.ingest.names import (
     PARTY_NOUNS,
     ROLE_ADJECTIVES,
     ROLE_NOUNS,
+    clean_role,
     first_name_gender,
     is_cap,
     is_group,
@@ -255,13 +256,18 @@ def interpret(np: list[str], aside: list[str] | None = None) -> Subject:
     if is_cap(last) and (surname_title or not is_title(last)) and low[0] not in {"a", "an"}:
         parts = split_name([_strip_possessive(t) for t in np])
         if parts is not None:
-            role = parts.role or aside_role
+            role = (parts.role if clean_role(parts.role) else None) or aside_role  # "Dr X, a ..."
             return Subject("name", parts.name, role, parts.gender or role_gender(role),
                            parts.introduced)
     if low[-1] in ROLE_NOUNS or is_title(last) or low[-1] in PARTY_NOUNS:
         phrase = " ".join(np)
         return Subject("role", low[-1], phrase, role_gender(phrase))
     return NO_SUBJECT
+
+
+def _is_age(aside: list[str]) -> bool:
+    """'45' in 'John Smith, 45, a teacher': an age, after which the role may follow."""
+    return len(aside) == 1 and aside[0].isdigit()
 
 
 def _aside_role(aside: list[str] | None) -> str | None:
@@ -314,6 +320,8 @@ def np_before(toks: list[str]) -> Subject:
     for k in range(len(commas) - 1, max(len(commas) - 1 - _MAX_ASIDES, -1), -1):
         lo = commas[k - 1] + 1 if k > 0 else 0
         aside = toks[commas[k] + 1: commas[k + 1]] if k + 1 < len(commas) else None
+        if aside and _is_age(aside) and k + 2 < len(commas):  # "John Smith, 45, a teacher,"
+            aside = toks[commas[k + 1] + 1: commas[k + 2]]
         chunk = toks[lo: commas[k]]
         subj, filled = _np_tail(chunk, aside)
         if subj.kind == "name" and org_not_person(subj.text):
@@ -462,6 +470,11 @@ def np_after(toks: list[str]) -> Subject:
     if rest:
         end = next((i for i, t in enumerate(rest) if t in {",", ".", ";", ":"}), len(rest))
         aside = rest[:end]
+        if _is_age(aside) and end < len(rest) and rest[end] == ",":  # "said X, 45, a teacher"
+            later = rest[end + 1:]
+            stop = next((i for i, t in enumerate(later) if t in {",", ".", ";", ":"}),
+                        len(later))
+            aside = later[:stop]
     subj = interpret(np, aside)
     if subj.kind == "role" and aside and len(aside) <= 5:
         named = interpret(aside)  # "said his father, Abdullah Kurdi," / "the lawyer, Ana Ruiz"
