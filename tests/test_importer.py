@@ -79,7 +79,7 @@ def test_sample_is_imported(raw: Path, content: Path, caplog: pytest.LogCaptureF
     assert f"{SAMPLE_NAME}: year 2022 inferred from weekday 'Saturday'" in caplog.text
     state = json.loads((content / ".sitegen-import.json").read_text(encoding="utf-8"))
     entry = state["files"][SAMPLE_NAME]
-    assert set(entry) == {"raw_sha256", "markdown_sha256", "path"}
+    assert set(entry) == {"raw_sha256", "markdown_sha256", "path", "source"}
     assert report.summary().startswith("import: 1 written, 0 unchanged")
 
 
@@ -301,3 +301,22 @@ def test_progress_bar_goes_to_stderr_on_a_terminal_only(
 def test_missing_path_is_a_problem(tmp_path: Path, content: Path) -> None:
     report = run([tmp_path / "nope.txt"], content)
     assert report.failed[0].message == "no such file or folder"
+
+
+def test_a_story_of_the_same_name_from_elsewhere_never_replaces_the_first(
+        tmp_path: Path, content: Path) -> None:
+    first, second = tmp_path / "d1", tmp_path / "d2"
+    first.mkdir()
+    second.mkdir()
+    (first / "same.txt").write_text("Bridge reopens\n\nThe bridge reopened in 2021.\n",
+                                    encoding="utf-8")
+    (second / "same.txt").write_text("Floods close road\n\nFloods closed the road in 2022.\n",
+                                     encoding="utf-8")
+    [article] = run([first / "same.txt"], content).written
+    report = run([second / "same.txt"], content)
+    assert not report.written and len(report.failed) == 1
+    assert "same file name" in report.failed[0].message and "d1" in report.failed[0].message
+    assert frontmatter.load(article)["title"] == "Bridge reopens"  # the first story is kept
+    (first / "same.txt").unlink()  # moved away: the name is free, the new story replaces it
+    assert run([second / "same.txt"], content).written == [article]
+    assert frontmatter.load(article)["title"] == "Floods close road"

@@ -75,6 +75,7 @@ class _Entry:
     raw_sha256: str
     markdown_sha256: str
     path: str   # relative to the content folder, POSIX separators
+    source: str = ""   # the raw file: relative to the content folder when inside it, else absolute
 
 
 @dataclass
@@ -197,6 +198,11 @@ def _import_checked(raw: Path, batch: _Batch) -> None:
     if entry is not None and entry.raw_sha256 == raw_hash and not batch.force:
         batch.report.unchanged.append(raw)
         return
+    other = _other_source(raw, entry, batch)
+    if other is not None and not batch.force:
+        raise StructureError(f"has the same file name as {other}, imported earlier as "
+                             f"{entry.path if entry else '?'}; file names identify articles, so "
+                             "rename this file (or use --force to replace that article)")
     target = _known_target(origin, entry, batch)
     if target is not None and not batch.force and _edited(target, entry):
         _keep(raw, target, batch)
@@ -206,7 +212,7 @@ def _import_checked(raw: Path, batch: _Batch) -> None:
     if entry is None and target.exists() and not batch.force:
         # An article from this origin exists but the state file does not know it.
         if target.read_bytes() == markdown.encode("utf-8"):
-            _record(origin, raw_hash, markdown, target, batch)
+            _record(origin, raw_hash, markdown, target, batch, raw)
             batch.report.unchanged.append(raw)
         else:
             _keep(raw, target, batch)
@@ -216,7 +222,7 @@ def _import_checked(raw: Path, batch: _Batch) -> None:
     else:
         write_atomic(target, markdown)
         log.debug("wrote %s (from %s)", target, raw)
-    _record(origin, raw_hash, markdown, target, batch)
+    _record(origin, raw_hash, markdown, target, batch, raw)
     batch.report.written.append(target)
 
 
@@ -275,10 +281,32 @@ def _keep(raw: Path, target: Path, batch: _Batch) -> None:
     batch.report.warnings.append(message)
 
 
-def _record(origin: str, raw_hash: str, markdown: str, target: Path, batch: _Batch) -> None:
+def _record(origin: str, raw_hash: str, markdown: str, target: Path, batch: _Batch,
+            raw: Path | None = None) -> None:
     relative = target.relative_to(batch.content_dir).as_posix()
-    batch.state[origin] = _Entry(raw_hash, sha256(markdown.encode("utf-8")), relative)
+    source = _source_of(raw, batch) if raw is not None else ""
+    batch.state[origin] = _Entry(raw_hash, sha256(markdown.encode("utf-8")), relative, source)
     batch.dirty += 1
+
+
+def _source_of(raw: Path, batch: _Batch) -> str:
+    """Where a raw file is, as the state file keeps it: relative to the content folder when it
+    is inside (the same on every clone), else absolute."""
+    resolved = raw.resolve()
+    content = batch.content_dir.resolve()
+    if resolved.is_relative_to(content):
+        return resolved.relative_to(content).as_posix()
+    return str(resolved)
+
+
+def _other_source(raw: Path, entry: _Entry | None, batch: _Batch) -> str | None:
+    """The other raw file this origin came from, when that file is still there: a story of the
+    same name from another folder, which must not replace the first (a moved file may)."""
+    if entry is None or not entry.source or entry.source == _source_of(raw, batch):
+        return None
+    recorded = Path(entry.source)
+    where = recorded if recorded.is_absolute() else batch.content_dir / recorded
+    return entry.source if where.is_file() else None
 
 
 def _read_bytes(raw: Path) -> bytes:
@@ -346,7 +374,8 @@ def load_state(content_dir: Path) -> dict[str, _Entry]:
         if not isinstance(files, dict):
             raise ValueError("expected a JSON object")
         return {str(origin): _Entry(str(e["raw_sha256"]), str(e["markdown_sha256"]),
-                                    str(e["path"])) for origin, e in files.items()}
+                                    str(e["path"]), str(e.get("source", "")))
+                for origin, e in files.items()}
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise SitegenError(Problem(path, f"import state is unreadable ({exc}); fix it, or delete "
                                          "it to re-import everything as new")) from None
@@ -356,7 +385,8 @@ def _save(batch: _Batch) -> None:
     if batch.dry_run or not batch.dirty:
         return
     files = {origin: {"raw_sha256": e.raw_sha256, "markdown_sha256": e.markdown_sha256,
-                      "path": e.path} for origin, e in sorted(batch.state.items())}
+                      "path": e.path, **({"source": e.source} if e.source else {})}
+             for origin, e in sorted(batch.state.items())}
     text = json.dumps({"version": 1, "files": files}, indent=2, ensure_ascii=False) + "\n"
     write_atomic(batch.content_dir / STATE_NAME, text)
     batch.dirty = 0
