@@ -391,11 +391,33 @@ def _text_line(text: str, mark: yaml.Mark) -> int:
     return text.count("\n", 0, mark.index)
 
 
+MAX_DEPTH = 64  # nesting of front-matter values: deeper breaks pickling and rendering alike
+
+
+def _depth(root: yaml.Node) -> int:
+    """How deep lists and mappings nest under a YAML node (iteratively: no recursion to blow)."""
+    deepest, stack, seen = 0, [(root, 1)], set()
+    while stack:
+        node, level = stack.pop()
+        if id(node) in seen or deepest > MAX_DEPTH:
+            continue
+        seen.add(id(node))
+        deepest = max(deepest, level)
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend((child, level + 1) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend((child, level + 1) for pair in node.value for child in pair)
+    return deepest
+
+
 def _load_yaml(path: Path, fm: str, first_line: int) -> _Yaml | Problem:
     """Parse the front matter once, keeping nodes so errors can point at the offending line."""
     loader = _Loader(fm)
     try:
         node = loader.get_single_node()
+        if node is not None and _depth(node) > MAX_DEPTH:
+            return Problem(path, f"front matter nests lists or mappings more than {MAX_DEPTH} "
+                           "levels deep; flatten it", first_line)
         data = _construct_document(loader, node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

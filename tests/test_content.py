@@ -480,3 +480,20 @@ def test_line_numbers_count_only_newlines(tmp_path: Path) -> None:
         parse_article(tmp_path / "x.md", text, Config())
     lines = {p.message.split("'")[1]: p.line for p in info.value.problems}
     assert lines["title"] == 4 and lines["date"] == 2
+
+
+@pytest.mark.parametrize("levels", [65, 700, 990])
+def test_deeply_nested_front_matter_is_one_clear_problem(tmp_path: Path, levels: int) -> None:
+    deep = "[" * levels + "]" * levels
+    with pytest.raises(SitegenError) as info:
+        parse_article(tmp_path / "x.md", f"---\ntitle: T\ndate: 2022-12-10\nextra: {deep}\n---\n",
+                      Config())
+    [problem] = info.value.problems
+    assert "more than 64 levels deep" in problem.message
+
+
+def test_front_matter_nesting_within_the_limit_loads(tmp_path: Path) -> None:
+    deep = "[" * 63 + "]" * 63  # with the top mapping: 64 levels
+    article = parse_article(tmp_path / "x.md",
+                            f"---\ntitle: T\ndate: 2022-12-10\nextra: {deep}\n---\n", Config())
+    assert article.title == "T"
