@@ -8,10 +8,10 @@ in order. Adding an outlet is a row and a fixture, not a branch in the code.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+
+from sitegen.ingest.data import table
 
 # Russian sources (TASS, Interfax in Russian) write the genitive: "10 декабря".
 RUSSIAN_MONTHS = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
@@ -42,17 +42,10 @@ class DatelinePattern:
 
 
 @cache
-def _table() -> dict[str, object]:
-    raw = resources.files("sitegen.ingest").joinpath("data/outlets.toml").read_text("utf-8")
-    return tomllib.loads(raw)
-
-
-@cache
 def agencies() -> dict[str, str]:
     """Lower-case spelling -> the agency's house name ("itar-tass" -> "TASS")."""
-    table = _table()["agencies"]
-    assert isinstance(table, dict)
-    return {str(k): str(v) for k, v in table.items()}
+    spellings = table("outlets")["agencies"]
+    return {str(k): str(v) for k, v in spellings.items()}
 
 
 @cache
@@ -60,8 +53,7 @@ def dateline_patterns() -> tuple[DatelinePattern, ...]:
     """The table's dateline patterns, most specific first."""
     names = sorted(agencies(), key=len, reverse=True)
     known = "(?P<agency>(?i:" + "|".join(re.escape(n) for n in names) + "))"
-    rows = _table()["dateline"]
-    assert isinstance(rows, list)
+    rows = table("outlets")["dateline"]
     out = []
     for row in rows:
         regex = row["pattern"].format(place=PLACE, region=REGION, date=DATE, agency=AGENCY,
@@ -75,14 +67,12 @@ def dateline_patterns() -> tuple[DatelinePattern, ...]:
 @cache
 def stamp_labels() -> frozenset[str]:
     """Words that label a timestamp line ("Updated", "Published on", "Source")."""
-    stamps = _table()["stamps"]
-    assert isinstance(stamps, dict)
+    stamps = table("outlets")["stamps"]
     return frozenset(str(label) for label in stamps["labels"])
 
 
 @cache
 def byline_patterns() -> tuple[re.Pattern[str], ...]:
     """Byline lines ("By Jane Smith", "Helena Marsh in Edinburgh"), matched at a line's start."""
-    bylines = _table()["bylines"]
-    assert isinstance(bylines, dict)
+    bylines = table("outlets")["bylines"]
     return tuple(re.compile(str(p)) for p in bylines["patterns"])

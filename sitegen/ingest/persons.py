@@ -15,11 +15,10 @@ gazetteer.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
+from sitegen.ingest.data import table
 from sitegen.ingest.gazetteer import is_demonym
 from sitegen.ingest.names import first_name_gender, fold, is_given_name, is_group, looks_like_org
 
@@ -36,13 +35,12 @@ class NonPeople:
 @cache
 def non_people() -> NonPeople:
     """`data/non_people.toml`, folded."""
-    raw = resources.files("sitegen.ingest").joinpath("data/non_people.toml").read_text("utf-8")
-    table = tomllib.loads(raw)
+    data = table("non_people")
     whole = [n for key in ("clubs", "companies", "publications", "common_words")
-             for n in table.get(key, [])]
+             for n in data.get(key, [])]
     return NonPeople(
-        suffixes=frozenset(fold(s) for s in table.get("org_suffixes", [])),
-        prefixes=frozenset(fold(s) for s in table.get("org_prefixes", [])),
+        suffixes=frozenset(fold(s) for s in data.get("org_suffixes", [])),
+        prefixes=frozenset(fold(s) for s in data.get("org_prefixes", [])),
         names=frozenset(fold(n) for n in whole),
     )
 

@@ -27,10 +27,10 @@ import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 from sitegen.errors import Problem, SitegenError
+from sitegen.ingest.data import table
 from sitegen.ingest.gazetteer import (
     COMMON_WORDS,
     CONNECTORS,
@@ -364,8 +364,7 @@ def _scan_org_names(
 
 @cache
 def _cities() -> dict[str, str]:
-    raw = resources.files("sitegen.ingest").joinpath("data/cities.toml").read_text("utf-8")
-    return {city.casefold(): country for city, country in tomllib.loads(raw)["cities"].items()}
+    return {city.casefold(): country for city, country in table("cities")["cities"].items()}
 
 
 def dateline_country(location: str | None) -> str | None:

@@ -9,11 +9,11 @@ mentions), so a passing word deep in the body tags nothing.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+
+from sitegen.ingest.data import table
 
 MIN_TOPIC_SCORE = 3.0
 MAX_TOPICS = 3
@@ -28,10 +28,8 @@ class TopicHit:
 
 @cache
 def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    raw = resources.files("sitegen.ingest").joinpath("data/topics.toml").read_text("utf-8")
-    table = tomllib.loads(raw)["topics"]
     out = []
-    for topic, triggers in table.items():
+    for topic, triggers in table("topics")["topics"].items():
         words = "|".join(r"\s+".join(re.escape(w) for w in t.split())
                          for t in sorted(triggers, key=len, reverse=True))
         out.append((topic, re.compile(rf"(?<![\w-])(?:{words})\w*", re.IGNORECASE)))
