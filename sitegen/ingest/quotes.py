@@ -356,7 +356,7 @@ def reported_speech(masked: str) -> list[tuple[int, Subject]]:
     for m in _REPORTING_RE.finditer(masked):
         if _not_speech(masked, m):
             continue
-        if masked[: m.start()].rstrip().endswith(","):  # "..., argued Mr Howard."
+        if masked[max(0, m.start() - _REACH): m.start()].rstrip().endswith(","):  # "..., argued"
             after = np_after(tokens(masked[m.end(): m.end() + 80]))
             if after.kind == "name":
                 found.append((m.end(), after))
@@ -372,6 +372,7 @@ def reported_speech(masked: str) -> list[tuple[int, Subject]]:
 _PASSIVE_BEFORE_RE = re.compile(
     r"\b(?:was|were|is|are|been|being|be)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 _NOT_SPEECH_AFTER_RE = re.compile(r"^\s+(?:guilty|not guilty|innocent|ties|links)\b")
+_AGENT_AFTER_RE = re.compile(r"^\s+(?:\w+\s+){0,4}?by\b")  # "was described by the CBCP"
 
 
 def _not_speech(text: str, verb: re.Match[str]) -> bool:
@@ -381,7 +382,7 @@ def _not_speech(text: str, verb: re.Match[str]) -> bool:
     if _NOT_SPEECH_AFTER_RE.match(after):
         return True
     return bool(_PASSIVE_BEFORE_RE.search(text[max(0, verb.start() - 30): verb.start()])) and \
-        not re.match(r"^\s+(?:\w+\s+){0,4}?by\b", after)
+        not _AGENT_AFTER_RE.match(after)
 
 
 def _chain(masked: str) -> list[re.Match[str]]:

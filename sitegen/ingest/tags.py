@@ -381,17 +381,17 @@ def _scan_people(segments: Sequence[_Segment], people: Sequence[str],
     scored: list[_Candidate] = []
     unique = list(dict.fromkeys(p for p in people if len(p.split()) >= 2))
     surnames = [p.split()[-1] for p in unique]
+    texts = [[t.text for t in seg.tokens] for seg in segments]
     for person in unique:
         words = person.split()
         # "Khan" is Usman Khan's and Sadiq Khan's: with a shared surname only full names count
         shared = surnames.count(words[-1]) > 1
         score, first = 0.0, -1
-        for seg in segments:
-            texts = [t.text for t in seg.tokens]
+        for seg, seg_texts in zip(segments, texts, strict=True):
             for k, tok in enumerate(seg.tokens):
                 if tok.text != words[-1]:
                     continue
-                if shared and texts[max(0, k - len(words) + 1): k + 1] != words:
+                if shared and seg_texts[max(0, k - len(words) + 1): k + 1] != words:
                     continue
                 score += seg.weight
                 first = tok.index if first < 0 else first
