@@ -122,43 +122,43 @@ class Registry:
 
     def name(self, parts: NameParts, pos: int, subject: bool = True) -> Person:
         """Resolve (or introduce) the person a name mention refers to."""
+        found = self._find(parts, pos)
+        if found is not None:
+            return self._touch(found, pos, parts.role, parts.gender, subject, parts.introduced)
+        person = Person(parts.name, clean_role(parts.role), parts.gender, pos, pos)
+        self.people.append(person)
+        return self._touch(person, pos, parts.role, None, subject, parts.introduced)
+
+    def _find(self, parts: NameParts, pos: int) -> Person | None:
+        """The person already named whom this mention names (keeping the fuller name), if any."""
         words = [norm(w) for w in parts.name.split()]
         if len(words) >= 2:
             same = [p for p in self.people if p.words[0] == words[0] and p.words[-1] == words[-1]]
             if same:
-                return self._touch(same[0], pos, parts.role, parts.gender, subject,
-                                   parts.introduced)
+                return same[0]
             bare = [p for p in self.people if p.words == words[-1:]]
             if bare:
                 bare[0].name = parts.name
-                return self._touch(bare[0], pos, parts.role, parts.gender, subject,
-                                   parts.introduced)
+                return bare[0]
             longer = [p for p in self.people if len(p.words) > len(words)
                       and p.words[-len(words):] == words]
             if longer:  # "Suu Kyi" after "Aung San Suu Kyi"
-                return self._touch(longer[0], pos, parts.role, parts.gender, subject,
-                                   parts.introduced)
+                return longer[0]
             shorter = [p for p in self.people if 1 < len(p.words) < len(words)
                        and words[-len(p.words):] == p.words]
             if shorter:  # "Aung San Suu Kyi" after "Suu Kyi": keep the full name
                 shorter[0].name = parts.name
-                return self._touch(shorter[0], pos, parts.role, parts.gender, subject,
-                                   parts.introduced)
-        else:
-            word = words[0]
-            matches = [p for p in self.people if word in (p.words[-1], p.words[0])]
-            if not matches:  # "McLenney" after "Tyresha McClenney": a typo in the copy
-                matches = [p for p in self.people if len(p.words) > 1 and _typo(word, p.words[-1])]
-            by_surname = [p for p in matches if p.words[-1] == word]
-            found = self._by_surname(by_surname, pos) or self._recent(matches, pos)
-            if found is not None:
-                if by_surname:
-                    found.surname_refs += 1
-                return self._touch(found, pos, parts.role, parts.gender, subject,
-                                   parts.introduced)
-        person = Person(parts.name, clean_role(parts.role), parts.gender, pos, pos)
-        self.people.append(person)
-        return self._touch(person, pos, parts.role, None, subject, parts.introduced)
+                return shorter[0]
+            return None
+        word = words[0]
+        matches = [p for p in self.people if word in (p.words[-1], p.words[0])]
+        if not matches:  # "McLenney" after "Tyresha McClenney": a typo in the copy
+            matches = [p for p in self.people if len(p.words) > 1 and _typo(word, p.words[-1])]
+        by_surname = [p for p in matches if p.words[-1] == word]
+        found = self._by_surname(by_surname, pos) or self._recent(matches, pos)
+        if found is not None and by_surname:
+            found.surname_refs += 1
+        return found
 
     def mention(self, parts: NameParts, pos: int, subject: bool = False) -> None:
         """Note a name seen in running text; a bare unknown word (a place?) introduces no one."""
