@@ -73,7 +73,8 @@ def deploy(config: Config, *, remote: str = DEFAULT_REMOTE, branch: str = DEFAUL
     with tempfile.TemporaryDirectory(prefix="sitegen-deploy-") as tmp:
         out = Path(tmp) / "site"
         with cache.disabled():   # the build cache would be a change to the checkout
-            build_site(config, out_dir=out, import_raw=False)
+            # writes nothing in the checkout, not even the lock file: no lock
+            build_site(config, out_dir=out, import_raw=False, locked=False)
         (out / MARKER).unlink(missing_ok=True)   # sitegen's own bookkeeping, not the site's
         (out / NOJEKYLL).write_bytes(b"")
         if config.cname:

@@ -10,7 +10,7 @@ import itertools
 import logging
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,6 +27,7 @@ from sitegen.cache import (
 )
 from sitegen.config import Config
 from sitegen.errors import Problem, SitegenError
+from sitegen.lock import site_lock
 from sitegen.write import Changes, recover, write_site
 
 if TYPE_CHECKING:   # the rest is imported by a build that has work to do (a no-op is quicker)
@@ -56,14 +57,17 @@ class BuildReport:
 
 def build_site(config: Config, *, out_dir: Path | None = None, drafts: bool = False,
                import_raw: bool = True, progress: bool = False,
-               search_index: bool = True) -> BuildReport:
+               search_index: bool = True, locked: bool = True) -> BuildReport:
     """Build the whole site, or raise SitegenError listing every problem and leave it untouched.
 
     `search_index=False` (`serve`'s rebuilds) keeps the search index the site has instead of
     running Pagefind over the whole site again (a minute at 10,000 articles): the site is then
     updated in place, and search may not know what changed since that index was built.
+
+    One build or import at a time writes a site (`sitegen.lock`); another waits its turn.
+    `locked=False` is for a build that writes nothing in the site folder (`deploy`'s).
     """
-    with _without_cyclic_gc():
+    with site_lock(config.content_path) if locked else nullcontext(), _without_cyclic_gc():
         return _build(config, out_dir=out_dir, drafts=drafts, import_raw=import_raw,
                       progress=progress, search_index=search_index)
 
@@ -104,6 +108,9 @@ def _build(config: Config, *, out_dir: Path | None, drafts: bool, import_raw: bo
     imported = _import_raw(config, progress) if import_raw else None
     if imported is not None:
         problems.extend(imported.failed)
+        if imported.written:   # the import changed the content: hash it again, before it
+            # is read, so an edit made while this build runs is seen by the next one
+            key = input_key(config, out, digests, **options)
     try:
         model = load_model(config, digests, drafts=drafts)
     except SitegenError as exc:
@@ -143,8 +150,6 @@ def _build(config: Config, *, out_dir: Path | None, drafts: bool, import_raw: bo
     listing = updated_listing(before, out, changes.whole, changes.paths)
     memo.save(listing)
     if not warnings:   # a build with warnings (no search index) is tried again next time
-        if imported is not None and imported.written:   # the import changed the content
-            key = input_key(config, out, digests, **options)
         remember_build(config, out, key, len(articles), files, listing)
     return BuildReport(out_dir=out, articles=len(articles), files=files,
                        seconds=time.perf_counter() - started, imported=imported,

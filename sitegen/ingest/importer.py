@@ -32,6 +32,7 @@ from sitegen.ingest.reading import RAW_SUFFIXES, UnreadableText, raw_text
 from sitegen.ingest.structure import ParsedArticle, StructureError, parse_article
 from sitegen.ingest.tags import TagRules, extract_tags, load_tag_rules
 from sitegen.ingest.writer import render_markdown
+from sitegen.lock import site_lock
 from sitegen.slugs import is_safe_slug, slugify, unique_slug
 
 log = logging.getLogger("sitegen.ingest")
@@ -103,6 +104,15 @@ def import_paths(paths: Sequence[Path], content_dir: Path, *, force: bool = Fals
     `now` is the clock (tests pass one); a file time later than `now` is taken as `now`.
     Raises SitegenError only for problems with the whole run (an unreadable state file).
     """
+    if dry_run:
+        return _import(paths, content_dir, force=force, dry_run=True, progress=progress, now=now)
+    with site_lock(content_dir):   # one writer at a time: a build may be importing too
+        return _import(paths, content_dir, force=force, dry_run=False, progress=progress,
+                       now=now)
+
+
+def _import(paths: Sequence[Path], content_dir: Path, *, force: bool, dry_run: bool,
+            progress: bool, now: datetime | None) -> ImportReport:
     report = ImportReport(dry_run=dry_run)
     files, missing = collect_files(paths)
     report.failed.extend(missing)
