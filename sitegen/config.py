@@ -97,13 +97,24 @@ _TYPE_NAMES = {str: "a string", int: "an integer", bool: "true or false", list: 
 KNOWN_TAXONOMIES = ("tags", "speakers")
 
 
+def loads_toml(text: str) -> dict[str, Any]:
+    """`tomllib.loads`, with nesting too deep for its recursive parser (a few hundred arrays or
+    inline tables, never a real settings file) as a `TOMLDecodeError`, not a RecursionError
+    traceback; the rest of its work is linear in the text."""
+    try:
+        return tomllib.loads(text)
+    except RecursionError:
+        raise tomllib.TOMLDecodeError("arrays or inline tables nest too deep to read; "
+                                      "flatten them") from None
+
+
 def load_config(root: Path, *, overrides: dict[str, Any] | None = None) -> Config:
     """Load `root/sitegen.toml` (absent means all defaults) and apply command-line overrides."""
     path = root / CONFIG_NAME
     data: dict[str, Any] = {}
     if path.exists():
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            data = loads_toml(path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
             problem = Problem(path, f"not valid TOML: {exc}", _toml_error_line(exc))
             raise SitegenError(problem) from None

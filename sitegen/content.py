@@ -392,17 +392,41 @@ def _text_line(text: str, mark: yaml.Mark) -> int:
 
 
 MAX_DEPTH = 64  # nesting of front-matter values: deeper breaks pickling and rendering alike
+# What aliases (`*name`) may add to a front matter, counted as one per value plus the characters
+# of each text: a page of speaker names given once and used in every quote adds a few thousand.
+# An alias bomb (aliases of lists of aliases) adds 9**9 in 350 bytes, and anything that walks
+# the data copies it in full (`record_bytes` pickles without sharing), so it is refused before.
+MAX_EXPANSION = 100_000
 
 
-def _depth(root: yaml.Node) -> int:
-    """How deep lists and mappings nest under a YAML node (iteratively: no recursion to blow)."""
+_TOO_DEEP = (f"front matter nests lists or mappings more than {MAX_DEPTH} levels deep; "
+             "flatten it")
+
+
+def _shape_problem(root: yaml.Node, fm: str) -> tuple[str, int] | None:
+    """Why the front matter under `root` is too deep, loops or expands too far through aliases,
+    and the 0-based front-matter line to point at; None when it is fine. Nothing is constructed
+    yet, and the work is linear in the front matter however far aliases would expand it."""
+    depth = _tree_depth(root)
+    if depth is None:   # aliases: measure the graph
+        return _graph_problem(root, fm)
+    return (_TOO_DEEP, 0) if depth > MAX_DEPTH else None
+
+
+def _tree_depth(root: yaml.Node) -> int | None:
+    """How deep lists and mappings nest under `root` (iteratively: no recursion to blow); None
+    when some node is reached twice, through an alias. The usual front matter has none, and this
+    walk costs half of `_graph_problem`."""
     deepest, stack, seen = 0, [(root, 1)], set()
     while stack:
         node, level = stack.pop()
-        if id(node) in seen or deepest > MAX_DEPTH:
-            continue
+        if id(node) in seen:
+            return None
         seen.add(id(node))
-        deepest = max(deepest, level)
+        if level > deepest:
+            deepest = level
+            if deepest > MAX_DEPTH:
+                return deepest
         if isinstance(node, yaml.SequenceNode):
             stack.extend((child, level + 1) for child in node.value)
         elif isinstance(node, yaml.MappingNode):
@@ -410,14 +434,78 @@ def _depth(root: yaml.Node) -> int:
     return deepest
 
 
+def _graph_problem(root: yaml.Node, fm: str) -> tuple[str, int] | None:
+    """`_shape_problem` for a front matter with aliases: one iterative walk measuring each node
+    once (shared ones by identity), its nesting and its size with every alias written out."""
+    height: dict[int, int] = {}     # levels under a finished node, itself included
+    expanded: dict[int, int] = {}   # its size with every alias written out
+    distinct = 0                    # the size counting each node once: what the text spells out
+    first_shared: yaml.Node | None = None
+    on_path: set[int] = set()
+    stack: list[tuple[yaml.Node, list[yaml.Node]]] = []
+
+    def enter(node: yaml.Node) -> str | None:
+        nonlocal distinct, first_shared
+        key = id(node)
+        if key in on_path:
+            return "loop"
+        if key in height:   # an alias of a finished node: measured already
+            if first_shared is None or node.start_mark.index < first_shared.start_mark.index:
+                first_shared = node
+            return "deep" if len(stack) + height[key] > MAX_DEPTH else None
+        if len(stack) >= MAX_DEPTH:
+            return "deep"
+        if isinstance(node, yaml.ScalarNode):
+            size = 1 + len(node.value)
+            distinct += size
+            height[key], expanded[key] = 1, size
+            return None
+        children: list[yaml.Node] = (
+            list(node.value) if isinstance(node, yaml.SequenceNode)
+            else [child for pair in node.value for child in pair])
+        distinct += 1
+        on_path.add(key)
+        stack.append((node, children[::-1]))
+        return None
+
+    outcome = enter(root)
+    while stack and outcome is None:
+        node, todo = stack[-1]
+        if todo:
+            child = todo.pop()
+            outcome = enter(child)
+            if outcome == "loop":
+                first_shared = child
+            continue
+        stack.pop()
+        on_path.discard(id(node))
+        children = (node.value if isinstance(node, yaml.SequenceNode)
+                    else [child for pair in node.value for child in pair])
+        height[id(node)] = 1 + max((height[id(c)] for c in children), default=0)
+        expanded[id(node)] = 1 + sum(expanded[id(c)] for c in children)
+    if outcome == "deep":
+        return _TOO_DEEP, 0
+    if outcome == "loop":
+        assert first_shared is not None
+        return ("front matter holds an alias (*name) inside the list or mapping it names, a "
+                "loop without end; write the values out"), _text_line(fm, first_shared.start_mark)
+    added = expanded[id(root)] - distinct
+    if added > MAX_EXPANSION:
+        assert first_shared is not None
+        return (f"front matter aliases (*name) expand it by {added:,} values and characters, "
+                f"more than the {MAX_EXPANSION:,} allowed; write the values out instead of "
+                "aliases of aliases"), _text_line(fm, first_shared.start_mark)
+    return None
+
+
 def _load_yaml(path: Path, fm: str, first_line: int) -> _Yaml | Problem:
     """Parse the front matter once, keeping nodes so errors can point at the offending line."""
     loader = _Loader(fm)
     try:
         node = loader.get_single_node()
-        if node is not None and _depth(node) > MAX_DEPTH:
-            return Problem(path, f"front matter nests lists or mappings more than {MAX_DEPTH} "
-                           "levels deep; flatten it", first_line)
+        shape = _shape_problem(node, fm) if node is not None else None
+        if shape is not None:   # before construction, which would build what it describes
+            return Problem(path, shape[0], shape[1] + first_line)
         data = _construct_document(loader, node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from itertools import combinations
 from pathlib import Path
 
+from sitegen.config import loads_toml
 from sitegen.errors import Problem, SitegenError
 from sitegen.model import Article, Quote, Speaker
 
@@ -73,7 +74,7 @@ def load_speaker_aliases(content_dir: Path) -> SpeakerAliases:
         return SpeakerAliases()
     try:
         text = path.read_text(encoding="utf-8")
-        data = tomllib.loads(text)
+        data = loads_toml(text)
     except tomllib.TOMLDecodeError as exc:
         line = getattr(exc, "lineno", None)
         if not isinstance(line, int):

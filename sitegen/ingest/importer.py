@@ -386,7 +386,7 @@ def load_state(content_dir: Path) -> dict[str, _Entry]:
         return {str(origin): _Entry(str(e["raw_sha256"]), str(e["markdown_sha256"]),
                                     str(e["path"]), str(e.get("source", "")))
                 for origin, e in files.items()}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         raise SitegenError(Problem(path, f"import state is unreadable ({exc}); fix it, or delete "
                                          "it to re-import everything as new")) from None
 

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
+from sitegen.config import loads_toml
 from sitegen.errors import Problem, SitegenError
 from sitegen.ingest.data import table
 from sitegen.ingest.gazetteer import (
@@ -113,7 +114,7 @@ def load_tag_rules(content_dir: Path) -> TagRules:
     if not path.is_file():
         return TagRules()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = loads_toml(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         line = getattr(exc, "lineno", None) or _toml_error_line(str(exc))
         raise SitegenError(Problem(path, f"invalid TOML: {exc}", line)) from None
