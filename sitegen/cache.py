@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import pickle
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,6 +19,8 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 from sitegen import __version__
 from sitegen.config import Config
 from sitegen.errors import recorded
+from sitegen.incremental import store
+from sitegen.incremental.codec import Undecodable, decode, encode
 from sitegen.stamps import FileDigests
 
 if TYPE_CHECKING:   # Markdown is imported only by a build that converts something
@@ -30,7 +31,7 @@ if TYPE_CHECKING:   # Markdown is imported only by a build that converts somethi
 log = logging.getLogger("sitegen.cache")
 
 CACHE_DIR = ".sitegen-cache"
-FORMAT = 1
+FORMAT = 2   # 2: data (`incremental.codec`) instead of pickles
 _CODE = (Path(__file__).parent / "markup.py", Path(__file__).parent / "render" / "reading.py")
 
 # A converted body: HTML, its top-level paragraphs (quote anchors) and its word count.
@@ -71,39 +72,21 @@ def disabled() -> Iterator[None]:
         _enabled = before
 
 
-def load(config: Config, name: str, key: str) -> dict[str, Any]:
-    """The entries of cache file `name` when it was written under `key`, else none."""
+def load(config: Config, name: str, key: str,
+         records: tuple[type, ...] = ()) -> dict[str, Any]:
+    """The entries of cache file `name` when it was written under `key`, else none.
+    `records` are the record classes the entries may hold (`incremental.codec`)."""
     if not _enabled:
         return {}
-    path = cache_dir(config) / f"{name}.pickle"
-    try:
-        with path.open("rb") as f:
-            stored = pickle.load(f)
-    except FileNotFoundError:
-        return {}
-    except Exception as exc:   # a corrupt or foreign cache is a cache miss, never an error
-        log.debug("ignoring %s: %s", path, exc)
-        return {}
-    if not isinstance(stored, dict) or stored.get("key") != key:
-        return {}
-    entries = stored.get("entries")
-    return entries if isinstance(entries, dict) else {}
+    return store.read(cache_dir(config) / f"{name}{store.SUFFIX}", key, records)
 
 
-def save(config: Config, name: str, key: str, entries: dict[str, Any]) -> None:
+def save(config: Config, name: str, key: str, entries: dict[str, Any],
+         records: tuple[type, ...] = ()) -> None:
     """Write cache file `name` atomically; a cache that cannot be written is only slower."""
     if not _enabled:
         return
-    path = cache_dir(config) / f"{name}.pickle"
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tmp.open("wb") as f:
-            pickle.dump({"key": key, "entries": entries}, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError as exc:
-        log.debug("cannot write %s: %s", path, exc)
-        tmp.unlink(missing_ok=True)
+    store.write(cache_dir(config) / f"{name}{store.SUFFIX}", key, entries, records)
 
 
 def compiled_templates(config: Config) -> Path | None:
@@ -122,13 +105,13 @@ def compiled_templates(config: Config) -> Path | None:
 
 def load_sharded(config: Config, name: str, key: str) -> dict[str, Any]:
     """The entries of sharded cache `name` written under `key`: a folder of up to 256 files
-    `XX.pickle`, an entry in the one named by the first two hex digits of its key."""
+    `XX.msgpack`, an entry in the one named by the first two hex digits of its key."""
     if not _enabled:
         return {}
     folder = cache_dir(config) / name
     entries: dict[str, Any] = {}
     try:
-        shards = [p for p in folder.iterdir() if p.suffix == ".pickle"]
+        shards = [p for p in folder.iterdir() if p.suffix == store.SUFFIX]
     except OSError:
         return {}
     for shard in shards:
@@ -150,7 +133,7 @@ def save_sharded(config: Config, name: str, key: str, entries: dict[str, Any],
         old.setdefault(k[:2], set()).add(k)
     try:
         (cache_dir(config) / name).mkdir(parents=True, exist_ok=True)
-        (cache_dir(config) / f"{name}.pickle").unlink(missing_ok=True)   # before shards (0.1)
+        (cache_dir(config) / f"{name}{store.SUFFIX}").unlink(missing_ok=True)
     except OSError as exc:
         log.debug("cannot write %s: %s", name, exc)
         return
@@ -160,7 +143,7 @@ def save_sharded(config: Config, name: str, key: str, entries: dict[str, Any],
             if part:
                 save(config, f"{name}/{shard}", key, part)
             else:
-                (cache_dir(config) / name / f"{shard}.pickle").unlink(missing_ok=True)
+                (cache_dir(config) / name / f"{shard}{store.SUFFIX}").unlink(missing_ok=True)
 
 
 _renderer: tuple[Config, MarkdownRenderer] | None = None
@@ -197,7 +180,7 @@ def convert_bodies(config: Config, bodies: Sequence[str]) -> ConvertedBodies:
     processes when there are many) and remembered; cached ones are read when first asked for, a
     shard at a time, so a rebuild that renders a few pages reads a few of the 256 shards.
 
-    `markdown-index.pickle` lists the text hashes the shards hold; without it (a first build,
+    `markdown-index` lists the text hashes the shards hold; without it (a first build,
     or after damage) the shards are read to make it again.
     """
     key = _markdown_key(config)
@@ -218,6 +201,12 @@ def convert_bodies(config: Config, bodies: Sequence[str]) -> ConvertedBodies:
     return converted
 
 
+def _converted_records() -> tuple[type, ...]:
+    from sitegen.markup import Paragraph
+
+    return (Paragraph,)
+
+
 class ConvertedBodies:
     """Converted bodies by position; cached ones are loaded from their shard of `markdown/` on
     first use, in whichever process renders the page."""
@@ -232,7 +221,7 @@ class ConvertedBodies:
         found = self._shard(wanted[:2]).get(wanted)
         if found is None:   # the index listed it, the shard lost it: convert, index again
             log.debug("body %s missing from the Markdown cache; converting it", wanted)
-            (cache_dir(self._config) / "markdown-index.pickle").unlink(missing_ok=True)
+            (cache_dir(self._config) / f"markdown-index{store.SUFFIX}").unlink(missing_ok=True)
             with _markdown(self._config):
                 found = self._shards[wanted[:2]][wanted] = _convert_chunk(
                     [self._bodies[number]])[0]
@@ -241,7 +230,8 @@ class ConvertedBodies:
     def _shard(self, name: str) -> dict[str, Converted]:
         shard = self._shards.get(name)
         if shard is None:
-            shard = self._shards[name] = load(self._config, f"markdown/{name}", self._key)
+            shard = self._shards[name] = load(self._config, f"markdown/{name}", self._key,
+                                              _converted_records())
         return shard
 
     def add(self, fresh: dict[str, Converted]) -> None:
@@ -255,7 +245,7 @@ class ConvertedBodies:
             kept = {h: v for h, v in shard.items() if h in used}
             kept.update(values)
             self._shards[name] = kept
-            save(self._config, f"markdown/{name}", self._key, kept)
+            save(self._config, f"markdown/{name}", self._key, kept, _converted_records())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -387,15 +377,18 @@ def remember_build(config: Config, out: Path, key: str, articles: int, files: in
 
 class ParseCache:
     """Parse results of article files by (path, bytes), with the warnings the parse logged (they
-    are logged again on a hit, so a cached build says what a clean one says)."""
+    are logged again on a hit, so a cached build says what a clean one says). `records` are
+    the record classes a result is made of."""
 
-    def __init__(self, config: Config, logger: logging.Logger) -> None:
+    def __init__(self, config: Config, logger: logging.Logger,
+                 records: tuple[type, ...]) -> None:
         code = [(_PACKAGE / name).read_bytes() for name in ("content.py", "slugs.py", "model.py")]
         self._config = config
         self._key = digest(__version__, str(FORMAT), repr(config), *code)
         self._old = load_sharded(config, "articles", self._key)
         self._new: dict[str, tuple[bytes, list[tuple[int, str]]]] = {}
         self._logger = logger
+        self._records = records
         self.warnings: list[tuple[int, str]] = []   # what the last file's parse logged
 
     def get(self, path: Path, raw: bytes) -> Any | None:
@@ -403,19 +396,27 @@ class ParseCache:
         hit = self._old.get(key)
         if hit is None:
             return None
+        try:
+            result = decode(hit[0], self._records)
+            warnings = [(int(level), str(message)) for level, message in hit[1]]
+        except (Undecodable, TypeError, ValueError, LookupError) as exc:
+            log.debug("parsing %s again: its cache entry does not decode (%s)", path, exc)
+            return None
         self._new[key] = hit
-        self.warnings = hit[1]
-        for level, message in hit[1]:
+        self.warnings = warnings
+        for level, message in warnings:
             self._logger.log(level, "%s", message)
-        return pickle.loads(hit[0])
+        return result
 
     def parse(self, path: Path, raw: bytes, parse: Any) -> Any:
         """`parse()`, remembered with the warnings it logs."""
         with recorded(self._logger) as records:
             result = parse()
         self.warnings = records
-        self._new[digest(str(path), raw)] = (pickle.dumps(result, pickle.HIGHEST_PROTOCOL),
-                                             records)
+        try:
+            self._new[digest(str(path), raw)] = (encode(result, self._records), records)
+        except (TypeError, ValueError, OverflowError) as exc:
+            log.debug("not caching the parse of %s: %s", path, exc)
         return result
 
     def save(self) -> None:

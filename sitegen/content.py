@@ -164,7 +164,8 @@ def load_articles(config: Config, *, drafts: bool = False,
         return []
     from sitegen.cache import ParseCache
 
-    cache = ParseCache(config, log)   # unchanged files are not parsed again (.sitegen-cache/)
+    # unchanged files are not parsed again (.sitegen-cache/); a result is made of these records
+    cache = ParseCache(config, log, (_Parsed, Article, Speaker, Quote, Problem))
     problems: list[Problem] = []
     parsed: list[_Parsed] = []
     for path in article_files(folder, config.content_path):

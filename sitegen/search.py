@@ -26,13 +26,13 @@ from pathlib import Path
 
 from sitegen.config import Config
 from sitegen.errors import Problem, SitegenError
+from sitegen.incremental.machine import user_cache_root
 
 log = logging.getLogger("sitegen.search")
 
 SEARCH_DIR = "pagefind"          # the index, at <base path>pagefind/
 PAGEFIND_ENV = "SITEGEN_PAGEFIND"  # path of a pagefind binary to use instead of the bundled one
 TIMEOUT_SECONDS = 600
-CACHE_ENV = "SITEGEN_CACHE_DIR"
 MISSING = ("search = true but the pagefind binary is not installed "
            "(pip install 'pagefind[bin]'); the site is built without a search index")
 
@@ -88,11 +88,8 @@ def index_site(site_dir: Path, config: Config) -> str | None:
 
 def site_cache(config: Config) -> Path:
     """This site's search cache folder (one per site root) in sitegen's user cache."""
-    base = os.environ.get(CACHE_ENV) or (
-        str(Path(os.environ["XDG_CACHE_HOME"]) / "sitegen") if os.environ.get("XDG_CACHE_HOME")
-        else str(Path.home() / ".cache" / "sitegen"))
     site = hashlib.sha256(str(config.root.resolve()).encode()).hexdigest()[:16]
-    return Path(base) / "search" / site
+    return user_cache_root() / "search" / site
 
 
 def _input_key(site_dir: Path, exe: Path, options: list[str]) -> str:

@@ -1,7 +1,7 @@
 """The articles and their taxonomy, taken from the last build's snapshot when only bodies changed.
 
 Loading 10,000 articles from the parse cache, merging speakers and grouping them took 2 s of a
-one-edit rebuild; the snapshot (`.sitegen-cache/snapshot.pickle`) loads in a fraction of that.
+one-edit rebuild; the snapshot (`.sitegen-cache/snapshot.msgpack`) loads in a fraction of that.
 It is used only when it gives what a fresh load would:
 
 - the same sitegen code, settings, `--drafts` and `speakers.toml` (its key);
@@ -10,10 +10,11 @@ It is used only when it gives what a fresh load would:
   an edit to the body only.
 
 Slugs, speakers, tags, archives and related stories never look at a body, so the snapshot's own
-article records just take the new bodies before anyone else sees them. Any other change loads
-and groups everything afresh and takes a new snapshot. The snapshot is not rewritten for body
-edits (that would cost more than it saves); files that drifted from it are parsed again on each
-build, so after `MAX_DRIFT` of them a full load takes a fresh one.
+article records (speakers merged, stored as data: `incremental.codec`) just take the new bodies
+before anyone else sees them, and are grouped again (quicker than reading stored groups back).
+Any other change loads and groups everything afresh and takes a new snapshot. The snapshot is
+not rewritten for body edits (that would cost more than it saves); files that drifted from it
+are parsed again on each build, so after `MAX_DRIFT` of them a full load takes a fresh one.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from sitegen.config import Config
 from sitegen.content import LoadedFile, article_files, load_articles, load_file
 from sitegen.content import log as content_log
 from sitegen.errors import Problem, SitegenError
-from sitegen.model import Article
+from sitegen.model import Article, Quote, Speaker
 from sitegen.speakers import SPEAKERS_FILE, load_speaker_aliases, merge_speakers
 from sitegen.stamps import FileDigests
 from sitegen.taxonomy import Taxonomy, build_taxonomy
@@ -40,6 +41,7 @@ NAME = "snapshot"
 MAX_DRIFT = 200   # files parsed again on every build before a fresh snapshot is taken
 _CODE = ("content.py", "slugs.py", "model.py", "speakers.py", "taxonomy.py", "snapshot.py")
 _PACKAGE = Path(__file__).resolve().parent
+RECORDS = (Article, Speaker, Quote)
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,7 @@ def load_model(config: Config, digests: FileDigests, *, drafts: bool = False) ->
     files = {str(path): digests.digest(str(path))
              for path in (article_files(folder, config.content_path) if folder.is_dir() else ())}
     key = _key(config, digests, drafts)
-    stored = load(config, NAME, key)
+    stored = load(config, NAME, key, RECORDS)
     reused = _reuse(config, stored, files)
     if reused is not None:
         taxonomy, drifted = reused
@@ -106,7 +108,8 @@ def load_model(config: Config, digests: FileDigests, *, drafts: bool = False) ->
         save(config, NAME, key, {
             "files": {path: (files[path], loaded[path].header) for path in files},
             "warnings": {path: loaded[path].warnings for path in files if loaded[path].warnings},
-            "taxonomy": taxonomy, "versions": versions, "structure": structure})
+            "articles": taxonomy.articles, "versions": versions, "structure": structure},
+             RECORDS)
     return _model(taxonomy, versions, structure)
 
 
@@ -127,10 +130,11 @@ def _reuse(config: Config, stored: dict[str, Any],
     """The snapshot's taxonomy with new bodies put in, and the paths whose bytes differ from the
     snapshot's; None when a fresh load is needed."""
     known: dict[str, tuple[bytes, bytes]] | None = stored.get("files")
-    taxonomy = stored.get("taxonomy")
-    if not isinstance(known, dict) or not isinstance(taxonomy, Taxonomy) \
+    articles = stored.get("articles")
+    if not isinstance(known, dict) or not isinstance(articles, tuple) \
+            or not all(type(a) is Article for a in articles) \
             or known.keys() != files.keys() or not isinstance(stored.get("structure"), str) \
-            or len(stored.get("versions", ())) != len(taxonomy.articles):
+            or len(stored.get("versions", ())) != len(articles):
         return None
     drifted = [path for path, found in files.items() if known[path][0] != found]
     if len(drifted) > MAX_DRIFT:
@@ -147,9 +151,12 @@ def _reuse(config: Config, stored: dict[str, Any],
         for level, message in warnings.get(path, ()):
             content_log.log(level, "%s", message)
     if bodies:
-        for article in taxonomy.articles:
+        for article in articles:
             body = bodies.get(str(article.path))
             if body is not None:   # the record is ours alone until returned
                 object.__setattr__(article, "body", body)
     log.debug("articles from the snapshot, %d of them with a new body", len(bodies))
+    # grouping again costs less than storing the groups (their references to the articles
+    # would each be read back one by one)
+    taxonomy = build_taxonomy(articles)
     return taxonomy, set(drifted)

@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from sitegen.config import Config
 from sitegen.errors import Problem
+from sitegen.incremental.machine import signed_bytecode_cache
 from sitegen.model import Article
 
 if TYPE_CHECKING:   # imported when a theme is loaded: a no-op build needs only the paths
@@ -64,7 +65,8 @@ def load_theme(config: Config, compiled: Path | None = None) -> jinja2.Environme
     """A Jinja2 environment with the fallback chain, autoescape and the date/JSON filters.
 
     `compiled` is a folder for Jinja's bytecode cache (compiling the theme costs more than
-    rendering the few pages a one-article edit changes); entries are keyed by template source.
+    rendering the few pages a one-article edit changes); entries are keyed by template source
+    and signed with this machine's key (`incremental.machine`), since they are code.
     """
     import jinja2
 
@@ -74,8 +76,7 @@ def load_theme(config: Config, compiled: Path | None = None) -> jinja2.Environme
     env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                              auto_reload=False,
-                             bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled))
-                             if compiled else None)
+                             bytecode_cache=signed_bytecode_cache(compiled) if compiled else None)
     env.filters.update(date=human_date, isodate=iso_date, dateline=dateline, jsonld=json_ld,
                        month_name=month_name)
     return env

@@ -8,7 +8,6 @@ clean build, byte for byte, over random edit sequences.
 from __future__ import annotations
 
 import dataclasses
-import pickle
 import shutil
 import tempfile
 from pathlib import Path
@@ -22,6 +21,7 @@ from sitegen import parallel
 from sitegen.cache import CACHE_DIR, site_listing
 from sitegen.cli import main
 from sitegen.config import load_config
+from sitegen.incremental import store
 from sitegen.site import build_site
 from sitegen.theme import DEFAULT_THEME
 from tests.conftest import snapshot
@@ -97,8 +97,7 @@ def test_the_site_listing_kept_after_an_in_place_update_is_the_site_on_disk(
     corpus.edit(_article(root, POOL[2]), 1)
     (root / "content" / "articles" / f"{POOL[5].slug}.md").unlink()   # pages removed too
     _build(root)
-    with (root / CACHE_DIR / "site.pickle").open("rb") as f:
-        kept = pickle.load(f)["entries"]["listing"]
+    kept = store.held(root / CACHE_DIR / f"site{store.SUFFIX}")["entries"]["listing"]
     assert kept == site_listing(root / "_site")
 
 
@@ -118,7 +117,7 @@ def test_cache_is_safe_to_delete_or_corrupt(tmp_path: Path) -> None:
     corrupted = [p for p in (root / CACHE_DIR).rglob("*") if p.is_file()]
     assert len(corrupted) > 5   # sharded: a folder per cache, a file per shard
     for entry in corrupted:
-        entry.write_bytes(b"not a pickle")
+        entry.write_bytes(b"not a cache file")
     corpus.edit(_article(root, POOL[0]), 1)
     second = _build(root)
     assert second == _clean_build(root, tmp_path / "clean")
@@ -139,10 +138,10 @@ def test_a_lost_markdown_shard_is_converted_again(tmp_path: Path) -> None:
     second = _build(root)
     assert {p: b for p, b in second.items() if p != "404.html"} == {
         p: b for p, b in first.items() if p != "404.html"}
-    assert not (root / CACHE_DIR / "markdown-index.pickle").exists()   # made again next time
+    assert not (root / CACHE_DIR / f"markdown-index{store.SUFFIX}").exists()  # made again next
     corpus.edit(_article(root, POOL[1]), 1)
     assert _build(root) == _clean_build(root, tmp_path / "clean")
-    assert (root / CACHE_DIR / "markdown-index.pickle").exists()
+    assert (root / CACHE_DIR / f"markdown-index{store.SUFFIX}").exists()
 
 
 def test_parallel_conversion_matches_serial(tmp_path: Path,

@@ -15,8 +15,9 @@ import pytest
 
 from sitegen.cli import main
 from sitegen.config import load_config
+from sitegen.incremental.machine import CACHE_ENV
 from sitegen.linkcheck import check_links
-from sitegen.search import CACHE_ENV, PAGEFIND_ENV, pagefind_executable, site_cache
+from sitegen.search import PAGEFIND_ENV, pagefind_executable, site_cache
 from sitegen.serve import Preview
 from tests.conftest import snapshot, unavailable, write_article, write_config
 

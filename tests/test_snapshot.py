@@ -17,6 +17,7 @@ from sitegen import snapshot as snapshot_module
 from sitegen.cache import CACHE_DIR
 from sitegen.config import load_config
 from sitegen.errors import SitegenError
+from sitegen.incremental import store
 from sitegen.site import build_site
 from tests.conftest import snapshot
 
@@ -158,7 +159,7 @@ def test_a_damaged_snapshot_is_a_full_load(tmp_path: Path,
                                            caplog: pytest.LogCaptureFixture) -> None:
     root = _site(tmp_path / "site")
     _build(root, caplog)
-    (root / CACHE_DIR / "snapshot.pickle").write_bytes(b"\x80\x05not a pickle")
+    (root / CACHE_DIR / f"snapshot{store.SUFFIX}").write_bytes(b"\x80\x05not a cache file")
     corpus.edit(_article(root, 3), 1)
     assert not _build(root, caplog)
     assert snapshot(root / "_site") == _clean(root, tmp_path / "clean")
