@@ -13,7 +13,7 @@ import logging
 import os
 import pickle
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
@@ -103,7 +103,15 @@ def save(config: Config, name: str, key: str, entries: dict[str, Any]) -> None:
         os.replace(tmp, path)
     except OSError as exc:
         log.debug("cannot write %s: %s", path, exc)
-        tmp.unlink(missing_ok=True)
+        _remove(tmp)
+
+
+def _remove(path: Path) -> None:
+    """Delete a cache file if it is there. Never an error: on a read-only file system even a
+    file that does not exist cannot be unlinked (EROFS, not ENOENT), and a cache that cannot be
+    changed is only slower."""
+    with suppress(OSError):
+        path.unlink(missing_ok=True)
 
 
 def compiled_templates(config: Config) -> Path | None:
@@ -160,7 +168,7 @@ def save_sharded(config: Config, name: str, key: str, entries: dict[str, Any],
             if part:
                 save(config, f"{name}/{shard}", key, part)
             else:
-                (cache_dir(config) / name / f"{shard}.pickle").unlink(missing_ok=True)
+                _remove(cache_dir(config) / name / f"{shard}.pickle")
 
 
 _renderer: tuple[Config, MarkdownRenderer] | None = None
@@ -232,7 +240,7 @@ class ConvertedBodies:
         found = self._shard(wanted[:2]).get(wanted)
         if found is None:   # the index listed it, the shard lost it: convert, index again
             log.debug("body %s missing from the Markdown cache; converting it", wanted)
-            (cache_dir(self._config) / "markdown-index.pickle").unlink(missing_ok=True)
+            _remove(cache_dir(self._config) / "markdown-index.pickle")
             with _markdown(self._config):
                 found = self._shards[wanted[:2]][wanted] = _convert_chunk(
                     [self._bodies[number]])[0]

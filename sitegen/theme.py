@@ -7,6 +7,7 @@ variable is an error naming it rather than a silently empty page.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import traceback
 from datetime import datetime
@@ -67,6 +68,15 @@ def load_theme(config: Config, compiled: Path | None = None) -> jinja2.Environme
     rendering the few pages a one-article edit changes); entries are keyed by template source.
     """
     import jinja2
+    import jinja2.bccache
+
+    class BytecodeCache(jinja2.FileSystemBytecodeCache):
+        """Jinja's cache, except that a template it cannot save (a read-only cache folder) is
+        only compiled again next time, not an error that fails the build."""
+
+        def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            with contextlib.suppress(OSError):
+                super().dump_bytecode(bucket)
 
     loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d)) for d in template_dirs(config)
                                   if d.is_dir()])
@@ -74,7 +84,7 @@ def load_theme(config: Config, compiled: Path | None = None) -> jinja2.Environme
     env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                              auto_reload=False,
-                             bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled))
+                             bytecode_cache=BytecodeCache(str(compiled))
                              if compiled else None)
     env.filters.update(date=human_date, isodate=iso_date, dateline=dateline, jsonld=json_ld,
                        month_name=month_name)

@@ -177,7 +177,9 @@ def _import_one(raw: Path, batch: _Batch) -> None:
     except (UnreadableText, StructureError) as exc:
         batch.report.failed.append(Problem(raw, str(exc)))
     except OSError as exc:
-        batch.report.failed.append(Problem(raw, f"cannot import: {exc.strerror or exc}"))
+        where = Path(exc.filename) if exc.filename else raw   # the raw file, or a file we write
+        what = "" if where == raw else f"cannot write in {where.parent}: "
+        batch.report.failed.append(Problem(raw, f"cannot import: {what}{exc.strerror or exc}"))
     except Exception as exc:  # a bug in one stage must not lose the rest of the batch
         log.debug("importing %s failed", raw, exc_info=True)
         batch.report.failed.append(
@@ -388,7 +390,11 @@ def _save(batch: _Batch) -> None:
                       "path": e.path, **({"source": e.source} if e.source else {})}
              for origin, e in sorted(batch.state.items())}
     text = json.dumps({"version": 1, "files": files}, indent=2, ensure_ascii=False) + "\n"
-    write_atomic(batch.content_dir / STATE_NAME, text)
+    try:
+        write_atomic(batch.content_dir / STATE_NAME, text)
+    except OSError as exc:
+        problem = f"cannot save the import state: {exc.strerror or exc}"
+        raise SitegenError(Problem(batch.content_dir / STATE_NAME, problem)) from None
     batch.dirty = 0
 
 

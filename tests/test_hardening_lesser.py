@@ -1,0 +1,148 @@
+"""The lesser faults of the second reliability run (issue 18, item 7): a read-only site folder,
+a build killed with its render workers, a `static/` link out of the site, an importer killed
+mid-write, KOI8-R text, and look-alike tag and speaker names. Real files and real processes
+wherever the fault is real; see docs/TESTING.md.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sitegen import cache
+from sitegen.cli import main
+from sitegen.config import load_config
+from tests.conftest import REPO, SAMPLE_RAW
+from tests.test_hardening_faults import change_content, previous, site, strays  # noqa: F401
+
+SITEGEN = [sys.executable, "-m", "sitegen"]
+
+
+def sitegen(args: Sequence[str], *, prefix: Sequence[str] = (),
+            timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """Run the real command line in a fresh process (the repository's sitegen)."""
+    return subprocess.run([*prefix, *SITEGEN, *args], cwd=REPO, capture_output=True, text=True,
+                          timeout=timeout, check=False)
+
+
+# --- 1. a read-only site, output or cache folder -----------------------------------------------
+
+_BIND_READ_ONLY = ('mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" "$1" && shift '
+                   '&& exec "$@"')
+
+
+@contextmanager
+def read_only(folder: Path) -> Iterator[list[str]]:
+    """A command prefix under which `folder` is really read-only: a read-only bind mount in a
+    private mount namespace (EROFS, for root too), or else, when not root, `chmod a-w` on every
+    folder in it (EACCES). Root ignores file modes, so without namespaces the test is skipped."""
+    bind = ["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", _BIND_READ_ONLY,
+            "sh", str(folder)]
+    if shutil.which("unshare") and subprocess.run([*bind, "true"], capture_output=True,
+                                                  check=False).returncode == 0:
+        yield bind
+        return
+    if os.geteuid() == 0:
+        pytest.skip("no mount namespace to make a folder read-only, and chmod does not stop root")
+    folders = [folder, *(p for p in folder.rglob("*") if p.is_dir() and not p.is_symlink())]
+    modes = {p: p.stat().st_mode for p in folders}
+    for p in folders:
+        p.chmod(modes[p] & ~0o222)
+    try:
+        yield []
+    finally:
+        for p in folders:
+            p.chmod(modes[p])
+
+
+def one_error(result: subprocess.CompletedProcess[str]) -> str:
+    """The single error line of a failed run (no traceback, nothing else said)."""
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+def test_a_read_only_site_folder_is_one_error_naming_it(site: Path) -> None:  # noqa: F811
+    before = previous(site)
+    change_content(site)
+    with read_only(site) as prefix:
+        line = one_error(sitegen(["build", "--site", str(site)], prefix=prefix))
+    assert line.startswith(f"error: {site}: cannot write the site: "), line
+    assert "Read-only file system" in line or "Permission denied" in line, line
+    assert previous(site) == before and strays(site) == []
+    assert main(["build", "--site", str(site), "--quiet"]) == 0   # writable again: it builds
+    assert (site / "_site" / "2022" / "12" / "brand-new" / "index.html").is_file()
+
+
+def test_a_read_only_output_parent_is_one_error_naming_it(
+        site: Path, tmp_path: Path) -> None:  # noqa: F811
+    public = tmp_path / "public"
+    out = public / "news"
+    assert main(["build", "--site", str(site), "--out", str(out), "--quiet"]) == 0
+    before = previous(site)
+    published = {p: p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    change_content(site)
+    with read_only(public) as prefix:
+        line = one_error(sitegen(["build", "--site", str(site), "--out", str(out)],
+                                 prefix=prefix))
+    assert line.startswith(f"error: {public}: cannot write the site: "), line
+    assert {p: p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()} == published
+    assert previous(site) == before
+    assert sorted(p.name for p in public.iterdir()) == ["news"]
+
+
+def test_a_read_only_cache_folder_only_makes_the_build_slower(site: Path) -> None:  # noqa: F811
+    """Every cache file, compiled templates included, is best effort: the build succeeds."""
+    change_content(site)
+    (site / "templates").mkdir()
+    theme = REPO / "themes" / "default" / "templates" / "404.html"
+    (site / "templates" / "404.html").write_text(   # a template the cache has not compiled
+        theme.read_text(encoding="utf-8").replace("Page not found", "Gone (edited)"),
+        encoding="utf-8")
+    with read_only(site / cache.CACHE_DIR) as prefix:
+        result = sitegen(["build", "--site", str(site), "--quiet"], prefix=prefix)
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+    assert (site / "_site" / "2022" / "12" / "brand-new" / "index.html").is_file()
+    assert "Gone (edited)" in (site / "_site" / "404.html").read_text(encoding="utf-8")
+
+
+def test_a_cache_file_on_a_read_only_file_system_is_skipped(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In process, on any machine: EROFS from open, and from the unlink of the temp file that
+    open never made (Linux checks the mount before it looks the name up)."""
+    root = tmp_path / "site"
+    root.mkdir()
+    config = load_config(root)
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(args[0]))
+
+    monkeypatch.setattr(Path, "open", refuse)
+    monkeypatch.setattr(Path, "unlink", refuse)
+    cache.save(config, "stamps", "1", {"files": {}})
+    cache.save_sharded(config, "articles", "k", {}, {"ab12": 1})
+    assert not (root / cache.CACHE_DIR / "stamps.pickle").exists()
+
+
+def test_importing_into_a_read_only_content_folder_names_the_folder(tmp_path: Path) -> None:
+    content = tmp_path / "site" / "content"
+    (content / "articles").mkdir(parents=True)
+    raw = tmp_path / "story.txt"
+    shutil.copy(SAMPLE_RAW, raw)
+    with read_only(content) as prefix:
+        result = sitegen(["import", "--quiet", "--content-dir", str(content), str(raw)],
+                         prefix=prefix)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert f"{raw}: cannot import: cannot write in {content / 'articles'}" in result.stderr
+    assert sorted(p.name for p in content.rglob("*")) == ["articles"]
