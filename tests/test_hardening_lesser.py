@@ -6,11 +6,14 @@ wherever the fault is real; see docs/TESTING.md.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,7 +24,7 @@ import pytest
 from sitegen import cache
 from sitegen.cli import main
 from sitegen.config import load_config
-from tests.conftest import REPO, SAMPLE_RAW
+from tests.conftest import REPO, SAMPLE_RAW, write_article
 from tests.test_hardening_faults import change_content, previous, site, strays  # noqa: F401
 
 SITEGEN = [sys.executable, "-m", "sitegen"]
@@ -146,3 +149,101 @@ def test_importing_into_a_read_only_content_folder_names_the_folder(tmp_path: Pa
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
     assert f"{raw}: cannot import: cannot write in {content / 'articles'}" in result.stderr
     assert sorted(p.name for p in content.rglob("*")) == ["articles"]
+
+
+# --- 2. render workers die with a build killed outright ----------------------------------------
+
+_SLOW_BUILD = '''
+import os, sys, time
+from pathlib import Path
+from sitegen import parallel
+from sitegen.cli import main
+
+site, marks, stage, how = sys.argv[1:]
+real = parallel._run_chunk
+
+def slow(chunk):   # a worker busy with its chunk, long enough to be killed in the middle
+    if parallel._work.__name__ == stage:
+        (Path(marks) / str(os.getpid())).touch()
+        time.sleep(120)
+    return real(chunk)
+
+parallel._run_chunk = slow
+parallel.MIN_PARALLEL = 2
+if how == "poll":   # where Linux's parent-death signal is not there
+    parallel._kill_on_parent_death = lambda: False
+sys.exit(main(["build", "--site", site, "--jobs", "2", "--quiet"]))
+'''
+
+
+def _alive(pid: int, started: str | None) -> bool:
+    """Whether process `pid` (started at `started`, its /proc start time) still runs; a zombie
+    waiting for a reaper that does not reap (pid 1 in some containers) has exited."""
+    stat = Path(f"/proc/{pid}/stat")
+    if not stat.parent.parent.is_dir():
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+    try:
+        fields = stat.read_text().rpartition(")")[2].split()
+    except OSError:
+        return False
+    return fields[0] != "Z" and (started is None or fields[19] == started)
+
+
+def _children(pid: int) -> dict[int, str | None]:
+    """The child processes of `pid` with their start times (from /proc; none elsewhere)."""
+    found: dict[int, str | None] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found[int(stat.parent.name)] = fields[19]
+    return found
+
+
+@pytest.mark.parametrize("how", ["prctl", "poll"])
+@pytest.mark.parametrize("stage", ["_convert_chunk", "_render_chunk"])
+def test_a_build_killed_with_sigkill_takes_its_workers_with_it(
+        tmp_path: Path, stage: str, how: str) -> None:
+    root = tmp_path / "site"
+    (root / "content" / "articles").mkdir(parents=True)
+    (root / "sitegen.toml").write_text("search = false\n", encoding="utf-8")
+    for n in range(8):
+        write_article(root / "content", f"a{n}", f"Story {n} body.", title=f"Story {n}",
+                      date=f"2022-12-{n + 1:02d}")
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    script = tmp_path / "slow_build.py"
+    script.write_text(_SLOW_BUILD, encoding="utf-8")
+    log = tmp_path / "stderr.txt"   # a file, not a pipe: orphans would hold a pipe open
+    with log.open("wb") as stderr:
+        build = subprocess.Popen([sys.executable, str(script), str(root), str(marks), stage,
+                                  how], cwd=REPO, stderr=stderr)
+    workers: dict[int, str | None] = {}
+    try:
+        deadline = time.monotonic() + 60
+        while not any(marks.iterdir()) and build.poll() is None:
+            assert time.monotonic() < deadline, "the workers never started"
+            time.sleep(0.05)
+        assert build.poll() is None, log.read_text(encoding="utf-8")
+        workers.update({int(p.name): None for p in marks.iterdir()})
+        workers.update(_children(build.pid))
+        assert len(workers) >= (2 if Path("/proc/self").is_dir() else 1)   # busy and idle ones
+        build.kill()
+        build.wait(timeout=10)
+        deadline = time.monotonic() + 5
+        while any(_alive(pid, started) for pid, started in workers.items()):
+            assert time.monotonic() < deadline, f"orphaned workers: {workers}"
+            time.sleep(0.05)
+    finally:
+        build.kill()
+        build.wait(timeout=10)
+        for pid, started in workers.items():   # never leave a stray process, even on failure
+            if _alive(pid, started):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
