@@ -247,3 +247,64 @@ def test_a_build_killed_with_sigkill_takes_its_workers_with_it(
             if _alive(pid, started):
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
+
+
+# --- 3. links in static/ that lead out of the site ---------------------------------------------
+
+SECRET = "PRIVATE KEY, never publish"
+
+
+def test_static_links_out_of_the_site_are_skipped_and_named(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    outside = tmp_path / "outside"
+    (outside / "folder").mkdir(parents=True)
+    (outside / "id_rsa").write_text(SECRET, encoding="utf-8")
+    (outside / "folder" / "notes.txt").write_text(SECRET, encoding="utf-8")
+    root = tmp_path / "site"
+    write_article(root / "content", "a", "Body.", title="A story", date="2022-12-01")
+    (root / "sitegen.toml").write_text("search = false\n", encoding="utf-8")
+    (root / "assets" / "img").mkdir(parents=True)
+    (root / "assets" / "img" / "photo.jpg").write_bytes(b"JPEG")
+    (root / "assets" / "logo.png").write_bytes(b"PNG")
+    static = root / "static"
+    static.mkdir()
+    (static / "style.css").write_text("body{}", encoding="utf-8")
+    (static / "id_rsa").symlink_to(outside / "id_rsa")            # a file out of the site
+    (static / "shared").symlink_to(outside / "folder")            # a folder out of the site
+    (static / "logo.png").symlink_to(Path("..") / "assets" / "logo.png")   # inside: fine
+    (static / "img").symlink_to(Path("..") / "assets" / "img")    # a folder inside: fine
+    (static / "loop").symlink_to(Path("."))                        # back up: entered once
+
+    assert main(["build", "--site", str(root)]) == 0
+    err = capsys.readouterr().err
+    for link in (static / "id_rsa", static / "shared"):
+        assert f"{link}: skipped: it is a link to " in err, err
+    assert err.count("skipped") == 2, err
+    out = root / "_site" / "static"
+    assert (out / "style.css").read_text(encoding="utf-8") == "body{}"
+    assert (out / "logo.png").read_bytes() == b"PNG"
+    assert (out / "img" / "photo.jpg").read_bytes() == b"JPEG"
+    assert not (out / "id_rsa").exists() and not (out / "shared").exists()
+    assert not any(SECRET.encode() in p.read_bytes() for p in (root / "_site").rglob("*")
+                   if p.is_file())
+
+
+def test_a_static_folder_linked_from_outside_the_site_is_skipped_and_named(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    outside = tmp_path / "home"
+    outside.mkdir()
+    (outside / "id_rsa").write_text(SECRET, encoding="utf-8")
+    root = tmp_path / "site"
+    write_article(root / "content", "a", "Body.", title="A story", date="2022-12-01")
+    (root / "sitegen.toml").write_text('search = false\ntheme = "mine"\n', encoding="utf-8")
+    (root / "static").symlink_to(outside)
+    (root / "themes" / "mine").mkdir(parents=True)   # a theme linked in from outside, too
+    (root / "themes" / "mine" / "static").symlink_to(outside)
+
+    assert main(["build", "--site", str(root)]) == 0
+    err = capsys.readouterr().err
+    assert f"{root / 'static'}: skipped: it is a link to {outside}" in err, err
+    assert f"{root / 'themes' / 'mine' / 'static'}: skipped: it is a link to {outside}" in err
+    assert (root / "_site" / "static" / "style.css").is_file()   # the default theme's own
+    assert not any(SECRET.encode() in p.read_bytes() for p in (root / "_site").rglob("*")
+                   if p.is_file())
