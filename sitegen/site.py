@@ -143,7 +143,8 @@ def _build(config: Config, *, out_dir: Path | None, drafts: bool, import_raw: bo
     listing = updated_listing(before, out, changes.whole, changes.paths)
     memo.save(listing)
     if not warnings:   # a build with warnings (no search index) is tried again next time
-        if imported is not None and imported.written:   # the import changed the content
+        if imported is not None and (imported.written or imported.removed_temps):
+            # the import changed the content folder
             key = input_key(config, out, digests, **options)
         remember_build(config, out, key, len(articles), files, listing)
     return BuildReport(out_dir=out, articles=len(articles), files=files,

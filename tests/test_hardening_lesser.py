@@ -308,3 +308,87 @@ def test_a_static_folder_linked_from_outside_the_site_is_skipped_and_named(
     assert (root / "_site" / "static" / "style.css").is_file()   # the default theme's own
     assert not any(SECRET.encode() in p.read_bytes() for p in (root / "_site").rglob("*")
                    if p.is_file())
+
+
+# --- 4. an importer killed between writing an article's temp file and renaming it -------------
+
+_STUCK_IMPORT = '''
+import os, sys, time
+from pathlib import Path
+from sitegen.ingest import importer
+from sitegen.cli import main
+
+mark = Path(sys.argv[1])
+real = os.fsync
+calls = 0
+
+def fsync(fd):   # the third article's temp file is written: stop there, to be killed
+    global calls
+    real(fd)
+    calls += 1
+    if calls == 3:
+        mark.touch()
+        time.sleep(120)
+
+importer.os.fsync = fsync
+sys.exit(main(["import", "--quiet", "--content-dir", *sys.argv[2:]]))
+'''
+
+
+def test_a_temp_file_left_by_an_import_killed_with_sigkill_is_removed_by_the_next(
+        tmp_path: Path) -> None:
+    from tests.test_hardening_faults import check_content_is_whole, raw_batch
+
+    raw = tmp_path / "raw"
+    raw_batch(raw, 5)
+    content = tmp_path / "site" / "content"
+    script, mark = tmp_path / "stuck_import.py", tmp_path / "writing"
+    script.write_text(_STUCK_IMPORT, encoding="utf-8")
+    importing = subprocess.Popen([sys.executable, str(script), str(mark), str(content), str(raw)],
+                                 cwd=REPO, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while not mark.exists():
+            assert importing.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+    finally:
+        importing.kill()
+        importing.wait(timeout=10)
+    left = [p for p in content.rglob("*") if p.name.endswith(".tmp")]
+    assert len(left) == 1 and left[0].name.startswith("."), left   # the fault, for real
+    articles = content / "articles" / "2022"
+    # Not ours, or not stale: a user's hidden file, and a temp file of a process still running.
+    (articles / ".notes.tmp").write_text("mine", encoding="utf-8")
+    busy = articles / f".busy.md.{os.getpid()}-abcd1234.tmp"
+    busy.write_text("being written", encoding="utf-8")
+    # the content loader never reads a temp file as an article
+    (articles / ".busy.md.999999999-abcd1234.tmp").write_text("---\ntitle: [\n---\n",
+                                                               encoding="utf-8")
+    assert main(["build", "--site", str(content.parent), "--quiet"]) == 0
+    assert len(list((content.parent / "_site").glob("2022/*/*/index.html"))) == 2
+
+    assert main(["import", "--quiet", "--content-dir", str(content), str(raw)]) == 0
+    assert sorted(p.name for p in content.rglob("*.tmp")) == sorted([".notes.tmp", busy.name])
+    busy.unlink()
+    (articles / ".notes.tmp").unlink()
+    assert len(check_content_is_whole(content)) == 5
+
+
+def test_temp_files_of_an_older_importer_go_once_nothing_can_be_writing_them(
+        tmp_path: Path) -> None:
+    """Before temp names held a pid: `.NAME.RANDOM.tmp`, removed when older than ten minutes."""
+    from sitegen.ingest.importer import remove_stale_temps
+
+    articles = tmp_path / "content" / "articles" / "2022"
+    articles.mkdir(parents=True)
+    old, fresh = articles / ".story.md.k2j4h6g8.tmp", articles / ".other.md.a1b2c3d4.tmp"
+    state = tmp_path / "content" / ".sitegen-import.json.z9y8x7w6.tmp"
+    raw = tmp_path / "content" / "raw" / ".draft.md.q1w2e3r4.tmp"   # not a folder we write
+    for path in (old, fresh, state, raw):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("x", encoding="utf-8")
+    hour_ago = time.time() - 3600
+    for path in (old, state, raw):
+        os.utime(path, (hour_ago, hour_ago))
+    assert sorted(remove_stale_temps(tmp_path / "content")) == sorted([old, state])
+    assert fresh.exists() and raw.exists()
