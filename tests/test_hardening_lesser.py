@@ -392,3 +392,41 @@ def test_temp_files_of_an_older_importer_go_once_nothing_can_be_writing_them(
         os.utime(path, (hour_ago, hour_ago))
     assert sorted(remove_stale_temps(tmp_path / "content")) == sorted([old, state])
     assert fresh.exists() and raw.exists()
+
+
+# --- 5. Russian text in the older Cyrillic code pages ------------------------------------------
+
+STORY = """\
+Лавров: Запад ищет любой повод, чтобы вбить клин между Россией и Казахстаном
+
+МОСКВА, 10 декабря. /ТАСС/. Министр иностранных дел России Сергей Лавров заявил в субботу, что \
+западные страны ищут любую зацепку, чтобы поссорить Москву и Астану.
+
+"Мы видим, как внимательно наши западные коллеги следят за событиями на постсоветском \
+пространстве", - сказал Лавров в интервью телеканалу "Хабар-24".
+
+По словам министра, отношения двух государств остаются союзническими, а совместные проекты в \
+энергетике и транспорте будут продолжены в следующем году.
+"""
+
+
+@pytest.mark.parametrize("encoding", ["koi8-r", "cp866", "cp1251", "iso8859-5"])
+def test_a_russian_story_imports_the_same_from_any_cyrillic_code_page(
+        tmp_path: Path, encoding: str) -> None:
+    from sitegen.ingest.importer import import_paths
+
+    def imported(data: bytes, name: str) -> str:
+        raw = tmp_path / name / "story.txt"
+        raw.parent.mkdir()
+        raw.write_bytes(data)
+        os.utime(raw, (1670630400, 1670630400))
+        content = tmp_path / name / "content"
+        report = import_paths([raw], content, progress=False)
+        assert not report.failed and len(report.written) == 1, report.failed
+        return report.written[0].read_text(encoding="utf-8")
+
+    markdown = imported(STORY.encode(encoding), encoding)
+    assert markdown == imported(STORY.encode("utf-8"), "utf-8")
+    title = STORY.split("\n", 1)[0]
+    assert f"title: '{title}'" in markdown
+    assert STORY.rsplit("\n\n", 1)[1] in markdown   # the last paragraph, word for word
