@@ -398,7 +398,8 @@ class ParseCache:
     are logged again on a hit, so a cached build says what a clean one says)."""
 
     def __init__(self, config: Config, logger: logging.Logger) -> None:
-        code = [(_PACKAGE / name).read_bytes() for name in ("content.py", "slugs.py", "model.py")]
+        code = [(_PACKAGE / name).read_bytes()
+                for name in ("content.py", "lookalikes.py", "slugs.py", "model.py")]
         self._config = config
         self._key = digest(__version__, str(FORMAT), repr(config), *code)
         self._old = load_sharded(config, "articles", self._key)

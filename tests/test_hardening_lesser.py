@@ -430,3 +430,85 @@ def test_a_russian_story_imports_the_same_from_any_cyrillic_code_page(
     title = STORY.split("\n", 1)[0]
     assert f"title: '{title}'" in markdown
     assert STORY.rsplit("\n\n", 1)[1] in markdown   # the last paragraph, word for word
+
+
+# --- 6. look-alike tag and speaker names -------------------------------------------------------
+
+LAVROV = "Sergey Lavrov"
+LOOK_ALIKES = {   # file -> (tag, speaker), each looking exactly like "Russia" and LAVROV
+    "zwsp": ("Russ\u200bia", "Sergey Lav\u200brov"),
+    "zwnj": ("Rus\u200csia", "Sergey\u200c Lavrov"),
+    "zwj": ("Russi\u200da", "Sergey Lavro\u200dv"),
+    "word-joiner": ("\u2060Russia", "Sergey Lavrov\u2060"),
+    "bom": ("Rus\ufeffsia", "Ser\ufeffgey Lavrov"),
+    "soft-hyphen": ("Rus\u00adsia", "Ser\u00adgey Lavrov"),
+    "cyrillic-a": ("Russi\u0430", "Sergey L\u0430vrov"),           # Cyrillic а
+    "cyrillic-letters": ("\u0410ustralia", "S\u0435rg\u0435y Lavrov"),   # Cyrillic А, е
+    "greek-o": ("Kosov\u03bf", "Sergey Lavr\u03bfv"),               # Greek ο
+}
+
+
+def test_look_alike_tags_and_speakers_share_one_page_and_are_named(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = tmp_path / "site"
+    (root).mkdir()
+    (root / "sitegen.toml").write_text("search = false\n", encoding="utf-8")
+    write_article(root / "content", "plain", "Body.", title="Plain", date="2022-12-01",
+                  tags=["Russia", "Australia", "Kosovo"], speakers=[LAVROV],
+                  quotes=[{"text": "Plain words.", "speaker": LAVROV}])
+    for n, (name, (tag, speaker)) in enumerate(LOOK_ALIKES.items(), start=2):
+        write_article(root / "content", name, "Body.", title=f"Story {name}",
+                      date=f"2022-12-{n:02d}", tags=[tag], speakers=[{"name": speaker}],
+                      quotes=[{"text": f"Words {name}.", "speaker": speaker}])
+    # A word in another script only (not mixed) is a name of its own, and says nothing.
+    write_article(root / "content", "russian", "Body.", title="Russian", date="2022-12-20",
+                  tags=["Россия"], speakers=["Сергей Лавров"])
+
+    assert main(["build", "--site", str(root)]) == 0
+    err = capsys.readouterr().err
+    out = root / "_site"
+    tag_pages = sorted(p.name for p in (out / "tags").iterdir() if p.is_dir())
+    assert tag_pages == ["australia", "kosovo", "rossiia", "russia"], tag_pages
+    speaker_pages = sorted(p.name for p in (out / "speakers").iterdir() if p.is_dir())
+    assert speaker_pages == ["sergei-lavrov", "sergey-lavrov"], speaker_pages
+    lavrov = (out / "speakers" / "sergey-lavrov" / "index.html").read_text(encoding="utf-8")
+    for name in ("plain", *LOOK_ALIKES):
+        assert f"Story {name}" in lavrov or name == "plain"
+        assert (f"Words {name}." if name != "plain" else "Plain words.") in lavrov
+    russia = (out / "tags" / "russia" / "index.html").read_text(encoding="utf-8")
+    assert all(f"Story {name}" in russia for name in list(LOOK_ALIKES)[:7])
+    for name, (tag, speaker) in LOOK_ALIKES.items():   # each file named with the line, once
+        path = root / "content" / "articles" / f"{name}.md"
+        assert err.count(f"warning: {path}:") == 2, (name, err)
+        assert f"{path}:5: tag name {tag!r}" in err, err   # the lines of the items
+        assert f"{path}:7: speaker name {speaker!r}" in err, err
+    assert "russian.md" not in err and "plain.md" not in err
+    assert "mixes Cyrillic letters into a Latin word; read as 'Russia'" in err
+    assert "mixes Greek letters into a Latin word; read as 'Kosovo'" in err
+    assert "holds invisible characters; read as 'Sergey Lavrov'" in err
+    # A rebuild that reuses the parse cache and the snapshot says the same.
+    write_article(root / "content", "plain", "Body, edited.", title="Plain", date="2022-12-01",
+                  tags=["Russia", "Australia", "Kosovo"], speakers=[LAVROV],
+                  quotes=[{"text": "Plain words.", "speaker": LAVROV}])
+    assert main(["build", "--site", str(root)]) == 0
+    again = capsys.readouterr().err
+    assert [line for line in again.splitlines() if line.startswith("warning:")] == \
+        [line for line in err.splitlines() if line.startswith("warning:")]
+
+
+@pytest.mark.parametrize(("name", "read", "why"), [
+    ("Russia", "Russia", None),
+    ("Müller", "Müller", None),                      # accents are Latin letters
+    ("Россия", "Россия", None),                      # one script: a name of its own
+    ("Ελλάδα", "Ελλάδα", None),
+    ("β-blocker", "β-blocker", None),                # two words, each in one script
+    ("P\u043e\u0441\u0441\u0438\u044f", "Россия", "mixes Latin letters into a Cyrillic word"),
+    ("\u0420ussia", "Pussia", "mixes Cyrillic letters into a Latin word"),   # Р looks like P
+    ("Tbili\u0441\u0438", "Tbili\u0441\u0438", "mixes Latin and Cyrillic letters in one word"),
+    ("\u200b", "", "holds invisible characters"),
+])
+def test_names_are_read_in_one_script_only_where_letters_look_alike(
+        name: str, read: str, why: str | None) -> None:
+    from sitegen.lookalikes import clean_name
+
+    assert clean_name(name) == (read, why)
