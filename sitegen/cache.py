@@ -12,7 +12,7 @@ import hashlib
 import logging
 import os
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
@@ -89,6 +89,14 @@ def save(config: Config, name: str, key: str, entries: dict[str, Any],
     store.write(cache_dir(config) / f"{name}{store.SUFFIX}", key, entries, records)
 
 
+def _remove(path: Path) -> None:
+    """Delete a cache file if it is there. Never an error: on a read-only file system even a
+    file that does not exist cannot be unlinked (EROFS, not ENOENT), and a cache that cannot be
+    changed is only slower."""
+    with suppress(OSError):
+        path.unlink(missing_ok=True)
+
+
 def compiled_templates(config: Config) -> Path | None:
     """The folder for Jinja's compiled templates, or None while the cache is disabled."""
     if not _enabled:
@@ -143,7 +151,7 @@ def save_sharded(config: Config, name: str, key: str, entries: dict[str, Any],
             if part:
                 save(config, f"{name}/{shard}", key, part)
             else:
-                (cache_dir(config) / name / f"{shard}{store.SUFFIX}").unlink(missing_ok=True)
+                _remove(cache_dir(config) / name / f"{shard}{store.SUFFIX}")
 
 
 _renderer: tuple[Config, MarkdownRenderer] | None = None
@@ -221,7 +229,7 @@ class ConvertedBodies:
         found = self._shard(wanted[:2]).get(wanted)
         if found is None:   # the index listed it, the shard lost it: convert, index again
             log.debug("body %s missing from the Markdown cache; converting it", wanted)
-            (cache_dir(self._config) / f"markdown-index{store.SUFFIX}").unlink(missing_ok=True)
+            _remove(cache_dir(self._config) / f"markdown-index{store.SUFFIX}")
             with _markdown(self._config):
                 found = self._shards[wanted[:2]][wanted] = _convert_chunk(
                     [self._bodies[number]])[0]
@@ -382,7 +390,8 @@ class ParseCache:
 
     def __init__(self, config: Config, logger: logging.Logger,
                  records: tuple[type, ...]) -> None:
-        code = [(_PACKAGE / name).read_bytes() for name in ("content.py", "slugs.py", "model.py")]
+        code = [(_PACKAGE / name).read_bytes()
+                for name in ("content.py", "lookalikes.py", "slugs.py", "model.py")]
         self._config = config
         self._key = digest(__version__, str(FORMAT), repr(config), *code)
         self._old = load_sharded(config, "articles", self._key)

@@ -21,6 +21,7 @@ from frontmatter.default_handlers import YAMLHandler
 
 from sitegen.config import Config
 from sitegen.errors import Problem, SitegenError, recorded
+from sitegen.lookalikes import clean_name
 from sitegen.model import Article, Quote, Speaker, record_bytes
 from sitegen.slugs import is_safe_slug, slugify, unique_slug
 
@@ -550,6 +551,7 @@ class _Fields:
     def __init__(self, path: Path, fm: _Yaml, first_line: int, config: Config) -> None:
         self.path, self.fm, self.first_line, self.config = path, fm, first_line, config
         self.problems: list[Problem] = []
+        self.said: set[tuple[str, str]] = set()   # look-alike names warned about
         self.explicit_slug = False
 
     def line(self, key: str, index: int | None = None) -> int | None:
@@ -702,7 +704,7 @@ class _Fields:
                 self.bad("tags", f"{_TAGS_HELP}; item {index + 1} is {_show(item)}"
                          f"{_quote_hint(item)}", index)
                 continue
-            names.append(_one_line(item))
+            names.append(self.name("tags", index, item))
         return _dedupe(names)
 
     def speakers(self) -> tuple[Speaker, ...]:
@@ -747,6 +749,10 @@ class _Fields:
     def item_text(self, key: str, index: int, item: dict[Any, Any], name: str, *,
                   required: bool) -> str | None:
         value = item.get(name)
+        if isinstance(value, str) and value.strip() and name in ("name", "speaker"):
+            value = self.name(key, index, value)   # "" when only invisible characters
+            if value:
+                return value
         if isinstance(value, str) and value.strip():
             return _one_line(value) if name != "text" else _CONTROL.sub("", value).strip()
         if value is None or value == "":
@@ -756,6 +762,16 @@ class _Fields:
         self.bad(key, f"'{key}' item {index + 1}: '{name}' must be a string, not {_show(value)}",
                  index)
         return None
+
+    def name(self, key: str, index: int, value: str) -> str:
+        """A tag or person's name on one line, invisible characters dropped and look-alike
+        letters of another script read in their word's (`lookalikes`), said once per file."""
+        name, why = clean_name(_one_line(value))
+        if why is not None and (value, why) not in self.said:
+            self.said.add((value, why))
+            log.warning("%s:%s: %s name %r %s; read as %r", self.path, self.line(key, index),
+                        "tag" if key == "tags" else "speaker", value, why, name)
+        return name
 
     def unknown_item_keys(self, key: str, index: int, item: dict[Any, Any],
                           known: tuple[str, ...]) -> None:

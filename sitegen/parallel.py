@@ -3,13 +3,19 @@
 Markdown conversion and page rendering are the largest costs of a clean build; both are pure and
 per item, so they run in forked workers that inherit the site's state as it was at the call:
 nothing but the work items (text, or page numbers) and the results cross the process boundary.
+Workers die with the build: a build killed outright (SIGKILL) runs no clean-up, and without this
+its workers would wait forever on a queue whose write end they hold themselves.
 """
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 import signal
+import sys
+import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
@@ -51,7 +57,8 @@ def map_chunks(work: Callable[[Sequence[T]], list[R]], items: Sequence[T]) -> li
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
     try:
         with ProcessPoolExecutor(max_workers=len(chunks),
-                                 mp_context=multiprocessing.get_context("fork")) as pool:
+                                 mp_context=multiprocessing.get_context("fork"),
+                                 initializer=_start_worker, initargs=(os.getpid(), False)) as pool:
             results = list(pool.map(_run_chunk, chunks))
     finally:
         _work = None
@@ -75,7 +82,7 @@ def stream_chunks(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], *,
     global _work
     _work = work  # type: ignore[assignment]
     pool = ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("fork"),
-                               initializer=_ignore_interrupts)
+                               initializer=_start_worker, initargs=(os.getpid(), True))
     try:
         for result in pool.map(_run_chunk, chunks):   # forks every worker on the first submit
             yield from result  # type: ignore[misc]
@@ -84,8 +91,38 @@ def stream_chunks(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], *,
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _ignore_interrupts() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+def _start_worker(parent: int, ignore_interrupts: bool) -> None:
+    """In each forked worker: exit when `parent` (the build) dies, and with `ignore_interrupts`
+    leave Ctrl-C to the parent, which stops the pool."""
+    if ignore_interrupts:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if not _kill_on_parent_death():
+        threading.Thread(target=_watch_parent, args=(parent,), name="sitegen-parent-watch",
+                         daemon=True).start()
+    if os.getppid() != parent:   # the build died before the worker could ask to follow it
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _kill_on_parent_death() -> bool:
+    """Ask Linux to SIGKILL this process when its parent dies; False where that is unavailable.
+    SIGKILL, since a worker holds nothing to clean up: its results have no one to go to."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return int(libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _watch_parent(parent: int, every: float = 0.5) -> None:
+    """The portable fallback: an orphan is re-parented, so its parent id changes; then exit."""
+    while os.getppid() == parent:
+        time.sleep(every)
+    os._exit(1)
 
 
 def _run_chunk(chunk: Sequence[object]) -> list[object]:

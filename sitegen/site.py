@@ -108,8 +108,9 @@ def _build(config: Config, *, out_dir: Path | None, drafts: bool, import_raw: bo
     imported = _import_raw(config, progress) if import_raw else None
     if imported is not None:
         problems.extend(imported.failed)
-        if imported.written:   # the import changed the content: hash it again, before it
-            # is read, so an edit made while this build runs is seen by the next one
+        if imported.written or imported.removed_temps:
+            # the import changed the content: hash it again before anything is read, so an
+            # edit made while this build runs is seen by the next one
             key = input_key(config, out, digests, **options)
     try:
         model = load_model(config, digests, drafts=drafts)

@@ -39,7 +39,8 @@ log = logging.getLogger("sitegen.snapshot")
 
 NAME = "snapshot"
 MAX_DRIFT = 200   # files parsed again on every build before a fresh snapshot is taken
-_CODE = ("content.py", "slugs.py", "model.py", "speakers.py", "taxonomy.py", "snapshot.py")
+_CODE = ("content.py", "lookalikes.py", "slugs.py", "model.py", "speakers.py", "taxonomy.py",
+         "snapshot.py")
 _PACKAGE = Path(__file__).resolve().parent
 RECORDS = (Article, Speaker, Quote)
 

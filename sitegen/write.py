@@ -198,7 +198,17 @@ def _sibling(out_dir: Path, kind: str, pid: int) -> Path:
 
 
 def _write_error(exc: OSError, out_dir: Path) -> SitegenError:
+    """One problem naming what the user can fix: the folder holding the site when a staging
+    folder or journal beside it cannot be made (a read-only folder), else the site's own path
+    of the file, never the name of a staging folder that is gone by the time it is read."""
     where = Path(exc.filename) if exc.filename else out_dir
+    prefix = f".{out_dir.name}."
+    for path in (where, *where.parents):
+        if path.parent == out_dir.parent and path.name.startswith(prefix):
+            where = out_dir / where.relative_to(path) if path != where else out_dir.parent
+            break
+    if where == Path(where.anchor) or not where.name:   # "." when the site is the current folder
+        where = where.absolute()
     return SitegenError(Problem(where, f"cannot write the site: {exc.strerror or exc}; "
                                 "the previous site is unchanged"))
 

@@ -30,9 +30,28 @@ def test_cp1251_is_detected(text: str) -> None:
     assert decode_text(text.encode("cp1251")) == text
 
 
+PARAGRAPH = ("Министр иностранных дел России Сергей Лавров заявил в субботу, что западные страны "
+             "ищут любую зацепку, чтобы поссорить Москву и Астану.")
+
+
+@pytest.mark.parametrize("encoding", ["koi8-r", "cp866", "cp1251"])
+@pytest.mark.parametrize("text", [
+    RUSSIAN,
+    "Лавров: Запад ищет любой повод, чтобы вбить клин между Россией и Казахстаном",
+    PARAGRAPH,
+    PARAGRAPH.lower(),   # no capitals: the detector's letter frequencies decide
+    "Ёлка и ёж. Съезд. Объявление.",
+])
+def test_russian_in_each_cyrillic_code_page_is_read_right(text: str, encoding: str) -> None:
+    """KOI8-R and cp1251 read each other's Russian as Cyrillic letters with the case flipped
+    ("мБЧТПЧ" for "Лавров"); cp866 read as either comes out with symbols inside words."""
+    assert decode_text(text.encode(encoding)) == text
+
+
 @pytest.mark.parametrize("text", ["Chelsea paid £15.8m for Mutu.",
                                   "Café in Zürich — très cher, naïve façade.",
-                                  "Stade de France", "Müller scored twice."])
+                                  "Stade de France", "Müller scored twice.",
+                                  "Ça coûte 5 € — «très» cher.", "Straße, Grüße, Öl, Äpfel"])
 def test_latin1_and_cp1252_are_detected(text: str) -> None:
     encoding = "cp1252" if "—" in text else "latin-1"
     assert decode_text(text.encode(encoding)) == text

@@ -11,6 +11,7 @@ cache restored in CI is) is compiled again from its source.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import io
@@ -89,8 +90,9 @@ def signed_bytecode_cache(folder: Path) -> BytecodeCache | None:
             try:
                 tmp.write_bytes(hmac.new(key, body, hashlib.sha256).digest() + body)
                 os.replace(tmp, path)
-            except OSError as exc:
+            except OSError as exc:   # a read-only cache: compiled again next time
                 log.debug("cannot write %s: %s", path, exc)
-                tmp.unlink(missing_ok=True)
+                with contextlib.suppress(OSError):   # EROFS even for a missing file
+                    tmp.unlink(missing_ok=True)
 
     return SignedBytecodeCache()

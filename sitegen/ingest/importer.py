@@ -16,6 +16,7 @@ import os
 import re
 import sys
 import tempfile
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -42,6 +43,12 @@ ARTICLES = "articles"
 PROGRESS_THRESHOLD = 5
 _SAVE_EVERY = 100
 _ORIGIN_LINE = re.compile(r"^origin:\s*['\"]?(?P<o>[^'\"\n]+?)['\"]?\s*$", re.MULTILINE)
+# `write_atomic`'s temp files: `.NAME.PID-RANDOM.tmp`, so a later run can tell that the process
+# that made one is dead (killed between writing and renaming) and remove it. Before the pid was in
+# the name they were `.NAME.RANDOM.tmp`: removed once no import can still be writing them.
+_TEMP = re.compile(r"\..+\.(?P<pid>\d+)-[a-z0-9_]+\.tmp")
+_OLD_TEMP = re.compile(r"\..+\.(md|json)\.[a-z0-9_]{8}\.tmp")
+_OLD_TEMP_AGE = 600   # seconds; writing one small file never takes that long
 
 
 @dataclass
@@ -55,6 +62,7 @@ class ImportReport:
     failed: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     dry_run: bool = False
+    removed_temps: list[Path] = field(default_factory=list)   # left by an import killed mid-write
 
     def summary(self) -> str:
         """One line for the CLI: "import: 3 written, 1 unchanged, 1 kept (edited), 0 failed"."""
@@ -120,6 +128,8 @@ def _import(paths: Sequence[Path], content_dir: Path, *, force: bool, dry_run: b
                    rules=load_tag_rules(content_dir), force=force, dry_run=dry_run,
                    now=now or datetime.now(UTC), report=report)
     batch.taken = taken_slugs(content_dir / ARTICLES, batch.state)
+    if not dry_run:
+        report.removed_temps = remove_stale_temps(content_dir)
     # a bar only on a terminal: written to a file or a pipe it becomes dozens of partial lines
     show = progress and len(files) > PROGRESS_THRESHOLD and sys.stderr.isatty()
     try:
@@ -187,7 +197,9 @@ def _import_one(raw: Path, batch: _Batch) -> None:
     except (UnreadableText, StructureError) as exc:
         batch.report.failed.append(Problem(raw, str(exc)))
     except OSError as exc:
-        batch.report.failed.append(Problem(raw, f"cannot import: {exc.strerror or exc}"))
+        where = Path(exc.filename) if exc.filename else raw   # the raw file, or a file we write
+        what = "" if where == raw else f"cannot write in {where.parent}: "
+        batch.report.failed.append(Problem(raw, f"cannot import: {what}{exc.strerror or exc}"))
     except Exception as exc:  # a bug in one stage must not lose the rest of the batch
         log.debug("importing %s failed", raw, exc_info=True)
         batch.report.failed.append(
@@ -356,6 +368,46 @@ def taken_slugs(articles_dir: Path, state: dict[str, _Entry]) -> set[str]:
     return taken
 
 
+def remove_stale_temps(content_dir: Path) -> list[Path]:
+    """Remove the temp files an import killed outright (SIGKILL, a power cut) left in the content
+    folder and its `articles/`: only names `write_atomic` makes, and only once the process that
+    made them is gone. They are hidden and no article is read from them; they are only clutter
+    (and `git status` noise). Returns what it removed."""
+    removed: list[Path] = []
+    now = time.time()
+    for dirpath, dirnames, filenames in os.walk(content_dir):
+        dirnames[:] = [d for d in dirnames if d == ARTICLES or dirpath != str(content_dir)]
+        for name in filenames:
+            path = Path(dirpath) / name
+            match = _TEMP.fullmatch(name)
+            try:
+                if match is not None:
+                    stale = not _running(int(match.group("pid")))
+                else:
+                    stale = (_OLD_TEMP.fullmatch(name) is not None
+                             and now - path.lstat().st_mtime > _OLD_TEMP_AGE)
+                if stale:
+                    path.unlink()
+                    removed.append(path)
+                    log.info("%s: removed, a temporary file of an import that was killed", path)
+            except OSError:
+                continue   # not ours to fix now: the writes of this import report real trouble
+    return removed
+
+
+def _running(pid: int) -> bool:
+    """True when a process with this id runs (this one included)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):   # someone else's, or not a valid id
+        return True
+    return True
+
+
 def origins_on_disk(articles_dir: Path) -> dict[str, Path]:
     """origin -> article file, read from the `origin:` line of each article's front matter."""
     found: dict[str, Path] = {}
@@ -398,14 +450,19 @@ def _save(batch: _Batch) -> None:
                       "path": e.path, **({"source": e.source} if e.source else {})}
              for origin, e in sorted(batch.state.items())}
     text = json.dumps({"version": 1, "files": files}, indent=2, ensure_ascii=False) + "\n"
-    write_atomic(batch.content_dir / STATE_NAME, text)
+    try:
+        write_atomic(batch.content_dir / STATE_NAME, text)
+    except OSError as exc:
+        problem = f"cannot save the import state: {exc.strerror or exc}"
+        raise SitegenError(Problem(batch.content_dir / STATE_NAME, problem)) from None
     batch.dirty = 0
 
 
 def write_atomic(path: Path, text: str) -> None:
     """Write via a temp file in the same folder and os.replace: all of it or none of it."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}-",
+                                    suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(text)

@@ -1,14 +1,17 @@
 """Raw bytes -> clean text: the one place that guesses encodings and rejects non-articles.
 
-Wire files arrive as UTF-8, UTF-8 with a BOM, cp1251 (Russian sources) or Latin-1/cp1252, with
-CRLF or CR line endings. Everything later works on LF-only `str`, so decoding mistakes are made
-(and caught) once, here, with a one-line reason a user can act on.
+Wire files arrive as UTF-8, UTF-8 with a BOM, cp1251 (Russian sources) or Latin-1/cp1252, now
+and then in an older Cyrillic code page (KOI8-R from Unix mail and FidoNet archives, cp866 from
+DOS), with CRLF or CR line endings. Everything later works on LF-only `str`, so decoding mistakes
+are made (and caught) once, here, with a one-line reason a user can act on.
 """
 
 from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
+from itertools import pairwise
 from pathlib import Path
 
 import charset_normalizer
@@ -23,8 +26,34 @@ _BOMS = (
 )
 # Single-byte code pages we try ourselves: detectors misjudge short cp1251 text (as Big5 etc.).
 _FALLBACKS = ("cp1251", "cp1252", "latin-1")
+# Older Cyrillic code pages, tried too. Each reads the others' Russian as Cyrillic letters, so the
+# score below tells them apart by letter case and by symbols inside words.
+_CYRILLIC = ("koi8-r", "cp866")
+# The detector's pick, when it is one of these, breaks a tie first: it weighs letter frequencies,
+# which is what decides between two all-Cyrillic readings of text without capitals.
+_DETECTED_FIRST = frozenset({"cp1251", "koi8-r", "koi8-u", "cp866", "cp1125", "iso8859-5",
+                             "mac-cyrillic"})
 _WORD = re.compile(r"[^\W\d_]+")
+# Control characters, and halfwidth katakana: what Shift-JIS makes of single-byte text (Japanese
+# news is written in fullwidth kana).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufffd]")
+_HALFWIDTH_KANA = re.compile(r"[\uff61-\uff9f]")
+
+
+def _symbol_class() -> str:
+    """The symbols (box drawing, ©, ±, ¤...) the tried code pages put where another code page
+    has letters: read in the wrong code page, a word comes out with them inside."""
+    found = set()
+    for encoding in (*_FALLBACKS, *_CYRILLIC):
+        for byte in range(0x80, 0x100):
+            char = bytes([byte]).decode(encoding, errors="ignore")
+            if char and unicodedata.category(char).startswith("S"):
+                found.add(char)
+    return "".join(sorted(found))
+
+
+_SYMBOLS = re.escape(_symbol_class())
+_SYMBOL_IN_WORD = re.compile(rf"(?<=[^\W\d_])[{_SYMBOLS}]|[{_SYMBOLS}](?=[^\W\d_])")
 
 
 class UnreadableText(ValueError):
@@ -102,8 +131,10 @@ def _best_guess(data: bytes) -> str:
     """The decoding that reads most like natural text (fewest mojibake signs)."""
     candidates: list[str] = []
     best = charset_normalizer.from_bytes(data[:200_000]).best()
-    detected = best.encoding if best is not None else None
-    order = [*_FALLBACKS[:2], *([detected] if detected else []), _FALLBACKS[2]]
+    detected = _codec_name(best.encoding) if best is not None else None
+    first = [detected] if detected in _DETECTED_FIRST else []
+    order = [*first, *_FALLBACKS[:2], *([detected] if detected else []), *_CYRILLIC,
+             _FALLBACKS[2]]
     for encoding in dict.fromkeys(order):
         try:
             candidates.append(data.decode(encoding))
@@ -113,14 +144,26 @@ def _best_guess(data: bytes) -> str:
     return min(candidates, key=mojibake_score)
 
 
+def _codec_name(name: str) -> str | None:
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
 def mojibake_score(text: str) -> int:
     """How wrong a decoding looks: control characters, words mixing Cyrillic and Latin letters,
-    words of accented Latin-1 letters only (cp1251 read as cp1252), and stray letters of the
-    document's minority script (a '£' read as the Cyrillic 'Ј')."""
+    words of accented Latin-1 letters only (cp1251 read as cp1252), stray letters of the
+    document's minority script (a '£' read as the Cyrillic 'Ј'), words whose case flips from
+    lower to upper ("мОСКВА": KOI8-R and cp1251 swap the cases of each other's letters), and
+    symbols touching letters ("‹ ўа®ў": cp866 read as cp1251), and halfwidth katakana."""
     sample = text[:50_000]
-    score = 5 * len(_CONTROL.findall(sample))
+    score = (5 * len(_CONTROL.findall(sample)) + 2 * len(_SYMBOL_IN_WORD.findall(sample))
+             + len(_HALFWIDTH_KANA.findall(sample)))
     cyrillic = latin = 0
     for word in _WORD.findall(sample):
+        if not word.isascii() and any(a.islower() and b.isupper() for a, b in pairwise(word)):
+            score += 2
         cyr = sum(1 for c in word if "\u0400" <= c <= "\u04ff")
         ext = sum(1 for c in word if "\u00c0" <= c <= "\u00ff")
         lat = sum(1 for c in word if c.isascii()) + ext
