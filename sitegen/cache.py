@@ -21,6 +21,7 @@ from sitegen.config import Config
 from sitegen.errors import recorded
 from sitegen.incremental import store
 from sitegen.incremental.codec import Undecodable, decode, encode
+from sitegen.incremental.shape import Each, Fields, Map, Maybe, Shape
 from sitegen.stamps import FileDigests
 
 if TYPE_CHECKING:   # Markdown is imported only by a build that converts something
@@ -72,13 +73,13 @@ def disabled() -> Iterator[None]:
         _enabled = before
 
 
-def load(config: Config, name: str, key: str,
+def load(config: Config, name: str, key: str, shape: Shape,
          records: tuple[type, ...] = ()) -> dict[str, Any]:
-    """The entries of cache file `name` when it was written under `key`, else none.
-    `records` are the record classes the entries may hold (`incremental.codec`)."""
+    """The entries of cache file `name` when it was written under `key` and have `shape`
+    (`incremental.shape`), else none. `records` are the record classes they may hold."""
     if not _enabled:
         return {}
-    return store.read(cache_dir(config) / f"{name}{store.SUFFIX}", key, records)
+    return store.read(cache_dir(config) / f"{name}{store.SUFFIX}", key, records, shape)
 
 
 def save(config: Config, name: str, key: str, entries: dict[str, Any],
@@ -111,7 +112,7 @@ def compiled_templates(config: Config) -> Path | None:
     return folder
 
 
-def load_sharded(config: Config, name: str, key: str) -> dict[str, Any]:
+def load_sharded(config: Config, name: str, key: str, shape: Shape) -> dict[str, Any]:
     """The entries of sharded cache `name` written under `key`: a folder of up to 256 files
     `XX.msgpack`, an entry in the one named by the first two hex digits of its key."""
     if not _enabled:
@@ -123,7 +124,7 @@ def load_sharded(config: Config, name: str, key: str) -> dict[str, Any]:
     except OSError:
         return {}
     for shard in shards:
-        entries.update(load(config, f"{name}/{shard.stem}", key))
+        entries.update(load(config, f"{name}/{shard.stem}", key, shape))
     return entries
 
 
@@ -194,8 +195,9 @@ def convert_bodies(config: Config, bodies: Sequence[str]) -> ConvertedBodies:
     key = _markdown_key(config)
     hashes = [digest(b) for b in bodies]
     converted = ConvertedBodies(config, key, hashes, bodies)
-    index = load(config, "markdown-index", key).get("hashes")
-    cached = index if isinstance(index, set) else set(load_sharded(config, "markdown", key))
+    index = load(config, "markdown-index", key, Fields({"hashes": Each(set, str)})).get("hashes")
+    cached = index if isinstance(index, set) else set(
+        load_sharded(config, "markdown", key, Map(str, list)))
     missing = sorted({h: b for h, b in zip(hashes, bodies, strict=True) if h not in cached}.items())
     if missing:
         from sitegen.parallel import map_chunks
@@ -209,10 +211,24 @@ def convert_bodies(config: Config, bodies: Sequence[str]) -> ConvertedBodies:
     return converted
 
 
-def _converted_records() -> tuple[type, ...]:
+def _stored(converted: Converted) -> list[Any]:
+    """A converted body as plain data: read back in C, made into records only when used."""
+    html, paragraphs, words = converted
+    return [html, [[p.id, p.text] for p in paragraphs], words]
+
+
+def _from_stored(value: Any) -> Converted | None:
+    """What `_stored` was given, or None for anything else."""
     from sitegen.markup import Paragraph
 
-    return (Paragraph,)
+    if type(value) is not list or len(value) != 3:
+        return None
+    html, paragraphs, words = value
+    if type(html) is not str or type(words) is not int or type(paragraphs) is not list \
+            or not all(type(p) is list and len(p) == 2 and type(p[0]) is str
+                       and type(p[1]) is str for p in paragraphs):
+        return None
+    return html, tuple(Paragraph(i, text) for i, text in paragraphs), words
 
 
 class ConvertedBodies:
@@ -222,38 +238,38 @@ class ConvertedBodies:
     def __init__(self, config: Config, key: str, hashes: list[str],
                  bodies: Sequence[str]) -> None:
         self._config, self._key, self._hashes, self._bodies = config, key, hashes, bodies
-        self._shards: dict[str, dict[str, Converted]] = {}
+        self._shards: dict[str, dict[str, Any]] = {}   # entries as `_stored` makes them
 
     def __getitem__(self, number: int) -> Converted:
         wanted = self._hashes[number]
-        found = self._shard(wanted[:2]).get(wanted)
+        found = _from_stored(self._shard(wanted[:2]).get(wanted))
         if found is None:   # the index listed it, the shard lost it: convert, index again
             log.debug("body %s missing from the Markdown cache; converting it", wanted)
             _remove(cache_dir(self._config) / f"markdown-index{store.SUFFIX}")
             with _markdown(self._config):
-                found = self._shards[wanted[:2]][wanted] = _convert_chunk(
-                    [self._bodies[number]])[0]
+                found = _convert_chunk([self._bodies[number]])[0]
+            self._shards[wanted[:2]][wanted] = _stored(found)
         return found
 
-    def _shard(self, name: str) -> dict[str, Converted]:
+    def _shard(self, name: str) -> dict[str, Any]:
         shard = self._shards.get(name)
         if shard is None:
             shard = self._shards[name] = load(self._config, f"markdown/{name}", self._key,
-                                              _converted_records())
+                                              Map(str, list))
         return shard
 
     def add(self, fresh: dict[str, Converted]) -> None:
         """Fresh conversions, written into their shards (which drop bodies no article has now)."""
         used = set(self._hashes)
-        by_shard: dict[str, dict[str, Converted]] = {}
+        by_shard: dict[str, dict[str, Any]] = {}
         for wanted, value in fresh.items():
-            by_shard.setdefault(wanted[:2], {})[wanted] = value
+            by_shard.setdefault(wanted[:2], {})[wanted] = _stored(value)
         for name, values in sorted(by_shard.items()):
             shard = self._shard(name)
             kept = {h: v for h, v in shard.items() if h in used}
             kept.update(values)
             self._shards[name] = kept
-            save(self._config, f"markdown/{name}", self._key, kept, _converted_records())
+            save(self._config, f"markdown/{name}", self._key, kept)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -280,7 +296,8 @@ def _tree(h: Any, folder: Path, skip: frozenset[str], digests: FileDigests) -> N
 
 def file_digests(config: Config) -> FileDigests:
     """Digests of the site's input files, reusing the last build's where the stat allows."""
-    return FileDigests(load(config, "stamps", str(FORMAT)).get("files"))
+    shape = Fields({"files": Map(str, tuple)})   # FileDigests checks each record it uses
+    return FileDigests(load(config, "stamps", str(FORMAT), shape).get("files"))
 
 
 def remember_digests(config: Config, digests: FileDigests) -> None:
@@ -363,7 +380,9 @@ def unchanged_build(config: Config, out: Path, key: str,
                     listing: Listing | None) -> tuple[int, int] | None:
     """(articles, files) of the last build when its inputs had this key and its output folder
     (`listing`, from `site_listing`) is still exactly as that build left it; else None."""
-    last = load(config, "site", key)
+    # the listing is only compared with one taken now: any other value is unequal
+    last = load(config, "site", key, Fields({"out": str, "listing": list, "articles": int,
+                                             "files": int}))
     if not last or last.get("out") != str(out.resolve()):
         return None
     if listing is None or listing != last.get("listing"):
@@ -385,19 +404,20 @@ def remember_build(config: Config, out: Path, key: str, articles: int, files: in
 
 class ParseCache:
     """Parse results of article files by (path, bytes), with the warnings the parse logged (they
-    are logged again on a hit, so a cached build says what a clean one says). `records` are
-    the record classes a result is made of."""
+    are logged again on a hit, so a cached build says what a clean one says). A result is a
+    `result`, made of the record classes `records`; a stored one that is not is a miss."""
 
-    def __init__(self, config: Config, logger: logging.Logger,
+    def __init__(self, config: Config, logger: logging.Logger, result: type,
                  records: tuple[type, ...]) -> None:
         code = [(_PACKAGE / name).read_bytes()
                 for name in ("content.py", "lookalikes.py", "slugs.py", "model.py")]
         self._config = config
         self._key = digest(__version__, str(FORMAT), repr(config), *code)
-        self._old = load_sharded(config, "articles", self._key)
+        self._old = load_sharded(config, "articles", self._key,
+                                 Map(str, (bytes, Each(list, (int, str)))))
         self._new: dict[str, tuple[bytes, list[tuple[int, str]]]] = {}
         self._logger = logger
-        self._records = records
+        self._result, self._records = result, (result, *records)
         self.warnings: list[tuple[int, str]] = []   # what the last file's parse logged
 
     def get(self, path: Path, raw: bytes) -> Any | None:
@@ -407,10 +427,13 @@ class ParseCache:
             return None
         try:
             result = decode(hit[0], self._records)
-            warnings = [(int(level), str(message)) for level, message in hit[1]]
-        except (Undecodable, TypeError, ValueError, LookupError) as exc:
+        except Undecodable as exc:
             log.debug("parsing %s again: its cache entry does not decode (%s)", path, exc)
             return None
+        if not isinstance(result, self._result):
+            log.debug("parsing %s again: its cache entry is not a parse result", path)
+            return None
+        warnings = hit[1]
         self._new[key] = hit
         self.warnings = warnings
         for level, message in warnings:
@@ -448,13 +471,13 @@ class PageMemo:
         self._key = render_key(config, digests)
         self._old: dict[str, str] = {}
         self._new: dict[str, str] = {}
-        record = load(config, "pages", self._key)
+        record = load(config, "pages", self._key, Fields({"out": str, "pages": dict}))
         if record.get("out") != self._out:
             return
         stored: dict[str, tuple[str, int, int]] = record.get("pages", {})
         for path, size, mtime in listing or ():   # the site as it is now
             hit = stored.get(path)
-            if hit is not None and hit[1] == size and hit[2] == mtime:
+            if type(hit) is tuple and len(hit) == 3 and hit[1] == size and hit[2] == mtime:
                 self._old[path] = hit[0]
 
     def unchanged(self, path: str, fingerprint: str) -> bool:
@@ -495,14 +518,18 @@ def related_stories(config: Config, taxonomy: Taxonomy,
     articles = taxonomy.articles
     code = [(_PACKAGE / name).read_bytes() for name in ("related.py", "taxonomy.py")]
     key = digest(__version__, str(FORMAT), *code)
-    record = load(config, "related", key)
+    record = load(config, "related", key, Fields({
+        "layout": str, "structure": Maybe(str), "related": Each(list, Each(list, int))}))
     stored = record.get("related")
-    if structure is None or record.get("structure") != structure:
+    if stored is not None and (len(stored) != len(articles) or any(
+            not 0 <= n < len(articles) for row in stored for n in row)):
+        stored = None   # not a result for this many articles
+    if stored is None or structure is None or record.get("structure") != structure:
         layout = digest(repr([(str(a.path), a.slug, a.date.timestamp(), terms_of(a, taxonomy))
                               for a in articles]))
         if record.get("layout") != layout:
             stored = None
-        if not isinstance(stored, list) or len(stored) != len(articles):
+        if stored is None:
             number = {id(a): n for n, a in enumerate(articles)}
             computed = RelatedStories(taxonomy)
             stored = [[number[id(r)] for r in computed.to(a)] for a in articles]
@@ -519,7 +546,7 @@ def group_fingerprints(config: Config, structure: str, groups: Sequence[Any],
     (`snapshot.Model.structure`, which covers all a group is made from) is unchanged."""
     code = (_PACKAGE / "render" / "fingerprint.py").read_bytes()
     key = digest(__version__, str(FORMAT), structure, code)
-    stored = load(config, "groups", key).get("digests")
+    stored = load(config, "groups", key, Fields({"digests": Each(list, str)})).get("digests")
     if isinstance(stored, list) and len(stored) == len(groups):
         return stored
     computed = [fingerprint(group) for group in groups]

@@ -166,7 +166,7 @@ def load_articles(config: Config, *, drafts: bool = False,
     from sitegen.cache import ParseCache
 
     # unchanged files are not parsed again (.sitegen-cache/); a result is made of these records
-    cache = ParseCache(config, log, (_Parsed, Article, Speaker, Quote, Problem))
+    cache = ParseCache(config, log, _Parsed, (Article, Speaker, Quote, Problem))
     problems: list[Problem] = []
     parsed: list[_Parsed] = []
     for path in article_files(folder, config.content_path):

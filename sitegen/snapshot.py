@@ -9,9 +9,9 @@ It is used only when it gives what a fresh load would:
   problems to the same front matter (title, dates, slug, tags, speakers, quotes, extra fields):
   an edit to the body only.
 
-Slugs, speakers, tags, archives and related stories never look at a body, so the snapshot's own
-article records (speakers merged, stored as data: `incremental.codec`) just take the new bodies
-before anyone else sees them, and are grouped again (quicker than reading stored groups back).
+Slugs, speakers, tags, archives and related stories never look at a body, so the snapshot's
+article records (speakers merged, stored as columns: `incremental.table`) are made again with the
+new bodies put in, and grouped again (quicker than reading stored groups back).
 Any other change loads and groups everything afresh and takes a new snapshot. The snapshot is
 not rewritten for body edits (that would cost more than it saves); files that drifted from it
 are parsed again on each build, so after `MAX_DRIFT` of them a full load takes a fresh one.
@@ -30,7 +30,10 @@ from sitegen.config import Config
 from sitegen.content import LoadedFile, article_files, load_articles, load_file
 from sitegen.content import log as content_log
 from sitegen.errors import Problem, SitegenError
-from sitegen.model import Article, Quote, Speaker
+from sitegen.incremental.codec import Undecodable
+from sitegen.incremental.shape import Each, Fields, Map
+from sitegen.incremental.table import from_columns, to_columns
+from sitegen.model import Article
 from sitegen.speakers import SPEAKERS_FILE, load_speaker_aliases, merge_speakers
 from sitegen.stamps import FileDigests
 from sitegen.taxonomy import Taxonomy, build_taxonomy
@@ -42,7 +45,8 @@ MAX_DRIFT = 200   # files parsed again on every build before a fresh snapshot is
 _CODE = ("content.py", "lookalikes.py", "slugs.py", "model.py", "speakers.py", "taxonomy.py",
          "snapshot.py")
 _PACKAGE = Path(__file__).resolve().parent
-RECORDS = (Article, Speaker, Quote)
+SHAPE = Fields({"files": Map(str, (bytes, bytes)), "warnings": Map(str, Each(tuple, (int, str))),
+                "articles": dict, "versions": Each(list, str), "structure": str})
 
 
 @dataclass(frozen=True)
@@ -80,7 +84,7 @@ def load_model(config: Config, digests: FileDigests, *, drafts: bool = False) ->
     files = {str(path): digests.digest(str(path))
              for path in (article_files(folder, config.content_path) if folder.is_dir() else ())}
     key = _key(config, digests, drafts)
-    stored = load(config, NAME, key, RECORDS)
+    stored = load(config, NAME, key, SHAPE)
     reused = _reuse(config, stored, files)
     if reused is not None:
         taxonomy, drifted = reused
@@ -109,8 +113,8 @@ def load_model(config: Config, digests: FileDigests, *, drafts: bool = False) ->
         save(config, NAME, key, {
             "files": {path: (files[path], loaded[path].header) for path in files},
             "warnings": {path: loaded[path].warnings for path in files if loaded[path].warnings},
-            "articles": taxonomy.articles, "versions": versions, "structure": structure},
-             RECORDS)
+            "articles": to_columns(taxonomy.articles, Article), "versions": versions,
+            "structure": structure})
     return _model(taxonomy, versions, structure)
 
 
@@ -130,32 +134,36 @@ def _reuse(config: Config, stored: dict[str, Any],
            files: dict[str, bytes]) -> tuple[Taxonomy, set[str]] | None:
     """The snapshot's taxonomy with new bodies put in, and the paths whose bytes differ from the
     snapshot's; None when a fresh load is needed."""
-    known: dict[str, tuple[bytes, bytes]] | None = stored.get("files")
-    articles = stored.get("articles")
-    if not isinstance(known, dict) or not isinstance(articles, tuple) \
-            or not all(type(a) is Article for a in articles) \
-            or known.keys() != files.keys() or not isinstance(stored.get("structure"), str) \
-            or len(stored.get("versions", ())) != len(articles):
+    if not stored:   # none, or not of `SHAPE`
+        return None
+    known: dict[str, tuple[bytes, bytes]] = stored["files"]
+    columns: dict[str, Any] = stored["articles"]
+    if known.keys() != files.keys():
         return None
     drifted = [path for path, found in files.items() if known[path][0] != found]
     if len(drifted) > MAX_DRIFT:
         return None
     bodies: dict[str, str] = {}
-    warnings: dict[str, tuple[tuple[int, str], ...]] = dict(stored.get("warnings", {}))
+    warnings: dict[str, tuple[tuple[int, str], ...]] = dict(stored["warnings"])
     for path in drifted:
         fresh = load_file(Path(path), config)
         if fresh is None or fresh[1].header != known[path][1]:
             return None   # the full load says this file's warnings
         bodies[path] = fresh[0].body
         warnings[path] = fresh[1].warnings
+    if bodies and isinstance(columns.get("path"), list) and isinstance(columns.get("body"), list):
+        columns["body"] = [bodies.get(path, body) if isinstance(path, str) else body
+                           for path, body in zip(columns["path"], columns["body"], strict=False)]
+    try:   # made with their new bodies: the records are never changed after
+        articles = tuple(from_columns(columns, Article))
+    except Undecodable as exc:
+        log.debug("loading afresh: the snapshot's articles do not decode (%s)", exc)
+        return None
+    if len(stored["versions"]) != len(articles):
+        return None
     for path in files:   # what a full load would say, in its order
         for level, message in warnings.get(path, ()):
             content_log.log(level, "%s", message)
-    if bodies:
-        for article in articles:
-            body = bodies.get(str(article.path))
-            if body is not None:   # the record is ours alone until returned
-                object.__setattr__(article, "body", body)
     log.debug("articles from the snapshot, %d of them with a new body", len(bodies))
     # grouping again costs less than storing the groups (their references to the articles
     # would each be read back one by one)

@@ -37,7 +37,8 @@ class FileDigests:
             return b"\0unreadable\0"
         old = self._new.get(path) or self._old.get(path)   # asked twice in a build: one read
         stat = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-        if type(old) is tuple and len(old) == 6 and old[5] and old[:4] == stat:
+        if type(old) is tuple and len(old) == 6 and old[5] and old[:4] == stat \
+                and type(old[4]) is bytes:
             found = old[4]
         else:
             try:

@@ -3,10 +3,11 @@
 The cache used to be pickles, and a pickle read back runs whatever its bytes say: a crafted
 `stamps.pickle` ran `os.system` during a build (issue 18). MessagePack (C-fast, bytes and maps
 native) decodes to plain values only; the extension types here make dates, paths, tuples, sets
-and the build's own frozen records, and nothing else: a record class must be listed in
-`RECORDS` by the caller, and is made through its constructor. Records met twice (an article
-in a tag page and in the article list) are written once and come back as one object, as with
-pickle, so lookups by identity keep working on what is read back.
+and the build's own records, and nothing else: a record class must be listed by the caller, and
+is made through its constructor once every field fits the class's own annotations (`shape`),
+so what is read back has the types the code declares, whoever wrote the file. Records met twice
+(an article in a tag page and in the article list) are written once and come back as one
+object, as with pickle, so lookups by identity keep working on what is read back.
 
 Anything that does not decode (damage, a foreign file, a record that no longer fits its class)
 raises `Undecodable`; callers treat it as a cache miss.
@@ -16,12 +17,15 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import sys
+import typing
 from datetime import date, datetime, timezone
 from pathlib import Path, PurePosixPath
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import msgpack
+
+from sitegen.incremental.shape import Check, checker, of_hint
 
 _TUPLE, _SET, _FROZENSET, _DATETIME, _DATE, _PATH, _RECORD, _REF = range(1, 9)
 
@@ -86,7 +90,11 @@ class _Encoder:
             return msgpack.ExtType(_REF, known.to_bytes(4, "little"))
         self._seen[id(value)] = len(self._seen)
         self._keep.append(value)
-        fields = [getattr(value, f.name) for f in dataclasses.fields(value) if f.init]
+        # a field declared a tuple goes as a plain array (read back as a tuple by its
+        # declaration): a third fewer extension values to read back in an article
+        fields = [list(v) if flat and type(v) is tuple else v
+                  for v, (_, _, flat) in zip((getattr(value, f) for f, _, _ in _fields(kind)),
+                                             _fields(kind), strict=True)]
         return msgpack.ExtType(_RECORD, self.pack([name, *fields]))
 
 
@@ -96,7 +104,8 @@ def _datetime_text(value: datetime) -> str:
     tz = value.tzinfo
     if tz is None:
         return "I" + value.isoformat()
-    if isinstance(tz, ZoneInfo) and tz.key:
+    zoneinfo = sys.modules.get("zoneinfo")   # not imported: no value can hold a ZoneInfo
+    if zoneinfo is not None and isinstance(tz, zoneinfo.ZoneInfo) and tz.key:
         return f"Z{value.replace(tzinfo=None).isoformat()}|{value.fold}|{tz.key}"
     if type(tz) is timezone:
         args = tz.__getinitargs__()   # type: ignore[attr-defined]
@@ -107,8 +116,6 @@ def _datetime_text(value: datetime) -> str:
 class _Decoder:
     def __init__(self, records: tuple[type, ...]) -> None:
         self._classes = {cls.__qualname__: cls for cls in records}
-        self._fields = {cls: [f.name for f in dataclasses.fields(cls) if f.init]
-                        for cls in records}
         self._made: list[object] = []
         self.unpack = functools.partial(msgpack.unpackb, ext_hook=self._ext, raw=False,
                                         strict_map_key=False, use_list=True, timestamp=0)
@@ -128,10 +135,14 @@ class _Decoder:
             cls = self._classes.get(name) if isinstance(name, str) else None
             if cls is None:
                 raise Undecodable(f"a record of an unknown kind {name!r}")
-            names = self._fields[cls]
-            if len(values) != len(names):
+            fields = _fields(cls)
+            if len(values) != len(fields):
                 raise Undecodable(f"a {name} record with {len(values)} fields")
-            made = cls(**dict(zip(names, values, strict=True)))
+            values = [tuple(v) if flat and type(v) is list else v
+                      for v, (_, _, flat) in zip(values, fields, strict=True)]
+            if not all(check(v) for v, (_, check, _) in zip(values, fields, strict=True)):
+                raise Undecodable(f"a {name} record that does not fit its class")
+            made = cls(**{field: v for v, (field, _, _) in zip(values, fields, strict=True)})
             self._made[slot] = made
             return made
         if code == _DATETIME:
@@ -147,12 +158,29 @@ class _Decoder:
         raise Undecodable(f"unknown extension type {code}")
 
 
+_FIELDS: dict[type, list[tuple[str, Check, bool]]] = {}
+
+
+def _fields(cls: type) -> list[tuple[str, Check, bool]]:
+    """The fields a record is made with: name, the check of its annotation's shape, and
+    whether it is declared a tuple (stored as a plain array)."""
+    known = _FIELDS.get(cls)
+    if known is None:
+        hints = typing.get_type_hints(cls)
+        known = _FIELDS[cls] = [(f.name, checker(of_hint(hints[f.name])),
+                                 typing.get_origin(hints[f.name]) is tuple)
+                                for f in dataclasses.fields(cls) if f.init]
+    return known
+
+
 def _datetime(text: str) -> datetime:
     kind, rest = text[:1], text[1:]
     if kind == "I":
         return datetime.fromisoformat(rest)
     if kind == "Z":
         wall, fold, key = rest.split("|", 2)
+        from zoneinfo import ZoneInfo
+
         return datetime.fromisoformat(wall).replace(tzinfo=ZoneInfo(key), fold=int(fold))
     if kind == "N":
         wall, name = rest.split("|", 1)

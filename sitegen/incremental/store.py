@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sitegen.incremental.codec import Undecodable, decode, encode
+from sitegen.incremental.shape import Shape, fits
 
 log = logging.getLogger("sitegen.cache")
 
@@ -27,13 +28,19 @@ _MARK = b"sitegen-cache 2 " + hashlib.blake2b(
 _SUM = 16
 
 
-def read(path: Path, key: str, records: tuple[type, ...] = ()) -> dict[str, Any]:
-    """The entries `write` stored at `path` under `key`, or {} (missing, damaged, other key)."""
+def read(path: Path, key: str, records: tuple[type, ...] = (),
+         shape: Shape | None = None) -> dict[str, Any]:
+    """The entries `write` stored at `path` under `key`, or {} (missing, damaged, other key,
+    or entries not of `shape`)."""
     stored = held(path, records)
     if stored.get("key") != key:
         return {}
     entries = stored.get("entries")
-    return entries if isinstance(entries, dict) else {}
+    if not isinstance(entries, dict) or (shape is not None and not fits(entries, shape)):
+        if entries is not None:
+            log.debug("ignoring %s: its entries are not of the shape this build uses", path)
+        return {}
+    return entries
 
 
 def held(path: Path, records: tuple[type, ...] = ()) -> dict[str, Any]:

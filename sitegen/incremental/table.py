@@ -1,0 +1,98 @@
+"""Many records of one class stored as columns: one list per field.
+
+Read back one by one, 10,000 articles cost a Python call for every record, tuple, path and date
+inside them (0.8 s against pickle's 0.6 s). As columns, MessagePack reads the lists in C and
+each article is made by one constructor call: paths, tuples and nested records (an article's
+speakers and quotes) are plain lists and strings in the columns, turned back by what each field
+is declared to be. Every value is checked against its field's annotation (`shape`) before a
+record is made, as `codec` does for single records.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from collections.abc import Callable, Sequence
+from pathlib import Path, PurePath
+from typing import Any
+
+from sitegen.incremental.codec import Undecodable
+from sitegen.incremental.shape import Check, checker, of_hint
+
+_Column: typing.TypeAlias = "tuple[str, Callable[[Any], Any], Callable[[Any], Any], Check]"
+_COLUMNS: dict[type, list[_Column]] = {}
+
+
+def to_columns(records: Sequence[Any], cls: type) -> dict[str, list[Any]]:
+    """`records` (all of class `cls`) as {field: values}."""
+    return {name: [put(getattr(r, name)) for r in records]
+            for name, put, _, _ in _columns(cls)}
+
+
+def from_columns(columns: Any, cls: type) -> list[Any]:
+    """The records `to_columns` was given, or Undecodable when the columns do not make them."""
+    spec = _columns(cls)
+    if type(columns) is not dict or columns.keys() != {name for name, _, _, _ in spec}:
+        raise Undecodable(f"not the columns of {cls.__qualname__} records")
+    made: list[list[Any]] = []
+    size = None
+    for name, _, take, check in spec:
+        column = columns[name]
+        if type(column) is not list or (size is not None and len(column) != size):
+            raise Undecodable(f"column {name!r} of {cls.__qualname__} records is not a list")
+        size = len(column)
+        try:
+            values = [take(v) for v in column]
+        except (TypeError, ValueError) as exc:
+            raise Undecodable(f"column {name!r}: {exc}") from None
+        if not all(map(check, values)):
+            raise Undecodable(f"column {name!r} does not fit {cls.__qualname__}.{name}")
+        made.append(values)
+    return [cls(*row) for row in zip(*made, strict=True)]
+
+
+def _columns(cls: type) -> list[_Column]:
+    """(field, to stored value, from stored value, check) for each field `cls` is made with,
+    in constructor order."""
+    known = _COLUMNS.get(cls)
+    if known is None:
+        hints = typing.get_type_hints(cls)
+        known = _COLUMNS[cls] = [(f.name, *_convert(hints[f.name]),
+                                  checker(of_hint(hints[f.name])))
+                                 for f in dataclasses.fields(cls) if f.init]
+    return known
+
+
+def _convert(hint: Any) -> tuple[Callable[[Any], Any], Callable[[Any], Any]]:
+    """How a value of a field declared `hint` is stored, and made again."""
+    args = [a for a in typing.get_args(hint) if a is not type(None)]
+    if hint is Path or (typing.get_origin(hint) in (typing.Union, type(Path | None))
+                        and args == [Path]):
+        return (lambda v: str(v) if isinstance(v, PurePath) else v,
+                lambda v: Path(v) if type(v) is str else v)
+    if typing.get_origin(hint) is tuple and len(args) == 2 and args[1] is Ellipsis:
+        item = args[0]
+        if dataclasses.is_dataclass(item) and isinstance(item, type):
+            record: type = item
+            return (lambda v: [_row(r, record) for r in v] if type(v) is tuple else v,
+                    lambda v: _from_rows(v, record))
+        return (lambda v: list(v) if type(v) is tuple else v, tuple)
+    return (lambda v: v, lambda v: v)
+
+
+def _row(record: Any, cls: type) -> list[Any]:
+    return [put(getattr(record, name)) for name, put, _, _ in _columns(cls)]
+
+
+def _from_rows(rows: Any, cls: type) -> tuple[Any, ...]:
+    """Nested records (an article's speakers) from their rows, each value checked."""
+    spec = _columns(cls)
+    made = []
+    for row in rows:
+        if type(row) is not list or len(row) != len(spec):
+            raise TypeError(f"not a row of a {cls.__qualname__} record")
+        values = [take(v) for v, (_, _, take, _) in zip(row, spec, strict=True)]
+        if not all(check(v) for v, (_, _, _, check) in zip(values, spec, strict=True)):
+            raise TypeError(f"a row that does not fit {cls.__qualname__}")
+        made.append(cls(*values))
+    return tuple(made)
