@@ -166,3 +166,31 @@ def test_the_lock_is_free_once_the_holder_is_killed(tmp_path: Path, holder: str)
                                env={"SITEGEN_LOCK_WAIT": "5"}))
     assert code == 0, err
     assert "waiting" not in err and time.monotonic() - started < 60
+
+
+def test_serve_and_build_on_one_site_take_turns(tmp_path: Path,
+                                                caplog: pytest.LogCaptureFixture) -> None:
+    """`serve` rebuilds into the same `_site/` as `sitegen build` (the sample's base_url is
+    serve's URL): the issue saw the same mixed site there as between two builds."""
+    from sitegen.serve import Preview
+
+    root = make_site(tmp_path / "site", 120)
+    preview = Preview(root, port=0)
+    preview.start()
+    try:
+        assert preview.wait_idle(120)
+        articles = root / "content" / "articles"
+        for round_ in range(4):
+            path = articles / f"a{round_:03d}.md"
+            path.write_text(path.read_text(encoding="utf-8").replace(
+                "title: Story", f"title: Served {round_}"), encoding="utf-8")
+            (articles / f"a{50 + round_:03d}.md").unlink()
+            code, err = finish(sitegen("build", "--site", str(root), "--quiet"))
+            assert code == 0, err
+        assert preview.wait_idle(120)
+    finally:
+        preview.stop()
+    assert "build failed" not in caplog.text
+    code, err = finish(sitegen("build", "--site", str(root), "--quiet"))
+    assert code == 0, err
+    assert snapshot(root / "_site") == clean_build(root, tmp_path)

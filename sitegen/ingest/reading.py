@@ -92,7 +92,11 @@ def raw_text(name: str, data: bytes) -> str:
 
         if not data.strip():
             raise UnreadableText("empty file")
-        return decode_text(page_text(data).encode("utf-8"))
+        text = page_text(data)
+        if text is None:
+            raise UnreadableText("no article text found in this web page; save the story as "
+                                 "plain text (.txt) and import that")
+        return decode_text(text.encode("utf-8"))
     return decode_text(data)
 
 

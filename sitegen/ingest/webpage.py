@@ -14,22 +14,19 @@ from typing import Any
 
 import trafilatura
 
-from sitegen.ingest.reading import UnreadableText
-
 # trafilatura logs every page it finds too short at WARNING; its verdict reaches the user as
 # the one-line reason below instead.
 logging.getLogger("trafilatura").setLevel(logging.ERROR)
 
 
-def page_text(data: bytes) -> str:
-    """The article in a saved web page as raw story text, or UnreadableText saying why not."""
+def page_text(data: bytes) -> str | None:
+    """The article in a saved web page as raw story text, or None when it holds none."""
     doc = trafilatura.bare_extraction(data, with_metadata=True, include_comments=False,
                                       include_tables=False)
     found: dict[str, Any] = {} if doc is None else doc if isinstance(doc, dict) else doc.as_dict()
     body = str(found.get("text") or "").strip()
     if not body:
-        raise UnreadableText("no article text found in this web page; save the story as "
-                             "plain text (.txt) and import that")
+        return None
     title = " ".join(str(found.get("title") or "").split())
     date = found.get("date")
     paragraphs = [" ".join(line.split()) for line in body.splitlines() if line.strip()]
