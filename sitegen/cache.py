@@ -33,7 +33,6 @@ log = logging.getLogger("sitegen.cache")
 
 CACHE_DIR = ".sitegen-cache"
 FORMAT = 2   # 2: data (`incremental.codec`) instead of pickles
-_CODE = (Path(__file__).parent / "markup.py", Path(__file__).parent / "render" / "reading.py")
 
 # A converted body: HTML, its top-level paragraphs (quote anchors) and its word count.
 Converted: TypeAlias = "tuple[str, tuple[Paragraph, ...], int]"
@@ -54,9 +53,7 @@ def digest(*parts: str | bytes) -> str:
 
 def _markdown_key(config: Config) -> str:
     """What Markdown output depends on besides the text: code version, extensions, safety."""
-    code = [p.read_bytes() for p in _CODE if p.is_file()]
-    return digest(__version__, str(FORMAT), repr(config.markdown_extensions),
-                  repr(config.unsafe_html), *code)
+    return digest(code_digest(), repr(config.markdown_extensions), repr(config.unsafe_html))
 
 
 _enabled = True
@@ -103,8 +100,7 @@ def compiled_templates(config: Config) -> Path | None:
     if not _enabled:
         return None
     # Jinja keys entries by template name and source; the environment's options are in theme.py
-    folder = cache_dir(config) / "jinja" / digest(__version__,
-                                                  (_PACKAGE / "theme.py").read_bytes())[:16]
+    folder = cache_dir(config) / "jinja" / code_digest()[:16]
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
@@ -305,17 +301,38 @@ def remember_digests(config: Config, digests: FileDigests) -> None:
         save(config, "stamps", str(FORMAT), {"files": digests.records()})
 
 
+_code: str | None = None
+
+
+def code_digest(digests: FileDigests | None = None) -> str:
+    """One digest of sitegen itself: its version, this cache format, and every file of the
+    package and of the default theme (data tables included), walked once per process.
+
+    Every cache entry is keyed by it instead of by hand-kept lists of the modules that made it
+    (a list that missed a new import kept stale entries). Any change to sitegen's code is then
+    a clean build, which only its developers notice. `digests` lets a build reuse the stat of
+    files it hashed last time.
+    """
+    global _code
+    if _code is None:
+        from sitegen.theme import DEFAULT_THEME  # beside the package in a checkout
+
+        h = hashlib.blake2b(digest_size=20)
+        h.update(repr((__version__, FORMAT)).encode())
+        for folder in (_PACKAGE, DEFAULT_THEME):
+            _tree(h, folder, frozenset(), digests or FileDigests())
+        _code = h.hexdigest()
+    return _code
+
+
 def render_key(config: Config, digests: FileDigests | None = None) -> str:
     """A hash of everything a page's bytes depend on besides the values it is given: settings,
     the site's templates, themes and static files, and sitegen's own code and default theme."""
-    from sitegen.theme import DEFAULT_THEME
-
-    digests = digests or FileDigests()
     h = hashlib.blake2b(digest_size=20)
-    h.update(repr((__version__, FORMAT, config)).encode("utf-8", "surrogateescape"))
-    for folder in (config.root / "templates", config.root / "themes", config.root / "static",
-                   _PACKAGE, DEFAULT_THEME):
-        _tree(h, folder, frozenset({config.output_dir, CACHE_DIR, ".git"}), digests)
+    h.update(repr((code_digest(digests), config)).encode("utf-8", "surrogateescape"))
+    for folder in (config.root / "templates", config.root / "themes", config.root / "static"):
+        _tree(h, folder, frozenset({config.output_dir, CACHE_DIR, ".git"}), digests or
+              FileDigests())
     return h.hexdigest()
 
 
@@ -409,10 +426,8 @@ class ParseCache:
 
     def __init__(self, config: Config, logger: logging.Logger, result: type,
                  records: tuple[type, ...]) -> None:
-        code = [(_PACKAGE / name).read_bytes()
-                for name in ("content.py", "lookalikes.py", "slugs.py", "model.py")]
         self._config = config
-        self._key = digest(__version__, str(FORMAT), repr(config), *code)
+        self._key = digest(code_digest(), repr(config))
         self._old = load_sharded(config, "articles", self._key,
                                  Map(str, (bytes, Each(list, (int, str)))))
         self._new: dict[str, tuple[bytes, list[tuple[int, str]]]] = {}
@@ -516,8 +531,7 @@ def related_stories(config: Config, taxonomy: Taxonomy,
     from sitegen.related import RelatedStories, terms_of
 
     articles = taxonomy.articles
-    code = [(_PACKAGE / name).read_bytes() for name in ("related.py", "taxonomy.py")]
-    key = digest(__version__, str(FORMAT), *code)
+    key = code_digest()
     record = load(config, "related", key, Fields({
         "layout": str, "structure": Maybe(str), "related": Each(list, Each(list, int))}))
     stored = record.get("related")
@@ -544,8 +558,7 @@ def group_fingerprints(config: Config, structure: str, groups: Sequence[Any],
                        fingerprint: Callable[[Any], str]) -> list[str]:
     """`fingerprint(group)` of every group, or the last build's while `structure`
     (`snapshot.Model.structure`, which covers all a group is made from) is unchanged."""
-    code = (_PACKAGE / "render" / "fingerprint.py").read_bytes()
-    key = digest(__version__, str(FORMAT), structure, code)
+    key = digest(code_digest(), structure)
     stored = load(config, "groups", key, Fields({"digests": Each(list, str)})).get("digests")
     if isinstance(stored, list) and len(stored) == len(groups):
         return stored

@@ -24,8 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sitegen import __version__
-from sitegen.cache import FORMAT, digest, load, save
+from sitegen.cache import code_digest, digest, load, save
 from sitegen.config import Config
 from sitegen.content import LoadedFile, article_files, load_articles, load_file
 from sitegen.content import log as content_log
@@ -42,9 +41,6 @@ log = logging.getLogger("sitegen.snapshot")
 
 NAME = "snapshot"
 MAX_DRIFT = 200   # files parsed again on every build before a fresh snapshot is taken
-_CODE = ("content.py", "lookalikes.py", "slugs.py", "model.py", "speakers.py", "taxonomy.py",
-         "snapshot.py")
-_PACKAGE = Path(__file__).resolve().parent
 SHAPE = Fields({"files": Map(str, (bytes, bytes)), "warnings": Map(str, Each(tuple, (int, str))),
                 "articles": dict, "versions": Each(list, str), "structure": str})
 
@@ -125,9 +121,8 @@ def _model(taxonomy: Taxonomy, versions: list[str], structure: str) -> Model:
 
 
 def _key(config: Config, digests: FileDigests, drafts: bool) -> str:
-    code = [(_PACKAGE / name).read_bytes() for name in _CODE]
     aliases = digests.digest(str(config.content_path / SPEAKERS_FILE))
-    return digest(__version__, str(FORMAT), repr(config), repr(drafts), aliases, *code)
+    return digest(code_digest(), repr(config), repr(drafts), aliases)
 
 
 def _reuse(config: Config, stored: dict[str, Any],
