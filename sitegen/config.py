@@ -2,7 +2,9 @@
 
 Each key is declared once, as a field of `Config`: its type (the annotation), its default, the
 check its value must pass beyond that type and its one-line doc (`setting()`). `SETTINGS` is read
-from those fields and validation is made from it, so the record and the checks cannot drift apart.
+from those fields; validation and the table of docs/CONFIG.md (`settings_table()`, written with
+`python -m sitegen.config docs/CONFIG.md`, checked by a test) are made from it, so the record,
+the checks and the doc cannot drift apart.
 """
 
 # No `from __future__ import annotations`: `SETTINGS` reads each key's type from `Config`'s
@@ -159,6 +161,8 @@ class Config:
 _TYPE_NAMES = {str: "a string", int: "an integer", bool: "true or false", list: "a list",
                dict: "a table"}
 _ITEM_NAMES = {str: "strings", int: "integers"}
+_DOC_TYPES = {str: "string", int: "integer", bool: "bool", list: "list", dict: "table"}
+_TABLE_HEADER = "| key | type | default | meaning |"
 
 
 class Setting(NamedTuple):
@@ -323,3 +327,57 @@ def _zone_hint(name: str) -> str:
 
     close = difflib.get_close_matches(name, sorted(available_timezones()), n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else " (an IANA name such as 'Europe/London')"
+
+
+def settings_table() -> str:
+    """The Markdown table of every key for docs/CONFIG.md, made from `SETTINGS`."""
+    rows = [_TABLE_HEADER, "|---|---|---|---|"]
+    for known in SETTINGS:
+        kind = known.shown_type or _DOC_TYPES[known.toml_type]
+        default = "none" if known.default is None else f"`{_toml_text(known.default)}`"
+        meaning = known.doc.replace("|", "\\|")
+        rows.append(f"| `{known.name}` | {kind} | {default} | {meaning} |")
+    return "\n".join(rows) + "\n"
+
+
+def with_settings_table(markdown: str) -> str:
+    """`markdown` (docs/CONFIG.md) with its table of keys replaced by `settings_table()`; the prose
+    around it is kept."""
+    lines = markdown.splitlines(keepends=True)
+    starts = [n for n, line in enumerate(lines) if line.rstrip() == _TABLE_HEADER]
+    if not starts:
+        raise ValueError(f"no table of settings: no line {_TABLE_HEADER!r}")
+    end = starts[0]
+    while end < len(lines) and lines[end].startswith("|"):
+        end += 1
+    return "".join(lines[:starts[0]]) + settings_table() + "".join(lines[end:])
+
+
+def _toml_text(value: object) -> str:
+    """A default as it would be written in `sitegen.toml`."""
+    import json
+
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(map(_toml_text, value)) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k} = {_toml_text(v)}" for k, v in value.items()) + "}"
+    return json.dumps(value, ensure_ascii=False)   # a string in TOML's quotes, or a number
+
+
+def _main(args: list[str]) -> int:
+    """`python -m sitegen.config` prints the table of keys; `... docs/CONFIG.md` writes it there."""
+    if not args:
+        print(settings_table(), end="")
+        return 0
+    for name in args:
+        doc = Path(name)
+        doc.write_text(with_settings_table(doc.read_text(encoding="utf-8")), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(_main(sys.argv[1:]))
