@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 
-from sitegen.config import Config, load_config
+from sitegen.config import SETTINGS, Config, load_config, settings_table, with_settings_table
 from sitegen.errors import SitegenError
 
 
@@ -163,3 +164,24 @@ def test_config_not_utf8(tmp_path: Path) -> None:
     with pytest.raises(SitegenError) as info:
         load_config(tmp_path)
     assert [p.message for p in info.value.problems] == ["not UTF-8 text"]
+
+
+def test_every_config_field_but_root_is_a_setting() -> None:
+    assert [s.name for s in SETTINGS] == [f.name for f in dataclasses.fields(Config)][1:]
+
+
+def test_settings_table_in_the_docs_is_current() -> None:
+    doc = Path(__file__).parents[1] / "docs" / "CONFIG.md"
+    text = doc.read_text(encoding="utf-8")
+    assert with_settings_table(text) == text, (
+        "docs/CONFIG.md's table of settings differs from the keys declared in sitegen/config.py; "
+        "rewrite it with: python -m sitegen.config docs/CONFIG.md")
+
+
+def test_settings_table_keeps_the_prose_around_it() -> None:
+    stale = ("# Settings\n\nProse.\n\n| key | type | default | meaning |\n|---|---|---|---|\n"
+             "| `title` | string | `\"Old\"` | gone |\n\nMore prose.\n")
+    fresh = f"# Settings\n\nProse.\n\n{settings_table()}\nMore prose.\n"
+    assert with_settings_table(stale) == fresh
+    assert "| `per_page` | integer ≥ 1 | `10` | articles per page" in settings_table()
+    assert "| `cname` | string | none |" in settings_table()
