@@ -179,11 +179,12 @@ def _run_import(args: argparse.Namespace) -> int:
 
 def _run_check(args: argparse.Namespace) -> int:
     from sitegen.content import load_articles
+    from sitegen.incremental.stores import BuildCache
     from sitegen.linkcheck import check_links
     from sitegen.speakers import load_speaker_aliases, unsure_merges
 
     config = _config(args)
-    articles = load_articles(config, drafts=True)
+    articles = load_articles(config, drafts=True, cache=BuildCache(config.root))
     for unsure in unsure_merges(articles, load_speaker_aliases(config.content_path)):
         logging.getLogger("sitegen").warning("speakers: %s", unsure.message())
     _warn_dates_not_from_text(articles)

@@ -26,7 +26,8 @@ from sitegen.model import Article, Quote, Speaker, record_bytes
 from sitegen.slugs import is_safe_slug, slugify, unique_slug
 
 if TYPE_CHECKING:
-    from sitegen.cache import ParseCache
+    from sitegen.incremental.parses import ParseCache
+    from sitegen.incremental.stores import ShardedStore
 
 log = logging.getLogger("sitegen.content")
 
@@ -154,29 +155,33 @@ class LoadedFile:
 
 
 def load_articles(config: Config, *, drafts: bool = False,
-                  files: dict[str, LoadedFile] | None = None) -> list[Article]:
+                  files: dict[str, LoadedFile] | None = None,
+                  cache: ShardedStore | None = None) -> list[Article]:
     """Every article under `content/articles/`, newest first; raises listing every bad file.
 
     `files`, when given, is filled with a `LoadedFile` for each file parsed without problems.
+    With a `cache` (the build's), a file whose bytes are unchanged is not parsed again.
     """
     folder = config.content_path / "articles"
     if not folder.is_dir():
         log.warning("no articles folder at %s; the site has no articles", folder)
         return []
-    from sitegen.cache import ParseCache
+    from sitegen.incremental.parses import ParseCache
+    from sitegen.incremental.stores import BuildCache
 
-    # unchanged files are not parsed again (.sitegen-cache/); a result is made of these records
-    cache = ParseCache(config, log, _Parsed, (Article, Speaker, Quote, Problem))
+    # a parse depends on the file and the settings; a result is made of these records
+    parses = ParseCache(cache or BuildCache(None), repr(config), log, _Parsed,
+                        (Article, Speaker, Quote, Problem))
     problems: list[Problem] = []
     parsed: list[_Parsed] = []
     for path in article_files(folder, config.content_path):
-        result = _load_file(path, config, cache)
+        result = _load_file(path, config, parses)
         problems.extend(result.problems)
         if result.article is not None and not result.problems:
             parsed.append(result)
             if files is not None:
-                files[str(path)] = LoadedFile(_header(result), tuple(cache.warnings))
-    cache.save()
+                files[str(path)] = LoadedFile(_header(result), tuple(parses.warnings))
+    parses.save()
     articles = _assign_slugs(parsed, config, problems)
     if problems:
         raise SitegenError(problems)

@@ -55,7 +55,6 @@ class DeployReport:
 def deploy(config: Config, *, remote: str = DEFAULT_REMOTE, branch: str = DEFAULT_BRANCH,
            message: str | None = None, push: bool = False) -> DeployReport:
     """Build the site for `config.base_url` and commit it onto `branch`; push when asked."""
-    from sitegen import cache
     from sitegen.site import build_site
 
     if "://USER.github.io" in config.base_url:
@@ -72,9 +71,8 @@ def deploy(config: Config, *, remote: str = DEFAULT_REMOTE, branch: str = DEFAUL
 
     with tempfile.TemporaryDirectory(prefix="sitegen-deploy-") as tmp:
         out = Path(tmp) / "site"
-        with cache.disabled():   # the build cache would be a change to the checkout
-            # writes nothing in the checkout, not even the lock file: no lock
-            build_site(config, out_dir=out, import_raw=False, locked=False)
+        # writes nothing in the checkout: no build cache, not even the lock file
+        build_site(config, out_dir=out, import_raw=False, locked=False, cached=False)
         (out / MARKER).unlink(missing_ok=True)   # sitegen's own bookkeeping, not the site's
         (out / NOJEKYLL).write_bytes(b"")
         if config.cname:

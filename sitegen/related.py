@@ -20,6 +20,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from sitegen.incremental.inputs import digest
+from sitegen.incremental.shape import Each, Fields, Maybe
+from sitegen.incremental.stores import Store
 from sitegen.model import Article
 from sitegen.taxonomy import Taxonomy
 
@@ -137,3 +140,46 @@ def _build_index(articles: Sequence[Article], terms: list[tuple[str, ...]]) -> _
     most = max(COMMON_SHARE * total, COMMON_FLOOR)
     common = frozenset(term for term, posting in postings.items() if len(posting) > most)
     return _Index(dict(postings), times, weights, common)
+
+
+# Related stories depend only on each article's terms and date: an edit to a body, a title or a
+# quote reuses the last build's result.
+
+
+class KnownRelated:
+    """Related stories of every article, as computed or as the last build left them."""
+
+    def __init__(self, related: dict[int, tuple[Article, ...]]) -> None:
+        self._related = related
+
+    def to(self, article: Article) -> tuple[Article, ...]:
+        return self._related.get(id(article), ())
+
+
+def related_stories(cache: Store, taxonomy: Taxonomy,
+                    structure: str | None = None) -> KnownRelated:
+    """`RelatedStories(taxonomy)`, or the last build's result when no article's date, tags or
+    speakers changed. With `structure` (`snapshot.Model.structure`) unchanged since that build,
+    the articles are not even looked at."""
+    articles = taxonomy.articles
+    key = ""   # nothing but sitegen's code (the store's own key)
+    record = cache.load("related", key, Fields({
+        "layout": str, "structure": Maybe(str), "related": Each(list, Each(list, int))}))
+    stored = record.get("related")
+    if stored is not None and (len(stored) != len(articles) or any(
+            not 0 <= n < len(articles) for row in stored for n in row)):
+        stored = None   # not a result for this many articles
+    if stored is None or structure is None or record.get("structure") != structure:
+        layout = digest(repr([(str(a.path), a.slug, a.date.timestamp(), terms_of(a, taxonomy))
+                              for a in articles]))
+        if record.get("layout") != layout:
+            stored = None
+        if stored is None:
+            number = {id(a): n for n, a in enumerate(articles)}
+            computed = RelatedStories(taxonomy)
+            stored = [[number[id(r)] for r in computed.to(a)] for a in articles]
+        cache.save("related", key, {"layout": layout, "structure": structure,
+                                    "related": stored})
+    assert isinstance(stored, list)
+    return KnownRelated({id(a): tuple(articles[n] for n in stored[i])
+                          for i, a in enumerate(articles)})

@@ -15,18 +15,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sitegen.cache import (
+from sitegen.config import Config
+from sitegen.errors import Problem, SitegenError
+from sitegen.incremental.inputs import input_key, render_key
+from sitegen.incremental.outputs import (
     PageMemo,
-    file_digests,
-    input_key,
     remember_build,
-    remember_digests,
     site_listing,
     unchanged_build,
     updated_listing,
 )
-from sitegen.config import Config
-from sitegen.errors import Problem, SitegenError
+from sitegen.incremental.stores import BuildCache
 from sitegen.lock import site_lock
 from sitegen.write import Changes, recover, write_site
 
@@ -57,7 +56,8 @@ class BuildReport:
 
 def build_site(config: Config, *, out_dir: Path | None = None, drafts: bool = False,
                import_raw: bool = True, progress: bool = False,
-               search_index: bool = True, locked: bool = True) -> BuildReport:
+               search_index: bool = True, locked: bool = True,
+               cached: bool = True) -> BuildReport:
     """Build the whole site, or raise SitegenError listing every problem and leave it untouched.
 
     `search_index=False` (`serve`'s rebuilds) keeps the search index the site has instead of
@@ -65,10 +65,12 @@ def build_site(config: Config, *, out_dir: Path | None = None, drafts: bool = Fa
     updated in place, and search may not know what changed since that index was built.
 
     One build or import at a time writes a site (`sitegen.lock`); another waits its turn.
-    `locked=False` is for a build that writes nothing in the site folder (`deploy`'s).
+    `locked=False, cached=False` is for a build that writes nothing in the site folder
+    (`deploy`'s): no lock file, and a build cache that keeps nothing.
     """
     with site_lock(config.content_path) if locked else nullcontext(), _without_cyclic_gc():
-        return _build(config, out_dir=out_dir, drafts=drafts, import_raw=import_raw,
+        cache = BuildCache(config.root if cached else None)   # opened once, handed to stages
+        return _build(config, cache, out_dir=out_dir, drafts=drafts, import_raw=import_raw,
                       progress=progress, search_index=search_index)
 
 
@@ -86,17 +88,17 @@ def _without_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _build(config: Config, *, out_dir: Path | None, drafts: bool, import_raw: bool,
-           progress: bool, search_index: bool) -> BuildReport:
+def _build(config: Config, cache: BuildCache, *, out_dir: Path | None, drafts: bool,
+           import_raw: bool, progress: bool, search_index: bool) -> BuildReport:
     started = time.perf_counter()
     out = out_dir if out_dir is not None else config.output_path
     recover(out)   # a build killed mid-swap: the previous site back even if this one fails
-    digests = file_digests(config)   # files whose stat is unchanged are not read again
+    digests = cache.digests   # files whose stat is unchanged are not read again
     options = {"drafts": drafts, "import_raw": import_raw, "search_index": search_index}
     key = input_key(config, out, digests, **options)
-    remember_digests(config, digests)
+    cache.remember_digests()
     before = site_listing(out)
-    last = unchanged_build(config, out, key, before)
+    last = unchanged_build(cache, out, key, before)
     if last is not None:   # nothing that goes into the site changed: it is already built
         return BuildReport(out_dir=out, articles=last[0], files=last[1],
                            seconds=time.perf_counter() - started)
@@ -113,7 +115,7 @@ def _build(config: Config, *, out_dir: Path | None, drafts: bool, import_raw: bo
             # edit made while this build runs is seen by the next one
             key = input_key(config, out, digests, **options)
     try:
-        model = load_model(config, digests, drafts=drafts)
+        model = load_model(config, cache, drafts=drafts)
     except SitegenError as exc:
         problems.extend(exc.problems)
     if problems:
@@ -130,7 +132,7 @@ def _build(config: Config, *, out_dir: Path | None, drafts: bool, import_raw: bo
         if warning:
             warnings.append(warning)
 
-    memo = PageMemo(config, out, before, digests)   # what the last build rendered
+    memo = PageMemo(cache, out, before, render_key(config, digests))   # what the last build made
     rendered = 0
 
     def counted(outputs: Iterator[Output]) -> Iterator[Output]:
@@ -139,7 +141,7 @@ def _build(config: Config, *, out_dir: Path | None, drafts: bool, import_raw: bo
             rendered += output.content is not None
             yield output
 
-    outputs = counted(render_site(articles, taxonomy, config, memo, model))
+    outputs = counted(render_site(articles, taxonomy, config, memo, model, cache))
     kept_index: list[str] = []
     if config.search and not search_index:   # the files of the index the site has stay
         kept_index = [path for path, _, _ in before or () if path.startswith(f"{SEARCH_DIR}/")]
@@ -151,7 +153,7 @@ def _build(config: Config, *, out_dir: Path | None, drafts: bool, import_raw: bo
     listing = updated_listing(before, out, changes.whole, changes.paths)
     memo.save(listing)
     if not warnings:   # a build with warnings (no search index) is tried again next time
-        remember_build(config, out, key, len(articles), files, listing)
+        remember_build(cache, out, key, len(articles), files, listing)
     return BuildReport(out_dir=out, articles=len(articles), files=files,
                        seconds=time.perf_counter() - started, imported=imported,
                        warnings=tuple(warnings), rendered=rendered)

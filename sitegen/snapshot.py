@@ -24,13 +24,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sitegen.cache import code_digest, digest, load, save
 from sitegen.config import Config
 from sitegen.content import LoadedFile, article_files, load_articles, load_file
 from sitegen.content import log as content_log
 from sitegen.errors import Problem, SitegenError
 from sitegen.incremental.codec import Undecodable
+from sitegen.incremental.inputs import code_digest, digest
 from sitegen.incremental.shape import Each, Fields, Map
+from sitegen.incremental.stores import BuildCache
 from sitegen.incremental.table import from_columns, to_columns
 from sitegen.model import Article
 from sitegen.speakers import SPEAKERS_FILE, load_speaker_aliases, merge_speakers
@@ -74,13 +75,15 @@ def _structure(key: str, taxonomy: Taxonomy, headers: dict[str, bytes]) -> str:
                   *(a.slug for a in taxonomy.articles))
 
 
-def load_model(config: Config, digests: FileDigests, *, drafts: bool = False) -> Model:
-    """The site's articles (speakers merged) and taxonomy; raises listing every bad file."""
+def load_model(config: Config, cache: BuildCache, *, drafts: bool = False) -> Model:
+    """The site's articles (speakers merged) and taxonomy; raises listing every bad file.
+    `cache` is the build's: its file digests, its parse results and the snapshot."""
+    digests = cache.digests
     folder = config.content_path / "articles"
     files = {str(path): digests.digest(str(path))
              for path in (article_files(folder, config.content_path) if folder.is_dir() else ())}
     key = _key(config, digests, drafts)
-    stored = load(config, NAME, key, SHAPE)
+    stored = cache.load(NAME, key, SHAPE)
     reused = _reuse(config, stored, files)
     if reused is not None:
         taxonomy, drifted = reused
@@ -90,7 +93,7 @@ def load_model(config: Config, digests: FileDigests, *, drafts: bool = False) ->
     loaded: dict[str, LoadedFile] = {}
     problems: list[Problem] = []
     try:
-        articles = load_articles(config, drafts=drafts, files=loaded)
+        articles = load_articles(config, drafts=drafts, files=loaded, cache=cache)
     except SitegenError as exc:
         problems.extend(exc.problems)
         articles = []
@@ -106,7 +109,7 @@ def load_model(config: Config, digests: FileDigests, *, drafts: bool = False) ->
     versions = [_version(key, a, files) for a in taxonomy.articles]
     structure = _structure(key, taxonomy, {path: f.header for path, f in loaded.items()})
     if loaded.keys() == files.keys():
-        save(config, NAME, key, {
+        cache.save(NAME, key, {
             "files": {path: (files[path], loaded[path].header) for path in files},
             "warnings": {path: loaded[path].warnings for path in files if loaded[path].warnings},
             "articles": to_columns(taxonomy.articles, Article), "versions": versions,
@@ -122,7 +125,7 @@ def _model(taxonomy: Taxonomy, versions: list[str], structure: str) -> Model:
 
 def _key(config: Config, digests: FileDigests, drafts: bool) -> str:
     aliases = digests.digest(str(config.content_path / SPEAKERS_FILE))
-    return digest(code_digest(), repr(config), repr(drafts), aliases)
+    return digest(code_digest(digests), repr(config), repr(drafts), aliases)
 
 
 def _reuse(config: Config, stored: dict[str, Any],

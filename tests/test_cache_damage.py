@@ -25,11 +25,11 @@ from typing import Any
 
 import pytest
 
-from sitegen.cache import CACHE_DIR
 from sitegen.cli import main
 from sitegen.content import _Parsed
 from sitegen.errors import Problem
 from sitegen.incremental import store
+from sitegen.incremental.inputs import CACHE_DIR
 from sitegen.markup import Paragraph
 from sitegen.model import Article, Quote, Speaker
 from tests.conftest import REPO, snapshot, write_article, write_config

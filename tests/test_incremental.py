@@ -18,10 +18,11 @@ from hypothesis import strategies as st
 
 from bench import corpus
 from sitegen import parallel
-from sitegen.cache import CACHE_DIR, site_listing
 from sitegen.cli import main
 from sitegen.config import load_config
 from sitegen.incremental import store
+from sitegen.incremental.inputs import CACHE_DIR
+from sitegen.incremental.outputs import site_listing
 from sitegen.site import build_site
 from sitegen.theme import DEFAULT_THEME
 from tests.conftest import snapshot

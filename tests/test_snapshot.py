@@ -14,10 +14,10 @@ import pytest
 
 from bench import corpus
 from sitegen import snapshot as snapshot_module
-from sitegen.cache import CACHE_DIR
 from sitegen.config import load_config
 from sitegen.errors import SitegenError
 from sitegen.incremental import store
+from sitegen.incremental.inputs import CACHE_DIR
 from sitegen.site import build_site
 from tests.conftest import snapshot
 

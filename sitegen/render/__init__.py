@@ -19,6 +19,7 @@ import jinja2
 
 from sitegen.config import Config
 from sitegen.errors import Problem, SitegenError
+from sitegen.incremental.stores import BuildCache, ShardedStore
 from sitegen.model import Article
 from sitegen.parallel import stream_chunks
 from sitegen.render.assets import static_files
@@ -51,13 +52,17 @@ class Memo(Protocol):
 
 
 def render_site(articles: Sequence[Article], taxonomy: Taxonomy, config: Config,
-                memo: Memo | None = None, versions: Versions | None = None) -> Iterator[Output]:
+                memo: Memo | None = None, versions: Versions | None = None,
+                cache: ShardedStore | None = None) -> Iterator[Output]:
     """Every file of the site, pages first; paths are unique and relative to the output folder.
 
     `taxonomy` must be `build_taxonomy(articles)`: its newest-first order is the one used.
     `versions` (a `snapshot.Model`) saves hashing every article and group to fingerprint pages.
+    `cache` (the build's) keeps converted bodies, related stories, group digests and compiled
+    templates between builds; without one nothing is kept.
     """
-    ctx = SiteContext(taxonomy.articles, taxonomy, config, versions)
+    ctx = SiteContext(taxonomy.articles, taxonomy, config, versions,
+                      cache if cache is not None else BuildCache(None))
     outputs = _outputs(ctx)
     todo = [task for task in outputs
             if memo is None or not memo.unchanged(task.path, ctx.fp.of(*task.inputs))]

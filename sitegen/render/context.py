@@ -11,16 +11,13 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from sitegen.cache import (
-    compiled_templates,
-    convert_bodies,
-    group_fingerprints,
-    related_stories,
-)
 from sitegen.config import Config
+from sitegen.incremental.stores import ShardedStore
 from sitegen.markup import Paragraph, paragraph_for
 from sitegen.model import Article, Quote
-from sitegen.render.fingerprint import Fingerprints, Versions
+from sitegen.related import related_stories
+from sitegen.render.bodies import convert_bodies
+from sitegen.render.fingerprint import Fingerprints, Versions, group_fingerprints
 from sitegen.render.output import Task
 from sitegen.render.reading import reading_minutes
 from sitegen.taxonomy import Month, Taxonomy, Term, Year
@@ -73,23 +70,23 @@ class SiteContext:
     """Shared state of one render: config, URLs, the Jinja environment and article bodies."""
 
     def __init__(self, articles: Sequence[Article], taxonomy: Taxonomy, config: Config,
-                 versions: Versions | None = None) -> None:
+                 versions: Versions | None, cache: ShardedStore) -> None:
         self.config = config
         self.taxonomy = taxonomy
         self.urls = Urls(config)
-        self.env = load_theme(config, compiled_templates(config))
+        self.env = load_theme(config, cache.folder("jinja"))
         structure = versions.structure if versions else None
-        self.related = related_stories(config, taxonomy, structure)   # reused while terms stay
+        self.related = related_stories(cache, taxonomy, structure)   # reused while terms stay
         self.templates: set[str] = set()   # the templates pages were given, to compile once
         self.fp = Fingerprints(versions.version if versions else None)
         if structure is not None:   # group digests reused while the structure stays
             groups: list[Term | Month | Year] = [
                 *taxonomy.tags, *taxonomy.speakers, *taxonomy.years,
                 *(m for y in taxonomy.years for m in y.months)]
-            self.fp.know_groups(groups, group_fingerprints(config, structure, groups,
+            self.fp.know_groups(groups, group_fingerprints(cache, structure, groups,
                                                            self.fp.group))
         # Cached by text hash in .sitegen-cache/, the rest converted over processes.
-        self._converted = convert_bodies(config, [a.body for a in articles])
+        self._converted = convert_bodies(cache, config, [a.body for a in articles])
         self._numbers = {id(a): n for n, a in enumerate(articles)}
         self._bodies: dict[int, Body] = {}
 

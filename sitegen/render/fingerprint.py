@@ -1,7 +1,7 @@
 """Fingerprints of what an output is made from, so a rebuild renders only outputs whose inputs
 changed (the rest of the site keeps its files, inodes and mtimes).
 
-A page is a pure function of its template (covered by the render key in `sitegen.cache`) and its
+A page is a pure function of its template (covered by `incremental.inputs.render_key`) and its
 sources: plain values (text, numbers, tuples of them) and the digests given here. Two rules keep
 one edit from re-rendering the site:
 
@@ -19,8 +19,10 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
+from sitegen.incremental.shape import Each, Fields
+from sitegen.incremental.stores import Store
 from sitegen.model import Article, record_bytes
 from sitegen.taxonomy import Month, Term, Year
 
@@ -120,3 +122,15 @@ def _digest(text: str) -> str:
 
 def _digest_bytes(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def group_fingerprints(cache: Store, structure: str, groups: Sequence[Any],
+                       fingerprint: Callable[[Any], str]) -> list[str]:
+    """`fingerprint(group)` of every group, or the last build's while `structure`
+    (`snapshot.Model.structure`, which covers all a group is made from) is unchanged."""
+    stored = cache.load("groups", structure, Fields({"digests": Each(list, str)})).get("digests")
+    if isinstance(stored, list) and len(stored) == len(groups):
+        return stored
+    computed = [fingerprint(group) for group in groups]
+    cache.save("groups", structure, {"digests": computed})
+    return computed

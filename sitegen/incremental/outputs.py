@@ -1,0 +1,116 @@
+"""What the last build made: the listing of the built site, and each output's fingerprint.
+
+A build whose inputs hash as the last one's (`inputs.input_key`) and whose site is still exactly
+as that build left it (same paths, sizes and mtimes) stops at once. A page made from the same
+inputs as last time, whose file is still as that build left it, is not rendered again (and its
+file keeps its inode and mtime).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TypeAlias
+
+from sitegen.incremental.shape import Fields
+from sitegen.incremental.stores import Store
+
+Listing: TypeAlias = "list[tuple[str, int, int]]"
+
+
+def site_listing(out: Path) -> Listing | None:
+    """Every file of the built site with size and mtime, or None when it is not there."""
+    if not out.is_dir():
+        return None
+    found: list[tuple[str, int, int]] = []
+    stack = [(str(out), "")]
+    try:
+        while stack:   # one scandir per folder, one stat per file
+            folder, prefix = stack.pop()
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        stack.append((entry.path, prefix + entry.name + "/"))
+                    else:
+                        st = entry.stat(follow_symlinks=False)
+                        found.append((prefix + entry.name, st.st_size, st.st_mtime_ns))
+    except OSError:
+        return None
+    found.sort()
+    return found
+
+
+def updated_listing(before: Listing | None, out: Path, whole: bool,
+                    paths: set[str]) -> Listing | None:
+    """`site_listing(out)` after a write that changed only `paths` of the site `before` listed
+    (`whole`: it changed everything), stating only those."""
+    if before is None or whole:
+        return site_listing(out)
+    found = {path: (size, mtime) for path, size, mtime in before}
+    for path in paths:
+        try:
+            st = os.lstat(out / path)
+        except FileNotFoundError:
+            found.pop(path, None)
+            continue
+        except OSError:
+            return site_listing(out)
+        found[path] = (st.st_size, st.st_mtime_ns)
+    return sorted((path, size, mtime) for path, (size, mtime) in found.items())
+
+
+def unchanged_build(cache: Store, out: Path, key: str,
+                    listing: Listing | None) -> tuple[int, int] | None:
+    """(articles, files) of the last build when its inputs had this key and its output folder
+    (`listing`, from `site_listing`) is still exactly as that build left it; else None."""
+    # the listing is only compared with one taken now: any other value is unequal
+    last = cache.load("site", key, Fields({"out": str, "listing": list, "articles": int,
+                                           "files": int}))
+    if not last or last.get("out") != str(out.resolve()):
+        return None
+    if listing is None or listing != last.get("listing"):
+        return None
+    return int(last["articles"]), int(last["files"])
+
+
+def remember_build(cache: Store, out: Path, key: str, articles: int, files: int,
+                   listing: Listing | None) -> None:
+    """Record a finished build (`listing` is its site) so an identical next one can stop early."""
+    if listing is not None:
+        cache.save("site", key, {"out": str(out.resolve()), "listing": listing,
+                                 "articles": articles, "files": files})
+
+
+class PageMemo:
+    """The fingerprint of every output of the last build, with the size and mtime its file had
+    after that build (see `sitegen.render.fingerprint`)."""
+
+    def __init__(self, cache: Store, out: Path, listing: Listing | None,
+                 render_key: str) -> None:
+        self._cache = cache
+        self._out = str(out.resolve())
+        self._key = render_key   # `inputs.render_key`: settings, templates, code
+        self._old: dict[str, str] = {}
+        self._new: dict[str, str] = {}
+        record = cache.load("pages", self._key, Fields({"out": str, "pages": dict}))
+        if record.get("out") != self._out:
+            return
+        stored: dict[str, tuple[str, int, int]] = record.get("pages", {})
+        for path, size, mtime in listing or ():   # the site as it is now
+            hit = stored.get(path)
+            if type(hit) is tuple and len(hit) == 3 and hit[1] == size and hit[2] == mtime:
+                self._old[path] = hit[0]
+
+    def unchanged(self, path: str, fingerprint: str) -> bool:
+        """True when the site holds the file the last build made at `path` from these inputs."""
+        self._new[path] = fingerprint
+        return self._old.get(path) == fingerprint
+
+    def save(self, listing: Listing | None) -> None:
+        """Remember this build's outputs, once it is written (`listing` is the new site)."""
+        if listing is None:
+            return
+        files = {path: (size, mtime) for path, size, mtime in listing}
+        pages = {path: (fingerprint, *files[path]) for path, fingerprint in self._new.items()
+                 if path in files}
+        self._cache.save("pages", self._key, {"out": self._out, "pages": pages})

@@ -1,0 +1,68 @@
+"""Parse results of article files by (path, bytes): a file whose bytes are unchanged is not
+parsed again, and the warnings its parse logged are logged again, so a cached build says what a
+clean one says.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from sitegen.errors import recorded
+from sitegen.incremental.codec import Undecodable, decode, encode
+from sitegen.incremental.inputs import digest
+from sitegen.incremental.shape import Each, Map
+from sitegen.incremental.stores import ShardedStore
+
+log = logging.getLogger("sitegen.cache")
+
+
+class ParseCache:
+    """Parse results of article files by (path, bytes), with the warnings the parse logged (they
+    are logged again on a hit, so a cached build says what a clean one says). A result is a
+    `result`, made of the record classes `records`; a stored one that is not is a miss."""
+
+    def __init__(self, cache: ShardedStore, key: str, logger: logging.Logger, result: type,
+                 records: tuple[type, ...]) -> None:
+        self._cache = cache
+        self._key = key   # what a parse depends on besides the file (settings)
+        self._old = cache.load_sharded("articles", key, Map(str, (bytes, Each(list, (int, str)))))
+        self._new: dict[str, tuple[bytes, list[tuple[int, str]]]] = {}
+        self._logger = logger
+        self._result, self._records = result, (result, *records)
+        self.warnings: list[tuple[int, str]] = []   # what the last file's parse logged
+
+    def get(self, path: Path, raw: bytes) -> Any | None:
+        key = digest(str(path), raw)
+        hit = self._old.get(key)
+        if hit is None:
+            return None
+        try:
+            result = decode(hit[0], self._records)
+        except Undecodable as exc:
+            log.debug("parsing %s again: its cache entry does not decode (%s)", path, exc)
+            return None
+        if not isinstance(result, self._result):
+            log.debug("parsing %s again: its cache entry is not a parse result", path)
+            return None
+        warnings = hit[1]
+        self._new[key] = hit
+        self.warnings = warnings
+        for level, message in warnings:
+            self._logger.log(level, "%s", message)
+        return result
+
+    def parse(self, path: Path, raw: bytes, parse: Any) -> Any:
+        """`parse()`, remembered with the warnings it logs."""
+        with recorded(self._logger) as records:
+            result = parse()
+        self.warnings = records
+        try:
+            self._new[digest(str(path), raw)] = (encode(result, self._records), records)
+        except (TypeError, ValueError, OverflowError) as exc:
+            log.debug("not caching the parse of %s: %s", path, exc)
+        return result
+
+    def save(self) -> None:
+        self._cache.save_sharded("articles", self._key, self._new, self._old)

@@ -1,0 +1,154 @@
+"""The build cache of one site (`<site>/.sitegen-cache/`), opened once per build.
+
+`site.py` opens it and hands it to each stage that keeps something between builds; a stage
+depends only on the small `Store` protocol, never on the folder's layout. Every entry file is
+keyed by one digest of sitegen's code (`inputs.code_digest`: an upgrade invalidates it all)
+and the stage's own key (what else the entries depend on), and holds data only (`store`).
+`BuildCache(None)` keeps nothing and reads nothing: `deploy` builds with it, so the checkout
+is left as it was (it replaces a module-wide switch).
+
+Safe to delete at any time: the next build is a clean one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from pathlib import Path
+from typing import Any, Protocol
+
+from sitegen.incremental import store
+from sitegen.incremental.inputs import CACHE_DIR, code_digest, digest
+from sitegen.incremental.shape import Fields, Map, Shape
+from sitegen.stamps import FileDigests
+
+log = logging.getLogger("sitegen.cache")
+
+_STAMPS = "stamps"
+
+
+class Store(Protocol):
+    """What a stage keeps between builds: named entry files, read and written whole."""
+
+    def load(self, name: str, key: str, shape: Shape,
+             records: tuple[type, ...] = ()) -> dict[str, Any]:
+        """The entries of `name` written under `key` and of `shape`, else {}. `records` are
+        the record classes they may hold (`codec`)."""
+        ...
+
+    def save(self, name: str, key: str, entries: dict[str, Any],
+             records: tuple[type, ...] = ()) -> None:
+        """Write `name`'s entries (best effort: a cache that cannot be written is slower)."""
+        ...
+
+    def remove(self, name: str) -> None:
+        """Forget `name`."""
+        ...
+
+    def folder(self, name: str) -> Path | None:
+        """A folder of the cache for a library's own files (Jinja's), or None."""
+        ...
+
+
+class ShardedStore(Store, Protocol):
+    def load_sharded(self, name: str, key: str, shape: Shape) -> dict[str, Any]:
+        """The entries of sharded store `name`: up to 256 files, an entry in the one named by
+        the first two hex digits of its key."""
+        ...
+
+    def save_sharded(self, name: str, key: str, entries: dict[str, Any],
+                     before: dict[str, Any]) -> None:
+        """Write the shards whose keys differ from `before` (the entries loaded)."""
+        ...
+
+
+class BuildCache:
+    """The cache of the site at `root` (None: a cache that keeps nothing), with the digests of
+    the files the last build read (`digests`, reused while their stat is unchanged)."""
+
+    def __init__(self, root: Path | None) -> None:
+        self._folder = root / CACHE_DIR if root is not None else None
+        stamps = self._read(_STAMPS, _STAMPS, Fields({"files": Map(str, tuple)}))
+        self.digests = FileDigests(stamps.get("files"))   # FileDigests checks each record
+
+    def load(self, name: str, key: str, shape: Shape,
+             records: tuple[type, ...] = ()) -> dict[str, Any]:
+        return self._read(name, digest(code_digest(self.digests), key), shape, records)
+
+    def save(self, name: str, key: str, entries: dict[str, Any],
+             records: tuple[type, ...] = ()) -> None:
+        self._write(name, digest(code_digest(self.digests), key), entries, records)
+
+    def remove(self, name: str) -> None:
+        if self._folder is not None:
+            _remove(self._folder / f"{name}{store.SUFFIX}")
+
+    def folder(self, name: str) -> Path | None:
+        if self._folder is None:
+            return None
+        folder = self._folder / name / code_digest(self.digests)[:16]
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return None
+        return folder
+
+    def load_sharded(self, name: str, key: str, shape: Shape) -> dict[str, Any]:
+        if self._folder is None:
+            return {}
+        entries: dict[str, Any] = {}
+        try:
+            shards = [p for p in (self._folder / name).iterdir() if p.suffix == store.SUFFIX]
+        except OSError:
+            return {}
+        for shard in shards:
+            entries.update(self.load(f"{name}/{shard.stem}", key, shape))
+        return entries
+
+    def save_sharded(self, name: str, key: str, entries: dict[str, Any],
+                     before: dict[str, Any]) -> None:
+        """One edit rewrites one small file, not the whole store."""
+        if self._folder is None:
+            return
+        new: dict[str, dict[str, Any]] = {}
+        old: dict[str, set[str]] = {}
+        for k, v in entries.items():
+            new.setdefault(k[:2], {})[k] = v
+        for k in before:
+            old.setdefault(k[:2], set()).add(k)
+        try:
+            (self._folder / name).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            log.debug("cannot write %s: %s", name, exc)
+            return
+        for shard in new.keys() | old.keys():
+            part = new.get(shard, {})
+            if part.keys() != old.get(shard, set()):
+                if part:
+                    self.save(f"{name}/{shard}", key, part)
+                else:
+                    self.remove(f"{name}/{shard}")
+
+    def remember_digests(self) -> None:
+        """Keep this build's file digests for the next one (when they changed)."""
+        if self.digests.changed():
+            self._write(_STAMPS, _STAMPS, {"files": self.digests.records()})
+
+    def _read(self, name: str, key: str, shape: Shape,
+              records: tuple[type, ...] = ()) -> dict[str, Any]:
+        if self._folder is None:
+            return {}
+        return store.read(self._folder / f"{name}{store.SUFFIX}", key, records, shape)
+
+    def _write(self, name: str, key: str, entries: dict[str, Any],
+               records: tuple[type, ...] = ()) -> None:
+        if self._folder is not None:
+            store.write(self._folder / f"{name}{store.SUFFIX}", key, entries, records)
+
+
+def _remove(path: Path) -> None:
+    """Delete a cache file if it is there. Never an error: on a read-only file system even a
+    file that does not exist cannot be unlinked (EROFS, not ENOENT), and a cache that cannot be
+    changed is only slower."""
+    with contextlib.suppress(OSError):
+        path.unlink(missing_ok=True)
