@@ -23,6 +23,7 @@ from sitegen.incremental import store
 from sitegen.incremental.codec import Undecodable, decode, encode
 from sitegen.incremental.shape import Each, Fields, Map, Maybe, Shape
 from sitegen.stamps import FileDigests
+from sitegen.walk import walk
 
 if TYPE_CHECKING:   # Markdown is imported only by a build that converts something
     from sitegen.markup import MarkdownRenderer, Paragraph
@@ -340,17 +341,11 @@ def site_listing(out: Path) -> Listing | None:
     if not out.is_dir():
         return None
     found: list[tuple[str, int, int]] = []
-    stack = [(str(out), "")]
     try:
-        while stack:   # one scandir per folder, one stat per file
-            folder, prefix = stack.pop()
-            with os.scandir(folder) as entries:
-                for entry in entries:
-                    if entry.is_dir(follow_symlinks=False):
-                        stack.append((entry.path, prefix + entry.name + "/"))
-                    else:
-                        st = entry.stat(follow_symlinks=False)
-                        found.append((prefix + entry.name, st.st_size, st.st_mtime_ns))
+        for prefix, entries, _ in walk(out):   # one scandir per folder, one stat per file
+            for entry in entries:
+                st = entry.stat(follow_symlinks=False)
+                found.append((prefix + entry.name, st.st_size, st.st_mtime_ns))
     except OSError:
         return None
     found.sort()
