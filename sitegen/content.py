@@ -9,7 +9,6 @@ from __future__ import annotations
 import difflib
 import hashlib
 import logging
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -25,6 +24,7 @@ from sitegen.errors import Problem, SitegenError, recorded
 from sitegen.lookalikes import clean_name
 from sitegen.model import Article, Quote, Speaker, record_bytes
 from sitegen.slugs import is_safe_slug, slugify, unique_slug
+from sitegen.walk import files_below
 
 if TYPE_CHECKING:
     from sitegen.cache import ParseCache
@@ -213,28 +213,15 @@ def sort_articles(articles: list[Article]) -> list[Article]:
 
 def article_files(folder: Path, content_root: Path) -> list[Path]:
     """All `*.md` files below `folder`, sorted; symlinks leading out of the content are skipped."""
-    root = content_root.resolve()
-    found: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in dirnames:   # os.walk does not enter linked folders; say so when they lead out
-            linked = Path(dirpath) / name
-            if linked.is_symlink() and not _inside(linked.resolve(), root):
-                log.warning("%s: skipped: it is a link to a folder outside %s", linked,
-                            content_root)
-        for name in sorted(filenames):
-            if not name.endswith(".md") or name.startswith("."):
-                continue
-            path = os.path.join(dirpath, name)   # a string until kept: 10,000 files per build
-            if os.path.islink(path) and not _inside(Path(path).resolve(), root):
-                log.warning("%s: skipped: it is a link to a file outside %s", path, content_root)
-                continue
-            found.append(Path(path))
-    return found
+    found = files_below(folder, content_root, _is_article)
+    for link, is_folder in found.outside:
+        log.warning("%s: skipped: it is a link to a %s outside %s", link,
+                    "folder" if is_folder else "file", content_root)
+    return found.files
 
 
-def _inside(path: Path, root: Path) -> bool:
-    return path == root or root in path.parents
+def _is_article(name: str) -> bool:
+    return name.endswith(".md")
 
 
 def _load_file(path: Path, config: Config, cache: ParseCache | None = None) -> _Parsed:
