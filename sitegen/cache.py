@@ -34,7 +34,7 @@ log = logging.getLogger("sitegen.cache")
 
 CACHE_DIR = ".sitegen-cache"
 FORMAT = 2   # 2: data (`incremental.codec`) instead of pickles
-_CODE = (Path(__file__).parent / "markup.py", Path(__file__).parent / "render" / "reading.py")
+_CODE = (Path(__file__).parent / "markup.py", Path(__file__).parent / "render" / "reading_time.py")
 
 # A converted body: HTML, its top-level paragraphs (quote anchors) and its word count.
 Converted: TypeAlias = "tuple[str, tuple[Paragraph, ...], int]"
@@ -174,7 +174,7 @@ def _markdown(config: Config) -> Iterator[None]:
 
 def _convert_chunk(bodies: Sequence[str]) -> list[Converted]:
     """Convert Markdown bodies with one renderer (also run in forked workers)."""
-    from sitegen.render.reading import word_count  # sitegen.render imports this module
+    from sitegen.render.reading_time import word_count  # sitegen.render imports this module
 
     assert _renderer is not None
     renderer = _renderer[1]

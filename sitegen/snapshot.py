@@ -34,7 +34,7 @@ from sitegen.incremental.codec import Undecodable
 from sitegen.incremental.shape import Each, Fields, Map
 from sitegen.incremental.table import from_columns, to_columns
 from sitegen.model import Article
-from sitegen.speakers import SPEAKERS_FILE, load_speaker_aliases, merge_speakers
+from sitegen.speaker_aliases import SPEAKERS_FILE, load_speaker_aliases, merge_speakers
 from sitegen.stamps import FileDigests
 from sitegen.taxonomy import Taxonomy, build_taxonomy
 
@@ -42,7 +42,7 @@ log = logging.getLogger("sitegen.snapshot")
 
 NAME = "snapshot"
 MAX_DRIFT = 200   # files parsed again on every build before a fresh snapshot is taken
-_CODE = ("content.py", "lookalikes.py", "slugs.py", "model.py", "speakers.py", "taxonomy.py",
+_CODE = ("content.py", "lookalikes.py", "slugs.py", "model.py", "speaker_aliases.py", "taxonomy.py",
          "snapshot.py")
 _PACKAGE = Path(__file__).resolve().parent
 SHAPE = Fields({"files": Map(str, (bytes, bytes)), "warnings": Map(str, Each(tuple, (int, str))),

@@ -28,8 +28,8 @@ from tqdm.contrib.logging import logging_redirect_tqdm
 from sitegen.errors import Problem, SitegenError
 from sitegen.ingest.committed import first_commit_time
 from sitegen.ingest.dates import infer_dates
+from sitegen.ingest.decode import RAW_SUFFIXES, UnreadableText, raw_text
 from sitegen.ingest.quotes import attribute_quotes
-from sitegen.ingest.reading import RAW_SUFFIXES, UnreadableText, raw_text
 from sitegen.ingest.structure import ParsedArticle, StructureError, parse_article
 from sitegen.ingest.tags import TagRules, extract_tags, load_tag_rules
 from sitegen.ingest.writer import render_markdown

@@ -22,7 +22,7 @@ from sitegen.markup import Paragraph, paragraph_for
 from sitegen.model import Article, Quote
 from sitegen.render.fingerprint import Fingerprints, Versions
 from sitegen.render.output import Task
-from sitegen.render.reading import reading_minutes
+from sitegen.render.reading_time import reading_minutes
 from sitegen.taxonomy import Month, Taxonomy, Term, Year
 from sitegen.theme import load_theme
 from sitegen.urls import Urls
