@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from sitegen.ingest.dates import infer_dates
-from sitegen.ingest.reading import UnreadableText, decode_text
+from sitegen.ingest.decode import UnreadableText, decode_text
 from sitegen.ingest.structure import ParsedArticle, StructureError, parse_article
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"

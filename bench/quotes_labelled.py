@@ -43,8 +43,8 @@ from pathlib import Path
 from typing import Any
 
 from bench.import_robustness import CORPUS, Sample, bbc, polnear, wikinews
+from sitegen.ingest.decode import decode_text
 from sitegen.ingest.quotes import analyse
-from sitegen.ingest.reading import decode_text
 from sitegen.ingest.structure import parse_article
 
 HERE = Path(__file__).resolve().parent / "labelled"

@@ -18,8 +18,8 @@ from pathlib import Path
 
 from bench.import_robustness import CORPUS
 from bench.quotes_labelled import load, words
+from sitegen.ingest.decode import decode_text
 from sitegen.ingest.quotes import attribute_quotes
-from sitegen.ingest.reading import decode_text
 from sitegen.ingest.structure import parse_article
 from sitegen.ingest.tags import extract_tags, load_tag_rules
 

@@ -20,8 +20,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from bench.import_robustness import _DOC, CORPUS
+from sitegen.ingest.decode import decode_text
 from sitegen.ingest.quotes import attribute_quotes
-from sitegen.ingest.reading import decode_text
 from sitegen.ingest.structure import parse_article
 from sitegen.ingest.tags import TagRules, extract_tags
 

@@ -181,7 +181,7 @@ def _run_check(args: argparse.Namespace) -> int:
     from sitegen.content import load_articles
     from sitegen.incremental.stores import BuildCache
     from sitegen.linkcheck import check_links
-    from sitegen.speakers import load_speaker_aliases, unsure_merges
+    from sitegen.speaker_aliases import load_speaker_aliases, unsure_merges
 
     config = _config(args)
     articles = load_articles(config, drafts=True, cache=BuildCache(config.root))

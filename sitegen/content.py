@@ -9,8 +9,8 @@ from __future__ import annotations
 import difflib
 import hashlib
 import logging
-import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from pathlib import Path
@@ -24,6 +24,7 @@ from sitegen.errors import Problem, SitegenError, recorded
 from sitegen.lookalikes import clean_name
 from sitegen.model import Article, Quote, Speaker, record_bytes
 from sitegen.slugs import is_safe_slug, slugify, unique_slug
+from sitegen.walk import files_below
 
 if TYPE_CHECKING:
     from sitegen.incremental.parses import ParseCache
@@ -217,28 +218,15 @@ def sort_articles(articles: list[Article]) -> list[Article]:
 
 def article_files(folder: Path, content_root: Path) -> list[Path]:
     """All `*.md` files below `folder`, sorted; symlinks leading out of the content are skipped."""
-    root = content_root.resolve()
-    found: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in dirnames:   # os.walk does not enter linked folders; say so when they lead out
-            linked = Path(dirpath) / name
-            if linked.is_symlink() and not _inside(linked.resolve(), root):
-                log.warning("%s: skipped: it is a link to a folder outside %s", linked,
-                            content_root)
-        for name in sorted(filenames):
-            if not name.endswith(".md") or name.startswith("."):
-                continue
-            path = os.path.join(dirpath, name)   # a string until kept: 10,000 files per build
-            if os.path.islink(path) and not _inside(Path(path).resolve(), root):
-                log.warning("%s: skipped: it is a link to a file outside %s", path, content_root)
-                continue
-            found.append(Path(path))
-    return found
+    found = files_below(folder, content_root, _is_article)
+    for link, is_folder in found.outside:
+        log.warning("%s: skipped: it is a link to a %s outside %s", link,
+                    "folder" if is_folder else "file", content_root)
+    return found.files
 
 
-def _inside(path: Path, root: Path) -> bool:
-    return path == root or root in path.parents
+def _is_article(name: str) -> bool:
+    return name.endswith(".md")
 
 
 def _load_file(path: Path, config: Config, cache: ParseCache | None = None) -> _Parsed:
@@ -714,33 +702,38 @@ class _Fields:
 
     def speakers(self) -> tuple[Speaker, ...]:
         speakers: list[Speaker] = []
-        for index, item in self.items("speakers", "a name or a mapping with 'name' and 'role'"):
-            if isinstance(item, str):
-                item = {"name": item}
-            if not isinstance(item, dict):
-                self.bad("speakers", "'speakers' items must be a name or a mapping with 'name' "
-                         f"and 'role'; item {index + 1} is {_show(item)}", index)
-                continue
-            name = self.item_text("speakers", index, item, "name", required=True)
-            role = self.item_text("speakers", index, item, "role", required=False)
-            self.unknown_item_keys("speakers", index, item, ("name", "role"))
+        for name, role in self.pairs("speakers", ("name", "role"), bare=True,
+                                     what="a name or a mapping with 'name' and 'role'"):
             if name and all(s.name.casefold() != name.casefold() for s in speakers):
                 speakers.append(Speaker(name, role))
         return tuple(speakers)
 
     def quotes(self) -> tuple[Quote, ...]:
         quotes: list[Quote] = []
-        for index, item in self.items("quotes", "a mapping with 'text' and 'speaker'"):
-            if not isinstance(item, dict):
-                self.bad("quotes", "'quotes' items must be mappings with 'text' and 'speaker'; "
-                         f"item {index + 1} is {_show(item)}", index)
-                continue
-            text = self.item_text("quotes", index, item, "text", required=True)
-            speaker = self.item_text("quotes", index, item, "speaker", required=False)
-            self.unknown_item_keys("quotes", index, item, ("text", "speaker"))
+        for text, speaker in self.pairs("quotes", ("text", "speaker"), bare=False,
+                                        what="a mapping with 'text' and 'speaker'",
+                                        must="mappings with 'text' and 'speaker'"):
             if text:
                 quotes.append(Quote(text, speaker))
         return tuple(quotes)
+
+    def pairs(self, key: str, names: tuple[str, str], *, bare: bool, what: str,
+              must: str | None = None) -> Iterator[tuple[str | None, str | None]]:
+        """The two texts of each item of a list of two-key mappings (`speakers`, `quotes`), the
+        first required, every bad item reported once; with `bare` an item may be the first text
+        alone (a speaker's name). `must` words a bad item where `what` (the list's) does not."""
+        first, second = names
+        for index, item in self.items(key, what):
+            if bare and isinstance(item, str):
+                item = {first: item}
+            if not isinstance(item, dict):
+                self.bad(key, f"'{key}' items must be {must or what}; item {index + 1} is "
+                         f"{_show(item)}", index)
+                continue
+            one = self.item_text(key, index, item, first, required=True)
+            two = self.item_text(key, index, item, second, required=False)
+            self.unknown_item_keys(key, index, item, names)
+            yield one, two
 
     def items(self, key: str, what: str) -> list[tuple[int, Any]]:
         value = self.fm.data.get(key)

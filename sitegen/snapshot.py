@@ -34,7 +34,7 @@ from sitegen.incremental.shape import Each, Fields, Map
 from sitegen.incremental.stores import BuildCache
 from sitegen.incremental.table import from_columns, to_columns
 from sitegen.model import Article
-from sitegen.speakers import SPEAKERS_FILE, load_speaker_aliases, merge_speakers
+from sitegen.speaker_aliases import SPEAKERS_FILE, load_speaker_aliases, merge_speakers
 from sitegen.stamps import FileDigests
 from sitegen.taxonomy import Taxonomy, build_taxonomy
 

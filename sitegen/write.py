@@ -36,6 +36,7 @@ from pathlib import Path, PurePosixPath
 from typing import Protocol
 
 from sitegen.errors import Problem, SitegenError
+from sitegen.walk import walk
 
 MARKER = ".sitegen-output"
 MARKER_TEXT = ("This folder is written by sitegen; each build may replace or remove any file "
@@ -386,20 +387,12 @@ class _Journal:
 
 def _scan(out_dir: Path) -> _Previous:
     found = _Previous()
-    stack = [(str(out_dir), "")]
-    while stack:
-        folder, prefix = stack.pop()
-        count = 0
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                count += 1
-                key = prefix + entry.name
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append((entry.path, key + "/"))
-                elif entry.is_file(follow_symlinks=False):
-                    found.files.add(key)
-                else:
-                    found.others.add(key)
+    for prefix, entries, count in walk(out_dir):
+        for entry in entries:
+            if entry.is_file(follow_symlinks=False):
+                found.files.add(prefix + entry.name)
+            else:
+                found.others.add(prefix + entry.name)
         if prefix:
             found.dirs[prefix[:-1]] = count
     return found

@@ -24,9 +24,9 @@ from sitegen.config import Config
 from sitegen.content import load_articles, parse_article
 from sitegen.errors import SitegenError
 from sitegen.ingest.dates import infer_dates
+from sitegen.ingest.decode import UnreadableText, decode_text
 from sitegen.ingest.importer import import_paths
 from sitegen.ingest.quotes import attribute_quotes
-from sitegen.ingest.reading import UnreadableText, decode_text
 from sitegen.ingest.structure import StructureError
 from sitegen.ingest.structure import parse_article as parse_raw
 from sitegen.ingest.tags import TagRules, extract_tags

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from sitegen.ingest.dates import infer_dates
+from sitegen.ingest.decode import decode_text
 from sitegen.ingest.outlets import dateline_patterns
-from sitegen.ingest.reading import decode_text
 from sitegen.ingest.structure import parse_article, parse_dateline
 
 OUTLETS = Path(__file__).parent / "fixtures" / "ingest" / "outlets"

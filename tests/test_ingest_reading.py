@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sitegen.ingest.reading import MAX_LINE, UnreadableText, decode_text, read_text
+from sitegen.ingest.decode import MAX_LINE, UnreadableText, decode_text, read_text
 
 RUSSIAN = "МОСКВА, 10 декабря. /ТАСС/. Министр иностранных дел России Сергей Лавров заявил."
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bench.import_robustness import CORPUS, Sample, bbc, polnear, reuters, wikinews
-from sitegen.ingest.reading import UnreadableText, decode_text
+from sitegen.ingest.decode import UnreadableText, decode_text
 from sitegen.ingest.structure import StructureError, parse_article
 
 pytestmark = [pytest.mark.shared,

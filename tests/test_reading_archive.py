@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.render.reading import reading_minutes, word_count
+from sitegen.render.reading_time import reading_minutes, word_count
 from sitegen.taxonomy import build_taxonomy
 from tests.test_render import _json_ld, build, make_articles, read
 

@@ -15,7 +15,7 @@ from sitegen.cli import main
 from sitegen.errors import SitegenError
 from sitegen.linkcheck import check_links
 from sitegen.model import Article, Quote, Speaker
-from sitegen.speakers import (
+from sitegen.speaker_aliases import (
     SpeakerAliases,
     edit_distance,
     load_speaker_aliases,

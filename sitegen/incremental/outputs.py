@@ -14,6 +14,7 @@ from typing import TypeAlias
 
 from sitegen.incremental.shape import Fields
 from sitegen.incremental.stores import Store
+from sitegen.walk import walk
 
 Listing: TypeAlias = "list[tuple[str, int, int]]"
 
@@ -23,17 +24,11 @@ def site_listing(out: Path) -> Listing | None:
     if not out.is_dir():
         return None
     found: list[tuple[str, int, int]] = []
-    stack = [(str(out), "")]
     try:
-        while stack:   # one scandir per folder, one stat per file
-            folder, prefix = stack.pop()
-            with os.scandir(folder) as entries:
-                for entry in entries:
-                    if entry.is_dir(follow_symlinks=False):
-                        stack.append((entry.path, prefix + entry.name + "/"))
-                    else:
-                        st = entry.stat(follow_symlinks=False)
-                        found.append((prefix + entry.name, st.st_size, st.st_mtime_ns))
+        for prefix, entries, _ in walk(out):   # one scandir per folder, one stat per file
+            for entry in entries:
+                st = entry.stat(follow_symlinks=False)
+                found.append((prefix + entry.name, st.st_size, st.st_mtime_ns))
     except OSError:
         return None
     found.sort()

@@ -28,13 +28,14 @@ from tqdm.contrib.logging import logging_redirect_tqdm
 from sitegen.errors import Problem, SitegenError
 from sitegen.ingest.committed import first_commit_time
 from sitegen.ingest.dates import infer_dates
+from sitegen.ingest.decode import RAW_SUFFIXES, UnreadableText, raw_text
 from sitegen.ingest.quotes import attribute_quotes
-from sitegen.ingest.reading import RAW_SUFFIXES, UnreadableText, raw_text
 from sitegen.ingest.structure import ParsedArticle, StructureError, parse_article
 from sitegen.ingest.tags import TagRules, extract_tags, load_tag_rules
 from sitegen.ingest.writer import render_markdown
 from sitegen.lock import site_lock
 from sitegen.slugs import is_safe_slug, slugify, unique_slug
+from sitegen.walk import files_below
 
 log = logging.getLogger("sitegen.ingest")
 
@@ -172,22 +173,14 @@ def _folder_files(folder: Path) -> list[Path]:
     """Raw files (*.txt, *.html, *.htm) below `folder`, sorted, hidden ones skipped. Links that
     lead out of the folder are not followed (and said so): a raw folder must not pull in files
     from elsewhere."""
-    root = folder.resolve()
-    found: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in [*dirnames, *filenames]:
-            path = Path(dirpath) / name
-            if path.is_symlink() and not path.resolve().is_relative_to(root) and (
-                    name in dirnames or name.lower().endswith(RAW_SUFFIXES)):
-                log.warning("%s: skipped: it is a link to %s, outside %s", path,
-                            path.resolve(), folder)
-        for name in sorted(filenames):
-            path = Path(dirpath) / name
-            raw = name.lower().endswith(RAW_SUFFIXES) and not name.startswith(".")
-            if raw and path.is_file() and path.resolve().is_relative_to(root):
-                found.append(path)
-    return sorted(found)
+    found = files_below(folder, folder, _is_raw)
+    for link, _ in found.outside:
+        log.warning("%s: skipped: it is a link to %s, outside %s", link, link.resolve(), folder)
+    return sorted(path for path in found.files if path.is_file())
+
+
+def _is_raw(name: str) -> bool:
+    return name.lower().endswith(RAW_SUFFIXES)
 
 
 def _import_one(raw: Path, batch: _Batch) -> None:

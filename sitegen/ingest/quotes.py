@@ -25,8 +25,8 @@ from sitegen.ingest.frames import (
 )
 from sitegen.ingest.names import NameParts, clean_role, is_given_name
 from sitegen.ingest.persons import is_person_name
+from sitegen.ingest.registry import Person, Registry, name_mentions
 from sitegen.ingest.spans import DOUBLE_ANY, QuoteSpan, Segment, find_spans
-from sitegen.ingest.speakers import Person, Registry, name_mentions
 from sitegen.model import Quote, Speaker
 
 _PAR_STRIDE = 1_000_000

@@ -17,7 +17,7 @@ from sitegen.config import Config
 from sitegen.incremental.inputs import digest
 from sitegen.incremental.shape import Each, Fields, Map
 from sitegen.incremental.stores import ShardedStore, Store
-from sitegen.render.reading import word_count
+from sitegen.render.reading_time import word_count
 
 if TYPE_CHECKING:   # Markdown is imported only by a build that converts something
     from sitegen.markup import MarkdownRenderer, Paragraph

@@ -19,7 +19,7 @@ from sitegen.related import related_stories
 from sitegen.render.bodies import convert_bodies
 from sitegen.render.fingerprint import Fingerprints, Versions, group_fingerprints
 from sitegen.render.output import Task
-from sitegen.render.reading import reading_minutes
+from sitegen.render.reading_time import reading_minutes
 from sitegen.taxonomy import Month, Taxonomy, Term, Year
 from sitegen.theme import load_theme
 from sitegen.urls import Urls

@@ -27,6 +27,7 @@ from sitegen.errors import Problem, SitegenError
 from sitegen.serve.livereload import Hub
 from sitegen.serve.server import PreviewHTTPServer, PreviewState, bind
 from sitegen.serve.watch import Watcher
+from sitegen.serve.worker import Worker
 
 log = logging.getLogger("sitegen.serve")
 
@@ -75,14 +76,13 @@ class _Rebuilder:
     """One build at a time; everything submitted during a build becomes one more build."""
 
     def __init__(self, build: Callable[[set[Path]], None]) -> None:
-        self._build = build
-        self._cond = threading.Condition()
+        self._worker = Worker(name="sitegen-rebuild", take=self._take, work=build,
+                              crashed="sitegen serve: rebuild crashed", done=self._done)
+        self._cond = self._worker.cond
         self._pending: set[Path] = set()
         self._dirty = False
         self._busy = False
-        self._closed = False
-        self._thread = threading.Thread(target=self._run, name="sitegen-rebuild", daemon=True)
-        self._thread.start()
+        self._worker.start()
 
     def submit(self, paths: set[Path]) -> None:
         with self._cond:
@@ -107,27 +107,19 @@ class _Rebuilder:
         return True
 
     def close(self, timeout: float = 30.0) -> None:
-        with self._cond:
-            self._closed = True
-            self._cond.notify_all()
-        self._thread.join(timeout=timeout)  # let a running build finish its swap
+        self._worker.close(timeout)  # let a running build finish its swap
 
-    def _run(self) -> None:
-        while True:
-            with self._cond:
-                while not self._dirty and not self._closed:
-                    self._cond.wait()
-                if self._closed:
-                    return
-                batch, self._pending, self._dirty, self._busy = self._pending, set(), False, True
-            try:
-                self._build(batch)
-            except Exception:
-                log.exception("sitegen serve: rebuild crashed")
-            finally:
-                with self._cond:
-                    self._busy = False
-                    self._cond.notify_all()
+    def _take(self) -> set[Path] | None:
+        """All that was submitted, as one batch (an empty one still asks for a build)."""
+        if not self._dirty:
+            return None
+        batch, self._pending, self._dirty, self._busy = self._pending, set(), False, True
+        return batch
+
+    def _done(self) -> None:
+        """Wake `wait_idle`, crashed build or not."""
+        self._busy = False
+        self._cond.notify_all()
 
 
 class Preview:

@@ -26,6 +26,8 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 from watchdog.observers.polling import PollingObserver
 
+from sitegen.serve.worker import Worker
+
 log = logging.getLogger("sitegen.serve")
 
 QUIET_SECONDS = 0.25
@@ -69,16 +71,16 @@ class Debouncer:
 
     def __init__(self, fire: Callable[[set[Path]], None], *, quiet: float = QUIET_SECONDS,
                  max_wait: float = MAX_WAIT_SECONDS) -> None:
-        self._fire = fire
         self._quiet = quiet
         self._max_wait = max_wait
+        self._worker = Worker(name="sitegen-debounce", take=self._take, work=fire,
+                              crashed="sitegen serve: handling a change failed",
+                              timeout=self._timeout)
+        self._cond = self._worker.cond
         self._pending: set[Path] = set()
         self._first = 0.0
         self._last = 0.0
-        self._cond = threading.Condition()
-        self._closed = False
-        self._thread = threading.Thread(target=self._run, name="sitegen-debounce", daemon=True)
-        self._thread.start()
+        self._worker.start()
 
     def add(self, paths: Iterable[Path]) -> None:
         with self._cond:
@@ -90,28 +92,20 @@ class Debouncer:
             self._cond.notify()
 
     def close(self) -> None:
-        with self._cond:
-            self._closed = True
-            self._cond.notify()
-        self._thread.join(timeout=2)
+        self._worker.close(timeout=2)
 
-    def _run(self) -> None:
-        while True:
-            with self._cond:
-                while not self._pending and not self._closed:
-                    self._cond.wait()
-                if self._closed:
-                    return
-                now = time.monotonic()
-                due = min(self._last + self._quiet, self._first + self._max_wait)
-                if now < due:
-                    self._cond.wait(due - now)
-                    continue
-                batch, self._pending = self._pending, set()
-            try:
-                self._fire(batch)
-            except Exception:  # the watcher must outlive a bug in one callback
-                log.exception("sitegen serve: handling a change failed")
+    def _due(self) -> float:
+        return min(self._last + self._quiet, self._first + self._max_wait)
+
+    def _take(self) -> set[Path] | None:
+        """The batch once it has been quiet long enough (or waited `max_wait`), else None."""
+        if not self._pending or time.monotonic() < self._due():
+            return None
+        batch, self._pending = self._pending, set()
+        return batch
+
+    def _timeout(self) -> float | None:
+        return self._due() - time.monotonic() if self._pending else None
 
 
 class _Handler(FileSystemEventHandler):

@@ -1,0 +1,72 @@
+"""Folder walks shared by the modules that would otherwise each write their own.
+
+`walk`: a built site's folder tree, for the cache's listing and the writer's scan. Both run on
+every build, the no-op one included, so it is one `os.scandir` per folder and no stat: a folder's
+entries say from their directory entry whether they are folders. Symlinks are never followed (a
+link to a folder is an entry like a file).
+
+`files_below`: the input files of one kind (articles, raw wire copy) below a folder, where a link
+must not pull in a file from outside the site.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import NamedTuple
+
+
+def walk(root: Path) -> Iterator[tuple[str, list[os.DirEntry[str]], int]]:
+    """Each folder below and including `root` as (prefix, entries that are not folders, how many
+    entries it holds in all); `prefix` is "" for `root`, else its path from `root` with a
+    trailing "/". Folders come in no set order; an unreadable one raises `OSError`."""
+    stack = [(str(root), "")]
+    while stack:
+        folder, prefix = stack.pop()
+        others: list[os.DirEntry[str]] = []
+        count = 0
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                count += 1
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((entry.path, prefix + entry.name + "/"))
+                else:
+                    others.append(entry)
+        yield prefix, others, count
+
+
+class Found(NamedTuple):
+    """What `files_below` found: the files it keeps, and the links leading out of its `root` it
+    did not follow, each with whether it is a folder (for the caller to name in a warning)."""
+
+    files: list[Path]
+    outside: list[tuple[Path, bool]]
+
+
+def files_below(folder: Path, root: Path, wanted: Callable[[str], bool]) -> Found:
+    """The files below `folder` whose name `wanted` accepts, a folder's own (by name) before its
+    subfolders' (by name); hidden files and folders skipped. A link is kept only when it leads to
+    a place inside `root`; one leading out is never followed (os.walk does not enter linked
+    folders) and comes back in `outside`."""
+    root = root.resolve()
+    found = Found([], [])
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in dirnames:
+            linked = Path(dirpath) / name
+            if linked.is_symlink() and not _inside(linked.resolve(), root):
+                found.outside.append((linked, True))
+        for name in sorted(filenames):
+            if name.startswith(".") or not wanted(name):
+                continue
+            path = os.path.join(dirpath, name)   # a string until kept: 10,000 files per build
+            if os.path.islink(path) and not _inside(Path(path).resolve(), root):
+                found.outside.append((Path(path), False))
+                continue
+            found.files.append(Path(path))
+    return found
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
