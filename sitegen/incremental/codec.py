@@ -36,17 +36,24 @@ class Undecodable(Exception):
 
 def encode(value: object, records: tuple[type, ...] = ()) -> bytes:
     """`value` as bytes; raises TypeError for a value of a type it cannot keep as data."""
-    return _Encoder(records).pack(value)
+    encoder = _Encoder(records)
+    try:
+        return encoder.pack(value)
+    finally:
+        encoder.close()
 
 
 def decode(data: bytes, records: tuple[type, ...] = ()) -> Any:
     """What `encode(value, records)` was given, or Undecodable."""
+    decoder = _Decoder(records)
     try:
-        return _Decoder(records).unpack(data)
+        return decoder.unpack(data)
     except Undecodable:
         raise
     except Exception as exc:   # msgpack's own errors, or a record that does not fit its class
         raise Undecodable(f"{type(exc).__name__}: {exc}") from None
+    finally:
+        decoder.close()
 
 
 class _Encoder:
@@ -56,6 +63,14 @@ class _Encoder:
         self._keep: list[object] = []   # what `_seen` refers to stays alive while packing
         self._packers: list[msgpack.Packer] = []
         self._depth = 0
+
+    def close(self) -> None:
+        """Drop the packers: each holds this encoder (its `default`), and a build runs with the
+        cyclic collector off, so the cycle and the packers' buffers (a megabyte or so each)
+        would stay for the whole build: 1.2 GB at 1,000 articles, once per parse."""
+        self._packers.clear()
+        self._seen.clear()
+        self._keep.clear()
 
     def pack(self, value: object) -> bytes:
         # one Packer per nesting depth (making one per call costs more than the packing)
@@ -119,6 +134,11 @@ class _Decoder:
         self._made: list[object] = []
         self.unpack = functools.partial(msgpack.unpackb, ext_hook=self._ext, raw=False,
                                         strict_map_key=False, use_list=True, timestamp=0)
+
+    def close(self) -> None:
+        """Break the cycle through `unpack` (see `_Encoder.close`)."""
+        del self.unpack
+        self._made.clear()
 
     def _ext(self, code: int, data: bytes) -> object:
         if code == _TUPLE:   # the most frequent, first
