@@ -46,7 +46,7 @@ _DRIVE = re.compile(r"^[A-Za-z]:")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
-# libyaml's parser is several times faster; every article goes through here on each build.
+# libyaml's parser is several times faster; every new or changed article goes through here.
 _SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -59,86 +59,8 @@ class _Loader(_SafeLoader):  # type: ignore[valid-type,misc]
         except ValueError:
             return self.construct_scalar(node)
 
-    def resolve(self, kind: type[yaml.Node], value: Any, implicit: Any) -> Any:
-        """`Resolver.resolve` without its per-call list building (called for every node)."""
-        if self.yaml_path_resolvers:
-            return super().resolve(kind, value, implicit)
-        if kind is _ScalarNode:
-            if implicit[0]:
-                resolvers = _RESOLVERS
-                if resolvers[0] is not self.yaml_implicit_resolvers:
-                    resolvers = _implicit_resolvers(self.yaml_implicit_resolvers)
-                for tag, regexp in resolvers[1].get(value[:1], resolvers[2]):
-                    if regexp.match(value):
-                        return tag
-            return self.DEFAULT_SCALAR_TAG
-        if kind is _SequenceNode:
-            return self.DEFAULT_SEQUENCE_TAG
-        if kind is _MappingNode:
-            return self.DEFAULT_MAPPING_TAG
-        return super().resolve(kind, value, implicit)
 
-
-_ScalarNode, _SequenceNode, _MappingNode = yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
-# (resolver table, first character -> its resolvers then the wildcard ones, in the order
-# `Resolver.resolve` tries them, the wildcard ones alone for any other character)
-_Resolvers = tuple[Any, dict[str, tuple[Any, ...]], tuple[Any, ...]]
-
-
-def _implicit_resolvers(table: dict[Any, list[Any]]) -> _Resolvers:
-    """The lookup for `table`, remembered; a loader with another table object gets it rebuilt
-    (a resolver added in place to PyYAML's own base table after import would not be seen)."""
-    global _RESOLVERS
-    wildcard = table.get(None, [])
-    by_first = {k: tuple(v + wildcard) for k, v in table.items() if k is not None}
-    _RESOLVERS = (table, by_first, tuple(wildcard))
-    return _RESOLVERS
-
-
-_RESOLVERS: _Resolvers = _implicit_resolvers(_Loader.yaml_implicit_resolvers)
-
-# -- The fast path: front matter is almost always plain mappings, lists and scalars. ---------------
-# PyYAML's constructor is pure Python even with libyaml (deferred generators, recursion checks);
-# `_construct` builds the same data directly and hands anything unusual (other tags, merge keys,
-# aliases of collections, any error) to the full constructor, which then decides as before.
-
-_STR, _SEQ, _MAP = ("tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map")
-_SCALARS = {tag: _Loader.yaml_constructors[tag] for tag in (
-    "tag:yaml.org,2002:null", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int",
-    "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp")}
-
-
-class _Unusual(Exception):
-    """The node tree needs the full constructor."""
-
-
-def _construct(loader: _Loader, node: yaml.Node, seen: set[int]) -> Any:
-    """The data `loader.construct_document(node)` gives, for plain trees; else `_Unusual`."""
-    kind, tag = type(node), node.tag
-    if kind is _ScalarNode:
-        if tag == _STR:
-            return node.value
-        scalar = _SCALARS.get(tag)
-        if scalar is None:
-            raise _Unusual
-        return scalar(loader, node)
-    if id(node) in seen:   # an alias of a collection: shared (or recursive) data
-        raise _Unusual
-    seen.add(id(node))
-    if tag == _SEQ and kind is _SequenceNode:   # plain strings inline: most nodes are those
-        return [item.value if type(item) is _ScalarNode and item.tag == _STR
-                else _construct(loader, item, seen) for item in node.value]
-    if tag == _MAP and kind is _MappingNode:
-        mapping: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            if type(key_node) is not _ScalarNode:   # merge keys, unhashable keys
-                raise _Unusual
-            key = key_node.value if key_node.tag == _STR else _construct(loader, key_node, seen)
-            mapping[key] = (value_node.value if type(value_node) is _ScalarNode
-                            and value_node.tag == _STR else _construct(loader, value_node, seen))
-        return mapping
-    raise _Unusual
 
 
 # ---------------------------------------------------------------------------------------------
@@ -501,7 +423,7 @@ def _load_yaml(path: Path, fm: str, first_line: int) -> _Yaml | Problem:
         shape = _shape_problem(node, fm) if node is not None else None
         if shape is not None:   # before construction, which would build what it describes
             return Problem(path, shape[0], shape[1] + first_line)
-        data = _construct_document(loader, node) if node is not None else None
+        data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = _text_line(fm, mark) + first_line if mark is not None else first_line
@@ -529,13 +451,6 @@ def _load_yaml(path: Path, fm: str, first_line: int) -> _Yaml | Problem:
         else:
             nodes[name] = (key_node, value_node)
     return _Yaml({str(k): v for k, v in data.items()}, nodes, duplicates, fm)
-
-
-def _construct_document(loader: _Loader, node: yaml.Node) -> Any:
-    try:
-        return _construct(loader, node, set())
-    except Exception:   # the full constructor gives the same data, or the error as before
-        return loader.construct_document(node)
 
 
 class _Fields:
