@@ -83,7 +83,7 @@ def load_theme(config: Config, compiled: Path | None = None) -> jinja2.Environme
 
 
 # Dates are shown in the article's own offset: "MOSCOW, December 10" is the date in Moscow, and
-# plain front-matter dates already carry the site's time zone (see content.py).
+# plain front-matter dates already carry the site's time zone (see fields.py).
 def human_date(value: datetime) -> str:
     """ "December 10, 2022": unambiguous for every reader, independent of the machine locale."""
     return f"{_MONTHS[value.month - 1]} {value.day}, {value.year}"
