@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import logging
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,7 +24,6 @@ from sitegen.site import build_site
 from tests.conftest import snapshot
 
 ITEMS = corpus.generate(8, seed=5)
-REUSED = "articles from the snapshot"
 
 
 def _site(root: Path) -> Path:
@@ -34,12 +35,25 @@ def _article(root: Path, number: int) -> Path:
     return root / "content" / "articles" / f"{ITEMS[number].slug}.md"
 
 
-def _build(root: Path, caplog: pytest.LogCaptureFixture) -> bool:
-    """Build; True when the articles came from the snapshot."""
-    caplog.clear()
-    with caplog.at_level(logging.DEBUG, logger="sitegen.snapshot"):
+@pytest.fixture
+def build(monkeypatch: pytest.MonkeyPatch) -> Callable[[Path], bool]:
+    """Build a site; True when its articles came from the snapshot, i.e. no file was loaded
+    afresh (`load_articles` was not called)."""
+    loads: list[int] = []
+    real = snapshot_module.load_articles
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        loads.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(snapshot_module, "load_articles", counting)
+
+    def run(root: Path) -> bool:
+        loads.clear()
         build_site(load_config(root), import_raw=False)
-    return any(r.getMessage().startswith(REUSED) for r in caplog.records)
+        return not loads
+
+    return run
 
 
 def _clean(root: Path, scratch: Path) -> dict[str, bytes]:
@@ -56,14 +70,14 @@ def _replace_line(path: Path, start: str, new: str) -> None:
 
 
 def test_a_body_edit_reuses_the_snapshot_and_builds_what_a_clean_build_does(
-        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+        tmp_path: Path, build: Callable[[Path], bool]) -> None:
     root = _site(tmp_path / "site")
-    assert not _build(root, caplog)
+    assert not build(root)
     corpus.edit(_article(root, 2), 1)
-    assert _build(root, caplog)
+    assert build(root)
     corpus.edit(_article(root, 5), 2)   # a second file drifts from the snapshot
     corpus.edit(_article(root, 2), 3)
-    assert _build(root, caplog)
+    assert build(root)
     assert "Correction number 3" in (root / "_site").joinpath(
         *_page_of(root, 2)).read_text(encoding="utf-8")
     assert snapshot(root / "_site") == _clean(root, tmp_path / "clean")
@@ -77,9 +91,9 @@ def _page_of(root: Path, number: int) -> tuple[str, ...]:
 
 @pytest.mark.parametrize("edit", ["title", "tags", "new file", "removed file", "aliases"])
 def test_any_other_change_loads_everything_afresh(
-        tmp_path: Path, caplog: pytest.LogCaptureFixture, edit: str) -> None:
+        tmp_path: Path, build: Callable[[Path], bool], edit: str) -> None:
     root = _site(tmp_path / "site")
-    _build(root, caplog)
+    build(root)
     article = _article(root, 4)
     if edit == "title":
         _replace_line(article, "title:", "title: A new headline")
@@ -93,73 +107,76 @@ def test_any_other_change_loads_everything_afresh(
     else:
         (root / "content" / "speakers.toml").write_text(
             f'[aliases]\n"{ITEMS[4].speakers[0][0]}" = "Someone Else"\n', encoding="utf-8")
-    assert not _build(root, caplog)
+    assert not build(root)
     assert snapshot(root / "_site") == _clean(root, tmp_path / "clean")
 
 
 def test_a_body_edit_that_breaks_the_file_is_reported_like_a_full_load(
-        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+        tmp_path: Path, build: Callable[[Path], bool]) -> None:
     root = _site(tmp_path / "site")
-    _build(root, caplog)
+    build(root)
     before = snapshot(root / "_site")
     article = _article(root, 1)
     article.write_bytes(article.read_bytes() + b"\nbad byte \xff\n")
     with pytest.raises(SitegenError) as failure:
-        _build(root, caplog)
+        build(root)
     assert article.name in str(failure.value) and "UTF-8" in str(failure.value)
     assert snapshot(root / "_site") == before
 
 
 def test_warnings_of_unchanged_files_are_said_again(
-        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+        tmp_path: Path, caplog: pytest.LogCaptureFixture, build: Callable[[Path], bool]) -> None:
     root = _site(tmp_path / "site")
     noisy = _article(root, 6)
     noisy.write_text(noisy.read_text(encoding="utf-8") + "\nA bell \x07 rang.\n",
                      encoding="utf-8")
-    _build(root, caplog)
+    build(root)
     corpus.edit(_article(root, 0), 1)
+    caplog.clear()
     with caplog.at_level(logging.WARNING, logger="sitegen.content"):
-        assert _build(root, caplog)
+        assert build(root)
     messages = [r.getMessage() for r in caplog.records]
     assert any(noisy.name in m and "control character" in m for m in messages)
 
 
 @pytest.mark.parametrize("edit", ["body", "title"])
 def test_a_changed_files_warnings_are_said_once(
-        tmp_path: Path, caplog: pytest.LogCaptureFixture, edit: str) -> None:
+        tmp_path: Path, caplog: pytest.LogCaptureFixture, build: Callable[[Path], bool],
+        edit: str) -> None:
     root = _site(tmp_path / "site")
-    _build(root, caplog)
+    build(root)
     noisy = _article(root, 3)
     noisy.write_text(noisy.read_text(encoding="utf-8") + "\nA bell \x07 rang.\n",
                      encoding="utf-8")
     if edit == "title":   # the snapshot is tried, refused, and the full load says it
         _replace_line(noisy, "title:", "title: A noisy headline")
+    caplog.clear()
     with caplog.at_level(logging.WARNING, logger="sitegen.content"):
-        assert _build(root, caplog) == (edit == "body")
+        assert build(root) == (edit == "body")
     said = [r.getMessage() for r in caplog.records if "control character" in r.getMessage()]
     assert len(said) == 1 and noisy.name in said[0], said
 
 
 def test_too_many_drifted_files_take_a_fresh_snapshot(
-        tmp_path: Path, caplog: pytest.LogCaptureFixture,
+        tmp_path: Path, build: Callable[[Path], bool],
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(snapshot_module, "MAX_DRIFT", 1)
     root = _site(tmp_path / "site")
-    _build(root, caplog)
+    build(root)
     corpus.edit(_article(root, 0), 1)
-    assert _build(root, caplog)
+    assert build(root)
     corpus.edit(_article(root, 1), 1)
-    assert not _build(root, caplog)   # two files drifted: loaded afresh, a new snapshot taken
+    assert not build(root)   # two files drifted: loaded afresh, a new snapshot taken
     corpus.edit(_article(root, 2), 1)
-    assert _build(root, caplog)
+    assert build(root)
     assert snapshot(root / "_site") == _clean(root, tmp_path / "clean")
 
 
 def test_a_damaged_snapshot_is_a_full_load(tmp_path: Path,
-                                           caplog: pytest.LogCaptureFixture) -> None:
+                                           build: Callable[[Path], bool]) -> None:
     root = _site(tmp_path / "site")
-    _build(root, caplog)
+    build(root)
     (root / CACHE_DIR / f"snapshot{store.SUFFIX}").write_bytes(b"\x80\x05not a cache file")
     corpus.edit(_article(root, 3), 1)
-    assert not _build(root, caplog)
+    assert not build(root)
     assert snapshot(root / "_site") == _clean(root, tmp_path / "clean")
