@@ -120,9 +120,14 @@ def _is_article(name: str) -> bool:
 
 
 def _load_file(path: Path, config: Config, cache: ParseCache | None = None) -> _Parsed:
-    """Read one file as UTF-8 (a BOM is fine) and parse it; unreadable files become problems."""
+    """Read one file as UTF-8 (a BOM is fine) and parse it; unreadable files become problems,
+    and a file removed since it was listed is no article (an editor deleting it while `serve`
+    rebuilds)."""
     try:
         raw = path.read_bytes()
+    except FileNotFoundError:   # removed since the folder was listed: as if never listed
+        log.debug("%s was removed while loading", path)   # (the next build sees the change)
+        return _Parsed()
     except OSError as exc:
         return _Parsed(problems=[Problem(path, f"cannot read the file: {exc.strerror or exc}")])
     if cache is not None:

@@ -181,10 +181,12 @@ def test_serve_and_build_on_one_site_take_turns(tmp_path: Path,
         assert preview.wait_idle(120)
         articles = root / "content" / "articles"
         for round_ in range(4):
-            path = articles / f"a{round_:03d}.md"
-            path.write_text(path.read_text(encoding="utf-8").replace(
+            path = articles / f"a{round_:03d}.md"   # saved as editors save: a whole new file
+            saved = path.with_name(f".{path.name}.swp")
+            saved.write_text(path.read_text(encoding="utf-8").replace(
                 "title: Story", f"title: Served {round_}"), encoding="utf-8")
-            (articles / f"a{50 + round_:03d}.md").unlink()
+            os.replace(saved, path)
+            (articles / f"a{50 + round_:03d}.md").unlink()   # even while serve is loading
             code, err = finish(sitegen("build", "--site", str(root), "--quiet"))
             assert code == 0, err
         assert preview.wait_idle(120)

@@ -497,3 +497,20 @@ def test_front_matter_nesting_within_the_limit_loads(tmp_path: Path) -> None:
     article = parse_article(tmp_path / "x.md",
                             f"---\ntitle: T\ndate: 2022-12-10\nextra: {deep}\n---\n", Config())
     assert article.title == "T"
+
+
+def test_a_file_removed_while_loading_is_no_article_and_no_error(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An editor deletes an article while `serve` rebuilds: the folder listed it, reading it
+    finds nothing. It is as if it had never been listed (the next build sees the change); it
+    was a build failure shown in the browser."""
+    import sitegen.content as content
+
+    (tmp_path / "content" / "articles").mkdir(parents=True)
+    kept = tmp_path / "content" / "articles" / "kept.md"
+    kept.write_text("---\ntitle: Kept\ndate: 2022-12-10\n---\nBody.\n", encoding="utf-8")
+    gone = kept.with_name("gone.md")
+    listed = content.article_files
+    monkeypatch.setattr(content, "article_files",
+                        lambda folder, root: [*listed(folder, root), gone])
+    assert [a.title for a in load_articles(Config(root=tmp_path))] == ["Kept"]
