@@ -19,6 +19,7 @@ import operator
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from sitegen.incremental.inputs import digest
 from sitegen.incremental.shape import Each, Fields, Maybe
@@ -58,11 +59,11 @@ class RelatedStories:
         self._times = [a.date.timestamp() for a in self._articles]
         self._terms = [terms_of(a, taxonomy) for a in self._articles]
         self._index = _build_index(self._articles, self._terms)
-        self._related: dict[int, tuple[Article, ...]] = {
-            id(a): self._compute(n) for n, a in enumerate(self._articles)}
+        self._related: dict[Path, tuple[Article, ...]] = {   # by article file
+            a.path: self._compute(n) for n, a in enumerate(self._articles)}
 
     def to(self, article: Article) -> tuple[Article, ...]:
-        return self._related.get(id(article), ())
+        return self._related.get(article.path, ())
 
     def _compute(self, n: int) -> tuple[Article, ...]:
         if self.limit <= 0:
@@ -149,11 +150,11 @@ def _build_index(articles: Sequence[Article], terms: list[tuple[str, ...]]) -> _
 class KnownRelated:
     """Related stories of every article, as computed or as the last build left them."""
 
-    def __init__(self, related: dict[int, tuple[Article, ...]]) -> None:
-        self._related = related
+    def __init__(self, related: dict[Path, tuple[Article, ...]]) -> None:
+        self._related = related   # by article file
 
     def to(self, article: Article) -> tuple[Article, ...]:
-        return self._related.get(id(article), ())
+        return self._related.get(article.path, ())
 
 
 def related_stories(cache: Store, taxonomy: Taxonomy,
@@ -175,11 +176,11 @@ def related_stories(cache: Store, taxonomy: Taxonomy,
         if record.get("layout") != layout:
             stored = None
         if stored is None:
-            number = {id(a): n for n, a in enumerate(articles)}
+            number = {a.path: n for n, a in enumerate(articles)}
             computed = RelatedStories(taxonomy)
-            stored = [[number[id(r)] for r in computed.to(a)] for a in articles]
+            stored = [[number[r.path] for r in computed.to(a)] for a in articles]
         cache.save("related", key, {"layout": layout, "structure": structure,
                                     "related": stored})
     assert isinstance(stored, list)
-    return KnownRelated({id(a): tuple(articles[n] for n in stored[i])
-                          for i, a in enumerate(articles)})
+    return KnownRelated({a.path: tuple(articles[n] for n in stored[i])
+                         for i, a in enumerate(articles)})

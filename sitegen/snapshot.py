@@ -53,14 +53,14 @@ class Model:
 
     articles: tuple[Article, ...]
     taxonomy: Taxonomy
-    versions: dict[int, str] = field(repr=False, compare=False)
+    versions: dict[Path, str] = field(repr=False, compare=False)   # by article file
     structure: str = ""   # a digest of all the taxonomy is made from (`_model`)
 
     def version(self, article: Article) -> str:
         """A digest that changes whenever any field of `article` may have: its file's path and
         bytes, its slug (made unique across files) and the key (code, settings, speaker aliases).
         Hashing that is much quicker than hashing the record."""
-        return self.versions[id(article)]
+        return self.versions[article.path]
 
 
 def _version(key: str, article: Article, files: dict[str, bytes]) -> str:
@@ -120,7 +120,7 @@ def load_model(config: Config, cache: BuildCache, *, drafts: bool = False) -> Mo
 def _model(taxonomy: Taxonomy, versions: list[str], structure: str) -> Model:
     """`versions` in the order of `taxonomy.articles`."""
     return Model(taxonomy.articles, taxonomy,
-                 {id(a): v for a, v in zip(taxonomy.articles, versions, strict=True)}, structure)
+                 {a.path: v for a, v in zip(taxonomy.articles, versions, strict=True)}, structure)
 
 
 def _key(config: Config, digests: FileDigests, drafts: bool) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from sitegen.config import Config
@@ -87,13 +88,14 @@ class SiteContext:
                                                            self.fp.group))
         # Cached by text hash in .sitegen-cache/, the rest converted over processes.
         self._converted = convert_bodies(cache, config, [a.body for a in articles])
-        self._numbers = {id(a): n for n, a in enumerate(articles)}
-        self._bodies: dict[int, Body] = {}
+        self._numbers = {a.path: n for n, a in enumerate(articles)}   # by article file
+        self._bodies: dict[Path, Body] = {}
 
     def body(self, article: Article) -> Body:
-        found = self._bodies.get(id(article))
+        found = self._bodies.get(article.path)
         if found is None:   # read from the cache only for the pages rendered
-            found = self._bodies[id(article)] = Body(*self._converted[self._numbers[id(article)]])
+            found = self._bodies[article.path] = Body(
+                *self._converted[self._numbers[article.path]])
         return found
 
     def entry(self, article: Article) -> Entry:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 from typing import Any, Protocol
 
 from sitegen.incremental.shape import Each, Fields
@@ -48,10 +49,12 @@ class Fingerprints:
 
     def __init__(self, versions: Callable[[Article], str] | None = None) -> None:
         self._versions = versions
-        self._articles: dict[int, str] = {}
-        self._identities: dict[int, str] = {}
+        self._articles: dict[Path, str] = {}     # by article file
+        self._identities: dict[Path, str] = {}
+        # groups by identity (a tag and a speaker may share a slug); `_keep` holds them, so
+        # no id is reused while this lives
         self._groups: dict[int, str] = {}
-        self._keep: list[object] = []   # keeps memoised objects alive, so no id is reused
+        self._keep: list[object] = []
 
     def of(self, *sources: object) -> str:
         """The fingerprint of an output's sources (their repr: plain values compare by value)."""
@@ -59,11 +62,10 @@ class Fingerprints:
 
     def article(self, article: Article) -> str:
         """Every field, body and extra front matter included."""
-        found = self._articles.get(id(article))
+        found = self._articles.get(article.path)
         if found is None:
-            found = self._articles[id(article)] = (
+            found = self._articles[article.path] = (
                 self._versions(article) if self._versions else _digest_bytes(record_bytes(article)))
-            self._keep.append(article)
         return found
 
     def articles(self, articles: Iterable[Article]) -> tuple[str, ...]:
@@ -87,11 +89,10 @@ class Fingerprints:
         self._keep.extend(groups)
 
     def _identity(self, article: Article) -> str:
-        found = self._identities.get(id(article))
+        found = self._identities.get(article.path)
         if found is None:
-            found = self._identities[id(article)] = _digest(repr(
+            found = self._identities[article.path] = _digest(repr(
                 (str(article.path), article.slug, article.title, article.date, article.updated)))
-            self._keep.append(article)
         return found
 
     def _plain(self, value: object) -> object:

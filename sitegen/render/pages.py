@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
@@ -103,15 +104,15 @@ class _QuoteLinks:
 
     def __init__(self, ctx: SiteContext, term: Term) -> None:
         self._ctx, self._term = ctx, term
-        self._quotes: dict[int, list[Quote]] | None = None
+        self._quotes: dict[Path, list[Quote]] | None = None   # by article file
 
     def of(self, article: Article) -> tuple[QuoteLink, ...]:
         if self._quotes is None:
             self._quotes = {}
             for quoted, quote in self._term.quotes:
-                self._quotes.setdefault(id(quoted), []).append(quote)
+                self._quotes.setdefault(quoted.path, []).append(quote)
         return tuple(self._ctx.quote_link(article, quote)
-                     for quote in self._quotes.get(id(article), ()))
+                     for quote in self._quotes.get(article.path, ()))
 
 
 def _term_values(ctx: SiteContext, kind: str, term: Term, pager: Pager[Article],
