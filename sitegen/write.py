@@ -36,6 +36,7 @@ from pathlib import Path, PurePosixPath
 from typing import Protocol
 
 from sitegen.errors import Problem, SitegenError
+from sitegen.pids import running
 from sitegen.walk import walk
 
 MARKER = ".sitegen-output"
@@ -157,7 +158,7 @@ def _recover(out_dir: Path, *, own: bool) -> None:
         leftovers = [(m.group(1), int(m.group(2)), m.group(3), p) for p in siblings
                      if (m := pattern.fullmatch(p.name))]
         leftovers = [item for item in leftovers
-                     if (item[1] == me) == own and (own or not _alive(item[1]))]
+                     if (item[1] == me) == own and (own or not running(item[1]))]
         stuck: set[int] = set()
         in_place: set[int] = set()   # its .old- folder is a backup, never a whole site
         for kind, pid, tmp, path in leftovers:
@@ -178,19 +179,6 @@ def _recover(out_dir: Path, *, own: bool) -> None:
     for _, pid, _, path in leftovers:
         if pid not in stuck and (path.exists() or path.is_symlink()):
             _discard(path)
-
-
-def _alive(pid: int) -> bool:
-    """True when a process with this id runs (ours included: its own folders are its own)."""
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OverflowError, OSError):
-        return True
-    return True
 
 
 def _sibling(out_dir: Path, kind: str, pid: int) -> Path:

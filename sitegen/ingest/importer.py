@@ -34,6 +34,7 @@ from sitegen.ingest.structure import ParsedArticle, StructureError, parse_articl
 from sitegen.ingest.tags import TagRules, extract_tags, load_tag_rules
 from sitegen.ingest.writer import render_markdown
 from sitegen.lock import site_lock
+from sitegen.pids import running
 from sitegen.slugs import is_safe_slug, slugify, unique_slug
 from sitegen.walk import files_below
 
@@ -375,7 +376,7 @@ def remove_stale_temps(content_dir: Path) -> list[Path]:
             match = _TEMP.fullmatch(name)
             try:
                 if match is not None:
-                    stale = not _running(int(match.group("pid")))
+                    stale = not running(int(match.group("pid")))
                 else:
                     stale = (_OLD_TEMP.fullmatch(name) is not None
                              and now - path.lstat().st_mtime > _OLD_TEMP_AGE)
@@ -386,19 +387,6 @@ def remove_stale_temps(content_dir: Path) -> list[Path]:
             except OSError:
                 continue   # not ours to fix now: the writes of this import report real trouble
     return removed
-
-
-def _running(pid: int) -> bool:
-    """True when a process with this id runs (this one included)."""
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OverflowError, OSError):   # someone else's, or not a valid id
-        return True
-    return True
 
 
 def origins_on_disk(articles_dir: Path) -> dict[str, Path]:
