@@ -77,3 +77,18 @@ def test_encoding_and_decoding_leave_no_cycles() -> None:
     finally:
         if enabled:
             gc.enable()
+
+
+def test_articles_as_columns_come_back_equal_and_bad_columns_are_refused() -> None:
+    """The snapshot's form (`incremental.table`): one list per field."""
+    from sitegen.incremental.table import from_columns, to_columns
+
+    articles = [article(n) for n in range(3)]
+    columns = decode(encode(to_columns(articles, Article)))
+    assert from_columns(columns, Article) == articles
+    for broken in ({**columns, "title": [1, 2, 3]},                     # a number for a title
+                   {**columns, "path": columns["path"][:2]},            # a short column
+                   {k: v for k, v in columns.items() if k != "slug"},   # a missing one
+                   {**columns, "speakers": [[["Only a name"]]] * 3}):   # a speaker row too short
+        with pytest.raises(Undecodable):
+            from_columns(broken, Article)

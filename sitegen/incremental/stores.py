@@ -51,6 +51,8 @@ class Store(Protocol):
 
 
 class ShardedStore(Store, Protocol):
+    """A store that also keeps big collections in 256 files, so one edit rewrites one."""
+
     def load_sharded(self, name: str, key: str, shape: Shape) -> dict[str, Any]:
         """The entries of sharded store `name`: up to 256 files, an entry in the one named by
         the first two hex digits of its key."""

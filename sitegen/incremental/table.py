@@ -11,6 +11,7 @@ record is made, as `codec` does for single records.
 from __future__ import annotations
 
 import dataclasses
+import types
 import typing
 from collections.abc import Callable, Sequence
 from pathlib import Path, PurePath
@@ -66,7 +67,7 @@ def _columns(cls: type) -> list[_Column]:
 def _convert(hint: Any) -> tuple[Callable[[Any], Any], Callable[[Any], Any]]:
     """How a value of a field declared `hint` is stored, and made again."""
     args = [a for a in typing.get_args(hint) if a is not type(None)]
-    if hint is Path or (typing.get_origin(hint) in (typing.Union, type(Path | None))
+    if hint is Path or (typing.get_origin(hint) in (typing.Union, types.UnionType)
                         and args == [Path]):
         return (lambda v: str(v) if isinstance(v, PurePath) else v,
                 lambda v: Path(v) if type(v) is str else v)
