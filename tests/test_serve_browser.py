@@ -155,3 +155,18 @@ def stylesheet_source(preview: Preview, href: str) -> Path:
     time.sleep(1.0)  # past the debounce, so the rebuild for the copy is queued or done
     assert preview.wait_idle(SLOW_MS / 1000)
     return local
+
+
+def test_every_page_declares_a_favicon_that_exists(preview: Preview, page: Page) -> None:
+    """Browsers asked every page's site for a /favicon.ico that did not exist (issue 17); the
+    theme declares its own icon, and no request of a page fails."""
+    failed: list[str] = []
+    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400
+            else None)
+    for path in ("", "tags/", "tags/russia/", "speakers/"):
+        open_live(page, f"{preview.url}{path}")
+        icon = page.evaluate("document.querySelector('link[rel=icon]')?.href ?? null")
+        assert icon is not None, f"{path or '/'} declares no icon"
+        fetched = page.request.get(icon)
+        assert fetched.ok and fetched.headers["content-type"].startswith("image/svg+xml")
+    assert failed == []
