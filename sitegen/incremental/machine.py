@@ -11,7 +11,6 @@ cache restored in CI is) is compiled again from its source.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import hmac
 import io
@@ -20,6 +19,8 @@ import os
 import secrets
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from sitegen.incremental.store import replace_file
 
 if TYPE_CHECKING:
     from jinja2.bccache import Bucket, BytecodeCache
@@ -84,15 +85,8 @@ def signed_bytecode_cache(folder: Path) -> BytecodeCache | None:
             bucket.load_bytecode(io.BytesIO(body))
 
         def dump_bytecode(self, bucket: Bucket) -> None:
-            body = bucket.bytecode_to_string()
-            path = folder / f"{bucket.key}.cache"
-            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            try:
-                tmp.write_bytes(hmac.new(key, body, hashlib.sha256).digest() + body)
-                os.replace(tmp, path)
-            except OSError as exc:   # a read-only cache: compiled again next time
-                log.debug("cannot write %s: %s", path, exc)
-                with contextlib.suppress(OSError):   # EROFS even for a missing file
-                    tmp.unlink(missing_ok=True)
+            body = bucket.bytecode_to_string()   # a read-only cache: compiled again next time
+            replace_file(folder / f"{bucket.key}.cache",
+                         hmac.new(key, body, hashlib.sha256).digest() + body)
 
     return SignedBytecodeCache()

@@ -67,19 +67,25 @@ def held(path: Path, records: tuple[type, ...] = ()) -> dict[str, Any]:
 def write(path: Path, key: str, entries: dict[str, Any], records: tuple[type, ...] = ()) -> None:
     """Store `entries` under `key` at `path` (a temp file renamed over it); a cache that cannot
     be written or a value that cannot be kept as data only makes the next build slower."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         body = encode({"key": key, "entries": entries}, records)
     except (TypeError, ValueError, OverflowError) as exc:
         log.debug("not caching %s: %s", path, exc)
         return
+    replace_file(path, _MARK + _checksum(body) + body)
+
+
+def replace_file(path: Path, data: bytes) -> None:
+    """Write `data` to a temp file beside `path` and rename it over `path`, so a reader finds
+    the old file or the new one; best effort (a read-only cache only makes builds slower)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(_MARK + _checksum(body) + body)
+        tmp.write_bytes(data)
         os.replace(tmp, path)
     except OSError as exc:
         log.debug("cannot write %s: %s", path, exc)
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError):   # EROFS even for a file that is not there
             tmp.unlink(missing_ok=True)
 
 
