@@ -11,7 +11,8 @@ It is used only when it gives what a fresh load would:
 
 Slugs, speakers, tags, archives and related stories never look at a body, so the snapshot's
 article records (speakers merged, stored as columns: `incremental.table`) are made again with the
-new bodies put in, and grouped again (quicker than reading stored groups back).
+new bodies put in, and the groups are made again around them from their stored positions
+(`stored_groups`).
 Any other change loads and groups everything afresh and takes a new snapshot. The snapshot is
 not rewritten for body edits (that would cost more than it saves); files that drifted from it
 are parsed again on each build, so after `MAX_DRIFT` of them a full load takes a fresh one.
@@ -36,6 +37,8 @@ from sitegen.incremental.table import from_columns, to_columns
 from sitegen.model import Article
 from sitegen.speaker_aliases import SPEAKERS_FILE, load_speaker_aliases, merge_speakers
 from sitegen.stamps import FileDigests
+from sitegen.stored_groups import SHAPE as GROUPS
+from sitegen.stored_groups import groups_from_data, groups_to_data
 from sitegen.taxonomy import Taxonomy, build_taxonomy
 
 log = logging.getLogger("sitegen.snapshot")
@@ -43,7 +46,8 @@ log = logging.getLogger("sitegen.snapshot")
 NAME = "snapshot"
 MAX_DRIFT = 200   # files parsed again on every build before a fresh snapshot is taken
 SHAPE = Fields({"files": Map(str, (bytes, bytes)), "warnings": Map(str, Each(tuple, (int, str))),
-                "articles": dict, "versions": Each(list, str), "structure": str})
+                "articles": dict, "groups": GROUPS, "versions": Each(list, str),
+                "structure": str})
 
 
 @dataclass(frozen=True)
@@ -112,7 +116,8 @@ def load_model(config: Config, cache: BuildCache, *, drafts: bool = False) -> Mo
         cache.save(NAME, key, {
             "files": {path: (files[path], loaded[path].header) for path in files},
             "warnings": {path: loaded[path].warnings for path in files if loaded[path].warnings},
-            "articles": to_columns(taxonomy.articles, Article), "versions": versions,
+            "articles": to_columns(taxonomy.articles, Article),
+            "groups": groups_to_data(taxonomy), "versions": versions,
             "structure": structure})
     return _model(taxonomy, versions, structure)
 
@@ -154,6 +159,7 @@ def _reuse(config: Config, stored: dict[str, Any],
                            for path, body in zip(columns["path"], columns["body"], strict=False)]
     try:   # made with their new bodies: the records are never changed after
         articles = tuple(from_columns(columns, Article))
+        taxonomy = groups_from_data(articles, stored["groups"])
     except Undecodable as exc:
         log.debug("loading afresh: the snapshot's articles do not decode (%s)", exc)
         return None
@@ -163,7 +169,4 @@ def _reuse(config: Config, stored: dict[str, Any],
         for level, message in warnings.get(path, ()):
             content_log.log(level, "%s", message)
     log.debug("articles from the snapshot, %d of them with a new body", len(bodies))
-    # grouping again costs less than storing the groups (their references to the articles
-    # would each be read back one by one)
-    taxonomy = build_taxonomy(articles)
     return taxonomy, set(drifted)

@@ -119,7 +119,7 @@ def build_taxonomy(articles: Sequence[Article]) -> Taxonomy:
     speakers = tuple(_with_quotes(term, speaker_slugs, companions.get(term.slug, ()))
                      for term in speakers)
     tags = tuple(_with_top_speakers(tag, speakers, speaker_slugs) for tag in tags)
-    return Taxonomy(articles=ordered, tags=tags, speakers=speakers, years=_years(ordered),
+    return Taxonomy(articles=ordered, tags=tags, speakers=speakers, years=years_of(ordered),
                     tag_slugs=tag_slugs, speaker_slugs=speaker_slugs)
 
 
@@ -226,7 +226,8 @@ def _companions(speakers: tuple[Term, ...],
             for slug, counts in together.items()}
 
 
-def _years(ordered: tuple[Article, ...]) -> tuple[Year, ...]:
+def years_of(ordered: tuple[Article, ...]) -> tuple[Year, ...]:
+    """The years and months of `ordered` (newest first), each with its articles in that order."""
     by_month: dict[tuple[int, int], list[Article]] = defaultdict(list)
     for article in ordered:
         by_month[(article.date.year, article.date.month)].append(article)

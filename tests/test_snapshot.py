@@ -20,7 +20,9 @@ from sitegen.config import load_config
 from sitegen.errors import SitegenError
 from sitegen.incremental import store
 from sitegen.incremental.inputs import CACHE_DIR
+from sitegen.incremental.stores import BuildCache
 from sitegen.site import build_site
+from sitegen.taxonomy import build_taxonomy
 from tests.conftest import snapshot
 
 ITEMS = corpus.generate(8, seed=5)
@@ -177,6 +179,52 @@ def test_a_damaged_snapshot_is_a_full_load(tmp_path: Path,
     root = _site(tmp_path / "site")
     build(root)
     (root / CACHE_DIR / f"snapshot{store.SUFFIX}").write_bytes(b"\x80\x05not a cache file")
+    corpus.edit(_article(root, 3), 1)
+    assert not build(root)
+    assert snapshot(root / "_site") == _clean(root, tmp_path / "clean")
+
+
+def test_groups_read_back_are_the_groups_made_afresh(tmp_path: Path,
+                                                     build: Callable[[Path], bool]) -> None:
+    """The snapshot keeps groups as article positions: after a body edit they must be exactly
+    what grouping the new records gives (terms, quotes, roles, companions, top speakers)."""
+    root = _site(tmp_path / "site")
+    build(root)
+    corpus.edit(_article(root, 6), 1)
+    config = load_config(root)
+    model = snapshot_module.load_model(config, BuildCache(root))
+    assert "Correction number 1" in next(a.body for a in model.articles
+                                         if a.path == _article(root, 6))
+    afresh = build_taxonomy(model.articles)
+    assert any(t.quotes and t.roles and t.companions for t in afresh.speakers)
+    assert any(t.top_speakers for t in afresh.tags)
+    assert model.taxonomy == afresh
+    assert all(a is b for term, fresh in zip(model.taxonomy.speakers, afresh.speakers,
+                                             strict=True)
+               for (a, _), (b, _) in zip(term.quotes, fresh.quotes, strict=True))
+
+
+@pytest.mark.parametrize("damage", ["position past the end", "negative position",
+                                    "name not text", "quote past the end"])
+def test_stored_groups_that_do_not_fit_the_articles_are_a_full_load(
+        tmp_path: Path, build: Callable[[Path], bool], damage: str) -> None:
+    """Written by a build of this code (the checksum holds) yet not fitting the articles: a
+    cache restored from elsewhere must give a fresh load, never a traceback or wrong pages."""
+    root = _site(tmp_path / "site")
+    build(root)
+    path = root / CACHE_DIR / f"snapshot{store.SUFFIX}"
+    held = store.held(path)
+    groups = held["entries"]["groups"]
+    speaker = next(row for row in groups["speakers"] if row[3])
+    if damage == "position past the end":
+        groups["tags"][0][2].append(len(ITEMS))
+    elif damage == "negative position":
+        groups["tags"][0][2][0] = -1
+    elif damage == "name not text":
+        speaker[0] = 7
+    else:
+        speaker[3][0][1] = 99
+    store.write(path, held["key"], held["entries"])
     corpus.edit(_article(root, 3), 1)
     assert not build(root)
     assert snapshot(root / "_site") == _clean(root, tmp_path / "clean")
