@@ -33,7 +33,13 @@ from sitegen.incremental.codec import Undecodable
 from sitegen.incremental.inputs import code_digest, digest
 from sitegen.incremental.shape import Each, Fields, Map
 from sitegen.incremental.stores import BuildCache
-from sitegen.incremental.table import from_columns, to_columns
+from sitegen.incremental.table import (
+    column_shapes,
+    from_columns,
+    rows_from_columns,
+    rows_to_columns,
+    to_columns,
+)
 from sitegen.model import Article
 from sitegen.speaker_aliases import SPEAKERS_FILE, load_speaker_aliases, merge_speakers
 from sitegen.stamps import FileDigests
@@ -45,7 +51,8 @@ log = logging.getLogger("sitegen.snapshot")
 
 NAME = "snapshot"
 MAX_DRIFT = 200   # files parsed again on every build before a fresh snapshot is taken
-SHAPE = Fields({"files": Map(str, (bytes, bytes)), "warnings": Map(str, Each(tuple, (int, str))),
+FILES = column_shapes(str, bytes, bytes)   # path, digest of the bytes, front matter
+SHAPE = Fields({"files": list, "warnings": Map(str, Each(tuple, (int, str))),
                 "articles": dict, "groups": GROUPS, "versions": Each(list, str),
                 "structure": str})
 
@@ -114,7 +121,8 @@ def load_model(config: Config, cache: BuildCache, *, drafts: bool = False) -> Mo
     structure = _structure(key, taxonomy, {path: f.header for path, f in loaded.items()})
     if loaded.keys() == files.keys():
         cache.save(NAME, key, {
-            "files": {path: (files[path], loaded[path].header) for path in files},
+            "files": rows_to_columns(((path, files[path], loaded[path].header)
+                                      for path in files), 3),
             "warnings": {path: loaded[path].warnings for path in files if loaded[path].warnings},
             "articles": to_columns(taxonomy.articles, Article),
             "groups": groups_to_data(taxonomy), "versions": versions,
@@ -139,7 +147,10 @@ def _reuse(config: Config, stored: dict[str, Any],
     snapshot's; None when a fresh load is needed."""
     if not stored:   # none, or not of `SHAPE`
         return None
-    known: dict[str, tuple[bytes, bytes]] = stored["files"]
+    rows = rows_from_columns(stored["files"], FILES)
+    if rows is None:
+        return None
+    known = {path: (found, header) for path, found, header in rows}
     columns: dict[str, Any] = stored["articles"]
     if known.keys() != files.keys():
         return None

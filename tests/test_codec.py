@@ -92,3 +92,21 @@ def test_articles_as_columns_come_back_equal_and_bad_columns_are_refused() -> No
                    {**columns, "speakers": [[["Only a name"]]] * 3}):   # a speaker row too short
         with pytest.raises(Undecodable):
             from_columns(broken, Article)
+
+
+def test_rows_as_columns_come_back_equal_and_bad_columns_are_refused() -> None:
+    """A site listing or file stamps kept as columns (`incremental.table`): what is read back
+    is exactly the rows, or None."""
+    from sitegen.incremental.table import column_shapes, rows_from_columns, rows_to_columns
+
+    shapes = column_shapes(str, int, bytes)
+    rows = [("a.html", 3, b"\x01"), ("b/index.html", 10**12, b"")]
+    columns = decode(encode(rows_to_columns(rows, 3)))
+    assert rows_from_columns(columns, shapes) == rows
+    assert rows_from_columns(rows_to_columns([], 3), shapes) == []
+    for broken in ([columns[0], columns[1]],                     # a column missing
+                   [columns[0], [3], columns[2]],                # a short column
+                   [columns[0], [3, True], columns[2]],          # a bool for an int
+                   [columns[0], columns[1], ["x", "y"]],         # text for bytes
+                   {"0": columns[0]}, None):
+        assert rows_from_columns(broken, shapes) is None

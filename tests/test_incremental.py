@@ -99,7 +99,7 @@ def test_the_site_listing_kept_after_an_in_place_update_is_the_site_on_disk(
     (root / "content" / "articles" / f"{POOL[5].slug}.md").unlink()   # pages removed too
     _build(root)
     kept = store.held(root / CACHE_DIR / f"site{store.SUFFIX}")["entries"]["listing"]
-    assert kept == site_listing(root / "_site")
+    assert list(zip(*kept, strict=True)) == site_listing(root / "_site")   # kept as columns
 
 
 def test_noop_rebuild_writes_nothing_and_a_damaged_site_is_rebuilt(tmp_path: Path) -> None:

@@ -14,9 +14,12 @@ from typing import TypeAlias
 
 from sitegen.incremental.shape import Fields
 from sitegen.incremental.stores import Store
+from sitegen.incremental.table import column_shapes, rows_from_columns, rows_to_columns
 from sitegen.walk import walk
 
 Listing: TypeAlias = "list[tuple[str, int, int]]"
+_LISTING = column_shapes(str, int, int)                # path, size, mtime
+_PAGES = column_shapes(str, str, int, int)             # path, fingerprint, size, mtime
 
 
 def site_listing(out: Path) -> Listing | None:
@@ -63,7 +66,7 @@ def unchanged_build(cache: Store, out: Path, key: str,
                                            "files": int}))
     if not last or last.get("out") != str(out.resolve()):
         return None
-    if listing is None or listing != last.get("listing"):
+    if listing is None or listing != rows_from_columns(last["listing"], _LISTING):
         return None
     return int(last["articles"]), int(last["files"])
 
@@ -72,7 +75,8 @@ def remember_build(cache: Store, out: Path, key: str, articles: int, files: int,
                    listing: Listing | None) -> None:
     """Record a finished build (`listing` is its site) so an identical next one can stop early."""
     if listing is not None:
-        cache.save("site", key, {"out": str(out.resolve()), "listing": listing,
+        cache.save("site", key, {"out": str(out.resolve()),
+                                 "listing": rows_to_columns(listing, 3),
                                  "articles": articles, "files": files})
 
 
@@ -87,13 +91,14 @@ class PageMemo:
         self._key = render_key   # `inputs.render_key`: settings, templates, code
         self._old: dict[str, str] = {}
         self._new: dict[str, str] = {}
-        record = cache.load("pages", self._key, Fields({"out": str, "pages": dict}))
-        if record.get("out") != self._out:
+        record = cache.load("pages", self._key, Fields({"out": str, "pages": list}))
+        rows = rows_from_columns(record.get("pages"), _PAGES)
+        if record.get("out") != self._out or rows is None:
             return
-        stored: dict[str, tuple[str, int, int]] = record.get("pages", {})
+        stored = {path: (fingerprint, size, mtime) for path, fingerprint, size, mtime in rows}
         for path, size, mtime in listing or ():   # the site as it is now
             hit = stored.get(path)
-            if type(hit) is tuple and len(hit) == 3 and hit[1] == size and hit[2] == mtime:
+            if hit is not None and hit[1] == size and hit[2] == mtime:
                 self._old[path] = hit[0]
 
     def unchanged(self, path: str, fingerprint: str) -> bool:
@@ -106,6 +111,7 @@ class PageMemo:
         if listing is None:
             return
         files = {path: (size, mtime) for path, size, mtime in listing}
-        pages = {path: (fingerprint, *files[path]) for path, fingerprint in self._new.items()
-                 if path in files}
-        self._cache.save("pages", self._key, {"out": self._out, "pages": pages})
+        pages = ((path, fingerprint, *files[path]) for path, fingerprint in self._new.items()
+                 if path in files)
+        self._cache.save("pages", self._key, {"out": self._out,
+                                              "pages": rows_to_columns(pages, 4)})

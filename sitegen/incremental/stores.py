@@ -19,12 +19,14 @@ from typing import Any, Protocol
 
 from sitegen.incremental import store
 from sitegen.incremental.inputs import CACHE_DIR, code_digest, digest
-from sitegen.incremental.shape import Fields, Map, Shape
-from sitegen.stamps import FileDigests
+from sitegen.incremental.shape import Fields, Shape
+from sitegen.incremental.table import column_shapes, rows_from_columns, rows_to_columns
+from sitegen.stamps import FileDigests, Records
 
 log = logging.getLogger("sitegen.cache")
 
 _STAMPS = "stamps"
+_STAMP_COLUMNS = column_shapes(str, int, int, int, int, bytes, bool)   # path, then `Records`
 
 
 class Store(Protocol):
@@ -70,8 +72,10 @@ class BuildCache:
 
     def __init__(self, root: Path | None) -> None:
         self._folder = root / CACHE_DIR if root is not None else None
-        stamps = self._read(_STAMPS, _STAMPS, Fields({"files": Map(str, tuple)}))
-        self.digests = FileDigests(stamps.get("files"))   # FileDigests checks each record
+        stamps = self._read(_STAMPS, _STAMPS, Fields({"files": list}))
+        rows = rows_from_columns(stamps.get("files"), _STAMP_COLUMNS)
+        records: Records = {row[0]: row[1:] for row in rows or ()}
+        self.digests = FileDigests(records)
 
     def load(self, name: str, key: str, shape: Shape,
              records: tuple[type, ...] = ()) -> dict[str, Any]:
@@ -134,7 +138,9 @@ class BuildCache:
     def remember_digests(self) -> None:
         """Keep this build's file digests for the next one (when they changed)."""
         if self.digests.changed():
-            self._write(_STAMPS, _STAMPS, {"files": self.digests.records()})
+            records = self.digests.records()
+            self._write(_STAMPS, _STAMPS, {"files": rows_to_columns(
+                ((path, *record) for path, record in records.items()), 7)})
 
     def _read(self, name: str, key: str, shape: Shape,
               records: tuple[type, ...] = ()) -> dict[str, Any]:

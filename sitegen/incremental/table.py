@@ -6,6 +6,10 @@ each article is made by one constructor call: paths, tuples and nested records (
 speakers and quotes) are plain lists and strings in the columns, turned back by what each field
 is declared to be. Every value is checked against its field's annotation (`shape`) before a
 record is made, as `codec` does for single records.
+
+Plain tuples kept by the thousand (a site listing's (path, size, mtime), a file's stamp) go the
+same way (`rows_to_columns`): a tuple is an extension value MessagePack hands back to Python one
+at a time, a column of strings or integers it reads in C.
 """
 
 from __future__ import annotations
@@ -13,12 +17,12 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path, PurePath
 from typing import Any
 
 from sitegen.incremental.codec import Undecodable
-from sitegen.incremental.shape import Check, checker, of_hint
+from sitegen.incremental.shape import Check, Each, Shape, checker, of_hint
 
 _Column: typing.TypeAlias = "tuple[str, Callable[[Any], Any], Callable[[Any], Any], Check]"
 _COLUMNS: dict[type, list[_Column]] = {}
@@ -50,6 +54,34 @@ def from_columns(columns: Any, cls: type) -> list[Any]:
             raise Undecodable(f"column {name!r} does not fit {cls.__qualname__}.{name}")
         made.append(values)
     return [cls(*row) for row in zip(*made, strict=True)]
+
+
+def rows_to_columns(rows: Iterable[tuple[Any, ...]], width: int) -> list[list[Any]]:
+    """Tuples of `width` values as `width` lists (the i-th list holds every row's i-th value)."""
+    columns: list[list[Any]] = [[] for _ in range(width)]
+    appends = [c.append for c in columns]
+    for row in rows:
+        for append, value in zip(appends, row, strict=True):
+            append(value)
+    return columns
+
+
+def column_shapes(*values: Shape) -> tuple[Shape, ...]:
+    """The shapes of columns holding values of `values` (made once, at import: checks are
+    cached by shape)."""
+    return tuple(Each(list, value) for value in values)
+
+
+def rows_from_columns(columns: Any, shapes: tuple[Shape, ...]) -> list[tuple[Any, ...]] | None:
+    """The rows `rows_to_columns` was given, or None when `columns` are not lists of equal length
+    fitting `shapes` (from `column_shapes`, one per column)."""
+    if type(columns) is not list or len(columns) != len(shapes):
+        return None
+    if not all(checker(shape)(column) for column, shape in zip(columns, shapes, strict=True)):
+        return None
+    if len({len(column) for column in columns}) > 1:
+        return None
+    return list(zip(*columns, strict=True))
 
 
 def _columns(cls: type) -> list[_Column]:
