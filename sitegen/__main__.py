@@ -1,7 +1,5 @@
 """`python -m sitegen` is the same as the `sitegen` console script."""
 
-import sys
+from sitegen.cli import run
 
-from sitegen.cli import main
-
-sys.exit(main())
+run()
