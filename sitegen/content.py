@@ -18,7 +18,7 @@ from sitegen.config import Config
 from sitegen.errors import Problem, SitegenError, recorded
 from sitegen.fields import DATE_SOURCES, Fields, without_control
 from sitegen.front_matter import MAX_DEPTH, MAX_EXPANSION, load_front_matter, split_front_matter
-from sitegen.model import Article, Quote, Speaker, record_bytes
+from sitegen.model import Article, record_bytes
 from sitegen.slugs import unique_slug
 from sitegen.walk import files_below
 
@@ -60,9 +60,8 @@ def load_articles(config: Config, *, drafts: bool = False,
     from sitegen.incremental.parses import ParseCache
     from sitegen.incremental.stores import BuildCache
 
-    # a parse depends on the file and the settings; a result is made of these records
-    parses = ParseCache(cache or BuildCache(None), repr(config), log, _Parsed,
-                        (Article, Speaker, Quote, Problem))
+    # a parse depends on the file and the settings
+    parses = ParseCache(cache or BuildCache(None), repr(config), log, _Parsed)
     problems: list[Problem] = []
     parsed: list[_Parsed] = []
     for path in article_files(folder, config.content_path):

@@ -110,3 +110,20 @@ def test_rows_as_columns_come_back_equal_and_bad_columns_are_refused() -> None:
                    [columns[0], columns[1], ["x", "y"]],         # text for bytes
                    {"0": columns[0]}, None):
         assert rows_from_columns(broken, shapes) is None
+
+
+def test_a_record_as_a_row_comes_back_equal_and_a_bad_row_is_refused() -> None:
+    """The parse cache's form: a result holding an article or None and a list of problems."""
+    from sitegen.content import _Parsed
+    from sitegen.errors import Problem
+    from sitegen.incremental.table import record_from_row, record_to_row
+
+    parsed = _Parsed(article=article(1))
+    failed = _Parsed(problems=[Problem(Path("a.md"), "bad date", 3), Problem(None, "x")])
+    for value in (parsed, failed):
+        assert record_from_row(decode(encode(record_to_row(value, _Parsed))), _Parsed) == value
+    row = decode(encode(record_to_row(parsed, _Parsed)))
+    for broken in (row[:-1], [*row[:1], "not a path", *row[2:]], [["a row"], *row[1:]],
+                   [row[0], [["a.md", "no line", "three"]], *row[2:]], "text"):
+        with pytest.raises(Undecodable):
+            record_from_row(broken, _Parsed)

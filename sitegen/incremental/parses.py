@@ -1,6 +1,11 @@
 """Parse results of article files by (path, bytes): a file whose bytes are unchanged is not
 parsed again, and the warnings its parse logged are logged again, so a cached build says what a
 clean one says.
+
+A result is kept as a row (`table.record_to_row`: its fields as plain lists, text and numbers,
+nested records as rows), which MessagePack reads back in C; read back as a graph of records,
+each record, tuple and path one extension value for Python to make, a build that loads every
+file from here (any front-matter edit) spent half a second at 1,000 articles decoding.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from sitegen.incremental.codec import Undecodable, decode, encode
 from sitegen.incremental.inputs import digest
 from sitegen.incremental.shape import Each, Map
 from sitegen.incremental.stores import ShardedStore
+from sitegen.incremental.table import record_from_row, record_to_row
 
 log = logging.getLogger("sitegen.cache")
 
@@ -21,16 +27,17 @@ log = logging.getLogger("sitegen.cache")
 class ParseCache:
     """Parse results of article files by (path, bytes), with the warnings the parse logged (they
     are logged again on a hit, so a cached build says what a clean one says). A result is a
-    `result`, made of the record classes `records`; a stored one that is not is a miss."""
+    `result` (a dataclass; the records inside it are declared by its fields); a stored one that
+    is not is a miss."""
 
-    def __init__(self, cache: ShardedStore, key: str, logger: logging.Logger, result: type,
-                 records: tuple[type, ...]) -> None:
+    def __init__(self, cache: ShardedStore, key: str, logger: logging.Logger,
+                 result: type) -> None:
         self._cache = cache
         self._key = key   # what a parse depends on besides the file (settings)
         self._old = cache.load_sharded("articles", key, Map(str, (bytes, Each(list, (int, str)))))
         self._new: dict[str, tuple[bytes, list[tuple[int, str]]]] = {}
         self._logger = logger
-        self._result, self._records = result, (result, *records)
+        self._result = result
         self.warnings: list[tuple[int, str]] = []   # what the last file's parse logged
 
     def get(self, path: Path, raw: bytes) -> Any | None:
@@ -39,12 +46,9 @@ class ParseCache:
         if hit is None:
             return None
         try:
-            result = decode(hit[0], self._records)
+            result = record_from_row(decode(hit[0]), self._result)
         except Undecodable as exc:
             log.debug("parsing %s again: its cache entry does not decode (%s)", path, exc)
-            return None
-        if not isinstance(result, self._result):
-            log.debug("parsing %s again: its cache entry is not a parse result", path)
             return None
         warnings = hit[1]
         self._new[key] = hit
@@ -59,7 +63,8 @@ class ParseCache:
             result = parse()
         self.warnings = records
         try:
-            self._new[digest(str(path), raw)] = (encode(result, self._records), records)
+            self._new[digest(str(path), raw)] = (encode(record_to_row(result, self._result)),
+                                                 records)
         except (TypeError, ValueError, OverflowError) as exc:
             log.debug("not caching the parse of %s: %s", path, exc)
         return result

@@ -96,14 +96,38 @@ def _columns(cls: type) -> list[_Column]:
     return known
 
 
+def record_to_row(record: Any, cls: type) -> list[Any]:
+    """One record of class `cls` as a row: its fields in constructor order, nested records as
+    rows, paths as text (what `to_columns` keeps per record, for a record stored alone)."""
+    return _row(record, cls)
+
+
+def record_from_row(row: Any, cls: type) -> Any:
+    """The record `record_to_row` was given, or Undecodable when `row` does not make one."""
+    try:
+        return _from_row(row, cls)
+    except (TypeError, ValueError) as exc:
+        raise Undecodable(f"a {cls.__qualname__} row: {exc}") from None
+
+
 def _convert(hint: Any) -> tuple[Callable[[Any], Any], Callable[[Any], Any]]:
     """How a value of a field declared `hint` is stored, and made again."""
+    origin = typing.get_origin(hint)
     args = [a for a in typing.get_args(hint) if a is not type(None)]
-    if hint is Path or (typing.get_origin(hint) in (typing.Union, types.UnionType)
-                        and args == [Path]):
+    nested = args[0] if len(args) == 1 and dataclasses.is_dataclass(args[0]) \
+        and isinstance(args[0], type) else None
+    if hint is Path or (origin in (typing.Union, types.UnionType) and args == [Path]):
         return (lambda v: str(v) if isinstance(v, PurePath) else v,
                 lambda v: Path(v) if type(v) is str else v)
-    if typing.get_origin(hint) is tuple and len(args) == 2 and args[1] is Ellipsis:
+    if origin in (typing.Union, types.UnionType) and nested is not None:   # a record or None
+        one: type = nested
+        return (lambda v: _row(v, one) if isinstance(v, one) else v,
+                lambda v: None if v is None else _from_row(v, one))
+    if origin is list and nested is not None:
+        listed: type = nested
+        return (lambda v: [_row(r, listed) for r in v] if type(v) is list else v,
+                lambda v: list(_from_rows(v, listed)))
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
         item = args[0]
         if dataclasses.is_dataclass(item) and isinstance(item, type):
             record: type = item
@@ -117,15 +141,19 @@ def _row(record: Any, cls: type) -> list[Any]:
     return [put(getattr(record, name)) for name, put, _, _ in _columns(cls)]
 
 
+def _from_row(row: Any, cls: type) -> Any:
+    """One record from its row, each value checked against its field."""
+    spec = _columns(cls)
+    if type(row) is not list or len(row) != len(spec):
+        raise TypeError(f"not a row of a {cls.__qualname__} record")
+    values = [take(v) for v, (_, _, take, _) in zip(row, spec, strict=True)]
+    if not all(check(v) for v, (_, _, _, check) in zip(values, spec, strict=True)):
+        raise TypeError(f"a row that does not fit {cls.__qualname__}")
+    return cls(*values)
+
+
 def _from_rows(rows: Any, cls: type) -> tuple[Any, ...]:
     """Nested records (an article's speakers) from their rows, each value checked."""
-    spec = _columns(cls)
-    made = []
-    for row in rows:
-        if type(row) is not list or len(row) != len(spec):
-            raise TypeError(f"not a row of a {cls.__qualname__} record")
-        values = [take(v) for v, (_, _, take, _) in zip(row, spec, strict=True)]
-        if not all(check(v) for v, (_, _, _, check) in zip(values, spec, strict=True)):
-            raise TypeError(f"a row that does not fit {cls.__qualname__}")
-        made.append(cls(*values))
-    return tuple(made)
+    if type(rows) is not list:
+        raise TypeError(f"not rows of {cls.__qualname__} records")
+    return tuple(_from_row(row, cls) for row in rows)
