@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from pathlib import Path
 
 from sitegen.model import Article, Quote
 from sitegen.slugs import slugify, unique_slug
@@ -208,12 +209,12 @@ def _companions(speakers: tuple[Term, ...],
     """For each speaker, the speakers most often quoted in the same articles (count, then name)."""
     names = {t.slug: t.name for t in speakers}
     together: dict[str, Counter[str]] = defaultdict(Counter)
-    seen: set[int] = set()
+    seen: set[Path] = set()
     for term in speakers:
         for article in term.articles:
-            if id(article) in seen:
+            if article.path in seen:
                 continue
-            seen.add(id(article))
+            seen.add(article.path)
             present = sorted({slugs[_key(s.name)] for s in article.speakers
                               if _key(s.name) in slugs})
             for a in present:

@@ -25,7 +25,7 @@ from sitegen.incremental.inputs import CACHE_DIR
 from sitegen.incremental.outputs import site_listing
 from sitegen.site import build_site
 from sitegen.theme import DEFAULT_THEME
-from tests.conftest import snapshot
+from tests.conftest import snapshot, write_article, write_config
 
 POOL = corpus.generate(12, seed=3)
 
@@ -100,6 +100,27 @@ def test_the_site_listing_kept_after_an_in_place_update_is_the_site_on_disk(
     _build(root)
     kept = store.held(root / CACHE_DIR / f"site{store.SUFFIX}")["entries"]["listing"]
     assert list(zip(*kept, strict=True)) == site_listing(root / "_site")   # kept as columns
+
+
+def test_a_tag_and_a_speaker_of_one_name_are_told_apart(tmp_path: Path) -> None:
+    """Group digests are kept by kind and slug: a tag and a speaker both "Vladimir Putin"
+    (one slug) must not share one, or a change to the speaker alone (his latest role) leaves
+    the speakers' index stale."""
+    root = tmp_path / "site"
+    content = root / "content"
+    content.mkdir(parents=True)
+    write_config(root, 'title = "Kinds"\nsearch = false\n')
+    putin = [{"name": "Vladimir Putin", "role": "President"}]
+    write_article(content, "tagged", "Tagged story.", title="Tagged", date="2024-01-02",
+                  tags=["Vladimir Putin"], speakers=putin)
+    other = write_article(content, "quoted", "Quoted story.", title="Quoted",
+                          date="2024-01-03", tags=["Economy"], speakers=putin)
+    _build(root)
+    text = other.read_text(encoding="utf-8").replace("President", "Head of state")
+    other.write_text(text, encoding="utf-8")
+    built = _build(root)
+    assert b"Head of state" in built["speakers/index.html"]
+    assert built == _clean_build(root, tmp_path / "clean")
 
 
 def test_noop_rebuild_writes_nothing_and_a_damaged_site_is_rebuilt(tmp_path: Path) -> None:

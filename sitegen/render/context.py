@@ -18,10 +18,10 @@ from sitegen.markup import Paragraph, paragraph_for
 from sitegen.model import Article, Quote
 from sitegen.related import related_stories
 from sitegen.render.bodies import convert_bodies
-from sitegen.render.fingerprint import Fingerprints, Versions, group_fingerprints
+from sitegen.render.fingerprint import Fingerprints, Group, Versions, group_fingerprints
 from sitegen.render.output import Task
 from sitegen.render.reading_time import reading_minutes
-from sitegen.taxonomy import Month, Taxonomy, Term, Year
+from sitegen.taxonomy import Taxonomy, Term
 from sitegen.theme import load_theme
 from sitegen.urls import Urls
 
@@ -81,11 +81,13 @@ class SiteContext:
         self.templates: set[str] = set()   # the templates pages were given, to compile once
         self.fp = Fingerprints(versions.version if versions else None)
         if structure is not None:   # group digests reused while the structure stays
-            groups: list[Term | Month | Year] = [
-                *taxonomy.tags, *taxonomy.speakers, *taxonomy.years,
-                *(m for y in taxonomy.years for m in y.months)]
-            self.fp.know_groups(groups, group_fingerprints(cache, structure, groups,
-                                                           self.fp.group))
+            groups: list[tuple[Group, str | None]] = [
+                *((t, "tags") for t in taxonomy.tags),
+                *((t, "speakers") for t in taxonomy.speakers),
+                *((y, None) for y in taxonomy.years),
+                *((m, None) for y in taxonomy.years for m in y.months)]
+            self.fp.know_groups(groups, group_fingerprints(
+                cache, structure, groups, lambda keyed: self.fp.group(*keyed)))
         # Cached by text hash in .sitegen-cache/, the rest converted over processes.
         self._converted = convert_bodies(cache, config, [a.body for a in articles])
         self._numbers = {a.path: n for n, a in enumerate(articles)}   # by article file

@@ -39,6 +39,21 @@ class Versions(Protocol):
         """A digest that changes whenever any field of `article` may have."""
 
 
+Group = Term | Month | Year
+
+
+def group_key(group: Group, kind: str | None = None) -> tuple[object, ...]:
+    """What tells a group from every other of one build: a month or year by its date, a term
+    by its kind and slug (unique within a kind)."""
+    if isinstance(group, Month):
+        return ("month", group.year, group.month)
+    if isinstance(group, Year):
+        return ("year", group.year)
+    if kind is None:
+        raise TypeError(f"the term {group.slug!r} is fingerprinted without its kind")
+    return (kind, group.slug)
+
+
 class Fingerprints:
     """Digests of render sources for one build; each article and group is hashed once.
 
@@ -51,10 +66,7 @@ class Fingerprints:
         self._versions = versions
         self._articles: dict[Path, str] = {}     # by article file
         self._identities: dict[Path, str] = {}
-        # groups by identity (a tag and a speaker may share a slug); `_keep` holds them, so
-        # no id is reused while this lives
-        self._groups: dict[int, str] = {}
-        self._keep: list[object] = []
+        self._groups: dict[tuple[object, ...], str] = {}   # by `group_key`
 
     def of(self, *sources: object) -> str:
         """The fingerprint of an output's sources (their repr: plain values compare by value)."""
@@ -71,22 +83,24 @@ class Fingerprints:
     def articles(self, articles: Iterable[Article]) -> tuple[str, ...]:
         return tuple(map(self.article, articles))
 
-    def group(self, group: Term | Month | Year) -> str:
-        """A tag, speaker, month or year: its fields, its articles by identity only."""
-        found = self._groups.get(id(group))
+    def group(self, group: Group, kind: str | None = None) -> str:
+        """A tag, speaker, month or year: its fields, its articles by identity only. `kind`
+        ("tags" or "speakers") is a term's: a tag and a speaker may share a slug."""
+        key = group_key(group, kind)
+        found = self._groups.get(key)
         if found is None:
-            found = self._groups[id(group)] = _digest(repr(self._plain(group)))
-            self._keep.append(group)
+            found = self._groups[key] = _digest(repr(self._plain(group)))
         return found
 
-    def groups(self, groups: Iterable[Term | Month | Year]) -> tuple[str, ...]:
-        return tuple(map(self.group, groups))
+    def groups(self, groups: Iterable[Group], kind: str | None = None) -> tuple[str, ...]:
+        return tuple(self.group(group, kind) for group in groups)
 
-    def know_groups(self, groups: Sequence[Term | Month | Year], digests: Sequence[str]) -> None:
-        """Take these groups' digests as given (`group()` of equal groups in an earlier build)."""
-        for group, found in zip(groups, digests, strict=True):
-            self._groups[id(group)] = found
-        self._keep.extend(groups)
+    def know_groups(self, groups: Sequence[tuple[Group, str | None]],
+                    digests: Sequence[str]) -> None:
+        """Take these (group, kind) digests as given (`group()` of equal groups in an earlier
+        build)."""
+        for (group, kind), found in zip(groups, digests, strict=True):
+            self._groups[group_key(group, kind)] = found
 
     def _identity(self, article: Article) -> str:
         found = self._identities.get(article.path)

@@ -83,7 +83,7 @@ def _with_items(pager: Pager[Article], items: tuple[Entry, ...]) -> Pager[Entry]
 def taxonomy_pages(ctx: SiteContext, kind: str) -> Iterator[Task]:
     """The index of all terms of `kind` and each term's paginated page."""
     terms = ctx.taxonomy.tags if kind == "tags" else ctx.taxonomy.speakers
-    yield ctx.page("taxonomy.html", ctx.urls.taxonomy(kind), (kind, ctx.fp.groups(terms)),
+    yield ctx.page("taxonomy.html", ctx.urls.taxonomy(kind), (kind, ctx.fp.groups(terms, kind)),
                    lambda: {"title": KIND_TITLES[kind], "taxonomy": kind, "terms": terms})
     for term in terms:
         yield from _term_pages(ctx, kind, term)
@@ -93,7 +93,7 @@ def _term_pages(ctx: SiteContext, kind: str, term: Term) -> Iterator[Task]:
     quotes = _QuoteLinks(ctx, term)
     for pager in paginate(term.articles, ctx.config.per_page,
                           lambda n: ctx.urls.term(kind, term.slug, n)):
-        yield ctx.page("term.html", pager.url, (kind, ctx.fp.group(term), pager.number,
+        yield ctx.page("term.html", pager.url, (kind, ctx.fp.group(term, kind), pager.number,
                                                 pager.total, ctx.fp.articles(pager.items)),
                        partial(_term_values, ctx, kind, term, pager, quotes))
 
