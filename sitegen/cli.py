@@ -256,12 +256,20 @@ def _run_deploy(args: argparse.Namespace) -> int:
 
 
 def _run_new(args: argparse.Namespace) -> int:
-    from sitegen.scaffold import new_site
+    from sitegen.scaffold import WORKFLOW, install_spec, new_site, spec_line
 
-    written = new_site(args.target)
-    logging.getLogger("sitegen").info(
-        f"created {len(written)} files in {args.target}; next: set base_url in "
-        f"{args.target / 'sitegen.toml'}, then `sitegen build --site {args.target}`")
+    found = install_spec()
+    written = new_site(args.target, found.spec)
+    log = logging.getLogger("sitegen")
+    log.info(f"created {len(written)} files in {args.target}; next: set base_url in "
+             f"{args.target / 'sitegen.toml'}, then `sitegen build --site {args.target}`")
+    workflow = args.target / WORKFLOW
+    if found.spec is None:
+        log.warning(f"{workflow}:{spec_line()}: set SITEGEN_SPEC to where GitHub can install "
+                    f"sitegen from (e.g. sitegen @ git+https://github.com/OWNER/sitegen@v0.1.0)"
+                    f" before the first push: {found.why}")
+    else:
+        log.info(f"{workflow} installs {found.spec}, {found.why}")
     return EXIT_OK
 
 

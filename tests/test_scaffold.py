@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,15 @@ import yaml
 
 from sitegen.cli import main
 from sitegen.linkcheck import check_links
-from sitegen.scaffold import FILES, new_site
+from sitegen.scaffold import (
+    FILES,
+    PLACEHOLDER_SPEC,
+    WORKFLOW,
+    install_spec,
+    new_site,
+    spec_line,
+    workflow_text,
+)
 from tests.conftest import REPO, SAMPLE_RAW
 
 REPO_WORKFLOW = REPO / ".github" / "workflows" / "pages.yml"
@@ -86,7 +95,9 @@ def check_workflow(data: dict[str, Any]) -> None:
     build = data["jobs"]["build"]["steps"]
     uses = [step.get("uses") for step in build if "uses" in step]
     assert uses == ["actions/checkout@v4", "actions/setup-python@v5",
-                    "actions/configure-pages@v5", "actions/upload-pages-artifact@v3"]
+                    "actions/configure-pages@v5", "actions/cache@v4",
+                    "actions/upload-pages-artifact@v3"]
+    assert build[0]["with"] == {"fetch-depth": 0}   # dates from the raw files' first commits
     python = next(s for s in build if s.get("uses") == "actions/setup-python@v5")
     assert python["with"]["python-version"] == "3.11"
     pages = next(s for s in build if s.get("uses") == "actions/configure-pages@v5")
@@ -98,6 +109,7 @@ def check_workflow(data: dict[str, Any]) -> None:
     assert build_step["env"]["BASE_URL"] == "${{ steps.pages.outputs.base_url }}"
     # configure-pages runs before the build that needs its URL, the upload after it.
     assert build.index(pages) < build.index(build_step) < len(build) - 1
+    check_cache_step(build, build_step)
     upload = build[-1]
     assert upload["uses"] == "actions/upload-pages-artifact@v3"
     assert upload["with"]["path"] == "_site"
@@ -110,12 +122,113 @@ def check_workflow(data: dict[str, Any]) -> None:
                                 "uses": "actions/deploy-pages@v4"}]
 
 
+def cache_paths(data: dict[str, Any]) -> list[str]:
+    """The folders the workflow restores before the build and saves after it."""
+    step = next(s for s in data["jobs"]["build"]["steps"] if s.get("uses") == "actions/cache@v4")
+    return [line.strip() for line in step["with"]["path"].splitlines() if line.strip()]
+
+
+def check_cache_step(build: list[dict[str, Any]], build_step: dict[str, Any]) -> None:
+    """The build cache is restored after sitegen is installed (its code names the cache) and
+    before the build; keyed by runner, code and settings, restored from the latest such run."""
+    cache = next(s for s in build if s.get("uses") == "actions/cache@v4")
+    install = next(s for s in build if "pip install" in s.get("run", ""))
+    named = next(s for s in build if s.get("id") == "sitegen")
+    assert build.index(install) < build.index(named) < build.index(cache) < build.index(
+        build_step)
+    assert "code_digest()" in named["run"] and '>> "$GITHUB_OUTPUT"' in named["run"]
+    assert cache_paths({"jobs": {"build": {"steps": build}}}) == [".sitegen-cache", "_site"]
+    prefix = ("sitegen-${{ runner.os }}-${{ steps.sitegen.outputs.code }}-"
+              "${{ hashFiles('sitegen.toml') }}-")
+    assert cache["with"]["key"] == prefix + "${{ github.sha }}"
+    assert cache["with"]["restore-keys"].strip() == prefix
+
+
 def test_workflow_has_the_official_pages_pipeline(tmp_path: Path) -> None:
     data = load_workflow(scaffold(tmp_path) / ".github" / "workflows" / "pages.yml")
     check_workflow(data)
     install = next(s for s in data["jobs"]["build"]["steps"] if "pip install" in s.get("run", ""))
     assert install["run"] == 'python -m pip install "$SITEGEN_SPEC"'
     assert data["env"]["SITEGEN_SPEC"].startswith("sitegen @ git+https://")
+
+
+def installed(tmp_path: Path, direct_url: object | None) -> metadata.Distribution:
+    """A real installed-distribution folder (dist-info) with this PEP 610 record."""
+    info = tmp_path / "sitegen-0.1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: sitegen\nVersion: 0.1.0\n",
+                                   encoding="utf-8")
+    if direct_url is not None:
+        text = direct_url if isinstance(direct_url, str) else json.dumps(direct_url)
+        (info / "direct_url.json").write_text(text, encoding="utf-8")
+    return metadata.PathDistribution(info)
+
+
+COMMIT = "0123456789abcdef0123456789abcdef01234567"
+SPECS = [   # direct_url.json (None: none, as after an install from an index) -> spec or None
+    ({"url": "https://github.com/acme/sitegen.git",
+      "vcs_info": {"vcs": "git", "commit_id": COMMIT, "requested_revision": "main"}},
+     f"sitegen @ git+https://github.com/acme/sitegen.git@{COMMIT}"),
+    ({"url": "https://example.org/sitegen-0.1.0.tar.gz",
+      "archive_info": {"hashes": {"sha256": "ab" * 32}}},
+     f"sitegen @ https://example.org/sitegen-0.1.0.tar.gz#sha256={'ab' * 32}"),
+    ({"url": "https://github.com/acme/mono.git", "subdirectory": "tools/sitegen",
+      "vcs_info": {"vcs": "git", "commit_id": COMMIT}},
+     f"sitegen @ git+https://github.com/acme/mono.git@{COMMIT}#subdirectory=tools/sitegen"),
+    ({"url": "file:///home/me/sitegen", "dir_info": {"editable": True}}, None),
+    ({"url": "file:///tmp/sitegen-0.1.0-py3-none-any.whl", "archive_info": {}}, None),
+    ({"url": "ssh://git@github.com/acme/sitegen.git",
+      "vcs_info": {"vcs": "git", "commit_id": COMMIT}}, None),
+    ({"url": "https://token:x@github.com/acme/sitegen.git",
+      "vcs_info": {"vcs": "git", "commit_id": COMMIT}}, None),
+    ({"url": "https://hg.example.org/sitegen", "vcs_info": {"vcs": "hg", "commit_id": "1"}},
+     None),
+    ({"url": "https://example.org/${{ github.token }}.tar.gz", "archive_info": {}}, None),
+    ({"url": 'https://example.org/a".tar.gz', "archive_info": {}}, None),
+    (None, None),
+    ("{not json", None),
+    ({"dir_info": {}}, None),
+]
+
+
+@pytest.mark.parametrize(("direct_url", "expected"), SPECS)
+def test_install_spec_is_what_pip_recorded_or_none(tmp_path: Path, direct_url: object,
+                                                    expected: str | None) -> None:
+    found = install_spec(installed(tmp_path, direct_url))
+    assert found.spec == expected
+    assert found.why
+
+
+def test_a_known_spec_is_the_workflows_install_line_and_passes_actionlint(
+        tmp_path: Path) -> None:
+    spec = SPECS[0][1]
+    assert spec is not None
+    target = tmp_path / "site"
+    new_site(target, spec)
+    path = target / WORKFLOW
+    assert load_workflow(path)["env"]["SITEGEN_SPEC"] == spec
+    assert f'SITEGEN_SPEC: "{PLACEHOLDER_SPEC}"' not in path.read_text(encoding="utf-8")
+    findings = actionlint(path)
+    if findings is None:
+        no_actionlint()
+    assert findings == []
+
+
+def test_new_names_the_line_to_change_when_the_spec_is_unknown(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """This checkout is installed from a local folder (`pip install -e .`), which no runner
+    can install from."""
+    if install_spec().spec is not None:
+        pytest.skip("this sitegen was installed from a URL a runner can reach")
+    target = tmp_path / "mysite"
+    assert main(["new", str(target)]) == 0
+    err = capsys.readouterr().err
+    line = spec_line()
+    assert f"{target / WORKFLOW}:{line}: set SITEGEN_SPEC" in err
+    assert len([line for line in err.splitlines() if line.startswith("warning:")]) == 1
+    text = (target / WORKFLOW).read_text(encoding="utf-8").splitlines()
+    assert text[line - 1] == f'  SITEGEN_SPEC: "{PLACEHOLDER_SPEC}"'
+    assert workflow_text(None) == (target / WORKFLOW).read_text(encoding="utf-8")
 
 
 def test_project_repository_carries_the_same_workflow(tmp_path: Path) -> None:
