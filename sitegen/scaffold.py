@@ -49,14 +49,20 @@ class InstallSpec:
     why: str
 
 
-def install_spec(dist: metadata.Distribution | None = None) -> InstallSpec:
+_RUNNING = Path(__file__).resolve().parent / "__init__.py"
+
+
+def install_spec(dist: metadata.Distribution | None = None,
+                 running: Path | None = _RUNNING) -> InstallSpec:
     """The pip spec this sitegen was installed from, when a GitHub runner can install it too.
 
     Read from the distribution's PEP 610 `direct_url.json`: a git URL over https becomes
     `sitegen @ git+URL@COMMIT` (the very commit installed), an https archive `sitegen @ URL`
     with its hash. A local folder or file, another scheme, a URL with credentials in it, or an
     install from a package index (which pip does not record) give no spec: sitegen is not on
-    PyPI, and guessing a name there could install someone else's package.
+    PyPI, and guessing a name there could install someone else's package. The distribution
+    must be the one `running` (this sitegen's `__init__.py`) comes from, not another install
+    that a `PYTHONPATH` hides.
     """
     try:
         dist = dist or metadata.distribution("sitegen")
@@ -77,6 +83,9 @@ def install_spec(dist: metadata.Distribution | None = None) -> InstallSpec:
     if parts.scheme == "file" or "dir_info" in info:
         return InstallSpec(None, f"sitegen was installed from the local folder or file "
                                  f"{parts.path or url}, which a GitHub runner cannot reach")
+    if running is not None and not _provides(dist, running):
+        return InstallSpec(None, f"the running sitegen ({running.parent}) is not the one "
+                                 f"installed from {url}")
     if parts.scheme != "https":
         return InstallSpec(None, f"sitegen was installed from {url}, which a GitHub runner "
                                  "cannot fetch without credentials")
@@ -101,6 +110,14 @@ def install_spec(dist: metadata.Distribution | None = None) -> InstallSpec:
         return InstallSpec(None, f"the URL sitegen was installed from ({url!r}) is not one "
                                  "to write into a workflow")
     return InstallSpec(spec, f"the spec this sitegen was installed from ({url})")
+
+
+def _provides(dist: metadata.Distribution, module: Path) -> bool:
+    """True when `dist`'s installed files (its RECORD) include `module`."""
+    for entry in dist.files or ():
+        if entry.as_posix() == "sitegen/__init__.py":
+            return Path(str(dist.locate_file(entry))).resolve() == module.resolve()
+    return False
 
 
 def workflow_text(spec: str | None) -> str:

@@ -153,11 +153,15 @@ def test_workflow_has_the_official_pages_pipeline(tmp_path: Path) -> None:
 
 
 def installed(tmp_path: Path, direct_url: object | None) -> metadata.Distribution:
-    """A real installed-distribution folder (dist-info) with this PEP 610 record."""
+    """A real installed distribution (package and dist-info) with this PEP 610 record."""
+    (tmp_path / "sitegen").mkdir()
+    (tmp_path / "sitegen" / "__init__.py").write_text("", encoding="utf-8")
     info = tmp_path / "sitegen-0.1.0.dist-info"
     info.mkdir()
     (info / "METADATA").write_text("Metadata-Version: 2.1\nName: sitegen\nVersion: 0.1.0\n",
                                    encoding="utf-8")
+    (info / "RECORD").write_text("sitegen/__init__.py,,0\nsitegen-0.1.0.dist-info/RECORD,,\n",
+                                 encoding="utf-8")
     if direct_url is not None:
         text = direct_url if isinstance(direct_url, str) else json.dumps(direct_url)
         (info / "direct_url.json").write_text(text, encoding="utf-8")
@@ -194,9 +198,17 @@ SPECS = [   # direct_url.json (None: none, as after an install from an index) ->
 @pytest.mark.parametrize(("direct_url", "expected"), SPECS)
 def test_install_spec_is_what_pip_recorded_or_none(tmp_path: Path, direct_url: object,
                                                     expected: str | None) -> None:
-    found = install_spec(installed(tmp_path, direct_url))
+    found = install_spec(installed(tmp_path, direct_url), tmp_path / "sitegen" / "__init__.py")
     assert found.spec == expected
     assert found.why
+
+
+def test_no_spec_when_the_running_sitegen_is_not_the_installed_one(tmp_path: Path) -> None:
+    """A checkout on PYTHONPATH in front of an install from git: its spec is not this code."""
+    dist = installed(tmp_path, SPECS[0][0])
+    elsewhere = tmp_path / "checkout" / "sitegen" / "__init__.py"
+    found = install_spec(dist, elsewhere)
+    assert found.spec is None and "is not the one installed" in found.why
 
 
 def test_a_known_spec_is_the_workflows_install_line_and_passes_actionlint(
