@@ -259,10 +259,13 @@ def _run_new(args: argparse.Namespace) -> int:
     from sitegen.scaffold import WORKFLOW, install_spec, new_site, spec_line
 
     found = install_spec()
-    written = new_site(args.target, found.spec)
+    made = new_site(args.target, found.spec)
     log = logging.getLogger("sitegen")
-    log.info(f"created {len(written)} files in {args.target}; next: set base_url in "
+    log.info(f"created {len(made.files)} files in {args.target}; next: set base_url in "
              f"{args.target / 'sitegen.toml'}, then `sitegen build --site {args.target}`")
+    log.info(f"{made.example}: the example story, imported from content/raw/ as a draft: "
+             f"`build` leaves it out, `serve --drafts` shows it; delete it (and its raw file) "
+             f"once you have your own, or set `draft: false` to publish it")
     workflow = args.target / WORKFLOW
     if found.spec is None:
         log.warning(f"{workflow}:{spec_line()}: set SITEGEN_SPEC to where GitHub can install "

@@ -7,7 +7,10 @@ scaffold without the source repository at hand.
 from __future__ import annotations
 
 import json
+import logging
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import metadata, resources
 from pathlib import Path
@@ -70,8 +73,9 @@ def install_spec(dist: metadata.Distribution | None = None,
         return InstallSpec(None, "sitegen is not installed as a package here")
     text = dist.read_text("direct_url.json")
     if text is None:
-        return InstallSpec(None, "sitegen was installed from a package index, "
-                                 "which pip does not record")
+        return InstallSpec(None, "no URL is recorded for this sitegen (installed from a "
+                                 "package index, which pip does not record, or run from a "
+                                 "source tree)")
     try:
         info = json.loads(text)
     except ValueError:
@@ -120,6 +124,17 @@ def _provides(dist: metadata.Distribution, module: Path) -> bool:
     return False
 
 
+@contextmanager
+def _quiet(logger: logging.Logger) -> Iterator[None]:
+    """Only warnings and errors from `logger` inside."""
+    level = logger.level
+    logger.setLevel(max(level, logging.WARNING))
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
 def workflow_text(spec: str | None) -> str:
     """The Pages workflow, installing sitegen from `spec` (the placeholder when None)."""
     text = scaffold_file("pages.yml").decode("utf-8")
@@ -133,9 +148,21 @@ def spec_line() -> int:
     return workflow_text(None).splitlines(keepends=True).index(_SPEC_LINE) + 1
 
 
-def new_site(target: Path, spec: str | None = None) -> list[Path]:
-    """Write a new site into `target` (absent or empty) and return the files written; its
-    workflow installs sitegen from `spec` (`install_spec()`), or has the placeholder to edit.
+@dataclass(frozen=True)
+class NewSite:
+    """What `new_site` wrote, and the example story (a draft) among it."""
+
+    files: list[Path]
+    example: Path
+
+
+def new_site(target: Path, spec: str | None = None) -> NewSite:
+    """Write a new site into `target` (absent or empty); its workflow installs sitegen from
+    `spec` (`install_spec()`), or has the placeholder to edit.
+
+    The example wire story is imported at once, as a draft: the site shows what the importer
+    makes of wire copy, and the story never lands among the user's own (in their front page,
+    tags, speakers and related stories) unless they publish it.
 
     A non-empty folder is refused rather than merged into: the user's files are never
     overwritten, and a half-scaffolded mix of old and new would be hard to untangle.
@@ -155,4 +182,14 @@ def new_site(target: Path, spec: str | None = None) -> list[Path]:
         else:
             path.write_bytes(scaffold_file(source) if source is not None else b"")
         written.append(path)
-    return written
+    from sitegen.ingest.importer import STATE_NAME, import_paths
+
+    content = target / "content"
+    with _quiet(logging.getLogger("sitegen.ingest")):   # how it read the date: not news here
+        report = import_paths([content / "raw" / SAMPLE_RAW], content, progress=False,
+                              draft=True)
+    if report.failed or len(report.written) != 1:
+        raise SitegenError(report.failed or [Problem(content / "raw" / SAMPLE_RAW,
+                                                     "the example story was not imported")])
+    written.extend([report.written[0], content / STATE_NAME])
+    return NewSite(written, report.written[0])

@@ -46,7 +46,10 @@ def load_workflow(path: Path) -> dict[str, Any]:
 def test_new_writes_every_file(tmp_path: Path) -> None:
     target = scaffold(tmp_path)
     found = {p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()}
-    assert found == set(FILES)
+    assert found - set(FILES) == {
+        "content/.sitegen-import.json", ".sitegen.lock",
+        "content/articles/2022/west-looks-for-any-clue-to-drive-a-wedge-between-russia-and-"
+        "kazakhstan-says-lavrov.md"}
     raw = next((target / "content" / "raw").iterdir())
     assert raw.read_bytes() == SAMPLE_RAW.read_bytes()
     assert (target / "content" / "articles" / ".gitkeep").read_bytes() == b""
@@ -59,13 +62,41 @@ def test_new_writes_every_file(tmp_path: Path) -> None:
 
 def test_new_site_builds_and_links_resolve(tmp_path: Path) -> None:
     target = scaffold(tmp_path)
-    assert main(["build", "--site", str(target), "--quiet"]) == 0
     out = target / "_site"
+    assert main(["build", "--site", str(target), "--quiet", "--drafts"]) == 0
     assert len(list((target / "content" / "articles").rglob("*.md"))) == 1
     assert list(out.glob("2022/12/*/index.html"))
     assert 'href="/REPO/' in (out / "index.html").read_text(encoding="utf-8")
     assert check_links(out, "https://USER.github.io/REPO/") == []
     assert main(["check", "--site", str(target), "--quiet"]) == 0
+
+
+def test_the_example_story_is_a_draft_that_is_never_published(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """It shows what the importer makes of wire copy without joining the user's own stories
+    (front page, tags, speakers, related stories), and `new` says so."""
+    target = tmp_path / "mysite"
+    made = new_site(target)
+    assert made.example in made.files
+    text = made.example.read_text(encoding="utf-8")
+    assert "\ndraft: true\n" in text and "origin: example-tass-2022-12-10.txt" in text
+    assert main(["build", "--site", str(target), "--quiet"]) == 0
+    out = target / "_site"
+    assert not list(out.glob("2022/*/*/index.html"))
+    published = " ".join(p.read_text(encoding="utf-8") for p in out.rglob("*")
+                         if p.suffix in (".html", ".xml"))
+    assert "Lavrov" not in published and "wedge" not in published
+    # the import is recorded: a build neither imports it again nor publishes it
+    (target / "_site" / "index.html").unlink()   # so the build runs, not stops as a no-op
+    assert main(["build", "--site", str(target)]) == 0
+    said = capsys.readouterr().err
+    assert "built 0 articles" in said and "import:" not in said
+    assert "\ndraft: true\n" in made.example.read_text(encoding="utf-8")
+    other = tmp_path / "other"
+    assert main(["new", str(other)]) == 0
+    said = capsys.readouterr().err
+    assert f"{other / made.example.relative_to(target)}: the example story" in said
+    assert "as a draft" in said and "--drafts" in said
 
 
 def test_new_refuses_a_non_empty_folder(tmp_path: Path,
@@ -83,7 +114,7 @@ def test_new_refuses_a_non_empty_folder(tmp_path: Path,
 
 def test_new_accepts_an_empty_folder(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
-    assert len(new_site(tmp_path / "empty")) == len(FILES)
+    assert len(new_site(tmp_path / "empty").files) == len(FILES) + 2
 
 
 def check_workflow(data: dict[str, Any]) -> None:
