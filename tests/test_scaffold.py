@@ -179,8 +179,39 @@ def test_workflow_has_the_official_pages_pipeline(tmp_path: Path) -> None:
     data = load_workflow(scaffold(tmp_path) / ".github" / "workflows" / "pages.yml")
     check_workflow(data)
     install = next(s for s in data["jobs"]["build"]["steps"] if "pip install" in s.get("run", ""))
-    assert install["run"] == 'python -m pip install "$SITEGEN_SPEC"'
+    assert install["run"].splitlines()[-1] == 'python -m pip install "$SITEGEN_SPEC"'
     assert data["env"]["SITEGEN_SPEC"].startswith("sitegen @ git+https://")
+
+
+def run_install_step(tmp_path: Path, spec: str) -> tuple[subprocess.CompletedProcess[str], str]:
+    """The workflow's install step run by bash as a runner runs it, with a `python` that only
+    records its arguments; returns the run and what `python` was asked to do."""
+    data = yaml.safe_load(workflow_text(None))
+    script = next(s["run"] for s in data["jobs"]["build"]["steps"]
+                  if "pip install" in s.get("run", ""))
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    calls = tmp_path / "python-calls"
+    fake = bin_dir / "python"
+    fake.write_text(f'#!/bin/sh\nprintf "%s|" "$@" >> {calls}\n', encoding="utf-8")
+    fake.chmod(0o755)
+    done = subprocess.run(["bash", "-e", "-c", script], capture_output=True, text=True,
+                          check=False, env={"PATH": f"{bin_dir}:/usr/bin:/bin",
+                                            "SITEGEN_SPEC": spec})
+    return done, calls.read_text(encoding="utf-8") if calls.exists() else ""
+
+
+def test_install_step_stops_on_the_placeholder_naming_its_line(tmp_path: Path) -> None:
+    done, calls = run_install_step(tmp_path, PLACEHOLDER_SPEC)
+    assert done.returncode == 1 and calls == ""
+    assert done.stdout.startswith(f"::error file={WORKFLOW},line={spec_line()}::set SITEGEN_SPEC")
+
+
+def test_install_step_installs_a_real_spec(tmp_path: Path) -> None:
+    spec = f"sitegen @ git+https://github.com/acme/sitegen.git@{COMMIT}"
+    done, calls = run_install_step(tmp_path, spec)
+    assert done.returncode == 0, done.stderr
+    assert calls == f"-m|pip|install|{spec}|"
 
 
 def installed(tmp_path: Path, direct_url: object | None) -> metadata.Distribution:
