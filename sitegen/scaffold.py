@@ -23,8 +23,8 @@ WORKFLOW = ".github/workflows/pages.yml"
 # The workflow's install line as shipped: what a user must edit when no real spec is known.
 PLACEHOLDER_SPEC = "sitegen @ git+https://github.com/OWNER/sitegen"
 _SPEC_LINE = f'  SITEGEN_SPEC: "{PLACEHOLDER_SPEC}"\n'
-# What a spec written into the workflow may hold: printable ASCII that a URL uses, and never
-# `${{` (an Actions expression) or a quote that would end the YAML string.
+# What a spec written into the workflow may hold: printable ASCII that a URL uses; no `{`
+# (so no `${{ }}` Actions expression) and no quote that would end the YAML string.
 _SPEC_CHARS = re.compile(r"[A-Za-z0-9 ._~:/?#@!$&()*+,;=%\[\]-]+")
 
 # Destination inside the new site -> file in scaffold_files/ (None: an empty file).
@@ -84,6 +84,9 @@ def install_spec(dist: metadata.Distribution | None = None,
     if not isinstance(info, dict) or not isinstance(url, str):
         return InstallSpec(None, "its install record (direct_url.json) is unreadable")
     parts = urlsplit(url)
+    if parts.username or parts.password:   # said without the URL, which holds them
+        return InstallSpec(None, "the URL sitegen was installed from carries credentials, "
+                                 "which must not be committed")
     if parts.scheme == "file" or "dir_info" in info:
         return InstallSpec(None, f"sitegen was installed from the local folder or file "
                                  f"{parts.path or url}, which a GitHub runner cannot reach")
@@ -93,9 +96,6 @@ def install_spec(dist: metadata.Distribution | None = None,
     if parts.scheme != "https":
         return InstallSpec(None, f"sitegen was installed from {url}, which a GitHub runner "
                                  "cannot fetch without credentials")
-    if parts.username or parts.password:
-        return InstallSpec(None, "the URL sitegen was installed from carries credentials, "
-                                 "which must not be committed")
     vcs = info.get("vcs_info")
     if isinstance(vcs, dict):
         commit = vcs.get("commit_id")
@@ -110,7 +110,7 @@ def install_spec(dist: metadata.Distribution | None = None,
     subdirectory = info.get("subdirectory")
     if isinstance(subdirectory, str) and subdirectory:
         spec += f"{'&' if '#' in spec else '#'}subdirectory={subdirectory}"
-    if not _SPEC_CHARS.fullmatch(spec) or "${{" in spec:
+    if not _SPEC_CHARS.fullmatch(spec):
         return InstallSpec(None, f"the URL sitegen was installed from ({url!r}) is not one "
                                  "to write into a workflow")
     return InstallSpec(spec, f"the spec this sitegen was installed from ({url})")

@@ -245,7 +245,9 @@ SPECS = [   # direct_url.json (None: none, as after an install from an index) ->
     ({"url": "file:///tmp/sitegen-0.1.0-py3-none-any.whl", "archive_info": {}}, None),
     ({"url": "ssh://git@github.com/acme/sitegen.git",
       "vcs_info": {"vcs": "git", "commit_id": COMMIT}}, None),
-    ({"url": "https://token:x@github.com/acme/sitegen.git",
+    ({"url": "https://token:secret@github.com/acme/sitegen.git",
+      "vcs_info": {"vcs": "git", "commit_id": COMMIT}}, None),
+    ({"url": "ssh://git:secret@github.com/acme/sitegen.git",
       "vcs_info": {"vcs": "git", "commit_id": COMMIT}}, None),
     ({"url": "https://hg.example.org/sitegen", "vcs_info": {"vcs": "hg", "commit_id": "1"}},
      None),
@@ -262,7 +264,7 @@ def test_install_spec_is_what_pip_recorded_or_none(tmp_path: Path, direct_url: o
                                                     expected: str | None) -> None:
     found = install_spec(installed(tmp_path, direct_url), tmp_path / "sitegen" / "__init__.py")
     assert found.spec == expected
-    assert found.why
+    assert found.why and "secret" not in found.why
 
 
 def test_no_spec_when_the_running_sitegen_is_not_the_installed_one(tmp_path: Path) -> None:
