@@ -188,7 +188,7 @@ def _run_check(args: argparse.Namespace) -> int:
     for unsure in unsure_merges(articles, load_speaker_aliases(config.content_path)):
         logging.getLogger("sitegen").warning("speakers: %s", unsure.message())
     _warn_dates_not_from_text(articles)
-    _warn_thin_entries(articles)
+    _warn_thin_entries([a for a in articles if not a.draft])   # as the site shows them
     out = args.out or config.output_path
     if not out.is_dir():
         raise UsageError(f"{out}: no built site here; run `sitegen build` first")

@@ -71,6 +71,22 @@ def test_new_site_builds_and_links_resolve(tmp_path: Path) -> None:
     assert main(["check", "--site", str(target), "--quiet"]) == 0
 
 
+def test_check_on_a_new_site_says_nothing_of_the_draft_examples_tags(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Tags and speakers of a draft are on no page: none is 'used once' or lacks a role."""
+    target = scaffold(tmp_path)
+    assert main(["build", "--site", str(target), "--quiet"]) == 0
+    capsys.readouterr()
+    assert main(["check", "--site", str(target)]) == 0
+    said = capsys.readouterr().err
+    assert "used once" not in said and "no role" not in said
+    article = next((target / "content" / "articles").rglob("*.md"))
+    article.write_text(article.read_text(encoding="utf-8").replace("draft: true", "draft: false"),
+                       encoding="utf-8")
+    assert main(["check", "--site", str(target)]) == 0   # published, its tags count
+    assert "used once" in capsys.readouterr().err
+
+
 def test_the_example_story_is_a_draft_that_is_never_published(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """It shows what the importer makes of wire copy without joining the user's own stories
