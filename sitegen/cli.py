@@ -205,7 +205,7 @@ def _run_check(args: argparse.Namespace) -> int:
     for unsure in unsure_merges(articles, load_speaker_aliases(config.content_path)):
         logging.getLogger("sitegen").warning("speakers: %s", unsure.message())
     _warn_dates_not_from_text(articles)
-    _warn_thin_entries(articles)
+    _warn_thin_entries([a for a in articles if not a.draft])   # as the site shows them
     out = args.out or config.output_path
     if not out.is_dir():
         raise UsageError(f"{out}: no built site here; run `sitegen build` first")
@@ -273,12 +273,23 @@ def _run_deploy(args: argparse.Namespace) -> int:
 
 
 def _run_new(args: argparse.Namespace) -> int:
-    from sitegen.scaffold import new_site
+    from sitegen.scaffold import WORKFLOW, install_spec, new_site, spec_line
 
-    written = new_site(args.target)
-    logging.getLogger("sitegen").info(
-        f"created {len(written)} files in {args.target}; next: set base_url in "
-        f"{args.target / 'sitegen.toml'}, then `sitegen build --site {args.target}`")
+    found = install_spec()
+    made = new_site(args.target, found.spec)
+    log = logging.getLogger("sitegen")
+    log.info(f"created {len(made.files)} files in {args.target}; next: set base_url in "
+             f"{args.target / 'sitegen.toml'}, then `sitegen build --site {args.target}`")
+    log.info(f"{made.example}: the example story, imported from content/raw/ as a draft: "
+             f"`build` leaves it out, `serve --drafts` shows it; delete it (and its raw file) "
+             f"once you have your own, or set `draft: false` to publish it")
+    workflow = args.target / WORKFLOW
+    if found.spec is None:
+        log.warning(f"{workflow}:{spec_line()}: set SITEGEN_SPEC to where GitHub can install "
+                    f"sitegen from (e.g. sitegen @ git+https://github.com/OWNER/sitegen@v0.1.0)"
+                    f" before the first push: {found.why}")
+    else:
+        log.info(f"{workflow} installs {found.spec}, {found.why}")
     return EXIT_OK
 
 

@@ -16,19 +16,30 @@ MAX_LENGTH = 100
 # Symbols that carry meaning in names ("C++" vs "C", "C#", "AT&T"); spelled out so they survive.
 _REPLACEMENTS = [["+", " plus "], ["#", " sharp "], ["&", " and "], ["@", " at "]]
 _SAFE = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
+# Every character used as an apostrophe in names and wire copy: typewriter ', curly ’ and ‘ (and
+# the reversed ‛), the modifier letters ʼ and ʻ (Hawaiʻi), fullwidth ＇, backtick and acute accent
+# typed for one, and the Armenian and N'Ko apostrophes. All are dropped, as Hugo,
+# WordPress and Django drop the apostrophe ("Hague's" -> "hagues", "O'Rourke" -> "orourke").
+# python-slugify alone gives "hague-s" for ' but "hagues" for ’: it makes the ASCII quote a
+# separator before transliterating, and ’ only becomes ' afterwards, when it is deleted.
+APOSTROPHES = "'\u2019\u2018\u201b\u02bc\u02bb\uff07`\u00b4\u055a\u07f4\u07f5"
+_DROP_APOSTROPHES = str.maketrans(dict.fromkeys(APOSTROPHES))
+_ONE_APOSTROPHE = str.maketrans(dict.fromkeys(APOSTROPHES, "'"))
 
 
 @lru_cache(maxsize=65536)
 def slugify(text: str) -> str:
     """Lower-case ASCII slug of `text`; a short stable hash when nothing usable is left.
+    Apostrophes of every form are dropped, never read as a word break (`APOSTROPHES`).
 
     Cached because every tag, speaker and title of every article goes through here on each build.
     """
-    slug = _slugify(text, replacements=_REPLACEMENTS)
+    slug = _slugify(text.translate(_DROP_APOSTROPHES), replacements=_REPLACEMENTS)
     if len(slug) > MAX_LENGTH:
         slug = _truncate(slug)
-    if not slug:
-        digest = hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:6]
+    if not slug:   # the same for every apostrophe form too
+        plain = text.translate(_ONE_APOSTROPHE)
+        digest = hashlib.sha1(plain.encode("utf-8", "surrogatepass")).hexdigest()[:6]
         slug = f"item-{digest}"
     return slug
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from sitegen.slugs import MAX_LENGTH, is_safe_slug, slugify, unique_slug
+from sitegen.slugs import APOSTROPHES, MAX_LENGTH, is_safe_slug, slugify, unique_slug
 
 
 @pytest.mark.parametrize(
@@ -21,6 +23,46 @@ from sitegen.slugs import MAX_LENGTH, is_safe_slug, slugify, unique_slug
 )
 def test_slugify_transliterates(text: str, slug: str) -> None:
     assert slugify(text) == slug
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [   # one rule: the apostrophe is dropped, in every form (issue 17: hague-s but orourke)
+        ("Hague's ruling", "hagues-ruling"),
+        ("Hague\u2019s ruling", "hagues-ruling"),
+        ("Hague\u02bcs ruling", "hagues-ruling"),
+        ("O'Rourke says", "orourke-says"),
+        ("O\u2019Rourke says", "orourke-says"),
+        ("Don't panic", "dont-panic"),
+        ("L'Or\u00e9al", "loreal"),
+        ("rock 'n' roll", "rock-n-roll"),
+        ("the '90s", "the-90s"),
+        ("\u2018Yes\u2019 vote", "yes-vote"),
+        ("Hawai\u02bbi", "hawaii"),
+        ("Peoples' Friendship", "peoples-friendship"),
+    ],
+)
+def test_apostrophes_are_dropped(text: str, slug: str) -> None:
+    assert slugify(text) == slug
+
+
+_WORD = st.text(st.characters(codec="utf-8", categories=("L", "Nd")), min_size=1, max_size=12)
+
+
+@given(st.lists(_WORD, min_size=2, max_size=6), st.lists(st.sampled_from(APOSTROPHES),
+                                                         min_size=5, max_size=5))
+def test_every_apostrophe_form_gives_the_slug_of_the_text_without_it(
+        words: list[str], marks: list[str]) -> None:
+    """Words joined by any apostrophe (as in O'Brien's) slugify as the words run together."""
+    joined = [marks[i % len(marks)].join(words) for i in range(len(marks))]
+    assert len({slugify(text) for text in joined}) == 1
+    assert slugify(joined[0]) == slugify("".join(words)) or slugify(joined[0]).startswith(
+        "item-")
+
+
+@given(st.sampled_from(APOSTROPHES), st.sampled_from(APOSTROPHES))
+def test_a_text_of_apostrophes_alone_falls_back_alike_in_every_form(a: str, b: str) -> None:
+    assert slugify(a * 3) == slugify(b * 3)
 
 
 def test_symbol_names_do_not_collide_with_plain_names() -> None:

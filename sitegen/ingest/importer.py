@@ -104,31 +104,34 @@ class _Batch:
     seen: dict[str, Path] = field(default_factory=dict)
     on_disk: dict[str, Path] | None = None
     dirty: int = 0
+    draft: bool = False
 
 
 def import_paths(paths: Sequence[Path], content_dir: Path, *, force: bool = False,
                  dry_run: bool = False, progress: bool = True,
-                 now: datetime | None = None) -> ImportReport:
+                 now: datetime | None = None, draft: bool = False) -> ImportReport:
     """Import raw article files (folders: every *.txt inside, recursively) into content_dir.
 
     `now` is the clock (tests pass one); a file time later than `now` is taken as `now`.
+    `draft` writes the articles as drafts (`sitegen new`'s example story).
     Raises SitegenError only for problems with the whole run (an unreadable state file).
     """
     if dry_run:
-        return _import(paths, content_dir, force=force, dry_run=True, progress=progress, now=now)
+        return _import(paths, content_dir, force=force, dry_run=True, progress=progress, now=now,
+                       draft=draft)
     with site_lock(content_dir):   # one writer at a time: a build may be importing too
         return _import(paths, content_dir, force=force, dry_run=False, progress=progress,
-                       now=now)
+                       now=now, draft=draft)
 
 
 def _import(paths: Sequence[Path], content_dir: Path, *, force: bool, dry_run: bool,
-            progress: bool, now: datetime | None) -> ImportReport:
+            progress: bool, now: datetime | None, draft: bool = False) -> ImportReport:
     report = ImportReport(dry_run=dry_run)
     files, missing = collect_files(paths)
     report.failed.extend(missing)
     batch = _Batch(content_dir=content_dir, state=load_state(content_dir), taken=set(),
                    rules=load_tag_rules(content_dir), force=force, dry_run=dry_run,
-                   now=now or datetime.now(UTC), report=report)
+                   now=now or datetime.now(UTC), report=report, draft=draft)
     batch.taken = taken_slugs(content_dir / ARTICLES, batch.state)
     if not dry_run:
         report.removed_temps = remove_stale_temps(content_dir)
@@ -265,7 +268,8 @@ def _convert(raw: Path, text: str, target: Path | None, batch: _Batch) -> tuple[
         target = batch.content_dir / ARTICLES / f"{dates.date.year:04d}" / f"{slug}.md"
     batch.taken.add(target.stem)
     markdown = render_markdown(article, dates, tags=tags, speakers=attribution.speakers,
-                               quotes=attribution.quotes, slug=target.stem, origin=raw.name)
+                               quotes=attribution.quotes, slug=target.stem, origin=raw.name,
+                               draft=batch.draft)
     return markdown, target
 
 
