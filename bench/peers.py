@@ -44,6 +44,7 @@ class Tool:
     scratch: tuple[str, ...]               # outputs and caches removed before a clean build
     write: Callable[[list[corpus.Item], Path], Path]
     version: str = ""
+    env: dict[str, str] | None = None      # added to the environment of each build
 
 
 def ensure_peers(install: bool) -> dict[str, list[str]]:
@@ -69,9 +70,10 @@ def ensure_peers(install: bool) -> dict[str, list[str]]:
     return found
 
 
-def _version(cmd: list[str]) -> str:
+def _version(cmd: list[str], env: dict[str, str] | None = None) -> str:
     try:
-        out = subprocess.run(cmd, capture_output=True, text=True, timeout=60).stdout
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=60,
+                             env={**os.environ, **env} if env else None).stdout
     except (OSError, subprocess.TimeoutExpired):
         return "?"
     return out.strip().splitlines()[0] if out.strip() else "?"
@@ -95,10 +97,33 @@ def tools(peers: dict[str, list[str]], jobs: int | None) -> dict[str, Tool]:
     return out
 
 
-def measure(cmd: list[str], cwd: Path) -> Run:
+def baseline(rev: str, jobs: int | None) -> Tool:
+    """sitegen as it was at git revision `rev` (its package exported into bench/.peers/ and put
+    first on PYTHONPATH), so a change is measured against what it changed in the same run."""
+    commit = subprocess.run(["git", "rev-parse", "--short", f"{rev}^{{commit}}"], cwd=ROOT,
+                            capture_output=True, text=True, check=True).stdout.strip()
+    where = PEERS / f"sitegen-{commit}"
+    if not (where / "sitegen").is_dir():
+        shutil.rmtree(where, ignore_errors=True)
+        where.mkdir(parents=True)
+        archive = subprocess.run(["git", "archive", commit, "sitegen", "themes"], cwd=ROOT,
+                                 capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(where)], input=archive, check=True)
+    compileall.compile_dir(where / "sitegen", quiet=1)
+    env = {"PYTHONPATH": str(where)}
+    command = [sys.executable, "-m", "sitegen", "build", "-q"]
+    if jobs is not None:
+        command += ["--jobs", str(jobs)]
+    return Tool(f"sitegen@{commit}", command, ("_site", ".sitegen-cache"), corpus.write_sitegen,
+                _version([sys.executable, "-m", "sitegen", "--version"], env) + f" at {commit}",
+                env)
+
+
+def measure(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
     """One build as a child process: wall seconds, CPU seconds (with its children), peak RSS."""
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            env={**os.environ, **env} if env else None)
     assert proc.stderr is not None
     err = proc.stderr.read()
     _, status, usage = os.wait4(proc.pid, 0)
@@ -119,13 +144,13 @@ def bench_tool(tool: Tool, items: list[corpus.Item], where: Path,
     for _ in range(repeats):
         for name in tool.scratch:
             shutil.rmtree(where / name, ignore_errors=True)
-        results["clean"].append(measure(tool.command, where))
+        results["clean"].append(measure(tool.command, where, tool.env))
     for _ in range(repeats):
-        results["noop"].append(measure(tool.command, where))
+        results["noop"].append(measure(tool.command, where, tool.env))
     for i in range(repeats):
         time.sleep(0.01)       # a new mtime for generators that look at it
         corpus.edit(edited, i)
-        results["edit"].append(measure(tool.command, where))
+        results["edit"].append(measure(tool.command, where, tool.env))
     return results
 
 
@@ -203,10 +228,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/sitegen-bench"))
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
     parser.add_argument("--no-install", action="store_true", help="do not install the peers")
+    parser.add_argument("--baseline", metavar="REV",
+                        help="also build with sitegen as it was at git revision REV, as a peer")
     args = parser.parse_args(argv)
     wanted = args.tools.split(",")
     peers = ensure_peers(not args.no_install) if set(wanted) - {"sitegen"} else {}
     available = {k: v for k, v in tools(peers, args.jobs).items() if k in wanted}
+    if args.baseline:
+        then = baseline(args.baseline, args.jobs)
+        available[then.name] = then
     for missing in set(wanted) - set(available):
         print(f"warning: {missing} is not available; left out", file=sys.stderr)
     # A checkout run with PYTHONDONTWRITEBYTECODE would compile every module on each build.
