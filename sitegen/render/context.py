@@ -6,6 +6,7 @@ all use them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -47,6 +48,19 @@ class QuoteLink:
 
 
 @dataclass(frozen=True)
+class PullQuote:
+    """An article's leading quote as a page pulls it out: an excerpt (its first sentence when
+    that is long enough, else cut at a word with an ellipsis), who said it (`slug` of their
+    page, or None), their role in the article, and the paragraph it comes from."""
+
+    text: str
+    speaker: str | None
+    role: str | None
+    slug: str | None
+    url: str
+
+
+@dataclass(frozen=True)
 class TermLink:
     """A tag or speaker as an article page shows it: its name and where its page is.
 
@@ -65,6 +79,27 @@ class Entry:
     article: Article
     url: str
     quotes: tuple[QuoteLink, ...] = ()
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])[’”\"]?\s+(?=[A-Z“\"‘])")
+
+
+def excerpt(text: str, limit: int = 200) -> str:
+    """A quote short enough to pull out: its first sentence when that has five words or more
+    and fits `limit` characters, else the text cut at a word before `limit` with "…"; a
+    trailing comma (from `"…," he said`) dropped."""
+    text = " ".join(text.split()).rstrip(" ,;:")
+    first = _SENTENCE_END.split(text, maxsplit=1)[0].rstrip(" ,;:")
+    if len(first.split()) >= 5 and len(first) <= limit:
+        return first
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0].rstrip(" ,;:-–—")
+    return f"{cut}…"
+
+
+def _folded(name: str) -> str:
+    return " ".join(name.casefold().split())
 
 
 class SiteContext:
@@ -105,6 +140,45 @@ class SiteContext:
         url = self.urls.article(article)
         anchor = paragraph_for(quote.text, self.body(article).paragraphs)
         return QuoteLink(quote.text, f"{url}#{anchor}" if anchor else url)
+
+    def lead_quote(self, article: Article) -> Quote | None:
+        """The quote to pull out of `article`: of those with a speaker (else any), one of five
+        words or more (else any), the one whose paragraph comes first (a quote found in no
+        paragraph last), then the first listed."""
+        if not article.quotes:
+            return None
+        paragraphs = self.body(article).paragraphs
+        order = {p.id: n for n, p in enumerate(paragraphs)}
+
+        def rank(numbered: tuple[int, Quote]) -> tuple[bool, bool, int, int]:
+            n, quote = numbered
+            anchor = paragraph_for(quote.text, paragraphs)
+            return (quote.speaker is None, len(quote.text.split()) < 5,
+                    order.get(anchor, len(order)) if anchor else len(order), n)
+
+        return min(enumerate(article.quotes), key=rank)[1]
+
+    def pull_quote(self, article: Article) -> PullQuote | None:
+        """`lead_quote(article)` as pages show it, linked to its speaker's page when there is one.
+        Depends on the article and on the speaker's slug (`speaker_for`) only."""
+        quote = self.lead_quote(article)
+        if quote is None:
+            return None
+        term = (self.taxonomy.speaker_for(quote.speaker)
+                if quote.speaker and "speakers" in self.config.taxonomies else None)
+        role = next((s.role for s in article.speakers
+                     if quote.speaker and _folded(s.name) == _folded(quote.speaker)), None)
+        return PullQuote(excerpt(quote.text), quote.speaker, role, term.slug if term else None,
+                         self.quote_link(article, quote).url)
+
+    def quote_speakers(self, article: Article) -> tuple[tuple[str, str], ...]:
+        """The name and page slug of each person quoted in `article`: what a page showing its
+        pull quote depends on besides the article itself (for its fingerprint; no body read)."""
+        if "speakers" not in self.config.taxonomies:
+            return ()
+        found = {(term.name, term.slug) for q in article.quotes if q.speaker
+                 for term in (self.taxonomy.speaker_for(q.speaker),) if term}
+        return tuple(sorted(found))
 
     def term_url(self, kind: str, term: Term) -> str:
         return self.urls.term(kind, term.slug)
