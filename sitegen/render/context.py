@@ -16,7 +16,7 @@ from typing import Any
 from sitegen.config import Config
 from sitegen.incremental.stores import ShardedStore
 from sitegen.markup import Paragraph, paragraph_for
-from sitegen.model import Article, Quote
+from sitegen.model import Article, Quote, Speaker
 from sitegen.related import related_stories
 from sitegen.render.bodies import convert_bodies
 from sitegen.render.fingerprint import Fingerprints, Versions, group_fingerprints
@@ -98,6 +98,10 @@ def excerpt(text: str, limit: int = 200) -> str:
     return f"{cut}…"
 
 
+def _term_link(term: Term | None) -> TermLink | None:
+    return TermLink(term.name, term.slug) if term else None
+
+
 def _folded(name: str) -> str:
     return " ".join(name.casefold().split())
 
@@ -158,27 +162,25 @@ class SiteContext:
 
         return min(enumerate(article.quotes), key=rank)[1]
 
-    def pull_quote(self, article: Article) -> PullQuote | None:
-        """`lead_quote(article)` as pages show it, linked to its speaker's page when there is one.
-        Depends on the article and on the speaker's slug (`speaker_for`) only."""
+    def speaker_links(self, article: Article) -> tuple[tuple[Speaker, TermLink | None], ...]:
+        """Each speaker of `article` and the page of theirs it links to (None without one)."""
+        linked = "speakers" in self.config.taxonomies
+        return tuple((s, _term_link(self.taxonomy.speaker_for(s.name)) if linked else None)
+                     for s in article.speakers)
+
+    def pull_quote(self, article: Article,
+                   speakers: Sequence[tuple[Speaker, TermLink | None]]) -> PullQuote | None:
+        """`lead_quote(article)` as pages show it: its speaker's role and page are those of
+        `speakers` (`speaker_links(article)`, which a page showing it fingerprints), so it
+        depends on nothing else."""
         quote = self.lead_quote(article)
         if quote is None:
             return None
-        term = (self.taxonomy.speaker_for(quote.speaker)
-                if quote.speaker and "speakers" in self.config.taxonomies else None)
-        role = next((s.role for s in article.speakers
-                     if quote.speaker and _folded(s.name) == _folded(quote.speaker)), None)
-        return PullQuote(excerpt(quote.text), quote.speaker, role, term.slug if term else None,
-                         self.quote_link(article, quote).url)
-
-    def quote_speakers(self, article: Article) -> tuple[tuple[str, str], ...]:
-        """The name and page slug of each person quoted in `article`: what a page showing its
-        pull quote depends on besides the article itself (for its fingerprint; no body read)."""
-        if "speakers" not in self.config.taxonomies:
-            return ()
-        found = {(term.name, term.slug) for q in article.quotes if q.speaker
-                 for term in (self.taxonomy.speaker_for(q.speaker),) if term}
-        return tuple(sorted(found))
+        said = _folded(quote.speaker) if quote.speaker else None
+        speaker, link = next(((s, t) for s, t in speakers if _folded(s.name) == said),
+                             (None, None))
+        return PullQuote(excerpt(quote.text), quote.speaker, speaker.role if speaker else None,
+                         link.slug if link else None, self.quote_link(article, quote).url)
 
     def term_url(self, kind: str, term: Term) -> str:
         return self.urls.term(kind, term.slug)

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sitegen.model import Article, Quote
-from sitegen.render.context import Entry, PullQuote, QuoteLink, SiteContext, excerpt
+from sitegen.model import Article, Quote, Speaker
+from sitegen.render.context import Entry, PullQuote, QuoteLink, SiteContext, TermLink, excerpt
 from sitegen.render.fingerprint import Fingerprints
 from sitegen.taxonomy import Taxonomy, Term
 
@@ -140,8 +140,10 @@ class Front:
     days: int = QUOTED_DAYS       # the length of that window
 
 
-def front(ctx: SiteContext, entries: tuple[Entry, ...], plan: FrontPlan) -> Front:
-    """The first page's `front` from its list's entries and its plan."""
+def front(ctx: SiteContext, entries: tuple[Entry, ...], plan: FrontPlan,
+          lead_speakers: tuple[tuple[Speaker, TermLink | None], ...]) -> Front:
+    """The first page's `front` from its list's entries, its plan and the lead story's
+    `speaker_links` (for its pull quote)."""
     lead = entries[0] if entries else None
     sections = tuple(TagSection(s.term.name, s.term.slug, len(s.term.articles),
                                 tuple(map(ctx.entry, s.articles))) for s in plan.sections)
@@ -149,5 +151,5 @@ def front(ctx: SiteContext, entries: tuple[Entry, ...], plan: FrontPlan) -> Fron
                                 QuoteLink(excerpt(q.quote.text),
                                           ctx.quote_link(q.article, q.quote).url),
                                 ctx.entry(q.article)) for q in plan.quoted)
-    return Front(lead, ctx.pull_quote(lead.article) if lead else None, entries[1:], sections,
-                 quoted, plan.since, plan.until)
+    quote = ctx.pull_quote(lead.article, lead_speakers) if lead else None
+    return Front(lead, quote, entries[1:], sections, quoted, plan.since, plan.until)

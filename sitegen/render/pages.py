@@ -35,15 +35,12 @@ def article_pages(ctx: SiteContext) -> Iterator[Task]:
     for article in ctx.taxonomy.articles:
         tags = tuple(TermLink(t.name, t.slug) for t in map(ctx.taxonomy.tag_for, article.tags)
                      if t) if "tags" in ctx.config.taxonomies else ()
-        speakers = tuple((s, _link(ctx.taxonomy.speaker_for(s.name))
-                          if "speakers" in ctx.config.taxonomies else None)
-                         for s in article.speakers)
+        speakers = ctx.speaker_links(article)
         related = ctx.related.to(article)
         yield ctx.page("article.html", ctx.urls.article(article),
                        (ctx.fp.article(article), ctx.fp.articles(related),
                         tuple((t.name, t.slug) for t in tags),   # plain: repr'd to fingerprint
-                        tuple((s.name, s.role, t and (t.name, t.slug)) for s, t in speakers),
-                        ctx.quote_speakers(article)),   # the pull quote's link
+                        _plain_speakers(speakers)),
                        partial(_article_values, ctx, article, related, tags, speakers))
 
 
@@ -55,7 +52,7 @@ def _article_values(ctx: SiteContext, article: Article, related: tuple[Article, 
             "jsonld": news_article_ld(ctx, article, speakers), "article": article,
             "body": Markup(body.html), "tags": list(tags), "speakers": list(speakers),
             "words": body.words, "related": [ctx.entry(a) for a in related],
-            "minutes": body.minutes, "pull_quote": ctx.pull_quote(article),
+            "minutes": body.minutes, "pull_quote": ctx.pull_quote(article, speakers),
             "speaker_cards": [_card(article, speaker, link) for speaker, link in speakers]}
 
 
@@ -77,8 +74,9 @@ def _card(article: Article, speaker: Speaker, link: TermLink | None) -> SpeakerC
     return SpeakerCard(speaker.name, speaker.role, link.slug if link else None, count)
 
 
-def _link(term: Term | None) -> TermLink | None:
-    return TermLink(term.name, term.slug) if term else None
+def _plain_speakers(speakers: Sequence[tuple[Speaker, TermLink | None]]) -> tuple[object, ...]:
+    """An article's speakers and their links as plain values (repr'd to fingerprint)."""
+    return tuple((s.name, s.role, t and (t.name, t.slug)) for s, t in speakers)
 
 
 def home_pages(ctx: SiteContext) -> Iterator[Task]:
@@ -89,20 +87,20 @@ def home_pages(ctx: SiteContext) -> Iterator[Task]:
                           tags="tags" in ctx.config.taxonomies,
                           speakers="speakers" in ctx.config.taxonomies) \
             if pager.number == 1 else None
-        lead = ctx.quote_speakers(pager.items[0]) if plan and pager.items else None
+        lead = ctx.speaker_links(pager.items[0]) if plan and pager.items else ()
         yield ctx.page("index.html", pager.url,
                        (pager.number, pager.total, ctx.fp.articles(pager.items),
-                        plan and plan.sources(ctx.fp), lead),
-                       partial(_home_values, ctx, pager, plan))
+                        plan and plan.sources(ctx.fp), _plain_speakers(lead)),
+                       partial(_home_values, ctx, pager, plan, lead))
 
 
-def _home_values(ctx: SiteContext, pager: Pager[Article],
-                 plan: FrontPlan | None) -> dict[str, Any]:
+def _home_values(ctx: SiteContext, pager: Pager[Article], plan: FrontPlan | None,
+                 lead: tuple[tuple[Speaker, TermLink | None], ...]) -> dict[str, Any]:
     title = ctx.config.title if pager.number == 1 else f"{ctx.config.title} – page {pager.number}"
     entries = _entries(ctx, pager.items)
     return {"title": title, "feed": ctx.urls.feed(), "articles": entries,
             "pager": _with_items(pager, entries),
-            "front": front(ctx, entries, plan) if plan else None}
+            "front": front(ctx, entries, plan, lead) if plan else None}
 
 
 def _entries(ctx: SiteContext, articles: Sequence[Article]) -> tuple[Entry, ...]:
