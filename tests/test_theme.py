@@ -197,7 +197,12 @@ def test_article_pulls_out_the_quote_nearest_the_top(tmp_path: Path) -> None:
                           {"speaker": None, "text": "Yes"},
                           {"speaker": "Dmitry Peskov",
                            "text": "The talks will go on for a second week"}])
+    write_article(root / "content", "unsure", '"Nobody knows who said this long thing," it read.',
+                  title="Unsure", date="2022-12-11",
+                  quotes=[{"speaker": None, "text": "Nobody knows who said this long thing"}])
     build(root)
+    assert not css(html(root / "_site", "2022/12/unsure/index.html"), ".pull-quote")
+    assert not css(html(root / "_site", "index.html"), ".lead-quote")   # "Unsure" is the lead
     page = html(root / "_site", "2022/12/talks/index.html")
     [pulled] = css(page, ".story > figure.pull-quote")
     assert text(css(pulled, "blockquote")[0]) == "“The talks will go on for a second week”"

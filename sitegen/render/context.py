@@ -146,21 +146,22 @@ class SiteContext:
         return QuoteLink(quote.text, f"{url}#{anchor}" if anchor else url)
 
     def lead_quote(self, article: Article) -> Quote | None:
-        """The quote to pull out of `article`: of those with a speaker (else any), one of five
-        words or more (else any), the one whose paragraph comes first (a quote found in no
-        paragraph last), then the first listed."""
-        if not article.quotes:
+        """The quote to pull out of `article`, of those with a speaker (an unattributed quote is
+        never pulled out): one of five words or more (else any), the one whose paragraph comes
+        first (a quote found in no paragraph last), then the first listed."""
+        said = [(n, q) for n, q in enumerate(article.quotes) if q.speaker]
+        if not said:
             return None
         paragraphs = self.body(article).paragraphs
         order = {p.id: n for n, p in enumerate(paragraphs)}
 
-        def rank(numbered: tuple[int, Quote]) -> tuple[bool, bool, int, int]:
+        def rank(numbered: tuple[int, Quote]) -> tuple[bool, int, int]:
             n, quote = numbered
             anchor = paragraph_for(quote.text, paragraphs)
-            return (quote.speaker is None, len(quote.text.split()) < 5,
+            return (len(quote.text.split()) < 5,
                     order.get(anchor, len(order)) if anchor else len(order), n)
 
-        return min(enumerate(article.quotes), key=rank)[1]
+        return min(said, key=rank)[1]
 
     def speaker_links(self, article: Article) -> tuple[tuple[Speaker, TermLink | None], ...]:
         """Each speaker of `article` and the page of theirs it links to (None without one)."""
