@@ -241,14 +241,15 @@ def test_speaker_index_is_cards_in_two_orders(site: Path) -> None:
 def test_tag_index_has_the_busiest_first_and_an_a_to_z_jump(site: Path) -> None:
     page = html(site, "tags/index.html")
     assert [text(li) for li in css(page, ".busiest li")] == [
-        "Russia 14", "Energy 7", "Kazakhstan 7"]
+        "Russia 14 stories", "Energy 7 stories", "Kazakhstan 7 stories"]
     letters = css(page, ".jump a")
     assert [text(a) for a in letters] == ["E", "K", "R"]   # "Élysée" under E, beside Energy
     for link in letters:
         [target] = page.xpath(f"//*[@id='{link.get('href')[1:]}']")
         assert text(target) == text(link)
     e_section = page.get_element_by_id(letters[0].get("href")[1:]).getparent()
-    assert [text(li) for li in css(e_section, ".term-list li")] == ["Energy 7", "Élysée 1"]
+    assert [text(li) for li in css(e_section, ".term-list li")] == [
+        "Energy 7 stories", "Élysée 1 story"]
 
 
 def test_style_sheet_has_dark_mode_and_print_styles(site: Path) -> None:

@@ -1,11 +1,12 @@
 """The default theme in a real headless Chromium, at a desktop and a phone width.
 
 The site of tests/test_theme.py is built by `sitegen build` into real files, served by a plain
-static server on 127.0.0.1 (tests/test_pages_sites.py), and the front page, an article, a tag page
-and a speaker page are loaded at 1280 and 390 px: no page scrolls sideways, no two of its main
-blocks overlap, and no speaker card is split between columns. A full-page screenshot of each is
-kept: under $SITEGEN_SCREENSHOTS when set (the folder is created), else in pytest's temporary
-folder. In CI (CI=true) a missing browser fails these tests instead of skipping them.
+static server on 127.0.0.1 (tests/test_pages_sites.py), and the front page, an article, a tag
+page, a speaker page and the tag and speaker indexes are loaded at 1280 and 390 px: no page
+scrolls sideways, no two of its main blocks overlap, and no speaker card is split between
+columns. A full-page screenshot of each is kept: under $SITEGEN_SCREENSHOTS when set (the
+folder is created), else in pytest's temporary folder. In CI (CI=true) a missing browser fails
+these tests instead of skipping them.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ PAGES = {
     "article": "/news/2022/12/story-11-headline/",
     "tag": "/news/tags/russia/",
     "speaker": "/news/speakers/sergey-lavrov/",
+    "tag-index": "/news/tags/",
+    "speaker-index": "/news/speakers/",
 }
 WIDTHS = (1280, 390)
 
@@ -39,6 +42,7 @@ BLOCKS = [
     ".quoted-list > li",
     ".story > *", ".story .cards > li", ".story-footer .tags > li", ".related-list > li",
     ".term-page > *", ".term-side > *", ".article-list > li", ".speaker-grid > li",
+    ".tag-cloud > li", ".jump li", ".a-z > section", ".term-list > li",
 ]
 
 # Pairs of boxes among each group's visible members (1 px of touching allowed), as
