@@ -191,7 +191,7 @@ def test_article_pulls_out_the_quote_nearest_the_top(tmp_path: Path) -> None:
     body = ('Opening.\n\n"Yes," an aide said.\n\n"The talks will go on for a second week," '
             'Peskov said.\n\n"A later word from Lavrov that comes last in the text," he said.')
     write_article(root / "content", "talks", body, title="Talks", date="2022-12-10",
-                  speakers=[LAVROV, PESKOV],
+                  speakers=[LAVROV, PESKOV, {"name": "Maria Zakharova"}],
                   quotes=[{"speaker": "Sergey Lavrov",   # listed first, but lower in the text
                            "text": "A later word from Lavrov that comes last in the text"},
                           {"speaker": None, "text": "Yes"},
@@ -209,6 +209,11 @@ def test_article_pulls_out_the_quote_nearest_the_top(tmp_path: Path) -> None:
     assert css(pulled, "blockquote")[0].get("cite") == "/2022/12/talks/#p-3"
     assert text(css(pulled, "figcaption")[0]) == "Dmitry Peskov, Kremlin spokesman"
     assert pulled.get("data-pagefind-ignore") is not None   # not indexed twice
+    cards = css(page, ".speaker-card")
+    assert [text(c) for c in cards] == [
+        "Sergey Lavrov Russian Foreign Minister 1 quote in this story",
+        "Dmitry Peskov Kremlin spokesman 1 quote in this story",
+        "Maria Zakharova"]   # named, not quoted: no count
 
 
 def test_article_speaker_cards_link_to_speaker_pages_with_their_quote_count(site: Path) -> None:
