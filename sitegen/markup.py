@@ -5,7 +5,7 @@ HTML is shown as text and `javascript:` links are disarmed, so an imported story
 on the site. Body paragraphs get stable ids (`p-1`, `p-2`, ...) so speaker pages can link to the
 paragraph a quote comes from, and the direct speech in them (a pair of `"` or `“ ”` within one
 stretch of text) becomes `<span class="said">“...”</span>`, with typographic marks, for the theme
-to set off.
+to set off (and a straight apostrophe inside a word a typographic one).
 """
 
 from __future__ import annotations
@@ -56,10 +56,12 @@ class _ParagraphIds(Treeprocessor):
 # A pair of straight or typographic double quotes within one stretch of text, at least two
 # characters apart; an unpaired mark (a quote running on into the next paragraph) is left alone.
 _SAID = re.compile(r'"([^"\n]{2,}?)"|“([^“”\n]{2,}?)”')
+_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")   # Iran's, don't: a typographic ’
 
 
 class _DirectSpeech(Treeprocessor):
-    """Direct speech in top-level paragraphs as `<span class="said">“...”</span>`.
+    """Direct speech in top-level paragraphs as `<span class="said">“...”</span>`, and a
+    straight apostrophe inside a word as ’.
 
     Only text directly inside the paragraph is looked at (not links or emphasis), so the
     markup never crosses an element.
@@ -76,11 +78,9 @@ def _mark_speech(paragraph: ET.Element) -> None:
     pieces += [(n, child.tail or "") for n, child in enumerate(paragraph)]
     # From the end, so the indexes of the elements still to do stay put.
     for before, text in reversed(pieces):
-        if '"' not in text and "“" not in text:
-            continue
-        parts = _SAID.split(text)   # text, straight group, curly group, text, ...
-        if len(parts) == 1:
-            continue
+        if "'" in text:
+            text = _APOSTROPHE.sub("’", text)
+        parts = _SAID.split(text) if '"' in text or "“" in text else [text]
         lead = parts[0]
         spans: list[ET.Element] = []
         for at in range(1, len(parts), 3):

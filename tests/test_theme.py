@@ -188,8 +188,9 @@ def test_article_pulls_out_the_quote_nearest_the_top(tmp_path: Path) -> None:
     root = tmp_path / "site"
     (root / "content" / "articles").mkdir(parents=True)
     write_config(root, 'title = "x"\nsearch = false\n')
-    body = ('Opening.\n\n"Yes," an aide said.\n\n"The talks will go on for a second week," '
-            'Peskov said.\n\n"A later word from Lavrov that comes last in the text," he said.')
+    body = ("Russia's opening, in 'scare quotes'.\n\n"
+            '"Yes," an aide said.\n\n"The talks will go on for a second week," Peskov said.'
+            '\n\n"A later word from Lavrov that comes last in the text," he said.')
     write_article(root / "content", "talks", body, title="Talks", date="2022-12-10",
                   speakers=[LAVROV, PESKOV, {"name": "Maria Zakharova"}],
                   quotes=[{"speaker": "Sergey Lavrov",   # listed first, but lower in the text
@@ -204,6 +205,8 @@ def test_article_pulls_out_the_quote_nearest_the_top(tmp_path: Path) -> None:
     assert not css(html(root / "_site", "2022/12/unsure/index.html"), ".pull-quote")
     assert not css(html(root / "_site", "index.html"), ".lead-quote")   # "Unsure" is the lead
     page = html(root / "_site", "2022/12/talks/index.html")
+    opening = text(page.get_element_by_id("p-1"))
+    assert opening == "Russia’s opening, in 'scare quotes'."   # the apostrophe only
     [pulled] = css(page, ".story > figure.pull-quote")
     assert text(css(pulled, "blockquote")[0]) == "“The talks will go on for a second week”"
     assert css(pulled, "blockquote")[0].get("cite") == "/2022/12/talks/#p-3"
