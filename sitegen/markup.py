@@ -3,7 +3,9 @@
 Article bodies come from wire text and editors; unless the site opts in with `unsafe_html`, raw
 HTML is shown as text and `javascript:` links are disarmed, so an imported story cannot run script
 on the site. Body paragraphs get stable ids (`p-1`, `p-2`, ...) so speaker pages can link to the
-paragraph a quote comes from.
+paragraph a quote comes from, and the direct speech in them (a pair of `"` or `“ ”` within one
+stretch of text) becomes `<span class="said">“...”</span>`, with typographic marks, for the theme
+to set off (and a straight apostrophe inside a word a typographic one).
 """
 
 from __future__ import annotations
@@ -51,6 +53,49 @@ class _ParagraphIds(Treeprocessor):
                 self.sink.append(Paragraph(anchor, "".join(child.itertext())))
 
 
+# A pair of straight or typographic double quotes within one stretch of text, at least two
+# characters apart; an unpaired mark (a quote running on into the next paragraph) is left alone.
+_SAID = re.compile(r'"([^"\n]{2,}?)"|“([^“”\n]{2,}?)”')
+_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")   # Iran's, don't: a typographic ’
+
+
+class _DirectSpeech(Treeprocessor):
+    """Direct speech in top-level paragraphs as `<span class="said">“...”</span>`, and a
+    straight apostrophe inside a word as ’.
+
+    Only text directly inside the paragraph is looked at (not links or emphasis), so the
+    markup never crosses an element.
+    """
+
+    def run(self, root: ET.Element) -> None:
+        for child in root:
+            if child.tag == "p":
+                _mark_speech(child)
+
+
+def _mark_speech(paragraph: ET.Element) -> None:
+    pieces: list[tuple[int, str]] = [(-1, paragraph.text or "")]   # (index of the element before)
+    pieces += [(n, child.tail or "") for n, child in enumerate(paragraph)]
+    # From the end, so the indexes of the elements still to do stay put.
+    for before, text in reversed(pieces):
+        if "'" in text:
+            text = _APOSTROPHE.sub("’", text)
+        parts = _SAID.split(text) if '"' in text or "“" in text else [text]
+        lead = parts[0]
+        spans: list[ET.Element] = []
+        for at in range(1, len(parts), 3):
+            span = ET.Element("span", {"class": "said"})
+            span.text = f"“{parts[at] if parts[at] is not None else parts[at + 1]}”"
+            span.tail = parts[at + 2]
+            spans.append(span)
+        if before < 0:
+            paragraph.text = lead
+        else:
+            paragraph[before].tail = lead
+        for offset, span in enumerate(spans, start=before + 1):
+            paragraph.insert(offset, span)
+
+
 class _DisarmLinks(Treeprocessor):
     """Replace `javascript:`-style URLs with a harmless '#' and drop event-handler attributes.
 
@@ -86,6 +131,7 @@ class _SitegenExtension(Extension):
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.treeprocessors.register(_ParagraphIds(md, self.sink), "sitegen_paragraph_ids", 5)
+        md.treeprocessors.register(_DirectSpeech(md), "sitegen_direct_speech", 3)
         if self.safe:
             md.treeprocessors.register(_DisarmLinks(md), "sitegen_disarm_links", 4)
 

@@ -46,8 +46,10 @@ class Urls:
                                      day=f"{article.date.day:02d}", slug=slug)
         return self._join(path)
 
-    def taxonomy(self, kind: str) -> str:
-        return self._join(kind)
+    def taxonomy(self, kind: str, order: str = "name") -> str:
+        """The index of a taxonomy, A-Z; `order="quotes"` the same index most quoted first
+        (`by-quotes.html` beside it: a file name no term's folder can take)."""
+        return self._join(kind) + ("by-quotes.html" if order == "quotes" else "")
 
     def term(self, kind: str, slug: str, page: int = 1) -> str:
         if page <= 1:

@@ -242,7 +242,7 @@ def test_theme_override_replaces_one_template(tmp_path: Path) -> None:
     article = read(site, "2022/12/west-looks-for-any-clue/index.html")
     assert '<p class="custom">West looks for any clue, says Lavrov</p>' in article
     assert 'class="skip-link"' in article                    # base.html still the default
-    assert 'class="article-list"' in read(site, "index.html")
+    assert 'class="story-grid"' in read(site, "index.html")       # index.html still the default
 
 
 def test_unsafe_html_keeps_raw_html(tmp_path: Path) -> None:

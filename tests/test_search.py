@@ -5,6 +5,7 @@ Chromium under a base path through `sitegen serve`."""
 from __future__ import annotations
 
 import json
+import re
 import stat
 import time
 from collections.abc import Iterator
@@ -69,7 +70,7 @@ def test_build_writes_an_index_with_speaker_and_tag_filters(tmp_path: Path) -> N
     entry = json.loads((out / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
     assert entry["languages"]["en"]["page_count"] == len(STORIES)   # articles only
     html = (out / "2022/12/lavrov-dollar/index.html").read_text(encoding="utf-8")
-    assert '<article class="story" data-pagefind-body>' in html
+    assert re.search(r'<article class="story[ a-z-]*" data-pagefind-body>', html)   # + "has-aside"
     assert '<span hidden data-pagefind-filter="speaker">Sergey Lavrov</span>' in html
     assert '<span hidden data-pagefind-filter="tag">Trade</span>' in html
     assert 'data-pagefind-meta="date[datetime]"' in html

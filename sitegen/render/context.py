@@ -6,6 +6,7 @@ all use them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -15,7 +16,7 @@ from typing import Any
 from sitegen.config import Config
 from sitegen.incremental.stores import ShardedStore
 from sitegen.markup import Paragraph, paragraph_for
-from sitegen.model import Article, Quote
+from sitegen.model import Article, Quote, Speaker
 from sitegen.related import related_stories
 from sitegen.render.bodies import convert_bodies
 from sitegen.render.fingerprint import Fingerprints, Group, Versions, group_fingerprints
@@ -47,6 +48,19 @@ class QuoteLink:
 
 
 @dataclass(frozen=True)
+class PullQuote:
+    """An article's leading quote as a page pulls it out: an excerpt (its first sentence when
+    that is long enough, else cut at a word with an ellipsis), who said it (`slug` of their
+    page, or None), their role in the article, and the paragraph it comes from."""
+
+    text: str
+    speaker: str | None
+    role: str | None
+    slug: str | None
+    url: str
+
+
+@dataclass(frozen=True)
 class TermLink:
     """A tag or speaker as an article page shows it: its name and where its page is.
 
@@ -65,6 +79,31 @@ class Entry:
     article: Article
     url: str
     quotes: tuple[QuoteLink, ...] = ()
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])[’”\"]?\s+(?=[A-Z“\"‘])")
+
+
+def excerpt(text: str, limit: int = 200) -> str:
+    """A quote short enough to pull out: its first sentence when that has five words or more
+    and fits `limit` characters, else the text cut at a word before `limit` with "…"; a
+    trailing comma (from `"…," he said`) dropped."""
+    text = " ".join(text.split()).rstrip(" ,;:")
+    first = _SENTENCE_END.split(text, maxsplit=1)[0].rstrip(" ,;:")
+    if len(first.split()) >= 5 and len(first) <= limit:
+        return first
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0].rstrip(" ,;:-–—")
+    return f"{cut}…"
+
+
+def _term_link(term: Term | None) -> TermLink | None:
+    return TermLink(term.name, term.slug) if term else None
+
+
+def _folded(name: str) -> str:
+    return " ".join(name.casefold().split())
 
 
 class SiteContext:
@@ -107,6 +146,44 @@ class SiteContext:
         url = self.urls.article(article)
         anchor = paragraph_for(quote.text, self.body(article).paragraphs)
         return QuoteLink(quote.text, f"{url}#{anchor}" if anchor else url)
+
+    def lead_quote(self, article: Article) -> Quote | None:
+        """The quote to pull out of `article`, of those with a speaker (an unattributed quote is
+        never pulled out): one of five words or more (else any), the one whose paragraph comes
+        first (a quote found in no paragraph last), then the first listed."""
+        said = [(n, q) for n, q in enumerate(article.quotes) if q.speaker]
+        if not said:
+            return None
+        paragraphs = self.body(article).paragraphs
+        order = {p.id: n for n, p in enumerate(paragraphs)}
+
+        def rank(numbered: tuple[int, Quote]) -> tuple[bool, int, int]:
+            n, quote = numbered
+            anchor = paragraph_for(quote.text, paragraphs)
+            return (len(quote.text.split()) < 5,
+                    order.get(anchor, len(order)) if anchor else len(order), n)
+
+        return min(said, key=rank)[1]
+
+    def speaker_links(self, article: Article) -> tuple[tuple[Speaker, TermLink | None], ...]:
+        """Each speaker of `article` and the page of theirs it links to (None without one)."""
+        linked = "speakers" in self.config.taxonomies
+        return tuple((s, _term_link(self.taxonomy.speaker_for(s.name)) if linked else None)
+                     for s in article.speakers)
+
+    def pull_quote(self, article: Article,
+                   speakers: Sequence[tuple[Speaker, TermLink | None]]) -> PullQuote | None:
+        """`lead_quote(article)` as pages show it: its speaker's role and page are those of
+        `speakers` (`speaker_links(article)`, which a page showing it fingerprints), so it
+        depends on nothing else."""
+        quote = self.lead_quote(article)
+        if quote is None:
+            return None
+        said = _folded(quote.speaker) if quote.speaker else None
+        speaker, link = next(((s, t) for s, t in speakers if _folded(s.name) == said),
+                             (None, None))
+        return PullQuote(excerpt(quote.text), quote.speaker, speaker.role if speaker else None,
+                         link.slug if link else None, self.quote_link(article, quote).url)
 
     def term_url(self, kind: str, term: Term) -> str:
         return self.urls.term(kind, term.slug)

@@ -6,7 +6,9 @@ their inputs changed); templates get plain values (records, URLs, pagers), never
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,7 @@ from markupsafe import Markup
 
 from sitegen.model import Article, Quote, Speaker
 from sitegen.render.context import Entry, QuoteLink, SiteContext, TermLink
+from sitegen.render.front import FrontPlan, front, front_plan
 from sitegen.render.output import Task
 from sitegen.render.paginate import Pager, paginate
 from sitegen.taxonomy import Month, Term, Year
@@ -32,14 +35,12 @@ def article_pages(ctx: SiteContext) -> Iterator[Task]:
     for article in ctx.taxonomy.articles:
         tags = tuple(TermLink(t.name, t.slug) for t in map(ctx.taxonomy.tag_for, article.tags)
                      if t) if "tags" in ctx.config.taxonomies else ()
-        speakers = tuple((s, _link(ctx.taxonomy.speaker_for(s.name))
-                          if "speakers" in ctx.config.taxonomies else None)
-                         for s in article.speakers)
+        speakers = ctx.speaker_links(article)
         related = ctx.related.to(article)
         yield ctx.page("article.html", ctx.urls.article(article),
                        (ctx.fp.article(article), ctx.fp.articles(related),
                         tuple((t.name, t.slug) for t in tags),   # plain: repr'd to fingerprint
-                        tuple((s.name, s.role, t and (t.name, t.slug)) for s, t in speakers)),
+                        _plain_speakers(speakers)),
                        partial(_article_values, ctx, article, related, tags, speakers))
 
 
@@ -51,25 +52,55 @@ def _article_values(ctx: SiteContext, article: Article, related: tuple[Article, 
             "jsonld": news_article_ld(ctx, article, speakers), "article": article,
             "body": Markup(body.html), "tags": list(tags), "speakers": list(speakers),
             "words": body.words, "related": [ctx.entry(a) for a in related],
-            "minutes": body.minutes}
+            "minutes": body.minutes, "pull_quote": ctx.pull_quote(article, speakers),
+            "speaker_cards": [_card(article, speaker, link) for speaker, link in speakers]}
 
 
-def _link(term: Term | None) -> TermLink | None:
-    return TermLink(term.name, term.slug) if term else None
+@dataclass(frozen=True)
+class SpeakerCard:
+    """A person quoted in an article as its page shows them: name, role there, the slug of
+    their page (or None) and how many of the article's quotes are theirs."""
+
+    name: str
+    role: str | None
+    slug: str | None
+    quotes: int
+
+
+def _card(article: Article, speaker: Speaker, link: TermLink | None) -> SpeakerCard:
+    name = " ".join(speaker.name.casefold().split())
+    count = sum(1 for q in article.quotes
+                if q.speaker and " ".join(q.speaker.casefold().split()) == name)
+    return SpeakerCard(speaker.name, speaker.role, link.slug if link else None, count)
+
+
+def _plain_speakers(speakers: Sequence[tuple[Speaker, TermLink | None]]) -> tuple[object, ...]:
+    """An article's speakers and their links as plain values (repr'd to fingerprint)."""
+    return tuple((s.name, s.role, t and (t.name, t.slug)) for s, t in speakers)
 
 
 def home_pages(ctx: SiteContext) -> Iterator[Task]:
+    """The front page: the first page a lead story, a grid, tag sections and the most quoted
+    (`render/front.py`); later pages plain lists."""
     for pager in paginate(ctx.taxonomy.articles, ctx.config.per_page, ctx.urls.home):
+        plan = front_plan(ctx.taxonomy, pager.items,
+                          tags="tags" in ctx.config.taxonomies,
+                          speakers="speakers" in ctx.config.taxonomies) \
+            if pager.number == 1 else None
+        lead = ctx.speaker_links(pager.items[0]) if plan and pager.items else ()
         yield ctx.page("index.html", pager.url,
-                       (pager.number, pager.total, ctx.fp.articles(pager.items)),
-                       partial(_home_values, ctx, pager))
+                       (pager.number, pager.total, ctx.fp.articles(pager.items),
+                        plan and plan.sources(ctx.fp), _plain_speakers(lead)),
+                       partial(_home_values, ctx, pager, plan, lead))
 
 
-def _home_values(ctx: SiteContext, pager: Pager[Article]) -> dict[str, Any]:
+def _home_values(ctx: SiteContext, pager: Pager[Article], plan: FrontPlan | None,
+                 lead: tuple[tuple[Speaker, TermLink | None], ...]) -> dict[str, Any]:
     title = ctx.config.title if pager.number == 1 else f"{ctx.config.title} – page {pager.number}"
     entries = _entries(ctx, pager.items)
     return {"title": title, "feed": ctx.urls.feed(), "articles": entries,
-            "pager": _with_items(pager, entries)}
+            "pager": _with_items(pager, entries),
+            "front": front(ctx, entries, plan, lead) if plan else None}
 
 
 def _entries(ctx: SiteContext, articles: Sequence[Article]) -> tuple[Entry, ...]:
@@ -83,10 +114,46 @@ def _with_items(pager: Pager[Article], items: tuple[Entry, ...]) -> Pager[Entry]
 def taxonomy_pages(ctx: SiteContext, kind: str) -> Iterator[Task]:
     """The index of all terms of `kind` and each term's paginated page."""
     terms = ctx.taxonomy.tags if kind == "tags" else ctx.taxonomy.speakers
-    yield ctx.page("taxonomy.html", ctx.urls.taxonomy(kind), (kind, ctx.fp.groups(terms, kind)),
-                   lambda: {"title": KIND_TITLES[kind], "taxonomy": kind, "terms": terms})
+    orders = ("name", "quotes") if kind == "speakers" else ("name",)
+    links = {order: ctx.urls.taxonomy(kind, order) for order in orders}
+    for order in orders:
+        yield ctx.page("taxonomy.html", links[order], (kind, order, ctx.fp.groups(terms, kind)),
+                       partial(_taxonomy_values, kind, terms, order, links))
     for term in terms:
         yield from _term_pages(ctx, kind, term)
+
+
+BUSIEST_TAGS = 24   # tags shown as "most covered" above the A-Z list
+
+
+def _taxonomy_values(kind: str, terms: tuple[Term, ...], order: str,
+                     links: dict[str, str]) -> dict[str, Any]:
+    """An index: speakers as cards in `order` (A-Z or most quoted first), tags as the busiest
+    then all of them A-Z under letters."""
+    title = KIND_TITLES[kind] + (", most quoted first" if order == "quotes" else "")
+    ordered = (tuple(sorted(terms, key=lambda t: (-len(t.quotes), -len(t.articles),
+                                                  t.name.casefold(), t.slug)))
+               if order == "quotes" else terms)
+    busiest = tuple(sorted((t for t in terms if len(t.articles) > 1),
+                           key=lambda t: (-len(t.articles), t.name.casefold(), t.slug))
+                    )[:BUSIEST_TAGS] if kind == "tags" else ()
+    return {"title": title, "taxonomy": kind, "terms": ordered, "order": order,
+            "orders": links, "busiest": busiest, "letters": by_letter(terms)}
+
+
+def by_letter(terms: Sequence[Term]) -> tuple[tuple[str, tuple[Term, ...]], ...]:
+    """Terms under the letter their name starts with (accents dropped, so "Élysée" is under
+    E; a name not starting with a letter under "#"), letters in order, "#" first."""
+    groups: dict[str, list[Term]] = {}
+    for term in terms:
+        groups.setdefault(initial(term.name), []).append(term)
+    return tuple((letter, tuple(groups[letter]))
+                 for letter in sorted(groups, key=lambda g: (g != "#", g)))
+
+
+def initial(name: str) -> str:
+    first = unicodedata.normalize("NFKD", name.strip()[:1])[:1].upper()
+    return first if first.isalpha() else "#"
 
 
 def _term_pages(ctx: SiteContext, kind: str, term: Term) -> Iterator[Task]:
