@@ -154,23 +154,43 @@ def hugo_text(item: Item) -> str:
     return "\n".join(lines)
 
 
-def write_sitegen(items: list[Item], root: Path) -> Path:
-    """A sitegen site in `root` (no search index: the peers build none)."""
+def write_sitegen(items: list[Item], root: Path, search: bool = False) -> Path:
+    """A sitegen site in `root` (by default no search index, as the peers without Pagefind)."""
     arts = root / "content" / "articles"
     arts.mkdir(parents=True, exist_ok=True)
     (root / "sitegen.toml").write_text(
         'title = "Bench"\nbase_url = "https://bench.example/"\nper_page = 10\n'
-        'timezone = "UTC"\nsearch = false\n', encoding="utf-8")
+        f'timezone = "UTC"\nsearch = {"true" if search else "false"}\n', encoding="utf-8")
     for item in items:
-        (arts / f"{item.slug}.md").write_text(sitegen_text(item), encoding="utf-8")
+        add_sitegen(item, root)
     return arts
+
+
+def write_sitegen_search(items: list[Item], root: Path) -> Path:
+    """A sitegen site whose build indexes it for search (Pagefind), as `sitegen new` makes."""
+    return write_sitegen(items, root, search=True)
+
+
+def add_sitegen(item: Item, root: Path) -> None:
+    """One more article in a site `write_sitegen` made."""
+    path = root / "content" / "articles" / f"{item.slug}.md"
+    path.write_text(sitegen_text(item), encoding="utf-8")
+
+
+def add_pelican(item: Item, root: Path) -> None:
+    (root / "content" / f"{item.slug}.md").write_text(pelican_text(item), encoding="utf-8")
+
+
+def add_hugo(item: Item, root: Path) -> None:
+    path = root / "content" / "posts" / f"{item.slug}.md"
+    path.write_text(hugo_text(item), encoding="utf-8")
 
 
 def write_pelican(items: list[Item], root: Path) -> Path:
     content = root / "content"
     content.mkdir(parents=True, exist_ok=True)
     for item in items:
-        (content / f"{item.slug}.md").write_text(pelican_text(item), encoding="utf-8")
+        add_pelican(item, root)
     theme = root / "theme" / "templates"
     theme.mkdir(parents=True, exist_ok=True)
     for name, text in PELICAN_TEMPLATES.items():
@@ -183,7 +203,7 @@ def write_hugo(items: list[Item], root: Path) -> Path:
     content = root / "content" / "posts"
     content.mkdir(parents=True, exist_ok=True)
     for item in items:
-        (content / f"{item.slug}.md").write_text(hugo_text(item), encoding="utf-8")
+        add_hugo(item, root)
     for name, text in HUGO_LAYOUTS.items():
         path = root / "layouts" / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -300,9 +320,11 @@ _HUGO_LIST = """<!doctype html><html><head><meta charset="utf-8"><title>{{ .Titl
 HUGO_LAYOUTS = {
     "_default/single.html": """<!doctype html><html><head><meta charset="utf-8"><title>\
 {{ .Title }}</title></head><body><header><a href="{{ site.BaseURL }}">{{ site.Title }}</a></header>\
-<article><h1>{{ .Title }}</h1><p>{{ .Date.Format "January 2, 2006" }}</p>{{ .Content }}<p>\
-{{ range .GetTerms "tags" }}<a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a> {{ end }}</p><p>\
-{{ range .GetTerms "speakers" }}<a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a> {{ end }}</p>\
+<article data-pagefind-body><h1>{{ .Title }}</h1><p data-pagefind-sort="date">\
+{{ .Date.Format "January 2, 2006" }}</p>{{ .Content }}<p>\
+{{ range .GetTerms "tags" }}<a href="{{ .RelPermalink }}" data-pagefind-filter="tag">\
+{{ .LinkTitle }}</a> {{ end }}</p><p>{{ range .GetTerms "speakers" }}\
+<a href="{{ .RelPermalink }}" data-pagefind-filter="speaker">{{ .LinkTitle }}</a> {{ end }}</p>\
 </article></body></html>
 """,
     "_default/list.html": _HUGO_LIST,

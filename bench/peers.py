@@ -1,4 +1,5 @@
-"""sitegen against Hugo and Pelican on one synthetic corpus, in one run: `python -m bench`.
+"""sitegen against Hugo (with and without Pagefind) and Pelican on one synthetic corpus, in one
+run: `python -m bench`; clean, no-op, one-edit and publish (a CI run adding one story) builds.
 
 Every figure is a median of `--repeats` runs measured as a child process (wall time, CPU time and
 peak RSS from `os.wait4`), and the ratios compare figures taken in the same run, so a busy
@@ -11,6 +12,7 @@ import argparse
 import compileall
 import os
 import platform
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -22,10 +24,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench import corpus
+from sitegen.search import pagefind_executable
 
 ROOT = Path(__file__).resolve().parent.parent
 PEERS = Path(__file__).resolve().parent / ".peers"
-KINDS = ("clean", "noop", "edit")
+KINDS = ("clean", "noop", "edit", "publish")
+# Who is compared with whom: sitegen without search with the peers that build none, sitegen
+# with search with Hugo followed by Pagefind (the same Pagefind).
+PAIRS = {"sitegen": ("hugo", "pelican"), "sitegen+search": ("hugo+pagefind",)}
 
 
 @dataclass(frozen=True)
@@ -43,8 +49,10 @@ class Tool:
     command: list[str]
     scratch: tuple[str, ...]               # outputs and caches removed before a clean build
     write: Callable[[list[corpus.Item], Path], Path]
+    add: Callable[[corpus.Item, Path], None]   # one more article
     version: str = ""
     env: dict[str, str] | None = None      # added to the environment of each build
+    kept: tuple[str, ...] = ()             # what a CI run restores (actions/cache) before a build
 
 
 def ensure_peers(install: bool) -> dict[str, list[str]]:
@@ -83,16 +91,29 @@ def tools(peers: dict[str, list[str]], jobs: int | None) -> dict[str, Tool]:
     sitegen = [sys.executable, "-m", "sitegen", "build", "-q"]
     if jobs is not None:
         sitegen += ["--jobs", str(jobs)]
-    out = {"sitegen": Tool("sitegen", sitegen, ("_site", ".sitegen-cache"),
-                           corpus.write_sitegen, _version([sys.executable, "-m", "sitegen",
-                                                           "--version"]))}
+    version = _version([sys.executable, "-m", "sitegen", "--version"])
+    kept = (".sitegen-cache", "_site")   # what `sitegen new`'s workflow restores
+    out = {"sitegen": Tool("sitegen", sitegen, ("_site", ".sitegen-cache"), corpus.write_sitegen,
+                           corpus.add_sitegen, version, kept=kept),
+           "sitegen+search": Tool("sitegen+search", sitegen, ("_site", ".sitegen-cache"),
+                                  corpus.write_sitegen_search, corpus.add_sitegen, version,
+                                  kept=kept)}
     if "hugo" in peers:
-        out["hugo"] = Tool("hugo", [*peers["hugo"], "--quiet"], ("public", "resources"),
-                           corpus.write_hugo, _version([*peers["hugo"], "version"])[:40])
+        hugo = [*peers["hugo"], "--quiet"]
+        version = _version([*peers["hugo"], "version"])[:40]
+        out["hugo"] = Tool("hugo", hugo, ("public", "resources"), corpus.write_hugo,
+                           corpus.add_hugo, version)
+        pagefind = pagefind_executable()
+        if pagefind is not None:   # the Pagefind sitegen runs, over Hugo's output
+            out["hugo+pagefind"] = Tool(
+                "hugo+pagefind", ["sh", "-c", f"{shlex.join(hugo)} && {shlex.quote(str(pagefind))}"
+                                  " --site public >/dev/null"],
+                ("public", "resources"), corpus.write_hugo, corpus.add_hugo,
+                f"{version}, {_version([str(pagefind), '--version'])}")
     if "pelican" in peers:
         out["pelican"] = Tool("pelican", [*peers["pelican"], "content", "-s", "pelicanconf.py",
                                           "-o", "output", "-q"], ("output", "cache"),
-                              corpus.write_pelican,
+                              corpus.write_pelican, corpus.add_pelican,
                               "pelican " + _version([*peers["pelican"], "--version"]))
     return out
 
@@ -115,8 +136,9 @@ def baseline(rev: str, jobs: int | None) -> Tool:
     if jobs is not None:
         command += ["--jobs", str(jobs)]
     return Tool(f"sitegen@{commit}", command, ("_site", ".sitegen-cache"), corpus.write_sitegen,
+                corpus.add_sitegen,
                 _version([sys.executable, "-m", "sitegen", "--version"], env) + f" at {commit}",
-                env)
+                env, kept=(".sitegen-cache", "_site"))
 
 
 def measure(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
@@ -134,8 +156,10 @@ def measure(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run
     return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
 
 
-def bench_tool(tool: Tool, items: list[corpus.Item], where: Path,
+def bench_tool(tool: Tool, items: list[corpus.Item], new: list[corpus.Item], where: Path,
                repeats: int) -> dict[str, list[Run]]:
+    """Clean, no-op and one-edit builds, then `publish`: each of `new` added in a fresh clone
+    (`fresh_clone`), one per run."""
     if where.exists():
         shutil.rmtree(where)
     content = tool.write(items, where)
@@ -151,7 +175,26 @@ def bench_tool(tool: Tool, items: list[corpus.Item], where: Path,
         time.sleep(0.01)       # a new mtime for generators that look at it
         corpus.edit(edited, i)
         results["edit"].append(measure(tool.command, where, tool.env))
+    for item in new[:repeats]:
+        fresh_clone(where, tool.scratch, tool.kept)
+        tool.add(item, where)
+        results["publish"].append(measure(tool.command, where, tool.env))
     return results
+
+
+def fresh_clone(where: Path, scratch: tuple[str, ...], kept: tuple[str, ...]) -> None:
+    """`where` as a CI run finds it: every source file new (a fresh checkout: new mtimes, new
+    inodes), the build's outputs gone except `kept`, which are restored as actions/cache does
+    (tar: mtimes kept). At the same path, as a runner's checkout always is."""
+    previous = where.with_name(where.name + ".previous")
+    shutil.rmtree(previous, ignore_errors=True)
+    where.rename(previous)
+    shutil.copytree(previous, where, copy_function=shutil.copy,
+                    ignore=shutil.ignore_patterns(*scratch, *kept))
+    for name in kept:
+        if (previous / name).exists():
+            shutil.copytree(previous / name, where / name, symlinks=True)   # copy2: mtimes kept
+    shutil.rmtree(previous)
 
 
 def median(runs: list[Run], what: str) -> float:
@@ -161,47 +204,56 @@ def median(runs: list[Run], what: str) -> float:
 def report(results: dict[int, dict[str, dict[str, list[Run]]]], versions: dict[str, str],
            repeats: str, started: str) -> str:
     lines = [
-        "# Benchmarks: sitegen, Hugo and Pelican on one corpus",
+        "# Benchmarks: sitegen, Hugo (with and without Pagefind) and Pelican on one corpus",
         "",
         "Written by `make bench` (`python -m bench`); rerun it to refresh. Synthetic corpus from "
         "`bench/corpus.py` (seed 6): 600-900-word articles, 200 tags, 300 speakers, 2-4 quotes "
         "each, dates over ten years. Each generator builds an article page per article, a "
         "paginated index, tag and speaker pages paginated by 10 and an Atom feed per term "
         "(Pelican: speakers as its multi-valued authors; Hugo: a `speakers` taxonomy). sitegen "
-        "also writes its full default theme: archives, related stories, JSON-LD, sitemaps "
-        "(search indexing off: the peers build none). sitegen's modules are byte-compiled "
-        "first, as pip does on install (Pelican's are, by pip).",
+        "also writes its full default theme: archives, related stories, JSON-LD, sitemaps. "
+        "`sitegen` and the peers build no search index; `sitegen+search` and `hugo+pagefind` "
+        "index the articles with the same Pagefind (article body, speaker and tag filters, "
+        "date sort). sitegen's modules are byte-compiled first, as pip does on install "
+        "(Pelican's are, by pip).",
         "",
         f"Run {started} on {platform.machine()} with {os.cpu_count()} cores, Python "
         f"{platform.python_version()}; medians of {repeats} run(s); "
         + ", ".join(f"{k}: {v}" for k, v in versions.items()) + ".",
         "no-op = a rebuild with nothing changed; edit = one article's body changed, then a "
-        "rebuild. Wall seconds (CPU seconds in brackets); ratio = sitegen / peer, from the same "
-        "run (below 1 means sitegen is faster).",
+        "rebuild; publish = what a CI run does for one new story: a fresh checkout (every source "
+        "file new) with what the workflow restores (sitegen: `.sitegen-cache/` and `_site/`; "
+        "Hugo and Pelican keep nothing between runs), one article added, a build. Wall seconds "
+        "(CPU seconds in brackets); ratio = sitegen / peer, from the same run (below 1 means "
+        "sitegen is faster). `+search`: the build indexes the site with Pagefind (sitegen: "
+        "its default; Hugo: `pagefind --site public` after it).",
         "",
-        "| articles | generator | clean | no-op | one edit | peak RSS |",
-        "|---|---|---|---|---|---|",
+        "| articles | generator | clean | no-op | one edit | publish | peak RSS |",
+        "|---|---|---|---|---|---|---|",
     ]
     for size, per_tool in results.items():
         for name, runs in per_tool.items():
             cells = [f"{median(runs[k], 'wall'):.2f} s ({median(runs[k], 'cpu'):.2f})"
-                     for k in KINDS]
+                     if runs[k] else "-" for k in KINDS]
             rss = max(r.rss_mb for k in KINDS for r in runs[k])
             lines.append(f"| {size:,} | {name} | {' | '.join(cells)} | {rss:.0f} MB |")
-    lines += ["", "Ratios, sitegen / peer (wall time; RSS is peak memory):", "",
-              "| articles | peer | clean | no-op | one edit | peak RSS |",
-              "|---|---|---|---|---|---|"]
+    lines += ["", "Ratios, sitegen / peer (wall time; RSS is peak memory); sitegen with search "
+              "against Hugo then Pagefind, sitegen without against the others:", "",
+              "| articles | sitegen | peer | clean | no-op | one edit | publish | peak RSS |",
+              "|---|---|---|---|---|---|---|---|"]
     for size, per_tool in results.items():
-        mine = per_tool.get("sitegen")
-        if mine is None:
-            continue
         for name, runs in per_tool.items():
-            if name == "sitegen":
-                continue
-            cells = [f"{median(mine[k], 'wall') / median(runs[k], 'wall'):.2f}" for k in KINDS]
-            rss = (max(r.rss_mb for k in KINDS for r in mine[k])
-                   / max(r.rss_mb for k in KINDS for r in runs[k]))
-            lines.append(f"| {size:,} | {name} | {' | '.join(cells)} | {rss:.2f} |")
+            for mine_name, peers in PAIRS.items():
+                mine = per_tool.get(mine_name)
+                if mine is None or not (name in peers or (mine_name == "sitegen"
+                                                          and name.startswith("sitegen@"))):
+                    continue
+                cells = [f"{median(mine[k], 'wall') / median(runs[k], 'wall'):.2f}"
+                         if mine[k] and runs[k] else "-" for k in KINDS]
+                rss = (max(r.rss_mb for k in KINDS for r in mine[k])
+                       / max(r.rss_mb for k in KINDS for r in runs[k]))
+                lines.append(f"| {size:,} | {mine_name} | {name} | {' | '.join(cells)} "
+                             f"| {rss:.2f} |")
     sizes = [s for s in results if "sitegen" in results[s]]
     if len(sizes) > 1:
         lines += ["", "Growth of sitegen's clean build (time per article relative to the "
@@ -223,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=3, help="runs per figure below 10,000")
     parser.add_argument("--large-repeats", type=int, default=1,
                         help="runs per figure at 10,000 articles and more (Pelican takes minutes)")
-    parser.add_argument("--tools", default="sitegen,hugo,pelican")
+    parser.add_argument("--tools", default="sitegen,hugo,pelican,sitegen+search,hugo+pagefind")
     parser.add_argument("--jobs", type=int, default=None, help="sitegen build --jobs")
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/sitegen-bench"))
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
@@ -232,7 +284,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="also build with sitegen as it was at git revision REV, as a peer")
     args = parser.parse_args(argv)
     wanted = args.tools.split(",")
-    peers = ensure_peers(not args.no_install) if set(wanted) - {"sitegen"} else {}
+    peers = ensure_peers(not args.no_install) \
+        if set(wanted) - {"sitegen", "sitegen+search"} else {}
     available = {k: v for k, v in tools(peers, args.jobs).items() if k in wanted}
     if args.baseline:
         then = baseline(args.baseline, args.jobs)
@@ -242,15 +295,18 @@ def main(argv: list[str] | None = None) -> int:
     # A checkout run with PYTHONDONTWRITEBYTECODE would compile every module on each build.
     compileall.compile_dir(ROOT / "sitegen", quiet=1)
     plan = [(int(s), list(available)) for s in args.sizes.split(",") if s]
-    plan += [(int(s), ["sitegen"]) for s in args.sitegen_sizes.split(",") if s]
+    plan += [(int(s), [t for t in ("sitegen", "sitegen+search") if t in available])
+             for s in args.sitegen_sizes.split(",") if s]
     started = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     results: dict[int, dict[str, dict[str, list[Run]]]] = {}
     for size, names in plan:
-        items = corpus.generate(size)
+        repeats = args.repeats if size < 10000 else args.large_repeats
+        items = corpus.generate(size + repeats)
+        items, new = items[:size], items[size:]   # the stories each publish adds
         for name in names:
             print(f"{size} articles: {name} ...", flush=True)
-            runs = bench_tool(available[name], items, args.workdir / str(size) / name,
-                              args.repeats if size < 10000 else args.large_repeats)
+            runs = bench_tool(available[name], items, new, args.workdir / str(size) / name,
+                              repeats)
             results.setdefault(size, {})[name] = runs
             print("  " + ", ".join(f"{k} {median(runs[k], 'wall'):.2f}s" for k in KINDS),
                   flush=True)
