@@ -266,6 +266,24 @@ def report(results: dict[int, dict[str, dict[str, list[Run]]]], versions: dict[s
     return "\n".join(lines) + "\n"
 
 
+def preview_report(sizes: list[int], edits: int) -> str:
+    """`sitegen serve` (search on, as `sitegen new` makes sites): save to browser reload."""
+    from bench import serve_latency
+
+    lines = ["", "Preview (`sitegen serve`, search on): from saving an article to the browser's "
+             f"reload event, median of {edits} edits (the worst in brackets); `bench/"
+             "serve_latency.py`:", "",
+             "| articles | body edit | title edit |", "|---|---|---|"]
+    for size in sizes:
+        print(f"{size} articles: preview ...", flush=True)
+        cells = []
+        for kind in ("body", "title"):
+            r = serve_latency.measure(size, edits, poll=False, search=True, kind=kind)
+            cells.append(f"{r['median']:.2f} s ({r['worst']:.2f})")
+        lines.append(f"| {size:,} | {' | '.join(cells)} |")
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--sizes", default="1000,10000",
@@ -280,6 +298,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/sitegen-bench"))
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
     parser.add_argument("--no-install", action="store_true", help="do not install the peers")
+    parser.add_argument("--preview-edits", type=int, default=3,
+                        help="edits per kind timed in `sitegen serve` at each of --sizes "
+                             "(0: none)")
     parser.add_argument("--baseline", metavar="REV",
                         help="also build with sitegen as it was at git revision REV, as a peer")
     args = parser.parse_args(argv)
@@ -312,6 +333,8 @@ def main(argv: list[str] | None = None) -> int:
                   flush=True)
     repeats = f"{args.repeats} (below 10,000 articles) and {args.large_repeats} (from 10,000)"
     text = report(results, {k: t.version for k, t in available.items()}, repeats, started)
+    if args.preview_edits and "sitegen+search" in available:
+        text += preview_report([int(s) for s in args.sizes.split(",") if s], args.preview_edits)
     args.out.write_text(text, encoding="utf-8")
     print(text)
     return 0

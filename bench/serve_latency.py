@@ -82,7 +82,10 @@ class EventStream:
         self.buffer = self.buffer.split(marker, 1)[1]
 
 
-def measure(count: int, edits: int, poll: bool, search: bool) -> dict[str, float]:
+def measure(count: int, edits: int, poll: bool, search: bool,
+            kind: str = "title") -> dict[str, float]:
+    """Save-to-reload times of `edits` edits of `kind`: "title" (front matter: the model is
+    loaded again) or "body" (a sentence added)."""
     with tempfile.TemporaryDirectory(prefix="sitegen-bench-") as tmp:
         root = Path(tmp) / "site"
         paths = generate(root, count, search)
@@ -100,8 +103,9 @@ def measure(count: int, edits: int, poll: bool, search: bool) -> dict[str, float
                 target = paths[(n * 7919) % len(paths)]
                 text = target.read_text(encoding="utf-8")
                 saved = time.perf_counter()
-                target.write_text(text.replace("title: ", f"title: Edited {n} ", 1),
-                                  encoding="utf-8")
+                edited = (text.replace("title: ", f"title: Edited {n} ", 1) if kind == "title"
+                          else text.rstrip("\n") + f"\n\nEdited {n} in preview.\n")
+                target.write_text(edited, encoding="utf-8")
                 stream.wait_for("reload", timeout=600)
                 times.append(time.perf_counter() - saved)
                 preview.wait_idle(600)
@@ -121,12 +125,13 @@ def main() -> int:
     parser.add_argument("--poll", action="store_true", help="use the polling observer")
     parser.add_argument("--no-search", action="store_true",
                         help="search = false: no Pagefind index, rebuilds update in place")
+    parser.add_argument("--kind", choices=("title", "body"), default="title")
     args = parser.parse_args()
     print("| articles | files | first build | save -> reload median | best | worst "
           "| last rebuild |")
     print("|---:|---:|---:|---:|---:|---:|---:|")
     for count in args.articles:
-        r = measure(count, args.edits, args.poll, not args.no_search)
+        r = measure(count, args.edits, args.poll, not args.no_search, args.kind)
         print(f"| {count:,} | {r['files']:,.0f} | {r['first_build']:.1f} s | {r['median']:.2f} s "
               f"| {r['best']:.2f} s | {r['worst']:.2f} s | {r['rebuild']:.2f} s |", flush=True)
     return 0
