@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +21,7 @@ from sitegen.fields import DATE_SOURCES, Fields, without_control
 from sitegen.front_matter import MAX_DEPTH, MAX_EXPANSION, load_front_matter, split_front_matter
 from sitegen.model import Article, record_bytes
 from sitegen.slugs import unique_slug
+from sitegen.stamps import bytes_digest
 from sitegen.walk import files_below
 
 if TYPE_CHECKING:
@@ -47,11 +49,14 @@ class LoadedFile:
 
 def load_articles(config: Config, *, drafts: bool = False,
                   files: dict[str, LoadedFile] | None = None,
-                  cache: ShardedStore | None = None) -> list[Article]:
+                  cache: ShardedStore | None = None,
+                  digests: Mapping[str, bytes] | None = None) -> list[Article]:
     """Every article under `content/articles/`, newest first; raises listing every bad file.
 
     `files`, when given, is filled with a `LoadedFile` for each file parsed without problems.
-    With a `cache` (the build's), a file whose bytes are unchanged is not parsed again.
+    With a `cache` (the build's), a file whose bytes are unchanged is not parsed again; with
+    `digests` too (each file's `stamps.bytes_digest`, as the build hashed it: from its stat
+    when that did not change), such a file is not even read.
     """
     folder = config.content_path / "articles"
     if not folder.is_dir():
@@ -64,8 +69,9 @@ def load_articles(config: Config, *, drafts: bool = False,
     parses = ParseCache(cache or BuildCache(None), repr(config), log, _Parsed)
     problems: list[Problem] = []
     parsed: list[_Parsed] = []
+    known = digests or {}
     for path in article_files(folder, config.content_path):
-        result = _load_file(path, config, parses)
+        result = _load_file(path, config, parses, known.get(str(path)))
         problems.extend(result.problems)
         if result.article is not None and not result.problems:
             parsed.append(result)
@@ -118,10 +124,15 @@ def _is_article(name: str) -> bool:
     return name.endswith(".md")
 
 
-def _load_file(path: Path, config: Config, cache: ParseCache | None = None) -> _Parsed:
+def _load_file(path: Path, config: Config, cache: ParseCache | None = None,
+               known: bytes | None = None) -> _Parsed:
     """Read one file as UTF-8 (a BOM is fine) and parse it; unreadable files become problems,
     and a file removed since it was listed is no article (an editor deleting it while `serve`
-    rebuilds)."""
+    rebuilds). With `known`, the digest of its bytes, a parse the cache holds is taken unread."""
+    if cache is not None and known is not None:
+        remembered: _Parsed | None = cache.get(path, known)
+        if remembered is not None:
+            return remembered
     try:
         raw = path.read_bytes()
     except FileNotFoundError:   # removed since the folder was listed: as if never listed
@@ -130,10 +141,11 @@ def _load_file(path: Path, config: Config, cache: ParseCache | None = None) -> _
     except OSError as exc:
         return _Parsed(problems=[Problem(path, f"cannot read the file: {exc.strerror or exc}")])
     if cache is not None:
-        hit: _Parsed | None = cache.get(path, raw)
+        content = bytes_digest(raw)
+        hit: _Parsed | None = cache.get(path, content) if content != known else None
         if hit is not None:
             return hit
-        result: _Parsed = cache.parse(path, raw, lambda: _parse_raw(path, raw, config))
+        result: _Parsed = cache.parse(path, content, lambda: _parse_raw(path, raw, config))
         return result
     return _parse_raw(path, raw, config)
 

@@ -104,7 +104,8 @@ def load_model(config: Config, cache: BuildCache, *, drafts: bool = False) -> Mo
     loaded: dict[str, LoadedFile] = {}
     problems: list[Problem] = []
     try:
-        articles = load_articles(config, drafts=drafts, files=loaded, cache=cache)
+        articles = load_articles(config, drafts=drafts, files=loaded, cache=cache,
+                                 digests=files)
     except SitegenError as exc:
         problems.extend(exc.problems)
         articles = []

@@ -21,6 +21,11 @@ RACY_NS = 2_000_000_000   # FAT keeps mtimes to 2 s; a change younger than that 
 Records: TypeAlias = "dict[str, tuple[int, int, int, int, bytes, bool]]"
 
 
+def bytes_digest(data: bytes) -> bytes:
+    """The digest `FileDigests.digest` gives a file holding `data`."""
+    return hashlib.blake2b(data, digest_size=20).digest()
+
+
 class FileDigests:
     """Content digests by path, reusing `previous` records whose file is provably unchanged."""
 
@@ -46,7 +51,7 @@ class FileDigests:
                     data = f.read()
             except OSError:
                 return b"\0unreadable\0"
-            found = hashlib.blake2b(data, digest_size=20).digest()
+            found = bytes_digest(data)
         trusted = max(st.st_mtime_ns, st.st_ctime_ns) < self._since
         self._new[path] = (*stat, found, trusted)
         return found

@@ -40,8 +40,10 @@ class ParseCache:
         self._result = result
         self.warnings: list[tuple[int, str]] = []   # what the last file's parse logged
 
-    def get(self, path: Path, raw: bytes) -> Any | None:
-        key = digest(str(path), raw)
+    def get(self, path: Path, content: bytes) -> Any | None:
+        """The result of parsing `path` when its bytes have the digest `content`
+        (`stamps.bytes_digest`), or None."""
+        key = digest(str(path), content)
         hit = self._old.get(key)
         if hit is None:
             return None
@@ -57,13 +59,14 @@ class ParseCache:
             self._logger.log(level, "%s", message)
         return result
 
-    def parse(self, path: Path, raw: bytes, parse: Any) -> Any:
-        """`parse()`, remembered with the warnings it logs."""
+    def parse(self, path: Path, content: bytes, parse: Any) -> Any:
+        """`parse()` of `path` holding bytes of digest `content`, remembered with the warnings
+        it logs."""
         with recorded(self._logger) as records:
             result = parse()
         self.warnings = records
         try:
-            self._new[digest(str(path), raw)] = (encode(record_to_row(result, self._result)),
+            self._new[digest(str(path), content)] = (encode(record_to_row(result, self._result)),
                                                  records)
         except (TypeError, ValueError, OverflowError) as exc:
             log.debug("not caching the parse of %s: %s", path, exc)
