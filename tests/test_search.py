@@ -17,7 +17,7 @@ from sitegen.cli import main
 from sitegen.config import load_config
 from sitegen.incremental.machine import CACHE_ENV
 from sitegen.linkcheck import check_links
-from sitegen.search import PAGEFIND_ENV, pagefind_executable, site_cache
+from sitegen.search import PAGEFIND_ENV, PARTS_FILE, pagefind_executable, site_cache
 from sitegen.serve import Preview
 from tests.conftest import snapshot, unavailable, write_article, write_config
 
@@ -54,6 +54,13 @@ def build(root: Path, *extra: str) -> int:
     return main(["build", "--site", str(root), "--quiet", *extra])
 
 
+def page_count(site: Path) -> int:
+    """Pages in the site's index, over all its parts (listed in parts.json)."""
+    listing = json.loads((site / "pagefind" / PARTS_FILE).read_text(encoding="utf-8"))
+    return sum(json.loads((site / "pagefind" / part / "pagefind-entry.json").read_text("utf-8"))
+               ["languages"]["en"]["page_count"] for part in listing["parts"])
+
+
 def requires_pagefind() -> None:
     if pagefind_executable() is None:
         unavailable("pagefind is not installed (pip install 'pagefind[bin]')")
@@ -66,8 +73,7 @@ def test_build_writes_an_index_with_speaker_and_tag_filters(tmp_path: Path) -> N
     root = make_site(tmp_path / "site")
     assert build(root) == 0
     out = root / "_site"
-    entry = json.loads((out / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
-    assert entry["languages"]["en"]["page_count"] == len(STORIES)   # articles only
+    assert page_count(out) == len(STORIES)   # articles only
     html = (out / "2022/12/lavrov-dollar/index.html").read_text(encoding="utf-8")
     assert '<article class="story" data-pagefind-body>' in html
     assert '<span hidden data-pagefind-filter="speaker">Sergey Lavrov</span>' in html
@@ -207,7 +213,7 @@ def test_reading_a_page_does_not_load_the_index(preview: Preview, page: Page) ->
     assert not [u for u in fetched if u.endswith("pagefind.js") or ".pf_" in u]
     page.locator("#search-input").focus()
     page.wait_for_function("document.querySelectorAll('select[name=tag] option').length > 1")
-    assert any(u.endswith("/news/pagefind/pagefind.js") for u in fetched)
+    assert any(u.endswith("/news/pagefind/2022-12/pagefind.js") for u in fetched)
 
 
 def test_speaker_filter_alone_lists_their_articles_newest_first(preview: Preview,
@@ -248,9 +254,9 @@ def test_unchanged_pages_give_the_same_index_bytes(tmp_path: Path) -> None:
     write_article(root / "content", "extra", "A new story about Lavrov.", title="Extra",
                   slug="extra", date="2022-12-11")
     assert build(root, "--out", str(tmp_path / "three")) == 0
-    entry = json.loads((tmp_path / "three/pagefind/pagefind-entry.json").read_text("utf-8"))
-    assert entry["languages"]["en"]["page_count"] == len(STORIES) + 1
-    assert len(list(site_cache(load_config(root)).iterdir())) == 1
+    assert page_count(tmp_path / "three") == len(STORIES) + 1
+    parts = json.loads((tmp_path / "three/pagefind" / PARTS_FILE).read_text("utf-8"))["parts"]
+    assert len(list(site_cache(load_config(root)).iterdir())) == len(parts)   # this build's
     assert not (root / ".sitegen-cache" / "search").exists()   # kept outside the site
 
 

@@ -34,18 +34,26 @@ function excerptNodes(html) {
 
 async function start(box) {
   const base = box.dataset.searchBase || "/";
+  let parts;
   try {
-    const entry = await fetch(`${base}pagefind/pagefind-entry.json`);
-    if (!entry.ok) return; // no index (pagefind missing at build time): keep the links
+    const response = await fetch(`${base}pagefind/parts.json`);
+    if (!response.ok) return; // no index (pagefind missing at build time): keep the links
+    parts = (await response.json()).parts;
   } catch (error) {
     return;
   }
+  if (!parts.length) return;
   let loading = null;
   function load() {
     loading = loading || (async () => {
-      const pagefind = await import(`${base}pagefind/pagefind.js`);
-      await pagefind.options({ baseUrl: base });
+      // One Pagefind index per part of the archive (disjoint date ranges, newest first): the
+      // first is loaded and the others merged into it, each tagged with a `part` filter so a
+      // date-sorted listing can ask the parts in date order (see `listing`).
+      const pagefind = await import(`${base}pagefind/${parts[0]}/pagefind.js`);
+      await pagefind.options({ baseUrl: base, mergeFilter: { part: parts[0] } });
       await pagefind.init();
+      await Promise.all(parts.slice(1).map((part) => pagefind.mergeIndex(
+        `${base}pagefind/${part}/`, { baseUrl: base, mergeFilter: { part } })));
       let available = {};
       try { available = await pagefind.filters(); } catch (error) { available = {}; }
       for (const [name, select] of Object.entries(selects)) {
@@ -74,6 +82,14 @@ async function start(box) {
   box.append(form, status, results);
   if (fallback) fallback.hidden = true;
 
+  async function listing(pagefind, filters) {
+    // Filters alone list stories newest first. Merged indexes rank by score, and each part
+    // scores its own date order, so the parts are asked one by one, newest part first.
+    const found = await Promise.all(parts.map((part) => pagefind.search(null,
+      { filters: { ...filters, part }, sort: { date: "desc" } })));
+    return { results: found.flatMap((search) => search.results) };
+  }
+
   let latest = 0;
   async function run() {
     const ticket = ++latest;
@@ -86,7 +102,8 @@ async function start(box) {
       status.textContent = "";
       return;
     }
-    const search = await pagefind.debouncedSearch(query || null, { filters, sort: query ? undefined : { date: "desc" } }, 150);
+    const search = query ? await pagefind.debouncedSearch(query, { filters }, 150)
+      : await listing(pagefind, filters);
     if (search === null || ticket !== latest) return;
     const data = await Promise.all(search.results.slice(0, SHOWN).map((r) => r.data()));
     if (ticket !== latest) return;
