@@ -54,15 +54,24 @@ async function start(box) {
       await pagefind.init();
       await Promise.all(parts.slice(1).map((part) => pagefind.mergeIndex(
         `${base}pagefind/${part}/`, { baseUrl: base, mergeFilter: { part } })));
+      return pagefind;
+    })();
+    return loading;
+  }
+  let filling = null;
+  function fill() {
+    // The speaker and tag values are in every part's filter files (two per part): fetched when
+    // the reader reaches a filter, not for a typed query.
+    filling = filling || (async () => {
+      const pagefind = await load();
       let available = {};
       try { available = await pagefind.filters(); } catch (error) { available = {}; }
       for (const [name, select] of Object.entries(selects)) {
         const values = Object.keys(available[name] || {}).sort((a, b) => a.localeCompare(b));
         for (const value of values) select.append(el("option", { value }, value));
       }
-      return pagefind;
     })();
-    return loading;
+    return filling;
   }
   const form = el("form", { class: "search-form", action: "#" });
   const label = el("label", { for: "search-input", class: "visually-hidden" }, "Search stories");
@@ -124,7 +133,13 @@ async function start(box) {
   form.addEventListener("submit", (event) => { event.preventDefault(); run(); });
   input.addEventListener("input", run);
   for (const select of Object.values(selects)) select.addEventListener("change", run);
-  form.addEventListener("focusin", () => { load().catch(() => {}); }, { once: true });
+  form.addEventListener("focusin", (event) => {
+    load().catch(() => {});
+    if (event.target.tagName === "SELECT") fill().catch(() => {});
+  });
+  for (const select of Object.values(selects)) {
+    select.addEventListener("pointerdown", () => { fill().catch(() => {}); });
+  }
   box.classList.add("search-ready");
 }
 
