@@ -157,7 +157,8 @@ def _part_key(exe: Path, name: str, site_dir: Path, paths: list[str]) -> str:
     return f"{name}-{digest.hexdigest()[:32]}"
 
 
-_IGNORED = re.compile(rb'<([a-zA-Z][a-zA-Z0-9-]*)\b[^>]*\sdata-pagefind-ignore="all"[^>]*>')
+_IGNORED = b'data-pagefind-ignore="all"'
+_TAG_NAME = re.compile(rb"[a-zA-Z][a-zA-Z0-9-]*")
 
 
 def indexed_bytes(html: bytes) -> bytes:
@@ -167,22 +168,30 @@ def indexed_bytes(html: bytes) -> bytes:
     An element whose end is not found is kept (a part indexed once too often, never stale)."""
     kept: list[bytes] = []
     start = 0
-    for found in _IGNORED.finditer(html):
-        if found.start() < start:
-            continue   # inside an element already dropped
-        tag = re.escape(found.group(1))
-        depth, end = 1, None
-        for edge in re.finditer(rb"<(/?)" + tag + rb"[\s>/]", html[found.end():]):
-            depth += -1 if edge.group(1) else 1
-            if depth == 0:
-                end = found.end() + edge.end()
-                break
+    mark = html.find(_IGNORED)
+    while mark != -1:
+        opening = html.rfind(b"<", start, mark)
+        name = _TAG_NAME.match(html, opening + 1) if opening != -1 else None
+        end = _element_end(html, name.group(), mark) if name else None
         if end is None:
             break
-        kept.append(html[start:found.start()])
+        kept.append(html[start:opening])
         start = end
+        mark = html.find(_IGNORED, start)
     kept.append(html[start:])
     return b"".join(kept)
+
+
+def _element_end(html: bytes, tag: bytes, inside: int) -> int | None:
+    """Where the element of `tag` whose opening tag holds position `inside` ends (after its
+    closing tag), counting nested elements of the same name; None when it does not."""
+    depth = 1
+    for edge in re.compile(rb"<(/?)" + re.escape(tag) + rb"[\s>/]").finditer(html, inside):
+        depth += -1 if edge.group(1) else 1
+        if depth == 0:
+            close = html.find(b">", edge.end() - 1)
+            return None if close == -1 else close + 1
+    return None
 
 
 def _index_part(exe: Path, site_dir: Path, paths: list[str], output: Path) -> None:
