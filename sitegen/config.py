@@ -125,8 +125,10 @@ class Config:
         "a dependency of sitegen) into `pagefind/` and show the search box. A missing binary is "
         "a warning (the site is built without an index; the box stays links to the tag and "
         "speaker indexes); a failing one fails the build and keeps the previous site. "
-        "`SITEGEN_PAGEFIND=/path/to/pagefind` picks another binary; the last index of each site "
-        "is cached in `$SITEGEN_CACHE_DIR` (default `~/.cache/sitegen`). `sitegen serve` indexes "
+        "`SITEGEN_PAGEFIND=/path/to/pagefind` picks another binary. The index is split into parts "
+        "by month, and the parts of each site's last build are cached in `$SITEGEN_CACHE_DIR` "
+        "(default `~/.cache/sitegen`): a rebuild indexes only the parts whose article pages "
+        "changed. `sitegen serve` indexes "
         "on its first build only and keeps that index while you preview (docs/SERVE.md)")
     extra: dict[str, Any] = field(
         default_factory=dict, compare=False, hash=False,

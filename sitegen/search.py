@@ -1,27 +1,40 @@
-"""Full-text search: run Pagefind over the freshly written site, before it is swapped in.
+"""Full-text search: Pagefind indexes of the article pages, one per part of the archive.
 
-Pagefind (https://pagefind.app, the `pagefind[bin]` package) reads the built HTML and writes a
-static index into `pagefind/`, which the theme's `search.js` queries in the browser; no server is
-involved, so search works on GitHub Pages and under a base path. Indexing runs on the staging
-folder (see `write.write_site`), so a failed index fails the build and the old site stays.
-A missing binary is a warning, not an error: the site is built without an index and the search
-box stays what it is without JavaScript, links to the tag and speaker indexes.
+Pagefind (https://pagefind.app, the `pagefind[bin]` package) reads built HTML and writes a static
+index, which the theme's `search.js` queries in the browser; no server is involved, so search
+works on GitHub Pages and under a base path. Pagefind has no incremental mode: it indexes all it
+is given every time (57 s and 5.3 GB at 10,000 articles). So the article pages are split into
+*parts* by month (`plan_parts`), each indexed by its own Pagefind run over a folder of hard links
+to only that part's pages, into `pagefind/<part>/`; `pagefind/parts.json` lists the parts, and
+`search.js` loads one and merges the others (Pagefind's `mergeIndex`). A part whose pages are
+byte-identical to the last build's is taken from the cache without running Pagefind, so a new
+story re-indexes its own part only.
+
+Only article pages are indexed, as before the split: the theme marks their story with
+`data-pagefind-body`, and Pagefind then skips every page without it (tag, speaker, list pages).
+
+Indexing runs on the staging folder (see `write.write_site`), so a failed index fails the build
+and the old site stays. A missing binary is a warning, not an error: the site is built without an
+index and the search box stays what it is without JavaScript, links to the tag and speaker
+indexes.
 
 Pagefind's filter and metadata files are not byte-stable between runs (Pagefind issue #638), so
-the index of each site's last build is kept in sitegen's user cache folder (`$SITEGEN_CACHE_DIR`,
-else `$XDG_CACHE_HOME/sitegen`, else `~/.cache/sitegen`; never in the site, which `deploy`
-promises not to touch), keyed by the HTML it was built from: unchanged pages give the same index
-bytes (a `sitegen deploy` of an unchanged site commits nothing) and a rebuild that changed no
-page (a stylesheet edit in `serve`) skips Pagefind.
+the parts of each site's last build are kept in sitegen's user cache folder
+(`$SITEGEN_CACHE_DIR`, else `$XDG_CACHE_HOME/sitegen`, else `~/.cache/sitegen`; never in the site,
+which `deploy` promises not to touch), each keyed by the pages it was built from: unchanged pages
+give the same index bytes (a `sitegen deploy` of an unchanged site commits nothing).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
+import re
 import shutil
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
 
 from sitegen.config import Config
@@ -30,11 +43,16 @@ from sitegen.incremental.machine import user_cache_root
 
 log = logging.getLogger("sitegen.search")
 
+Month = tuple[int, int]          # (year, month) of an article's date
+
 SEARCH_DIR = "pagefind"          # the index, at <base path>pagefind/
+PARTS_FILE = "parts.json"        # {"parts": [folder, ...]}, newest part first
 PAGEFIND_ENV = "SITEGEN_PAGEFIND"  # path of a pagefind binary to use instead of the bundled one
 TIMEOUT_SECONDS = 600
 MISSING = ("search = true but the pagefind binary is not installed "
            "(pip install 'pagefind[bin]'); the site is built without a search index")
+PART_PAGES = 2500                # at most this many pages per older part: ~1.2 GB for Pagefind
+_LINKS = ".search-pages"         # the hard-link folder of one part, inside the staging site
 
 
 def pagefind_executable() -> Path | None:
@@ -55,34 +73,63 @@ def pagefind_executable() -> Path | None:
     return Path(on_path) if on_path else None
 
 
-def index_site(site_dir: Path, config: Config) -> str | None:
-    """Write the search index into `site_dir/pagefind/`; return a warning when it could not.
+def plan_parts(pages: Mapping[str, Month]) -> dict[str, list[str]]:
+    """Group article pages (output path -> (year, month)) into parts, newest part first.
 
-    Raises SitegenError when Pagefind runs and fails, so the half-indexed site is never used.
+    The newest month is a part of its own, so a new story re-indexes only that month. The older
+    months are packed, oldest first, into parts of at most `PART_PAGES` pages (whole months):
+    few parts keep the reader's first search cheap (each costs a handful of requests), and the
+    cap bounds one Pagefind run's memory. Packing from the oldest end means a month that stops
+    being the newest joins or opens only the last part, and an edit re-indexes one part.
+    """
+    months: dict[Month, list[str]] = {}
+    for path, month in pages.items():
+        months.setdefault(month, []).append(path)
+    ordered = sorted(months)
+    groups: list[list[Month]] = []
+    size = 0
+    for month in ordered[:-1]:
+        if not groups or size + len(months[month]) > PART_PAGES:
+            groups.append([])
+            size = 0
+        groups[-1].append(month)
+        size += len(months[month])
+    if ordered:
+        groups.append([ordered[-1]])
+    return {_part_name(group): sorted(p for m in group for p in months[m])
+            for group in reversed(groups)}
+
+
+def _part_name(group: list[Month]) -> str:
+    """`2024-12` for one month, `2015-01_2024-11` for a run of months."""
+    first, last = (f"{year:04d}-{month:02d}" for year, month in (group[0], group[-1]))
+    return first if first == last else f"{first}_{last}"
+
+
+def index_site(site_dir: Path, config: Config, pages: Mapping[str, Month]) -> str | None:
+    """Write the search index of the article pages (output path -> (year, month)) into
+    `site_dir/pagefind/`; return a warning when it could not.
+
+    Raises SitegenError when Pagefind runs and fails, so a half-indexed site is never used.
     """
     exe = pagefind_executable()
     if exe is None:
         log.warning(MISSING)
         return MISSING
-    command = [str(exe), "--site", str(site_dir), "--output-subdir", SEARCH_DIR, "--silent"]
-    cache = site_cache(config) / _input_key(site_dir, exe, command[3:])
     target = site_dir / SEARCH_DIR
-    if (cache / "pagefind.js").is_file():
-        try:
-            shutil.copytree(cache, target)
-            return None
-        except OSError:
-            shutil.rmtree(target, ignore_errors=True)   # index afresh below
-    try:
-        result = subprocess.run(command, capture_output=True, text=True, check=False,
-                                timeout=TIMEOUT_SECONDS)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise SitegenError(Problem(None, f"search index: cannot run {exe}: {exc}")) from None
-    if result.returncode != 0 or not (site_dir / SEARCH_DIR / "pagefind.js").is_file():
-        detail = (result.stderr or result.stdout).strip().splitlines()[-5:]
-        raise SitegenError(Problem(None, f"search index: pagefind failed (exit "
-                                         f"{result.returncode}): {' | '.join(detail)}"))
-    _remember(target, cache)
+    target.mkdir(exist_ok=True)
+    cache_root = site_cache(config)
+    keys: list[str] = []
+    parts = plan_parts(pages)
+    for name, paths in parts.items():
+        key = _part_key(exe, name, site_dir, paths)
+        keys.append(key)
+        if not _restore(cache_root / key, target / name):
+            _index_part(exe, site_dir, paths, target / name)
+            _remember(target / name, cache_root / key)
+    listing = json.dumps({"parts": list(parts)}, separators=(",", ":")) + "\n"
+    (target / PARTS_FILE).write_text(listing, encoding="utf-8")
+    _forget_others(cache_root, keep=set(keys))
     return None
 
 
@@ -92,28 +139,120 @@ def site_cache(config: Config) -> Path:
     return user_cache_root() / "search" / site
 
 
-def _input_key(site_dir: Path, exe: Path, options: list[str]) -> str:
-    """A digest of everything Pagefind reads: the binary, its options and every HTML file."""
+def _command(exe: Path, site: Path, output: Path) -> list[str]:
+    return [str(exe), "--site", str(site), "--output-path", str(output), "--silent"]
+
+
+def _part_key(exe: Path, name: str, site_dir: Path, paths: list[str]) -> str:
+    """A digest of everything Pagefind reads for one part: the binary, its options, the part's
+    name and each page's path and bytes (less what it is told to ignore wholly)."""
     digest = hashlib.sha256()
     info = exe.stat()
     digest.update(f"{exe.resolve()}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
-    digest.update("\0".join(options).encode())
-    for path in sorted(site_dir.rglob("*.html")):
-        digest.update(b"\0" + path.relative_to(site_dir).as_posix().encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()[:32]
+    digest.update("\0".join(_command(exe, Path("SITE"), Path("OUT"))[1:]).encode())
+    digest.update(f"\0{name}\0".encode())
+    for path in paths:
+        digest.update(b"\0" + path.encode() + b"\0")
+        digest.update(hashlib.sha256(indexed_bytes((site_dir / path).read_bytes())).digest())
+    return f"{name}-{digest.hexdigest()[:32]}"
+
+
+_IGNORED = b'data-pagefind-ignore="all"'
+_TAG_NAME = re.compile(rb"[a-zA-Z][a-zA-Z0-9-]*")
+
+
+def indexed_bytes(html: bytes) -> bytes:
+    """The page without its elements marked `data-pagefind-ignore="all"`, which Pagefind reads
+    nothing from: the related stories at the foot of an article change with other articles, and
+    would otherwise make a new story re-index the parts of the stories it is related to.
+    An element whose end is not found is kept (a part indexed once too often, never stale)."""
+    kept: list[bytes] = []
+    start = 0
+    mark = html.find(_IGNORED)
+    while mark != -1:
+        opening = html.rfind(b"<", start, mark)
+        name = _TAG_NAME.match(html, opening + 1) if opening != -1 else None
+        end = _element_end(html, name.group(), mark) if name else None
+        if end is None:
+            break
+        kept.append(html[start:opening])
+        start = end
+        mark = html.find(_IGNORED, start)
+    kept.append(html[start:])
+    return b"".join(kept)
+
+
+def _element_end(html: bytes, tag: bytes, inside: int) -> int | None:
+    """Where the element of `tag` whose opening tag holds position `inside` ends (after its
+    closing tag), counting nested elements of the same name; None when it does not."""
+    depth = 1
+    for edge in re.compile(rb"<(/?)" + re.escape(tag) + rb"[\s>/]").finditer(html, inside):
+        depth += -1 if edge.group(1) else 1
+        if depth == 0:
+            close = html.find(b">", edge.end() - 1)
+            return None if close == -1 else close + 1
+    return None
+
+
+def _index_part(exe: Path, site_dir: Path, paths: list[str], output: Path) -> None:
+    """Run Pagefind over a folder holding only this part's pages (hard links, same paths)."""
+    links = site_dir / _LINKS
+    shutil.rmtree(links, ignore_errors=True)
+    try:
+        for path in paths:
+            (links / path).parent.mkdir(parents=True, exist_ok=True)
+            _link(site_dir / path, links / path)
+        command = _command(exe, links, output)
+        try:
+            result = subprocess.run(command, capture_output=True, text=True, check=False,
+                                    timeout=TIMEOUT_SECONDS)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise SitegenError(Problem(None, f"search index: cannot run {exe}: {exc}")) from None
+    finally:
+        shutil.rmtree(links, ignore_errors=True)
+    if result.returncode != 0 or not (output / "pagefind.js").is_file():
+        detail = (result.stderr or result.stdout).strip().splitlines()[-5:]
+        raise SitegenError(Problem(None, f"search index: pagefind failed (exit "
+                                         f"{result.returncode}): {' | '.join(detail)}"))
+
+
+def _link(source: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:
+    """A hard link (no copy, same bytes), else a copy where the file system has none."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def _restore(cache: Path, target: Path) -> bool:
+    """Put a cached part in place (hard links: it keeps inode and mtime); False on a miss."""
+    if not (cache / "pagefind.js").is_file():
+        return False
+    try:
+        shutil.copytree(cache, target, copy_function=_link)
+        return True
+    except OSError:
+        shutil.rmtree(target, ignore_errors=True)   # index afresh
+        return False
 
 
 def _remember(index: Path, cache: Path) -> None:
-    """Keep this index as the only cached one; a cache that cannot be written is no error."""
+    """Keep this part's index; a cache that cannot be written is no error."""
     partial = cache.with_name(f".{cache.name}.{os.getpid()}")
     try:
-        if cache.parent.is_dir():   # only our own key-named folders live here
-            for old in cache.parent.iterdir():
-                if old.is_dir() and not old.is_symlink():
-                    shutil.rmtree(old, ignore_errors=True)
-        shutil.copytree(index, partial)
+        shutil.rmtree(partial, ignore_errors=True)
+        shutil.copytree(index, partial, copy_function=_link)
         partial.rename(cache)
     except OSError as exc:
-        log.debug("search index not cached: %s", exc)
+        log.debug("search index part not cached: %s", exc)
         shutil.rmtree(partial, ignore_errors=True)
+
+
+def _forget_others(cache_root: Path, keep: set[str]) -> None:
+    """Keep only the parts of this build (only our own key-named folders live here)."""
+    try:
+        for old in cache_root.iterdir():
+            if old.name not in keep and old.is_dir() and not old.is_symlink():
+                shutil.rmtree(old, ignore_errors=True)
+    except OSError as exc:
+        log.debug("search cache not pruned: %s", exc)

@@ -105,6 +105,7 @@ def _build(config: Config, cache: BuildCache, *, out_dir: Path | None, drafts: b
     from sitegen.render import Output, render_site
     from sitegen.search import SEARCH_DIR, index_site
     from sitegen.snapshot import load_model
+    from sitegen.urls import Urls
 
     problems: list[Problem] = []
     imported = _import_raw(config, progress) if import_raw else None
@@ -128,7 +129,10 @@ def _build(config: Config, cache: BuildCache, *, out_dir: Path | None, drafts: b
     def finish(staging: Path) -> None:
         """Index the complete new site for search before it replaces the old one (given to the
         writer only with search on: without it, a rebuild can update the site in place)."""
-        warning = index_site(staging, config)
+        urls = Urls(config)
+        pages = {urls.output_file(urls.article(a)): (a.date.year, a.date.month)
+                 for a in articles}
+        warning = index_site(staging, config, pages)
         if warning:
             warnings.append(warning)
 

@@ -311,7 +311,7 @@ def test_the_browser_check_catches_a_script_when_unsafe_html_is_on(
 def search_records(out: Path) -> list[dict[str, Any]]:
     """Pagefind's per-page records: gzip, a `pagefind_dcd` signature, then JSON."""
     records = []
-    for path in sorted((out / "pagefind" / "fragment").glob("*.pf_fragment")):
+    for path in sorted((out / "pagefind").glob("*/fragment/*.pf_fragment")):   # every part
         data = gzip.decompress(path.read_bytes())
         assert data.startswith(b"pagefind_dcd"), path
         records.append(json.loads(data[len(b"pagefind_dcd"):]))
@@ -360,9 +360,11 @@ def test_searching_hostile_content_runs_no_script(built: Path, browser: Browser,
 def filter_counts(page: Any, base: str) -> list[tuple[str, int, int]]:
     """(speaker filter value, pages Pagefind lists for it, pages a search with it finds)."""
     script = """async (base) => {
-        const pf = await import(base + 'pagefind/pagefind.js');
+        const parts = (await (await fetch(base + 'pagefind/parts.json')).json()).parts;
+        const pf = await import(base + 'pagefind/' + parts[0] + '/pagefind.js');
         await pf.options({baseUrl: base});
         await pf.init();
+        for (const part of parts.slice(1)) await pf.mergeIndex(base + 'pagefind/' + part + '/');
         const speakers = (await pf.filters()).speaker || {};
         const out = [];
         for (const [value, count] of Object.entries(speakers)) {

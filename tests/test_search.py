@@ -18,7 +18,7 @@ from sitegen.cli import main
 from sitegen.config import load_config
 from sitegen.incremental.machine import CACHE_ENV
 from sitegen.linkcheck import check_links
-from sitegen.search import PAGEFIND_ENV, pagefind_executable, site_cache
+from sitegen.search import PAGEFIND_ENV, PARTS_FILE, pagefind_executable, site_cache
 from sitegen.serve import Preview
 from tests.conftest import snapshot, unavailable, write_article, write_config
 
@@ -55,6 +55,13 @@ def build(root: Path, *extra: str) -> int:
     return main(["build", "--site", str(root), "--quiet", *extra])
 
 
+def page_count(site: Path) -> int:
+    """Pages in the site's index, over all its parts (listed in parts.json)."""
+    listing = json.loads((site / "pagefind" / PARTS_FILE).read_text(encoding="utf-8"))
+    return sum(json.loads((site / "pagefind" / part / "pagefind-entry.json").read_text("utf-8"))
+               ["languages"]["en"]["page_count"] for part in listing["parts"])
+
+
 def requires_pagefind() -> None:
     if pagefind_executable() is None:
         unavailable("pagefind is not installed (pip install 'pagefind[bin]')")
@@ -67,8 +74,7 @@ def test_build_writes_an_index_with_speaker_and_tag_filters(tmp_path: Path) -> N
     root = make_site(tmp_path / "site")
     assert build(root) == 0
     out = root / "_site"
-    entry = json.loads((out / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
-    assert entry["languages"]["en"]["page_count"] == len(STORIES)   # articles only
+    assert page_count(out) == len(STORIES)   # articles only
     html = (out / "2022/12/lavrov-dollar/index.html").read_text(encoding="utf-8")
     assert re.search(r'<article class="story[ a-z-]*" data-pagefind-body>', html)   # + "has-aside"
     assert '<span hidden data-pagefind-filter="speaker">Sergey Lavrov</span>' in html
@@ -191,6 +197,7 @@ def test_typing_a_surname_finds_that_speakers_articles(preview: Preview, page: P
     assert first.locator(".search-excerpt mark").first.inner_text() == "Lavrov"
     link = first.locator("a").get_attribute("href")
     assert link is not None and link.startswith("/news/2022/12/")
+    page.locator("select[name=tag]").focus()   # reaching a filter loads its values
     page.locator("select[name=tag]").select_option("Trade")
     page.wait_for_function("document.querySelectorAll('.search-result').length == 1")
     assert results(page) == ["Moscow and partners drop the dollar in trade"]
@@ -206,9 +213,13 @@ def test_reading_a_page_does_not_load_the_index(preview: Preview, page: Page) ->
     page.locator("#search-input").wait_for()
     page.wait_for_timeout(300)
     assert not [u for u in fetched if u.endswith("pagefind.js") or ".pf_" in u]
-    page.locator("#search-input").focus()
+    page.locator("#search-input").fill("Lavrov")   # a typed query fetches no filter values
+    page.wait_for_function("document.querySelectorAll('.search-result').length == 2")
+    assert any(u.endswith("/news/pagefind/2022-12/pagefind.js") for u in fetched)
+    assert not [u for u in fetched if u.endswith(".pf_filter")]
+    page.locator("select[name=tag]").focus()
     page.wait_for_function("document.querySelectorAll('select[name=tag] option').length > 1")
-    assert any(u.endswith("/news/pagefind/pagefind.js") for u in fetched)
+    assert [u for u in fetched if u.endswith(".pf_filter")]
 
 
 def test_speaker_filter_alone_lists_their_articles_newest_first(preview: Preview,
@@ -249,9 +260,9 @@ def test_unchanged_pages_give_the_same_index_bytes(tmp_path: Path) -> None:
     write_article(root / "content", "extra", "A new story about Lavrov.", title="Extra",
                   slug="extra", date="2022-12-11")
     assert build(root, "--out", str(tmp_path / "three")) == 0
-    entry = json.loads((tmp_path / "three/pagefind/pagefind-entry.json").read_text("utf-8"))
-    assert entry["languages"]["en"]["page_count"] == len(STORIES) + 1
-    assert len(list(site_cache(load_config(root)).iterdir())) == 1
+    assert page_count(tmp_path / "three") == len(STORIES) + 1
+    parts = json.loads((tmp_path / "three/pagefind" / PARTS_FILE).read_text("utf-8"))["parts"]
+    assert len(list(site_cache(load_config(root)).iterdir())) == len(parts)   # this build's
     assert not (root / ".sitegen-cache" / "search").exists()   # kept outside the site
 
 
@@ -266,8 +277,8 @@ def test_a_filter_value_with_double_quotes_still_filters(tmp_path: Path, page: P
     p.start()
     try:
         page.goto(p.url)
-        page.locator("#search-input").focus()
         speaker = page.locator("select[name=speaker]")
+        speaker.focus()
         speaker.select_option(label="Dwayne ”The Rock” Johnson")
         page.wait_for_function("document.querySelectorAll('.search-result').length == 1")
         assert results(page) == ["Actor speaks"]

@@ -34,27 +34,44 @@ function excerptNodes(html) {
 
 async function start(box) {
   const base = box.dataset.searchBase || "/";
+  let parts;
   try {
-    const entry = await fetch(`${base}pagefind/pagefind-entry.json`);
-    if (!entry.ok) return; // no index (pagefind missing at build time): keep the links
+    const response = await fetch(`${base}pagefind/parts.json`);
+    if (!response.ok) return; // no index (pagefind missing at build time): keep the links
+    parts = (await response.json()).parts;
   } catch (error) {
     return;
   }
+  if (!parts.length) return;
   let loading = null;
   function load() {
     loading = loading || (async () => {
-      const pagefind = await import(`${base}pagefind/pagefind.js`);
-      await pagefind.options({ baseUrl: base });
+      // One Pagefind index per part of the archive (disjoint date ranges, newest first): the
+      // first is loaded and the others merged into it, each tagged with a `part` filter so a
+      // date-sorted listing can ask the parts in date order (see `listing`).
+      const pagefind = await import(`${base}pagefind/${parts[0]}/pagefind.js`);
+      await pagefind.options({ baseUrl: base, mergeFilter: { part: parts[0] } });
       await pagefind.init();
+      await Promise.all(parts.slice(1).map((part) => pagefind.mergeIndex(
+        `${base}pagefind/${part}/`, { baseUrl: base, mergeFilter: { part } })));
+      return pagefind;
+    })();
+    return loading;
+  }
+  let filling = null;
+  function fill() {
+    // The speaker and tag values are in every part's filter files (two per part): fetched when
+    // the reader reaches a filter, not for a typed query.
+    filling = filling || (async () => {
+      const pagefind = await load();
       let available = {};
       try { available = await pagefind.filters(); } catch (error) { available = {}; }
       for (const [name, select] of Object.entries(selects)) {
         const values = Object.keys(available[name] || {}).sort((a, b) => a.localeCompare(b));
         for (const value of values) select.append(el("option", { value }, value));
       }
-      return pagefind;
     })();
-    return loading;
+    return filling;
   }
   const form = el("form", { class: "search-form", action: "#" });
   const label = el("label", { for: "search-input", class: "visually-hidden" }, "Search stories");
@@ -74,6 +91,14 @@ async function start(box) {
   box.append(form, status, results);
   if (fallback) fallback.hidden = true;
 
+  async function listing(pagefind, filters) {
+    // Filters alone list stories newest first. Merged indexes rank by score, and each part
+    // scores its own date order, so the parts are asked one by one, newest part first.
+    const found = await Promise.all(parts.map((part) => pagefind.search(null,
+      { filters: { ...filters, part }, sort: { date: "desc" } })));
+    return { results: found.flatMap((search) => search.results) };
+  }
+
   let latest = 0;
   async function run() {
     const ticket = ++latest;
@@ -86,7 +111,8 @@ async function start(box) {
       status.textContent = "";
       return;
     }
-    const search = await pagefind.debouncedSearch(query || null, { filters, sort: query ? undefined : { date: "desc" } }, 150);
+    const search = query ? await pagefind.debouncedSearch(query, { filters }, 150)
+      : await listing(pagefind, filters);
     if (search === null || ticket !== latest) return;
     const data = await Promise.all(search.results.slice(0, SHOWN).map((r) => r.data()));
     if (ticket !== latest) return;
@@ -107,7 +133,13 @@ async function start(box) {
   form.addEventListener("submit", (event) => { event.preventDefault(); run(); });
   input.addEventListener("input", run);
   for (const select of Object.values(selects)) select.addEventListener("change", run);
-  form.addEventListener("focusin", () => { load().catch(() => {}); }, { once: true });
+  form.addEventListener("focusin", (event) => {
+    load().catch(() => {});
+    if (event.target.tagName === "SELECT") fill().catch(() => {});
+  });
+  for (const select of Object.values(selects)) {
+    select.addEventListener("pointerdown", () => { fill().catch(() => {}); });
+  }
   box.classList.add("search-ready");
 }
 

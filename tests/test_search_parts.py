@@ -1,0 +1,239 @@
+"""Search stays exact over the split index: after adds, edits and deletes built incrementally,
+real Pagefind in headless Chromium finds every article by a word of its current body, no longer
+finds an edited-away word or a deleted article, and lists each speaker and tag exactly as one
+Pagefind index over the whole site does (same stories, newest first); a new story re-indexes
+one part only, and a part that fails leaves the previous site as it was."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from sitegen import search
+from sitegen.cli import main
+from sitegen.incremental.machine import CACHE_ENV
+from sitegen.search import PAGEFIND_ENV, indexed_bytes, pagefind_executable, plan_parts
+from tests.conftest import snapshot, unavailable, write_article, write_config
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+WORDS = ("amber", "birch", "cedar", "delta", "ember", "fjord", "glade", "heron", "indigo",
+         "juniper", "kelp", "lotus", "maple", "nectar", "onyx", "pecan")
+SPEAKERS = ("Ann Arbor", "Bo Berg", "Cy Coe")
+TAGS = ("Energy", "Trade", "Water")
+
+
+def token(word: str, version: int = 0) -> str:
+    """A word no other word starts with (Pagefind matches prefixes)."""
+    return f"zq{word}{version}x"
+
+
+def story(root: Path, number: int, date: str, version: int = 0,
+          speaker: str | None = None, tags: list[str] | None = None) -> None:
+    word = WORDS[number]
+    tags = tags or ([TAGS[number % 3], TAGS[(number + 1) % 3]] if number % 2 else
+                    [TAGS[number % 3]])
+    write_article(root / "content", word, f"Officials spoke.\n\nThe {token(word, version)} report.",
+                  title=f"Story {word}", slug=word, date=date,
+                  speakers=[{"name": speaker or SPEAKERS[number % 3], "role": "Official"}],
+                  tags=tags)
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+class Served:
+    """A folder over HTTP at /, on a free port, for the browser."""
+
+    def __init__(self, folder: Path) -> None:
+        handler = functools.partial(_Quiet, directory=str(folder))
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.httpd.server_port}/"
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Pagefind behind a wrapper that counts its runs; a user cache of the test's own."""
+    real = pagefind_executable()
+    if real is None:
+        unavailable("pagefind is not installed (pip install 'pagefind[bin]')")
+    counted = tmp_path / "pagefind-runs"
+    wrapper = tmp_path / "pagefind"
+    wrapper.write_text(f'#!/bin/sh\necho run >> "{counted}"\nexec "{real}" "$@"\n')
+    wrapper.chmod(0o755)
+    monkeypatch.setenv(PAGEFIND_ENV, str(wrapper))
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "user-cache"))
+    monkeypatch.setattr(search, "PART_PAGES", 3)   # several parts from a few stories
+    return counted
+
+
+def run_count(counted: Path) -> int:
+    return counted.read_text().count("run") if counted.exists() else 0
+
+
+def build(root: Path) -> None:
+    assert main(["build", "--site", str(root), "--quiet"]) == 0
+
+
+def ui_search(page: Page, text: str) -> list[str]:
+    """Type into the theme's search box; the titles it lists."""
+    box = page.locator("#search-input")
+    box.fill("")
+    page.wait_for_function("document.querySelector('.search-status').textContent === ''")
+    box.fill(text)
+    page.wait_for_function("document.querySelector('.search-status').textContent !== ''")
+    return page.locator(".search-result > a").all_inner_texts()
+
+
+def ui_listing(page: Page, kind: str, value: str) -> list[str]:
+    """Choose one filter value in the theme's box, query empty: the titles, newest first."""
+    page.locator("#search-input").fill("")
+    for name in ("speaker", "tag"):
+        page.locator(f"select[name={name}]").select_option("")
+    page.wait_for_function("document.querySelector('.search-status').textContent === ''")
+    page.locator(f"select[name={kind}]").select_option(value)
+    page.wait_for_function("document.querySelector('.search-status').textContent !== ''")
+    return page.locator(".search-result > a").all_inner_texts()
+
+
+def single_index(site: Path, where: Path) -> Path:
+    """The site with one Pagefind index over all of it, as every build made before the split."""
+    shutil.rmtree(where, ignore_errors=True)
+    shutil.copytree(site, where)
+    shutil.rmtree(where / "pagefind")
+    exe = pagefind_executable()
+    assert exe is not None
+    subprocess.run([str(exe), "--site", str(where), "--silent"], check=True)
+    return where
+
+
+REFERENCE = """async ([kind, value]) => {
+  const pagefind = await import("/pagefind/pagefind.js");
+  await pagefind.init();
+  const search = await pagefind.search(null, {filters: {[kind]: value}, sort: {date: "desc"}});
+  const data = await Promise.all(search.results.map((r) => r.data()));
+  return data.map((d) => d.meta.title);
+}"""
+
+
+def check(root: Path, tmp_path: Path, page: Page, present: dict[str, str],
+          absent: list[str]) -> None:
+    site = Served(root / "_site")
+    reference = Served(single_index(root / "_site", tmp_path / "reference"))
+    try:
+        page.goto(site.url)
+        page.locator("select[name=tag]").focus()   # the filter values load
+        page.wait_for_function("document.querySelectorAll('select[name=tag] option').length > 1")
+        for word, title in present.items():
+            assert ui_search(page, word) == [title], word
+        for word in absent:
+            assert ui_search(page, word) == [], word
+        tab = page.context.new_page()
+        tab.goto(reference.url)
+        for kind, values in (("speaker", SPEAKERS), ("tag", TAGS)):
+            for value in values:
+                expected: Any = tab.evaluate(REFERENCE, [kind, value])
+                assert 0 < len(expected) <= 10
+                assert ui_listing(page, kind, value) == expected, (kind, value)
+        tab.close()
+    finally:
+        site.close()
+        reference.close()
+
+
+def test_split_index_stays_exact_through_adds_edits_and_deletes(
+        tmp_path: Path, runs: Path, page: Page) -> None:
+    root = tmp_path / "site"
+    (root / "content" / "articles").mkdir(parents=True)
+    write_config(root, 'title = "Wire"\nbase_url = "https://example.org/"\n')
+    dates = ["2022-01-05", "2022-01-20", "2022-02-03", "2022-02-17", "2022-03-09",
+             "2022-04-12", "2022-04-28", "2022-05-15", "2022-06-02", "2022-06-10"]
+    for number, date in enumerate(dates):
+        story(root, number, date)
+    present = {token(WORDS[n]): f"Story {WORDS[n]}" for n in range(len(dates))}
+    build(root)
+    parts = json.loads((root / "_site/pagefind/parts.json").read_text("utf-8"))["parts"]
+    assert len(parts) > 2 and parts[0] == "2022-06"
+    check(root, tmp_path, page, present, [])
+
+    # A new story this month: only its month is indexed again, though it now shows among the
+    # related stories of older ones (outside what Pagefind reads: `data-pagefind-ignore="all"`)
+    before = run_count(runs)
+    story(root, 10, "2022-06-21")
+    build(root)
+    assert run_count(runs) == before + 1
+    present[token(WORDS[10])] = "Story kelp"
+    check(root, tmp_path, page, present, [])
+
+    story(root, 2, "2022-02-03", version=1, speaker="Ann Arbor")   # edit: new words, speaker
+    (root / "content/articles/ember.md").unlink()                  # delete
+    story(root, 11, "2021-12-30")                                  # a backdated story
+    build(root)
+    del present[token("cedar")], present[token("ember")]
+    present[token("cedar", 1)] = "Story cedar"
+    present[token(WORDS[11])] = "Story lotus"
+    check(root, tmp_path, page, present, [token("cedar"), token("ember")])
+
+
+def test_what_pagefind_ignores_wholly_is_not_part_of_the_key() -> None:
+    page = (b'<article data-pagefind-body>Text</article><aside class="related" '
+            b'data-pagefind-ignore="all"><aside>x</aside><a>Other story</a></aside><p>end</p>')
+    assert indexed_bytes(page) == b"<article data-pagefind-body>Text</article><p>end</p>"
+    unclosed = b'<p>a</p><aside data-pagefind-ignore="all"><a>b</a>'
+    assert indexed_bytes(unclosed) == unclosed   # kept: indexed once too often, never stale
+    marked = b'<p data-pagefind-ignore>still read for filters</p>'
+    assert indexed_bytes(marked) == marked
+
+
+def test_parts_pack_older_months_and_keep_the_newest_alone(monkeypatch: pytest.MonkeyPatch
+                                                            ) -> None:
+    monkeypatch.setattr(search, "PART_PAGES", 3)
+    pages = {"a": (2021, 1), "b": (2021, 1), "c": (2021, 2), "d": (2021, 3), "e": (2021, 3),
+             "f": (2021, 3), "g": (2021, 3), "h": (2022, 1), "i": (2022, 5)}
+    assert plan_parts(pages) == {"2022-05": ["i"], "2022-01": ["h"],
+                                 "2021-03": ["d", "e", "f", "g"],
+                                 "2021-01_2021-02": ["a", "b", "c"]}
+    assert plan_parts({}) == {}
+
+
+def test_a_part_that_fails_keeps_the_old_site_and_the_next_build_recovers(
+        tmp_path: Path, runs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "site"
+    (root / "content" / "articles").mkdir(parents=True)
+    write_config(root, 'title = "Wire"\nbase_url = "https://example.org/"\n')
+    for number, date in enumerate(["2022-01-05", "2022-02-03", "2022-03-09", "2022-04-12"]):
+        story(root, number, date)
+    build(root)
+    before = snapshot(root / "_site")
+    real = pagefind_executable()
+    flaky = tmp_path / "flaky"   # indexes one part, then fails
+    flaky.write_text(f'#!/bin/sh\nif [ -e "{tmp_path}/once" ]; then echo "Error: boom" >&2; '
+                     f'exit 4; fi\ntouch "{tmp_path}/once"\nexec "{real}" "$@"\n')
+    flaky.chmod(0o755)
+    monkeypatch.setenv(PAGEFIND_ENV, str(flaky))
+    story(root, 0, "2022-01-05", version=1)
+    story(root, 4, "2022-04-20")   # two parts to index again
+    assert main(["build", "--site", str(root), "--quiet"]) == 1
+    assert snapshot(root / "_site") == before
+    assert not list(tmp_path.glob("site/._site.*"))
+    monkeypatch.setenv(PAGEFIND_ENV, str(real))
+    build(root)
+    entries = [json.loads(p.read_text("utf-8")) for p in
+               (root / "_site/pagefind").glob("*/pagefind-entry.json")]
+    assert sum(e["languages"]["en"]["page_count"] for e in entries) == 5
