@@ -237,3 +237,45 @@ def test_a_part_that_fails_keeps_the_old_site_and_the_next_build_recovers(
     entries = [json.loads(p.read_text("utf-8")) for p in
                (root / "_site/pagefind").glob("*/pagefind-entry.json")]
     assert sum(e["languages"]["en"]["page_count"] for e in entries) == 5
+
+
+def test_more_results_on_demand_and_filters_that_keep_their_size(
+        tmp_path: Path, runs: Path, page: Page) -> None:
+    """25 stories share a word: 10 are shown, "Show more stories" adds the next 10 and takes
+    the keyboard focus to the first of them, then the last 5 and the button goes; the filter
+    menus are as wide before their values load as after."""
+    root = tmp_path / "site"
+    (root / "content" / "articles").mkdir(parents=True)
+    write_config(root, 'title = "Wire"\nbase_url = "https://example.org/"\n')
+    for number in range(25):
+        write_article(root / "content", f"s{number:02d}", "A zqcommonx story.",
+                      title=f"Story {number:02d}", date=f"2022-03-{number + 1:02d}",
+                      speakers=[{"name": "A Speaker With A Rather Long Name Indeed"}],
+                      tags=["A tag whose name is long enough to widen a menu"])
+    build(root)
+    served = Served(root / "_site")
+    try:
+        page.goto(served.url)
+        select = page.locator("select[name=speaker]")
+        page.locator("#search-input").wait_for()
+        width = select.bounding_box()
+        select.focus()   # the values load now
+        page.wait_for_function("document.querySelector('select[name=speaker]').options.length > 1")
+        assert select.bounding_box() == width
+        titles = ui_search(page, "zqcommonx")
+        assert len(titles) == 10
+        assert page.locator(".search-status").inner_text() == "25 stories, showing 10"
+        more = page.locator(".search-more")
+        more.click()
+        page.wait_for_function("document.querySelectorAll('.search-result').length === 20")
+        eleventh = page.locator(".search-result > a").nth(10)
+        assert eleventh.evaluate("link => link === document.activeElement")
+        assert page.locator(".search-status").inner_text() == "25 stories, showing 20"
+        more.press("Enter")   # the keyboard does what the click does
+        page.wait_for_function("document.querySelectorAll('.search-result').length === 25")
+        assert not more.is_visible()
+        assert page.locator(".search-status").inner_text() == "25 stories"
+        all_titles = page.locator(".search-result > a").all_inner_texts()
+        assert sorted(all_titles) == [f"Story {n:02d}" for n in range(25)]
+    finally:
+        served.close()

@@ -3,7 +3,9 @@
 // replaces them with a search form once it knows an index exists (its small entry file), and
 // loads Pagefind itself only when the reader first uses the form, so reading a page costs
 // nothing. Result text is inserted as text nodes (only Pagefind's <mark> highlights are kept),
-// never as HTML.
+// never as HTML. Results come SHOWN at a time: "Show more stories" appends the next ones and
+// moves the keyboard focus to the first of them; the status line (a live region) says how many
+// are shown of how many found.
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
   "September", "October", "November", "December"];
 const FILTERS = [["speaker", "Any speaker"], ["tag", "Any tag"]];
@@ -87,8 +89,10 @@ async function start(box) {
   }
   const status = el("p", { class: "search-status", "aria-live": "polite" });
   const results = el("ol", { class: "search-results" });
+  const more = el("button", { type: "button", class: "search-more" }, "Show more stories");
+  more.hidden = true;
   const fallback = box.querySelector(".search-fallback");
-  box.append(form, status, results);
+  box.append(form, status, results, more);
   if (fallback) fallback.hidden = true;
 
   async function listing(pagefind, filters) {
@@ -100,6 +104,35 @@ async function start(box) {
   }
 
   let latest = 0;
+  let found = [];   // the current search's results, in order
+  let shown = 0;
+
+  function entry(item) {
+    const li = el("li", { class: "search-result" });
+    const link = el("a", { href: item.url }, item.meta.title || item.url);
+    const date = humanDate(item.meta.date);
+    li.append(link);
+    if (date) li.append(" ", el("time", { datetime: item.meta.date, class: "meta" }, date));
+    const excerpt = el("p", { class: "search-excerpt" });
+    excerpt.append(...excerptNodes(item.excerpt || ""));
+    li.append(excerpt);
+    return li;
+  }
+
+  async function showNext(ticket) {
+    // The next SHOWN results (Pagefind loads each result's data only when asked for it).
+    const data = await Promise.all(found.slice(shown, shown + SHOWN).map((r) => r.data()));
+    if (ticket !== latest) return [];
+    const items = data.map(entry);
+    results.append(...items);
+    shown += items.length;
+    const n = found.length;
+    status.textContent = n ? `${n} stor${n === 1 ? "y" : "ies"}${n > shown ? `, showing ${shown}` : ""}`
+      : "No stories found";
+    more.hidden = shown >= n;
+    return items;
+  }
+
   async function run() {
     const ticket = ++latest;
     const pagefind = await load();
@@ -109,27 +142,22 @@ async function start(box) {
     if (!query && !Object.keys(filters).length) {
       results.replaceChildren();
       status.textContent = "";
+      more.hidden = true;
       return;
     }
     const search = query ? await pagefind.debouncedSearch(query, { filters }, 150)
       : await listing(pagefind, filters);
     if (search === null || ticket !== latest) return;
-    const data = await Promise.all(search.results.slice(0, SHOWN).map((r) => r.data()));
-    if (ticket !== latest) return;
-    results.replaceChildren(...data.map((item) => {
-      const li = el("li", { class: "search-result" });
-      const link = el("a", { href: item.url }, item.meta.title || item.url);
-      const date = humanDate(item.meta.date);
-      li.append(link);
-      if (date) li.append(" ", el("time", { datetime: item.meta.date, class: "meta" }, date));
-      const excerpt = el("p", { class: "search-excerpt" });
-      excerpt.append(...excerptNodes(item.excerpt || ""));
-      li.append(excerpt);
-      return li;
-    }));
-    const n = search.results.length;
-    status.textContent = n ? `${n} stor${n === 1 ? "y" : "ies"}${n > SHOWN ? `, showing ${SHOWN}` : ""}` : "No stories found";
+    found = search.results;
+    shown = 0;
+    results.replaceChildren();
+    await showNext(ticket);
   }
+  more.addEventListener("click", async () => {
+    const items = await showNext(latest);
+    const first = items.length ? items[0].querySelector("a") : null;
+    if (first) first.focus();
+  });
   form.addEventListener("submit", (event) => { event.preventDefault(); run(); });
   input.addEventListener("input", run);
   for (const select of Object.values(selects)) select.addEventListener("change", run);
