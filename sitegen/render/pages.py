@@ -16,6 +16,7 @@ from typing import Any
 from markupsafe import Markup
 
 from sitegen.model import Article, Quote, Speaker
+from sitegen.render.charts import term_chart
 from sitegen.render.context import Entry, QuoteLink, SiteContext, TermLink
 from sitegen.render.front import FrontPlan, front, front_plan
 from sitegen.render.output import Task
@@ -193,7 +194,9 @@ def _term_values(ctx: SiteContext, kind: str, term: Term, pager: Pager[Article],
             "feed": ctx.urls.term_feed(kind, term.slug),
             "jsonld": person_ld(ctx, term) if kind == "speakers" else None,
             "taxonomy": kind, "term": term, "articles": entries,
-            "pager": _with_items(pager, entries)}
+            "pager": _with_items(pager, entries),
+            # Counted from the term's dates and quotes, which `fp.group(term)` covers.
+            "chart": term_chart(kind, term) if pager.number == 1 else None}
 
 
 def archive_pages(ctx: SiteContext) -> Iterator[Task]:
