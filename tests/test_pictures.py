@@ -19,6 +19,7 @@ from sitegen.content import load_articles
 from sitegen.incremental.inputs import CACHE_DIR
 from sitegen.render.charts import MAX_MONTHS, month_chart
 from sitegen.site import build_site
+from sitegen.slugs import slugify
 from sitegen.taxonomy import Taxonomy, build_taxonomy
 from sitegen.theme import month_name
 from tests.conftest import snapshot
@@ -168,3 +169,116 @@ def test_the_chart_shows_at_a_phone_width_in_light_and_dark(browser: Browser, bu
                     assert (sum(rgb) / 765 > 0.5) is light, (scheme, fill)
             finally:
                 context.close()
+
+
+# Card images (sitegen/render/cards.py)
+
+BASE = "https://bench.example/"
+_META = re.compile(r'<meta (?:property|name)="([^"]+)" content="([^"]*)">')
+
+
+def _meta(page: Path) -> dict[str, str]:
+    return {k: unescape(v) for k, v in _META.findall(page.read_text(encoding="utf-8"))}
+
+
+def _file(site: Path, url: str) -> Path:
+    assert url.startswith(BASE), url
+    return site / url[len(BASE):]
+
+
+def _pages(site: Path, kind: str) -> list[Path]:
+    if kind == "articles":
+        return sorted(p for p in site.glob("[0-9][0-9][0-9][0-9]/[0-9][0-9]/*/index.html"))
+    return sorted(site.glob(f"{kind}/*/index.html"))
+
+
+def _chunks(data: bytes) -> list[bytes]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    found, at = [], 8
+    while at < len(data):
+        length = int.from_bytes(data[at:at + 4], "big")
+        found.append(data[at + 4:at + 8])
+        at += 12 + length
+    return found
+
+
+def test_every_article_and_speaker_has_a_card_its_meta_tags_name(built: Path) -> None:
+    from PIL import Image
+
+    site = built / "_site"
+    taxonomy = _taxonomy(built)
+    articles, speakers = _pages(site, "articles"), _pages(site, "speakers")
+    assert len(articles) == len(taxonomy.articles) and len(speakers) == len(taxonomy.speakers)
+    seen: dict[bytes, Path] = {}
+    for page in articles + speakers:
+        meta = _meta(page)
+        card = page.parent / "card.png"
+        folder = page.parent.relative_to(site).as_posix()
+        assert meta["og:image"] == meta["twitter:image"] == f"{BASE}{folder}/card.png"
+        assert _file(site, meta["og:image"]) == card and card.is_file()
+        assert meta["twitter:card"] == "summary_large_image"
+        assert (meta["og:image:width"], meta["og:image:height"]) == ("1200", "630")
+        assert meta["og:image:alt"]
+        data = card.read_bytes()
+        assert data not in seen, (page, seen.get(data))   # every card its own
+        seen[data] = page
+        assert _chunks(data) == [b"IHDR", b"PLTE", b"IDAT", b"IEND"]   # no time, no text
+        with Image.open(card) as image:
+            assert image.format == "PNG" and image.size == (1200, 630)
+            colours = image.convert("RGB").getcolors(1 << 16)
+            assert colours is not None and len(colours) > 20   # text drawn, not blank
+            ink = sum(n for n, c in colours if sum(c) < 600)
+            assert 1200 * 630 * 0.02 < ink < 1200 * 630 * 0.5
+    # a tag page and a speaker's later page have no card of their own
+    assert "og:image" not in _meta(_pages(site, "tags")[0])
+    assert "twitter:card" in _meta(_pages(site, "tags")[0])
+
+
+def test_two_articles_cards_show_their_own_headlines(built: Path) -> None:
+    from PIL import Image, ImageChops
+
+    site = built / "_site"
+    first, second = (_pages(site, "articles")[n].parent / "card.png" for n in (0, 1))
+    with Image.open(first) as a, Image.open(second) as b:
+        box = ImageChops.difference(a.convert("RGB"), b.convert("RGB")).getbbox()
+    assert box is not None and box[3] - box[1] > 100   # differ over more than one line
+
+
+def test_two_clean_builds_draw_the_same_bytes(built: Path, tmp_path: Path) -> None:
+    again = _clean_build(built, tmp_path / "again")
+    first = snapshot(built / "_site")
+    cards = [p for p in first if p.endswith("card.png")]
+    assert len(cards) > 12
+    assert {p: again[p] for p in cards} == {p: first[p] for p in cards}
+
+
+def test_a_retitled_article_draws_its_card_again_and_only_what_shows_it(tmp_path: Path) -> None:
+    root = _site(tmp_path / "site")
+    _build(root)
+    site = root / "_site"
+    before = {p: p.stat().st_mtime_ns for p in site.rglob("card.png")}
+    item = POOL[5]
+    (root / "content" / "articles" / f"{item.slug}.md").write_text(
+        corpus.sitegen_text(dataclasses.replace(item, title="A wholly new headline")),
+        encoding="utf-8")
+    old = {p: p.read_bytes() for p in before}
+    assert _build(root) == _clean_build(root, tmp_path / "clean")
+    redrawn = {p.parent.name for p in before if p.read_bytes() != old[p]}
+    # its own card, and the cards of its speakers whose latest quote is in it (the headline
+    # is under the quote); every other card is kept, file and mtime
+    speakers = {slugify(name) for name, _ in item.speakers}
+    assert item.slug in redrawn and redrawn - {item.slug} <= speakers
+    kept = [p for p in before if p.stat().st_mtime_ns == before[p]]
+    assert len(kept) == len(before) - len(redrawn)
+
+
+def test_cards_off_draws_none_and_names_none(tmp_path: Path) -> None:
+    root = _site(tmp_path / "site", 4)
+    with (root / "sitegen.toml").open("a", encoding="utf-8") as toml:
+        toml.write("cards = false\n")
+    files = _build(root)
+    assert not [p for p in files if p.endswith(".png")]
+    page = _pages(root / "_site", "articles")[0]
+    meta = _meta(page)
+    assert "og:image" not in meta and meta["twitter:card"] == "summary"
+    assert '"image"' not in page.read_text(encoding="utf-8")
