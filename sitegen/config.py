@@ -130,6 +130,12 @@ class Config:
         "(default `~/.cache/sitegen`): a rebuild indexes only the parts whose article pages "
         "changed. `sitegen serve` indexes "
         "on its first build only and keeps that index while you preview (docs/SERVE.md)")
+    cards: bool = setting(
+        True,
+        "card images for shared links: a 1200x630 PNG per article and per speaker (headline "
+        "or name, dateline or role, the pull quote or latest quote, the site's title) at "
+        "`<page>/card.png`, named by the page's `og:image` and `twitter:image`; drawn with "
+        "Pillow, only for the articles and speakers that changed since the last build")
     extra: dict[str, Any] = field(
         default_factory=dict, compare=False, hash=False,
         metadata=_about("free-form values for themes (`config.extra` in templates)"))

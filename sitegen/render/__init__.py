@@ -23,6 +23,7 @@ from sitegen.incremental.stores import BuildCache, ShardedStore
 from sitegen.model import Article
 from sitegen.parallel import stream_chunks
 from sitegen.render.assets import static_files
+from sitegen.render.cards import card_tasks
 from sitegen.render.context import SiteContext
 from sitegen.render.feeds import site_feed, term_feeds
 from sitegen.render.fingerprint import Versions
@@ -118,7 +119,8 @@ def _outputs(ctx: SiteContext) -> list[Task]:
     pages = tuple((_url_of(ctx, task.path), lastmod.get(task.path)) for task in outputs)
     outputs += [*not_found_page(ctx), site_feed(ctx),
                 *(f for k in kinds for f in term_feeds(ctx, k)),
-                sitemap(ctx, pages), news_sitemap(ctx), robots(ctx), *static_files(ctx)]
+                sitemap(ctx, pages), news_sitemap(ctx), robots(ctx), *static_files(ctx),
+                *(card_tasks(ctx) if config.cards else ())]
     seen: set[str] = set()
     for output in outputs:
         _claim(seen, output)

@@ -204,8 +204,9 @@ class SiteContext:
 
         `values()` must depend on nothing but `sources` and the settings: the page's fingerprint
         is taken from `sources`, so it is rendered again only when they change. Besides what the
-        template uses, `values()` gives `title` and optionally `description`, `kind`, `feed` and
-        `jsonld` (the `page` variable).
+        template uses, `values()` gives `title` and optionally `description`, `kind`, `feed`,
+        `jsonld`, `image` (the absolute URL of its card image) and `image_alt` (the `page`
+        variable).
         """
         self.templates.add(template)
         return Task(self.urls.output_file(url), (template, url, *sources),
@@ -217,7 +218,8 @@ class SiteContext:
                 "description": given.pop("description", "") or self.config.description,
                 "url": url, "canonical": self.urls.absolute(url),
                 "type": given.pop("kind", "website"), "feed": given.pop("feed", None),
-                "jsonld": given.pop("jsonld", None)}
+                "jsonld": given.pop("jsonld", None), "image": given.pop("image", None),
+                "image_alt": given.pop("image_alt", None)}
         html = self.env.get_template(template).render(
             site=self.site, urls=self.urls, page=meta, **given)
         return html.encode("utf-8")

@@ -16,6 +16,8 @@ from typing import Any
 from markupsafe import Markup
 
 from sitegen.model import Article, Quote, Speaker
+from sitegen.render.cards import card_url
+from sitegen.render.charts import term_chart
 from sitegen.render.context import Entry, QuoteLink, SiteContext, TermLink
 from sitegen.render.front import FrontPlan, front, front_plan
 from sitegen.render.output import Task
@@ -49,6 +51,7 @@ def _article_values(ctx: SiteContext, article: Article, related: tuple[Article, 
                     speakers: tuple[tuple[Speaker, TermLink | None], ...]) -> dict[str, Any]:
     body = ctx.body(article)
     return {"title": article.title, "description": article.subtitle or "", "kind": "article",
+            **_card_image(ctx, ctx.urls.article(article), f"{article.title} ({dateline(article)})"),
             "jsonld": news_article_ld(ctx, article, speakers), "article": article,
             "body": Markup(body.html), "tags": list(tags), "speakers": list(speakers),
             "words": body.words, "related": [ctx.entry(a) for a in related],
@@ -72,6 +75,14 @@ def _card(article: Article, speaker: Speaker, link: TermLink | None) -> SpeakerC
     count = sum(1 for q in article.quotes
                 if q.speaker and " ".join(q.speaker.casefold().split()) == name)
     return SpeakerCard(speaker.name, speaker.role, link.slug if link else None, count)
+
+
+def _card_image(ctx: SiteContext, page_url: str, alt: str) -> dict[str, str]:
+    """The `image` and `image_alt` of a page that has a card image (`render/cards.py`), when
+    cards are drawn (the setting is in every page's render key)."""
+    if not ctx.config.cards:
+        return {}
+    return {"image": ctx.urls.absolute(card_url(page_url)), "image_alt": alt}
 
 
 def _plain_speakers(speakers: Sequence[tuple[Speaker, TermLink | None]]) -> tuple[object, ...]:
@@ -192,8 +203,13 @@ def _term_values(ctx: SiteContext, kind: str, term: Term, pager: Pager[Article],
     return {"title": title, "description": description,
             "feed": ctx.urls.term_feed(kind, term.slug),
             "jsonld": person_ld(ctx, term) if kind == "speakers" else None,
+            **(_card_image(ctx, ctx.urls.speaker(term.slug),
+                     f"{term.name}{f', {term.role}' if term.role else ''}: quotes")
+               if kind == "speakers" and pager.number == 1 else {}),
             "taxonomy": kind, "term": term, "articles": entries,
-            "pager": _with_items(pager, entries)}
+            "pager": _with_items(pager, entries),
+            # Counted from the term's dates and quotes, which `fp.group(term)` covers.
+            "chart": term_chart(kind, term) if pager.number == 1 else None}
 
 
 def archive_pages(ctx: SiteContext) -> Iterator[Task]:
@@ -246,6 +262,8 @@ def news_article_ld(ctx: SiteContext, article: Article,
     }
     if article.subtitle:
         data["description"] = article.subtitle
+    if ctx.config.cards:
+        data["image"] = [urls.absolute(card_url(urls.article(article)))]
     if article.tags:
         data["keywords"] = list(article.tags)
     data["wordCount"] = ctx.body(article).words
@@ -270,4 +288,6 @@ def person_ld(ctx: SiteContext, term: Term) -> dict[str, Any]:
                             "url": ctx.urls.absolute(ctx.urls.speaker(term.slug))}
     if term.role:
         data["jobTitle"] = term.role
+    if ctx.config.cards:
+        data["image"] = ctx.urls.absolute(card_url(ctx.urls.speaker(term.slug)))
     return data
