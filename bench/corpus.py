@@ -154,21 +154,20 @@ def hugo_text(item: Item) -> str:
     return "\n".join(lines)
 
 
-def write_sitegen(items: list[Item], root: Path, search: bool = False) -> Path:
-    """A sitegen site in `root` (by default no search index, as the peers without Pagefind)."""
+def write_sitegen(items: list[Item], root: Path, search: bool = False,
+                  cards: bool = True) -> Path:
+    """A sitegen site in `root` (by default no search index, as the peers without Pagefind).
+    The benchmark turns `cards` off: no peer draws card images (their cost is in
+    docs/PERFORMANCE.md)."""
     arts = root / "content" / "articles"
     arts.mkdir(parents=True, exist_ok=True)
     (root / "sitegen.toml").write_text(
         'title = "Bench"\nbase_url = "https://bench.example/"\nper_page = 10\n'
-        f'timezone = "UTC"\nsearch = {"true" if search else "false"}\n', encoding="utf-8")
+        f'timezone = "UTC"\nsearch = {"true" if search else "false"}\n'
+        f'cards = {"true" if cards else "false"}\n', encoding="utf-8")
     for item in items:
         add_sitegen(item, root)
     return arts
-
-
-def write_sitegen_search(items: list[Item], root: Path) -> Path:
-    """A sitegen site whose build indexes it for search (Pagefind), as `sitegen new` makes."""
-    return write_sitegen(items, root, search=True)
 
 
 def add_sitegen(item: Item, root: Path) -> None:

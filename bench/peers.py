@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import functools
 import os
 import platform
 import shlex
@@ -93,11 +94,12 @@ def tools(peers: dict[str, list[str]], jobs: int | None) -> dict[str, Tool]:
         sitegen += ["--jobs", str(jobs)]
     version = _version([sys.executable, "-m", "sitegen", "--version"])
     kept = (".sitegen-cache", "_site")   # what `sitegen new`'s workflow restores
-    out = {"sitegen": Tool("sitegen", sitegen, ("_site", ".sitegen-cache"), corpus.write_sitegen,
+    plain = functools.partial(corpus.write_sitegen, cards=False)   # no peer draws card images
+    searched = functools.partial(corpus.write_sitegen, search=True, cards=False)
+    out = {"sitegen": Tool("sitegen", sitegen, ("_site", ".sitegen-cache"), plain,
                            corpus.add_sitegen, version, kept=kept),
            "sitegen+search": Tool("sitegen+search", sitegen, ("_site", ".sitegen-cache"),
-                                  corpus.write_sitegen_search, corpus.add_sitegen, version,
-                                  kept=kept)}
+                                  searched, corpus.add_sitegen, version, kept=kept)}
     if "hugo" in peers:
         hugo = [*peers["hugo"], "--quiet"]
         version = _version([*peers["hugo"], "version"])[:40]
@@ -135,7 +137,8 @@ def baseline(rev: str, jobs: int | None) -> Tool:
     command = [sys.executable, "-m", "sitegen", "build", "-q"]
     if jobs is not None:
         command += ["--jobs", str(jobs)]
-    return Tool(f"sitegen@{commit}", command, ("_site", ".sitegen-cache"), corpus.write_sitegen,
+    return Tool(f"sitegen@{commit}", command, ("_site", ".sitegen-cache"),
+                functools.partial(corpus.write_sitegen, cards=False),
                 corpus.add_sitegen,
                 _version([sys.executable, "-m", "sitegen", "--version"], env) + f" at {commit}",
                 env, kept=(".sitegen-cache", "_site"))
