@@ -273,9 +273,9 @@ def test_a_retitled_article_draws_its_card_again_and_only_what_shows_it(tmp_path
 
 
 def test_cards_off_draws_none_and_names_none(tmp_path: Path) -> None:
-    root = _site(tmp_path / "site", 4)
-    with (root / "sitegen.toml").open("a", encoding="utf-8") as toml:
-        toml.write("cards = false\n")
+    root = tmp_path / "site"
+    corpus.write_sitegen(POOL[:4], root, cards=False)
+    assert "cards = false" in (root / "sitegen.toml").read_text(encoding="utf-8")
     files = _build(root)
     assert not [p for p in files if p.endswith(".png")]
     page = _pages(root / "_site", "articles")[0]
