@@ -1,0 +1,212 @@
+"""The default theme audited as Lighthouse and axe-core see it (issue 17, "Measured, in the suite").
+
+A real site is built by `sitegen build` from real-looking wire copy (the 28 outlet stories of
+tests/fixtures/ingest/outlets/ and the sample TASS story, imported from `content/raw/`: datelines,
+standfirsts, speakers, quotes, tags; Pagefind search on), served by a plain static server on
+127.0.0.1 under the base path /news/, and four pages are audited: the front page, an article
+(the TASS story: pull quote, speaker card), a tag page and a speaker page.
+
+- axe-core (pinned, injected by playwright into Debian's Chromium) finds no violation, at 1280
+  and 390 px, light and dark; and on the front page with search results shown.
+- Lighthouse (pinned, the CLI on Debian's Chromium, mobile settings: its default form factor
+  and simulated throttling) scores accessibility, best practices and SEO 100 and performance at
+  least 95 on each page.
+
+The tools are installed by .ci/run (`npm install -g`, versions below); locally they skip with
+the command to run when missing, in CI (CI=true) they fail. $SITEGEN_AUDITS, when set, keeps each
+Lighthouse JSON report there (else pytest's temporary folder).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from sitegen.cli import main
+from tests.conftest import CHROMIUM, REPO, SAMPLE_RAW, unavailable, write_config
+from tests.test_pages_sites import static_server
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+AXE_VERSION = "4.14.1"
+LIGHTHOUSE_VERSION = "12.8.2"
+INSTALL = f"npm install -g axe-core@{AXE_VERSION} lighthouse@{LIGHTHOUSE_VERSION}"
+
+PAGES = {
+    "front": "/news/",
+    "article": "/news/2022/12/west-looks-for-any-clue-to-drive-a-wedge-between-russia-and-"
+               "kazakhstan-says-lavrov/",
+    "tag": "/news/tags/russia/",
+    "speaker": "/news/speakers/sergey-lavrov/",
+}
+# (width, colour scheme) for axe: colour contrast is checked in both schemes, layout at both widths
+VIEWS = [(1280, "light"), (390, "light"), (1280, "dark"), (390, "dark")]
+CATEGORIES = {"accessibility": 1.0, "best-practices": 1.0, "seo": 1.0, "performance": 0.95}
+
+
+@functools.cache
+def _node_modules() -> Path | None:
+    """Where `npm install -g` puts packages ($SITEGEN_NODE_MODULES overrides), or None."""
+    if os.environ.get("SITEGEN_NODE_MODULES"):
+        return Path(os.environ["SITEGEN_NODE_MODULES"])
+    npm = shutil.which("npm")
+    if npm is None:
+        return None
+    done = subprocess.run([npm, "root", "-g"], capture_output=True, text=True, timeout=60,
+                          check=False)
+    return Path(done.stdout.strip()) if done.returncode == 0 and done.stdout.strip() else None
+
+
+def _package(name: str, version: str) -> Path:
+    """The folder of an installed npm package at exactly `version`; else skip (fail in CI)."""
+    root = _node_modules()
+    folder = root / name if root else None
+    if folder is None or not (folder / "package.json").is_file():
+        unavailable(f"npm package {name}@{version} is not installed ({INSTALL})")
+    assert folder is not None
+    found = json.loads((folder / "package.json").read_text(encoding="utf-8"))["version"]
+    if found != version:
+        unavailable(f"{name} {found} is installed, the audit is pinned to {version} ({INSTALL})")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def origin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The site, built from raw wire copy as a user would, served under /news/."""
+    root = tmp_path_factory.mktemp("audit") / "site"
+    raw = root / "content" / "raw"
+    raw.mkdir(parents=True)
+    for story in sorted((REPO / "tests" / "fixtures" / "ingest" / "outlets").glob("*.txt")):
+        shutil.copy(story, raw / story.name)
+    shutil.copy(SAMPLE_RAW, raw / "tass-lavrov.txt")
+    # no `description`: every setting is optional, and the front page must still describe itself
+    write_config(root, 'title = "Wire Desk"\nbase_url = "https://example.github.io/news/"\n'
+                       'language = "en"\ntimezone = "Europe/London"\n')
+    assert main(["build", "--site", str(root), "--quiet"]) == 0
+    served = tmp_path_factory.mktemp("served")
+    (root / "_site").rename(served / "news")
+    with static_server(served) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    wanted = os.environ.get("SITEGEN_AUDITS")
+    folder = Path(wanted) if wanted else tmp_path_factory.mktemp("audits")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _axe(page: Page, script: Path) -> list[dict[str, Any]]:
+    """axe-core's violations on the page as it is now (every rule axe runs by default:
+    WCAG 2.0-2.2 A and AA, and its best practices)."""
+    page.add_script_tag(path=str(script))
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    violations: list[dict[str, Any]] = result["violations"]
+    return violations
+
+
+def _describe(violations: list[dict[str, Any]]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"{v['id']} ({v['impact']}): {v['help']} <{v['helpUrl']}>")
+        for node in v["nodes"]:
+            lines.append(f"    {' '.join(map(str, node['target']))}: "
+                         f"{' '.join(node.get('failureSummary', '').split())}")
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("view", VIEWS, ids=[f"{w}-{s}" for w, s in VIEWS])
+@pytest.mark.parametrize("kind", PAGES)
+def test_axe_finds_no_violation(browser: Browser, origin: str, kind: str,
+                                view: tuple[int, str]) -> None:
+    script = _package("axe-core", AXE_VERSION) / "axe.min.js"
+    width, scheme = view
+    context = browser.new_context(viewport={"width": width, "height": 900},
+                                  color_scheme=scheme)   # type: ignore[arg-type]
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    try:
+        response = page.goto(origin + PAGES[kind])
+        assert response is not None and response.status == 200
+        page.wait_for_selector(".search-form")   # search.js has put its form in (index found)
+        violations = _axe(page, script)
+        assert violations == [], f"{kind} at {width} px, {scheme}:\n{_describe(violations)}"
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_violation_in_search_results(browser: Browser, origin: str,
+                                                  scheme: str) -> None:
+    """The search form, its filters, status line and results, as a reader on a phone uses them."""
+    script = _package("axe-core", AXE_VERSION) / "axe.min.js"
+    context = browser.new_context(viewport={"width": 390, "height": 900},
+                                  color_scheme=scheme)   # type: ignore[arg-type]
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    try:
+        page.goto(origin + PAGES["front"])
+        page.fill("#search-input", "river")
+        page.wait_for_selector(".search-result")
+        assert "stor" in page.inner_text(".search-status")
+        violations = _axe(page, script)
+        assert violations == [], f"search results, {scheme}:\n{_describe(violations)}"
+    finally:
+        context.close()
+
+
+def _lighthouse(url: str, out: Path) -> dict[str, Any]:
+    """One Lighthouse run at its defaults (mobile form factor, simulated throttling)."""
+    cli = _package("lighthouse", LIGHTHOUSE_VERSION) / "cli" / "index.js"
+    node = shutil.which("node")
+    if node is None:
+        unavailable("node is not installed (apt-get install nodejs)")
+    if not CHROMIUM.is_file():
+        unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
+    assert node is not None
+    done = subprocess.run(
+        [node, str(cli), url, "--quiet", "--output=json", f"--output-path={out}",
+         f"--only-categories={','.join(CATEGORIES)}", "--disable-full-page-screenshot",
+         "--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage"],
+        env={**os.environ, "CHROME_PATH": str(CHROMIUM)}, capture_output=True, text=True,
+        timeout=240, check=False)
+    assert done.returncode == 0 and out.is_file(), done.stderr[-3000:]
+    report: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+    assert report["lighthouseVersion"] == LIGHTHOUSE_VERSION
+    assert not report.get("runtimeError"), report["runtimeError"]
+    return report
+
+
+def _failing_audits(report: dict[str, Any], category: str) -> list[str]:
+    """The audits of a category that cost it points, with what Lighthouse says of each."""
+    lines = []
+    for ref in report["categories"][category]["auditRefs"]:
+        audit = report["audits"][ref["id"]]
+        if ref["weight"] and audit["score"] is not None and audit["score"] < 1:
+            items = audit.get("details", {}).get("items", [])
+            where = "; ".join(str(i.get("node", {}).get("selector") or i.get("url") or "")
+                              for i in items[:5] if isinstance(i, dict))
+            lines.append(f"    {audit['id']} {audit['score']}: {audit['title']}"
+                         f" {audit.get('displayValue', '')} {where}".rstrip())
+    return lines
+
+
+@pytest.mark.parametrize("kind", PAGES)
+def test_lighthouse_scores(origin: str, reports: Path, kind: str) -> None:
+    report = _lighthouse(origin + PAGES[kind], reports / f"lighthouse-{kind}.json")
+    scores = {name: report["categories"][name]["score"] for name in CATEGORIES}
+    print(f"{kind}: {scores}")
+    failing = [f"{name} {scores[name]} < {least}\n" + "\n".join(_failing_audits(report, name))
+               for name, least in CATEGORIES.items() if scores[name] is None
+               or scores[name] < least]
+    assert not failing, f"{kind} ({PAGES[kind]}):\n" + "\n".join(failing)
