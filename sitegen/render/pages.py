@@ -109,9 +109,20 @@ def _home_values(ctx: SiteContext, pager: Pager[Article], plan: FrontPlan | None
                  lead: tuple[tuple[Speaker, TermLink | None], ...]) -> dict[str, Any]:
     title = ctx.config.title if pager.number == 1 else f"{ctx.config.title} – page {pager.number}"
     entries = _entries(ctx, pager.items)
-    return {"title": title, "feed": ctx.urls.feed(), "articles": entries,
+    return {"title": title, "description": _latest_headlines(ctx, pager.items),
+            "feed": ctx.urls.feed(), "articles": entries,
             "pager": _with_items(pager, entries),
             "front": front(ctx, entries, plan, lead) if plan else None}
+
+
+def _latest_headlines(ctx: SiteContext, articles: Sequence[Article], limit: int = 160) -> str:
+    """A front page's meta description when the site has none: its title and the page's first
+    headlines (search engines show it as the snippet; a page without one loses Lighthouse's SEO
+    audit). Empty when `description` is set: every page then gets that."""
+    if ctx.config.description or not articles:
+        return ""
+    text = f"{ctx.config.title}: {'; '.join(a.title for a in articles[:3])}"
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
 
 
 def _entries(ctx: SiteContext, articles: Sequence[Article]) -> tuple[Entry, ...]:
