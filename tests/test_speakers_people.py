@@ -77,7 +77,21 @@ def test_hyphenated_title_is_a_role_not_part_of_the_name() -> None:
      "former United States Representative"),
     ("Archbishop of Canterbury Dr", "Archbishop of Canterbury"),
     ("Sir", None),
-    ("his coach", None),
+    ("his coach", "coach"),
+    ("But", None),
+    ("Yesterday the country's finance minister", "country's finance minister"),
+    ("to 2004", None),
+    ("Georgia", None),
+    ("Mr Hale", None),
+    ("DRM systems", None),
+    ("the country's biggest internet firm", None),
+    ("state attorney general announcing the lawsuit", "state attorney general"),
+    ("Economic and Fiscal Policy Minister", "Economic and Fiscal Policy Minister"),
+    ("Roman Catholic Bishop Emeritus", "Roman Catholic Bishop Emeritus"),
+    ("BBC Radio Kent presenter", "BBC Radio Kent presenter"),
+    ("Ireland fly-half", "Ireland fly-half"),
+    ("World Health Organization", "World Health Organization"),
+    ("Leeds-based", None),
     ("gasping facedown on a sidewalk", None),
     ("chief executive of Sendmail", "chief executive of Sendmail"),
     ("Committee chairman Labour MP", "Labour MP"),
@@ -185,3 +199,14 @@ def test_an_age_before_the_apposition_keeps_the_role(text: str) -> None:
 def test_a_bare_title_gives_way_to_the_apposition() -> None:
     got = speakers("Dr Jane Roe, a consultant at St Mary's Hospital, said: \"It is rare.\"")
     assert got == [Speaker("Jane Roe", "consultant at St Mary's Hospital")]
+
+
+def test_a_relation_before_the_name_is_the_role_without_the_pronoun() -> None:
+    got = speakers('"He never gave up," said his sister, Maria Lopez.')
+    assert got == [Speaker("Maria Lopez", "sister")]
+
+
+def test_an_organisation_with_a_bogus_role_is_not_introduced_as_a_person() -> None:
+    text = ("Harbourview, the city's biggest ferry firm, cut its fares. "
+            '"Demand is back," Harbourview said.')
+    assert speakers(text) == []

@@ -15,6 +15,8 @@ from importlib import resources
 import pycountry
 from nameparser.config import CONSTANTS as _NAMEPARSER
 
+from sitegen.ingest.data import table
+
 # Honorifics: stripped from the name and not kept as a role, but they tell the gender.
 HONORIFICS: dict[str, str | None] = {
     "mr": "m", "mrs": "f", "ms": "f", "miss": "f", "mx": None, "messrs": None,
@@ -59,6 +61,18 @@ ROLE_NOUNS: frozenset[str] = frozenset(
     rapper comedian star player athlete sheriff governor-elect senator-elect man woman
     co-author fellow scientist boss astronaut sprinter meteorologist voter runner striker
     midfielder defender goalkeeper winger captain skipper manager chef campaigner volunteer
+    legend ace fan colleague rival hero icon critic cleric medic relative native dignitary
+    emissary adversary missionary functionary visionary luminary qc msp mla cto cio ally
+    uncle aunt nephew niece cousin grandson granddaughter grandmother grandfather partner
+    girlfriend boyfriend fiancee fiance widow widower stepfather stepmother child
+    advocate graduate magistrate laureate associate pundit poet architect model midwife guard
+    pupil teen boy girl mum dad peer scholar vicar tsar czar guide nun monk priest academic
+    intern cadet umpire jockey mogul tycoon heir baron magnate specialist apprentice champion
+    finalist holder contender rookie prodigy teammate mate international dj mc fly-half
+    scrum-half full-back half-back centre-back center-back wing-back centre-forward
+    taoiseach tanaiste td paramedic bursar headmistress steward consul plaintiff suspect accused
+    convict inmate hostage vet marine forward monarch duke duchess earl countess baroness
+    baronet viscount marquess emir governor-general first-minister
     """).split()
 )
 
@@ -362,8 +376,13 @@ def clean_role(role: str | None) -> str | None:
             words = words[: i + 1] if word.endswith((",", ";", ":")) else words[:i]
             break
     words = [w.rstrip(",;:") for w in words if not w.lower().endswith(_AGE_ENDINGS)]
+    for i in range(1, len(words) - 1):  # "attorney general announcing the legal action"
+        if (words[i].islower() and words[i].endswith("ing") and role_like(words[i - 1])
+                and not role_like(words[i + 1])):
+            words = words[:i]
+            break
     while words and (norm(words[-1]) in _ROLE_TRAILING or is_honorific(words[-1])
-                     or norm(words[-1]) in {"dr", "sir", "dame", "prof", "rev"}):
+                     or norm(words[-1]) in {"dr", "sir", "dame", "prof", "rev", "rt"}):
         words.pop()
     while words and norm(words[0]) in {"the", "a", "an", "fellow"}:
         words.pop(0)
@@ -374,13 +393,104 @@ def clean_role(role: str | None) -> str | None:
             if any(norm(w) in TITLE_WORDS or norm(w) in ROLE_NOUNS for w in rest):
                 words = rest
             break
-    if not words or norm(words[0]) in _POSSESSIVE_STARTS or words[0].endswith("ing"):
+    if words and norm(words[0]) in {"of", "from", "in"}:  # "of Springfield": a home town
         return None
-    if norm(words[0]) in {"of", "from", "in"}:  # "of Springfield": a home town, not a role
+    while words and norm(words[0]) in _ROLE_LEADS:
+        words.pop(0)  # "Yesterday Argentina's economy minister", "his father", "But"
+    if not words or words[0].endswith("ing") or norm(words[0]) in {"of", "from", "in"}:
         return None
     if all(is_honorific(w) or norm(w) in {"dr", "sir", "dame", "lord", "lady"} for w in words):
         return None
+    if not (has_role_head(words) or _affiliation(words)):  # "to 2004", "Georgia", "DRM systems"
+        return None
     return " ".join(words)
+
+
+def _affiliation(words: list[str]) -> bool:
+    """'World Health Organization', 'Ernst and Young', 'JCWI' from 'X of ...': an employer named
+    as the role, which is no place, no person's name and no lone function word."""
+    caps = [w for w in words if norm(w) not in {"of", "and", "the", "for", "&"}]
+    if not caps or not all(is_cap(w) or w[1:2].isupper() for w in caps):
+        return False
+    if any(w.lower().endswith(("-based", "-born", "-led", "-owned")) for w in caps):
+        return False  # "Frankfurt-based": a description, not an employer
+    phrase = " ".join(w.rstrip(".,") for w in words).lower()
+    if phrase in place_names() or norm(caps[0]) in NON_NAME_WORDS:
+        return False
+    if len(caps) == 1 and not (caps[0].isupper() or caps[0][1:2].isupper()
+                               or any(c.isupper() for c in caps[0][1:])):
+        return fold(phrase) in _known_bodies()  # "Intel", "Reuters"; not a surname ("Hale")
+    return not (len(caps) > 1 and is_given_name(caps[0]))  # "Jonathan Wolpaw": a person
+
+
+# Sentence adverbs and verbs that a capitalised run drags in before a role ("Then", "Said").
+_ROLE_LEAD_WORDS = """
+then now once formerly currently previously recently yesterday said says told added also but
+and or so
+"""
+_QUANTIFIERS = frozenset(
+    ["one", "two", "some", "many", "most", "all", "both", "each", "every", "other", "another"])
+_ROLE_LEADS = frozenset(_ROLE_LEAD_WORDS.split()) | (NON_NAME_WORDS - _QUANTIFIERS)
+# Where the head of a role phrase ends: "head of ...", "spokesman for ...", "lawyer and ...".
+_HEAD_ENDS = frozenset(["of", "for", "at", "in", "to", "with", "from", "on", "and", "or", "&"])
+# Agent-noun endings of English ("presenter", "sculptor", "novelist", "historian", "consultant",
+# "resident", "chairman", "nominee", "bureaucrat"): a role's head noun, whatever the occupation.
+_AGENT_ENDINGS = ("er", "or", "ist", "ian", "ant", "ent", "man", "woman", "person", "ee", "crat")
+# Words with those endings that are no one: things, places, times, comparatives, adjectives.
+_NOT_AGENT_WORDS = """
+center water power number order other under after over never later former paper river matter
+letter quarter border summer winter corner chapter theater sector factor error floor door motor
+mirror labor minor senior junior interior exterior superior whether together rather either
+neither ever offer answer cancer dinner corner tower computer register weather shelter filter
+monster character meter cluster disaster percent event recent current
+content different frequent silent present government parliament department movement agreement
+statement restaurant plant giant important significant want grant instant constant relevant
+committee degree guarantee jubilee coffee decree spree knee free three human german
+woman-owned bigger better higher lower longer older younger larger greater newer faster earlier
+harder stronger weaker broader wider tougher closer further another vendor
+"""
+_NOT_AGENTS = frozenset(_NOT_AGENT_WORDS.split())
+
+
+def role_like(word: str) -> bool:
+    """Whether a word can head a role phrase: a role noun or title ('spokesman', 'Senator'),
+    a party noun ('Tory'), a plural of one, or an agent noun by its ending ('presenter')."""
+    low = norm(word).strip("'’")
+    if not low.isascii() or not low.replace("-", "").isalpha():
+        return False
+    if "-" in low:
+        return low in ROLE_NOUNS or role_like(low.rsplit("-", 1)[-1]) or is_title(word)
+    if low in ROLE_NOUNS or low in TITLE_WORDS or low in PARTY_NOUNS:
+        return True
+    if low.endswith("s") and low[:-1] in ROLE_NOUNS:
+        return True
+    return (len(low) > 4 and low.endswith(_AGENT_ENDINGS) and low not in _NOT_AGENTS
+            and not low.endswith(("ment", "ness")) and not word.isupper())
+
+
+def has_role_head(words: list[str]) -> bool:
+    """Whether a role phrase has a head noun that names what someone is: the last word before
+    'of', 'for', 'at', 'and', ... ('head of EA in Europe', 'economist and tax expert'), past
+    trailing qualifiers ('Bishop Emeritus')."""
+    part: list[str] = []
+    for word in words:
+        low = norm(word).strip(",;:")
+        if low in _HEAD_ENDS and part:
+            if low not in {"and", "or", "&"}:
+                break
+            if role_like(part[-1]):  # "founder and CEO", "economist and tax expert"
+                return True
+        part.append(word.strip(",;:"))
+    while len(part) > 1 and not role_like(part[-1]) and norm(part[-1]) in ROLE_ADJECTIVES:
+        part.pop()
+    return bool(part) and role_like(part[-1])
+
+
+@cache
+def _known_bodies() -> frozenset[str]:
+    """Companies and publications of `data/non_people.toml`, folded."""
+    data = table("non_people")
+    return frozenset(fold(n) for key in ("companies", "publications") for n in data.get(key, []))
 
 
 def fold(text: str) -> str:

@@ -22,6 +22,7 @@ from sitegen.ingest.names import (
     NameParts,
     clean_role,
     guess_gender,
+    has_role_head,
     is_cap,
     is_given_name,
     is_group,
@@ -94,7 +95,9 @@ class Registry:
         introduced: bool = False,
     ) -> Person:
         role = clean_role(role)
-        person.introduced = person.introduced or introduced or bool(role)
+        # an employer as role ("of the World Health Organization") shows no person
+        person.introduced = person.introduced or introduced or bool(
+            role and has_role_head(role.split()))
         if subject:
             self.salient.append((pos, person))
         person.last_pos = max(person.last_pos, pos)
