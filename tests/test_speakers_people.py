@@ -210,3 +210,22 @@ def test_an_organisation_with_a_bogus_role_is_not_introduced_as_a_person() -> No
     text = ("Harbourview, the city's biggest ferry firm, cut its fares. "
             '"Demand is back," Harbourview said.')
     assert speakers(text) == []
+
+
+def test_a_plural_role_before_a_list_of_names_is_each_ones_role() -> None:
+    got = speakers("Coast guard pilots Ann Lee and Bo Park flew the rescue. "
+                   'Park said: "The sea was wild."')
+    assert got == [Speaker("Bo Park", "Coast guard pilot")]
+    got = speakers('Labour councillors Tim Hale, Rita Moss and Sam Dyer called the cuts "cruel".')
+    assert Speaker("Sam Dyer", "Labour councillor") in got
+
+
+def test_a_plural_role_in_apposition_to_a_list_is_each_ones_role() -> None:
+    got = speakers("The plan worried two local teachers, Ann Lee and Bo Park. "
+                   'Lee said: "It is too fast." Park agreed.')
+    assert Speaker("Ann Lee", "local teacher") in got
+
+
+def test_a_plural_role_before_a_single_name_is_not_shared() -> None:
+    got = speakers('He met teachers, Ann Lee said: "They were angry."')
+    assert got == [Speaker("Ann Lee", None)]

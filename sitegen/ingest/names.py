@@ -403,7 +403,19 @@ def clean_role(role: str | None) -> str | None:
         return None
     if not (has_role_head(words) or _affiliation(words)):  # "to 2004", "Georgia", "DRM systems"
         return None
-    return " ".join(words)
+    return " ".join(_singular_head(words))
+
+
+def _singular_head(words: list[str]) -> list[str]:
+    """One person's role from a plural one ('NASA astronauts' -> 'NASA astronaut')."""
+    end = next((i for i, w in enumerate(words) if norm(w) in _HEAD_ENDS and i), len(words))
+    head = words[end - 1]
+    low = norm(head)
+    if head.islower() and low.endswith("s") and low[:-1] in ROLE_NOUNS:
+        return [*words[: end - 1], head[:-1], *words[end:]]
+    if head.islower() and low.endswith("men") and low[:-3] + "man" in ROLE_NOUNS:
+        return [*words[: end - 1], head[:-3] + "man", *words[end:]]
+    return words
 
 
 def _affiliation(words: list[str]) -> bool:

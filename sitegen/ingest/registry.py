@@ -298,6 +298,7 @@ def name_mentions(text: str) -> list[tuple[int, NameParts, bool]]:
     the subject of its clause (it opens a sentence or a verb follows), which makes it salient."""
     found: list[tuple[int, NameParts, bool]] = []
     words = _words(text)
+    shared: tuple[str, int] | None = None  # a plural role a list of names shares, and its end
     i = 0
     while i < len(words):
         j = i
@@ -326,6 +327,11 @@ def name_mentions(text: str) -> list[tuple[int, NameParts, bool]]:
         parts = _person_parts([w for _, w in run], subject, speaks)
         if parts is not None and parts.role is None and _appositive(nxt, after):
             parts = NameParts(parts.name, _appositive_role(words, k + 1), parts.gender)
+        if parts is not None and parts.role is None:
+            role = _listed_role(words, i, k, shared)
+            if role:  # "NASA astronauts Bob Behnken and Doug Hurley", "two voters, A and B"
+                parts = NameParts(parts.name, role, parts.gender, parts.speaks)
+        shared = _shared_role(parts, run, k, shared)
         if parts is not None and parts.gender is None and subject:
             gender = _pronoun_after(words, i + len(run))
             parts = NameParts(parts.name, parts.role, gender, parts.speaks)
@@ -333,6 +339,49 @@ def name_mentions(text: str) -> list[tuple[int, NameParts, bool]]:
             found.append((run[0][0], parts, subject))
         i = j
     return found
+
+
+def _plural_role(tok: str) -> bool:
+    """'astronauts', 'spokesmen': a lower-case plural of a role noun."""
+    low = norm(tok)
+    return tok.islower() and (
+        (low.endswith("s") and low[:-1] in ROLE_NOUNS)
+        or (low.endswith("men") and low[:-3] + "man" in ROLE_NOUNS))
+
+
+def _listed_role(words: list[tuple[int, str]], i: int, k: int,
+                 shared: tuple[str, int] | None) -> str | None:
+    """The role a plural role noun gives each name of the list it introduces: the next name
+    of 'NASA astronauts Bob Behnken and Doug Hurley', or every name of 'two voters, Ann Lee and
+    Bo Park' (an apposition to a plural: only with a list, not 'met voters, Ann Lee said')."""
+    if shared is not None and shared[1] < i and all(
+            words[m][1] in {",", "and"} for m in range(shared[1], i)):
+        return shared[0]
+    if i < 2 or words[i - 1][1] != "," or not _plural_role(words[i - 2][1]):
+        return None
+    if k >= len(words) or words[k][1] not in {",", "and"}:
+        return None
+    if not (k + 1 < len(words) and is_cap(words[k + 1][1])):
+        return None
+    m = i - 2
+    while m > 0 and (is_cap(words[m - 1][1]) or norm(words[m - 1][1]) in ROLE_ADJECTIVES) \
+            and norm(words[m - 1][1]) not in NON_NAME_WORDS:
+        m -= 1
+    return " ".join(w for _, w in words[m: i - 1])
+
+
+def _shared_role(parts: NameParts | None, run: list[tuple[int, str]], k: int,
+                 shared: tuple[str, int] | None) -> tuple[str, int] | None:
+    """What the next name of a list inherits: this name's role when it came from a plural
+    role noun ('astronauts'), or the list's role this name inherited; else nothing."""
+    if parts is None or not parts.role:
+        return None
+    if shared is not None and parts.role == shared[0]:
+        return (shared[0], k)
+    role_words = parts.role.split()
+    if run and role_words and _plural_role(role_words[-1]):
+        return (parts.role, k)
+    return None
 
 
 def _skip_parenthetical(words: list[tuple[int, str]], k: int) -> int:
@@ -411,7 +460,8 @@ def _verbish(nxt: str, prev: str) -> bool:
 
 def _run_token(tok: str) -> bool:
     low = norm(tok)
-    return is_cap(tok) or low in NAME_PARTICLES or low in ROLE_ADJECTIVES or low in ROLE_NOUNS
+    return (is_cap(tok) or low in NAME_PARTICLES or low in ROLE_ADJECTIVES or low in ROLE_NOUNS
+            or _plural_role(tok))  # "NASA astronauts Bob Behnken and Doug Hurley"
 
 
 def _role_word(name: str) -> bool:
