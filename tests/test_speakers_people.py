@@ -229,3 +229,10 @@ def test_a_plural_role_in_apposition_to_a_list_is_each_ones_role() -> None:
 def test_a_plural_role_before_a_single_name_is_not_shared() -> None:
     got = speakers('He met teachers, Ann Lee said: "They were angry."')
     assert got == [Speaker("Ann Lee", None)]
+
+
+def test_a_long_apposition_after_the_name_is_read_to_its_end() -> None:
+    got = speakers("Ruth Dale, a tax lawyer and senior fellow at the Hartwell Centre for Public "
+                   'Finance Policy, said: "The rules are clear."')
+    assert got == [Speaker("Ruth Dale", "tax lawyer and senior fellow at the Hartwell Centre for "
+                                        "Public Finance Policy")]

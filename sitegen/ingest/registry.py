@@ -428,13 +428,22 @@ def _pronoun_after(words: list[tuple[int, str]], start: int) -> str | None:
     return None
 
 
+_CLAUSE_WORDS = frozenset(["said", "says", "told", "added", "who", "which", "that", "is", "was"])
+# words: "a tax lawyer and senior fellow at the Urban-Brookings Tax Policy Center"
+_APPOSITION_REACH = 16
+
+
 def _appositive_role(words: list[tuple[int, str]], start: int) -> str | None:
     """'a spokeswoman for the ministry' from 'Anna Kim, a spokeswoman for the ministry, said'."""
     out: list[str] = []
-    for _, tok in words[start: start + 10]:
+    for _, tok in words[start: start + _APPOSITION_REACH]:
         if tok in {",", ".", ";", ":", "(", ")"}:
             break
         out.append(tok)
+    else:  # no comma in reach: a role cut in the middle of a name, unless a clause ends it
+        if start + _APPOSITION_REACH < len(words) and not any(
+                norm(t) in _CLAUSE_WORDS for t in out):
+            return None
     while out and norm(out[0]) in {"a", "an", "the"}:
         out = out[1:]
     return " ".join(out) or None
