@@ -236,3 +236,13 @@ def test_a_long_apposition_after_the_name_is_read_to_its_end() -> None:
                    'Finance Policy, said: "The rules are clear."')
     assert got == [Speaker("Ruth Dale", "tax lawyer and senior fellow at the Hartwell Centre for "
                                         "Public Finance Policy")]
+
+
+@pytest.mark.parametrize("frame", [
+    '"The airline moves arms across the region every week," according to a tweet on Monday by '
+    "US Secretary of State Ana Ruiz.",
+    '"The airline moves arms across the region every week," according to a statement last week '
+    "from Foreign Minister Ana Ruiz.",
+])
+def test_according_to_a_long_source_phrase_after_the_quote(frame: str) -> None:
+    assert said_by("The ban began in 2011.", frame) == ["Ana Ruiz"]

@@ -444,6 +444,7 @@ def np_after(toks: list[str]) -> Subject:
     'said study co-author and Research Fellow Martin How', 'said the minister on Monday')."""
     np: list[str] = []
     rest: list[str] = []
+    toks = _source_time_cut(toks)
     for i, tok in enumerate(toks[:14]):
         if tok in {",", ".", ";", ":"}:
             rest = toks[i + 1:] if tok == "," else []
@@ -451,7 +452,8 @@ def np_after(toks: list[str]) -> Subject:
         low = norm(tok)
         if not np and low in {"he", "she"}:
             return interpret([tok])
-        title_only = all(is_title(t) or norm(t) in _DETERMINERS for t in np)
+        title_only = all(is_title(t) or norm(t) in _DETERMINERS or norm(t) in ROLE_ADJECTIVES
+                         for t in np)  # "US Secretary of State Mike Pompeo" goes on
         if low in {"from", "by"} and np and norm(np[-1]) in _SOURCE_NOUNS:
             np = []  # "read a statement from Ana Ruiz", "according to a post by Amy Cook"
             continue
@@ -482,6 +484,20 @@ def np_after(toks: list[str]) -> Subject:
             return Subject("name", named.text, named.role or subj.role,
                            named.gender or subj.gender, named.introduced)
     return subj
+
+
+def _source_time_cut(toks: list[str]) -> list[str]:
+    """'a tweet on Monday by Mike Pompeo' -> 'a tweet by Mike Pompeo': a time phrase between a
+    statement noun and its author is cut."""
+    for i, tok in enumerate(toks[:12]):
+        if norm(tok) not in _SOURCE_NOUNS:
+            continue
+        j = i + 1
+        while j < len(toks) and (norm(toks[j]) in _TIME_WORDS or norm(toks[j]) in _TIME_LEADS):
+            j += 1
+        if j > i + 1 and j < len(toks) and norm(toks[j]) in {"by", "from"}:
+            return [*toks[: i + 1], *toks[j:]]
+    return toks
 
 
 def _is_verb_at(toks: list[str], i: int) -> bool:
@@ -529,6 +545,8 @@ def frame_after(text: str, limit: int = 30) -> tuple[Subject, int]:
             return dataclasses.replace(subj, introduced=True), dash.start("np")
     cut = text[: sentence_end(text, 0)]
     acc = _ACCORDING_RE.search(cut[:40])
+    if acc:  # found near the quote, read to the sentence's end (not cut at 40 characters)
+        acc = _ACCORDING_RE.match(cut, acc.start())
     if acc and not _speech_verb_in(tokens(cut[: acc.start()])):  # not '..., X said, according'
         return np_after(tokens(acc.group("np"))), acc.start("np")
     toks = tokens(cut)
