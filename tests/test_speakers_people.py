@@ -246,3 +246,16 @@ def test_a_long_apposition_after_the_name_is_read_to_its_end() -> None:
 ])
 def test_according_to_a_long_source_phrase_after_the_quote(frame: str) -> None:
     assert said_by("The ban began in 2011.", frame) == ["Ana Ruiz"]
+
+
+def test_a_pronoun_after_an_unnamed_spokesman_is_no_one_named_before() -> None:
+    got = said_by(
+        'Committee chairman John Reid called the rules "a muddle". But a spokesman for the '
+        'ministry defended the plans. He said: "The law is clear. "We stand by it."')
+    assert got == ["John Reid", None, None]
+
+
+def test_a_frameless_quote_after_a_quote_by_no_one_named_stays_unattributed() -> None:
+    got = said_by('"The claims are sound," the company said. "Profits will follow."',
+                  '"I am pleased," said Ann Lee.')
+    assert got == [None, None, "Ann Lee"]

@@ -23,7 +23,14 @@ from sitegen.ingest.frames import (
     sentence_start,
     tokens,
 )
-from sitegen.ingest.names import NameParts, clean_role, is_given_name
+from sitegen.ingest.names import (
+    ROLE_NOUNS,
+    NameParts,
+    clean_role,
+    is_given_name,
+    is_group,
+    role_gender,
+)
 from sitegen.ingest.persons import is_person_name
 from sitegen.ingest.registry import Person, Registry, name_mentions
 from sitegen.ingest.spans import DOUBLE_ANY, QuoteSpan, Segment, find_spans
@@ -39,6 +46,14 @@ _PRONOUN_SAYS_RE = re.compile(
     + r")\b"
 )
 _PRONOUN_OPENS_RE = re.compile(r"(?:^|(?<=[.!?]\s))(He|She)\b")
+# "But a spokesman for the Home Office defended the plans.": an indefinite person opening a
+# sentence is someone new whom the article does not name; a he/she after it is that person.
+_INDEFINITE_RE = re.compile(
+    r"\b(?:(?:But|And|However,|Meanwhile,)\s+[Aa]n?|An?)\s+"
+    r"(?P<head>(?:[a-z][\w-]*\s+){0,3}?(?P<noun>[a-z][\w-]+))"
+    r"(?:\s+(?:for|at|of|from|with|to)\s+[^.,;:|]{1,60}?)?\s+"
+    r"(?P<verb>is|was|has|had|have|will|would|could|can|may|might|must|should|did|does|do|said|"
+    r"says|told|tells|adds|[a-z]+ed)\b")
 _HE = Subject("pronoun", "he", gender="m")
 _SHE = Subject("pronoun", "she", gender="f")  # global position = paragraph index * stride + offset
 _WORD_RE = re.compile(r"[\w'’-]+")
@@ -394,6 +409,20 @@ def _chain(masked: str) -> list[re.Match[str]]:
     return [found[k] for k in sorted(found)]
 
 
+def _indefinite(masked: str) -> list[re.Match[str]]:
+    """Sentences whose subject is an unnamed person: 'a spokesman for the ministry said',
+    'A local resident told the BBC' (a role noun after a/an, then a finite verb)."""
+    found = []
+    for m in _INDEFINITE_RE.finditer(masked):
+        noun = m.group("noun").lower()
+        if masked[:m.start()].rstrip()[-1:] not in {"", ".", "!", "?", "|", '"', "”"}:
+            continue  # only at a sentence's start (a quote before it is masked as "|   ")
+        if noun not in ROLE_NOUNS and not is_group(noun + "s"):
+            continue
+        found.append(m)
+    return found
+
+
 def _near(at: int, pos: int) -> bool:
     """Whether global position at is in pos's paragraph or the one before it."""
     return pos // _PAR_STRIDE - at // _PAR_STRIDE <= _NEAR_PARAGRAPHS
@@ -430,6 +459,7 @@ def _resolve(
     events: list[tuple[int, int, int]] = []
     mentions: list[tuple[NameParts, bool]] = []
     indirect: list[Subject] = []
+    someone: list[str | None] = []  # genders of unnamed people introduced as "a spokesman"
     for idx, par in enumerate(paragraphs):
         segs = [s for span in spans for s in span.segments if s.par == idx]
         masked = _masked(par, segs)
@@ -442,6 +472,9 @@ def _resolve(
         for m in _chain(masked):
             gender = 0 if m.group(1).lower() == "he" else 1
             events.append((idx * _PAR_STRIDE + m.start(), 2, gender))
+        for m in _indefinite(masked):
+            events.append((idx * _PAR_STRIDE + m.start(), 4, len(someone)))
+            someone.append(role_gender(m.group("noun")))
     for i, frame in enumerate(frames):
         if frame.pos >= 0:
             events.append((frame.pos, 1, i))
@@ -453,6 +486,8 @@ def _resolve(
             registry.mention(parts, pos, subject)
         elif kind == 2:
             registry.resolve(_HE if index == 0 else _SHE, pos, speaks=False)
+        elif kind == 4:
+            registry.someone(pos, someone[index])
         elif kind == 3:
             person = registry.resolve(indirect[index], pos)
             if person is not None:
@@ -479,6 +514,9 @@ def _inherit(
         same = [j for j in range(len(speech)) if speech[j].segments[-1].par == par and j != i]
         prev = [j for j in same if j < i and result[j] is not None]
         nxt = [j for j in same if j > i and frames[j].pos >= 0 and result[j] is not None]
+        before = [j for j in same if j < i]
+        if before and frames[before[-1]].pos >= 0 and result[before[-1]] is None:
+            continue  # the quote just before was framed by no one we can name ("a spokesman")
         if prev:
             result[i] = result[prev[-1]]
         elif _opens_paragraph(span, paragraphs) and i > 0 and result[i - 1] is not None:

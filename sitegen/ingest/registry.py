@@ -87,6 +87,7 @@ class Registry:
         self.salient: list[tuple[int, Person]] = []  # mentions as a clause subject or speaker
         self.spoke: list[tuple[int, Person]] = []  # people a frame attributed a quote to
         self.unnamed: list[tuple[int, str]] = []  # indefinite role frames: "a spokesman said"
+        self.indefinite: list[tuple[int, str | None]] = []  # "A spokesman for X defended it."
         self.sentence_key = sentence_key or (lambda pos: pos)
         self.near = near or (lambda at, pos: True)  # whether at is close enough to pos
 
@@ -171,11 +172,19 @@ class Registry:
                 return
         self.name(parts, pos, subject)
 
+    def someone(self, pos: int, gender: str | None) -> None:
+        """An unnamed person opens a sentence at pos ('A spokesman for the ministry said')."""
+        self.indefinite.append((pos, gender))
+
     def pronoun(self, gender: str | None, pos: int) -> Person | None:
         """The person a he/she refers to: the latest sentence naming someone whose gender fits,
-        and in it the first clause subject, else the first such person."""
+        and in it the first clause subject, else the first such person; no one when an unnamed
+        person ('a spokesman') was introduced after that sentence."""
         fits = self._fits(self.log, gender, pos)
         if not fits:
+            return None
+        if any(fits[-1][0] < at < pos and (gender is None or g in (None, gender))
+               and self.near(at, pos) for at, g in self.indefinite):
             return None
         key = self.sentence_key(fits[-1][0])
         same = [p for at, p in fits if self.sentence_key(at) == key]
