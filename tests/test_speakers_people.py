@@ -259,3 +259,20 @@ def test_a_frameless_quote_after_a_quote_by_no_one_named_stays_unattributed() ->
     got = said_by('"The claims are sound," the company said. "Profits will follow."',
                   '"I am pleased," said Ann Lee.')
     assert got == [None, None, "Ann Lee"]
+
+
+def test_a_quote_after_a_newcomer_introduced_by_apposition_is_the_newcomers() -> None:
+    got = said_by(
+        'Mayor Tom Hale opened the fair. "It is a fine day," he said.',
+        "While Hale has many backers, the plan worries Omar Diaz, president of the Riverside "
+        "Traders Guild.",
+        '"Nobody asked the shops," he said.')
+    assert got == ["Tom Hale", "Omar Diaz"]
+
+
+def test_a_newcomer_named_with_a_role_before_the_name_does_not_take_the_quote() -> None:
+    got = said_by(
+        '"I am ready," said Matt Dale.',
+        "Dale has fallen out of favour with new coach Andy Reed. He hopes the deal helps.",
+        '"Rugby is still my priority," he said.')
+    assert got == ["Matt Dale", "Matt Dale"]

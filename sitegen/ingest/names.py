@@ -546,6 +546,7 @@ class NameParts:
     gender: str | None
     speaks: bool = False  # named as the subject of a speech verb
     introduced: bool = False  # shown to be a person (Mr, Mrs, Ms, ...) though the role is empty
+    apposed: bool = False  # introduced by an apposition: "Henry Crespo, president of ...,"
 
 
 def _name_start(tokens: list[str]) -> int:

@@ -32,11 +32,11 @@ from sitegen.ingest.names import (
     role_gender,
 )
 from sitegen.ingest.persons import is_person_name
-from sitegen.ingest.registry import Person, Registry, name_mentions
+from sitegen.ingest.registry import PAR_STRIDE, Person, Registry, name_mentions
 from sitegen.ingest.spans import DOUBLE_ANY, QuoteSpan, Segment, find_spans
 from sitegen.model import Quote, Speaker
 
-_PAR_STRIDE = 1_000_000
+_PAR_STRIDE = PAR_STRIDE
 _REACH = 600  # characters before a speech verb in which reported speech looks for its subject
 _NEAR_PARAGRAPHS = 1  # a speaker keeps the floor for pronouns this many paragraphs on
 # "he said" in indirect speech keeps track of who is talking, for later pronoun frames.

@@ -35,6 +35,7 @@ from sitegen.ingest.names import (
     split_name,
 )
 
+PAR_STRIDE = 1_000_000  # a global position is paragraph index * PAR_STRIDE + offset
 _WORD_RE = re.compile(r"[\w.'’-]+|[^\w\s]")
 _PREPOSITION_WORDS = """
 in at from to of for with by on about against than like between into over under near across
@@ -68,6 +69,7 @@ class Person:
     roles: list[str] = field(default_factory=list)
     surname_refs: int = 0  # times named by the bare surname ("Clinton said")
     introduced: bool = False  # named with a title, an honorific or a role somewhere
+    apposed_at: int = -1  # where an apposition introduced them ("X, president of Y,")
 
     @property
     def words(self) -> list[str]:
@@ -127,11 +129,12 @@ class Registry:
     def name(self, parts: NameParts, pos: int, subject: bool = True) -> Person:
         """Resolve (or introduce) the person a name mention refers to."""
         found = self._find(parts, pos)
-        if found is not None:
-            return self._touch(found, pos, parts.role, parts.gender, subject, parts.introduced)
-        person = Person(parts.name, clean_role(parts.role), parts.gender, pos, pos)
-        self.people.append(person)
-        return self._touch(person, pos, parts.role, None, subject, parts.introduced)
+        if found is None:
+            found = Person(parts.name, clean_role(parts.role), parts.gender, pos, pos)
+            self.people.append(found)
+        if parts.apposed and found.apposed_at < 0:
+            found.apposed_at = pos
+        return self._touch(found, pos, parts.role, parts.gender, subject, parts.introduced)
 
     def _find(self, parts: NameParts, pos: int) -> Person | None:
         """The person already named whom this mention names (keeping the fuller name), if any."""
@@ -193,8 +196,14 @@ class Registry:
                    if self.sentence_key(at) == key]
         spoke = [p for at, p in self._fits(self.spoke, gender, pos)
                  if self.sentence_key(at) == key]
+        new = [p for at, p in fits if self.sentence_key(at) == key and p.roles
+               and self.sentence_key(p.first_pos) == key == self.sentence_key(p.apposed_at)]
         if spoke:
             person = spoke[0]  # whoever spoke in that sentence, before a mere subject
+        elif new and salient and key // PAR_STRIDE < pos // PAR_STRIDE and \
+                self.sentence_key(salient[0].first_pos) < key:
+            person = new[-1]  # "..., which concerns Henry Crespo, president of ...": a quote
+            # opening the next paragraph is the newcomer's, not the known subject's
         elif salient:
             person = salient[0]
         else:  # only objects named there: a recent speaker who fits keeps the floor
@@ -335,7 +344,8 @@ def name_mentions(text: str) -> list[tuple[int, NameParts, bool]]:
             continue
         parts = _person_parts([w for _, w in run], subject, speaks)
         if parts is not None and parts.role is None and _appositive(nxt, after):
-            parts = NameParts(parts.name, _appositive_role(words, k + 1), parts.gender)
+            parts = NameParts(parts.name, _appositive_role(words, k + 1), parts.gender,
+                              apposed=True)
         if parts is not None and parts.role is None:
             role = _listed_role(words, i, k, shared)
             if role:  # "NASA astronauts Bob Behnken and Doug Hurley", "two voters, A and B"
