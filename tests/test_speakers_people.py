@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from sitegen.ingest.names import clean_role
+from sitegen.ingest.names import clean_role, guess_gender
 from sitegen.ingest.persons import is_person_name, not_a_person
 from sitegen.ingest.quotes import attribute_quotes
 from sitegen.ingest.structure import parse_article
@@ -276,3 +276,29 @@ def test_a_newcomer_named_with_a_role_before_the_name_does_not_take_the_quote() 
         "Dale has fallen out of favour with new coach Andy Reed. He hopes the deal helps.",
         '"Rugby is still my priority," he said.')
     assert got == ["Matt Dale", "Matt Dale"]
+
+
+def test_a_relative_clause_after_a_list_belongs_to_its_last_name() -> None:
+    got = said_by("Guests included stars like Ann Lee, Tom Hale, Rita Moss and Stevie Park, who "
+                  'joked of the hall, "I have not seen it yet."')
+    assert got == ["Stevie Park"]
+
+
+def test_a_capitalised_surname_with_an_agent_ending_is_not_a_role() -> None:
+    assert clean_role("Rita Moss and Tom Baker") is None
+    assert clean_role("Broadcaster") == "Broadcaster"
+
+
+@pytest.mark.parametrize(("first", "gender"), [
+    ("Ezra", "m"), ("Mustafa", "m"), ("Stevie", None), ("Luca", None), ("Angelique", "f"),
+])
+def test_gender_of_a_given_name_comes_from_the_name_table_before_its_ending(
+        first: str, gender: str | None) -> None:
+    assert guess_gender(first) == gender
+
+
+def test_a_name_before_an_irregular_past_tense_is_a_clause_subject() -> None:
+    got = said_by('Guests included Ann Lee, Rita Moss and Jo Park, who joked, "I have not seen '
+                  'it yet."', "Ms Moss got a huge roar from the crowd when, at the end of her "
+                  'song, she added the words, "Vote for us."')
+    assert got == ["Jo Park", "Rita Moss"]

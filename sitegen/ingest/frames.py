@@ -324,6 +324,9 @@ def np_before(toks: list[str]) -> Subject:
             aside = toks[commas[k + 1] + 1: commas[k + 2]]
         chunk = toks[lo: commas[k]]
         subj, filled = _np_tail(chunk, aside)
+        if subj.kind == "name" and not filled and "and" in chunk:
+            last = len(chunk) - 1 - chunk[::-1].index("and")  # "Patti LaBelle and Stevie
+            filled = _np_tail(chunk[last + 1:], aside) == (subj, True)  # Wonder, who joked"
         if subj.kind == "name" and org_not_person(subj.text):
             continue  # "..., in Washington, D.C., who ..., said": a place, not the speaker
         if subj.kind == "name" and aside and norm(aside[0]) == "who":

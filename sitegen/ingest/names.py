@@ -330,10 +330,14 @@ def first_name_gender(word: str) -> str | None:
 
 
 def guess_gender(first: str) -> str | None:
-    """The list's answer, else a guess from endings common in women's names (Angelique, Aparna)."""
+    """The list's answer, else gender-guesser's table (a name used for both: None), else a guess
+    from endings common in women's names for names neither knows ('Tyresha')."""
     known = first_name_gender(first)
     if known or len(first) < 3 or first.isupper():
         return known
+    table = given_names().get(fold(first.rstrip(".")))
+    if table is not None:  # gender-guesser's answer: "Ezra" m, "Stevie" and "Luca" either
+        return table or None
     return "f" if norm(first).endswith(_FEMALE_ENDINGS) else None
 
 
@@ -477,7 +481,7 @@ def role_like(word: str) -> bool:
     if low.endswith("s") and low[:-1] in ROLE_NOUNS:
         return True
     return (len(low) > 4 and low.endswith(_AGENT_ENDINGS) and low not in _NOT_AGENTS
-            and not low.endswith(("ment", "ness")) and not word.isupper())
+            and not low.endswith(("ment", "ness")) and word.islower())
 
 
 def has_role_head(words: list[str]) -> bool:
@@ -495,6 +499,8 @@ def has_role_head(words: list[str]) -> bool:
         part.append(word.strip(",;:"))
     while len(part) > 1 and not role_like(part[-1]) and norm(part[-1]) in ROLE_ADJECTIVES:
         part.pop()
+    if len(part) == 1 and part[0][:1].isupper():  # "Broadcaster": capitalised to open a sentence
+        return role_like(part[0].lower())
     return bool(part) and role_like(part[-1])
 
 

@@ -55,6 +55,13 @@ presidency voters allies rally rallies organization transition
 _MODIFIED_NOUNS = frozenset(_MODIFIED_WORD_LIST.split())
 _AUX_WORDS = "is was has had have can could will would may might must should also then did does do"
 _AUX = frozenset(_AUX_WORDS.split())
+# Irregular past tenses ("Ms LaBelle got a huge roar"): a name before one is a clause subject.
+_IRREGULAR_PAST_WORDS = """
+got gave took made came went won lost led left met ran saw sat stood held kept became began
+brought bought built caught felt found fought grew heard knew meant sold spent struck taught
+thought threw understood wore drew drove fell flew forgot hid rode sought slept stole woke
+"""
+_IRREGULAR_PAST = frozenset(_IRREGULAR_PAST_WORDS.split())
 
 
 @dataclass
@@ -481,7 +488,8 @@ def _verbish(nxt: str, prev: str) -> bool:
         return prev in {".", ",", "―", "—", "|"} or prev[:1].isupper()  # | : a quote ended
     if not nxt[:1].islower():
         return False
-    return low in _FINITE_SPEECH or low in _AUX or low.endswith(("ed", "ly")) or (
+    return low in _FINITE_SPEECH or low in _AUX or low in _IRREGULAR_PAST or low.endswith(
+        ("ed", "ly")) or (
         low.endswith("s") and not low.endswith("ss") and len(low) > 3
     )
 
