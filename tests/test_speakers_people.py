@@ -302,3 +302,9 @@ def test_a_name_before_an_irregular_past_tense_is_a_clause_subject() -> None:
                   'it yet."', "Ms Moss got a huge roar from the crowd when, at the end of her "
                   'song, she added the words, "Vote for us."')
     assert got == ["Jo Park", "Rita Moss"]
+
+
+def test_a_person_named_after_an_indefinite_role_is_introduced_with_it() -> None:
+    assert speakers('A retired teacher named Okafor said, "We will not move."') == [
+        Speaker("Okafor", "retired teacher")]
+    assert speakers('She named Okafor as deputy. "It is an honour," Okafor said.') == []

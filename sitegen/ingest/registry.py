@@ -353,6 +353,11 @@ def name_mentions(text: str) -> list[tuple[int, NameParts, bool]]:
         if parts is not None and parts.role is None and _appositive(nxt, after):
             parts = NameParts(parts.name, _appositive_role(words, k + 1), parts.gender,
                               apposed=True)
+        if parts is not None and norm(prev) in {"named", "called"}:
+            named = _named_role(words, i - 1)
+            if named:  # "a university student named Wong": a person, with that role
+                parts = NameParts(parts.name, parts.role or named, parts.gender, parts.speaks,
+                                  introduced=True)
         if parts is not None and parts.role is None:
             role = _listed_role(words, i, k, shared)
             if role:  # "NASA astronauts Bob Behnken and Doug Hurley", "two voters, A and B"
@@ -365,6 +370,20 @@ def name_mentions(text: str) -> list[tuple[int, NameParts, bool]]:
             found.append((run[0][0], parts, subject))
         i = j
     return found
+
+
+def _named_role(words: list[tuple[int, str]], at: int) -> str | None:
+    """'university student' from 'a university student named Wong' (at: the index of 'named'):
+    an indefinite role phrase ending in a role noun, else None."""
+    out: list[str] = []
+    for m in range(at - 1, max(at - 6, -1), -1):
+        tok = words[m][1]
+        if norm(tok) in {"a", "an", "one"}:
+            return " ".join(out) if out and norm(out[-1]) in ROLE_NOUNS else None
+        if not tok.isalpha() and "-" not in tok:
+            return None
+        out.insert(0, tok)
+    return None
 
 
 def _plural_role(tok: str) -> bool:
