@@ -308,3 +308,9 @@ def test_a_person_named_after_an_indefinite_role_is_introduced_with_it() -> None
     assert speakers('A retired teacher named Okafor said, "We will not move."') == [
         Speaker("Okafor", "retired teacher")]
     assert speakers('She named Okafor as deputy. "It is an honour," Okafor said.') == []
+
+
+def test_a_person_who_issued_a_statement_saying_is_a_speaker() -> None:
+    got = speakers("Team doctor Ana Ruiz issued a statement saying the player would recover.")
+    assert got == [Speaker("Ana Ruiz", "Team doctor")]
+    assert speakers("The club issued a statement saying the player would recover.") == []

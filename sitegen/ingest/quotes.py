@@ -19,6 +19,7 @@ from sitegen.ingest.frames import (
     frame_after,
     frame_before,
     np_after,
+    np_before,
     sentence_end,
     sentence_start,
     tokens,
@@ -364,6 +365,12 @@ _REPORTING_RE = re.compile(
 )
 
 
+# "Sean Conley issued a statement saying ...": the subject of issuing a statement speaks.
+_STATEMENT_RE = re.compile(
+    r"\b(?:issued|released|put out|published|posted|sent)\s+(?:a|an)\s+(?:[\w-]+\s+)?"
+    r"(?:statement|letter|memo|note|message)\s+(?:saying|stating|that)\b")
+
+
 def reported_speech(masked: str) -> list[tuple[int, Subject]]:
     """Who speaks in a paragraph outside quote marks: 'Smith said the plan would fail',
     'according to Smith', 'the minister told the BBC'. Offsets are of the verb's sentence."""
@@ -381,6 +388,13 @@ def reported_speech(masked: str) -> list[tuple[int, Subject]]:
         subj, at, _verb = frame_before(masked[start: m.end()], last_verb_only=True)
         if at >= 0 and subj.kind == "name":  # role nouns and pronouns: too loose without a quote
             found.append((start + at, subj))
+    for m in _STATEMENT_RE.finditer(masked):
+        lo = max(0, m.start() - _REACH)
+        start = lo + sentence_start(masked[lo: m.start()], m.start() - lo)
+        subj = np_before(tokens(masked[start: m.start()]))
+        if subj.kind == "name":
+            found.append((m.start(), subj))
+    found.sort(key=lambda item: item[0])
     return found
 
 
