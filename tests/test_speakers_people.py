@@ -314,3 +314,16 @@ def test_a_person_who_issued_a_statement_saying_is_a_speaker() -> None:
     got = speakers("Team doctor Ana Ruiz issued a statement saying the player would recover.")
     assert got == [Speaker("Ana Ruiz", "Team doctor")]
     assert speakers("The club issued a statement saying the player would recover.") == []
+
+
+def test_a_given_name_after_his_wife_takes_the_family_name_of_the_man_before() -> None:
+    got = attribute_quotes([
+        "Guests included Tom R. Hale, who opened the hall, and his wife, Ellen, who spoke of "
+        'the early plans. "It was a dream," she said. "We are proud," Mr. Hale said.'])
+    assert [q.speaker for q in got.quotes] == ["Ellen Hale", "Tom R. Hale"]
+    assert Speaker("Ellen Hale", "wife of Tom R. Hale") in got.speakers
+
+
+def test_a_given_name_after_his_wife_with_no_one_named_before_stays_as_it_is() -> None:
+    got = speakers("According to his wife, Amanda, the singer died of a lung disease.")
+    assert [s.name for s in got] in ([], ["Amanda"])

@@ -166,6 +166,8 @@ class Registry:
             return None
         word = words[0]
         matches = [p for p in self.people if word in (p.words[-1], p.words[0])]
+        if parts.gender and len(matches) > 1:  # "Mr. Bush" after George W. and Laura Bush
+            matches = [p for p in matches if p.gender in (None, parts.gender)] or matches
         if not matches:  # "McLenney" after "Tyresha McClenney": a typo in the copy
             matches = [p for p in self.people if len(p.words) > 1 and _typo(word, p.words[-1])]
         by_surname = [p for p in matches if p.words[-1] == word]
@@ -353,6 +355,12 @@ def name_mentions(text: str) -> list[tuple[int, NameParts, bool]]:
         if parts is not None and parts.role is None and _appositive(nxt, after):
             parts = NameParts(parts.name, _appositive_role(words, k + 1), parts.gender,
                               apposed=True)
+        if parts is not None and " " not in parts.name and is_given_name(parts.name):
+            family = _family_name(words, i, found)
+            if family:  # "George W. Bush ... and his wife, Laura": Laura Bush
+                parts = NameParts(f"{parts.name} {family[1]}", parts.role or family[0],
+                                  parts.gender or role_gender(family[0]), parts.speaks,
+                                  introduced=True)
         if parts is not None and norm(prev) in {"named", "called"}:
             named = _named_role(words, i - 1)
             if named:  # "a university student named Wong": a person, with that role
@@ -370,6 +378,38 @@ def name_mentions(text: str) -> list[tuple[int, NameParts, bool]]:
             found.append((run[0][0], parts, subject))
         i = j
     return found
+
+
+_KIN_WORDS = """
+wife husband son daughter brother sister mother father widow widower stepson stepdaughter
+grandson granddaughter
+"""
+_KIN = frozenset(_KIN_WORDS.split())
+
+
+def _family_name(words: list[tuple[int, str]], i: int,
+                 found: list[tuple[int, NameParts, bool]]) -> tuple[str, str] | None:
+    """(relation, surname) for a given name alone after 'his wife,' / 'her son' when the
+    sentence named the family's man or woman before it ('George W. Bush ... and his wife,
+    Laura'), else None."""
+    k = i - 1
+    if k >= 0 and words[k][1] == ",":
+        k -= 1
+    if k < 1 or norm(words[k][1]) not in _KIN or norm(words[k - 1][1]) not in {"his", "her"}:
+        return None
+    start = words[k - 1][0]
+    for m in range(k - 2, -1, -1):
+        if words[m][1] in {".", "!", "?", "|"}:
+            break
+        start = words[m][0]
+    before = [p for at, p, _ in found if start <= at < words[k - 1][0] and " " in p.name]
+    if not before:
+        return None
+    want = "m" if norm(words[k - 1][1]) == "his" else "f"
+    owner = before[-1]
+    if owner.gender not in (None, want):
+        return None
+    return f"{norm(words[k][1])} of {owner.name}", owner.name.split()[-1]
 
 
 def _named_role(words: list[tuple[int, str]], at: int) -> str | None:
