@@ -327,3 +327,12 @@ def test_a_given_name_after_his_wife_takes_the_family_name_of_the_man_before() -
 def test_a_given_name_after_his_wife_with_no_one_named_before_stays_as_it_is() -> None:
     got = speakers("According to his wife, Amanda, the singer died of a lung disease.")
     assert [s.name for s in got] in ([], ["Amanda"])
+
+
+def test_a_sentence_reporting_more_speech_after_a_quote_is_not_its_frame() -> None:
+    got = said_by(
+        '"Prices will fall," said Mr Lund. He said the shops would change. "A buyer could pay '
+        'less and get more.',
+        '"It is smarter that way." Mr Berg warned that buyers still had to learn how the new '
+        "system worked.")
+    assert got == ["Lund", "Lund"]

@@ -343,7 +343,17 @@ def _after(
     subj, at = frame_after(after, 30 if framed else 4)
     if at < 0 or subj.kind == "none":
         return _NO_FRAME
+    if not framed and _clause_after(after):
+        return _NO_FRAME  # '"... as you go." Mr Armes warned that developers ...': his next point
     return Frame(subj, last.par * _PAR_STRIDE + last.end + at)
+
+
+def _clause_after(after: str) -> bool:
+    """Whether the sentence after a quote that ended a sentence goes on to report more speech
+    ('Mr Armes warned that developers still had to learn ...') rather than only naming who
+    spoke ('Smith said.', 'said Ana Ruiz, a lawyer.')."""
+    words = _WORD_RE.findall(after[: sentence_end(after, 0)])
+    return "that" in (w.lower() for w in words[:6]) or len(words) > 12
 
 
 def _before(
