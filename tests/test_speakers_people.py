@@ -336,3 +336,9 @@ def test_a_sentence_reporting_more_speech_after_a_quote_is_not_its_frame() -> No
         '"It is smarter that way." Mr Berg warned that buyers still had to learn how the new '
         "system worked.")
     assert got == ["Lund", "Lund"]
+
+
+@pytest.mark.parametrize("frame", ["the paper says", "the ministry said", "the newspaper added"])
+def test_a_body_that_says_something_is_no_one_and_stops_continuation(frame: str) -> None:
+    got = said_by(f'"Ask why," said press officer Ana Ruiz. "They played poorly," {frame}.')
+    assert got == ["Ana Ruiz", None]

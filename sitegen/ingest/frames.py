@@ -111,6 +111,13 @@ referring adding noting saying
 _NOT_ROLE_STARTS = frozenset(_NOT_ROLE_WORDS.split())
 _DOCUMENT_NOUN_WORDS = "report statement campaign website account office team release letter memo"
 _DOCUMENT_NOUNS = frozenset(_DOCUMENT_NOUN_WORDS.split())
+# Bodies and publications that "say" things ("the paper says", "the firm said"): no person.
+_BODY_NOUN_WORDS = """
+paper newspaper daily tabloid website site magazine channel network agency company firm club
+ministry department report study survey statement document letter poll government council
+committee court board bank group organisation organization charity union
+"""
+_BODY_NOUNS = frozenset(_BODY_NOUN_WORDS.split())
 _SOURCE_NOUN_WORDS = "statement letter memo release tweet email message video post"
 _SOURCE_NOUNS = frozenset(_SOURCE_NOUN_WORDS.split())
 # "went on to say", "took to Twitter to write", "was quick to add": the infinitive frames too
@@ -387,6 +394,8 @@ def _np_tail(toks: list[str], aside: list[str] | None) -> tuple[Subject, bool]:
             break
     if len(toks) >= 2 and norm(toks[-1]) in _DOCUMENT_NOUNS and is_cap(toks[-2]):
         return OTHER_SUBJECT, True  # "the IMF report stated", "the Smith campaign said"
+    if len(toks) >= 2 and norm(toks[-1]) in _BODY_NOUNS and norm(toks[-2]) in _DETERMINERS:
+        return OTHER_SUBJECT, len(toks) == 2  # "the paper says", "the ministry said"
     np: list[str] = []
     for tok in reversed(toks):
         low = norm(tok)
