@@ -342,3 +342,11 @@ def test_a_sentence_reporting_more_speech_after_a_quote_is_not_its_frame() -> No
 def test_a_body_that_says_something_is_no_one_and_stops_continuation(frame: str) -> None:
     got = said_by(f'"Ask why," said press officer Ana Ruiz. "They played poorly," {frame}.')
     assert got == ["Ana Ruiz", None]
+
+
+def test_a_label_given_by_an_agent_after_the_quote_is_the_agents() -> None:
+    got = said_by("Sam Cole, 20, was freed a week ago. Cole, who was described as "
+                  '"knife-obsessed" by the police, told friends to hurt their "enemies". '
+                  'He told one: "Do it tonight."')
+    assert got == [None, "Sam Cole", "Sam Cole"]
+    assert said_by('Lee was described as "a genius" by his coach, Tom Reed.') == ["Tom Reed"]

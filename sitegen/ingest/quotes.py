@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sitegen.ingest.frames import (
     ALL_SPEECH_VERBS,
     NO_SUBJECT,
+    OTHER_SUBJECT,
     SPEECH_VERBS,
     Subject,
     frame_after,
@@ -288,6 +289,12 @@ def _frame(span: QuoteSpan, speech: list[QuoteSpan], paragraphs: Sequence[str]) 
     inner = par_last[lo:hi]
     prev_end, _ = _neighbours(first, speech)
     before = paragraphs[first.par][prev_end: first.start]
+    agent = _PASSIVE_AS_RE.search(before[-60:]) and _BY_AFTER_RE.match(after)
+    if agent:  # 'Amman, who was described as "knife-obsessed" by the police': the police's
+        subj = np_after(tokens(after[agent.end(): agent.end() + 80]))
+        if subj.kind not in ("name", "pronoun"):
+            subj = OTHER_SUBJECT
+        return Frame(subj, last.par * _PAR_STRIDE + last.end + agent.end())
     framed = bool(_ENDS_FRAME_RE.search(inner.rstrip("’'")) or _STARTS_FRAME_RE.match(after))
     reporter = _ACCORDING_AFTER_RE.match(after)  # '"Q," according to NBC' names a reporter
     tries = [_after, _before] if framed and not reporter else [_before, _after]
@@ -363,6 +370,12 @@ def _before(
     if at < 0 or subj.kind == "none":
         return _NO_FRAME
     return Frame(subj, first.par * _PAR_STRIDE + prev_end + at)
+
+
+_PASSIVE_AS_RE = re.compile(
+    r"\b(?:was|were|is|are|been|being)\s+(?:\w+ly\s+)?(?:described|called|labelled|labeled|"
+    r"branded|dubbed|characterised|characterized)\s+(?:\w+\s+){0,2}as\s*$")
+_BY_AFTER_RE = re.compile(r"^\s*[,.]?\s*by\s+")
 
 
 # --- resolution ---
@@ -539,8 +552,10 @@ def _inherit(
         prev = [j for j in same if j < i and result[j] is not None]
         nxt = [j for j in same if j > i and frames[j].pos >= 0 and result[j] is not None]
         before = [j for j in same if j < i]
-        if before and frames[before[-1]].pos >= 0 and result[before[-1]] is None:
-            continue  # the quote just before was framed by no one we can name ("a spokesman")
+        if before and frames[before[-1]].pos >= 0 and result[before[-1]] is None and len(
+                _WORD_RE.findall(speech[before[-1]].text(paragraphs))) > 3:
+            continue  # the quote just before was framed by no one we can name ("a spokesman");
+            # a label of a few words ("described as 'knife-obsessed' by police") holds no floor
         if prev:
             result[i] = result[prev[-1]]
         elif _opens_paragraph(span, paragraphs) and i > 0 and result[i - 1] is not None:
