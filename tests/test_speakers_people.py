@@ -350,3 +350,11 @@ def test_a_label_given_by_an_agent_after_the_quote_is_the_agents() -> None:
                   'He told one: "Do it tonight."')
     assert got == [None, "Sam Cole", "Sam Cole"]
     assert said_by('Lee was described as "a genius" by his coach, Tom Reed.') == ["Tom Reed"]
+
+
+def test_quotes_reopened_in_one_paragraph_keep_its_speaker_not_the_previous_paragraphs() -> None:
+    got = said_by(
+        "At the airport, manager Ann Lee said she was working with residents.",
+        'Group chairman John Steer said: "A year ago the plan was launched. "It hoped that would '
+        'end the debate. "Yet the protesters are still here. " A ruling is expected soon.')
+    assert got == ["John Steer", "John Steer", "John Steer"]

@@ -301,7 +301,7 @@ def _frame(span: QuoteSpan, speech: list[QuoteSpan], paragraphs: Sequence[str]) 
     frames = [attempt(after, before, last, first, prev_end, framed) for attempt in tries]
     named = [f for f in frames if f.subject.kind != "none"]
     found = [f for f in frames if f.pos >= 0]
-    if not found and not before.strip() and first.par > 0:
+    if not found and not before.strip() and first.par > 0 and prev_end == 0:
         found = [_colon_intro(first.par - 1, speech, paragraphs)]
         if found[0].pos < 0:
             found = [_previous_paragraph(first.par - 1, speech, paragraphs)]
