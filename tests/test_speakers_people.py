@@ -358,3 +358,11 @@ def test_quotes_reopened_in_one_paragraph_keep_its_speaker_not_the_previous_para
         'Group chairman John Steer said: "A year ago the plan was launched. "It hoped that would '
         'end the debate. "Yet the protesters are still here. " A ruling is expected soon.')
     assert got == ["John Steer", "John Steer", "John Steer"]
+
+
+def test_a_capital_the_inside_a_sentence_opens_a_title_not_a_name() -> None:
+    got = speakers("Ms Lane, who presents The Weakest Link tells the film crew that she despaired "
+                   'of him. "I used to sit on my hands," she said.')
+    assert all("Weakest" not in s.name for s in got)
+    got = speakers('Fans cheered as The Aviator star Leo Marsh said: "Thank you."')
+    assert got == [Speaker("Leo Marsh", "Aviator star")]

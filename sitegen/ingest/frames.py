@@ -410,6 +410,9 @@ def _np_tail(toks: list[str], aside: list[str] | None) -> tuple[Subject, bool]:
         np.insert(0, tok)
     np = _with_modifiers(toks, np)
     rest = toks[: len(toks) - len(np)]
+    if len(np) > 1 and np[0] == "The" and rest and rest[-1] not in {".", ":", "|", "―", "—"} \
+            and not any(norm(t) in ROLE_NOUNS or is_title(t) for t in np[1:]):
+        return OTHER_SUBJECT, False  # "who presents The Weakest Link tells": a title, a body
     owner = _owner_phrase(rest[:-1], rest[-1]) if np and rest and norm(rest[-1]) in _PREPS else None
     if owner is not None:
         return owner, False

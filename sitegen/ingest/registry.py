@@ -348,6 +348,10 @@ def name_mentions(text: str) -> list[tuple[int, NameParts, bool]]:
         speaks = (  # "Lavrov said"; not "Critics say" nor "the Commission on Debates announced"
             nxt.lower() in _FINITE_SPEECH and not plural and norm(prev) not in _PREPOSITIONS
         )
+        if len(run) > 1 and run[0][1] == "The" and prev not in {".", "!", "?", ":", "|", "“", '"'} \
+                and not any(norm(t) in ROLE_NOUNS or is_title(t) for _, t in run[1:]):
+            i = j  # "presents The Weakest Link": a capital "The" inside a sentence opens a title
+            continue  # (not "The Aviator star Leonardo DiCaprio")
         if nxt in _MODIFIED_NOUNS or (prev.lower() == "the" and len(run) == 1):
             i = j  # "the Clinton campaign": a modifier; "the Scot", "the Belgian": a role
             continue
