@@ -366,3 +366,29 @@ def test_a_capital_the_inside_a_sentence_opens_a_title_not_a_name() -> None:
     assert all("Weakest" not in s.name for s in got)
     got = speakers('Fans cheered as The Aviator star Leo Marsh said: "Thank you."')
     assert got == [Speaker("Leo Marsh", "Aviator star")]
+
+
+@pytest.mark.parametrize(("text", "speaker"), [
+    ("Harbourtown serial killer Bruce Marsh said nothing in court.",
+     Speaker("Bruce Marsh", "Harbourtown serial killer")),
+    ('Liberal Democrat home affairs spokesman Mark Dale said: "This is a mistake."',
+     Speaker("Mark Dale", "Liberal Democrat home affairs spokesman")),
+    ('BBC Radio Kent presenter Ellen Marsh, who hosts the show, said it was "great fun".',
+     Speaker("Ellen Marsh", "BBC Radio Kent presenter")),
+    ('Film-maker Ana Ruiz said: "It is a great day."', Speaker("Ana Ruiz", "Film-maker")),
+])
+def test_lower_case_modifiers_and_agent_nouns_before_the_name_are_the_role(
+        text: str, speaker: Speaker) -> None:
+    assert speakers(text) == [speaker]
+
+
+@pytest.mark.parametrize("text", [
+    'Lee beat world champion Anna Cole in the final, and Cole said it was "hard".',
+    'Fans say Lee hails coach Anna Cole, who said it was "hard".',
+])
+def test_a_verb_before_a_role_is_not_part_of_it(text: str) -> None:
+    assert all(not (s.role or "").lower().startswith(("lee", "fans")) for s in speakers(text))
+
+
+def test_a_company_described_by_its_trade_is_not_introduced_as_a_person() -> None:
+    assert speakers('"Sales rose," said carmaker Velantro.') == []

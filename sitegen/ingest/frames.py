@@ -27,6 +27,7 @@ from sitegen.ingest.names import (
     norm,
     org_not_person,
     role_gender,
+    role_like,
     split_name,
 )
 
@@ -223,7 +224,7 @@ def _is_np_token(tok: str) -> bool:
     return (
         is_cap(tok) or low in ROLE_NOUNS or low in ROLE_ADJECTIVES or low in NAME_PARTICLES
         or low in NAME_SUFFIXES or tok.endswith(("'s", "’s")) or ("-" in tok and tok.islower())
-        or tok[:1].isdigit()
+        or tok[:1].isdigit() or (tok.islower() and role_like(tok))  # "presenter Vic Galloway"
     )
 
 

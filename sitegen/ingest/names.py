@@ -70,6 +70,8 @@ ROLE_NOUNS: frozenset[str] = frozenset(
     intern cadet umpire jockey mogul tycoon heir baron magnate specialist apprentice champion
     finalist holder contender rookie prodigy teammate mate international dj mc fly-half
     scrum-half full-back half-back centre-back center-back wing-back centre-forward
+    film-maker filmmaker policy-maker policymaker peacemaker dressmaker matchmaker kingmaker
+    programme-maker documentary-maker
     taoiseach tanaiste td paramedic bursar headmistress steward consul plaintiff suspect accused
     convict inmate hostage vet marine forward monarch duke duchess earl countess baroness
     baronet viscount marquess emir governor-general first-minister
@@ -464,6 +466,9 @@ statement restaurant plant giant important significant want grant instant consta
 committee degree guarantee jubilee coffee decree spree knee free three human german
 woman-owned bigger better higher lower longer older younger larger greater newer faster earlier
 harder stronger weaker broader wider tougher closer further another vendor
+however whatever whenever wherever forever sooner remember consider deliver discover suffer
+enter gather bother wonder cover recover differ prefer refer transfer went spent sent meant
+prevent represent insist exist persist resist assist consist agree disagree christian chamber
 """
 _NOT_AGENTS = frozenset(_NOT_AGENT_WORDS.split())
 
@@ -476,6 +481,8 @@ def role_like(word: str) -> bool:
         return False
     if "-" in low:
         return low in ROLE_NOUNS or role_like(low.rsplit("-", 1)[-1]) or is_title(word)
+    if low in _firm_nouns():  # "carmaker Maruti", "mortgage lender X": a company
+        return False
     if low in ROLE_NOUNS or low in TITLE_WORDS or low in PARTY_NOUNS:
         return True
     if low.endswith("s") and low[:-1] in ROLE_NOUNS:
@@ -502,6 +509,12 @@ def has_role_head(words: list[str]) -> bool:
     if len(part) == 1 and part[0][:1].isupper():  # "Broadcaster": capitalised to open a sentence
         return role_like(part[0].lower())
     return bool(part) and role_like(part[-1])
+
+
+@cache
+def _firm_nouns() -> frozenset[str]:
+    """Agent nouns that describe companies (`firm_nouns` of `data/non_people.toml`)."""
+    return frozenset(table("non_people").get("firm_nouns", []))
 
 
 @cache
@@ -589,6 +602,8 @@ def split_name(tokens: list[str]) -> NameParts | None:
     tokens = [t for t in tokens if t]
     while tokens and norm(tokens[-1]) in NAME_SUFFIXES and len(tokens) > 1:
         tokens = tokens[:-1]
+    while len(tokens) > 1 and norm(tokens[-1]) in NON_NAME_WORDS:
+        tokens = tokens[:-1]  # "Mika Brzezinski Meanwhile": the next sentence's first word
     surname_title = len(tokens) >= 2 and first_name_gender(tokens[-2]) is not None
     if not tokens or not is_cap(tokens[-1]) or (is_title(tokens[-1]) and not surname_title):
         return None  # ... but "Howard Dean", "Carole King" end in a surname

@@ -32,6 +32,7 @@ from sitegen.ingest.names import (
     norm,
     org_not_person,
     role_gender,
+    role_like,
     split_name,
 )
 
@@ -329,7 +330,8 @@ def name_mentions(text: str) -> list[tuple[int, NameParts, bool]]:
     i = 0
     while i < len(words):
         j = i
-        while j < len(words) and (_run_token(words[j][1]) or _title_of(words, i, j)):
+        while j < len(words) and (_run_token(words[j][1]) or _title_of(words, i, j)
+                                  or _role_modifier(words, i, j)):
             j += 1
         if j == i:
             i += 1
@@ -428,6 +430,44 @@ def _named_role(words: list[tuple[int, str]], at: int) -> str | None:
             return None
         out.insert(0, tok)
     return None
+
+
+_BARE_VERB_WORDS = "beat hit put set cut let quit bid win lose lead meet see make take give join"
+_BARE_VERBS = frozenset(_BARE_VERB_WORDS.split())
+_PLURAL_MODIFIER_WORDS = """
+affairs sports arts news rights relations services resources operations sales communications
+systems games markets events studies sciences works
+"""
+_PLURAL_MODIFIERS = frozenset(_PLURAL_MODIFIER_WORDS.split())
+_MODIFIER_BOUNDARY = frozenset(
+    {".", ",", ";", ":", "|", "(", "the", "a", "an", "his", "her", "their", "its", "our", "as"})
+
+
+def _role_modifier(words: list[tuple[int, str]], i: int, j: int) -> bool:
+    """'serial' in 'Toronto serial killer Bruce McArthur', 'committee' in 'Democratic committee
+    chairman Jerrold Nadler': a lower-case word before a role noun, inside a run that began with
+    a capitalised word or right after a determiner or punctuation (not 'beat champion X')."""
+    tok = words[j][1]
+    low = tok.lower()
+    if not (tok.islower() and tok.replace("-", "").isalpha()) or low in NON_NAME_WORDS:
+        return False
+    if low in _PREPOSITIONS or low in _FINITE_SPEECH or low in _AUX or low in _IRREGULAR_PAST:
+        return False
+    if low.endswith(("ly", "ed", "ing")) and low not in ROLE_ADJECTIVES:
+        return False
+    if low in _BARE_VERBS or (low.endswith("s") and low not in _PLURAL_MODIFIERS):
+        return False  # "Williams beat world champion X", "Smith hails coach X"
+    if j == i and (i == 0 or norm(words[i - 1][1]) not in _MODIFIER_BOUNDARY):
+        return False
+    for k in (j + 1, j + 2):
+        if k >= len(words):
+            return False
+        nxt = words[k][1]
+        if nxt.islower() and (role_like(nxt) or norm(nxt) in ROLE_NOUNS):
+            return k + 1 < len(words) and is_cap(words[k + 1][1])
+        if not (nxt.islower() and nxt.isalpha()):
+            return False
+    return False
 
 
 def _plural_role(tok: str) -> bool:
@@ -560,7 +600,8 @@ def _verbish(nxt: str, prev: str) -> bool:
 def _run_token(tok: str) -> bool:
     low = norm(tok)
     return (is_cap(tok) or low in NAME_PARTICLES or low in ROLE_ADJECTIVES or low in ROLE_NOUNS
-            or _plural_role(tok))  # "NASA astronauts Bob Behnken and Doug Hurley"
+            or _plural_role(tok)  # "NASA astronauts Bob Behnken and Doug Hurley"
+            or (tok.islower() and role_like(tok)))  # "presenter Vic Galloway"
 
 
 def _role_word(name: str) -> bool:
