@@ -392,3 +392,8 @@ def test_a_verb_before_a_role_is_not_part_of_it(text: str) -> None:
 
 def test_a_company_described_by_its_trade_is_not_introduced_as_a_person() -> None:
     assert speakers('"Sales rose," said carmaker Velantro.') == []
+
+
+def test_a_verb_ending_a_clause_before_the_name_is_no_role() -> None:
+    got = speakers('Critics said Dr Fox accused Tony Hale of "spin", and Hale said: "Nonsense."')
+    assert Speaker("Tony Hale", None) in got

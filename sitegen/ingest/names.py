@@ -65,15 +65,16 @@ ROLE_NOUNS: frozenset[str] = frozenset(
     emissary adversary missionary functionary visionary luminary qc msp mla cto cio ally
     uncle aunt nephew niece cousin grandson granddaughter grandmother grandfather partner
     girlfriend boyfriend fiancee fiance widow widower stepfather stepmother child
-    advocate graduate magistrate laureate associate pundit poet architect model midwife guard
+    advocate graduate magistrate laureate associate pundit poet architect midwife
     pupil teen boy girl mum dad peer scholar vicar tsar czar guide nun monk priest academic
-    intern cadet umpire jockey mogul tycoon heir baron magnate specialist apprentice champion
-    finalist holder contender rookie prodigy teammate mate international dj mc fly-half
+    cadet umpire jockey mogul tycoon heir baron magnate specialist apprentice champion
+    finalist holder contender rookie prodigy teammate team-mate running-mate international dj
+    mc fly-half
     scrum-half full-back half-back centre-back center-back wing-back centre-forward
     film-maker filmmaker policy-maker policymaker peacemaker dressmaker matchmaker kingmaker
     programme-maker documentary-maker
-    taoiseach tanaiste td paramedic bursar headmistress steward consul plaintiff suspect accused
-    convict inmate hostage vet marine forward monarch duke duchess earl countess baroness
+    taoiseach tanaiste td paramedic bursar headmistress steward consul plaintiff
+    inmate hostage vet marine forward monarch duke duchess earl countess baroness
     baronet viscount marquess emir governor-general first-minister
     """).split()
 )

@@ -61,6 +61,8 @@ _IRREGULAR_PAST_WORDS = """
 got gave took made came went won lost led left met ran saw sat stood held kept became began
 brought bought built caught felt found fought grew heard knew meant sold spent struck taught
 thought threw understood wore drew drove fell flew forgot hid rode sought slept stole woke
+chose wrote spoke rose broke froze shook swore tore bore paid laid lay lit shot shut spun
+spread stuck swung withdrew
 """
 _IRREGULAR_PAST = frozenset(_IRREGULAR_PAST_WORDS.split())
 
@@ -372,6 +374,10 @@ def name_mentions(text: str) -> list[tuple[int, NameParts, bool]]:
             if named:  # "a university student named Wong": a person, with that role
                 parts = NameParts(parts.name, parts.role or named, parts.gender, parts.speaks,
                                   introduced=True)
+        if parts is not None and parts.role and _plural_role(parts.role.split()[-1]) and not (
+                k < len(words) and words[k][1] in {",", "and"}):
+            i = j  # "market analysts Chart-Track": a plural before one name names a body
+            continue
         if parts is not None and parts.role is None:
             role = _listed_role(words, i, k, shared)
             if role:  # "NASA astronauts Bob Behnken and Doug Hurley", "two voters, A and B"
