@@ -397,3 +397,22 @@ def test_a_company_described_by_its_trade_is_not_introduced_as_a_person() -> Non
 def test_a_verb_ending_a_clause_before_the_name_is_no_role() -> None:
     got = speakers('Critics said Dr Fox accused Tony Hale of "spin", and Hale said: "Nonsense."')
     assert Speaker("Tony Hale", None) in got
+
+
+@pytest.mark.parametrize(("text", "speaker"), [
+    ('Lord Falmer said it was fair to criticise the late "timing" of the offer.', "Falmer"),
+    ('Speaking to Reuters, an attendee Om Verma said, "We have done it for years."', "Om Verma"),
+    ('"The ban is wrong," said Theresa Mayhew.', "Theresa Mayhew"),
+])
+def test_titles_and_indefinite_roles_before_a_name_introduce_a_person(
+        text: str, speaker: str) -> None:
+    assert said_by(text) == [speaker]
+
+
+@pytest.mark.parametrize("name", ["Sri Lankan", "Mittal Steel", "Deutsche Boerse"])
+def test_demonyms_and_company_suffixes_are_not_people(name: str) -> None:
+    assert not_a_person(name)
+
+
+def test_a_month_ending_a_name_stays_in_it() -> None:
+    assert said_by('"It is over," said Home Secretary Theresa May.') == ["Theresa May"]

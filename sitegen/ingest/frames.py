@@ -261,7 +261,9 @@ def interpret(np: list[str], aside: list[str] | None = None) -> Subject:
             owner = _strip_possessive(" ".join(np[: owners[-1] + 1]))
             return Subject("name", named.text, named.role or owner, named.gender)
     surname_title = len(np) >= 2 and first_name_gender(np[-2]) is not None  # "John Major"
-    if is_cap(last) and (surname_title or not is_title(last)) and low[0] not in {"a", "an"}:
+    caps = len(np) - next((i for i in range(len(np) - 1, -1, -1) if not is_cap(np[i])), -1) - 1
+    indefinite = low[0] in {"a", "an"} and caps < 2  # "a Republican"; not "an attendee Om Prakash"
+    if is_cap(last) and (surname_title or not is_title(last)) and not indefinite:
         parts = split_name([_strip_possessive(t) for t in np])
         if parts is not None:
             role = (parts.role if clean_role(parts.role) else None) or aside_role  # "Dr X, a ..."

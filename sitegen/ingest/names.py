@@ -276,6 +276,11 @@ NAME_PARTICLES: frozenset[str] = frozenset(
      "ibn", "el", "dos", "das", "ter", "y"}
 )
 
+_SENTENCE_ADVERB_WORDS = """
+meanwhile however also then now still yet instead indeed perhaps later earlier today tonight
+yesterday tomorrow but and
+"""
+_SENTENCE_ADVERBS = frozenset(_SENTENCE_ADVERB_WORDS.split())
 _INITIAL_CHARS = 2  # "J." or "JK": initials stand for given names
 _FEMALE_ENDINGS = ("a", "ie", "ine", "elle", "ette", "ique", "een", "lyn")
 _CAP_RE = re.compile(r"^[A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁ][\w.'’-]*$")
@@ -603,7 +608,7 @@ def split_name(tokens: list[str]) -> NameParts | None:
     tokens = [t for t in tokens if t]
     while tokens and norm(tokens[-1]) in NAME_SUFFIXES and len(tokens) > 1:
         tokens = tokens[:-1]
-    while len(tokens) > 1 and norm(tokens[-1]) in NON_NAME_WORDS:
+    while len(tokens) > 1 and norm(tokens[-1]) in _SENTENCE_ADVERBS:
         tokens = tokens[:-1]  # "Mika Brzezinski Meanwhile": the next sentence's first word
     surname_title = len(tokens) >= 2 and first_name_gender(tokens[-2]) is not None
     if not tokens or not is_cap(tokens[-1]) or (is_title(tokens[-1]) and not surname_title):
@@ -628,6 +633,8 @@ def split_name(tokens: list[str]) -> NameParts | None:
         if is_honorific(tok):
             honorific = True
             gender = gender or HONORIFICS[norm(tok)]
+        elif is_title(tok) and tok[:1].isupper():  # "Lord Falconer", "Dr Okafor": a person
+            honorific = True
     return NameParts(" ".join(name_toks), role, gender or role_gender(role),
                      introduced=honorific)
 
