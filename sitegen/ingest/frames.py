@@ -27,6 +27,7 @@ from sitegen.ingest.names import (
     norm,
     org_not_person,
     role_gender,
+    role_like,
     split_name,
 )
 
@@ -111,6 +112,13 @@ referring adding noting saying
 _NOT_ROLE_STARTS = frozenset(_NOT_ROLE_WORDS.split())
 _DOCUMENT_NOUN_WORDS = "report statement campaign website account office team release letter memo"
 _DOCUMENT_NOUNS = frozenset(_DOCUMENT_NOUN_WORDS.split())
+# Bodies and publications that "say" things ("the paper says", "the firm said"): no person.
+_BODY_NOUN_WORDS = """
+paper newspaper daily tabloid website site magazine channel network agency company firm club
+ministry department report study survey statement document letter poll government council
+committee court board bank group organisation organization charity union
+"""
+_BODY_NOUNS = frozenset(_BODY_NOUN_WORDS.split())
 _SOURCE_NOUN_WORDS = "statement letter memo release tweet email message video post"
 _SOURCE_NOUNS = frozenset(_SOURCE_NOUN_WORDS.split())
 # "went on to say", "took to Twitter to write", "was quick to add": the infinitive frames too
@@ -216,7 +224,7 @@ def _is_np_token(tok: str) -> bool:
     return (
         is_cap(tok) or low in ROLE_NOUNS or low in ROLE_ADJECTIVES or low in NAME_PARTICLES
         or low in NAME_SUFFIXES or tok.endswith(("'s", "’s")) or ("-" in tok and tok.islower())
-        or tok[:1].isdigit()
+        or tok[:1].isdigit() or (tok.islower() and role_like(tok))  # "presenter Vic Galloway"
     )
 
 
@@ -253,7 +261,9 @@ def interpret(np: list[str], aside: list[str] | None = None) -> Subject:
             owner = _strip_possessive(" ".join(np[: owners[-1] + 1]))
             return Subject("name", named.text, named.role or owner, named.gender)
     surname_title = len(np) >= 2 and first_name_gender(np[-2]) is not None  # "John Major"
-    if is_cap(last) and (surname_title or not is_title(last)) and low[0] not in {"a", "an"}:
+    caps = len(np) - next((i for i in range(len(np) - 1, -1, -1) if not is_cap(np[i])), -1) - 1
+    indefinite = low[0] in {"a", "an"} and caps < 2  # "a Republican"; not "an attendee Om Prakash"
+    if is_cap(last) and (surname_title or not is_title(last)) and not indefinite:
         parts = split_name([_strip_possessive(t) for t in np])
         if parts is not None:
             role = (parts.role if clean_role(parts.role) else None) or aside_role  # "Dr X, a ..."
@@ -324,6 +334,9 @@ def np_before(toks: list[str]) -> Subject:
             aside = toks[commas[k + 1] + 1: commas[k + 2]]
         chunk = toks[lo: commas[k]]
         subj, filled = _np_tail(chunk, aside)
+        if subj.kind == "name" and not filled and "and" in chunk:
+            last = len(chunk) - 1 - chunk[::-1].index("and")  # "Patti LaBelle and Stevie
+            filled = _np_tail(chunk[last + 1:], aside) == (subj, True)  # Wonder, who joked"
         if subj.kind == "name" and org_not_person(subj.text):
             continue  # "..., in Washington, D.C., who ..., said": a place, not the speaker
         if subj.kind == "name" and aside and norm(aside[0]) == "who":
@@ -384,6 +397,8 @@ def _np_tail(toks: list[str], aside: list[str] | None) -> tuple[Subject, bool]:
             break
     if len(toks) >= 2 and norm(toks[-1]) in _DOCUMENT_NOUNS and is_cap(toks[-2]):
         return OTHER_SUBJECT, True  # "the IMF report stated", "the Smith campaign said"
+    if len(toks) >= 2 and norm(toks[-1]) in _BODY_NOUNS and norm(toks[-2]) in _DETERMINERS:
+        return OTHER_SUBJECT, len(toks) == 2  # "the paper says", "the ministry said"
     np: list[str] = []
     for tok in reversed(toks):
         low = norm(tok)
@@ -398,6 +413,9 @@ def _np_tail(toks: list[str], aside: list[str] | None) -> tuple[Subject, bool]:
         np.insert(0, tok)
     np = _with_modifiers(toks, np)
     rest = toks[: len(toks) - len(np)]
+    if len(np) > 1 and np[0] == "The" and rest and rest[-1] not in {".", ":", "|", "―", "—"} \
+            and not any(norm(t) in ROLE_NOUNS or is_title(t) for t in np[1:]):
+        return OTHER_SUBJECT, False  # "who presents The Weakest Link tells": a title, a body
     owner = _owner_phrase(rest[:-1], rest[-1]) if np and rest and norm(rest[-1]) in _PREPS else None
     if owner is not None:
         return owner, False
@@ -444,6 +462,7 @@ def np_after(toks: list[str]) -> Subject:
     'said study co-author and Research Fellow Martin How', 'said the minister on Monday')."""
     np: list[str] = []
     rest: list[str] = []
+    toks = _source_time_cut(toks)
     for i, tok in enumerate(toks[:14]):
         if tok in {",", ".", ";", ":"}:
             rest = toks[i + 1:] if tok == "," else []
@@ -451,7 +470,8 @@ def np_after(toks: list[str]) -> Subject:
         low = norm(tok)
         if not np and low in {"he", "she"}:
             return interpret([tok])
-        title_only = all(is_title(t) or norm(t) in _DETERMINERS for t in np)
+        title_only = all(is_title(t) or norm(t) in _DETERMINERS or norm(t) in ROLE_ADJECTIVES
+                         for t in np)  # "US Secretary of State Mike Pompeo" goes on
         if low in {"from", "by"} and np and norm(np[-1]) in _SOURCE_NOUNS:
             np = []  # "read a statement from Ana Ruiz", "according to a post by Amy Cook"
             continue
@@ -482,6 +502,20 @@ def np_after(toks: list[str]) -> Subject:
             return Subject("name", named.text, named.role or subj.role,
                            named.gender or subj.gender, named.introduced)
     return subj
+
+
+def _source_time_cut(toks: list[str]) -> list[str]:
+    """'a tweet on Monday by Mike Pompeo' -> 'a tweet by Mike Pompeo': a time phrase between a
+    statement noun and its author is cut."""
+    for i, tok in enumerate(toks[:12]):
+        if norm(tok) not in _SOURCE_NOUNS:
+            continue
+        j = i + 1
+        while j < len(toks) and (norm(toks[j]) in _TIME_WORDS or norm(toks[j]) in _TIME_LEADS):
+            j += 1
+        if j > i + 1 and j < len(toks) and norm(toks[j]) in {"by", "from"}:
+            return [*toks[: i + 1], *toks[j:]]
+    return toks
 
 
 def _is_verb_at(toks: list[str], i: int) -> bool:
@@ -529,6 +563,8 @@ def frame_after(text: str, limit: int = 30) -> tuple[Subject, int]:
             return dataclasses.replace(subj, introduced=True), dash.start("np")
     cut = text[: sentence_end(text, 0)]
     acc = _ACCORDING_RE.search(cut[:40])
+    if acc:  # found near the quote, read to the sentence's end (not cut at 40 characters)
+        acc = _ACCORDING_RE.match(cut, acc.start())
     if acc and not _speech_verb_in(tokens(cut[: acc.start()])):  # not '..., X said, according'
         return np_after(tokens(acc.group("np"))), acc.start("np")
     toks = tokens(cut)

@@ -15,6 +15,8 @@ from importlib import resources
 import pycountry
 from nameparser.config import CONSTANTS as _NAMEPARSER
 
+from sitegen.ingest.data import table
+
 # Honorifics: stripped from the name and not kept as a role, but they tell the gender.
 HONORIFICS: dict[str, str | None] = {
     "mr": "m", "mrs": "f", "ms": "f", "miss": "f", "mx": None, "messrs": None,
@@ -59,6 +61,21 @@ ROLE_NOUNS: frozenset[str] = frozenset(
     rapper comedian star player athlete sheriff governor-elect senator-elect man woman
     co-author fellow scientist boss astronaut sprinter meteorologist voter runner striker
     midfielder defender goalkeeper winger captain skipper manager chef campaigner volunteer
+    legend ace fan colleague rival hero icon critic cleric medic relative native dignitary
+    emissary adversary missionary functionary visionary luminary qc msp mla cto cio ally
+    uncle aunt nephew niece cousin grandson granddaughter grandmother grandfather partner
+    girlfriend boyfriend fiancee fiance widow widower stepfather stepmother child
+    advocate graduate magistrate laureate associate pundit poet architect midwife
+    pupil teen boy girl mum dad peer scholar vicar tsar czar guide nun monk priest academic
+    cadet umpire jockey mogul tycoon heir baron magnate specialist apprentice champion
+    finalist holder contender rookie prodigy teammate team-mate running-mate international dj
+    mc fly-half
+    scrum-half full-back half-back centre-back center-back wing-back centre-forward
+    film-maker filmmaker policy-maker policymaker peacemaker dressmaker matchmaker kingmaker
+    programme-maker documentary-maker
+    taoiseach tanaiste td paramedic bursar headmistress steward consul plaintiff
+    inmate hostage vet marine forward monarch duke duchess earl countess baroness
+    baronet viscount marquess emir governor-general first-minister
     """).split()
 )
 
@@ -259,6 +276,11 @@ NAME_PARTICLES: frozenset[str] = frozenset(
      "ibn", "el", "dos", "das", "ter", "y"}
 )
 
+_SENTENCE_ADVERB_WORDS = """
+meanwhile however also then now still yet instead indeed perhaps later earlier today tonight
+yesterday tomorrow but and
+"""
+_SENTENCE_ADVERBS = frozenset(_SENTENCE_ADVERB_WORDS.split())
 _INITIAL_CHARS = 2  # "J." or "JK": initials stand for given names
 _FEMALE_ENDINGS = ("a", "ie", "ine", "elle", "ette", "ique", "een", "lyn")
 _CAP_RE = re.compile(r"^[A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁ][\w.'’-]*$")
@@ -316,10 +338,14 @@ def first_name_gender(word: str) -> str | None:
 
 
 def guess_gender(first: str) -> str | None:
-    """The list's answer, else a guess from endings common in women's names (Angelique, Aparna)."""
+    """The list's answer, else gender-guesser's table (a name used for both: None), else a guess
+    from endings common in women's names for names neither knows ('Tyresha')."""
     known = first_name_gender(first)
     if known or len(first) < 3 or first.isupper():
         return known
+    table = given_names().get(fold(first.rstrip(".")))
+    if table is not None:  # gender-guesser's answer: "Ezra" m, "Stevie" and "Luca" either
+        return table or None
     return "f" if norm(first).endswith(_FEMALE_ENDINGS) else None
 
 
@@ -362,8 +388,13 @@ def clean_role(role: str | None) -> str | None:
             words = words[: i + 1] if word.endswith((",", ";", ":")) else words[:i]
             break
     words = [w.rstrip(",;:") for w in words if not w.lower().endswith(_AGE_ENDINGS)]
+    for i in range(1, len(words) - 1):  # "attorney general announcing the legal action"
+        if (words[i].islower() and words[i].endswith("ing") and role_like(words[i - 1])
+                and not role_like(words[i + 1])):
+            words = words[:i]
+            break
     while words and (norm(words[-1]) in _ROLE_TRAILING or is_honorific(words[-1])
-                     or norm(words[-1]) in {"dr", "sir", "dame", "prof", "rev"}):
+                     or norm(words[-1]) in {"dr", "sir", "dame", "prof", "rev", "rt"}):
         words.pop()
     while words and norm(words[0]) in {"the", "a", "an", "fellow"}:
         words.pop(0)
@@ -374,13 +405,129 @@ def clean_role(role: str | None) -> str | None:
             if any(norm(w) in TITLE_WORDS or norm(w) in ROLE_NOUNS for w in rest):
                 words = rest
             break
-    if not words or norm(words[0]) in _POSSESSIVE_STARTS or words[0].endswith("ing"):
+    if words and norm(words[0]) in {"of", "from", "in"}:  # "of Springfield": a home town
         return None
-    if norm(words[0]) in {"of", "from", "in"}:  # "of Springfield": a home town, not a role
+    while words and norm(words[0]) in _ROLE_LEADS:
+        words.pop(0)  # "Yesterday Argentina's economy minister", "his father", "But"
+    if not words or words[0].endswith("ing") or norm(words[0]) in {"of", "from", "in"}:
         return None
     if all(is_honorific(w) or norm(w) in {"dr", "sir", "dame", "lord", "lady"} for w in words):
         return None
-    return " ".join(words)
+    if not (has_role_head(words) or _affiliation(words)):  # "to 2004", "Georgia", "DRM systems"
+        return None
+    return " ".join(_singular_head(words))
+
+
+def _singular_head(words: list[str]) -> list[str]:
+    """One person's role from a plural one ('NASA astronauts' -> 'NASA astronaut')."""
+    end = next((i for i, w in enumerate(words) if norm(w) in _HEAD_ENDS and i), len(words))
+    head = words[end - 1]
+    low = norm(head)
+    if head.islower() and low.endswith("s") and low[:-1] in ROLE_NOUNS:
+        return [*words[: end - 1], head[:-1], *words[end:]]
+    if head.islower() and low.endswith("men") and low[:-3] + "man" in ROLE_NOUNS:
+        return [*words[: end - 1], head[:-3] + "man", *words[end:]]
+    return words
+
+
+def _affiliation(words: list[str]) -> bool:
+    """'World Health Organization', 'Ernst and Young', 'JCWI' from 'X of ...': an employer named
+    as the role, which is no place, no person's name and no lone function word."""
+    caps = [w for w in words if norm(w) not in {"of", "and", "the", "for", "&"}]
+    if not caps or not all(is_cap(w) or w[1:2].isupper() for w in caps):
+        return False
+    if any(w.lower().endswith(("-based", "-born", "-led", "-owned")) for w in caps):
+        return False  # "Frankfurt-based": a description, not an employer
+    phrase = " ".join(w.rstrip(".,") for w in words).lower()
+    if phrase in place_names() or norm(caps[0]) in NON_NAME_WORDS:
+        return False
+    if len(caps) == 1 and not (caps[0].isupper() or caps[0][1:2].isupper()
+                               or any(c.isupper() for c in caps[0][1:])):
+        return fold(phrase) in _known_bodies()  # "Intel", "Reuters"; not a surname ("Hale")
+    return not (len(caps) > 1 and is_given_name(caps[0]))  # "Jonathan Wolpaw": a person
+
+
+# Sentence adverbs and verbs that a capitalised run drags in before a role ("Then", "Said").
+_ROLE_LEAD_WORDS = """
+then now once formerly currently previously recently yesterday said says told added also but
+and or so
+"""
+_QUANTIFIERS = frozenset(
+    ["one", "two", "some", "many", "most", "all", "both", "each", "every", "other", "another"])
+_ROLE_LEADS = frozenset(_ROLE_LEAD_WORDS.split()) | (NON_NAME_WORDS - _QUANTIFIERS)
+# Where the head of a role phrase ends: "head of ...", "spokesman for ...", "lawyer and ...".
+_HEAD_ENDS = frozenset(["of", "for", "at", "in", "to", "with", "from", "on", "and", "or", "&"])
+# Agent-noun endings of English ("presenter", "sculptor", "novelist", "historian", "consultant",
+# "resident", "chairman", "nominee", "bureaucrat"): a role's head noun, whatever the occupation.
+_AGENT_ENDINGS = ("er", "or", "ist", "ian", "ant", "ent", "man", "woman", "person", "ee", "crat")
+# Words with those endings that are no one: things, places, times, comparatives, adjectives.
+_NOT_AGENT_WORDS = """
+center water power number order other under after over never later former paper river matter
+letter quarter border summer winter corner chapter theater sector factor error floor door motor
+mirror labor minor senior junior interior exterior superior whether together rather either
+neither ever offer answer cancer dinner corner tower computer register weather shelter filter
+monster character meter cluster disaster percent event recent current
+content different frequent silent present government parliament department movement agreement
+statement restaurant plant giant important significant want grant instant constant relevant
+committee degree guarantee jubilee coffee decree spree knee free three human german
+woman-owned bigger better higher lower longer older younger larger greater newer faster earlier
+harder stronger weaker broader wider tougher closer further another vendor
+however whatever whenever wherever forever sooner remember consider deliver discover suffer
+enter gather bother wonder cover recover differ prefer refer transfer went spent sent meant
+prevent represent insist exist persist resist assist consist agree disagree christian chamber
+"""
+_NOT_AGENTS = frozenset(_NOT_AGENT_WORDS.split())
+
+
+def role_like(word: str) -> bool:
+    """Whether a word can head a role phrase: a role noun or title ('spokesman', 'Senator'),
+    a party noun ('Tory'), a plural of one, or an agent noun by its ending ('presenter')."""
+    low = norm(word).strip("'’")
+    if not low.isascii() or not low.replace("-", "").isalpha():
+        return False
+    if "-" in low:
+        return low in ROLE_NOUNS or role_like(low.rsplit("-", 1)[-1]) or is_title(word)
+    if low in _firm_nouns():  # "carmaker Maruti", "mortgage lender X": a company
+        return False
+    if low in ROLE_NOUNS or low in TITLE_WORDS or low in PARTY_NOUNS:
+        return True
+    if low.endswith("s") and low[:-1] in ROLE_NOUNS:
+        return True
+    return (len(low) > 4 and low.endswith(_AGENT_ENDINGS) and low not in _NOT_AGENTS
+            and not low.endswith(("ment", "ness")) and word.islower())
+
+
+def has_role_head(words: list[str]) -> bool:
+    """Whether a role phrase has a head noun that names what someone is: the last word before
+    'of', 'for', 'at', 'and', ... ('head of EA in Europe', 'economist and tax expert'), past
+    trailing qualifiers ('Bishop Emeritus')."""
+    part: list[str] = []
+    for word in words:
+        low = norm(word).strip(",;:")
+        if low in _HEAD_ENDS and part:
+            if low not in {"and", "or", "&"}:
+                break
+            if role_like(part[-1]):  # "founder and CEO", "economist and tax expert"
+                return True
+        part.append(word.strip(",;:"))
+    while len(part) > 1 and not role_like(part[-1]) and norm(part[-1]) in ROLE_ADJECTIVES:
+        part.pop()
+    if len(part) == 1 and part[0][:1].isupper():  # "Broadcaster": capitalised to open a sentence
+        return role_like(part[0].lower())
+    return bool(part) and role_like(part[-1])
+
+
+@cache
+def _firm_nouns() -> frozenset[str]:
+    """Agent nouns that describe companies (`firm_nouns` of `data/non_people.toml`)."""
+    return frozenset(table("non_people").get("firm_nouns", []))
+
+
+@cache
+def _known_bodies() -> frozenset[str]:
+    """Companies and publications of `data/non_people.toml`, folded."""
+    data = table("non_people")
+    return frozenset(fold(n) for key in ("companies", "publications") for n in data.get(key, []))
 
 
 def fold(text: str) -> str:
@@ -424,6 +571,7 @@ class NameParts:
     gender: str | None
     speaks: bool = False  # named as the subject of a speech verb
     introduced: bool = False  # shown to be a person (Mr, Mrs, Ms, ...) though the role is empty
+    apposed: bool = False  # introduced by an apposition: "Henry Crespo, president of ...,"
 
 
 def _name_start(tokens: list[str]) -> int:
@@ -460,6 +608,8 @@ def split_name(tokens: list[str]) -> NameParts | None:
     tokens = [t for t in tokens if t]
     while tokens and norm(tokens[-1]) in NAME_SUFFIXES and len(tokens) > 1:
         tokens = tokens[:-1]
+    while len(tokens) > 1 and norm(tokens[-1]) in _SENTENCE_ADVERBS:
+        tokens = tokens[:-1]  # "Mika Brzezinski Meanwhile": the next sentence's first word
     surname_title = len(tokens) >= 2 and first_name_gender(tokens[-2]) is not None
     if not tokens or not is_cap(tokens[-1]) or (is_title(tokens[-1]) and not surname_title):
         return None  # ... but "Howard Dean", "Carole King" end in a surname
@@ -483,6 +633,8 @@ def split_name(tokens: list[str]) -> NameParts | None:
         if is_honorific(tok):
             honorific = True
             gender = gender or HONORIFICS[norm(tok)]
+        elif is_title(tok) and tok[:1].isupper():  # "Lord Falconer", "Dr Okafor": a person
+            honorific = True
     return NameParts(" ".join(name_toks), role, gender or role_gender(role),
                      introduced=honorific)
 

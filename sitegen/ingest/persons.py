@@ -55,8 +55,8 @@ def not_a_person(name: str) -> bool:
     data = non_people()
     folded = fold(name)
     bare = folded[4:] if folded.startswith("the ") else folded
-    if bare in data.names or is_demonym(words[0]):  # "Scottish Water", "Dutch Telecom"
-        return True
+    if bare in data.names or is_demonym(words[0]) or is_demonym(name):  # "Scottish Water",
+        return True  # "Dutch Telecom", "Sri Lankan"
     if len(words) > 1 and first_name_gender(words[0]):
         return False
     if looks_like_org(name) or (len(words) == 1 and is_group(words[0])):

@@ -14,22 +14,31 @@ from dataclasses import dataclass
 from sitegen.ingest.frames import (
     ALL_SPEECH_VERBS,
     NO_SUBJECT,
+    OTHER_SUBJECT,
     SPEECH_VERBS,
     Subject,
     frame_after,
     frame_before,
     np_after,
+    np_before,
     sentence_end,
     sentence_start,
     tokens,
 )
-from sitegen.ingest.names import NameParts, clean_role, is_given_name
+from sitegen.ingest.names import (
+    ROLE_NOUNS,
+    NameParts,
+    clean_role,
+    is_given_name,
+    is_group,
+    role_gender,
+)
 from sitegen.ingest.persons import is_person_name
-from sitegen.ingest.registry import Person, Registry, name_mentions
+from sitegen.ingest.registry import PAR_STRIDE, Person, Registry, name_mentions
 from sitegen.ingest.spans import DOUBLE_ANY, QuoteSpan, Segment, find_spans
 from sitegen.model import Quote, Speaker
 
-_PAR_STRIDE = 1_000_000
+_PAR_STRIDE = PAR_STRIDE
 _REACH = 600  # characters before a speech verb in which reported speech looks for its subject
 _NEAR_PARAGRAPHS = 1  # a speaker keeps the floor for pronouns this many paragraphs on
 # "he said" in indirect speech keeps track of who is talking, for later pronoun frames.
@@ -39,6 +48,14 @@ _PRONOUN_SAYS_RE = re.compile(
     + r")\b"
 )
 _PRONOUN_OPENS_RE = re.compile(r"(?:^|(?<=[.!?]\s))(He|She)\b")
+# "But a spokesman for the Home Office defended the plans.": an indefinite person opening a
+# sentence is someone new whom the article does not name; a he/she after it is that person.
+_INDEFINITE_RE = re.compile(
+    r"\b(?:(?:But|And|However,|Meanwhile,)\s+[Aa]n?|An?)\s+"
+    r"(?P<head>(?:[a-z][\w-]*\s+){0,3}?(?P<noun>[a-z][\w-]+))"
+    r"(?:\s+(?:for|at|of|from|with|to)\s+[^.,;:|]{1,60}?)?\s+"
+    r"(?P<verb>is|was|has|had|have|will|would|could|can|may|might|must|should|did|does|do|said|"
+    r"says|told|tells|adds|[a-z]+ed)\b")
 _HE = Subject("pronoun", "he", gender="m")
 _SHE = Subject("pronoun", "she", gender="f")  # global position = paragraph index * stride + offset
 _WORD_RE = re.compile(r"[\w'’-]+")
@@ -272,13 +289,19 @@ def _frame(span: QuoteSpan, speech: list[QuoteSpan], paragraphs: Sequence[str]) 
     inner = par_last[lo:hi]
     prev_end, _ = _neighbours(first, speech)
     before = paragraphs[first.par][prev_end: first.start]
+    agent = _PASSIVE_AS_RE.search(before[-60:]) and _BY_AFTER_RE.match(after)
+    if agent:  # 'Amman, who was described as "knife-obsessed" by the police': the police's
+        subj = np_after(tokens(after[agent.end(): agent.end() + 80]))
+        if subj.kind not in ("name", "pronoun"):
+            subj = OTHER_SUBJECT
+        return Frame(subj, last.par * _PAR_STRIDE + last.end + agent.end())
     framed = bool(_ENDS_FRAME_RE.search(inner.rstrip("’'")) or _STARTS_FRAME_RE.match(after))
     reporter = _ACCORDING_AFTER_RE.match(after)  # '"Q," according to NBC' names a reporter
     tries = [_after, _before] if framed and not reporter else [_before, _after]
     frames = [attempt(after, before, last, first, prev_end, framed) for attempt in tries]
     named = [f for f in frames if f.subject.kind != "none"]
     found = [f for f in frames if f.pos >= 0]
-    if not found and not before.strip() and first.par > 0:
+    if not found and not before.strip() and first.par > 0 and prev_end == 0:
         found = [_colon_intro(first.par - 1, speech, paragraphs)]
         if found[0].pos < 0:
             found = [_previous_paragraph(first.par - 1, speech, paragraphs)]
@@ -327,7 +350,17 @@ def _after(
     subj, at = frame_after(after, 30 if framed else 4)
     if at < 0 or subj.kind == "none":
         return _NO_FRAME
+    if not framed and _clause_after(after):
+        return _NO_FRAME  # '"... as you go." Mr Armes warned that developers ...': his next point
     return Frame(subj, last.par * _PAR_STRIDE + last.end + at)
+
+
+def _clause_after(after: str) -> bool:
+    """Whether the sentence after a quote that ended a sentence goes on to report more speech
+    ('Mr Armes warned that developers still had to learn ...') rather than only naming who
+    spoke ('Smith said.', 'said Ana Ruiz, a lawyer.')."""
+    words = _WORD_RE.findall(after[: sentence_end(after, 0)])
+    return "that" in (w.lower() for w in words[:6]) or len(words) > 12
 
 
 def _before(
@@ -339,6 +372,12 @@ def _before(
     return Frame(subj, first.par * _PAR_STRIDE + prev_end + at)
 
 
+_PASSIVE_AS_RE = re.compile(
+    r"\b(?:was|were|is|are|been|being)\s+(?:\w+ly\s+)?(?:described|called|labelled|labeled|"
+    r"branded|dubbed|characterised|characterized)\s+(?:\w+\s+){0,2}as\s*$")
+_BY_AFTER_RE = re.compile(r"^\s*[,.]?\s*by\s+")
+
+
 # --- resolution ---
 
 
@@ -347,6 +386,12 @@ _REPORTING_RE = re.compile(
     + "|".join(sorted((v for v in SPEECH_VERBS if not v.endswith("ing")), key=len, reverse=True))
     + r")\b|\b[Aa]ccording to\s+[^,.;:]{1,60}"
 )
+
+
+# "Sean Conley issued a statement saying ...": the subject of issuing a statement speaks.
+_STATEMENT_RE = re.compile(
+    r"\b(?:issued|released|put out|published|posted|sent)\s+(?:a|an)\s+(?:[\w-]+\s+)?"
+    r"(?:statement|letter|memo|note|message)\s+(?:saying|stating|that)\b")
 
 
 def reported_speech(masked: str) -> list[tuple[int, Subject]]:
@@ -366,6 +411,13 @@ def reported_speech(masked: str) -> list[tuple[int, Subject]]:
         subj, at, _verb = frame_before(masked[start: m.end()], last_verb_only=True)
         if at >= 0 and subj.kind == "name":  # role nouns and pronouns: too loose without a quote
             found.append((start + at, subj))
+    for m in _STATEMENT_RE.finditer(masked):
+        lo = max(0, m.start() - _REACH)
+        start = lo + sentence_start(masked[lo: m.start()], m.start() - lo)
+        subj = np_before(tokens(masked[start: m.start()]))
+        if subj.kind == "name":
+            found.append((m.start(), subj))
+    found.sort(key=lambda item: item[0])
     return found
 
 
@@ -392,6 +444,20 @@ def _chain(masked: str) -> list[re.Match[str]]:
     for m in _PRONOUN_OPENS_RE.finditer(masked):
         found.setdefault(m.start(), m)
     return [found[k] for k in sorted(found)]
+
+
+def _indefinite(masked: str) -> list[re.Match[str]]:
+    """Sentences whose subject is an unnamed person: 'a spokesman for the ministry said',
+    'A local resident told the BBC' (a role noun after a/an, then a finite verb)."""
+    found = []
+    for m in _INDEFINITE_RE.finditer(masked):
+        noun = m.group("noun").lower()
+        if masked[:m.start()].rstrip()[-1:] not in {"", ".", "!", "?", "|", '"', "”"}:
+            continue  # only at a sentence's start (a quote before it is masked as "|   ")
+        if noun not in ROLE_NOUNS and not is_group(noun + "s"):
+            continue
+        found.append(m)
+    return found
 
 
 def _near(at: int, pos: int) -> bool:
@@ -430,6 +496,7 @@ def _resolve(
     events: list[tuple[int, int, int]] = []
     mentions: list[tuple[NameParts, bool]] = []
     indirect: list[Subject] = []
+    someone: list[str | None] = []  # genders of unnamed people introduced as "a spokesman"
     for idx, par in enumerate(paragraphs):
         segs = [s for span in spans for s in span.segments if s.par == idx]
         masked = _masked(par, segs)
@@ -442,6 +509,9 @@ def _resolve(
         for m in _chain(masked):
             gender = 0 if m.group(1).lower() == "he" else 1
             events.append((idx * _PAR_STRIDE + m.start(), 2, gender))
+        for m in _indefinite(masked):
+            events.append((idx * _PAR_STRIDE + m.start(), 4, len(someone)))
+            someone.append(role_gender(m.group("noun")))
     for i, frame in enumerate(frames):
         if frame.pos >= 0:
             events.append((frame.pos, 1, i))
@@ -453,6 +523,8 @@ def _resolve(
             registry.mention(parts, pos, subject)
         elif kind == 2:
             registry.resolve(_HE if index == 0 else _SHE, pos, speaks=False)
+        elif kind == 4:
+            registry.someone(pos, someone[index])
         elif kind == 3:
             person = registry.resolve(indirect[index], pos)
             if person is not None:
@@ -479,6 +551,11 @@ def _inherit(
         same = [j for j in range(len(speech)) if speech[j].segments[-1].par == par and j != i]
         prev = [j for j in same if j < i and result[j] is not None]
         nxt = [j for j in same if j > i and frames[j].pos >= 0 and result[j] is not None]
+        before = [j for j in same if j < i]
+        if before and frames[before[-1]].pos >= 0 and result[before[-1]] is None and len(
+                _WORD_RE.findall(speech[before[-1]].text(paragraphs))) > 3:
+            continue  # the quote just before was framed by no one we can name ("a spokesman");
+            # a label of a few words ("described as 'knife-obsessed' by police") holds no floor
         if prev:
             result[i] = result[prev[-1]]
         elif _opens_paragraph(span, paragraphs) and i > 0 and result[i - 1] is not None:

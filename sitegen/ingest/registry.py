@@ -22,6 +22,7 @@ from sitegen.ingest.names import (
     NameParts,
     clean_role,
     guess_gender,
+    has_role_head,
     is_cap,
     is_given_name,
     is_group,
@@ -31,9 +32,11 @@ from sitegen.ingest.names import (
     norm,
     org_not_person,
     role_gender,
+    role_like,
     split_name,
 )
 
+PAR_STRIDE = 1_000_000  # a global position is paragraph index * PAR_STRIDE + offset
 _WORD_RE = re.compile(r"[\w.'’-]+|[^\w\s]")
 _PREPOSITION_WORDS = """
 in at from to of for with by on about against than like between into over under near across
@@ -53,6 +56,15 @@ presidency voters allies rally rallies organization transition
 _MODIFIED_NOUNS = frozenset(_MODIFIED_WORD_LIST.split())
 _AUX_WORDS = "is was has had have can could will would may might must should also then did does do"
 _AUX = frozenset(_AUX_WORDS.split())
+# Irregular past tenses ("Ms LaBelle got a huge roar"): a name before one is a clause subject.
+_IRREGULAR_PAST_WORDS = """
+got gave took made came went won lost led left met ran saw sat stood held kept became began
+brought bought built caught felt found fought grew heard knew meant sold spent struck taught
+thought threw understood wore drew drove fell flew forgot hid rode sought slept stole woke
+chose wrote spoke rose broke froze shook swore tore bore paid laid lay lit shot shut spun
+spread stuck swung withdrew
+"""
+_IRREGULAR_PAST = frozenset(_IRREGULAR_PAST_WORDS.split())
 
 
 @dataclass
@@ -67,6 +79,7 @@ class Person:
     roles: list[str] = field(default_factory=list)
     surname_refs: int = 0  # times named by the bare surname ("Clinton said")
     introduced: bool = False  # named with a title, an honorific or a role somewhere
+    apposed_at: int = -1  # where an apposition introduced them ("X, president of Y,")
 
     @property
     def words(self) -> list[str]:
@@ -86,6 +99,7 @@ class Registry:
         self.salient: list[tuple[int, Person]] = []  # mentions as a clause subject or speaker
         self.spoke: list[tuple[int, Person]] = []  # people a frame attributed a quote to
         self.unnamed: list[tuple[int, str]] = []  # indefinite role frames: "a spokesman said"
+        self.indefinite: list[tuple[int, str | None]] = []  # "A spokesman for X defended it."
         self.sentence_key = sentence_key or (lambda pos: pos)
         self.near = near or (lambda at, pos: True)  # whether at is close enough to pos
 
@@ -94,7 +108,9 @@ class Registry:
         introduced: bool = False,
     ) -> Person:
         role = clean_role(role)
-        person.introduced = person.introduced or introduced or bool(role)
+        # an employer as role ("of the World Health Organization") shows no person
+        person.introduced = person.introduced or introduced or bool(
+            role and has_role_head(role.split()))
         if subject:
             self.salient.append((pos, person))
         person.last_pos = max(person.last_pos, pos)
@@ -123,11 +139,12 @@ class Registry:
     def name(self, parts: NameParts, pos: int, subject: bool = True) -> Person:
         """Resolve (or introduce) the person a name mention refers to."""
         found = self._find(parts, pos)
-        if found is not None:
-            return self._touch(found, pos, parts.role, parts.gender, subject, parts.introduced)
-        person = Person(parts.name, clean_role(parts.role), parts.gender, pos, pos)
-        self.people.append(person)
-        return self._touch(person, pos, parts.role, None, subject, parts.introduced)
+        if found is None:
+            found = Person(parts.name, clean_role(parts.role), parts.gender, pos, pos)
+            self.people.append(found)
+        if parts.apposed and found.apposed_at < 0:
+            found.apposed_at = pos
+        return self._touch(found, pos, parts.role, parts.gender, subject, parts.introduced)
 
     def _find(self, parts: NameParts, pos: int) -> Person | None:
         """The person already named whom this mention names (keeping the fuller name), if any."""
@@ -152,6 +169,8 @@ class Registry:
             return None
         word = words[0]
         matches = [p for p in self.people if word in (p.words[-1], p.words[0])]
+        if parts.gender and len(matches) > 1:  # "Mr. Bush" after George W. and Laura Bush
+            matches = [p for p in matches if p.gender in (None, parts.gender)] or matches
         if not matches:  # "McLenney" after "Tyresha McClenney": a typo in the copy
             matches = [p for p in self.people if len(p.words) > 1 and _typo(word, p.words[-1])]
         by_surname = [p for p in matches if p.words[-1] == word]
@@ -168,11 +187,19 @@ class Registry:
                 return
         self.name(parts, pos, subject)
 
+    def someone(self, pos: int, gender: str | None) -> None:
+        """An unnamed person opens a sentence at pos ('A spokesman for the ministry said')."""
+        self.indefinite.append((pos, gender))
+
     def pronoun(self, gender: str | None, pos: int) -> Person | None:
         """The person a he/she refers to: the latest sentence naming someone whose gender fits,
-        and in it the first clause subject, else the first such person."""
+        and in it the first clause subject, else the first such person; no one when an unnamed
+        person ('a spokesman') was introduced after that sentence."""
         fits = self._fits(self.log, gender, pos)
         if not fits:
+            return None
+        if any(fits[-1][0] < at < pos and (gender is None or g in (None, gender))
+               and self.near(at, pos) for at, g in self.indefinite):
             return None
         key = self.sentence_key(fits[-1][0])
         same = [p for at, p in fits if self.sentence_key(at) == key]
@@ -181,8 +208,14 @@ class Registry:
                    if self.sentence_key(at) == key]
         spoke = [p for at, p in self._fits(self.spoke, gender, pos)
                  if self.sentence_key(at) == key]
+        new = [p for at, p in fits if self.sentence_key(at) == key and p.roles
+               and self.sentence_key(p.first_pos) == key == self.sentence_key(p.apposed_at)]
         if spoke:
             person = spoke[0]  # whoever spoke in that sentence, before a mere subject
+        elif new and salient and key // PAR_STRIDE < pos // PAR_STRIDE and \
+                self.sentence_key(salient[0].first_pos) < key:
+            person = new[-1]  # "..., which concerns Henry Crespo, president of ...": a quote
+            # opening the next paragraph is the newcomer's, not the known subject's
         elif salient:
             person = salient[0]
         else:  # only objects named there: a recent speaker who fits keeps the floor
@@ -295,10 +328,12 @@ def name_mentions(text: str) -> list[tuple[int, NameParts, bool]]:
     the subject of its clause (it opens a sentence or a verb follows), which makes it salient."""
     found: list[tuple[int, NameParts, bool]] = []
     words = _words(text)
+    shared: tuple[str, int] | None = None  # a plural role a list of names shares, and its end
     i = 0
     while i < len(words):
         j = i
-        while j < len(words) and (_run_token(words[j][1]) or _title_of(words, i, j)):
+        while j < len(words) and (_run_token(words[j][1]) or _title_of(words, i, j)
+                                  or _role_modifier(words, i, j)):
             j += 1
         if j == i:
             i += 1
@@ -317,12 +352,37 @@ def name_mentions(text: str) -> list[tuple[int, NameParts, bool]]:
         speaks = (  # "Lavrov said"; not "Critics say" nor "the Commission on Debates announced"
             nxt.lower() in _FINITE_SPEECH and not plural and norm(prev) not in _PREPOSITIONS
         )
+        if len(run) > 1 and run[0][1] == "The" and prev not in {".", "!", "?", ":", "|", "“", '"'} \
+                and not any(norm(t) in ROLE_NOUNS or is_title(t) for _, t in run[1:]):
+            i = j  # "presents The Weakest Link": a capital "The" inside a sentence opens a title
+            continue  # (not "The Aviator star Leonardo DiCaprio")
         if nxt in _MODIFIED_NOUNS or (prev.lower() == "the" and len(run) == 1):
             i = j  # "the Clinton campaign": a modifier; "the Scot", "the Belgian": a role
             continue
         parts = _person_parts([w for _, w in run], subject, speaks)
         if parts is not None and parts.role is None and _appositive(nxt, after):
-            parts = NameParts(parts.name, _appositive_role(words, k + 1), parts.gender)
+            parts = NameParts(parts.name, _appositive_role(words, k + 1), parts.gender,
+                              apposed=True)
+        if parts is not None and " " not in parts.name and is_given_name(parts.name):
+            family = _family_name(words, i, found)
+            if family:  # "George W. Bush ... and his wife, Laura": Laura Bush
+                parts = NameParts(f"{parts.name} {family[1]}", parts.role or family[0],
+                                  parts.gender or role_gender(family[0]), parts.speaks,
+                                  introduced=True)
+        if parts is not None and norm(prev) in {"named", "called"}:
+            named = _named_role(words, i - 1)
+            if named:  # "a university student named Wong": a person, with that role
+                parts = NameParts(parts.name, parts.role or named, parts.gender, parts.speaks,
+                                  introduced=True)
+        if parts is not None and parts.role and _plural_role(parts.role.split()[-1]) and not (
+                k < len(words) and words[k][1] in {",", "and"}):
+            i = j  # "market analysts Chart-Track": a plural before one name names a body
+            continue
+        if parts is not None and parts.role is None:
+            role = _listed_role(words, i, k, shared)
+            if role:  # "NASA astronauts Bob Behnken and Doug Hurley", "two voters, A and B"
+                parts = NameParts(parts.name, role, parts.gender, parts.speaks)
+        shared = _shared_role(parts, run, k, shared)
         if parts is not None and parts.gender is None and subject:
             gender = _pronoun_after(words, i + len(run))
             parts = NameParts(parts.name, parts.role, gender, parts.speaks)
@@ -330,6 +390,133 @@ def name_mentions(text: str) -> list[tuple[int, NameParts, bool]]:
             found.append((run[0][0], parts, subject))
         i = j
     return found
+
+
+_KIN_WORDS = """
+wife husband son daughter brother sister mother father widow widower stepson stepdaughter
+grandson granddaughter
+"""
+_KIN = frozenset(_KIN_WORDS.split())
+
+
+def _family_name(words: list[tuple[int, str]], i: int,
+                 found: list[tuple[int, NameParts, bool]]) -> tuple[str, str] | None:
+    """(relation, surname) for a given name alone after 'his wife,' / 'her son' when the
+    sentence named the family's man or woman before it ('George W. Bush ... and his wife,
+    Laura'), else None."""
+    k = i - 1
+    if k >= 0 and words[k][1] == ",":
+        k -= 1
+    if k < 1 or norm(words[k][1]) not in _KIN or norm(words[k - 1][1]) not in {"his", "her"}:
+        return None
+    start = words[k - 1][0]
+    for m in range(k - 2, -1, -1):
+        if words[m][1] in {".", "!", "?", "|"}:
+            break
+        start = words[m][0]
+    before = [p for at, p, _ in found if start <= at < words[k - 1][0] and " " in p.name]
+    if not before:
+        return None
+    want = "m" if norm(words[k - 1][1]) == "his" else "f"
+    owner = before[-1]
+    if owner.gender not in (None, want):
+        return None
+    return f"{norm(words[k][1])} of {owner.name}", owner.name.split()[-1]
+
+
+def _named_role(words: list[tuple[int, str]], at: int) -> str | None:
+    """'university student' from 'a university student named Wong' (at: the index of 'named'):
+    an indefinite role phrase ending in a role noun, else None."""
+    out: list[str] = []
+    for m in range(at - 1, max(at - 6, -1), -1):
+        tok = words[m][1]
+        if norm(tok) in {"a", "an", "one"}:
+            return " ".join(out) if out and norm(out[-1]) in ROLE_NOUNS else None
+        if not tok.isalpha() and "-" not in tok:
+            return None
+        out.insert(0, tok)
+    return None
+
+
+_BARE_VERB_WORDS = "beat hit put set cut let quit bid win lose lead meet see make take give join"
+_BARE_VERBS = frozenset(_BARE_VERB_WORDS.split())
+_PLURAL_MODIFIER_WORDS = """
+affairs sports arts news rights relations services resources operations sales communications
+systems games markets events studies sciences works
+"""
+_PLURAL_MODIFIERS = frozenset(_PLURAL_MODIFIER_WORDS.split())
+_MODIFIER_BOUNDARY = frozenset(
+    {".", ",", ";", ":", "|", "(", "the", "a", "an", "his", "her", "their", "its", "our", "as"})
+
+
+def _role_modifier(words: list[tuple[int, str]], i: int, j: int) -> bool:
+    """'serial' in 'Toronto serial killer Bruce McArthur', 'committee' in 'Democratic committee
+    chairman Jerrold Nadler': a lower-case word before a role noun, inside a run that began with
+    a capitalised word or right after a determiner or punctuation (not 'beat champion X')."""
+    tok = words[j][1]
+    low = tok.lower()
+    if not (tok.islower() and tok.replace("-", "").isalpha()) or low in NON_NAME_WORDS:
+        return False
+    if low in _PREPOSITIONS or low in _FINITE_SPEECH or low in _AUX or low in _IRREGULAR_PAST:
+        return False
+    if low.endswith(("ly", "ed", "ing")) and low not in ROLE_ADJECTIVES:
+        return False
+    if low in _BARE_VERBS or (low.endswith("s") and low not in _PLURAL_MODIFIERS):
+        return False  # "Williams beat world champion X", "Smith hails coach X"
+    if j == i and (i == 0 or norm(words[i - 1][1]) not in _MODIFIER_BOUNDARY):
+        return False
+    for k in (j + 1, j + 2):
+        if k >= len(words):
+            return False
+        nxt = words[k][1]
+        if nxt.islower() and (role_like(nxt) or norm(nxt) in ROLE_NOUNS):
+            return k + 1 < len(words) and is_cap(words[k + 1][1])
+        if not (nxt.islower() and nxt.isalpha()):
+            return False
+    return False
+
+
+def _plural_role(tok: str) -> bool:
+    """'astronauts', 'spokesmen': a lower-case plural of a role noun."""
+    low = norm(tok)
+    return tok.islower() and (
+        (low.endswith("s") and low[:-1] in ROLE_NOUNS)
+        or (low.endswith("men") and low[:-3] + "man" in ROLE_NOUNS))
+
+
+def _listed_role(words: list[tuple[int, str]], i: int, k: int,
+                 shared: tuple[str, int] | None) -> str | None:
+    """The role a plural role noun gives each name of the list it introduces: the next name
+    of 'NASA astronauts Bob Behnken and Doug Hurley', or every name of 'two voters, Ann Lee and
+    Bo Park' (an apposition to a plural: only with a list, not 'met voters, Ann Lee said')."""
+    if shared is not None and shared[1] < i and all(
+            words[m][1] in {",", "and"} for m in range(shared[1], i)):
+        return shared[0]
+    if i < 2 or words[i - 1][1] != "," or not _plural_role(words[i - 2][1]):
+        return None
+    if k >= len(words) or words[k][1] not in {",", "and"}:
+        return None
+    if not (k + 1 < len(words) and is_cap(words[k + 1][1])):
+        return None
+    m = i - 2
+    while m > 0 and (is_cap(words[m - 1][1]) or norm(words[m - 1][1]) in ROLE_ADJECTIVES) \
+            and norm(words[m - 1][1]) not in NON_NAME_WORDS:
+        m -= 1
+    return " ".join(w for _, w in words[m: i - 1])
+
+
+def _shared_role(parts: NameParts | None, run: list[tuple[int, str]], k: int,
+                 shared: tuple[str, int] | None) -> tuple[str, int] | None:
+    """What the next name of a list inherits: this name's role when it came from a plural
+    role noun ('astronauts'), or the list's role this name inherited; else nothing."""
+    if parts is None or not parts.role:
+        return None
+    if shared is not None and parts.role == shared[0]:
+        return (shared[0], k)
+    role_words = parts.role.split()
+    if run and role_words and _plural_role(role_words[-1]):
+        return (parts.role, k)
+    return None
 
 
 def _skip_parenthetical(words: list[tuple[int, str]], k: int) -> int:
@@ -376,13 +563,22 @@ def _pronoun_after(words: list[tuple[int, str]], start: int) -> str | None:
     return None
 
 
+_CLAUSE_WORDS = frozenset(["said", "says", "told", "added", "who", "which", "that", "is", "was"])
+# words: "a tax lawyer and senior fellow at the Urban-Brookings Tax Policy Center"
+_APPOSITION_REACH = 16
+
+
 def _appositive_role(words: list[tuple[int, str]], start: int) -> str | None:
     """'a spokeswoman for the ministry' from 'Anna Kim, a spokeswoman for the ministry, said'."""
     out: list[str] = []
-    for _, tok in words[start: start + 10]:
+    for _, tok in words[start: start + _APPOSITION_REACH]:
         if tok in {",", ".", ";", ":", "(", ")"}:
             break
         out.append(tok)
+    else:  # no comma in reach: a role cut in the middle of a name, unless a clause ends it
+        if start + _APPOSITION_REACH < len(words) and not any(
+                norm(t) in _CLAUSE_WORDS for t in out):
+            return None
     while out and norm(out[0]) in {"a", "an", "the"}:
         out = out[1:]
     return " ".join(out) or None
@@ -401,14 +597,17 @@ def _verbish(nxt: str, prev: str) -> bool:
         return prev in {".", ",", "―", "—", "|"} or prev[:1].isupper()  # | : a quote ended
     if not nxt[:1].islower():
         return False
-    return low in _FINITE_SPEECH or low in _AUX or low.endswith(("ed", "ly")) or (
+    return low in _FINITE_SPEECH or low in _AUX or low in _IRREGULAR_PAST or low.endswith(
+        ("ed", "ly")) or (
         low.endswith("s") and not low.endswith("ss") and len(low) > 3
     )
 
 
 def _run_token(tok: str) -> bool:
     low = norm(tok)
-    return is_cap(tok) or low in NAME_PARTICLES or low in ROLE_ADJECTIVES or low in ROLE_NOUNS
+    return (is_cap(tok) or low in NAME_PARTICLES or low in ROLE_ADJECTIVES or low in ROLE_NOUNS
+            or _plural_role(tok)  # "NASA astronauts Bob Behnken and Doug Hurley"
+            or (tok.islower() and role_like(tok)))  # "presenter Vic Galloway"
 
 
 def _role_word(name: str) -> bool:
