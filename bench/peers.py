@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import dataclasses
 import functools
 import os
 import platform
@@ -21,7 +22,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench import corpus
@@ -224,8 +225,9 @@ def report(results: dict[int, dict[str, dict[str, list[Run]]]], versions: dict[s
         f"{platform.python_version()}; medians of {repeats} run(s); "
         + ", ".join(f"{k}: {v}" for k, v in versions.items()) + ".",
         "no-op = a rebuild with nothing changed; edit = one article's body changed, then a "
-        "rebuild; publish = what a CI run does for one new story: a fresh checkout (every source "
-        "file new) with what the workflow restores (sitegen: `.sitegen-cache/` and `_site/`; "
+        "rebuild; publish = what a CI run does for one new story (dated after all others): a "
+        "fresh checkout (every source file new) with what the workflow restores (sitegen: "
+        "`.sitegen-cache/` and `_site/`; "
         "Hugo and Pelican keep nothing between runs), one article added, a build. Wall seconds "
         "(CPU seconds in brackets); ratio = sitegen / peer, from the same run (below 1 means "
         "sitegen is faster). `+search`: the build indexes the site with Pagefind (sitegen: "
@@ -326,7 +328,11 @@ def main(argv: list[str] | None = None) -> int:
     for size, names in plan:
         repeats = args.repeats if size < 10000 else args.large_repeats
         items = corpus.generate(size + repeats)
-        items, new = items[:size], items[size:]   # the stories each publish adds
+        items, extra = items[:size], items[size:]
+        # the stories each publish adds: news, so each newer than everything before it
+        latest = max(item.date for item in items)
+        new = [dataclasses.replace(item, date=latest + timedelta(hours=n + 1))
+               for n, item in enumerate(extra)]
         for name in names:
             print(f"{size} articles: {name} ...", flush=True)
             runs = bench_tool(available[name], items, new, args.workdir / str(size) / name,
