@@ -7,6 +7,8 @@ gets the base path on every link, and no output path can be built that climbs ou
 from __future__ import annotations
 
 import posixpath
+from datetime import datetime
+from pathlib import Path
 
 from sitegen.config import DEFAULT_PERMALINK, Config
 from sitegen.model import Article
@@ -20,7 +22,7 @@ class Urls:
         self.base = config.base_path
         self.site_url = config.site_url
         self.permalink = config.permalink or DEFAULT_PERMALINK
-        self._article_urls: dict[int, tuple[Article, str]] = {}   # every page links to many
+        self._article_urls: dict[tuple[Path, str, datetime], str] = {}   # every page links to many
         self._files: dict[str, str] = {}   # output_file of each URL asked (the sitemap asks again)
 
     def _join(self, *parts: str) -> str:
@@ -33,11 +35,11 @@ class Urls:
         return self._join() if page <= 1 else self._join("page", str(page))
 
     def article(self, article: Article) -> str:
-        found = self._article_urls.get(id(article))
-        if found is None or found[0] is not article:
-            found = (article, self._article_url(article))
-            self._article_urls[id(article)] = found
-        return found[1]
+        key = (article.path, article.slug, article.date)   # all a permalink is made of
+        found = self._article_urls.get(key)
+        if found is None:
+            found = self._article_urls[key] = self._article_url(article)
+        return found
 
     def _article_url(self, article: Article) -> str:
         slug = article.slug if is_safe_slug(article.slug) else slugify(article.slug)
