@@ -292,3 +292,26 @@ def test_a_short_form_of_a_name_counts_for_the_full_name() -> None:
                   "Carroll said the Solidarity Party was growing."]
     tags = extract_tags("Third party gains", None, paragraphs, location=None, rules=NO_RULES)
     assert "American Solidarity Party" in tags and "Solidarity Party" not in tags
+
+
+def test_a_stock_symbol_marks_a_company_and_is_no_tag() -> None:
+    title = "PELLAM BRICKWORKS INC <PBW> 3RD QTR NET"
+    paragraphs = ["Shr 12 cts vs nine cts", "Net 1,100,000 vs 800,000",
+                  "Revs 9.1 mln vs 8.4 mln"]
+    tags = extract_tags(title, None, paragraphs, location=None, rules=NO_RULES)
+    assert tags[0] == "Pellam Brickworks" and "PBW" not in tags
+    paragraphs = ["Harrow Valley Mills Inc said it will sell its Kent unit to <Oxley Foods Plc> "
+                  "and that Brandt Cannery Co (NYSE: BRC) would buy the rest.",
+                  "Harrow Valley Mills said the sale would close in May. Oxley Foods agreed."]
+    tags = extract_tags("Mill sells unit", None, paragraphs, location=None, rules=NO_RULES)
+    assert tags[:2] == ["Harrow Valley Mills", "Oxley Foods"]
+    assert not {"BRC", "Brandt Cannery Co", "Inc", "Plc"} & set(tags)
+
+
+def test_a_company_is_one_tag_however_its_legal_form_is_written() -> None:
+    paragraphs = ["Quarry Glass Co. said profits fell.", "Quarry Glass Corp also cut jobs.",
+                  "The chairman of Quarry Glass said so."]
+    tags = extract_tags("QUARRY GLASS <QGL> CUTS JOBS", None, paragraphs, location=None,
+                        rules=NO_RULES)
+    assert tags[0] == "Quarry Glass"
+    assert not any(t.startswith("Quarry Glass ") for t in tags)

@@ -185,9 +185,11 @@ def extract_tags(
     """Up to MAX_TAGS tags, best first (score, then first appearance); same input, same output.
     `people` are the full names of the people the article names (its speakers): the one or two
     it is about become tags too."""
+    title, subtitle, paragraphs, companies = _companies(title, subtitle, paragraphs)
     segments = _segments(title, subtitle, paragraphs)
     lower_words = _lower_words(segments)
     local = _defined_acronyms(segments)
+    local.update(companies)
     local.update({k: Entry(v, "org") for k, v in rules.aliases.items()})
     local.update({v: Entry(v, "org") for v in rules.aliases.values()})
     found: dict[str, _Candidate] = {}
@@ -218,6 +220,76 @@ def extract_tags(
         if tag.casefold() not in {t.casefold() for t in tags}:
             tags.append(tag)
     return tags
+
+
+@cache
+def _company_tables() -> tuple[re.Pattern[str], frozenset[str]]:
+    """The stock-symbol marker pattern and the legal forms, from data/companies.toml."""
+    data = table("companies")
+    exchanges = "|".join(re.escape(e) for e in sorted(data["exchanges"], key=len, reverse=True))
+    symbol = r"[A-Z][A-Z0-9&]{0,6}(?:[.-][A-Z]{1,3})?"
+    marker = re.compile(
+        rf"[ \t]*(?:<{symbol}>"
+        rf"|\((?:(?:{exchanges})\s*:\s*{symbol}|[A-Z][A-Z0-9]{{0,6}}\.[A-Z]{{1,2}})\)"
+        rf"|<(?P<name>[A-Z][^<>\n]{{1,80}})>)")
+    return marker, frozenset(data["legal_forms"])
+
+
+_NAME_BEFORE_RE = re.compile(
+    r"(?:(?:[A-Z0-9][\w&.’'-]*|of|and|&|de|du|the|van|von|y)\s+)*[A-Z0-9][\w&.’'-]*$")
+MAX_COMPANY_WORDS = 6
+
+
+def company_name(name: str) -> str | None:
+    """"Cronus Industries Inc" -> "Cronus Industries": the name without its legal form(s) and a
+    leading article, or None when nothing is left."""
+    _, legal = _company_tables()
+    words = name.split()
+    while words and words[-1].rstrip(",") in legal:
+        words.pop()
+    while words and (words[0].casefold() in ("the", "a", "an") or not words[0][:1].isupper()):
+        words.pop(0)
+    if not words or (len(words) == 1 and len(words[0]) < 2):
+        return None
+    return " ".join(words)
+
+
+def _companies(
+    title: str, subtitle: str | None, paragraphs: Sequence[str],
+) -> tuple[str, str | None, list[str], dict[str, Entry]]:
+    """Companies marked by a stock symbol ("Cronus Industries Inc <CRNS>", "(NYSE: F)") or put
+    in angle brackets ("<Exco International Plc>"): each name, as written and without its legal
+    form, is an organisation of the article. The markers leave the text."""
+    marker, _ = _company_tables()
+    found: dict[str, Entry] = {}
+
+    def clean(text: str) -> str:
+        if "<" not in text and "(" not in text:
+            return text
+        shouting = text.isupper()
+        out, last = [], 0
+        for m in marker.finditer(text):
+            raw = m.group("name")
+            if raw is None:
+                before = _NAME_BEFORE_RE.search(text, max(last, m.start() - 200), m.start())
+                raw = before.group() if before else ""
+                raw = re.split(r"\S+[’']s\s+", raw)[-1]  # "Japan's Nomura Securities"
+                raw = " ".join(raw.split()[-MAX_COMPANY_WORDS:])
+            raw = " ".join(raw.split())
+            if shouting:
+                raw = _unshout(raw)
+            canon = company_name(raw)
+            if canon is not None and len(canon.split()) <= MAX_COMPANY_WORDS:
+                found[raw] = found[canon] = Entry(canon, "company")
+            out.append(text[last:m.start()])
+            if m.group("name") is not None:  # "<Exco International Plc>": the name stays
+                out.append(m.group().replace("<", "").replace(">", ""))
+            last = m.end()
+        out.append(text[last:])
+        return "".join(out)
+
+    return (clean(title), clean(subtitle) if subtitle else subtitle,
+            [clean(p) for p in paragraphs], found)
 
 
 def _segments(title: str, subtitle: str | None, paragraphs: Sequence[str]) -> list[_Segment]:
@@ -281,7 +353,7 @@ def _joinable(tokens: Sequence[_Token], i: int, n: int) -> bool:
 def _lookup(tokens: Sequence[_Token], i: int, local: Mapping[str, Entry]) -> tuple[Entry, int]:
     """Longest known phrase starting at token i (article-local and site aliases first)."""
     phrases = gazetteer()
-    for n in range(min(phrases.max_words, len(tokens) - i), 0, -1):
+    for n in range(min(max(phrases.max_words, MAX_COMPANY_WORDS), len(tokens) - i), 0, -1):
         if not _joinable(tokens, i, n):
             continue
         phrase = " ".join(t.text for t in tokens[i:i + n])
@@ -310,7 +382,7 @@ def _scan_phrases(seg: _Segment, local: Mapping[str, Entry], found: dict[str, _C
 
 def _part_of_other_name(tokens: Sequence[_Token], i: int, n: int, entry: Entry) -> bool:
     """"Michael Jordan", "Paris Hilton", "Russia Today": the place name is part of another name."""
-    if entry.kind == "org":
+    if entry.kind in ("org", "company"):
         return False
     if _inside_org_name(tokens, i):
         return True
@@ -352,6 +424,12 @@ def _scan_org_names(
     """Capitalised runs holding an organisation word: "Ministry of Health", "Labour Party"."""
     for run in (part for whole in _capitalised_runs(seg.tokens) for part in _split_pair(whole)):
         words = _trim_run(run, lower)
+        if len(words) >= 2 and words[-1].text in _company_tables()[1]:
+            name = company_name(" ".join(w.text for w in words))  # "Delta Air Lines Inc"
+            if (name is not None and not _known(name, local)
+                    and len(name.split()) <= MAX_COMPANY_WORDS):
+                _add(found, name, "company", seg.weight, words[0].index)
+            continue
         if len(words) < 2 or not any(w.text.casefold() in ORG_WORDS for w in words if w.cap):
             continue
         if any(_known(" ".join(w.text for w in words[k:]), local) for k in range(2)):
@@ -422,7 +500,8 @@ def _full_names(segments: Sequence[_Segment]) -> list[str]:
                           and not is_title(w) and w.casefold() not in COMMON_WORDS), len(words))
             words = words[start:]
             if 2 <= len(words) <= 4 and not _known(" ".join(words), {}) and not any(
-                    w in _NOT_IN_NAMES or w.casefold() in ORG_WORDS for w in words):
+                    w in _NOT_IN_NAMES or w.casefold() in ORG_WORDS
+                    or w in _company_tables()[1] for w in words):
                 found.append(" ".join(words))
     return found
 
@@ -606,10 +685,14 @@ def _acronym_for(cand: _Candidate, found: Mapping[str, _Candidate]) -> str:
 
 def _merge_short_forms(merged: dict[str, _Candidate]) -> None:
     """"Solidarity Party" after "American Solidarity Party" in one article is one body: its
-    mentions count for the full name, which is the tag."""
-    names = [c for c in merged.values() if c.kind in ("org", "name") and " " in c.tag]
+    mentions count for the full name, which is the tag. So are "Delta Air" and "Delta Air Lines",
+    both companies."""
+    names = [c for c in merged.values() if c.kind in ("org", "name", "company")
+             and (" " in c.tag or c.kind == "company")]  # "Ford" <F> and "Ford Motor Co"
     for short in names:
-        longer = [c for c in names if c.tag != short.tag and c.tag.endswith(" " + short.tag)]
+        longer = [c for c in names if c.tag != short.tag and (
+            c.tag.endswith(" " + short.tag)
+            or (short.kind == c.kind == "company" and c.tag.startswith(short.tag + " ")))]
         if len(longer) == 1 and short.tag in merged:
             longer[0].score += short.score
             longer[0].first = min(longer[0].first, short.first)
