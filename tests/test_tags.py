@@ -299,7 +299,7 @@ def test_a_stock_symbol_marks_a_company_and_is_no_tag() -> None:
     paragraphs = ["Shr 12 cts vs nine cts", "Net 1,100,000 vs 800,000",
                   "Revs 9.1 mln vs 8.4 mln"]
     tags = extract_tags(title, None, paragraphs, location=None, rules=NO_RULES)
-    assert tags[0] == "Pellam Brickworks" and "PBW" not in tags
+    assert set(tags) == {"Pellam Brickworks", "Company results"}  # the brief's words: the topic
     paragraphs = ["Harrow Valley Mills Inc said it will sell its Kent unit to <Oxley Foods Plc> "
                   "and that Brandt Cannery Co (NYSE: BRC) would buy the rest.",
                   "Harrow Valley Mills said the sale would close in May. Oxley Foods agreed."]
