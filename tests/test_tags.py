@@ -315,3 +315,23 @@ def test_a_company_is_one_tag_however_its_legal_form_is_written() -> None:
                         rules=NO_RULES)
     assert tags[0] == "Quarry Glass"
     assert not any(t.startswith("Quarry Glass ") for t in tags)
+
+
+def test_bodies_and_countries_of_the_wire_archive() -> None:
+    paragraphs = ["Soviet officials met European Community ministers. The EC said Soviet "
+                  "grain buying would go on.", "West German banks agreed, the OECD said."]
+    tags = extract_tags("Soviets buy grain", None, paragraphs, location=None, rules=NO_RULES)
+    assert {"Soviet Union", "European Community"} <= set(tags)
+    assert "Soviet" not in tags
+
+
+def test_the_articles_own_expansion_decides_what_an_acronym_is() -> None:
+    paragraphs = ["The European Commission (EC) fined the firm.", "The EC said it would appeal."]
+    tags = extract_tags("Firm fined", None, paragraphs, location=None, rules=NO_RULES)
+    assert "European Commission" in tags and "European Community" not in tags
+
+
+def test_a_dateline_naming_its_country_gives_the_country() -> None:
+    lead = "Officials in the port town met on Monday."
+    tags = extract_tags("Port talks", None, [lead], location="Trieste, Italy", rules=NO_RULES)
+    assert tags == ["Italy"]

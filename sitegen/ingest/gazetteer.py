@@ -41,6 +41,9 @@ _COUNTRY_VARIANTS: dict[str, str] = {
     "Soviet Union": "Soviet Union", "USSR": "Soviet Union", "PRC": "China",
     "UAE": "United Arab Emirates", "Vatican": "Vatican City", "East Timor": "Timor-Leste",
     "Republic of Korea": "South Korea", "Hong Kong": "Hong Kong",
+    "Surinam": "Suriname", "West Germany": "West Germany", "East Germany": "East Germany",
+    "Federal Republic of Germany": "West Germany", "German Democratic Republic": "East Germany",
+    "Zaire": "Democratic Republic of the Congo",
 }
 
 # Demonyms and adjectives: they count as a weaker mention of the country.
@@ -97,6 +100,9 @@ _DEMONYMS.update({
     "North Korean": "North Korea", "North Koreans": "North Korea",
     "South Korean": "South Korea", "South Koreans": "South Korea",
     "New Zealander": "New Zealand", "New Zealanders": "New Zealand",
+    "Soviet": "Soviet Union", "Soviets": "Soviet Union",
+    "West German": "West Germany", "West Germans": "West Germany",
+    "East German": "East Germany", "East Germans": "East Germany",
 })
 
 # Well-known organisations: every variant -> one canonical tag, the same in every article.
@@ -148,6 +154,27 @@ for _canon, _variants in {
     "NASA": "",
     "Premier League": "",
     "UKIP": "UK Independence Party",
+    # economic bodies of the wire's business and commodity pages
+    "European Community": "EC|EEC|European Economic Community|Common Market",
+    "OECD": "Organisation for Economic Co-operation and Development"
+            "|Organization for Economic Cooperation and Development"
+            "|Organisation for Economic Cooperation and Development"
+            "|Organization for Economic Co-operation and Development",
+    "GATT": "General Agreement on Tariffs and Trade",
+    "Food and Agriculture Organization": "FAO|Food and Agriculture Organisation",
+    "International Coffee Organization": "International Coffee Organisation",
+    "International Cocoa Organization": "International Cocoa Organisation",
+    "International Energy Agency": "IEA",
+    "Bundesbank": "",
+    "Bank of Japan": "",
+    "Asian Development Bank": "",
+    "African Development Bank": "",
+    "Inter-American Development Bank": "",
+    "Paris Club": "",
+    "Gulf Cooperation Council": "GCC|Gulf Co-operation Council",
+    "Securities and Exchange Commission": "SEC",
+    "US Department of Agriculture": "USDA|U.S. Agriculture Department|US Agriculture Department"
+                                    "|U.S. Department of Agriculture",
 }.items():
     _ORGS[_canon] = _canon
     for _v in filter(None, _variants.split("|")):

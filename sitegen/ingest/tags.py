@@ -447,10 +447,16 @@ def _cities() -> dict[str, str]:
 
 
 def dateline_country(location: str | None) -> str | None:
-    """The country of a dateline city ("London" -> United Kingdom), from data/cities.toml."""
+    """The country of a dateline city ("London" -> United Kingdom, from data/cities.toml), or
+    the country the dateline names after the city ("Trieste, Italy")."""
     if not location:
         return None
-    return _cities().get(location.split(",")[0].strip().casefold())
+    parts = [p.strip() for p in location.split(",")]
+    country = _cities().get(parts[0].casefold())
+    if country is None and len(parts) > 1:  # "Eschborn, West Germany", "Valencia, Spain"
+        entry = gazetteer().phrases.get(parts[-1])
+        country = entry.tag if entry is not None and entry.kind == "country" else None
+    return country
 
 
 def _scan_people(segments: Sequence[_Segment], people: Sequence[str],
@@ -629,7 +635,8 @@ def _defined_acronyms(segments: Sequence[_Segment]) -> dict[str, Entry]:
             long_form = _expansion(tokens, i, tok.text)
             if long_form is None:
                 continue
-            entry = known.get(tok.text) or known.get(long_form) or Entry(tok.text, "org")
+            # the article's own expansion decides: "European Commission (EC)" is no EC of 1987
+            entry = known.get(long_form) or known.get(tok.text) or Entry(tok.text, "org")
             out[tok.text] = out[long_form] = Entry(entry.tag, entry.kind)
     return out
 
