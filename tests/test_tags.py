@@ -335,3 +335,12 @@ def test_a_dateline_naming_its_country_gives_the_country() -> None:
     lead = "Officials in the port town met on Monday."
     tags = extract_tags("Port talks", None, [lead], location="Trieste, Italy", rules=NO_RULES)
     assert tags == ["Italy"]
+
+
+def test_a_name_that_opens_sentences_is_still_a_name() -> None:
+    paragraphs = ["Quillsoft recalled its chargers on Monday.", "Quillsoft said no one was hurt.",
+                  "Shares in Quillsoft fell. Quillsoft will replace them."]
+    tags = extract_tags("Charger recall", None, paragraphs, location=None, rules=NO_RULES)
+    assert "Quillsoft" in tags
+    paragraphs = ["Nevertheless prices rose.", "Nevertheless, it said.", "Nevertheless it fell."]
+    assert extract_tags("Prices", None, paragraphs, location=None, rules=NO_RULES) == []

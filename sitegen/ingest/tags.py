@@ -205,9 +205,13 @@ def extract_tags(
     for word in named:  # "Michael Jordan" is no mention of Jordan
         if word in found and found[word].kind in ("country", "place"):
             del found[word]
+    # a word the article capitalises on its own inside a sentence is a name where it opens one
+    mid_caps = frozenset(run[0].text for seg in segments if not seg.title_case
+                         for run in _capitalised_runs(seg.tokens)
+                         if len(run) == 1 and not run[0].initial)
     for seg in segments:
         if not seg.title_case:
-            _scan_names(seg, local, lower_words, named, found)
+            _scan_names(seg, local, lower_words, named, found, mid_caps)
     topic_texts = [(title, TITLE_WEIGHT), *([(subtitle, LEAD_WEIGHT)] if subtitle else []),
                    *[(p, LEAD_WEIGHT if i == 0 else BODY_WEIGHT) for i, p in enumerate(paragraphs)]]
     for hit in find_topics(topic_texts):
@@ -514,7 +518,7 @@ def _full_names(segments: Sequence[_Segment]) -> list[str]:
 
 def _scan_names(
     seg: _Segment, local: Mapping[str, Entry], lower: frozenset[str], people: set[str],
-    found: dict[str, _Candidate],
+    found: dict[str, _Candidate], mid_caps: frozenset[str] = frozenset(),
 ) -> None:
     """Other proper names the story repeats ("Fear Factor", "Xbox", "Balco", "Grammy Awards"):
     capitalised runs that are no person, no known place or body, no title, nationality or common
@@ -540,7 +544,8 @@ def _scan_names(
             continue  # _scan_org_names has it
         name = " ".join(w.text for w in words)
         if _known(name, local) or name.casefold() in STOP_TAGS or not any(
-                ch.islower() for ch in name) or (len(words) == 1 and words[0].initial):
+                ch.islower() for ch in name) or (
+                len(words) == 1 and words[0].initial and words[0].text not in mid_caps):
             continue
         _add(found, name, "name", seg.weight, words[0].index, guessed=True)
 
