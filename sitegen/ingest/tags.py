@@ -10,7 +10,8 @@ city) is dropped. Calendar words and wire names never become tags.
 
 Canonical forms: a known organisation always has one form (`European Union`, `United Nations`,
 `NATO`, `EAEU`, `CIS`), the same in every article; an unknown organisation the article defines
-with an acronym is tagged by the acronym; a site maps anything else with `tags.toml` aliases.
+with an acronym is tagged by both, "Sentencing Guidelines Council (SGC)"; a site maps anything
+else with `tags.toml` aliases.
 
 `content/tags.toml` (optional, every key optional):
 
@@ -629,7 +630,8 @@ def _scan_acronyms(
 
 
 def _defined_acronyms(segments: Sequence[_Segment]) -> dict[str, Entry]:
-    """"Eurasian Economic Union (EAEU)": both forms count as the short one, unless known."""
+    """"Eurasian Economic Union (EAEU)": both forms count as one body, a known one's canonical
+    form, else the name with its acronym ("Sentencing Guidelines Council (SGC)")."""
     out: dict[str, Entry] = {}
     known = gazetteer().phrases
     for seg in segments:
@@ -641,9 +643,15 @@ def _defined_acronyms(segments: Sequence[_Segment]) -> dict[str, Entry]:
             if long_form is None:
                 continue
             # the article's own expansion decides: "European Commission (EC)" is no EC of 1987
-            entry = known.get(long_form) or known.get(tok.text) or Entry(tok.text, "org")
+            entry = (known.get(long_form) or known.get(tok.text)
+                     or Entry(_joined(long_form, tok.text), "org"))
             out[tok.text] = out[long_form] = Entry(entry.tag, entry.kind)
     return out
+
+
+def _joined(name: str, acronym: str) -> str:
+    """"National Hurricane Center (NHC)": one tag that reads in a list of tags from any story."""
+    return f"{name} ({acronym})"
 
 
 def _expansion(tokens: Sequence[_Token], i: int, acronym: str) -> str | None:
@@ -683,16 +691,26 @@ def _add(found: dict[str, _Candidate], tag: str, kind: str, score: float, index:
 
 
 def _acronym_for(cand: _Candidate, found: Mapping[str, _Candidate]) -> str:
-    """"Lawn Tennis Association" and "LTA" in one article are one tag, the short one."""
-    if cand.kind != "org" or " " not in cand.tag:
+    """"Lawn Tennis Association" and "LTA" in one article are one tag, both forms joined."""
+    if cand.kind == "org" and cand.tag.isupper() and " " not in cand.tag:
+        names = [c for c in found.values() if c.kind in ("org", "name", "company")
+                 and " " in c.tag and cand.tag in _initials(c.tag)]
+        if names:
+            return _joined(max(names, key=lambda c: (c.score, -c.first)).tag, cand.tag)
         return cand.tag
-    words = cand.tag.split()
-    for initials in ("".join(w[0] for w in words if w[0].isupper()),
-                     "".join(w[0] for w in words).upper()):  # "Bank of America" -> BOA
+    if cand.kind not in ("org", "name", "company") or " " not in cand.tag:
+        return cand.tag
+    for initials in _initials(cand.tag):
         other = found.get(initials)
         if other is not None and other.kind == "org":
-            return initials
+            return _acronym_for(other, found)
     return cand.tag
+
+
+def _initials(name: str) -> tuple[str, str]:
+    """"Bank of America" -> ("BA", "BOA")."""
+    words = name.split()
+    return ("".join(w[0] for w in words if w[0].isupper()), "".join(w[0] for w in words).upper())
 
 
 def _merge_short_forms(merged: dict[str, _Candidate]) -> None:
