@@ -345,3 +345,17 @@ def test_a_name_that_opens_sentences_is_still_a_name() -> None:
     assert "Quillsoft" in tags
     paragraphs = ["Nevertheless prices rose.", "Nevertheless, it said.", "Nevertheless it fell."]
     assert extract_tags("Prices", None, paragraphs, location=None, rules=NO_RULES) == []
+
+
+def test_topics_in_the_words_editors_use() -> None:
+    paragraphs = ["The studio's comedy took 20m dollars at the box office in its opening weekend.",
+                  "Box office takings were down on last year."]
+    tags = extract_tags("Comedy tops box office", None, paragraphs, location=None, rules=NO_RULES)
+    assert "Box office" in tags
+    paragraphs = ["A new poll puts the party ahead.", "The polls close at ten."]
+    tags = extract_tags("Party leads in polls", None, paragraphs, location=None, rules=NO_RULES)
+    assert "Opinion polls" in tags
+    paragraphs = ["The plant cut its pollution, officials said.", "Pollution fell again."]
+    tags = extract_tags("Pollution falls at plant", None, paragraphs, location=None,
+                        rules=NO_RULES)
+    assert "Opinion polls" not in tags  # "=poll" is the word, not the start of "pollution"

@@ -30,9 +30,11 @@ class TopicHit:
 def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     out = []
     for topic, triggers in table("topics")["topics"].items():
-        words = "|".join(r"\s+".join(re.escape(w) for w in t.split())
+        # "=poll" is the word and its plural only (not "pollution"); "flood" starts a word
+        words = "|".join(r"\s+".join(re.escape(w) for w in t.removeprefix("=").split())
+                         + (r"(?:s|es)?\b" if t.startswith("=") else r"\w*")
                          for t in sorted(triggers, key=len, reverse=True))
-        out.append((topic, re.compile(rf"(?<![\w-])(?:{words})\w*", re.IGNORECASE)))
+        out.append((topic, re.compile(rf"(?<![\w-])(?:{words})", re.IGNORECASE)))
     return tuple(out)
 
 
