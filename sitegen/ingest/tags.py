@@ -47,9 +47,9 @@ from sitegen.ingest.names import ROLE_ADJECTIVES, is_given_name, is_honorific, i
 from sitegen.ingest.topics import find_topics
 
 MAX_TAGS = 8
-MAX_PEOPLE = 2
+MAX_PEOPLE = 3
 DATELINE_COUNTRY_WEIGHT = 2.0  # as much as one mention in the lead
-MIN_PERSON_SCORE = 4.0  # the title and the lead, or the title and a body mention, or four in all
+MIN_PERSON_SCORE = 3.0  # the title alone, the lead and a body mention, or three in all
 _TOPIC_ORDER = 1_000_000  # topics list after names of equal score
 _PARTICLE_NAME = re.compile(r"^(?:al|el|bin|ibn|abu|da|de|van|von)-[A-Z]\w+$")
 _NOT_IN_NAMES = frozenset({"of", "and", "the", "for", "on", "&"})  # "de", "van" may be
@@ -468,28 +468,72 @@ def _scan_people(segments: Sequence[_Segment], people: Sequence[str],
                  found: dict[str, _Candidate]) -> None:
     """The people a story is about: named (in full or by surname) in the title, the lead or
     again and again; at most MAX_PEOPLE, each needing MIN_PERSON_SCORE."""
-    scored: list[_Candidate] = []
-    unique = list(dict.fromkeys(p for p in people if len(p.split()) >= 2))
-    surnames = [p.split()[-1] for p in unique]
     texts = [[t.text for t in seg.tokens] for seg in segments]
+    unique = _one_form_each(people, texts)
+    owners: dict[str, list[list[str]]] = {}  # surname -> the people who bear it, as words
     for person in unique:
-        words = person.split()
-        # "Khan" is Usman Khan's and Sadiq Khan's: with a shared surname only full names count
-        shared = surnames.count(words[-1]) > 1
-        score, first = 0.0, -1
-        for seg, seg_texts in zip(segments, texts, strict=True):
-            for k, tok in enumerate(seg.tokens):
-                if tok.text != words[-1]:
+        words = _name_words(person)
+        owners.setdefault(words[-1], []).append(words)
+    score: dict[str, float] = dict.fromkeys(unique, 0.0)
+    first: dict[str, int] = {}
+    first_named: dict[str, str] = {}
+    for seg, seg_texts in zip(segments, texts, strict=True):
+        for k, tok in enumerate(seg.tokens):
+            bearers = owners.get(tok.text)
+            if not bearers:
+                continue
+            # "Khan" is Usman Khan's and Sadiq Khan's: a full name names its person, a bare
+            # surname the one of them named in full first (the story's, as "Trump" after
+            # Donald Trump stays his when Ivanka Trump is named)
+            full = next((w for w in bearers if seg_texts[max(0, k - len(w) + 1): k + 1] == w),
+                        None)
+            if full is not None:
+                owner = unique[[_name_words(p) for p in unique].index(full)]
+                first_named.setdefault(tok.text, owner)
+            elif len(bearers) == 1:
+                owner = unique[[_name_words(p) for p in unique].index(bearers[0])]
+            else:
+                owner = first_named.get(tok.text, "")
+                if not owner:
                     continue
-                if shared and seg_texts[max(0, k - len(words) + 1): k + 1] != words:
-                    continue
-                score += seg.weight
-                first = tok.index if first < 0 else first
-        if score >= MIN_PERSON_SCORE:
-            scored.append(_Candidate(person, "person", score, first))
+            score[owner] += seg.weight
+            first.setdefault(owner, tok.index)
+    scored = [_Candidate(p, "person", score[p], first[p]) for p in unique
+              if score[p] >= MIN_PERSON_SCORE]
     scored.sort(key=lambda c: (-c.score, c.first))
     for cand in scored[:MAX_PEOPLE]:
         _add(found, cand.tag, cand.kind, cand.score, cand.first)
+
+
+def _name_words(name: str) -> list[str]:
+    """"Loretta E. Lynch" as the tokenizer reads it: Loretta, E, Lynch."""
+    return [w for w in name.replace(".", " ").split() if w]
+
+
+def _one_form_each(people: Sequence[str], texts: Sequence[Sequence[str]]) -> list[str]:
+    """One name per person: "Loretta E. Lynch" and "Loretta Lynch", "Armand Marie Leroi" and
+    "Marie Leroi" are one person each; the form the title uses, else the longest, else the one
+    written most, is the tag. Names ending in an initial ("Loretta E") are fragments."""
+    names = [p for p in dict.fromkeys(people)
+             if len(p.split()) >= 2 and len(_name_words(p)[-1]) > 1]
+    words = {p: _name_words(p) for p in names}
+    joined = [" " + " ".join(t) + " " for t in texts]
+
+    def same(a: list[str], b: list[str]) -> bool:
+        short, long = sorted((a, b), key=len)
+        return short[-1] == long[-1] and (short[0] == long[0] or long[-len(short):] == short)
+
+    def rank(p: str) -> tuple[bool, int, int]:
+        form = " " + " ".join(words[p]) + " "
+        return (form in joined[0], len(words[p]), sum(j.count(form) for j in joined))
+
+    out: list[str] = []
+    for person in names:
+        group = [q for q in names if same(words[person], words[q])]
+        best = max(group, key=rank)
+        if best not in out:
+            out.append(best)
+    return out
 
 
 def _full_names(segments: Sequence[_Segment]) -> list[str]:
