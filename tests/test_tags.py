@@ -144,8 +144,15 @@ def test_organisation_names_with_organisation_words() -> None:
 
 
 def test_one_passing_mention_is_not_enough() -> None:
-    paragraphs = ["Lead paragraph about nothing.", "Prices rose, as in France last year."]
+    paragraphs = ["Lead paragraph about nothing.", "Prices rose, as in Paris last year."]
     assert extract_tags("Prices rise", None, paragraphs, location=None, rules=NO_RULES) == []
+
+
+def test_a_country_named_once_comes_after_every_better_tag() -> None:
+    paragraphs = ["The Ministry of Health said prices rose.", "The Ministry of Health agreed.",
+                  "Prices rose as in France last year, and in Spain."]
+    tags = extract_tags("Prices rise", None, paragraphs, location=None, rules=NO_RULES)
+    assert tags == ["Ministry of Health", "France", "Spain"]
 
 
 def test_order_is_by_score_then_first_appearance_and_capped() -> None:

@@ -53,6 +53,7 @@ MIN_PERSON_SCORE = 3.0  # the title alone, the lead and a body mention, or three
 _TOPIC_ORDER = 1_000_000  # topics list after names of equal score
 _PARTICLE_NAME = re.compile(r"^(?:al|el|bin|ibn|abu|da|de|van|von)-[A-Z]\w+$")
 _NOT_IN_NAMES = frozenset({"of", "and", "the", "for", "on", "&"})  # "de", "van" may be
+PASSING_COUNTRY_SCORE = 1.0  # one body mention: countries fill free places after the rest
 MIN_SCORE = 2.0  # title alone (3), lead alone (2), or two body mentions
 MIN_SCORE_GUESSED = 3.0  # undefined acronyms and the dateline city need more
 TITLE_WEIGHT, LEAD_WEIGHT, BODY_WEIGHT = 3.0, 2.0, 1.0
@@ -794,4 +795,9 @@ def _rank(found: Mapping[str, _Candidate], rules: TagRules, location: str | None
                         else MIN_SCORE)
     ]
     kept.sort(key=lambda c: (-c.score, c.first))
+    # a country named once in the body is where the story happens, as agencies index it: it
+    # takes a free place after every better-evidenced tag, in order of first mention
+    kept.extend(sorted((c for c in merged.values() if c.kind == "country" and c not in kept
+                        and c.score >= PASSING_COUNTRY_SCORE
+                        and c.tag.casefold() not in rules.stop), key=lambda c: c.first))
     return [c.tag for c in kept[:MAX_TAGS]]
