@@ -385,3 +385,12 @@ def test_a_shared_surname_goes_to_the_person_named_first() -> None:
     tags = extract_tags("Bridge attack", None, paragraphs, location=None, rules=NO_RULES)
     assert tags[0] == "Omar Bellweather"
     assert "Ruth Bellweather" not in tags  # named once; the bare surnames are Omar's
+
+
+def test_names_do_not_end_in_a_calendar_word_or_a_link() -> None:
+    paragraphs = ["The charity Sea-Watch on Sunday renamed its ship.",
+                  "Sea-Watch on Monday said the Constitution of the United States was cited.",
+                  "Then Sea-Watch agreed. The Constitution of the United States was cited."]
+    tags = extract_tags("Charity renames ship", None, paragraphs, location=None, rules=NO_RULES)
+    assert "Sea-Watch" in tags
+    assert not any(t.endswith((" on Sunday", " on Monday", " of", " the")) for t in tags)

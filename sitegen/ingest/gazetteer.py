@@ -218,6 +218,7 @@ _STATES = [*_words(
 _WEEKDAYS = _words("monday tuesday wednesday thursday friday saturday sunday")
 _MONTHS = _words("january february march april may june july august september october november "
                  "december")
+CALENDAR_WORDS = frozenset(_WEEKDAYS + _MONTHS)
 WIRE_SOURCES = frozenset(_words(
     "tass reuters ap afp upi xinhua interfax ria novosti ria dpa ansa efe kyodo yonhap "
     "bloomberg itar-tass sputnik wikinews associated press agence france-presse pa "

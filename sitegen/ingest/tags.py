@@ -34,6 +34,7 @@ from sitegen.config import loads_toml
 from sitegen.errors import Problem, SitegenError
 from sitegen.ingest.data import table
 from sitegen.ingest.gazetteer import (
+    CALENDAR_WORDS,
     COMMON_WORDS,
     CONNECTORS,
     NON_ORG_ACRONYMS,
@@ -576,6 +577,8 @@ def _scan_names(
         for k in range(len(words) - 1):  # "Mahan Air of Iran": the place is its own tag
             if words[k].text in CONNECTORS and _known(" ".join(w.text for w in words[k + 1:]), {}):
                 words = words[:k]
+                while words and words[-1].text in CONNECTORS:  # "Constitution of the"
+                    words.pop()
                 break
         if not words or len(words) > 4 or any(w.text in people or is_title(w.text)
                                               for w in words):
@@ -629,13 +632,15 @@ def _split_pair(run: list[_Token]) -> list[list[_Token]]:
 
 
 def _trim_run(run: Sequence[_Token], lower: frozenset[str]) -> list[_Token]:
-    """Drop sentence-start and common words in front ("The", "According") and links at the end."""
+    """Drop sentence-start and common words in front ("The", "According"), links and calendar
+    words at the end."""
     words = list(run)
     while words and (words[0].text.casefold() in COMMON_WORDS or not words[0].cap
                      or (words[0].initial and words[0].text.casefold() in lower)):
         words.pop(0)
     while words and (not words[-1].cap or len(words[-1].text) == 1
-                     or words[-1].text in NON_ORG_ACRONYMS):
+                     or words[-1].text in NON_ORG_ACRONYMS
+                     or words[-1].text.casefold() in CALENDAR_WORDS):  # "Sea-Eye on Sunday"
         words.pop()
     return words
 
