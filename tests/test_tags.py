@@ -394,3 +394,14 @@ def test_names_do_not_end_in_a_calendar_word_or_a_link() -> None:
     tags = extract_tags("Charity renames ship", None, paragraphs, location=None, rules=NO_RULES)
     assert "Sea-Watch" in tags
     assert not any(t.endswith((" on Sunday", " on Monday", " of", " the")) for t in tags)
+
+
+def test_an_event_is_one_tag_however_it_is_named() -> None:
+    paragraphs = ["The league halted its season over Covid-19 on Wednesday.",
+                  "Officials said COVID-19 tests were under way."]
+    tags = extract_tags("League halted over COVID-19", None, paragraphs, location=None,
+                        rules=NO_RULES)
+    assert "COVID-19 pandemic" in tags and "COVID-19" not in tags
+    paragraphs = ["The wreck dates from the Second World War.", "World War II wrecks abound."]
+    tags = extract_tags("Wreck found", None, paragraphs, location=None, rules=NO_RULES)
+    assert tags == ["World War II"]

@@ -180,6 +180,36 @@ for _canon, _variants in {
     for _v in filter(None, _variants.split("|")):
         _ORGS[_v] = _canon
 
+# Recurring events, competitions, awards and eras news names as one thing (variant -> canonical).
+_EVENTS: dict[str, str] = {}
+for _canon, _variants in {
+    "COVID-19 pandemic": "COVID-19|Covid-19|COVID|Covid|Coronavirus pandemic|SARS-CoV-2",
+    "World War II": "Second World War|WWII|WW2|World War Two",
+    "World War I": "First World War|WWI|WW1|World War One|Great War",
+    "Cold War": "",
+    "Holocaust": "",
+    "Brexit": "",
+    "Arab Spring": "",
+    "Olympic Games": "Olympics|Summer Olympics|Winter Olympics",
+    "Paralympic Games": "Paralympics",
+    "World Cup": "FIFA World Cup",
+    "Six Nations": "Six Nations Championship",
+    "Super Bowl": "",
+    "Champions League": "UEFA Champions League",
+    "Tour de France": "",
+    "Academy Awards": "Oscars|Academy Award",
+    "Grammy Awards": "Grammys|Grammy Award",
+    "Golden Globe Awards": "Golden Globes|Golden Globe",
+    "Brit Awards": "",
+    "Eurovision Song Contest": "Eurovision",
+    "Booker Prize": "Man Booker Prize",
+    "Nobel Prize": "Nobel Peace Prize|Nobel prize",
+    "Pulitzer Prize": "",
+}.items():
+    _EVENTS[_canon] = _canon
+    for _v in filter(None, _variants.split("|")):
+        _EVENTS[_v] = _canon
+
 # Regions and places worth a tag when the story is about them (variant -> canonical).
 _PLACES_TEXT = """
 Central Asia|Middle East|Persian Gulf|Latin America|South America|North America|Central America|
@@ -321,5 +351,6 @@ def gazetteer() -> Gazetteer:
     phrases["New York City"] = Entry("New York", "place")
     phrases.update(_country_phrases())
     phrases.update({variant: Entry(canon, "org") for variant, canon in _ORGS.items()})
+    phrases.update({variant: Entry(canon, "event") for variant, canon in _EVENTS.items()})
     longest = max(len(p.split()) for p in phrases)
     return Gazetteer(phrases, longest)

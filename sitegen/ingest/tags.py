@@ -389,7 +389,7 @@ def _scan_phrases(seg: _Segment, local: Mapping[str, Entry], found: dict[str, _C
 
 def _part_of_other_name(tokens: Sequence[_Token], i: int, n: int, entry: Entry) -> bool:
     """"Michael Jordan", "Paris Hilton", "Russia Today": the place name is part of another name."""
-    if entry.kind in ("org", "company"):
+    if entry.kind in ("org", "company", "event"):
         return False
     if _inside_org_name(tokens, i):
         return True
@@ -571,6 +571,8 @@ def _scan_names(
     capitalised runs that are no person, no known place or body, no title, nationality or common
     word. They count as guesses, so one passing mention tags nothing."""
     for run in _capitalised_runs(seg.tokens):
+        if _known(" ".join(w.text for w in run), local):
+            continue  # "Second World War" is known before "Second" is trimmed off
         words = _trim_run(run, lower)
         while words and (is_title(words[0].text) or is_honorific(words[0].text)):
             words = words[1:]  # "Gen Pinochet", "President Bush"
