@@ -405,3 +405,24 @@ def test_an_event_is_one_tag_however_it_is_named() -> None:
     paragraphs = ["The wreck dates from the Second World War.", "World War II wrecks abound."]
     tags = extract_tags("Wreck found", None, paragraphs, location=None, rules=NO_RULES)
     assert tags == ["World War II"]
+
+
+def test_a_company_in_a_capitals_headline_starts_after_the_headlines_own_words() -> None:
+    title = "ORLEY <ORL> REDUCING STAKE IN PEMBRIDGE MARINE <PBM>"
+    paragraphs = ["Orley Industries Inc said it would reduce its stake in Pembridge Marine Inc "
+                  "to 22 pct from 52 pct, buying back its own shares."]
+    tags = extract_tags(title, None, paragraphs, location=None, rules=NO_RULES)
+    assert "Pembridge Marine" in tags and "Mergers and acquisitions" in tags
+    assert not any("Stake" in t for t in tags)
+    tags = extract_tags("GENERAL TANNERIES <GTN> SEES GENERAL GAINS", None,
+                        ["General Tanneries Corp said general trading was fine."],
+                        location=None, rules=NO_RULES)
+    assert tags == ["General Tanneries"]
+
+
+def test_a_company_named_in_short_and_in_full_is_one_tag() -> None:
+    paragraphs = ["Zeeland Air Lines NV <ZAL.AS> said it agreed to take a stake in Fenway Air.",
+                  "A ZAL spokesman said ZAL already flies to Boston."]
+    tags = extract_tags("ZAL TO TAKE STAKE IN FENWAY AIR", None, paragraphs, location=None,
+                        rules=NO_RULES)
+    assert "Zeeland Air Lines (ZAL)" in tags  # one tag, the acronym joined to the name

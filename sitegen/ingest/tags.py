@@ -269,6 +269,11 @@ def _companies(
     form, is an organisation of the article. The markers leave the text."""
     marker, _ = _company_tables()
     found: dict[str, Entry] = {}
+    body = " ".join(p for p in paragraphs if not p.isupper())
+    # words the article writes in lower case and never capitalised inside a sentence or a name
+    lower = frozenset(re.findall(r"\b[a-z]+\b", body)) - frozenset(
+        w.casefold() for w in re.findall(r"(?<=[a-z,] )[A-Z][a-z]+|\b[A-Z][a-z]+(?= [A-Z])",
+                                         body))
 
     def clean(text: str) -> str:
         if "<" not in text and "(" not in text:
@@ -283,8 +288,12 @@ def _companies(
                 raw = re.split(r"\S+[’']s\s+", raw)[-1]  # "Japan's Nomura Securities"
                 raw = " ".join(raw.split()[-MAX_COMPANY_WORDS:])
             raw = " ".join(raw.split())
-            if shouting:
-                raw = _unshout(raw)
+            if shouting:  # "QINTEX REDUCING STAKE IN HAL ROACH <HRSI>": the article's own
+                words = raw.split()  # lower-case words ("stake", "in") are no name's
+                while any(w.casefold() in lower and w.casefold() not in CONNECTORS
+                          for w in words[:-1]):
+                    words.pop(0)
+                raw = _unshout(" ".join(words))
             canon = company_name(raw)
             if canon is not None and len(canon.split()) <= MAX_COMPANY_WORDS:
                 found[raw] = found[canon] = Entry(canon, "company")
@@ -432,7 +441,9 @@ def _scan_org_names(
     for run in (part for whole in _capitalised_runs(seg.tokens) for part in _split_pair(whole)):
         words = _trim_run(run, lower)
         if len(words) >= 2 and words[-1].text in _company_tables()[1]:
-            name = company_name(" ".join(w.text for w in words))  # "Delta Air Lines Inc"
+            # "Delta Air Lines Inc"; "General" opening a sentence stays in "General Tanneries Co"
+            words = _trim_run(run, frozenset())
+            name = company_name(" ".join(w.text for w in words))
             if (name is not None and not _known(name, local)
                     and len(name.split()) <= MAX_COMPANY_WORDS):
                 _add(found, name, "company", seg.weight, words[0].index)
@@ -769,12 +780,12 @@ def _merge_short_forms(merged: dict[str, _Candidate]) -> None:
     """"Solidarity Party" after "American Solidarity Party" in one article is one body: its
     mentions count for the full name, which is the tag. So are "Delta Air" and "Delta Air Lines",
     both companies."""
-    names = [c for c in merged.values() if c.kind in ("org", "name", "company")
-             and (" " in c.tag or c.kind == "company")]  # "Ford" <F> and "Ford Motor Co"
+    names = [c for c in merged.values() if c.kind in ("org", "name", "company")]
     for short in names:
         longer = [c for c in names if c.tag != short.tag and (
-            c.tag.endswith(" " + short.tag)
-            or (short.kind == c.kind == "company" and c.tag.startswith(short.tag + " ")))]
+            (" " in short.tag and c.tag.endswith(" " + short.tag))
+            # "Ford" <F> and "Ford Motor Co", "KLM" and "KLM Royal Dutch Airlines <KLM.A>"
+            or (c.kind == "company" and c.tag.startswith(short.tag + " ")))]
         if len(longer) == 1 and short.tag in merged:
             longer[0].score += short.score
             longer[0].first = min(longer[0].first, short.first)
