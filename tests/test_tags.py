@@ -140,7 +140,8 @@ def test_organisation_names_with_organisation_words() -> None:
         "The Ministry of Health also thanked nurses.",
     ]
     tags = extract_tags("Outbreak ends", None, paragraphs, location=None, rules=NO_RULES)
-    assert tags == ["Ministry of Health", "Pandemics"]  # the topic from the title's "outbreak"
+    # the topic from the title's "outbreak"; the team named once in the lead fills a place
+    assert tags == ["Ministry of Health", "Pandemics", "Disease Surveillance Team"]
 
 
 def test_one_passing_mention_is_not_enough() -> None:
@@ -426,3 +427,10 @@ def test_a_company_named_in_short_and_in_full_is_one_tag() -> None:
     tags = extract_tags("ZAL TO TAKE STAKE IN FENWAY AIR", None, paragraphs, location=None,
                         rules=NO_RULES)
     assert "Zeeland Air Lines (ZAL)" in tags  # one tag, the acronym joined to the name
+
+
+def test_an_event_named_once_in_the_lead_fills_a_free_place() -> None:
+    paragraphs = ["The Harbour Poetry Prize went to a first-time poet on Tuesday.",
+                  "Judges praised the collection."]
+    tags = extract_tags("Poet wins prize", None, paragraphs, location=None, rules=NO_RULES)
+    assert tags[-1] == "Harbour Poetry Prize"

@@ -602,7 +602,8 @@ def _scan_names(
         if (words[-1].text.endswith("s") and words[-1].text[:-1] in found) or (
                 words[-1].text.endswith("es") and words[-1].text[:-2] in found):
             continue  # "Xboxes" after "Xbox"
-        if any(w.text.casefold() in ORG_WORDS for w in words if w.cap):
+        if any(w.text.casefold() in ORG_WORDS or w.text in _company_tables()[1]
+               for w in words if w.cap):
             continue  # _scan_org_names has it
         name = " ".join(w.text for w in words)
         if _known(name, local) or name.casefold() in STOP_TAGS or not any(
@@ -818,4 +819,9 @@ def _rank(found: Mapping[str, _Candidate], rules: TagRules, location: str | None
     kept.extend(sorted((c for c in merged.values() if c.kind == "country" and c not in kept
                         and c.score >= PASSING_COUNTRY_SCORE
                         and c.tag.casefold() not in rules.stop), key=lambda c: c.first))
+    # then a name of several words seen twice, or once in the lead ("Liberal Democrats")
+    kept.extend(sorted((c for c in merged.values() if c.kind == "name" and " " in c.tag
+                        and c not in kept and c.score >= MIN_SCORE
+                        and c.tag.casefold() not in STOP_TAGS
+                        and c.tag.casefold() not in rules.stop), key=lambda c: (-c.score, c.first)))
     return [c.tag for c in kept[:MAX_TAGS]]
