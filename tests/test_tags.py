@@ -434,3 +434,10 @@ def test_an_event_named_once_in_the_lead_fills_a_free_place() -> None:
                   "Judges praised the collection."]
     tags = extract_tags("Poet wins prize", None, paragraphs, location=None, rules=NO_RULES)
     assert tags[-1] == "Harbour Poetry Prize"
+
+
+def test_an_acronym_seen_twice_fills_a_free_place() -> None:
+    paragraphs = ["Officials spoke on Monday.", "The mail firm QXL said spam fell.",
+                  "More came from QXL."]
+    tags = extract_tags("Spam falls", None, paragraphs, location=None, rules=NO_RULES)
+    assert "QXL" in tags and tags.index("QXL") > tags.index("Spam")

@@ -819,8 +819,10 @@ def _rank(found: Mapping[str, _Candidate], rules: TagRules, location: str | None
     kept.extend(sorted((c for c in merged.values() if c.kind == "country" and c not in kept
                         and c.score >= PASSING_COUNTRY_SCORE
                         and c.tag.casefold() not in rules.stop), key=lambda c: c.first))
-    # then a name of several words seen twice, or once in the lead ("Liberal Democrats")
-    kept.extend(sorted((c for c in merged.values() if c.kind == "name" and " " in c.tag
+    # then a name of several words or an acronym seen twice, or once in the lead ("Liberal
+    # Democrats", "AOL")
+    kept.extend(sorted((c for c in merged.values()
+                        if ((c.kind == "name" and " " in c.tag) or (c.kind == "org" and c.guessed))
                         and c not in kept and c.score >= MIN_SCORE
                         and c.tag.casefold() not in STOP_TAGS
                         and c.tag.casefold() not in rules.stop), key=lambda c: (-c.score, c.first)))
