@@ -441,3 +441,15 @@ def test_an_acronym_seen_twice_fills_a_free_place() -> None:
                   "More came from QXL."]
     tags = extract_tags("Spam falls", None, paragraphs, location=None, rules=NO_RULES)
     assert "QXL" in tags and tags.index("QXL") > tags.index("Spam")
+
+
+def test_capitals_headline_companies_keep_the_bodys_spelling() -> None:
+    tags = extract_tags("QRX <QRX> UNIT TO OFFER CREDIT", None,
+                        ["QRX said its unit would offer credit to buyers."],
+                        location=None, rules=NO_RULES)
+    assert "QRX" in tags and "Qrx" not in tags
+    tags = extract_tags("DORAN <DRN> MAKES A BID FOR PELLWORTH AND SONS <PWS>", None,
+                        ["Doran Inc said it made a bid for Pellworth and Sons Ltd, to buy it."],
+                        location=None, rules=NO_RULES)
+    assert "Pellworth and Sons" in tags
+    assert not any(t.startswith(("Bid", "For", "Makes")) for t in tags)

@@ -261,6 +261,21 @@ def company_name(name: str) -> str | None:
     return " ".join(words)
 
 
+def _lower_word(word: str, lower: frozenset[str], named: frozenset[str]) -> bool:
+    """A headline word the article writes in lower case ("stake"; "acquires" after "acquire")
+    and never in a name."""
+    word = word.casefold()
+    if word in _HEADLINE_LINKS:  # "BID FOR ROSPATCH <RPCH>"
+        return True
+    if word in CONNECTORS or word in named:
+        return False
+    return word in lower or (len(word) >= 5 and any(w.startswith(word[:5]) for w in lower))
+
+
+_HEADLINE_LINKS = frozenset(["for", "on", "in", "to", "with", "by", "at", "from", "into", "over",
+                             "after", "against", "as", "vs"])
+
+
 def _companies(
     title: str, subtitle: str | None, paragraphs: Sequence[str],
 ) -> tuple[str, str | None, list[str], dict[str, Entry]]:
@@ -271,9 +286,11 @@ def _companies(
     found: dict[str, Entry] = {}
     body = " ".join(p for p in paragraphs if not p.isupper())
     # words the article writes in lower case and never capitalised inside a sentence or a name
-    lower = frozenset(re.findall(r"\b[a-z]+\b", body)) - frozenset(
-        w.casefold() for w in re.findall(r"(?<=[a-z,] )[A-Z][a-z]+|\b[A-Z][a-z]+(?= [A-Z])",
-                                         body))
+    named = frozenset(w.casefold() for w in re.findall(
+        r"(?<=[a-z,] )[A-Z][a-z]+|\b[A-Z][a-z]+(?= [A-Z])", body))
+    lower = frozenset(re.findall(r"\b[a-z]+\b", body)) - named
+
+    body_caps = frozenset(re.findall(r"\b[A-Z]{2,}\b", body))
 
     def clean(text: str) -> str:
         if "<" not in text and "(" not in text:
@@ -290,10 +307,17 @@ def _companies(
             raw = " ".join(raw.split())
             if shouting:  # "QINTEX REDUCING STAKE IN HAL ROACH <HRSI>": the article's own
                 words = raw.split()  # lower-case words ("stake", "in") are no name's
-                while any(w.casefold() in lower and w.casefold() not in CONNECTORS
-                          for w in words[:-1]):
+                while any(_lower_word(w, lower, named) for w in words[:-1]):
                     words.pop(0)
-                raw = _unshout(" ".join(words))
+                # as the headline reads once unshouted, and as the tag is written: a word the
+                # body writes in capitals keeps them ("GM", not "Gm"), links are lower case
+                as_read = _unshout(" ".join(words))
+                raw = " ".join(w if w in body_caps else w.lower() if k and w.lower() in CONNECTORS
+                               else _unshout(w) for k, w in enumerate(words))
+                canon = company_name(raw)
+                if canon is not None and len(canon.split()) <= MAX_COMPANY_WORDS:
+                    found[as_read] = found[company_name(as_read) or as_read] = Entry(
+                        canon, "company")
             canon = company_name(raw)
             if canon is not None and len(canon.split()) <= MAX_COMPANY_WORDS:
                 found[raw] = found[canon] = Entry(canon, "company")
