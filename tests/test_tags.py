@@ -453,3 +453,11 @@ def test_capitals_headline_companies_keep_the_bodys_spelling() -> None:
                         location=None, rules=NO_RULES)
     assert "Pellworth and Sons" in tags
     assert not any(t.startswith(("Bid", "For", "Makes")) for t in tags)
+
+
+def test_weather_named_by_its_season() -> None:
+    paragraphs = ["A mild winter in the north cut demand for heating fuel.",
+                  "Traders said the mild winter would last."]
+    tags = extract_tags("Mild winter cuts fuel demand", None, paragraphs, location=None,
+                        rules=NO_RULES)
+    assert "Weather" in tags
