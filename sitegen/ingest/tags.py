@@ -1,12 +1,14 @@
 """Tags for an imported article: the people, organisations, places and topics it is about.
 
 Rule-based and deterministic: phrases from a gazetteer (countries, demonyms, known organisations,
-regions and big cities), acronyms the article defines ("Eurasian Economic Union (EAEU)"),
-capitalised names holding an organisation word ("Ministry of Health") or repeated ("Fear
-Factor"), the one or two people the story is about (by full name), and topics from the
-vocabulary in `data/topics.toml` (`topics.py`). Mentions in the title, the standfirst and the
-lead paragraph weigh more; weak evidence (one passing mention deep in the body, the dateline
-city) is dropped. Calendar words and wire names never become tags.
+events, regions and big cities), acronyms the article defines ("Eurasian Economic Union (EAEU)"),
+companies (a stock symbol or a legal form, `data/companies.toml`), capitalised names holding an
+organisation word ("Ministry of Health") or repeated ("Fear Factor"), the people the story is
+about (at most three, by full name), and topics from the vocabulary in `data/topics.toml`
+(`topics.py`). Mentions in the title, the standfirst and the lead paragraph weigh more; weak
+evidence (one passing mention deep in the body, the dateline city) is dropped, except that a
+country named once, and a name of several words or an acronym seen twice, take free places at
+the end. Calendar words and wire names never become tags.
 
 Canonical forms: a known organisation always has one form (`European Union`, `United Nations`,
 `NATO`, `EAEU`, `CIS`), the same in every article; an unknown organisation the article defines
@@ -186,7 +188,7 @@ def extract_tags(
     people: Sequence[str] = (),
 ) -> list[str]:
     """Up to MAX_TAGS tags, best first (score, then first appearance); same input, same output.
-    `people` are the full names of the people the article names (its speakers): the one or two
+    `people` are the full names of the people the article names (its speakers): the few
     it is about become tags too."""
     title, subtitle, paragraphs, companies = _companies(title, subtitle, paragraphs)
     segments = _segments(title, subtitle, paragraphs)
