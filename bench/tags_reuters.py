@@ -43,7 +43,11 @@ PLACES = {"uk": "United Kingdom", "west-germany": "Germany", "ussr": "Soviet Uni
 ORGS = {"ec": ("European Community", "EC", "European Union", "EEC"), "opec": ("OPEC",),
         "gatt": ("GATT",), "imf": ("IMF", "International Monetary Fund"),
         "worldbank": ("World Bank",), "fed": ("Federal Reserve", "Fed"),
-        "bundesbank": ("Bundesbank",), "oecd": ("OECD",), "adb-asia": ("Asian Development Bank",)}
+        "bundesbank": ("Bundesbank",), "oecd": ("OECD",), "adb-asia": ("Asian Development Bank",),
+        "adb-africa": ("African Development Bank",),
+        "ico-coffee": ("International Coffee Organization", "ICO"),
+        "fao": ("Food and Agriculture Organization", "FAO"),
+        "atpc": ("Association of Tin Producing Countries", "ATPC")}
 _FIELD = re.compile(r"<(PLACES|PEOPLE|ORGS|TOPICS)>(.*?)</\1>", re.S)
 
 

@@ -41,6 +41,9 @@ _COUNTRY_VARIANTS: dict[str, str] = {
     "Soviet Union": "Soviet Union", "USSR": "Soviet Union", "PRC": "China",
     "UAE": "United Arab Emirates", "Vatican": "Vatican City", "East Timor": "Timor-Leste",
     "Republic of Korea": "South Korea", "Hong Kong": "Hong Kong",
+    "Surinam": "Suriname", "West Germany": "West Germany", "East Germany": "East Germany",
+    "Federal Republic of Germany": "West Germany", "German Democratic Republic": "East Germany",
+    "Zaire": "Democratic Republic of the Congo",
 }
 
 # Demonyms and adjectives: they count as a weaker mention of the country.
@@ -97,6 +100,9 @@ _DEMONYMS.update({
     "North Korean": "North Korea", "North Koreans": "North Korea",
     "South Korean": "South Korea", "South Koreans": "South Korea",
     "New Zealander": "New Zealand", "New Zealanders": "New Zealand",
+    "Soviet": "Soviet Union", "Soviets": "Soviet Union",
+    "West German": "West Germany", "West Germans": "West Germany",
+    "East German": "East Germany", "East Germans": "East Germany",
 })
 
 # Well-known organisations: every variant -> one canonical tag, the same in every article.
@@ -148,10 +154,61 @@ for _canon, _variants in {
     "NASA": "",
     "Premier League": "",
     "UKIP": "UK Independence Party",
+    # economic bodies of the wire's business and commodity pages
+    "European Community": "EC|EEC|European Economic Community|Common Market",
+    "OECD": "Organisation for Economic Co-operation and Development"
+            "|Organization for Economic Cooperation and Development"
+            "|Organisation for Economic Cooperation and Development"
+            "|Organization for Economic Co-operation and Development",
+    "GATT": "General Agreement on Tariffs and Trade",
+    "Food and Agriculture Organization": "FAO|Food and Agriculture Organisation",
+    "International Coffee Organization": "International Coffee Organisation",
+    "International Cocoa Organization": "International Cocoa Organisation",
+    "International Energy Agency": "IEA",
+    "Bundesbank": "",
+    "Bank of Japan": "",
+    "Asian Development Bank": "",
+    "African Development Bank": "",
+    "Inter-American Development Bank": "",
+    "Paris Club": "",
+    "Gulf Cooperation Council": "GCC|Gulf Co-operation Council",
+    "Securities and Exchange Commission": "SEC",
+    "US Department of Agriculture": "USDA|U.S. Agriculture Department|US Agriculture Department"
+                                    "|U.S. Department of Agriculture",
 }.items():
     _ORGS[_canon] = _canon
     for _v in filter(None, _variants.split("|")):
         _ORGS[_v] = _canon
+
+# Recurring events, competitions, awards and eras news names as one thing (variant -> canonical).
+_EVENTS: dict[str, str] = {}
+for _canon, _variants in {
+    "COVID-19 pandemic": "COVID-19|Covid-19|COVID|Covid|Coronavirus pandemic|SARS-CoV-2",
+    "World War II": "Second World War|WWII|WW2|World War Two",
+    "World War I": "First World War|WWI|WW1|World War One|Great War",
+    "Cold War": "",
+    "Holocaust": "",
+    "Brexit": "",
+    "Arab Spring": "",
+    "Olympic Games": "Olympics|Summer Olympics|Winter Olympics",
+    "Paralympic Games": "Paralympics",
+    "World Cup": "FIFA World Cup",
+    "Six Nations": "Six Nations Championship",
+    "Super Bowl": "",
+    "Champions League": "UEFA Champions League",
+    "Tour de France": "",
+    "Academy Awards": "Oscars|Academy Award",
+    "Grammy Awards": "Grammys|Grammy Award",
+    "Golden Globe Awards": "Golden Globes|Golden Globe",
+    "Brit Awards": "",
+    "Eurovision Song Contest": "Eurovision",
+    "Booker Prize": "Man Booker Prize",
+    "Nobel Prize": "Nobel Peace Prize|Nobel prize",
+    "Pulitzer Prize": "",
+}.items():
+    _EVENTS[_canon] = _canon
+    for _v in filter(None, _variants.split("|")):
+        _EVENTS[_v] = _canon
 
 # Regions and places worth a tag when the story is about them (variant -> canonical).
 _PLACES_TEXT = """
@@ -191,6 +248,7 @@ _STATES = [*_words(
 _WEEKDAYS = _words("monday tuesday wednesday thursday friday saturday sunday")
 _MONTHS = _words("january february march april may june july august september october november "
                  "december")
+CALENDAR_WORDS = frozenset(_WEEKDAYS + _MONTHS)
 WIRE_SOURCES = frozenset(_words(
     "tass reuters ap afp upi xinhua interfax ria novosti ria dpa ansa efe kyodo yonhap "
     "bloomberg itar-tass sputnik wikinews associated press agence france-presse pa "
@@ -293,5 +351,6 @@ def gazetteer() -> Gazetteer:
     phrases["New York City"] = Entry("New York", "place")
     phrases.update(_country_phrases())
     phrases.update({variant: Entry(canon, "org") for variant, canon in _ORGS.items()})
+    phrases.update({variant: Entry(canon, "event") for variant, canon in _EVENTS.items()})
     longest = max(len(p.split()) for p in phrases)
     return Gazetteer(phrases, longest)

@@ -1,16 +1,19 @@
 """Tags for an imported article: the people, organisations, places and topics it is about.
 
 Rule-based and deterministic: phrases from a gazetteer (countries, demonyms, known organisations,
-regions and big cities), acronyms the article defines ("Eurasian Economic Union (EAEU)"),
-capitalised names holding an organisation word ("Ministry of Health") or repeated ("Fear
-Factor"), the one or two people the story is about (by full name), and topics from the
-vocabulary in `data/topics.toml` (`topics.py`). Mentions in the title, the standfirst and the
-lead paragraph weigh more; weak evidence (one passing mention deep in the body, the dateline
-city) is dropped. Calendar words and wire names never become tags.
+events, regions and big cities), acronyms the article defines ("Eurasian Economic Union (EAEU)"),
+companies (a stock symbol or a legal form, `data/companies.toml`), capitalised names holding an
+organisation word ("Ministry of Health") or repeated ("Fear Factor"), the people the story is
+about (at most three, by full name), and topics from the vocabulary in `data/topics.toml`
+(`topics.py`). Mentions in the title, the standfirst and the lead paragraph weigh more; weak
+evidence (one passing mention deep in the body, the dateline city) is dropped, except that a
+country named once, and a name of several words or an acronym seen twice, take free places at
+the end. Calendar words and wire names never become tags.
 
 Canonical forms: a known organisation always has one form (`European Union`, `United Nations`,
 `NATO`, `EAEU`, `CIS`), the same in every article; an unknown organisation the article defines
-with an acronym is tagged by the acronym; a site maps anything else with `tags.toml` aliases.
+with an acronym is tagged by both, "Sentencing Guidelines Council (SGC)"; a site maps anything
+else with `tags.toml` aliases.
 
 `content/tags.toml` (optional, every key optional):
 
@@ -33,6 +36,7 @@ from sitegen.config import loads_toml
 from sitegen.errors import Problem, SitegenError
 from sitegen.ingest.data import table
 from sitegen.ingest.gazetteer import (
+    CALENDAR_WORDS,
     COMMON_WORDS,
     CONNECTORS,
     NON_ORG_ACRONYMS,
@@ -46,12 +50,13 @@ from sitegen.ingest.names import ROLE_ADJECTIVES, is_given_name, is_honorific, i
 from sitegen.ingest.topics import find_topics
 
 MAX_TAGS = 8
-MAX_PEOPLE = 2
+MAX_PEOPLE = 3
 DATELINE_COUNTRY_WEIGHT = 2.0  # as much as one mention in the lead
-MIN_PERSON_SCORE = 4.0  # the title and the lead, or the title and a body mention, or four in all
+MIN_PERSON_SCORE = 3.0  # the title alone, the lead and a body mention, or three in all
 _TOPIC_ORDER = 1_000_000  # topics list after names of equal score
 _PARTICLE_NAME = re.compile(r"^(?:al|el|bin|ibn|abu|da|de|van|von)-[A-Z]\w+$")
 _NOT_IN_NAMES = frozenset({"of", "and", "the", "for", "on", "&"})  # "de", "van" may be
+PASSING_COUNTRY_SCORE = 1.0  # one body mention: countries fill free places after the rest
 MIN_SCORE = 2.0  # title alone (3), lead alone (2), or two body mentions
 MIN_SCORE_GUESSED = 3.0  # undefined acronyms and the dateline city need more
 TITLE_WEIGHT, LEAD_WEIGHT, BODY_WEIGHT = 3.0, 2.0, 1.0
@@ -183,11 +188,13 @@ def extract_tags(
     people: Sequence[str] = (),
 ) -> list[str]:
     """Up to MAX_TAGS tags, best first (score, then first appearance); same input, same output.
-    `people` are the full names of the people the article names (its speakers): the one or two
+    `people` are the full names of the people the article names (its speakers): the few
     it is about become tags too."""
+    title, subtitle, paragraphs, companies = _companies(title, subtitle, paragraphs)
     segments = _segments(title, subtitle, paragraphs)
     lower_words = _lower_words(segments)
     local = _defined_acronyms(segments)
+    local.update(companies)
     local.update({k: Entry(v, "org") for k, v in rules.aliases.items()})
     local.update({v: Entry(v, "org") for v in rules.aliases.values()})
     found: dict[str, _Candidate] = {}
@@ -203,9 +210,13 @@ def extract_tags(
     for word in named:  # "Michael Jordan" is no mention of Jordan
         if word in found and found[word].kind in ("country", "place"):
             del found[word]
+    # a word the article capitalises on its own inside a sentence is a name where it opens one
+    mid_caps = frozenset(run[0].text for seg in segments if not seg.title_case
+                         for run in _capitalised_runs(seg.tokens)
+                         if len(run) == 1 and not run[0].initial)
     for seg in segments:
         if not seg.title_case:
-            _scan_names(seg, local, lower_words, named, found)
+            _scan_names(seg, local, lower_words, named, found, mid_caps)
     topic_texts = [(title, TITLE_WEIGHT), *([(subtitle, LEAD_WEIGHT)] if subtitle else []),
                    *[(p, LEAD_WEIGHT if i == 0 else BODY_WEIGHT) for i, p in enumerate(paragraphs)]]
     for hit in find_topics(topic_texts):
@@ -218,6 +229,109 @@ def extract_tags(
         if tag.casefold() not in {t.casefold() for t in tags}:
             tags.append(tag)
     return tags
+
+
+@cache
+def _company_tables() -> tuple[re.Pattern[str], frozenset[str]]:
+    """The stock-symbol marker pattern and the legal forms, from data/companies.toml."""
+    data = table("companies")
+    exchanges = "|".join(re.escape(e) for e in sorted(data["exchanges"], key=len, reverse=True))
+    symbol = r"[A-Z][A-Z0-9&]{0,6}(?:[.-][A-Z]{1,3})?"
+    marker = re.compile(
+        rf"[ \t]*(?:<{symbol}>"
+        rf"|\((?:(?:{exchanges})\s*:\s*{symbol}|[A-Z][A-Z0-9]{{0,6}}\.[A-Z]{{1,2}})\)"
+        rf"|<(?P<name>[A-Z][^<>\n]{{1,80}})>)")
+    return marker, frozenset(data["legal_forms"])
+
+
+_NAME_BEFORE_RE = re.compile(
+    r"(?:(?:[A-Z0-9][\w&.’'-]*|of|and|&|de|du|the|van|von|y)\s+)*[A-Z0-9][\w&.’'-]*$")
+MAX_COMPANY_WORDS = 6
+
+
+def company_name(name: str) -> str | None:
+    """"Cronus Industries Inc" -> "Cronus Industries": the name without its legal form(s) and a
+    leading article, or None when nothing is left."""
+    _, legal = _company_tables()
+    words = name.split()
+    while words and words[-1].rstrip(",") in legal:
+        words.pop()
+    while words and (words[0].casefold() in ("the", "a", "an") or not words[0][:1].isupper()):
+        words.pop(0)
+    if not words or (len(words) == 1 and len(words[0]) < 2):
+        return None
+    return " ".join(words)
+
+
+def _lower_word(word: str, lower: frozenset[str], named: frozenset[str]) -> bool:
+    """A headline word the article writes in lower case ("stake"; "acquires" after "acquire")
+    and never in a name."""
+    word = word.casefold()
+    if word in _HEADLINE_LINKS:  # "BID FOR ROSPATCH <RPCH>"
+        return True
+    if word in CONNECTORS or word in named:
+        return False
+    return word in lower or (len(word) >= 5 and any(w.startswith(word[:5]) for w in lower))
+
+
+_HEADLINE_LINKS = frozenset(["for", "on", "in", "to", "with", "by", "at", "from", "into", "over",
+                             "after", "against", "as", "vs"])
+
+
+def _companies(
+    title: str, subtitle: str | None, paragraphs: Sequence[str],
+) -> tuple[str, str | None, list[str], dict[str, Entry]]:
+    """Companies marked by a stock symbol ("Cronus Industries Inc <CRNS>", "(NYSE: F)") or put
+    in angle brackets ("<Exco International Plc>"): each name, as written and without its legal
+    form, is an organisation of the article. The markers leave the text."""
+    marker, _ = _company_tables()
+    found: dict[str, Entry] = {}
+    body = " ".join(p for p in paragraphs if not p.isupper())
+    # words the article writes in lower case and never capitalised inside a sentence or a name
+    named = frozenset(w.casefold() for w in re.findall(
+        r"(?<=[a-z,] )[A-Z][a-z]+|\b[A-Z][a-z]+(?= [A-Z])", body))
+    lower = frozenset(re.findall(r"\b[a-z]+\b", body)) - named
+
+    body_caps = frozenset(re.findall(r"\b[A-Z]{2,}\b", body))
+
+    def clean(text: str) -> str:
+        if "<" not in text and "(" not in text:
+            return text
+        shouting = text.isupper()
+        out, last = [], 0
+        for m in marker.finditer(text):
+            raw = m.group("name")
+            if raw is None:
+                before = _NAME_BEFORE_RE.search(text, max(last, m.start() - 200), m.start())
+                raw = before.group() if before else ""
+                raw = re.split(r"\S+[’']s\s+", raw)[-1]  # "Japan's Nomura Securities"
+                raw = " ".join(raw.split()[-MAX_COMPANY_WORDS:])
+            raw = " ".join(raw.split())
+            if shouting:  # "QINTEX REDUCING STAKE IN HAL ROACH <HRSI>": the article's own
+                words = raw.split()  # lower-case words ("stake", "in") are no name's
+                while any(_lower_word(w, lower, named) for w in words[:-1]):
+                    words.pop(0)
+                # as the headline reads once unshouted, and as the tag is written: a word the
+                # body writes in capitals keeps them ("GM", not "Gm"), links are lower case
+                as_read = _unshout(" ".join(words))
+                raw = " ".join(w if w in body_caps else w.lower() if k and w.lower() in CONNECTORS
+                               else _unshout(w) for k, w in enumerate(words))
+                canon = company_name(raw)
+                if canon is not None and len(canon.split()) <= MAX_COMPANY_WORDS:
+                    found[as_read] = found[company_name(as_read) or as_read] = Entry(
+                        canon, "company")
+            canon = company_name(raw)
+            if canon is not None and len(canon.split()) <= MAX_COMPANY_WORDS:
+                found[raw] = found[canon] = Entry(canon, "company")
+            out.append(text[last:m.start()])
+            if m.group("name") is not None:  # "<Exco International Plc>": the name stays
+                out.append(m.group().replace("<", "").replace(">", ""))
+            last = m.end()
+        out.append(text[last:])
+        return "".join(out)
+
+    return (clean(title), clean(subtitle) if subtitle else subtitle,
+            [clean(p) for p in paragraphs], found)
 
 
 def _segments(title: str, subtitle: str | None, paragraphs: Sequence[str]) -> list[_Segment]:
@@ -281,7 +395,7 @@ def _joinable(tokens: Sequence[_Token], i: int, n: int) -> bool:
 def _lookup(tokens: Sequence[_Token], i: int, local: Mapping[str, Entry]) -> tuple[Entry, int]:
     """Longest known phrase starting at token i (article-local and site aliases first)."""
     phrases = gazetteer()
-    for n in range(min(phrases.max_words, len(tokens) - i), 0, -1):
+    for n in range(min(max(phrases.max_words, MAX_COMPANY_WORDS), len(tokens) - i), 0, -1):
         if not _joinable(tokens, i, n):
             continue
         phrase = " ".join(t.text for t in tokens[i:i + n])
@@ -310,7 +424,7 @@ def _scan_phrases(seg: _Segment, local: Mapping[str, Entry], found: dict[str, _C
 
 def _part_of_other_name(tokens: Sequence[_Token], i: int, n: int, entry: Entry) -> bool:
     """"Michael Jordan", "Paris Hilton", "Russia Today": the place name is part of another name."""
-    if entry.kind == "org":
+    if entry.kind in ("org", "company", "event"):
         return False
     if _inside_org_name(tokens, i):
         return True
@@ -352,6 +466,14 @@ def _scan_org_names(
     """Capitalised runs holding an organisation word: "Ministry of Health", "Labour Party"."""
     for run in (part for whole in _capitalised_runs(seg.tokens) for part in _split_pair(whole)):
         words = _trim_run(run, lower)
+        if len(words) >= 2 and words[-1].text in _company_tables()[1]:
+            # "Delta Air Lines Inc"; "General" opening a sentence stays in "General Tanneries Co"
+            words = _trim_run(run, frozenset())
+            name = company_name(" ".join(w.text for w in words))
+            if (name is not None and not _known(name, local)
+                    and len(name.split()) <= MAX_COMPANY_WORDS):
+                _add(found, name, "company", seg.weight, words[0].index)
+            continue
         if len(words) < 2 or not any(w.text.casefold() in ORG_WORDS for w in words if w.cap):
             continue
         if any(_known(" ".join(w.text for w in words[k:]), local) for k in range(2)):
@@ -369,38 +491,88 @@ def _cities() -> dict[str, str]:
 
 
 def dateline_country(location: str | None) -> str | None:
-    """The country of a dateline city ("London" -> United Kingdom), from data/cities.toml."""
+    """The country of a dateline city ("London" -> United Kingdom, from data/cities.toml), or
+    the country the dateline names after the city ("Trieste, Italy")."""
     if not location:
         return None
-    return _cities().get(location.split(",")[0].strip().casefold())
+    parts = [p.strip() for p in location.split(",")]
+    country = _cities().get(parts[0].casefold())
+    if country is None and len(parts) > 1:  # "Eschborn, West Germany", "Valencia, Spain"
+        entry = gazetteer().phrases.get(parts[-1])
+        country = entry.tag if entry is not None and entry.kind == "country" else None
+    return country
 
 
 def _scan_people(segments: Sequence[_Segment], people: Sequence[str],
                  found: dict[str, _Candidate]) -> None:
     """The people a story is about: named (in full or by surname) in the title, the lead or
     again and again; at most MAX_PEOPLE, each needing MIN_PERSON_SCORE."""
-    scored: list[_Candidate] = []
-    unique = list(dict.fromkeys(p for p in people if len(p.split()) >= 2))
-    surnames = [p.split()[-1] for p in unique]
     texts = [[t.text for t in seg.tokens] for seg in segments]
+    unique = _one_form_each(people, texts)
+    owners: dict[str, list[list[str]]] = {}  # surname -> the people who bear it, as words
     for person in unique:
-        words = person.split()
-        # "Khan" is Usman Khan's and Sadiq Khan's: with a shared surname only full names count
-        shared = surnames.count(words[-1]) > 1
-        score, first = 0.0, -1
-        for seg, seg_texts in zip(segments, texts, strict=True):
-            for k, tok in enumerate(seg.tokens):
-                if tok.text != words[-1]:
+        words = _name_words(person)
+        owners.setdefault(words[-1], []).append(words)
+    score: dict[str, float] = dict.fromkeys(unique, 0.0)
+    first: dict[str, int] = {}
+    first_named: dict[str, str] = {}
+    for seg, seg_texts in zip(segments, texts, strict=True):
+        for k, tok in enumerate(seg.tokens):
+            bearers = owners.get(tok.text)
+            if not bearers:
+                continue
+            # "Khan" is Usman Khan's and Sadiq Khan's: a full name names its person, a bare
+            # surname the one of them named in full first (the story's, as "Trump" after
+            # Donald Trump stays his when Ivanka Trump is named)
+            full = next((w for w in bearers if seg_texts[max(0, k - len(w) + 1): k + 1] == w),
+                        None)
+            if full is not None:
+                owner = unique[[_name_words(p) for p in unique].index(full)]
+                first_named.setdefault(tok.text, owner)
+            elif len(bearers) == 1:
+                owner = unique[[_name_words(p) for p in unique].index(bearers[0])]
+            else:
+                owner = first_named.get(tok.text, "")
+                if not owner:
                     continue
-                if shared and seg_texts[max(0, k - len(words) + 1): k + 1] != words:
-                    continue
-                score += seg.weight
-                first = tok.index if first < 0 else first
-        if score >= MIN_PERSON_SCORE:
-            scored.append(_Candidate(person, "person", score, first))
+            score[owner] += seg.weight
+            first.setdefault(owner, tok.index)
+    scored = [_Candidate(p, "person", score[p], first[p]) for p in unique
+              if score[p] >= MIN_PERSON_SCORE]
     scored.sort(key=lambda c: (-c.score, c.first))
     for cand in scored[:MAX_PEOPLE]:
         _add(found, cand.tag, cand.kind, cand.score, cand.first)
+
+
+def _name_words(name: str) -> list[str]:
+    """"Loretta E. Lynch" as the tokenizer reads it: Loretta, E, Lynch."""
+    return [w for w in name.replace(".", " ").split() if w]
+
+
+def _one_form_each(people: Sequence[str], texts: Sequence[Sequence[str]]) -> list[str]:
+    """One name per person: "Loretta E. Lynch" and "Loretta Lynch", "Armand Marie Leroi" and
+    "Marie Leroi" are one person each; the form the title uses, else the longest, else the one
+    written most, is the tag. Names ending in an initial ("Loretta E") are fragments."""
+    names = [p for p in dict.fromkeys(people)
+             if len(p.split()) >= 2 and len(_name_words(p)[-1]) > 1]
+    words = {p: _name_words(p) for p in names}
+    joined = [" " + " ".join(t) + " " for t in texts]
+
+    def same(a: list[str], b: list[str]) -> bool:
+        short, long = sorted((a, b), key=len)
+        return short[-1] == long[-1] and (short[0] == long[0] or long[-len(short):] == short)
+
+    def rank(p: str) -> tuple[bool, int, int]:
+        form = " " + " ".join(words[p]) + " "
+        return (form in joined[0], len(words[p]), sum(j.count(form) for j in joined))
+
+    out: list[str] = []
+    for person in names:
+        group = [q for q in names if same(words[person], words[q])]
+        best = max(group, key=rank)
+        if best not in out:
+            out.append(best)
+    return out
 
 
 def _full_names(segments: Sequence[_Segment]) -> list[str]:
@@ -422,25 +594,30 @@ def _full_names(segments: Sequence[_Segment]) -> list[str]:
                           and not is_title(w) and w.casefold() not in COMMON_WORDS), len(words))
             words = words[start:]
             if 2 <= len(words) <= 4 and not _known(" ".join(words), {}) and not any(
-                    w in _NOT_IN_NAMES or w.casefold() in ORG_WORDS for w in words):
+                    w in _NOT_IN_NAMES or w.casefold() in ORG_WORDS
+                    or w in _company_tables()[1] for w in words):
                 found.append(" ".join(words))
     return found
 
 
 def _scan_names(
     seg: _Segment, local: Mapping[str, Entry], lower: frozenset[str], people: set[str],
-    found: dict[str, _Candidate],
+    found: dict[str, _Candidate], mid_caps: frozenset[str] = frozenset(),
 ) -> None:
     """Other proper names the story repeats ("Fear Factor", "Xbox", "Balco", "Grammy Awards"):
     capitalised runs that are no person, no known place or body, no title, nationality or common
     word. They count as guesses, so one passing mention tags nothing."""
     for run in _capitalised_runs(seg.tokens):
+        if _known(" ".join(w.text for w in run), local):
+            continue  # "Second World War" is known before "Second" is trimmed off
         words = _trim_run(run, lower)
         while words and (is_title(words[0].text) or is_honorific(words[0].text)):
             words = words[1:]  # "Gen Pinochet", "President Bush"
         for k in range(len(words) - 1):  # "Mahan Air of Iran": the place is its own tag
             if words[k].text in CONNECTORS and _known(" ".join(w.text for w in words[k + 1:]), {}):
                 words = words[:k]
+                while words and words[-1].text in CONNECTORS:  # "Constitution of the"
+                    words.pop()
                 break
         if not words or len(words) > 4 or any(w.text in people or is_title(w.text)
                                               for w in words):
@@ -451,11 +628,13 @@ def _scan_names(
         if (words[-1].text.endswith("s") and words[-1].text[:-1] in found) or (
                 words[-1].text.endswith("es") and words[-1].text[:-2] in found):
             continue  # "Xboxes" after "Xbox"
-        if any(w.text.casefold() in ORG_WORDS for w in words if w.cap):
+        if any(w.text.casefold() in ORG_WORDS or w.text in _company_tables()[1]
+               for w in words if w.cap):
             continue  # _scan_org_names has it
         name = " ".join(w.text for w in words)
         if _known(name, local) or name.casefold() in STOP_TAGS or not any(
-                ch.islower() for ch in name) or (len(words) == 1 and words[0].initial):
+                ch.islower() for ch in name) or (
+                len(words) == 1 and words[0].initial and words[0].text not in mid_caps):
             continue
         _add(found, name, "name", seg.weight, words[0].index, guessed=True)
 
@@ -493,13 +672,15 @@ def _split_pair(run: list[_Token]) -> list[list[_Token]]:
 
 
 def _trim_run(run: Sequence[_Token], lower: frozenset[str]) -> list[_Token]:
-    """Drop sentence-start and common words in front ("The", "According") and links at the end."""
+    """Drop sentence-start and common words in front ("The", "According"), links and calendar
+    words at the end."""
     words = list(run)
     while words and (words[0].text.casefold() in COMMON_WORDS or not words[0].cap
                      or (words[0].initial and words[0].text.casefold() in lower)):
         words.pop(0)
     while words and (not words[-1].cap or len(words[-1].text) == 1
-                     or words[-1].text in NON_ORG_ACRONYMS):
+                     or words[-1].text in NON_ORG_ACRONYMS
+                     or words[-1].text.casefold() in CALENDAR_WORDS):  # "Sea-Eye on Sunday"
         words.pop()
     return words
 
@@ -539,7 +720,8 @@ def _scan_acronyms(
 
 
 def _defined_acronyms(segments: Sequence[_Segment]) -> dict[str, Entry]:
-    """"Eurasian Economic Union (EAEU)": both forms count as the short one, unless known."""
+    """"Eurasian Economic Union (EAEU)": both forms count as one body, a known one's canonical
+    form, else the name with its acronym ("Sentencing Guidelines Council (SGC)")."""
     out: dict[str, Entry] = {}
     known = gazetteer().phrases
     for seg in segments:
@@ -550,9 +732,16 @@ def _defined_acronyms(segments: Sequence[_Segment]) -> dict[str, Entry]:
             long_form = _expansion(tokens, i, tok.text)
             if long_form is None:
                 continue
-            entry = known.get(tok.text) or known.get(long_form) or Entry(tok.text, "org")
+            # the article's own expansion decides: "European Commission (EC)" is no EC of 1987
+            entry = (known.get(long_form) or known.get(tok.text)
+                     or Entry(_joined(long_form, tok.text), "org"))
             out[tok.text] = out[long_form] = Entry(entry.tag, entry.kind)
     return out
+
+
+def _joined(name: str, acronym: str) -> str:
+    """"National Hurricane Center (NHC)": one tag that reads in a list of tags from any story."""
+    return f"{name} ({acronym})"
 
 
 def _expansion(tokens: Sequence[_Token], i: int, acronym: str) -> str | None:
@@ -592,24 +781,38 @@ def _add(found: dict[str, _Candidate], tag: str, kind: str, score: float, index:
 
 
 def _acronym_for(cand: _Candidate, found: Mapping[str, _Candidate]) -> str:
-    """"Lawn Tennis Association" and "LTA" in one article are one tag, the short one."""
-    if cand.kind != "org" or " " not in cand.tag:
+    """"Lawn Tennis Association" and "LTA" in one article are one tag, both forms joined."""
+    if cand.kind == "org" and cand.tag.isupper() and " " not in cand.tag:
+        names = [c for c in found.values() if c.kind in ("org", "name", "company")
+                 and " " in c.tag and cand.tag in _initials(c.tag)]
+        if names:
+            return _joined(max(names, key=lambda c: (c.score, -c.first)).tag, cand.tag)
         return cand.tag
-    words = cand.tag.split()
-    for initials in ("".join(w[0] for w in words if w[0].isupper()),
-                     "".join(w[0] for w in words).upper()):  # "Bank of America" -> BOA
+    if cand.kind not in ("org", "name", "company") or " " not in cand.tag:
+        return cand.tag
+    for initials in _initials(cand.tag):
         other = found.get(initials)
         if other is not None and other.kind == "org":
-            return initials
+            return _acronym_for(other, found)
     return cand.tag
+
+
+def _initials(name: str) -> tuple[str, str]:
+    """"Bank of America" -> ("BA", "BOA")."""
+    words = name.split()
+    return ("".join(w[0] for w in words if w[0].isupper()), "".join(w[0] for w in words).upper())
 
 
 def _merge_short_forms(merged: dict[str, _Candidate]) -> None:
     """"Solidarity Party" after "American Solidarity Party" in one article is one body: its
-    mentions count for the full name, which is the tag."""
-    names = [c for c in merged.values() if c.kind in ("org", "name") and " " in c.tag]
+    mentions count for the full name, which is the tag. So are "Delta Air" and "Delta Air Lines",
+    both companies."""
+    names = [c for c in merged.values() if c.kind in ("org", "name", "company")]
     for short in names:
-        longer = [c for c in names if c.tag != short.tag and c.tag.endswith(" " + short.tag)]
+        longer = [c for c in names if c.tag != short.tag and (
+            (" " in short.tag and c.tag.endswith(" " + short.tag))
+            # "Ford" <F> and "Ford Motor Co", "KLM" and "KLM Royal Dutch Airlines <KLM.A>"
+            or (c.kind == "company" and c.tag.startswith(short.tag + " ")))]
         if len(longer) == 1 and short.tag in merged:
             longer[0].score += short.score
             longer[0].first = min(longer[0].first, short.first)
@@ -637,4 +840,16 @@ def _rank(found: Mapping[str, _Candidate], rules: TagRules, location: str | None
                         else MIN_SCORE)
     ]
     kept.sort(key=lambda c: (-c.score, c.first))
+    # a country named once in the body is where the story happens, as agencies index it: it
+    # takes a free place after every better-evidenced tag, in order of first mention
+    kept.extend(sorted((c for c in merged.values() if c.kind == "country" and c not in kept
+                        and c.score >= PASSING_COUNTRY_SCORE
+                        and c.tag.casefold() not in rules.stop), key=lambda c: c.first))
+    # then a name of several words or an acronym seen twice, or once in the lead ("Liberal
+    # Democrats", "AOL")
+    kept.extend(sorted((c for c in merged.values()
+                        if ((c.kind == "name" and " " in c.tag) or (c.kind == "org" and c.guessed))
+                        and c not in kept and c.score >= MIN_SCORE
+                        and c.tag.casefold() not in STOP_TAGS
+                        and c.tag.casefold() not in rules.stop), key=lambda c: (-c.score, c.first)))
     return [c.tag for c in kept[:MAX_TAGS]]

@@ -27,21 +27,30 @@ class TopicHit:
 
 
 @cache
-def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+def _patterns() -> tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...]:
+    """Each topic, the first words of its triggers (lower case, a quick test that a text may
+    hold one before the pattern runs) and its pattern."""
     out = []
     for topic, triggers in table("topics")["topics"].items():
-        words = "|".join(r"\s+".join(re.escape(w) for w in t.split())
+        # "=poll" is the word and its plural only (not "pollution"); "flood" starts a word
+        words = "|".join(r"\s+".join(re.escape(w) for w in t.removeprefix("=").split())
+                         + (r"(?:s|es)?\b" if t.startswith("=") else r"\w*")
                          for t in sorted(triggers, key=len, reverse=True))
-        out.append((topic, re.compile(rf"(?<![\w-])(?:{words})\w*", re.IGNORECASE)))
+        needles = tuple({t.removeprefix("=").split()[0].casefold() for t in triggers})
+        out.append((topic, needles, re.compile(rf"(?<![\w-])(?:{words})", re.IGNORECASE)))
     return tuple(out)
 
 
 def find_topics(texts: Sequence[tuple[str, float]]) -> list[TopicHit]:
     """Topics of (text, weight) pieces in reading order, strongest first, at most MAX_TOPICS."""
     hits: list[TopicHit] = []
-    for topic, pattern in _patterns():
+    folded = [text.casefold() for text, _ in texts]
+    for topic, needles, pattern in _patterns():
         score, first, offset = 0.0, -1, 0
-        for text, weight in texts:
+        for (text, weight), low in zip(texts, folded, strict=True):
+            if not any(n in low for n in needles):
+                offset += len(text) + 1
+                continue
             for m in pattern.finditer(text):
                 score += weight
                 if first < 0:
