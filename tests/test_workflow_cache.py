@@ -85,13 +85,15 @@ def build(site: Path) -> BuildReport:
 def site_files(site: Path) -> dict[str, bytes]:
     """The built site's bytes, the search index aside: Pagefind does not write the same bytes
     twice (two clean builds of one commit differ in its filter and meta file names), so the
-    index is held to the pages it counts and the files it has."""
+    index is held to its parts, the pages each counts and the files it has."""
     files = snapshot(site / "_site")
     index = {path: files.pop(path) for path in list(files)
              if path.startswith(f"{SEARCH_DIR}/")}
-    entry = json.loads(index[f"{SEARCH_DIR}/pagefind-entry.json"])
+    parts = json.loads(index[f"{SEARCH_DIR}/parts.json"])["parts"]   # one index per part
     kinds = sorted(path.rsplit("/", 1)[0] + "/" + path.rsplit(".", 1)[-1] for path in index)
-    pages = {language: value["page_count"] for language, value in entry["languages"].items()}
+    pages = {part: {language: value["page_count"] for language, value in json.loads(
+        index[f"{SEARCH_DIR}/{part}/pagefind-entry.json"])["languages"].items()}
+        for part in parts}
     files["(search index)"] = repr((pages, kinds)).encode()
     return files
 
