@@ -105,9 +105,18 @@ _DEMONYMS.update({
     "East German": "East Germany", "East Germans": "East Germany",
 })
 
+def _canonical(variants: dict[str, str]) -> dict[str, str]:
+    """{canonical name: "variant|variant"} as {name or variant: canonical name}."""
+    names: dict[str, str] = {}
+    for canon, spelled in variants.items():
+        names[canon] = canon
+        for variant in filter(None, spelled.split("|")):
+            names[variant] = canon
+    return names
+
+
 # Well-known organisations: every variant -> one canonical tag, the same in every article.
-_ORGS: dict[str, str] = {}
-for _canon, _variants in {
+_ORGS: dict[str, str] = _canonical({
     "European Union": "EU|E.U.",
     "United Nations": "UN|U.N.",
     "NATO": "North Atlantic Treaty Organization|Nato|North Atlantic Alliance",
@@ -175,14 +184,10 @@ for _canon, _variants in {
     "Securities and Exchange Commission": "SEC",
     "US Department of Agriculture": "USDA|U.S. Agriculture Department|US Agriculture Department"
                                     "|U.S. Department of Agriculture",
-}.items():
-    _ORGS[_canon] = _canon
-    for _v in filter(None, _variants.split("|")):
-        _ORGS[_v] = _canon
+})
 
 # Recurring events, competitions, awards and eras news names as one thing (variant -> canonical).
-_EVENTS: dict[str, str] = {}
-for _canon, _variants in {
+_EVENTS: dict[str, str] = _canonical({
     "COVID-19 pandemic": "COVID-19|Covid-19|COVID|Covid|Coronavirus pandemic|SARS-CoV-2",
     "World War II": "Second World War|WWII|WW2|World War Two",
     "World War I": "First World War|WWI|WW1|World War One|Great War",
@@ -205,10 +210,7 @@ for _canon, _variants in {
     "Booker Prize": "Man Booker Prize",
     "Nobel Prize": "Nobel Peace Prize|Nobel prize",
     "Pulitzer Prize": "",
-}.items():
-    _EVENTS[_canon] = _canon
-    for _v in filter(None, _variants.split("|")):
-        _EVENTS[_v] = _canon
+})
 
 # Regions and places worth a tag when the story is about them (variant -> canonical).
 _PLACES_TEXT = """
