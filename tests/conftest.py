@@ -54,6 +54,24 @@ def snapshot(folder: Path) -> dict[str, bytes]:
             if p.is_file()}
 
 
+def build_snapshot(root: Path) -> dict[str, bytes]:
+    """Build the site at `root` (raw files not imported); its output's bytes by path."""
+    from sitegen.config import load_config
+    from sitegen.site import build_site
+
+    build_site(load_config(root), import_raw=False)
+    return snapshot(root / "_site")
+
+
+def clean_build_snapshot(root: Path, scratch: Path) -> dict[str, bytes]:
+    """The same inputs built from nothing in `scratch`: no cache, no previous site."""
+    from sitegen.incremental.inputs import CACHE_DIR
+
+    shutil.rmtree(scratch, ignore_errors=True)
+    shutil.copytree(root, scratch, ignore=shutil.ignore_patterns("_site", CACHE_DIR))
+    return build_snapshot(scratch)
+
+
 def requires_shared() -> pytest.MarkDecorator:
     return pytest.mark.skipif(not SHARED.is_dir(), reason=f"{SHARED} (shared corpus) is absent")
 

@@ -25,7 +25,13 @@ from sitegen.incremental.inputs import CACHE_DIR
 from sitegen.incremental.outputs import site_listing
 from sitegen.site import build_site
 from sitegen.theme import DEFAULT_THEME
-from tests.conftest import snapshot, write_article, write_config
+from tests.conftest import (
+    build_snapshot,
+    clean_build_snapshot,
+    snapshot,
+    write_article,
+    write_config,
+)
 
 POOL = corpus.generate(12, seed=3)
 
@@ -35,29 +41,17 @@ def _site(root: Path, count: int) -> Path:
     return root
 
 
-def _build(root: Path) -> dict[str, bytes]:
-    build_site(load_config(root), import_raw=False)
-    return snapshot(root / "_site")
-
-
-def _clean_build(root: Path, scratch: Path) -> dict[str, bytes]:
-    """The same inputs built from nothing: no cache, no previous site."""
-    shutil.rmtree(scratch, ignore_errors=True)
-    shutil.copytree(root, scratch, ignore=shutil.ignore_patterns("_site", CACHE_DIR))
-    return _build(scratch)
-
-
 def _article(root: Path, item: corpus.Item) -> Path:
     return root / "content" / "articles" / f"{item.slug}.md"
 
 
 def test_one_edit_rewrites_only_what_depends_on_it(tmp_path: Path) -> None:
     root = _site(tmp_path / "site", 8)
-    _build(root)
+    build_snapshot(root)
     before = {p: p.stat().st_mtime_ns for p in (root / "_site").rglob("*") if p.is_file()}
     edited = POOL[3]
     corpus.edit(_article(root, edited), 1)
-    _build(root)
+    build_snapshot(root)
     changed = {str(p.relative_to(root / "_site")) for p, mtime in before.items()
                if p.exists() and p.stat().st_mtime_ns != mtime}
     assert any(edited.slug in path for path in changed)
@@ -87,17 +81,17 @@ def test_one_edit_renders_only_the_pages_that_show_the_article(tmp_path: Path) -
     assert len(rewritten) <= second.rendered < second.files / 5, sorted(rewritten)
     others = [i for i in items if i is not edited and not any(i.slug in p for p in rewritten)]
     assert len(others) > 40
-    assert snapshot(root / "_site") == _clean_build(root, tmp_path / "clean")
+    assert snapshot(root / "_site") == clean_build_snapshot(root, tmp_path / "clean")
 
 
 def test_the_site_listing_kept_after_an_in_place_update_is_the_site_on_disk(
         tmp_path: Path) -> None:
     """It is patched from what the writer changed, not walked again: it must still be exact."""
     root = _site(tmp_path / "site", 8)
-    _build(root)
+    build_snapshot(root)
     corpus.edit(_article(root, POOL[2]), 1)
     (root / "content" / "articles" / f"{POOL[5].slug}.md").unlink()   # pages removed too
-    _build(root)
+    build_snapshot(root)
     kept = store.held(root / CACHE_DIR / f"site{store.SUFFIX}")["entries"]["listing"]
     assert list(zip(*kept, strict=True)) == site_listing(root / "_site")   # kept as columns
 
@@ -115,67 +109,67 @@ def test_a_tag_and_a_speaker_of_one_name_are_told_apart(tmp_path: Path) -> None:
                   tags=["Vladimir Putin"], speakers=putin)
     other = write_article(content, "quoted", "Quoted story.", title="Quoted",
                           date="2024-01-03", tags=["Economy"], speakers=putin)
-    _build(root)
+    build_snapshot(root)
     text = other.read_text(encoding="utf-8").replace("President", "Head of state")
     other.write_text(text, encoding="utf-8")
-    built = _build(root)
+    built = build_snapshot(root)
     assert b"Head of state" in built["speakers/index.html"]
-    assert built == _clean_build(root, tmp_path / "clean")
+    assert built == clean_build_snapshot(root, tmp_path / "clean")
 
 
 def test_noop_rebuild_writes_nothing_and_a_damaged_site_is_rebuilt(tmp_path: Path) -> None:
     root = _site(tmp_path / "site", 5)
-    first = _build(root)
+    first = build_snapshot(root)
     stamp = (root / "_site" / "index.html").stat().st_mtime_ns
-    assert _build(root) == first
+    assert build_snapshot(root) == first
     assert (root / "_site" / "index.html").stat().st_mtime_ns == stamp
     (root / "_site" / "index.html").unlink()
-    assert _build(root) == first
+    assert build_snapshot(root) == first
 
 
 def test_cache_is_safe_to_delete_or_corrupt(tmp_path: Path) -> None:
     root = _site(tmp_path / "site", 5)
-    first = _build(root)
+    first = build_snapshot(root)
     corrupted = [p for p in (root / CACHE_DIR).rglob("*") if p.is_file()]
     assert len(corrupted) > 5   # sharded: a folder per cache, a file per shard
     for entry in corrupted:
         entry.write_bytes(b"not a cache file")
     corpus.edit(_article(root, POOL[0]), 1)
-    second = _build(root)
-    assert second == _clean_build(root, tmp_path / "clean")
+    second = build_snapshot(root)
+    assert second == clean_build_snapshot(root, tmp_path / "clean")
     shutil.rmtree(root / CACHE_DIR)
-    assert _build(root) == second != first
+    assert build_snapshot(root) == second != first
 
 
 def test_a_lost_markdown_shard_is_converted_again(tmp_path: Path) -> None:
     """The index says a body is cached, its shard is gone: the page still gets its HTML."""
     root = _site(tmp_path / "site", 6)
-    first = _build(root)
+    first = build_snapshot(root)
     for shard in (root / CACHE_DIR / "markdown").iterdir():
         shard.unlink()
     (root / "templates").mkdir()   # every page is rendered again, from the index's word
     (root / "templates" / "404.html").write_text(
         (DEFAULT_THEME / "templates" / "404.html").read_text(encoding="utf-8") + "\n",
         encoding="utf-8")
-    second = _build(root)
+    second = build_snapshot(root)
     assert {p: b for p, b in second.items() if p != "404.html"} == {
         p: b for p, b in first.items() if p != "404.html"}
     assert not (root / CACHE_DIR / f"markdown-index{store.SUFFIX}").exists()  # made again next
     corpus.edit(_article(root, POOL[1]), 1)
-    assert _build(root) == _clean_build(root, tmp_path / "clean")
+    assert build_snapshot(root) == clean_build_snapshot(root, tmp_path / "clean")
     assert (root / CACHE_DIR / f"markdown-index{store.SUFFIX}").exists()
 
 
 def test_parallel_conversion_matches_serial(tmp_path: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     root = _site(tmp_path / "site", 12)
-    serial = _build(root)
+    serial = build_snapshot(root)
     shutil.rmtree(root / CACHE_DIR)
     shutil.rmtree(root / "_site")
     monkeypatch.setattr(parallel, "MIN_PARALLEL", 2)
     parallel.set_jobs(2)
     try:
-        assert _build(root) == serial
+        assert build_snapshot(root) == serial
     finally:
         parallel.set_jobs(None)
 
@@ -236,17 +230,18 @@ def _apply(root: Path, edit: str, pick: int, step: int) -> None:
 def test_incremental_build_equals_clean_build(steps: list[tuple[str, int]]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = _site(Path(tmp) / "site", 6)
-        _build(root)
+        build_snapshot(root)
         for number, (edit, pick) in enumerate(steps, start=1):
             _apply(root, edit, pick, number)
-            assert _build(root) == _clean_build(root, Path(tmp) / "clean"), (edit, number)
+            clean = clean_build_snapshot(root, Path(tmp) / "clean")
+            assert build_snapshot(root) == clean, (edit, number)
 
 
 def test_a_template_error_in_a_render_worker_names_the_template_and_line(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
     root = _site(tmp_path / "site", 6)
-    _build(root)
+    build_snapshot(root)
     before = snapshot(root / "_site")
     (root / "templates").mkdir()
     (root / "templates" / "term.html").write_text(

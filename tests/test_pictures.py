@@ -16,13 +16,11 @@ import pytest
 from bench import corpus
 from sitegen.config import load_config
 from sitegen.content import load_articles
-from sitegen.incremental.inputs import CACHE_DIR
 from sitegen.render.charts import MAX_MONTHS, month_chart
-from sitegen.site import build_site
 from sitegen.slugs import slugify
 from sitegen.taxonomy import Taxonomy, build_taxonomy
 from sitegen.theme import month_name
-from tests.conftest import snapshot
+from tests.conftest import build_snapshot, clean_build_snapshot, snapshot
 from tests.test_pages_sites import static_server
 
 if TYPE_CHECKING:
@@ -34,17 +32,6 @@ POOL = corpus.generate(12, seed=3)   # dates from 2015 to 2024; "Dri Dripo" on n
 def _site(root: Path, count: int = 12) -> Path:
     corpus.write_sitegen(POOL[:count], root)
     return root
-
-
-def _build(root: Path) -> dict[str, bytes]:
-    build_site(load_config(root), import_raw=False)
-    return snapshot(root / "_site")
-
-
-def _clean_build(root: Path, scratch: Path) -> dict[str, bytes]:
-    shutil.rmtree(scratch, ignore_errors=True)
-    shutil.copytree(root, scratch, ignore=shutil.ignore_patterns("_site", CACHE_DIR))
-    return _build(scratch)
 
 
 def _taxonomy(root: Path) -> Taxonomy:
@@ -68,7 +55,7 @@ def _label(year: int, month: int) -> str:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = _site(tmp_path_factory.mktemp("pictures") / "site")
-    _build(root)
+    build_snapshot(root)
     return root
 
 
@@ -104,7 +91,7 @@ def test_the_chart_is_on_the_first_page_only(tmp_path: Path) -> None:
         (root / "sitegen.toml").read_text(encoding="utf-8").replace("per_page = 10",
                                                                     "per_page = 3"),
         encoding="utf-8")
-    _build(root)
+    build_snapshot(root)
     tag = root / "_site" / "tags" / "dri-dripo"
     assert "month-chart" in (tag / "index.html").read_text(encoding="utf-8")
     assert "month-chart" not in (tag / "page" / "2" / "index.html").read_text(encoding="utf-8")
@@ -126,14 +113,14 @@ def test_months_without_any_are_bars_of_nothing_and_long_spans_keep_the_latest()
 
 def test_a_rebuild_after_an_edit_that_moves_a_bar_equals_a_clean_build(tmp_path: Path) -> None:
     root = _site(tmp_path / "site")
-    _build(root)
+    build_snapshot(root)
     page = root / "_site" / "tags" / "dri-dripo" / "index.html"
     before = _chart_rows(page)
     item = POOL[8]   # September 2023, on "Dri Dripo" and quoting Depovobratol Fenebrade
     moved = dataclasses.replace(item, date=item.date.replace(month=5))
     (root / "content" / "articles" / f"{item.slug}.md").write_text(corpus.sitegen_text(moved),
                                                                     encoding="utf-8")
-    assert _build(root) == _clean_build(root, tmp_path / "clean")
+    assert build_snapshot(root) == clean_build_snapshot(root, tmp_path / "clean")
     after = _chart_rows(page)
     assert after != before
     assert after.get("May 2023") == before.get("May 2023", 0) + 1
@@ -245,7 +232,7 @@ def test_two_articles_cards_show_their_own_headlines(built: Path) -> None:
 
 
 def test_two_clean_builds_draw_the_same_bytes(built: Path, tmp_path: Path) -> None:
-    again = _clean_build(built, tmp_path / "again")
+    again = clean_build_snapshot(built, tmp_path / "again")
     first = snapshot(built / "_site")
     cards = [p for p in first if p.endswith("card.png")]
     assert len(cards) > 12
@@ -254,7 +241,7 @@ def test_two_clean_builds_draw_the_same_bytes(built: Path, tmp_path: Path) -> No
 
 def test_a_retitled_article_draws_its_card_again_and_only_what_shows_it(tmp_path: Path) -> None:
     root = _site(tmp_path / "site")
-    _build(root)
+    build_snapshot(root)
     site = root / "_site"
     before = {p: p.stat().st_mtime_ns for p in site.rglob("card.png")}
     item = POOL[5]
@@ -262,7 +249,7 @@ def test_a_retitled_article_draws_its_card_again_and_only_what_shows_it(tmp_path
         corpus.sitegen_text(dataclasses.replace(item, title="A wholly new headline")),
         encoding="utf-8")
     old = {p: p.read_bytes() for p in before}
-    assert _build(root) == _clean_build(root, tmp_path / "clean")
+    assert build_snapshot(root) == clean_build_snapshot(root, tmp_path / "clean")
     redrawn = {p.parent.name for p in before if p.read_bytes() != old[p]}
     # its own card, and the cards of its speakers whose latest quote is in it (the headline
     # is under the quote); every other card is kept, file and mtime
@@ -276,7 +263,7 @@ def test_cards_off_draws_none_and_names_none(tmp_path: Path) -> None:
     root = tmp_path / "site"
     corpus.write_sitegen(POOL[:4], root, cards=False)
     assert "cards = false" in (root / "sitegen.toml").read_text(encoding="utf-8")
-    files = _build(root)
+    files = build_snapshot(root)
     assert not [p for p in files if p.endswith(".png")]
     page = _pages(root / "_site", "articles")[0]
     meta = _meta(page)
