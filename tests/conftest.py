@@ -54,6 +54,38 @@ def snapshot(folder: Path) -> dict[str, bytes]:
             if p.is_file()}
 
 
+def counting_pagefind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The real Pagefind behind a wrapper that counts its runs, and a user cache of the test's
+    own; returns the file the runs are counted in (`pagefind_runs`)."""
+    from sitegen.incremental.machine import CACHE_ENV
+    from sitegen.search import PAGEFIND_ENV, pagefind_executable
+
+    real = pagefind_executable()
+    if real is None:
+        unavailable("pagefind is not installed (pip install 'pagefind[bin]')")
+    counted = tmp_path / "pagefind-runs"
+    wrapper = tmp_path / "pagefind"
+    wrapper.write_text(f'#!/bin/sh\necho run >> "{counted}"\nexec "{real}" "$@"\n')
+    wrapper.chmod(0o755)
+    monkeypatch.setenv(PAGEFIND_ENV, str(wrapper))
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "user-cache"))
+    return counted
+
+
+def pagefind_runs(counted: Path) -> int:
+    """How many times the wrapper of `counting_pagefind` ran Pagefind."""
+    return counted.read_text().count("run") if counted.exists() else 0
+
+
+def artefact_folder(variable: str, factory: pytest.TempPathFactory, name: str) -> Path:
+    """Where a test keeps files for people to look at (screenshots, reports): $`variable`, else
+    a folder of pytest's."""
+    wanted = os.environ.get(variable)
+    folder = Path(wanted) if wanted else factory.mktemp(name)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def build_snapshot(root: Path) -> dict[str, bytes]:
     """Build the site at `root` (raw files not imported); its output's bytes by path."""
     from sitegen.config import load_config

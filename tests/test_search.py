@@ -16,11 +16,10 @@ import pytest
 
 from sitegen.cli import main
 from sitegen.config import load_config
-from sitegen.incremental.machine import CACHE_ENV
 from sitegen.linkcheck import check_links
 from sitegen.search import PAGEFIND_ENV, PARTS_FILE, pagefind_executable, site_cache
 from sitegen.serve import Preview
-from tests.conftest import snapshot, unavailable, write_article, write_config
+from tests.conftest import counting_pagefind, snapshot, unavailable, write_article, write_config
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -136,13 +135,7 @@ def test_serve_keeps_the_index_on_rebuilds_and_a_build_refreshes_it(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Pagefind indexes the whole site each time: `serve` runs it once, not on every save."""
     requires_pagefind()
-    real = pagefind_executable()
-    runs = tmp_path / "pagefind-runs"
-    wrapper = tmp_path / "pagefind"
-    wrapper.write_text(f'#!/bin/sh\necho run >> "{runs}"\nexec "{real}" "$@"\n')
-    wrapper.chmod(0o755)
-    monkeypatch.setenv(PAGEFIND_ENV, str(wrapper))
-    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "user-cache"))
+    runs = counting_pagefind(tmp_path, monkeypatch)
     root = make_site(tmp_path / "site")
     p = Preview(root, port=0)
     p.start()

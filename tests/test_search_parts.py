@@ -19,9 +19,14 @@ import pytest
 
 from sitegen import search
 from sitegen.cli import main
-from sitegen.incremental.machine import CACHE_ENV
 from sitegen.search import PAGEFIND_ENV, indexed_bytes, pagefind_executable, plan_parts
-from tests.conftest import snapshot, unavailable, write_article, write_config
+from tests.conftest import (
+    counting_pagefind,
+    pagefind_runs,
+    snapshot,
+    write_article,
+    write_config,
+)
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -70,21 +75,9 @@ class Served:
 @pytest.fixture
 def runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Pagefind behind a wrapper that counts its runs; a user cache of the test's own."""
-    real = pagefind_executable()
-    if real is None:
-        unavailable("pagefind is not installed (pip install 'pagefind[bin]')")
-    counted = tmp_path / "pagefind-runs"
-    wrapper = tmp_path / "pagefind"
-    wrapper.write_text(f'#!/bin/sh\necho run >> "{counted}"\nexec "{real}" "$@"\n')
-    wrapper.chmod(0o755)
-    monkeypatch.setenv(PAGEFIND_ENV, str(wrapper))
-    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "user-cache"))
+    counted = counting_pagefind(tmp_path, monkeypatch)
     monkeypatch.setattr(search, "PART_PAGES", 3)   # several parts from a few stories
     return counted
-
-
-def run_count(counted: Path) -> int:
-    return counted.read_text().count("run") if counted.exists() else 0
 
 
 def build(root: Path) -> None:
@@ -174,10 +167,10 @@ def test_split_index_stays_exact_through_adds_edits_and_deletes(
 
     # A new story this month: only its month is indexed again, though it now shows among the
     # related stories of older ones (outside what Pagefind reads: `data-pagefind-ignore="all"`)
-    before = run_count(runs)
+    before = pagefind_runs(runs)
     story(root, 10, "2022-06-21")
     build(root)
-    assert run_count(runs) == before + 1
+    assert pagefind_runs(runs) == before + 1
     present[token(WORDS[10])] = "Story kelp"
     check(root, tmp_path, page, present, [])
 

@@ -33,7 +33,15 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from sitegen.cli import main
-from tests.conftest import CHROMIUM, REPO, SAMPLE_RAW, requires_tool, unavailable, write_config
+from tests.conftest import (
+    CHROMIUM,
+    REPO,
+    SAMPLE_RAW,
+    artefact_folder,
+    requires_tool,
+    unavailable,
+    write_config,
+)
 from tests.test_pages_sites import static_server
 
 if TYPE_CHECKING:
@@ -150,10 +158,7 @@ def test_audited_pages_are_valid_html5(served: Path) -> None:
 
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    wanted = os.environ.get("SITEGEN_AUDITS")
-    folder = Path(wanted) if wanted else tmp_path_factory.mktemp("audits")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return artefact_folder("SITEGEN_AUDITS", tmp_path_factory, "audits")
 
 
 def _axe(page: Page, script: Path) -> list[dict[str, Any]]:

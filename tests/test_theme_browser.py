@@ -11,13 +11,13 @@ these tests instead of skipping them.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from tests.conftest import artefact_folder
 from tests.test_pages_sites import static_server
 from tests.test_theme import build, make_site
 
@@ -88,10 +88,7 @@ def origin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    wanted = os.environ.get("SITEGEN_SCREENSHOTS")
-    folder = Path(wanted) if wanted else tmp_path_factory.mktemp("screenshots")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return artefact_folder("SITEGEN_SCREENSHOTS", tmp_path_factory, "screenshots")
 
 
 def _open(browser: Browser, width: int, **options: Any) -> Page:
