@@ -6,6 +6,7 @@ processes later) without anyone editing it behind another stage's back.
 
 from __future__ import annotations
 
+import functools
 import io
 import pickle
 from dataclasses import dataclass, field
@@ -50,6 +51,14 @@ class Article:
     date_has_time: bool = False   # False when the front matter gave a plain date
     date_from: str | None = None  # where the importer found the date: text, git or file
     extra: dict[str, object] = field(default_factory=dict, compare=False, hash=False)
+
+
+@functools.lru_cache(maxsize=1 << 16)   # a few names, looked up hundreds of thousands of times
+def name_key(name: str) -> str:
+    """A tag's or person's name folded for comparison: spellings that differ only in case or
+    spacing are one term, one speaker (taxonomy, speaker aliases, the pages that match a quote
+    to its speaker)."""
+    return " ".join(name.casefold().split())
 
 
 def record_bytes(value: object) -> bytes:

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from sitegen.config import loads_toml
 from sitegen.errors import Problem, SitegenError
-from sitegen.model import Article, Quote, Speaker
+from sitegen.model import Article, Quote, Speaker, name_key
 
 SPEAKERS_FILE = "speakers.toml"
 
@@ -38,7 +38,7 @@ class SpeakerAliases:
     distinct: frozenset[frozenset[str]] = frozenset()
 
     def canonical(self, name: str) -> str:
-        return self.aliases.get(fold(name), name)
+        return self.aliases.get(name_key(name), name)
 
 
 @dataclass(frozen=True)
@@ -56,11 +56,6 @@ class UnsureMerge:
                 f"({self.canonical_articles}) may be the same person ({self.reason}); if so, add "
                 f'"{self.alias}" = "{self.canonical}" under [aliases] in {SPEAKERS_FILE}, '
                 f'otherwise add ["{self.alias}", "{self.canonical}"] to distinct')
-
-
-def fold(name: str) -> str:
-    """Case- and space-insensitive key, the same folding `taxonomy` uses for terms."""
-    return " ".join(name.casefold().split())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -103,7 +98,7 @@ def _aliases_from_data(path: Path, text: str, data: dict[str, object]) -> Speake
                                           '"Sergei Lavrov" = "Sergey Lavrov"',
                                     _line_of(text, variant)))
             continue
-        aliases[fold(variant)] = " ".join(canonical.split())
+        aliases[name_key(variant)] = " ".join(canonical.split())
     resolved = _resolve_chains(path, text, aliases, problems)
     distinct = _distinct_pairs(path, text, data.get("distinct", []), problems)
     if problems:
@@ -117,15 +112,15 @@ def _resolve_chains(path: Path, text: str, aliases: dict[str, str],
     resolved: dict[str, str] = {}
     for variant, target in aliases.items():
         seen = {variant}
-        while fold(target) in aliases and fold(target) != fold(aliases[fold(target)]):
-            if fold(target) in seen:
+        while (key := name_key(target)) in aliases and key != name_key(aliases[key]):
+            if name_key(target) in seen:
                 problems.append(Problem(path, f"aliases go round in a circle at {target!r}",
                                         _line_of(text, target)))
                 break
-            seen.add(fold(target))
-            target = aliases[fold(target)]
+            seen.add(name_key(target))
+            target = aliases[name_key(target)]
         else:
-            resolved[variant] = aliases.get(fold(target), target)   # "x" = "X" fixes spelling
+            resolved[variant] = aliases.get(name_key(target), target)   # "x" = "X" fixes spelling
     return resolved
 
 
@@ -142,7 +137,7 @@ def _distinct_pairs(path: Path, text: str, raw: object,
                 or not all(isinstance(n, str) and n.strip() for n in item)):
             problems.append(bad)
             break
-        pairs.add(frozenset(fold(n) for n in item))
+        pairs.add(frozenset(name_key(n) for n in item))
     return frozenset(pairs)
 
 
@@ -174,7 +169,7 @@ def _merged(article: Article, aliases: SpeakerAliases) -> Article:
     index: dict[str, int] = {}
     for speaker in article.speakers:
         name = aliases.canonical(speaker.name)
-        key = fold(name)
+        key = name_key(name)
         if key in index:   # both spellings in one article: one speaker, first role kept
             kept = speakers[index[key]]
             if kept.role is None and speaker.role:
@@ -201,7 +196,7 @@ def unsure_merges(articles: Iterable[Article], aliases: SpeakerAliases) -> list[
     counts: Counter[str] = Counter()
     spelling: dict[str, str] = {}
     for article in articles:
-        for name in {fold(aliases.canonical(s.name)): aliases.canonical(s.name)
+        for name in {name_key(aliases.canonical(s.name)): aliases.canonical(s.name)
                      for s in article.speakers}.items():
             counts[name[0]] += 1
             spelling.setdefault(name[0], name[1])

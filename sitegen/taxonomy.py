@@ -8,14 +8,13 @@ Everything is ordered deterministically so two builds of the same content are by
 
 from __future__ import annotations
 
-import functools
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
-from sitegen.model import Article, Quote
+from sitegen.model import Article, Quote, name_key
 from sitegen.slugs import slugify, unique_slug
 
 
@@ -85,7 +84,7 @@ class Taxonomy:
     tags: tuple[Term, ...]          # by name
     speakers: tuple[Term, ...]      # by name
     years: tuple[Year, ...]         # newest first
-    tag_slugs: dict[str, str]       # folded name (see `_key`) -> slug
+    tag_slugs: dict[str, str]       # folded name (see `model.name_key`) -> slug
     speaker_slugs: dict[str, str]
 
     # Lookup tables, so rendering every article's tags stays linear in the number of articles.
@@ -100,10 +99,10 @@ class Taxonomy:
 
     def tag_for(self, name: str) -> Term | None:
         """The tag term for any spelling of its name, or None."""
-        return self._tags.get(_key(name))
+        return self._tags.get(name_key(name))
 
     def speaker_for(self, name: str) -> Term | None:
-        return self._speakers.get(_key(name))
+        return self._speakers.get(name_key(name))
 
 
 def newest_first(articles: Iterable[Article]) -> tuple[Article, ...]:
@@ -137,7 +136,7 @@ def _terms(ordered: tuple[Article, ...],
             name = name.strip()
             if not name:
                 continue
-            key = _key(name)
+            key = name_key(name)
             spellings[key][name] += 1
             if key not in seen:
                 seen.add(key)
@@ -164,16 +163,10 @@ def _terms(ordered: tuple[Article, ...],
     return tuple(terms), slugs
 
 
-@functools.lru_cache(maxsize=1 << 16)   # a few names, looked up hundreds of thousands of times
-def _key(name: str) -> str:
-    """Spellings that differ only in case or spacing are the same term."""
-    return " ".join(name.casefold().split())
-
-
 def _with_quotes(term: Term, slugs: dict[str, str],
                  companions: tuple[Companion, ...]) -> Term:
     quotes = tuple((article, quote) for article in term.articles for quote in article.quotes
-                   if quote.speaker is not None and slugs.get(_key(quote.speaker)) == term.slug)
+                   if quote.speaker is not None and slugs.get(name_key(quote.speaker)) == term.slug)
     roles = _roles(term, slugs)
     role = roles[0].title if roles else None
     return Term(term.name, term.slug, term.articles, quotes, role, roles, companions)
@@ -184,9 +177,9 @@ def _roles(term: Term, slugs: dict[str, str]) -> tuple[Role, ...]:
     spans: dict[str, Role] = {}
     for article in term.articles:   # newest first: the first spelling seen is the latest
         for speaker in article.speakers:
-            if not speaker.role or slugs.get(_key(speaker.name)) != term.slug:
+            if not speaker.role or slugs.get(name_key(speaker.name)) != term.slug:
                 continue
-            key = _key(speaker.role)
+            key = name_key(speaker.role)
             known = spans.get(key)
             spans[key] = (Role(speaker.role, article.date, article.date) if known is None else
                           Role(known.title, article.date, known.last))
@@ -197,8 +190,8 @@ def _with_top_speakers(tag: Term, speakers: tuple[Term, ...], slugs: dict[str, s
     """The speakers quoted most often in a tag's articles (quotes, then name)."""
     names = {t.slug: t.name for t in speakers}
     counts: Counter[str] = Counter(
-        slugs[_key(q.speaker)] for a in tag.articles for q in a.quotes
-        if q.speaker is not None and _key(q.speaker) in slugs)
+        slugs[name_key(q.speaker)] for a in tag.articles for q in a.quotes
+        if q.speaker is not None and name_key(q.speaker) in slugs)
     top = sorted(counts.items(), key=lambda kv: (-kv[1], names[kv[0]].casefold(), kv[0]))
     return replace(tag, top_speakers=tuple(Companion(names[s], s, n)
                                            for s, n in top[:TOP_SPEAKERS]))
@@ -215,8 +208,8 @@ def _companions(speakers: tuple[Term, ...],
             if article.path in seen:
                 continue
             seen.add(article.path)
-            present = sorted({slugs[_key(s.name)] for s in article.speakers
-                              if _key(s.name) in slugs})
+            present = sorted({slugs[name_key(s.name)] for s in article.speakers
+                              if name_key(s.name) in slugs})
             for a in present:
                 for b in present:
                     if a != b:

@@ -16,7 +16,7 @@ from typing import Any
 from sitegen.config import Config
 from sitegen.incremental.stores import ShardedStore
 from sitegen.markup import Paragraph, paragraph_for
-from sitegen.model import Article, Quote, Speaker
+from sitegen.model import Article, Quote, Speaker, name_key
 from sitegen.related import related_stories
 from sitegen.render.bodies import convert_bodies
 from sitegen.render.fingerprint import Fingerprints, Group, Versions, group_fingerprints
@@ -102,10 +102,6 @@ def _term_link(term: Term | None) -> TermLink | None:
     return TermLink(term.name, term.slug) if term else None
 
 
-def _folded(name: str) -> str:
-    return " ".join(name.casefold().split())
-
-
 class SiteContext:
     """Shared state of one render: config, URLs, the Jinja environment and article bodies."""
 
@@ -179,8 +175,8 @@ class SiteContext:
         quote = self.lead_quote(article)
         if quote is None:
             return None
-        said = _folded(quote.speaker) if quote.speaker else None
-        speaker, link = next(((s, t) for s, t in speakers if _folded(s.name) == said),
+        said = name_key(quote.speaker) if quote.speaker else None
+        speaker, link = next(((s, t) for s, t in speakers if name_key(s.name) == said),
                              (None, None))
         return PullQuote(excerpt(quote.text), quote.speaker, speaker.role if speaker else None,
                          link.slug if link else None, self.quote_link(article, quote).url)

@@ -15,7 +15,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from sitegen.model import Article, Quote, Speaker
+from sitegen.model import Article, Quote, Speaker, name_key
 from sitegen.render.cards import card_url
 from sitegen.render.charts import term_chart
 from sitegen.render.context import Entry, QuoteLink, SiteContext, TermLink
@@ -71,9 +71,8 @@ class SpeakerCard:
 
 
 def _card(article: Article, speaker: Speaker, link: TermLink | None) -> SpeakerCard:
-    name = " ".join(speaker.name.casefold().split())
-    count = sum(1 for q in article.quotes
-                if q.speaker and " ".join(q.speaker.casefold().split()) == name)
+    name = name_key(speaker.name)
+    count = sum(1 for q in article.quotes if q.speaker and name_key(q.speaker) == name)
     return SpeakerCard(speaker.name, speaker.role, link.slug if link else None, count)
 
 
