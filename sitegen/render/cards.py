@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import PIL
 
 from sitegen.model import Article, Speaker
-from sitegen.render.context import SiteContext, TermLink, excerpt
+from sitegen.render.context import SiteContext, TermLink, excerpt, plain_speakers
 from sitegen.render.output import Task
 from sitegen.taxonomy import Term
 from sitegen.theme import DEFAULT_THEME, dateline, human_date
@@ -73,7 +73,7 @@ def card_tasks(ctx: SiteContext) -> Iterator[Task]:
         url = card_url(ctx.urls.article(article))
         yield Task(ctx.urls.output_file(url),
                    (*version, url, ctx.fp.article(article),
-                    tuple((s.name, s.role, t and t.slug) for s, t in speakers)),
+                    plain_speakers(speakers)),
                    partial(_article_card, ctx, article, speakers))
     if "speakers" in ctx.config.taxonomies:
         for term in ctx.taxonomy.speakers:

@@ -102,6 +102,12 @@ def _term_link(term: Term | None) -> TermLink | None:
     return TermLink(term.name, term.slug) if term else None
 
 
+def plain_speakers(speakers: Sequence[tuple[Speaker, TermLink | None]]) -> tuple[object, ...]:
+    """An article's speakers and their links (`SiteContext.speaker_links`) as plain values, for
+    the sources of an output that shows them (they are repr'd to fingerprint)."""
+    return tuple((s.name, s.role, t and (t.name, t.slug)) for s, t in speakers)
+
+
 class SiteContext:
     """Shared state of one render: config, URLs, the Jinja environment and article bodies."""
 

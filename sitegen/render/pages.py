@@ -18,7 +18,7 @@ from markupsafe import Markup
 from sitegen.model import Article, Quote, Speaker, name_key
 from sitegen.render.cards import card_url
 from sitegen.render.charts import term_chart
-from sitegen.render.context import Entry, QuoteLink, SiteContext, TermLink
+from sitegen.render.context import Entry, QuoteLink, SiteContext, TermLink, plain_speakers
 from sitegen.render.front import FrontPlan, front, front_plan
 from sitegen.render.output import Task
 from sitegen.render.paginate import Pager, paginate
@@ -42,7 +42,7 @@ def article_pages(ctx: SiteContext) -> Iterator[Task]:
         yield ctx.page("article.html", ctx.urls.article(article),
                        (ctx.fp.article(article), ctx.fp.articles(related),
                         tuple((t.name, t.slug) for t in tags),   # plain: repr'd to fingerprint
-                        _plain_speakers(speakers)),
+                        plain_speakers(speakers)),
                        partial(_article_values, ctx, article, related, tags, speakers))
 
 
@@ -84,11 +84,6 @@ def _card_image(ctx: SiteContext, page_url: str, alt: str) -> dict[str, str]:
     return {"image": ctx.urls.absolute(card_url(page_url)), "image_alt": alt}
 
 
-def _plain_speakers(speakers: Sequence[tuple[Speaker, TermLink | None]]) -> tuple[object, ...]:
-    """An article's speakers and their links as plain values (repr'd to fingerprint)."""
-    return tuple((s.name, s.role, t and (t.name, t.slug)) for s, t in speakers)
-
-
 def home_pages(ctx: SiteContext) -> Iterator[Task]:
     """The front page: the first page a lead story, a grid, tag sections and the most quoted
     (`render/front.py`); later pages plain lists."""
@@ -100,7 +95,7 @@ def home_pages(ctx: SiteContext) -> Iterator[Task]:
         lead = ctx.speaker_links(pager.items[0]) if plan and pager.items else ()
         yield ctx.page("index.html", pager.url,
                        (pager.number, pager.total, ctx.fp.articles(pager.items),
-                        plan and plan.sources(ctx.fp), _plain_speakers(lead)),
+                        plan and plan.sources(ctx.fp), plain_speakers(lead)),
                        partial(_home_values, ctx, pager, plan, lead))
 
 
