@@ -13,16 +13,24 @@ story re-indexes its own part only.
 Only article pages are indexed, as before the split: the theme marks their story with
 `data-pagefind-body`, and Pagefind then skips every page without it (tag, speaker, list pages).
 
-Indexing runs on the staging folder (see `write.write_site`), so a failed index fails the build
-and the old site stays. A missing binary is a warning, not an error: the site is built without an
-index and the search box stays what it is without JavaScript, links to the tag and speaker
-indexes.
+Indexing is the writer's `finish` step (see `write.NewSite`): it reads the new pages from the
+staging folder (or the site, for unchanged ones) before any of them is moved in, so a failed
+index fails the build and the old site stays. Each part's files are outputs like the pages: a
+part whose pages give the same key as last time (`_part_key`, recorded as the fingerprint of
+each of its files in the build's page memo) is kept as the site holds it, untouched; only the
+changed parts are indexed again and moved in, in the same transaction as the pages. So a CI run
+that restores `_site/` and `.sitegen-cache/` indexes the new story's month and nothing else.
+
+A missing binary is a warning, not an error: the site is built without an index and the search
+box stays what it is without JavaScript, links to the tag and speaker indexes.
 
 Pagefind's filter and metadata files are not byte-stable between runs (Pagefind issue #638), so
-the parts of each site's last build are kept in sitegen's user cache folder
+the parts of each site's last build are also kept in sitegen's user cache folder
 (`$SITEGEN_CACHE_DIR`, else `$XDG_CACHE_HOME/sitegen`, else `~/.cache/sitegen`; never in the site,
-which `deploy` promises not to touch), each keyed by the pages it was built from: unchanged pages
-give the same index bytes (a `sitegen deploy` of an unchanged site commits nothing).
+which `deploy` promises not to touch), each keyed by the pages it was built from: a build into
+another folder (`deploy`'s, a clean one) takes a part from there instead of running Pagefind, and
+unchanged pages give the same index bytes (a `sitegen deploy` of an unchanged site commits
+nothing).
 """
 
 from __future__ import annotations
@@ -36,10 +44,16 @@ import shutil
 import subprocess
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sitegen.config import Config
 from sitegen.errors import Problem, SitegenError
 from sitegen.incremental.machine import user_cache_root
+from sitegen.walk import walk
+from sitegen.write import NewSite
+
+if TYPE_CHECKING:
+    from sitegen.render import Memo
 
 log = logging.getLogger("sitegen.search")
 
@@ -106,31 +120,49 @@ def _part_name(group: list[Month]) -> str:
     return first if first == last else f"{first}_{last}"
 
 
-def index_site(site_dir: Path, config: Config, pages: Mapping[str, Month]) -> str | None:
-    """Write the search index of the article pages (output path -> (year, month)) into
-    `site_dir/pagefind/`; return a warning when it could not.
+def index_site(site: NewSite, config: Config, pages: Mapping[str, Month],
+               memo: Memo) -> tuple[list[str], str | None]:
+    """Index the article pages (output path -> (year, month)) of the staged `site` for search,
+    into `pagefind/`; return the index's files (written into `site.staging`, or kept as the
+    previous site holds them) and a warning when there is no index.
 
-    Raises SitegenError when Pagefind runs and fails, so a half-indexed site is never used.
+    `memo` knows which files the site still holds as the last build made them, and from what;
+    it is told the key of every file of this index. Raises SitegenError when Pagefind runs and
+    fails, so a half-indexed site is never used.
     """
     exe = pagefind_executable()
     if exe is None:
         log.warning(MISSING)
-        return MISSING
-    target = site_dir / SEARCH_DIR
-    target.mkdir(exist_ok=True)
+        return [], MISSING
     cache_root = site_cache(config)
+    files: list[str] = []
     keys: list[str] = []
     parts = plan_parts(pages)
+    with exe.open("rb") as binary:   # its bytes, not its mtime: a CI runner installs it anew
+        pagefind = hashlib.file_digest(binary, "sha256").hexdigest()
     for name, paths in parts.items():
-        key = _part_key(exe, name, site_dir, paths)
+        key = _part_key(pagefind, name, paths, site)
         keys.append(key)
-        if not _restore(cache_root / key, target / name):
-            _index_part(exe, site_dir, paths, target / name)
-            _remember(target / name, cache_root / key)
+        folder = f"{SEARCH_DIR}/{name}"
+        kept = site.previous_files(folder)
+        if kept and all([memo.unchanged(path, key) for path in kept]):   # each one recorded
+            files.extend(kept)
+            continue
+        target = site.staging / folder
+        if not _restore(cache_root / key, target):
+            _index_part(exe, site, paths, target)
+            _remember(target, cache_root / key)
+        made = [f"{folder}/{sub}{entry.name}" for sub, entries, _ in walk(target)
+                for entry in entries]
+        for path in made:
+            memo.unchanged(path, key)   # recorded as made from this key, for the next build
+        files.extend(made)
     listing = json.dumps({"parts": list(parts)}, separators=(",", ":")) + "\n"
-    (target / PARTS_FILE).write_text(listing, encoding="utf-8")
+    (site.staging / SEARCH_DIR).mkdir(parents=True, exist_ok=True)
+    (site.staging / SEARCH_DIR / PARTS_FILE).write_text(listing, encoding="utf-8")
+    files.append(f"{SEARCH_DIR}/{PARTS_FILE}")
     _forget_others(cache_root, keep=set(keys))
-    return None
+    return files, None
 
 
 def site_cache(config: Config) -> Path:
@@ -143,17 +175,17 @@ def _command(exe: Path, site: Path, output: Path) -> list[str]:
     return [str(exe), "--site", str(site), "--output-path", str(output), "--silent"]
 
 
-def _part_key(exe: Path, name: str, site_dir: Path, paths: list[str]) -> str:
-    """A digest of everything Pagefind reads for one part: the binary, its options, the part's
-    name and each page's path and bytes (less what it is told to ignore wholly)."""
+def _part_key(pagefind: str, name: str, paths: list[str], site: NewSite) -> str:
+    """A digest of everything Pagefind reads for one part: the binary (`pagefind`, its
+    digest), its options, the part's name and each page's path and bytes (less what it is told
+    to ignore wholly)."""
     digest = hashlib.sha256()
-    info = exe.stat()
-    digest.update(f"{exe.resolve()}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
-    digest.update("\0".join(_command(exe, Path("SITE"), Path("OUT"))[1:]).encode())
+    digest.update(f"{pagefind}\0".encode())
+    digest.update("\0".join(_command(Path("PAGEFIND"), Path("SITE"), Path("OUT"))[1:]).encode())
     digest.update(f"\0{name}\0".encode())
     for path in paths:
         digest.update(b"\0" + path.encode() + b"\0")
-        digest.update(hashlib.sha256(indexed_bytes((site_dir / path).read_bytes())).digest())
+        digest.update(hashlib.sha256(indexed_bytes(site.source(path).read_bytes())).digest())
     return f"{name}-{digest.hexdigest()[:32]}"
 
 
@@ -194,14 +226,14 @@ def _element_end(html: bytes, tag: bytes, inside: int) -> int | None:
     return None
 
 
-def _index_part(exe: Path, site_dir: Path, paths: list[str], output: Path) -> None:
+def _index_part(exe: Path, site: NewSite, paths: list[str], output: Path) -> None:
     """Run Pagefind over a folder holding only this part's pages (hard links, same paths)."""
-    links = site_dir / _LINKS
+    links = site.staging / _LINKS
     shutil.rmtree(links, ignore_errors=True)
     try:
         for path in paths:
             (links / path).parent.mkdir(parents=True, exist_ok=True)
-            _link(site_dir / path, links / path)
+            _link(site.source(path), links / path)
         command = _command(exe, links, output)
         try:
             result = subprocess.run(command, capture_output=True, text=True, check=False,

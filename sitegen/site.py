@@ -27,7 +27,7 @@ from sitegen.incremental.outputs import (
 )
 from sitegen.incremental.stores import BuildCache
 from sitegen.lock import site_lock
-from sitegen.write import Changes, recover, write_site
+from sitegen.write import Changes, NewSite, recover, write_site
 
 if TYPE_CHECKING:   # the rest is imported by a build that has work to do (a no-op is quicker)
     from sitegen.ingest.importer import ImportReport
@@ -126,17 +126,19 @@ def _build(config: Config, cache: BuildCache, *, out_dir: Path | None, drafts: b
     protected = [config.content_path, config.root / "themes", config.root / "templates"]
     warnings: list[str] = []
 
-    def finish(staging: Path) -> None:
-        """Index the complete new site for search before it replaces the old one (given to the
-        writer only with search on: without it, a rebuild can update the site in place)."""
+    memo = PageMemo(cache, out, before, render_key(config, digests))   # what the last build made
+
+    def finish(site: NewSite) -> list[str]:
+        """Index the staged new site for search before any of it is moved in (only the parts
+        whose pages changed; see `sitegen.search`)."""
         urls = Urls(config)
         pages = {urls.output_file(urls.article(a)): (a.date.year, a.date.month)
                  for a in articles}
-        warning = index_site(staging, config, pages)
+        files, warning = index_site(site, config, pages, memo)
         if warning:
             warnings.append(warning)
+        return files
 
-    memo = PageMemo(cache, out, before, render_key(config, digests))   # what the last build made
     rendered = 0
 
     def counted(outputs: Iterator[Output]) -> Iterator[Output]:

@@ -3,20 +3,24 @@ leaves the previous site exactly as it was.
 
 Two ways, chosen per build:
 
-- In place, when the previous site is there (with its marker) and no search index has to be
-  built: only the files whose bytes changed are written (into a staging folder beside the site),
-  then moved into the site one by one with an atomic rename, and files that are no longer output
-  are removed, with the folders they leave empty. Readers (a web server, `sitegen serve`, a
-  deploy) may see the site change file by file while that runs (new files come first, removals
-  last, so a new page is there before a page links to it), but each file is either the old one
-  or the new one, never half-written. The move is a transaction: a journal beside the site lists
-  every path it touches and a backup folder keeps every replaced or removed file, so an error or
-  an interrupt rolls it back at once, and a build killed outright (SIGKILL) is rolled back by
-  `recover` at the start of the next build. Unchanged files are not touched at all.
-- Whole-folder swap, when there is no previous site, a search index must be built over the
-  complete site (`finish`), or most of the site changed (a template edit): every file goes into
-  a fresh folder, which then replaces the site with two renames, so readers see the whole site
-  change at once; unchanged files are hard-linked from the previous site.
+- In place, when the previous site is there (with its marker): only the files whose bytes
+  changed are written (into a staging folder beside the site), then moved into the site one by
+  one with an atomic rename, and files that are no longer output are removed, with the folders
+  they leave empty. Readers (a web server, `sitegen serve`, a deploy) may see the site change
+  file by file while that runs (new files come first, removals last, so a new page is there
+  before a page links to it), but each file is either the old one or the new one, never
+  half-written. The move is a transaction: a journal beside the site lists every path it
+  touches and a backup folder keeps every replaced or removed file, so an error or an interrupt
+  rolls it back at once, and a build killed outright (SIGKILL) is rolled back by `recover` at
+  the start of the next build. Unchanged files are not touched at all.
+- Whole-folder swap, when there is no previous site, most of the site changed (a template
+  edit), or the caller asks for it: every file goes into a fresh folder, which then replaces
+  the site with two renames, so readers see the whole site change at once; unchanged files are
+  hard-linked from the previous site.
+
+Either way a `finish` step (the search index) may add outputs made from the new site's files
+once they are staged and before anything is moved in (`NewSite`), so when it fails the previous
+site stays exactly as it was, and its unchanged outputs are kept like any other.
 
 Nothing is fsynced: a kill is covered, a power cut or kernel crash is not.
 """
@@ -30,7 +34,7 @@ import os
 import re
 import shutil
 import stat
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Protocol
@@ -71,6 +75,49 @@ class OutputFile(Protocol):
     def content(self) -> bytes | None: ...
 
 
+@dataclass(frozen=True)
+class NewSite:
+    """The new site while it is staged, before any of it is moved in: what a `finish` step
+    reads the rendered outputs from and writes its own outputs into.
+
+    `finish(site)` returns the paths of all its outputs: each one it wrote under `staging`, and
+    each one it keeps as the previous site holds it (which must be there).
+    """
+
+    staging: Path            # the staging folder: this build's new files; `finish` writes here
+    previous: Path | None    # the site as the last build left it, None when there is none
+    staged: Collection[str] | None   # the outputs whose bytes are in `staging`; None: all
+
+    def source(self, path: str) -> Path:
+        """The file that holds the new bytes of the output `path`."""
+        key = _key(path)
+        if self.staged is None or self.previous is None or key in self.staged:
+            return self.staging / key
+        return self.previous / key
+
+    def previous_files(self, folder: str) -> list[str]:
+        """The regular files below `folder` in the previous site (paths from the site root)."""
+        if self.previous is None:
+            return []
+        folder = _key(folder)
+        inside = _inside(self.previous, PurePosixPath(folder, "x"), set())
+        if not inside or not stat.S_ISDIR(_lstat_mode(self.previous / folder)):
+            return []   # not there, or a link (never followed out of the site)
+        return sorted(f"{folder}/{sub}{entry.name}"
+                      for sub, entries, _ in walk(self.previous / folder)
+                      for entry in entries if entry.is_file(follow_symlinks=False))
+
+
+Finish = Callable[[NewSite], Iterable[str]]
+
+
+def _lstat_mode(path: Path) -> int:
+    try:
+        return os.lstat(path).st_mode
+    except OSError:
+        return 0
+
+
 def check_output_dir(out_dir: Path, *, protected: Iterable[Path] = ()) -> None:
     """Refuse an output folder that we did not create or that would swallow the user's files."""
     resolved = out_dir.resolve()
@@ -93,15 +140,16 @@ def check_output_dir(out_dir: Path, *, protected: Iterable[Path] = ()) -> None:
 
 def write_site(outputs: Iterable[OutputFile], out_dir: Path,
                *, protected: Iterable[Path] = (),
-               finish: Callable[[Path], None] | None = None,
+               finish: Finish | None = None, swap: bool = False,
                changes: Changes | None = None) -> int:
-    """Write every output into `out_dir`; return the number of outputs (unchanged ones too).
+    """Write every output into `out_dir`; return the number of outputs (unchanged ones too;
+    not counting `finish`'s).
 
-    With a previous site and no `finish`, only changed files are written and moved in, one by
-    one (see the module docstring), unless most of the site changed; otherwise the whole site is
-    built in a fresh folder that is then swapped in. `finish(staging)` runs on that complete new
-    site before the swap (the search index is built there), so when it fails the previous site
-    stays exactly as it was.
+    With a previous site, only changed files are written and moved in, one by one (see the
+    module docstring), unless most of the site changed or `swap` is asked for; otherwise the
+    whole site is built in a fresh folder that is then swapped in. `finish` (see `NewSite`)
+    runs once the rendered outputs are staged and before any of them is moved in (the search
+    index is built then), so when it fails the previous site stays exactly as it was.
 
     A file system error (a full disk, a read-only folder) is one `SitegenError`; it and an
     interrupt both leave the previous site as it was and remove the half-written files.
@@ -120,14 +168,14 @@ def write_site(outputs: Iterable[OutputFile], out_dir: Path,
     except OSError as exc:
         raise _write_error(exc, out_dir) from None
     try:
-        if finish is None and not out_dir.is_symlink() and (out_dir / MARKER).is_file():
-            count = _update_in_place(outputs, out_dir, staging, changes)
+        if not swap and not out_dir.is_symlink() and (out_dir / MARKER).is_file():
+            count = _update_in_place(outputs, out_dir, staging, changes, finish)
         else:
             changes.whole = True
             previous = out_dir if (out_dir / MARKER).is_file() else None
             count = _write_all(outputs, staging, previous)
             if finish is not None:
-                finish(staging)
+                _keep_finished(finish(NewSite(staging, previous, None)), staging, previous)
             _put(staging / MARKER, MARKER_TEXT.encode("utf-8"),
                  previous / MARKER if previous else None)
             _swap_in(staging, out_dir)
@@ -230,6 +278,25 @@ def _write_all(outputs: Iterable[OutputFile], root: Path, previous: Path | None 
                  previous / relative if previous and _inside(previous, relative, real) else None)
         count += 1
     return count
+
+
+def _keep_finished(keys: Iterable[str], staging: Path, previous: Path | None) -> None:
+    """Complete the staged site with `finish`'s outputs: a file it kept is linked from the
+    previous site, one it wrote that the previous site holds byte for byte is linked instead."""
+    real: set[str] = set()
+    for path in keys:
+        relative = safe_relative_path(path)
+        target = staging / relative
+        old = previous / relative if previous and _inside(previous, relative, real) else None
+        if os.path.lexists(target):
+            if old is not None and _same_bytes(old, target.read_bytes()):
+                target.unlink()
+                _keep(old, target)
+            continue
+        if old is None:
+            raise _unchanged_missing((previous or staging) / relative)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _keep(old, target)
 
 
 def _keep(source: Path, target: Path) -> None:
@@ -404,8 +471,9 @@ def _parents(key: str) -> Iterable[str]:
 
 
 def _update_in_place(outputs: Iterable[OutputFile], out_dir: Path, staging: Path,
-                     changes: Changes) -> int:
-    """Stage the changed outputs, then move them into out_dir as one transaction."""
+                     changes: Changes, finish: Finish | None) -> int:
+    """Stage the changed outputs (and `finish`'s), then move them into out_dir as one
+    transaction."""
     previous = _scan(out_dir)
     seen: set[str] = set()
     staged: set[str] = set()
@@ -429,6 +497,18 @@ def _update_in_place(outputs: Iterable[OutputFile], out_dir: Path, staging: Path
             made.add(target.parent)
         target.write_bytes(content)
         staged.add(key)
+    if finish is not None:
+        for path in finish(NewSite(staging, out_dir, staged)):
+            key = _key(path)
+            seen.add(key)
+            if not os.path.lexists(staging / key):
+                if key not in previous.files:
+                    raise _unchanged_missing(out_dir / key)
+            elif key in previous.files and _same_bytes(out_dir / key,
+                                                       (staging / key).read_bytes()):
+                (staging / key).unlink()
+            else:
+                staged.add(key)
     marker = MARKER_TEXT.encode("utf-8")   # an older sitegen's marker gets today's text
     if not _same_bytes(out_dir / MARKER, marker) and MARKER not in seen:
         (staging / MARKER).write_bytes(marker)

@@ -184,6 +184,35 @@ def test_split_index_stays_exact_through_adds_edits_and_deletes(
     check(root, tmp_path, page, present, [token("cedar"), token("ember")])
 
 
+def test_a_ci_run_indexes_only_the_new_storys_part_without_the_user_cache(
+        tmp_path: Path, runs: Path, page: Page) -> None:
+    """A CI runner restores `_site/` and `.sitegen-cache/` (as the workflow does) but not the
+    user cache, and checks out every file anew: the parts the site holds are kept untouched,
+    only the new story's month is indexed, and search is still exact."""
+    root = tmp_path / "site"
+    (root / "content" / "articles").mkdir(parents=True)
+    write_config(root, 'title = "Wire"\nbase_url = "https://example.org/"\n')
+    dates = ["2022-01-05", "2022-02-03", "2022-03-09", "2022-04-12", "2022-05-15",
+             "2022-06-02", "2022-06-10"]
+    for number, date in enumerate(dates):
+        story(root, number, date)
+    build(root)
+    index = root / "_site" / "pagefind"
+    older = {p: p.stat().st_ino for p in index.rglob("*")
+             if p.is_file() and not p.is_relative_to(index / "2022-06")
+             and p.name != "parts.json"}
+    shutil.rmtree(tmp_path / "user-cache")                         # a new runner
+    for source in (root / "content").rglob("*.md"):                # a fresh checkout
+        source.write_bytes(source.read_bytes())
+    before = pagefind_runs(runs)
+    story(root, 7, "2022-06-21")
+    build(root)
+    assert pagefind_runs(runs) == before + 1
+    assert {p: p.stat().st_ino for p in older} == older   # not written again
+    present = {token(WORDS[n]): f"Story {WORDS[n]}" for n in range(len(dates) + 1)}
+    check(root, tmp_path, page, present, [])
+
+
 def test_what_pagefind_ignores_wholly_is_not_part_of_the_key() -> None:
     page = (b'<article data-pagefind-body>Text</article><aside class="related" '
             b'data-pagefind-ignore="all"><aside>x</aside><a>Other story</a></aside><p>end</p>')

@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 
 from sitegen import write
-from sitegen.errors import SitegenError
-from sitegen.write import MARKER, recover, write_site
+from sitegen.errors import Problem, SitegenError
+from sitegen.write import MARKER, NewSite, recover, write_site
 from tests.conftest import REPO
 from tests.test_write import Out
 
@@ -79,8 +79,20 @@ def clean(files: dict[str, bytes | None], scratch: Path) -> Tree:
     return tree(scratch)
 
 
-def no_search(staging: Path) -> None:
-    """A `finish` that does nothing: asks for the whole-folder swap."""
+def index_step(made: dict[str, bytes], kept: tuple[str, ...] = (),
+               seen: dict[str, Any] | None = None) -> Callable[[NewSite], list[str]]:
+    """A `finish` step like the search index's: writes `made` into the staging folder and
+    keeps `kept` as the previous site holds them; `seen` gets what it read of the new site."""
+    def finish(site: NewSite) -> list[str]:
+        if seen is not None:
+            seen["pages"] = {page: site.source(page).read_bytes()
+                             for page in ("2022/12/a/index.html", "2022/12/b/index.html")}
+            seen["previous"] = site.previous_files("pagefind/2022-12")
+        for path, content in made.items():
+            (site.staging / path).parent.mkdir(parents=True, exist_ok=True)
+            (site.staging / path).write_bytes(content)
+        return [*made, *kept]
+    return finish
 
 
 def test_an_edit_touches_only_the_changed_files(tmp_path: Path) -> None:
@@ -110,38 +122,84 @@ def test_a_noop_update_touches_nothing(tmp_path: Path) -> None:
     assert strays(out) == []
 
 
-def test_the_swap_is_used_when_a_search_index_is_built(tmp_path: Path) -> None:
+INDEX = {"pagefind/2022-12/pagefind.js": b"js 1", "pagefind/2022-12/f/a.pf": b"a 1",
+         "pagefind/2015-01_2022-11/pagefind.js": b"js old", "pagefind/parts.json": b"[2]"}
+
+
+@pytest.mark.parametrize("swap", [False, True], ids=["in-place", "swap"])
+def test_a_finish_step_adds_its_outputs_in_the_same_write(tmp_path: Path, swap: bool) -> None:
+    """The search index: written into the staging folder after the pages, reading their new
+    bytes; a part it keeps stays as it was, a part it rewrites replaces the old one whole (its
+    stale files go), and the site is what a clean build gives."""
+    out = tmp_path / "_site"
+    write_site(outputs(BEFORE), out, finish=index_step(INDEX))
+    folder, before = out.stat().st_ino, stamps(out)
+    changed = {"pagefind/2022-12/pagefind.js": b"js 2", "pagefind/2022-12/f/b.pf": b"b 2",
+               "pagefind/parts.json": b"[2]"}
+    seen: dict[str, Any] = {}
+    write_site(outputs(AFTER), out, swap=swap,
+               finish=index_step(changed, ("pagefind/2015-01_2022-11/pagefind.js",), seen))
+    assert seen["pages"] == {"2022/12/a/index.html": b"article a",
+                             "2022/12/b/index.html": b"article B"}   # the new bytes
+    assert seen["previous"] == ["pagefind/2022-12/f/a.pf", "pagefind/2022-12/pagefind.js"]
+    assert (out.stat().st_ino == folder) != swap
+    after = stamps(out)
+    for kept in ("pagefind/2015-01_2022-11/pagefind.js", "pagefind/parts.json"):
+        assert after[kept] == before[kept], kept   # same bytes: not written again
+    expected = {**AFTER, **changed, "pagefind/2015-01_2022-11/pagefind.js": b"js old"}
+    assert tree(out) == clean(expected, tmp_path / "clean")
+    assert strays(out) == []
+
+
+@pytest.mark.parametrize("swap", [False, True], ids=["in-place", "swap"])
+def test_a_failing_finish_step_leaves_the_previous_site(tmp_path: Path, swap: bool) -> None:
+    out = tmp_path / "_site"
+    write_site(outputs(BEFORE), out, finish=index_step(INDEX))
+    before = tree(out)
+
+    def failing(site: NewSite) -> list[str]:
+        (site.staging / "pagefind").mkdir(exist_ok=True)
+        (site.staging / "pagefind" / "half").write_bytes(b"half an index")
+        raise SitegenError(Problem(None, "search index: pagefind failed"))
+
+    with pytest.raises(SitegenError, match="pagefind failed"):
+        write_site(outputs(AFTER), out, swap=swap, finish=failing)
+    assert tree(out) == before and strays(out) == []
+
+
+@pytest.mark.parametrize("swap", [False, True], ids=["in-place", "swap"])
+def test_a_kept_finish_output_missing_from_the_previous_site_is_an_error(
+        tmp_path: Path, swap: bool) -> None:
     out = tmp_path / "_site"
     write_site(outputs(BEFORE), out)
-    folder = out.stat().st_ino
-    seen: list[Path] = []
-    write_site(outputs(AFTER), out, finish=seen.append)
-    assert out.stat().st_ino != folder and seen and seen[0].name.startswith("._site.new-")
-    assert tree(out) == clean(AFTER, tmp_path / "clean")
+    before = tree(out)
+    with pytest.raises(SitegenError, match=re.escape("pagefind/2022-12/pagefind.js")):
+        write_site(outputs(AFTER), out, swap=swap,
+                   finish=index_step({}, ("pagefind/2022-12/pagefind.js",)))
+    assert tree(out) == before and strays(out) == []
 
 
-@pytest.mark.parametrize("finish", [None, no_search], ids=["in-place", "swap"])
-def test_unchanged_outputs_are_kept(tmp_path: Path,
-                                    finish: Callable[[Path], None] | None) -> None:
+@pytest.mark.parametrize("swap", [False, True], ids=["in-place", "swap"])
+def test_unchanged_outputs_are_kept(tmp_path: Path, swap: bool) -> None:
     out = tmp_path / "_site"
     write_site(outputs(BEFORE), out)
     before = stamps(out)
     files: dict[str, bytes | None] = {**AFTER, "2022/12/a/index.html": None,
                                       "tags/x/index.html": None}
-    assert write_site(outputs(files), out, finish=finish) == len(files)
+    assert write_site(outputs(files), out, swap=swap) == len(files)
     assert tree(out) == clean(AFTER, tmp_path / "clean")
     assert stamps(out)["2022/12/a/index.html"] == before["2022/12/a/index.html"]
 
 
-@pytest.mark.parametrize("finish", [None, no_search], ids=["in-place", "swap"])
+@pytest.mark.parametrize("swap", [False, True], ids=["in-place", "swap"])
 def test_an_unchanged_output_missing_from_the_previous_site_is_an_error(
-        tmp_path: Path, finish: Callable[[Path], None] | None) -> None:
+        tmp_path: Path, swap: bool) -> None:
     out = tmp_path / "_site"
     write_site(outputs(BEFORE), out)
     before = tree(out)
     files: dict[str, bytes | None] = {**AFTER, "2022/12/zz/index.html": None}
     with pytest.raises(SitegenError, match=re.escape("2022/12/zz/index.html")):
-        write_site(outputs(files), out, finish=finish)
+        write_site(outputs(files), out, swap=swap)
     assert tree(out) == before and strays(out) == []
 
 
