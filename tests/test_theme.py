@@ -306,3 +306,56 @@ def test_front_page_follows_edits_to_the_stories_it_shows_beyond_its_list(
     assert [text(css(p, ".quoted-name")[0]) for p in css(page, ".quoted")] == [
         "Sergey Lavrov 12 quotes", "Dmitry Peskov 5 quotes"]
     assert snapshot(root / "_site") == _clean(root, tmp_path / "clean-2")
+
+
+def meta_descriptions(site: Path) -> dict[str, list[str]]:
+    """Every HTML page of a built site (its path under `site`) and its meta descriptions."""
+    found = {}
+    for page in sorted(site.rglob("*.html")):
+        if "pagefind" in page.relative_to(site).parts:
+            continue
+        tree = lxml.html.fromstring(page.read_bytes())
+        found[str(page.relative_to(site))] = [
+            " ".join(str(d).split())
+            for d in tree.xpath("//head/meta[@name='description']/@content")]
+    return found
+
+
+def assert_every_page_is_described_apart(site: Path) -> dict[str, str]:
+    """Each page has exactly one meta description, of some substance, and no two pages share
+    one (a description shared by many pages tells a search engine's reader nothing)."""
+    found = meta_descriptions(site)
+    assert len(found) > 20
+    missing = [page for page, texts in found.items() if len(texts) != 1 or len(texts[0]) < 20]
+    assert missing == []
+    texts = {page: texts[0] for page, texts in found.items()}
+    shared = {t: [p for p in texts if texts[p] == t] for t in texts.values()}
+    assert {t: pages for t, pages in shared.items() if len(pages) > 1} == {}
+    assert all(len(t) <= 160 for t in texts.values())
+    return texts
+
+
+def test_every_page_has_a_description_of_its_own(site: Path) -> None:
+    """Front pages, articles, tag and speaker pages (later pages too), both indexes, the
+    archives and the 404 page each describe what they hold."""
+    texts = assert_every_page_is_described_apart(site)
+    assert texts["tags/russia/index.html"] == (
+        "Stories tagged Russia on Theme news: 14 stories, the latest on December 14, 2022.")
+    assert texts["tags/russia/page/2/index.html"] == (
+        "Stories tagged Russia on Theme news, page 2 of 3: stories of December 5 to "
+        "December 9, 2022.")
+    assert texts["speakers/sergey-lavrov/index.html"] == (
+        "Sergey Lavrov, Russian Foreign Minister, quoted on Theme news: 14 quotes in 7 stories, "
+        "the latest on December 14, 2022.")
+    assert texts["page/2/index.html"].startswith(
+        "Theme news, page 2 of 3, stories of December 5 to December 9, 2022: Story 09 headline;")
+    assert texts["speakers/by-quotes.html"] == (
+        "The 3 people quoted or named on Theme news, most quoted first: Ursula von der Leyen "
+        "(21 quotes), Sergey Lavrov (14 quotes), Dmitry Peskov (3 quotes).")
+    assert texts["tags/index.html"] == ("All 4 tags of Theme news, the most covered first "
+                                        "(Russia, Energy, Kazakhstan), then A-Z.")
+    assert texts["2022/index.html"] == (
+        "The 14 stories of 2022 on Theme news, by month: December (14).")
+    assert texts["archive/index.html"] == (
+        "Every story of Theme news by year and month: 14 stories of December 2022.")
+    assert texts["404.html"].startswith("There is no page at this address on Theme news")
