@@ -17,6 +17,7 @@ import pytest
 from sitegen.cli import main
 from sitegen.incremental.inputs import CACHE_DIR
 from sitegen.render.context import excerpt
+from sitegen.typography import typographic
 from tests.conftest import snapshot, write_article, write_config
 
 LAVROV = {"name": "Sergey Lavrov", "role": "Russian Foreign Minister"}
@@ -359,3 +360,50 @@ def test_every_page_has_a_description_of_its_own(site: Path) -> None:
     assert texts["archive/index.html"] == (
         "Every story of Theme news by year and month: 14 stories of December 2022.")
     assert texts["404.html"].startswith("There is no page at this address on Theme news")
+
+
+def test_typographic_sets_quotes_as_bodies_do_and_as_headlines_use_them() -> None:
+    assert typographic('Putin says "no"') == "Putin says “no”"
+    assert typographic("'it's'") == "‘it’s’"
+    assert typographic("Neanderthals 'knew what they were doing': expert") == \
+        "Neanderthals ‘knew what they were doing’: expert"
+    assert typographic("Hague's plan, the players' union and the '90s") == \
+        "Hague’s plan, the players’ union and the ’90s"
+    assert typographic('A "lone mark and “already set”') == 'A "lone mark and “already set”'
+
+
+HEADLINE = "Putin says \"no\" to 'grain deal' as Hague's plan stalls"
+SHOWN = "Putin says “no” to ‘grain deal’ as Hague’s plan stalls"
+
+
+def test_headlines_show_typographic_quotes_on_pages_feeds_and_sitemaps(tmp_path: Path) -> None:
+    """A headline written with straight quotes is shown with typographic ones wherever it is
+    shown: the article, its <title> and social titles, the front page, feeds, JSON-LD, the news
+    sitemap; the file keeps what the editor wrote, and the slug is the same."""
+    root = tmp_path / "site"
+    (root / "content" / "articles").mkdir(parents=True)
+    write_config(root, 'title = "Quote desk"\nsearch = false\nbase_url = "https://example.org/"\n')
+    source = write_article(root / "content", "putin", '"We will not," he said.',
+                           title=HEADLINE, subtitle="It's the third 'no' this year",
+                           date="2022-12-10", tags=["Russia"])
+    write_article(root / "content", "older", "Body.", title="Older story", date="2022-12-01",
+                  tags=["Russia"])
+    build(root)
+    out = root / "_site"
+    article = out / "2022" / "12" / "putin-says-no-to-grain-deal-as-hagues-plan-stalls"
+    page = html(article, "index.html")
+    assert text(css(page, "h1")[0]) == SHOWN
+    assert text(css(page, ".standfirst")[0]) == "It’s the third ‘no’ this year"
+    assert page.findtext(".//title") == f"{SHOWN} – Quote desk"
+    assert page.xpath("//meta[@property='og:title']/@content") == [SHOWN]
+    assert page.xpath("//meta[@name='description']/@content") == ["It’s the third ‘no’ this year"]
+    ld = page.xpath("//script[@type='application/ld+json']/text()")[0]
+    assert f'"headline": "{SHOWN}"' in ld
+    front = html(out, "index.html")
+    assert text(css(front, ".lead-title")[0]) == SHOWN
+    assert SHOWN in text(css(html(out, "tags/russia/index.html"), ".teaser-title")[0])
+    for feed in ("feed.xml", "tags/russia/feed.xml"):
+        assert f"<title>{SHOWN}</title>" in (out / feed).read_text(encoding="utf-8")
+    assert f"<news:title>{SHOWN}</news:title>" in \
+        (out / "news-sitemap.xml").read_text(encoding="utf-8")
+    assert HEADLINE in source.read_text(encoding="utf-8")

@@ -141,8 +141,8 @@ def test_a_front_page_is_described_by_its_headlines_when_the_site_is_not(
     found = [re.findall(r'<meta name="description" content="([^"]*)"',
                         (served / "news" / rel).read_text(encoding="utf-8"))
              for rel in ("index.html", "page/2/index.html")]
-    assert found[0] == ["Wire Desk: Seaside town&#39;s Victorian pier reopens after £3m "
-                        "restoration; Mombasa&#39;s tuk-tuk drivers switch to electric as fuel "
+    assert found[0] == ["Wire Desk: Seaside town’s Victorian pier reopens after £3m "
+                        "restoration; Mombasa’s tuk-tuk drivers switch to electric as fuel "
                         "prices bite; Valencia fishermen…"]
     assert len(found[1]) == 1 and found[1][0].startswith("Wire Desk, page 2 of 3, stories of ")
     assert "Cassowary crossing" in found[1][0]

@@ -13,6 +13,7 @@ from datetime import datetime
 from sitegen.model import Article
 from sitegen.taxonomy import Month, Term, Year
 from sitegen.theme import dateline, human_date, month_name
+from sitegen.typography import typographic
 
 LIMIT = 160   # what a search engine shows of a snippet, about
 
@@ -56,14 +57,14 @@ def _month_day(when: datetime) -> str:
 
 
 def _headlines(articles: Sequence[Article], n: int = 3) -> str:
-    return "; ".join(a.title for a in articles[:n])
+    return "; ".join(typographic(a.title) for a in articles[:n])
 
 
 def article(item: Article, first_paragraph: str) -> str:
     """Its standfirst; without one, its dateline and the start of its first paragraph."""
     if item.subtitle:
-        return clip(item.subtitle)
-    return clip(f"{dateline(item)}: {first_paragraph or item.title}")
+        return clip(typographic(item.subtitle))
+    return clip(f"{dateline(item)}: {first_paragraph or typographic(item.title)}")
 
 
 def front_page(site: str, description: str | None, number: int, total: int,

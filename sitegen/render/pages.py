@@ -25,6 +25,7 @@ from sitegen.render.output import Task
 from sitegen.render.paginate import Pager, paginate
 from sitegen.taxonomy import Month, Term, Year
 from sitegen.theme import dateline, month_name
+from sitegen.typography import typographic
 
 KIND_TITLES = {"tags": "Tags", "speakers": "Speakers"}
 
@@ -52,9 +53,11 @@ def _article_values(ctx: SiteContext, article: Article, related: tuple[Article, 
                     speakers: tuple[tuple[Speaker, TermLink | None], ...]) -> dict[str, Any]:
     body = ctx.body(article)
     first = body.paragraphs[0].text if body.paragraphs else ""
-    return {"title": article.title, "description": descriptions.article(article, first),
+    return {"title": typographic(article.title),
+            "description": descriptions.article(article, first),
             "kind": "article",
-            **_card_image(ctx, ctx.urls.article(article), f"{article.title} ({dateline(article)})"),
+            **_card_image(ctx, ctx.urls.article(article),
+                          f"{typographic(article.title)} ({dateline(article)})"),
             "jsonld": news_article_ld(ctx, article, speakers), "article": article,
             "body": Markup(body.html), "tags": list(tags), "speakers": list(speakers),
             "words": body.words, "related": [ctx.entry(a) for a in related],
@@ -256,7 +259,7 @@ def news_article_ld(ctx: SiteContext, article: Article,
         {"@type": "Person", "name": ctx.config.author} if ctx.config.author else publisher)
     data: dict[str, Any] = {
         "@context": "https://schema.org", "@type": "NewsArticle",
-        "headline": article.title,
+        "headline": typographic(article.title),
         "url": urls.absolute(urls.article(article)),
         "mainEntityOfPage": urls.absolute(urls.article(article)),
         "datePublished": article.date.isoformat(),
@@ -266,7 +269,7 @@ def news_article_ld(ctx: SiteContext, article: Article,
         "inLanguage": ctx.config.language,
     }
     if article.subtitle:
-        data["description"] = article.subtitle
+        data["description"] = typographic(article.subtitle)
     if ctx.config.cards:
         data["image"] = [urls.absolute(card_url(urls.article(article)))]
     if article.tags:
