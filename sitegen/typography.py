@@ -33,3 +33,9 @@ def typographic(text: str) -> str:
     if '"' in text:
         text = _DOUBLE.sub(r"“\1”", text)
     return text
+
+
+def quoted(text: str) -> str:
+    """A quote's text as set inside “...”: `typographic`, a quote within it in single marks
+    ("the \"interested parties\"" -> "the ‘interested parties’")."""
+    return typographic(text).replace("“", "‘").replace("”", "’")

@@ -17,7 +17,7 @@ import pytest
 from sitegen.cli import main
 from sitegen.incremental.inputs import CACHE_DIR
 from sitegen.render.context import excerpt
-from sitegen.typography import typographic
+from sitegen.typography import quoted, typographic
 from tests.conftest import snapshot, write_article, write_config
 
 LAVROV = {"name": "Sergey Lavrov", "role": "Russian Foreign Minister"}
@@ -370,6 +370,7 @@ def test_typographic_sets_quotes_as_bodies_do_and_as_headlines_use_them() -> Non
     assert typographic("Hague's plan, the players' union and the '90s") == \
         "Hague’s plan, the players’ union and the ’90s"
     assert typographic('A "lone mark and “already set”') == 'A "lone mark and “already set”'
+    assert quoted('Those "interested parties" don\'t') == "Those ‘interested parties’ don’t"
 
 
 HEADLINE = "Putin says \"no\" to 'grain deal' as Hague's plan stalls"
@@ -385,7 +386,10 @@ def test_headlines_show_typographic_quotes_on_pages_feeds_and_sitemaps(tmp_path:
     write_config(root, 'title = "Quote desk"\nsearch = false\nbase_url = "https://example.org/"\n')
     source = write_article(root / "content", "putin", '"We will not," he said.',
                            title=HEADLINE, subtitle="It's the third 'no' this year",
-                           date="2022-12-10", tags=["Russia"])
+                           date="2022-12-10", tags=["Russia"],
+                           speakers=[{"name": "Vladimir Putin", "role": "President"}],
+                           quotes=[{"speaker": "Vladimir Putin",
+                                    "text": 'We won\'t sign "this" deal, whatever they say'}])
     write_article(root / "content", "older", "Body.", title="Older story", date="2022-12-01",
                   tags=["Russia"])
     build(root)
@@ -394,6 +398,10 @@ def test_headlines_show_typographic_quotes_on_pages_feeds_and_sitemaps(tmp_path:
     page = html(article, "index.html")
     assert text(css(page, "h1")[0]) == SHOWN
     assert text(css(page, ".standfirst")[0]) == "It’s the third ‘no’ this year"
+    said = "“We won’t sign ‘this’ deal, whatever they say”"   # a quote within a quote: ‘...’
+    assert text(css(page, ".pull-quote blockquote")[0]) == said
+    assert text(css(html(out, "speakers/vladimir-putin/index.html"), ".quotes blockquote")[0]) \
+        == said
     assert page.findtext(".//title") == f"{SHOWN} – Quote desk"
     assert page.xpath("//meta[@property='og:title']/@content") == [SHOWN]
     assert page.xpath("//meta[@name='description']/@content") == ["It’s the third ‘no’ this year"]
