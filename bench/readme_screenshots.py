@@ -2,10 +2,10 @@
 
 The site: the first 60 Wikinews stories of 2020 that hold a quote (../shared/corpus, CC BY 2.5,
 Wikinews contributors; each headed by its date line, as on Wikinews) and the sample TASS story,
-imported by `sitegen build` from `content/raw/` as they are, search on; served on 127.0.0.1
-and shot in Debian's Chromium at 1280 x 900 px (light), after the search form is in: the
-front page, the TASS story, the tag "United States" and the speaker Joe Biden. Each PNG is
-reduced to 256 colours (text stays sharp; about half the bytes).
+imported by `sitegen build` from `content/raw/` as they are, search on; shot in Debian's
+Chromium (which reads the built folder itself, `page.route`) at 1280 x 900 px, light, after the
+search form is in: the front page, the TASS story, the tag "United States" and the speaker Joe
+Biden. Each PNG is reduced to 256 colours (text stays sharp; about half the bytes).
 
     .venv/bin/python -m bench.readme_screenshots [--out docs/screenshots]
 """
@@ -16,15 +16,16 @@ import argparse
 import csv
 import shutil
 import tempfile
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import date
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import unquote, urlsplit
 
 from sitegen.cli import main as sitegen
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Route
 
 REPO = Path(__file__).resolve().parent.parent
 WIKINEWS = REPO.parent / "shared" / "corpus" / "wikinews-cc-by-2019-2020" / "wikinews_2020.csv"
@@ -63,24 +64,21 @@ def make_site(root: Path) -> None:
         raise SystemExit("the site did not build")
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+ORIGIN = "http://sitegen.test"   # answered from the built folder, no server (page.route)
 
 
-@contextmanager
-def served(folder: Path) -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(folder)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+def _from_folder(folder: Path) -> Callable[[Route], None]:
+    def answer(route: Route) -> None:
+        found = folder / unquote(urlsplit(route.request.url).path).lstrip("/")
+        found = found / "index.html" if found.is_dir() else found
+        if found.is_file() and found.resolve().is_relative_to(folder.resolve()):
+            route.fulfill(path=str(found))
+        else:
+            route.fulfill(status=404, body="not found")
+    return answer
 
 
-def shoot(origin: str, out: Path) -> None:
+def shoot(site: Path, out: Path) -> None:
     from PIL import Image
     from playwright.sync_api import sync_playwright
 
@@ -88,8 +86,9 @@ def shoot(origin: str, out: Path) -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         page = browser.new_page(viewport={"width": 1280, "height": 900}, color_scheme="light")
+        page.route(f"{ORIGIN}/**", _from_folder(site))
         for name, path in PAGES.items():
-            response = page.goto(origin + path)
+            response = page.goto(ORIGIN + path)
             if response is None or response.status != 200:
                 raise SystemExit(f"{path}: not found")
             page.wait_for_selector(".search form")   # search.js has put its form in
@@ -108,8 +107,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch) / "site"
         make_site(root)
-        with served(root / "_site") as origin:
-            shoot(origin, args.out)
+        shoot(root / "_site", args.out)
 
 
 if __name__ == "__main__":
