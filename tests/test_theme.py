@@ -390,8 +390,8 @@ def test_headlines_show_typographic_quotes_on_pages_feeds_and_sitemaps(tmp_path:
                            speakers=[{"name": "Vladimir Putin", "role": "President"}],
                            quotes=[{"speaker": "Vladimir Putin",
                                     "text": 'We won\'t sign "this" deal, whatever they say'}])
-    write_article(root / "content", "older", "Body.", title="Older story", date="2022-12-01",
-                  tags=["Russia"])
+    write_article(root / "content", "older", 'The mayor\'s "plan" failed.', title="Older story",
+                  date="2022-12-01", tags=["Russia"])
     build(root)
     out = root / "_site"
     article = out / "2022" / "12" / "putin-says-no-to-grain-deal-as-hagues-plan-stalls"
@@ -415,3 +415,6 @@ def test_headlines_show_typographic_quotes_on_pages_feeds_and_sitemaps(tmp_path:
     assert f"<news:title>{SHOWN}</news:title>" in \
         (out / "news-sitemap.xml").read_text(encoding="utf-8")
     assert HEADLINE in source.read_text(encoding="utf-8")
+    older = html(out / "2022" / "12" / "older-story", "index.html")   # no standfirst
+    assert older.xpath("//meta[@name='description']/@content") == [
+        "December 1, 2022: The mayor’s “plan” failed."]

@@ -64,7 +64,7 @@ def article(item: Article, first_paragraph: str) -> str:
     """Its standfirst; without one, its dateline and the start of its first paragraph."""
     if item.subtitle:
         return clip(typographic(item.subtitle))
-    return clip(f"{dateline(item)}: {first_paragraph or typographic(item.title)}")
+    return clip(f"{dateline(item)}: {typographic(first_paragraph or item.title)}")
 
 
 def front_page(site: str, description: str | None, number: int, total: int,
