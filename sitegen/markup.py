@@ -22,6 +22,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from sitegen.config import Config
+from sitegen.typography import APOSTROPHE, SAID
 
 # Schemes that run code or smuggle documents when a reader follows the link.
 _UNSAFE_SCHEME = re.compile(r"^\s*(javascript|vbscript|data)\s*:", re.IGNORECASE)
@@ -53,10 +54,8 @@ class _ParagraphIds(Treeprocessor):
                 self.sink.append(Paragraph(anchor, "".join(child.itertext())))
 
 
-# A pair of straight or typographic double quotes within one stretch of text, at least two
-# characters apart; an unpaired mark (a quote running on into the next paragraph) is left alone.
-_SAID = re.compile(r'"([^"\n]{2,}?)"|“([^“”\n]{2,}?)”')
-_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")   # Iran's, don't: a typographic ’
+# Direct speech (`SAID`: an unpaired mark, a quote running on into the next paragraph, is left
+# alone) and apostrophes by the rule headlines follow too (`sitegen/typography.py`).
 
 
 class _DirectSpeech(Treeprocessor):
@@ -79,8 +78,8 @@ def _mark_speech(paragraph: ET.Element) -> None:
     # From the end, so the indexes of the elements still to do stay put.
     for before, text in reversed(pieces):
         if "'" in text:
-            text = _APOSTROPHE.sub("’", text)
-        parts = _SAID.split(text) if '"' in text or "“" in text else [text]
+            text = APOSTROPHE.sub("’", text)
+        parts = SAID.split(text) if '"' in text or "“" in text else [text]
         lead = parts[0]
         spans: list[ET.Element] = []
         for at in range(1, len(parts), 3):

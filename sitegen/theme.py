@@ -19,6 +19,7 @@ from sitegen.config import Config
 from sitegen.errors import Problem
 from sitegen.incremental.machine import signed_bytecode_cache
 from sitegen.model import Article
+from sitegen.typography import quoted, typographic
 
 if TYPE_CHECKING:   # imported when a theme is loaded: a no-op build needs only the paths
     import jinja2
@@ -78,7 +79,7 @@ def load_theme(config: Config, compiled: Path | None = None) -> jinja2.Environme
                              auto_reload=False,
                              bytecode_cache=signed_bytecode_cache(compiled) if compiled else None)
     env.filters.update(date=human_date, isodate=iso_date, dateline=dateline, jsonld=json_ld,
-                       month_name=month_name)
+                       month_name=month_name, typographic=typographic, quoted=quoted)
     return env
 
 

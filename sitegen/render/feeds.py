@@ -15,6 +15,7 @@ from sitegen.model import Article
 from sitegen.render.context import SiteContext
 from sitegen.render.output import Task
 from sitegen.taxonomy import Term
+from sitegen.typography import typographic
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_SIZE = 20
@@ -72,7 +73,7 @@ def _atom(ctx: SiteContext, feed_url: str, page_url: str, title: str,
         url = urls.absolute(urls.article(article))
         entry = sub(feed, "entry")
         sub(entry, "id", url)
-        sub(entry, "title", article.title)
+        sub(entry, "title", typographic(article.title))   # as pages show it
         sub(entry, "updated", _updated(article).isoformat())
         sub(entry, "published", article.date.isoformat())
         sub(entry, "link", rel="alternate", type="text/html", href=url)
@@ -81,7 +82,7 @@ def _atom(ctx: SiteContext, feed_url: str, page_url: str, title: str,
         for tag in article.tags:
             sub(entry, "category", term=tag)
         if article.subtitle:
-            sub(entry, "summary", article.subtitle)
+            sub(entry, "summary", typographic(article.subtitle))
         sub(entry, "content", ctx.body(article).html, type="html")
     xml: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
     return xml + b"\n"

@@ -17,6 +17,7 @@ from sitegen.model import Article
 from sitegen.render.context import SiteContext
 from sitegen.render.output import Task
 from sitegen.render.sitemap import SITEMAP
+from sitegen.typography import typographic
 
 NEWS = "http://www.google.com/schemas/sitemap-news/0.9"
 WINDOW = timedelta(days=2)
@@ -64,6 +65,6 @@ def _news_xml(ctx: SiteContext, window: Sequence[Article]) -> bytes:
         ET.SubElement(publication, f"{{{NEWS}}}language").text = news_language(
             ctx.config.language)
         ET.SubElement(news, f"{{{NEWS}}}publication_date").text = article.date.isoformat()
-        ET.SubElement(news, f"{{{NEWS}}}title").text = article.title
+        ET.SubElement(news, f"{{{NEWS}}}title").text = typographic(article.title)
     xml: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     return xml + b"\n"

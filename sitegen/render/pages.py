@@ -16,6 +16,7 @@ from typing import Any
 from markupsafe import Markup
 
 from sitegen.model import Article, Quote, Speaker, name_key
+from sitegen.render import descriptions
 from sitegen.render.cards import card_url
 from sitegen.render.charts import term_chart
 from sitegen.render.context import Entry, QuoteLink, SiteContext, TermLink, plain_speakers
@@ -24,6 +25,7 @@ from sitegen.render.output import Task
 from sitegen.render.paginate import Pager, paginate
 from sitegen.taxonomy import Month, Term, Year
 from sitegen.theme import dateline, month_name
+from sitegen.typography import typographic
 
 KIND_TITLES = {"tags": "Tags", "speakers": "Speakers"}
 
@@ -50,8 +52,12 @@ def _article_values(ctx: SiteContext, article: Article, related: tuple[Article, 
                     tags: tuple[TermLink, ...],
                     speakers: tuple[tuple[Speaker, TermLink | None], ...]) -> dict[str, Any]:
     body = ctx.body(article)
-    return {"title": article.title, "description": article.subtitle or "", "kind": "article",
-            **_card_image(ctx, ctx.urls.article(article), f"{article.title} ({dateline(article)})"),
+    first = body.paragraphs[0].text if body.paragraphs else ""
+    return {"title": typographic(article.title),
+            "description": descriptions.article(article, first),
+            "kind": "article",
+            **_card_image(ctx, ctx.urls.article(article),
+                          f"{typographic(article.title)} ({dateline(article)})"),
             "jsonld": news_article_ld(ctx, article, speakers), "article": article,
             "body": Markup(body.html), "tags": list(tags), "speakers": list(speakers),
             "words": body.words, "related": [ctx.entry(a) for a in related],
@@ -103,20 +109,12 @@ def _home_values(ctx: SiteContext, pager: Pager[Article], plan: FrontPlan | None
                  lead: tuple[tuple[Speaker, TermLink | None], ...]) -> dict[str, Any]:
     title = ctx.config.title if pager.number == 1 else f"{ctx.config.title} – page {pager.number}"
     entries = _entries(ctx, pager.items)
-    return {"title": title, "description": _latest_headlines(ctx, pager.items),
+    return {"title": title,
+            "description": descriptions.front_page(ctx.config.title, ctx.config.description,
+                                                   pager.number, pager.total, pager.items),
             "feed": ctx.urls.feed(), "articles": entries,
             "pager": _with_items(pager, entries),
             "front": front(ctx, entries, plan, lead) if plan else None}
-
-
-def _latest_headlines(ctx: SiteContext, articles: Sequence[Article], limit: int = 160) -> str:
-    """A front page's meta description when the site has none: its title and the page's first
-    headlines (search engines show it as the snippet; a page without one loses Lighthouse's SEO
-    audit). Empty when `description` is set: every page then gets that."""
-    if ctx.config.description or not articles:
-        return ""
-    text = f"{ctx.config.title}: {'; '.join(a.title for a in articles[:3])}"
-    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
 
 
 def _entries(ctx: SiteContext, articles: Sequence[Article]) -> tuple[Entry, ...]:
@@ -134,7 +132,8 @@ def taxonomy_pages(ctx: SiteContext, kind: str) -> Iterator[Task]:
     links = {order: ctx.urls.taxonomy(kind, order) for order in orders}
     for order in orders:
         yield ctx.page("taxonomy.html", links[order], (kind, order, ctx.fp.groups(terms, kind)),
-                       partial(_taxonomy_values, kind, terms, order, links))
+                       partial(_taxonomy_values, kind, terms, order, links,
+                               ctx.config.title))
     for term in terms:
         yield from _term_pages(ctx, kind, term)
 
@@ -143,7 +142,7 @@ BUSIEST_TAGS = 24   # tags shown as "most covered" above the A-Z list
 
 
 def _taxonomy_values(kind: str, terms: tuple[Term, ...], order: str,
-                     links: dict[str, str]) -> dict[str, Any]:
+                     links: dict[str, str], site: str) -> dict[str, Any]:
     """An index: speakers as cards in `order` (A-Z or most quoted first), tags as the busiest
     then all of them A-Z under letters."""
     title = KIND_TITLES[kind] + (", most quoted first" if order == "quotes" else "")
@@ -154,6 +153,7 @@ def _taxonomy_values(kind: str, terms: tuple[Term, ...], order: str,
                            key=lambda t: (-len(t.articles), t.name.casefold(), t.slug))
                     )[:BUSIEST_TAGS] if kind == "tags" else ()
     return {"title": title, "taxonomy": kind, "terms": ordered, "order": order,
+            "description": descriptions.taxonomy_index(kind, order, ordered, busiest, site),
             "orders": links, "busiest": busiest, "letters": by_letter(terms)}
 
 
@@ -202,9 +202,8 @@ def _term_values(ctx: SiteContext, kind: str, term: Term, pager: Pager[Article],
                  quotes: _QuoteLinks) -> dict[str, Any]:
     entries = tuple(Entry(a, ctx.urls.article(a), quotes.of(a)) for a in pager.items)
     title = term.name if pager.number == 1 else f"{term.name} – page {pager.number}"
-    description = (f"{term.name}, {term.role}: quotes and articles" if term.role else
-                   f"Articles about {term.name}" if kind == "tags" else
-                   f"{term.name}: quotes and articles")
+    description = descriptions.term_page(kind, term, ctx.config.title, pager.number,
+                                         pager.total, pager.items)
     return {"title": title, "description": description,
             "feed": ctx.urls.term_feed(kind, term.slug),
             "jsonld": person_ld(ctx, term) if kind == "speakers" else None,
@@ -221,29 +220,33 @@ def archive_pages(ctx: SiteContext) -> Iterator[Task]:
     years = ctx.taxonomy.years
     yield ctx.page("archive.html", ctx.urls.archive(), ctx.fp.groups(years),
                    lambda: {"title": "Archive", "years": years, "heading": "Archive",
-                            "articles": ()})
+                            "articles": (),
+                            "description": descriptions.archive(ctx.config.title, years)})
     for year in years:
         yield ctx.page("archive.html", ctx.urls.year(year.year), (ctx.fp.group(year),),
-                       partial(_year_values, year))
+                       partial(_year_values, ctx.config.title, year))
         for month in year.months:
             yield ctx.page("archive.html", ctx.urls.month(year.year, month.month),
                            (year.year, ctx.fp.group(month), ctx.fp.articles(month.articles)),
                            partial(_month_values, ctx, year.year, month))
 
 
-def _year_values(year: Year) -> dict[str, Any]:
+def _year_values(site: str, year: Year) -> dict[str, Any]:
     return {"title": f"Archive {year.year}", "heading": str(year.year), "years": (year,),
-            "articles": ()}
+            "articles": (), "description": descriptions.year_page(site, year)}
 
 
 def _month_values(ctx: SiteContext, year: int, month: Month) -> dict[str, Any]:
     name = f"{month_name(month.month)} {year}"
     return {"title": f"Archive {name}", "heading": name, "years": (),
-            "articles": _entries(ctx, month.articles)}
+            "articles": _entries(ctx, month.articles),
+            "description": descriptions.month_page(ctx.config.title, year, month)}
 
 
 def not_found_page(ctx: SiteContext) -> Iterator[Task]:
-    yield ctx.page("404.html", ctx.urls.not_found(), (), lambda: {"title": "Page not found"})
+    yield ctx.page("404.html", ctx.urls.not_found(), (),
+                   lambda: {"title": "Page not found",
+                            "description": descriptions.not_found(ctx.config.title)})
 
 
 def news_article_ld(ctx: SiteContext, article: Article,
@@ -256,7 +259,7 @@ def news_article_ld(ctx: SiteContext, article: Article,
         {"@type": "Person", "name": ctx.config.author} if ctx.config.author else publisher)
     data: dict[str, Any] = {
         "@context": "https://schema.org", "@type": "NewsArticle",
-        "headline": article.title,
+        "headline": typographic(article.title),
         "url": urls.absolute(urls.article(article)),
         "mainEntityOfPage": urls.absolute(urls.article(article)),
         "datePublished": article.date.isoformat(),
@@ -266,7 +269,7 @@ def news_article_ld(ctx: SiteContext, article: Article,
         "inLanguage": ctx.config.language,
     }
     if article.subtitle:
-        data["description"] = article.subtitle
+        data["description"] = typographic(article.subtitle)
     if ctx.config.cards:
         data["image"] = [urls.absolute(card_url(urls.article(article)))]
     if article.tags:
