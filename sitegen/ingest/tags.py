@@ -56,11 +56,13 @@ MIN_PERSON_SCORE = 3.0  # the title alone, the lead and a body mention, or three
 _TOPIC_ORDER = 1_000_000  # topics list after names of equal score
 _PARTICLE_NAME = re.compile(r"^(?:al|el|bin|ibn|abu|da|de|van|von)-[A-Z]\w+$")
 _NOT_IN_NAMES = frozenset({"of", "and", "the", "for", "on", "&"})  # "de", "van" may be
+PASSING_PERSON = "passing person"  # named less often, but introduced by an office
 PASSING_COUNTRY_SCORE = 1.0  # one body mention: countries fill free places after the rest
 MIN_SCORE = 2.0  # title alone (3), lead alone (2), or two body mentions
 MIN_SCORE_GUESSED = 3.0  # undefined acronyms and the dateline city need more
 TITLE_WEIGHT, LEAD_WEIGHT, BODY_WEIGHT = 3.0, 2.0, 1.0
 RULES_FILE = "tags.toml"
+_CLOCK_WORDS = frozenset(["GMT", "UTC", "BST", "EST", "EDT", "CST", "PST", "CET", "AM", "PM"])
 _SHORT_COUNTRY = {"United States": "US", "United Kingdom": "UK"}
 
 _TOKEN_RE = re.compile(
@@ -203,8 +205,9 @@ def extract_tags(
         if not seg.title_case:
             _scan_org_names(seg, local, lower_words, found)
             _scan_acronyms(seg, local, lower_words, location, found)
-    people = [*people, *_full_names(segments)]
-    _scan_people(segments, people, found)
+    full, introduced = _full_names(segments)
+    people = [*people, *full]
+    _scan_people(segments, people, found, frozenset(introduced))
     named = {part for person in people for w in person.split()
              for part in (w, w.split("-")[-1] if w[:1].islower() else w)}  # "al-Assad"
     for word in named:  # "Michael Jordan" is no mention of Jordan
@@ -464,8 +467,9 @@ def _scan_org_names(
     found: dict[str, _Candidate],
 ) -> None:
     """Capitalised runs holding an organisation word: "Ministry of Health", "Labour Party"."""
-    for run in (part for whole in _capitalised_runs(seg.tokens) for part in _split_pair(whole)):
-        words = _trim_run(run, lower)
+    for run in (part for whole in _capitalised_runs(seg.tokens)
+                for part in _split_pair(whole, local)):
+        words = _without_office(_trim_run(run, lower))
         if len(words) >= 2 and words[-1].text in _company_tables()[1]:
             # "Delta Air Lines Inc"; "General" opening a sentence stays in "General Tanneries Co"
             words = _trim_run(run, frozenset())
@@ -504,9 +508,11 @@ def dateline_country(location: str | None) -> str | None:
 
 
 def _scan_people(segments: Sequence[_Segment], people: Sequence[str],
-                 found: dict[str, _Candidate]) -> None:
+                 found: dict[str, _Candidate], introduced: frozenset[str] = frozenset()) -> None:
     """The people a story is about: named (in full or by surname) in the title, the lead or
-    again and again; at most MAX_PEOPLE, each needing MIN_PERSON_SCORE."""
+    again and again; at most MAX_PEOPLE, each needing MIN_PERSON_SCORE. At most MAX_PEOPLE
+    more, named less often but introduced by their office ("Agriculture Secretary Richard
+    Lyng"), are kept as passing people: they take free places at the end."""
     texts = [[t.text for t in seg.tokens] for seg in segments]
     unique = _one_form_each(people, texts)
     owners: dict[str, list[list[str]]] = {}  # surname -> the people who bear it, as words
@@ -542,6 +548,12 @@ def _scan_people(segments: Sequence[_Segment], people: Sequence[str],
     scored.sort(key=lambda c: (-c.score, c.first))
     for cand in scored[:MAX_PEOPLE]:
         _add(found, cand.tag, cand.kind, cand.score, cand.first)
+    taken = {_name_words(c.tag)[-1] for c in scored}
+    passing = [_Candidate(p, PASSING_PERSON, score[p], first[p]) for p in unique
+               if 0 < score[p] < MIN_PERSON_SCORE and p in introduced
+               and _name_words(p)[-1] not in taken and len(owners[_name_words(p)[-1]]) == 1]
+    for cand in passing[:MAX_PEOPLE]:
+        _add(found, cand.tag, cand.kind, cand.score, cand.first, guessed=True)
 
 
 def _name_words(name: str) -> list[str]:
@@ -552,7 +564,9 @@ def _name_words(name: str) -> list[str]:
 def _one_form_each(people: Sequence[str], texts: Sequence[Sequence[str]]) -> list[str]:
     """One name per person: "Loretta E. Lynch" and "Loretta Lynch", "Armand Marie Leroi" and
     "Marie Leroi" are one person each; the form the title uses, else the longest, else the one
-    written most, is the tag. Names ending in an initial ("Loretta E") are fragments."""
+    written most, is the tag; a form opening with a given name beats one opening with a word of
+    an office ("Howard Baker", not "Staff Howard Baker" from "Chief of Staff Howard Baker").
+    Names ending in an initial ("Loretta E") are fragments."""
     names = [p for p in dict.fromkeys(people)
              if len(p.split()) >= 2 and len(_name_words(p)[-1]) > 1]
     words = {p: _name_words(p) for p in names}
@@ -562,9 +576,10 @@ def _one_form_each(people: Sequence[str], texts: Sequence[Sequence[str]]) -> lis
         short, long = sorted((a, b), key=len)
         return short[-1] == long[-1] and (short[0] == long[0] or long[-len(short):] == short)
 
-    def rank(p: str) -> tuple[bool, int, int]:
+    def rank(p: str) -> tuple[bool, bool, int, int]:
         form = " " + " ".join(words[p]) + " "
-        return (form in joined[0], len(words[p]), sum(j.count(form) for j in joined))
+        return (form in joined[0], not is_title(words[p][0]) and is_given_name(words[p][0]),
+                len(words[p]), sum(j.count(form) for j in joined))
 
     out: list[str] = []
     for person in names:
@@ -575,29 +590,55 @@ def _one_form_each(people: Sequence[str], texts: Sequence[Sequence[str]]) -> lis
     return out
 
 
-def _full_names(segments: Sequence[_Segment]) -> list[str]:
+def _full_names(segments: Sequence[_Segment]) -> tuple[list[str], set[str]]:
     """People the text names in full though they do not speak ("Augusto Pinochet", "Ray
-    Charles"): two or three capitalised words after no title, the first a given name."""
+    Charles"): two or three capitalised words after no title, the first a given name; and those
+    of them the text introduces by their office ("Treasury Secretary James Baker", "IMF head
+    Michel Camdessus": a title word right before the given name)."""
     found: list[str] = []
+    introduced: set[str] = set()
     for seg in segments:
         if seg.title_case:
             continue
         position = {tok.index: k for k, tok in enumerate(seg.tokens)}
         for run in _capitalised_runs(seg.tokens):
-            words = [w.text for w in run]
             after = position[run[-1].index] + 1
             if after < len(seg.tokens) and _PARTICLE_NAME.match(seg.tokens[after].text) and (
                     not seg.tokens[after].brk):
-                words.append(seg.tokens[after].text)  # "Bashar al-Assad"
-            # "Russian Foreign Minister Sergey Lavrov": the name starts at its given name
-            start = next((k for k, w in enumerate(words) if is_given_name(w) and not w.isupper()
-                          and not is_title(w) and w.casefold() not in COMMON_WORDS), len(words))
-            words = words[start:]
-            if 2 <= len(words) <= 4 and not _known(" ".join(words), {}) and not any(
-                    w in _NOT_IN_NAMES or w.casefold() in ORG_WORDS
-                    or w in _company_tables()[1] for w in words):
-                found.append(" ".join(words))
-    return found
+                run = [*run, seg.tokens[after]]  # "Bashar al-Assad"
+            # "Foreign Secretary Geoffrey Howe and Governor of the Bank of England Robin
+            # Leigh-Pemberton": each name in a run starts at a given name after the run's last
+            # title ("West German Finance Minister Gerhard Stoltenberg")
+            for piece in _name_pieces(run):
+                texts = [w.text for w in piece]
+                last_title = max((k + 1 for k, w in enumerate(texts) if is_title(w)), default=0)
+                start = next((k for k, w in enumerate(texts) if k >= last_title
+                              and is_given_name(w) and not w.isupper() and not is_demonym(w)
+                              and not is_title(w) and w.casefold() not in COMMON_WORDS), None)
+                if start is None:
+                    continue
+                at = position[piece[start].index]
+                words = texts[start:]
+                if 2 <= len(words) <= 4 and not _known(" ".join(words), {}) and not any(
+                        w.casefold() in ORG_WORDS or w in _company_tables()[1] for w in words):
+                    found.append(" ".join(words))
+                    # a title right before the given name ("central bank head Mira Quist") or
+                    # opening the run ("Governor of the Bank of England Robin Leigh-Pemberton")
+                    if (at > 0 and not seg.tokens[at].brk and is_title(seg.tokens[at - 1].text)
+                            ) or any(is_title(t.text) for t in run if t.index < piece[start].index):
+                        introduced.add(" ".join(words))
+    return found, introduced
+
+
+def _name_pieces(run: Sequence[_Token]) -> list[list[_Token]]:
+    """A capitalised run cut at the links no person's name holds ("of", "and", "the")."""
+    pieces: list[list[_Token]] = [[]]
+    for tok in run:
+        if tok.text in _NOT_IN_NAMES:
+            pieces.append([])
+        else:
+            pieces[-1].append(tok)
+    return [p for p in pieces if p]
 
 
 def _scan_names(
@@ -662,13 +703,43 @@ def _capitalised_runs(tokens: Sequence[_Token]) -> list[list[_Token]]:
     return [r for r in runs if r]
 
 
-def _split_pair(run: list[_Token]) -> list[list[_Token]]:
-    """"Senate and House", "Ministry of Health and Ministry of Defence" name two bodies."""
+def _split_pair(run: list[_Token], local: Mapping[str, Entry]) -> list[list[_Token]]:
+    """"Senate and House", "Ministry of Health and Ministry of Defence" name two bodies, and so
+    do a name and a known body beside it ("Paul Volcker and International Monetary Fund") or a
+    person introduced by an office ("Economics Minister Jean Roux and National Bank")."""
     for k, tok in enumerate(run[1:-1], start=1):
         if tok.text == "and" and (run[k - 1].text.casefold() in ORG_WORDS
-                                  or run[k + 1].text.casefold() in ORG_WORDS):
-            return [run[:k], *_split_pair(run[k + 1:])]
+                                  or run[k + 1].text.casefold() in ORG_WORDS
+                                  or _starts_known(run[k + 1:], local)
+                                  or _known(" ".join(w.text for w in run[:k]), local)
+                                  or any(is_title(run[j].text) and is_given_name(run[j + 1].text)
+                                         for j in range(k - 1))):
+            return [run[:k], *_split_pair(run[k + 1:], local)]
     return [run]
+
+
+def _starts_known(words: Sequence[_Token], local: Mapping[str, Entry]) -> bool:
+    """Whether the words open with a known body or country ("International Monetary Fund ...")."""
+    return any(_known(" ".join(w.text for w in words[:n]), local)
+               for n in range(min(len(words), gazetteer().max_words), 0, -1))
+
+
+def _without_office(words: list[_Token]) -> list[_Token]:
+    """A body's name without the office around it: "Director General of the OECD's full name"
+    is the body, and so is "Bank of France" in "Bank of France Governor Jacques de Larosiere"
+    (a title after the body's name and before a given name opens the person's name)."""
+    k = 0
+    while k < len(words) and is_title(words[k].text):
+        k += 1
+    if k and k < len(words) and words[k].text in CONNECTORS:
+        while k < len(words) and words[k].text in CONNECTORS:
+            k += 1
+        words = words[k:]
+    for k in range(1, len(words) - 1):
+        if (is_title(words[k].text) and is_given_name(words[k + 1].text)
+                and any(w.text.casefold() in ORG_WORDS for w in words[:k])):
+            return words[:k]
+    return words
 
 
 def _trim_run(run: Sequence[_Token], lower: frozenset[str]) -> list[_Token]:
@@ -676,6 +747,7 @@ def _trim_run(run: Sequence[_Token], lower: frozenset[str]) -> list[_Token]:
     words at the end."""
     words = list(run)
     while words and (words[0].text.casefold() in COMMON_WORDS or not words[0].cap
+                     or words[0].text in _CLOCK_WORDS  # "EST on the Tower Commission"
                      or (words[0].initial and words[0].text.casefold() in lower)):
         words.pop(0)
     while words and (not words[-1].cap or len(words[-1].text) == 1
@@ -852,4 +924,9 @@ def _rank(found: Mapping[str, _Candidate], rules: TagRules, location: str | None
                         and c not in kept and c.score >= MIN_SCORE
                         and c.tag.casefold() not in STOP_TAGS
                         and c.tag.casefold() not in rules.stop), key=lambda c: (-c.score, c.first)))
+    # last the people named in passing with their office ("Treasury Secretary James Baker"),
+    # as agencies index everyone a story reports on, in order of first mention
+    kept.extend(sorted((c for c in merged.values() if c.kind == PASSING_PERSON
+                        and c not in kept and c.tag.casefold() not in rules.stop),
+                       key=lambda c: c.first))
     return [c.tag for c in kept[:MAX_TAGS]]
