@@ -519,3 +519,20 @@ def test_a_speaker_named_with_a_word_of_their_office_is_tagged_by_name() -> None
                         people=["Staff Howard Bexley"])
     assert "Howard Bexley" in tags
     assert "Staff Howard Bexley" not in tags
+
+
+def test_each_tag_says_what_kind_it_is_where_the_importer_knows() -> None:
+    from sitegen.ingest.tags import TAG_KINDS, extract_tag_kinds
+    kinds = dict(extract_tag_kinds(SAMPLE_TITLE, SAMPLE_SUBTITLE, SAMPLE_PARAGRAPHS,
+                                   location="Moscow", rules=NO_RULES))
+    assert kinds["Russia"] == "place"
+    assert kinds["Sergey Lavrov"] == "person"
+    assert kinds["European Union"] == kinds["EAEU"] == "organisation"
+    assert kinds["Diplomacy"] == "topic"
+    assert set(kinds.values()) <= {*TAG_KINDS, None}
+    paragraphs = ["Fans queued for Zorblax at dawn. Zorblax sold out in an hour.",
+                  "The makers of Zorblax said Zorblax would be back."]
+    guessed = dict(extract_tag_kinds("Zorblax sells out", None, paragraphs, location=None,
+                                     rules=TagRules(always=("World",))))
+    assert guessed["Zorblax"] is None  # a repeated name: the importer does not know its kind
+    assert guessed["World"] is None

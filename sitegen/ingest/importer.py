@@ -31,7 +31,7 @@ from sitegen.ingest.dates import infer_dates
 from sitegen.ingest.decode import RAW_SUFFIXES, UnreadableText, raw_text
 from sitegen.ingest.quotes import attribute_quotes
 from sitegen.ingest.structure import ParsedArticle, StructureError, parse_article
-from sitegen.ingest.tags import TagRules, extract_tags, load_tag_rules
+from sitegen.ingest.tags import TagRules, extract_tag_kinds, load_tag_rules
 from sitegen.ingest.writer import render_markdown
 from sitegen.lock import site_lock
 from sitegen.pids import running
@@ -260,16 +260,18 @@ def _convert(raw: Path, text: str, target: Path | None, batch: _Batch) -> tuple[
     else:
         log.info(message)
     attribution = attribute_quotes(article.paragraphs, _headline(article))
-    tags = extract_tags(article.title, article.subtitle, article.paragraphs,
-                        location=article.location, rules=batch.rules,
-                        people=[s.name for s in attribution.speakers])
+    tagged = extract_tag_kinds(article.title, article.subtitle, article.paragraphs,
+                               location=article.location, rules=batch.rules,
+                               people=[s.name for s in attribution.speakers])
+    tags = [tag for tag, _ in tagged]
     if target is None:
         slug = unique_slug(slugify(article.title), batch.taken)
         target = batch.content_dir / ARTICLES / f"{dates.date.year:04d}" / f"{slug}.md"
     batch.taken.add(target.stem)
     markdown = render_markdown(article, dates, tags=tags, speakers=attribution.speakers,
                                quotes=attribution.quotes, slug=target.stem, origin=raw.name,
-                               draft=batch.draft)
+                               draft=batch.draft,
+                               tag_kinds={tag: kind for tag, kind in tagged if kind is not None})
     return markdown, target
 
 

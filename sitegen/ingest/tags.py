@@ -192,6 +192,22 @@ def extract_tags(
     """Up to MAX_TAGS tags, best first (score, then first appearance); same input, same output.
     `people` are the full names of the people the article names (its speakers): the few
     it is about become tags too."""
+    return [tag for tag, _ in extract_tag_kinds(title, subtitle, paragraphs, location=location,
+                                                rules=rules, people=people)]
+
+
+def extract_tag_kinds(
+    title: str,
+    subtitle: str | None,
+    paragraphs: Sequence[str],
+    *,
+    location: str | None,
+    rules: TagRules,
+    people: Sequence[str] = (),
+) -> list[tuple[str, str | None]]:
+    """`extract_tags`'s tags, each with the kind the importer knows it to be (one of
+    TAG_KINDS: a person, an organisation, a place or a topic) or None where it only guessed:
+    a name the story repeats, an undefined acronym, a site's alias or `always` tag."""
     title, subtitle, paragraphs, companies = _companies(title, subtitle, paragraphs)
     segments = _segments(title, subtitle, paragraphs)
     lower_words = _lower_words(segments)
@@ -227,11 +243,28 @@ def extract_tags(
     country = dateline_country(location)
     if country is not None:  # a story filed from London is about the UK
         _add(found, country, "country", DATELINE_COUNTRY_WEIGHT, _TOPIC_ORDER // 2)
-    tags = _rank(found, rules, location)
+    aliased = frozenset(v.casefold() for v in rules.aliases.values())
+    tags = [(c.tag, None if c.tag.casefold() in aliased else _known_kind(c))
+            for c in _rank(found, rules, location)]
     for tag in rules.always:
-        if tag.casefold() not in {t.casefold() for t in tags}:
-            tags.append(tag)
+        if tag.casefold() not in {t.casefold() for t, _ in tags}:
+            tags.append((tag, None))
     return tags
+
+
+# The kinds a tag may be said to be, from the evidence that made it (`tag_kinds` in front matter)
+TAG_KINDS = ("person", "organisation", "place", "topic")
+_KIND_OF_EVIDENCE = {"person": "person", PASSING_PERSON: "person", "country": "place",
+                     "place": "place", "org": "organisation", "company": "organisation",
+                     "topic": "topic", "event": "topic"}
+
+
+def _known_kind(cand: _Candidate) -> str | None:
+    """What a tag is, when the gazetteer, the vocabulary or the name rules say so; a guess (a
+    repeated name, an undefined acronym) has no kind."""
+    if cand.guessed and cand.kind != PASSING_PERSON:
+        return None
+    return _KIND_OF_EVIDENCE.get(cand.kind)
 
 
 @cache
@@ -891,7 +924,8 @@ def _merge_short_forms(merged: dict[str, _Candidate]) -> None:
             del merged[short.tag]
 
 
-def _rank(found: Mapping[str, _Candidate], rules: TagRules, location: str | None) -> list[str]:
+def _rank(found: Mapping[str, _Candidate], rules: TagRules,
+          location: str | None) -> list[_Candidate]:
     """Apply aliases and stop lists, drop weak evidence, order by score then first mention."""
     merged: dict[str, _Candidate] = {}
     folded_aliases = {k.casefold(): v for k, v in rules.aliases.items()}
@@ -929,4 +963,4 @@ def _rank(found: Mapping[str, _Candidate], rules: TagRules, location: str | None
     kept.extend(sorted((c for c in merged.values() if c.kind == PASSING_PERSON
                         and c not in kept and c.tag.casefold() not in rules.stop),
                        key=lambda c: c.first))
-    return [c.tag for c in kept[:MAX_TAGS]]
+    return kept[:MAX_TAGS]
