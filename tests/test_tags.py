@@ -536,3 +536,21 @@ def test_each_tag_says_what_kind_it_is_where_the_importer_knows() -> None:
                                      rules=TagRules(always=("World",))))
     assert guessed["Zorblax"] is None  # a repeated name: the importer does not know its kind
     assert guessed["World"] is None
+
+
+def test_a_name_made_a_modifier_is_still_the_name() -> None:
+    paragraphs = ["Divers found a World War II-era submarine off Okinawa.",
+                  "The Brightwater-led group said the Brightwater-backed survey ends in May.",
+                  "Brightwater said more wrecks from World War II lie nearby."]
+    tags = extract_tags("Wreck found", None, paragraphs, location=None, rules=NO_RULES)
+    assert "World War II" in tags
+    assert "Brightwater" in tags
+    assert not any(t.endswith(("-era", "-led", "-backed")) for t in tags)
+
+
+def test_a_name_opening_sentences_counts_when_the_lead_writes_it_before_a_day() -> None:
+    paragraphs = ["The rescue charity Wave-Watch on Sunday renamed its ship.",
+                  "Officials in the port said little. Wave-Watch spokesman Ole Brand said more.",
+                  "Wave-Watch has rescued 14,000 people."]
+    tags = extract_tags("Charity renames ship", None, paragraphs, location=None, rules=NO_RULES)
+    assert "Wave-Watch" in tags

@@ -62,6 +62,11 @@ MIN_SCORE = 2.0  # title alone (3), lead alone (2), or two body mentions
 MIN_SCORE_GUESSED = 3.0  # undefined acronyms and the dateline city need more
 TITLE_WEIGHT, LEAD_WEIGHT, BODY_WEIGHT = 3.0, 2.0, 1.0
 RULES_FILE = "tags.toml"
+# "World War II-era submarine", "the Icahn-led TWA", "NEC-backed HD-DVD": a name made into a
+# modifier is still a mention of the name
+_COMPOUND_SUFFIXES = frozenset(["era", "style", "based", "led", "backed", "born", "made", "owned",
+                                "run", "linked", "funded", "controlled", "sponsored", "bound",
+                                "affiliated", "inspired", "allied", "dominated"])
 _CLOCK_WORDS = frozenset(["GMT", "UTC", "BST", "EST", "EDT", "CST", "PST", "CET", "AM", "PM"])
 _SHORT_COUNTRY = {"United States": "US", "United Kingdom": "UK"}
 
@@ -230,9 +235,11 @@ def extract_tag_kinds(
         if word in found and found[word].kind in ("country", "place"):
             del found[word]
     # a word the article capitalises on its own inside a sentence is a name where it opens one
-    mid_caps = frozenset(run[0].text for seg in segments if not seg.title_case
-                         for run in _capitalised_runs(seg.tokens)
-                         if len(run) == 1 and not run[0].initial)
+    # (as trimmed: "Sea-Eye on Sunday renamed ...")
+    mid_caps = frozenset(words[0].text for seg in segments if not seg.title_case
+                         for words in (_trim_run(run, frozenset())
+                                       for run in _capitalised_runs(seg.tokens))
+                         if len(words) == 1 and not words[0].initial)
     for seg in segments:
         if not seg.title_case:
             _scan_names(seg, local, lower_words, named, found, mid_caps)
@@ -401,6 +408,9 @@ def _tokenize(text: str, start_index: int) -> list[_Token]:
     prev_end = 0
     for n, match in enumerate(_TOKEN_RE.finditer(text)):
         word = match.group("w")
+        stem, _, suffix = word.rpartition("-")
+        if stem and suffix in _COMPOUND_SUFFIXES:  # "World War II-era", "Icahn-led": the name
+            word = stem
         gap = text[prev_end:match.start()]
         brk = n == 0 or bool(gap.strip())
         initial = n == 0 or bool(re.search(r"[.!?:;\"“”‘(\[—–]\s*[’'\"“‘]?\s*$", gap))
