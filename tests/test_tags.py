@@ -554,3 +554,30 @@ def test_a_name_opening_sentences_counts_when_the_lead_writes_it_before_a_day() 
                   "Wave-Watch has rescued 14,000 people."]
     tags = extract_tags("Charity renames ship", None, paragraphs, location=None, rules=NO_RULES)
     assert "Wave-Watch" in tags
+
+
+def test_one_tag_per_name_however_it_is_spelt() -> None:
+    from sitegen.ingest.tags import tag_key
+    assert tag_key("Jarosław Kaczyński") == tag_key("jaroslaw kaczynski") == "jaroslaw kaczynski"
+    assert tag_key("U.S. Navy") == tag_key("US Navy")
+    paragraphs = ["Party leader Jarosław Kaczyński said the law would pass.",
+                  "Jaroslaw Kaczynski, writing in English, said so again. Kaczyński agreed."]
+    tags = extract_tags("Kaczyński speaks", None, paragraphs, location=None, rules=NO_RULES)
+    assert "Jarosław Kaczyński" in tags
+    assert "Jaroslaw Kaczynski" not in tags
+    site = TagRules(known={tag_key("Jaroslaw Kaczynski"): "Jaroslaw Kaczynski"})
+    assert "Jaroslaw Kaczynski" in extract_tags("Kaczyński speaks", None, paragraphs,
+                                                location=None, rules=site)
+
+
+def test_a_name_that_opens_a_longer_name_of_the_story_is_that_name() -> None:
+    paragraphs = ["The airline Qoravan Air was halted. Qoravan Air said it would appeal.",
+                  "Officials said Qoravan broke rules; a lawyer said Qoravan did not.",
+                  "Qoravan Air flies to 20 cities, and the ban on Qoravan ends in May."]
+    tags = extract_tags("Qoravan Air banned", None, paragraphs, location=None, rules=NO_RULES)
+    assert "Qoravan Air" in tags
+    assert "Qoravan" not in tags
+    paragraphs = ["President Marlow spoke. Marlow said the plan would work.",
+                  "Marlow repeated it. The Marlow Presidency is in its second year."]
+    tags = extract_tags("Marlow speaks", None, paragraphs, location=None, rules=NO_RULES)
+    assert "Marlow Presidency" not in tags  # named less than the name it opens

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -83,11 +84,33 @@ _ACRONYM_RE = re.compile(r"[A-Z][A-Z&]*[A-Z]\d*|[A-Z]\d{1,2}")
 
 @dataclass(frozen=True)
 class TagRules:
-    """A site's own tag rules from `content/tags.toml`: aliases, stop list, tags always added."""
+    """A site's own tag rules from `content/tags.toml`: aliases, stop list, tags always added;
+    and `known`, the tags the site's articles already use (`tag_key` -> the form they use), so
+    a new story's tags take the site's spelling ("Jarosław Kaczyński", not "Jaroslaw
+    Kaczynski")."""
 
     aliases: Mapping[str, str] = field(default_factory=dict)
     stop: frozenset[str] = frozenset()
     always: tuple[str, ...] = ()
+    known: Mapping[str, str] = field(default_factory=dict)
+
+
+# letters NFKD does not take apart
+_FOLD_LETTERS = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D",
+                               "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ı": "i"})
+
+
+def tag_key(tag: str) -> str:
+    """A tag folded for matching spellings of one name: case, accents, dots, apostrophes and
+    hyphens aside ("Jarosław Kaczyński" and "jaroslaw kaczynski", "U.S. Navy" and "US Navy")."""
+    text = unicodedata.normalize("NFKD", tag.translate(_FOLD_LETTERS))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = re.sub(r"[.’']", "", text.casefold()).replace("-", " ")
+    return " ".join(text.split())
+
+
+def _non_ascii(text: str) -> int:
+    return sum(not ch.isascii() for ch in text)
 
 
 @dataclass(frozen=True)
@@ -921,13 +944,20 @@ def _initials(name: str) -> tuple[str, str]:
 def _merge_short_forms(merged: dict[str, _Candidate]) -> None:
     """"Solidarity Party" after "American Solidarity Party" in one article is one body: its
     mentions count for the full name, which is the tag. So are "Delta Air" and "Delta Air Lines",
-    both companies."""
+    both companies, and a repeated name that opens one other name of the story ("Grammy",
+    "Grammy Awards")."""
     names = [c for c in merged.values() if c.kind in ("org", "name", "company")]
     for short in names:
         longer = [c for c in names if c.tag != short.tag and (
             (" " in short.tag and c.tag.endswith(" " + short.tag))
-            # "Ford" <F> and "Ford Motor Co", "KLM" and "KLM Royal Dutch Airlines <KLM.A>"
-            or (c.kind == "company" and c.tag.startswith(short.tag + " ")))]
+            # "Ford" <F> and "Ford Motor Co", "KLM" and "KLM Royal Dutch Airlines <KLM.A>";
+            # a name that opens a body's name: "Grammy" and "Grammy Awards", "Mahan" and "Mahan
+            # Air", "Supreme Court" and "Supreme Court of the United Kingdom"
+            or (c.tag.startswith(short.tag + " ") and (
+                c.kind == "company" or (short.kind in ("name", "org") and not short.tag.isupper()
+                                        and c.score >= short.score  # not "Bush Presidency"
+                                        and (c.kind == "org"
+                                             or c.tag[len(short.tag) + 1].isupper())))))]
         if len(longer) == 1 and short.tag in merged:
             longer[0].score += short.score
             longer[0].first = min(longer[0].first, short.first)
@@ -939,8 +969,19 @@ def _rank(found: Mapping[str, _Candidate], rules: TagRules,
     """Apply aliases and stop lists, drop weak evidence, order by score then first mention."""
     merged: dict[str, _Candidate] = {}
     folded_aliases = {k.casefold(): v for k, v in rules.aliases.items()}
+    named = {cand.tag: folded_aliases.get(cand.tag.casefold()) or rules.known.get(
+        tag_key(_acronym_for(cand, found)), _acronym_for(cand, found)) for cand in found.values()}
+    # one tag per name however it is spelt ("Jaroslaw Kaczynski", "Jarosław Kaczyński"): the
+    # site's form, else the spelling with the most letters beyond ASCII (the name as its bearer
+    # writes it), else the first
+    forms: dict[str, str] = {}
+    for tag in named.values():
+        key = tag_key(tag)
+        if key not in forms or (forms[key] not in rules.known.values() and (
+                tag in rules.known.values() or _non_ascii(tag) > _non_ascii(forms[key]))):
+            forms[key] = tag
     for cand in found.values():
-        tag = folded_aliases.get(cand.tag.casefold(), _acronym_for(cand, found))
+        tag = forms[tag_key(named[cand.tag])]
         if tag in merged:
             merged[tag].score += cand.score
             merged[tag].first = min(merged[tag].first, cand.first)
