@@ -581,3 +581,11 @@ def test_a_name_that_opens_a_longer_name_of_the_story_is_that_name() -> None:
                   "Marlow repeated it. The Marlow Presidency is in its second year."]
     tags = extract_tags("Marlow speaks", None, paragraphs, location=None, rules=NO_RULES)
     assert "Marlow Presidency" not in tags  # named less than the name it opens
+
+
+def test_a_name_ending_in_a_nationality_is_no_tag() -> None:
+    paragraphs = ["Banned American sprinter Tia Rook lost her appeal.",
+                  "Rook, the fastest North American this year, will appeal again.",
+                  "North American fans and Banned American athletes were told."] * 2
+    tags = extract_tags("Sprinter loses appeal", None, paragraphs, location=None, rules=NO_RULES)
+    assert not {"Banned American", "North American"} & set(tags)

@@ -732,6 +732,8 @@ def _scan_names(
         if len(words) == 1 and (is_demonym(words[0].text)
                                 or words[0].text.casefold() in ROLE_ADJECTIVES):
             continue  # "Asian", "English", "Democratic"
+        if len(words) > 1 and is_demonym(words[-1].text):
+            continue  # "North American", "Banned American": a nationality, not a name
         if (words[-1].text.endswith("s") and words[-1].text[:-1] in found) or (
                 words[-1].text.endswith("es") and words[-1].text[:-2] in found):
             continue  # "Xboxes" after "Xbox"
