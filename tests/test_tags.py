@@ -589,3 +589,21 @@ def test_a_name_ending_in_a_nationality_is_no_tag() -> None:
                   "North American fans and Banned American athletes were told."] * 2
     tags = extract_tags("Sprinter loses appeal", None, paragraphs, location=None, rules=NO_RULES)
     assert not {"Banned American", "North American"} & set(tags)
+
+
+def test_a_body_named_once_takes_a_free_place_at_the_end() -> None:
+    paragraphs = ["Veterans groups welcomed the study on Monday, saying it was overdue.",
+                  "The study, released by the Department of Harbour Affairs, counts cases by "
+                  "region. Veterans groups said the figures were worse than feared.",
+                  "Veterans groups want the figures every year."]
+    tags = extract_tags("Study on veterans welcomed", None, paragraphs, location=None,
+                        rules=NO_RULES)
+    assert tags[-1] == "Department of Harbour Affairs"
+
+
+def test_academies_museums_churches_and_dioceses_are_bodies() -> None:
+    paragraphs = ["The Royal Ruritanian Academy of Sciences named the winners on Tuesday.",
+                  "The prize will be shown at the Grand Museum of Ruritanian History."]
+    tags = extract_tags("Prize winners named", None, paragraphs, location=None, rules=NO_RULES)
+    assert {"Royal Ruritanian Academy of Sciences", "Grand Museum of Ruritanian History"} <= set(
+        tags)

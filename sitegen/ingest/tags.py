@@ -1016,4 +1016,9 @@ def _rank(found: Mapping[str, _Candidate], rules: TagRules,
     kept.extend(sorted((c for c in merged.values() if c.kind == PASSING_PERSON
                         and c not in kept and c.tag.casefold() not in rules.stop),
                        key=lambda c: c.first))
+    # then bodies named once ("the Department of Veterans Affairs"), by an organisation word or
+    # as a known body
+    kept.extend(sorted((c for c in merged.values() if c.kind in ("org", "event") and not c.guessed
+                        and c not in kept and c.tag.casefold() not in STOP_TAGS
+                        and c.tag.casefold() not in rules.stop), key=lambda c: c.first))
     return kept[:MAX_TAGS]
