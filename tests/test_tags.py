@@ -607,3 +607,12 @@ def test_academies_museums_churches_and_dioceses_are_bodies() -> None:
     tags = extract_tags("Prize winners named", None, paragraphs, location=None, rules=NO_RULES)
     assert {"Royal Ruritanian Academy of Sciences", "Grand Museum of Ruritanian History"} <= set(
         tags)
+
+
+def test_a_relative_named_once_with_an_office_is_tagged_by_full_name() -> None:
+    paragraphs = ["President Anton Voss tested positive on Friday, the palace said.",
+                  "Voss and First Lady Mara Voss are isolating. Voss said he felt well.",
+                  "Voss will work from his residence."]
+    tags = extract_tags("Voss tests positive", None, paragraphs, location=None, rules=NO_RULES)
+    assert tags[0] == "Anton Voss"
+    assert "Mara Voss" in tags

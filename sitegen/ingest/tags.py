@@ -614,10 +614,10 @@ def _scan_people(segments: Sequence[_Segment], people: Sequence[str],
     scored.sort(key=lambda c: (-c.score, c.first))
     for cand in scored[:MAX_PEOPLE]:
         _add(found, cand.tag, cand.kind, cand.score, cand.first)
-    taken = {_name_words(c.tag)[-1] for c in scored}
+    # (a bare surname two people share counts for the one named in full first, so the other
+    # is scored by their full name only: "First Lady Melania Trump" beside Donald Trump)
     passing = [_Candidate(p, PASSING_PERSON, score[p], first[p]) for p in unique
-               if 0 < score[p] < MIN_PERSON_SCORE and p in introduced
-               and _name_words(p)[-1] not in taken and len(owners[_name_words(p)[-1]]) == 1]
+               if 0 < score[p] < MIN_PERSON_SCORE and p in introduced]
     for cand in passing[:MAX_PEOPLE]:
         _add(found, cand.tag, cand.kind, cand.score, cand.first, guessed=True)
 
