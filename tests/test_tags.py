@@ -616,3 +616,15 @@ def test_a_relative_named_once_with_an_office_is_tagged_by_full_name() -> None:
     tags = extract_tags("Voss tests positive", None, paragraphs, location=None, rules=NO_RULES)
     assert tags[0] == "Anton Voss"
     assert "Mara Voss" in tags
+
+
+def test_a_companys_legal_form_and_its_link_leave_every_form_of_its_name() -> None:
+    paragraphs = ["Halvard Equity Ltd <HEQ.S> said it bought a stake, advised by Brannock "
+                  "Stanley and Co Inc.",
+                  "The Deposit Guarantee Corp (DGC) approved it. Halvard Equity Ltd (HEQ) said "
+                  "the DGC and Brannock Stanley and Co agreed.",
+                  "Halvard Equity said the DGC would review it."]
+    tags = extract_tags("Halvard buys stake", None, paragraphs, location=None, rules=NO_RULES)
+    assert "Deposit Guarantee (DGC)" in tags
+    assert [t for t in tags if t.startswith("Halvard")] == ["Halvard Equity (HEQ)"]
+    assert not any(t.endswith((" and", " Corp (DGC)")) for t in tags)

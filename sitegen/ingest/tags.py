@@ -316,12 +316,13 @@ MAX_COMPANY_WORDS = 6
 
 
 def company_name(name: str) -> str | None:
-    """"Cronus Industries Inc" -> "Cronus Industries": the name without its legal form(s) and a
-    leading article, or None when nothing is left."""
+    """"Cronus Industries Inc" -> "Cronus Industries": the name without its legal form(s) (and
+    the link before them: "Morgan Stanley and Co") and a leading article, or None when nothing
+    is left."""
     _, legal = _company_tables()
     words = name.split()
-    while words and words[-1].rstrip(",") in legal:
-        words.pop()
+    while words and (words[-1].rstrip(",") in legal or words[-1] in ("and", "&")):
+        words.pop()  # "Morgan Stanley and Co Inc" -> "Morgan Stanley"
     while words and (words[0].casefold() in ("the", "a", "an") or not words[0][:1].isupper()):
         words.pop(0)
     if not words or (len(words) == 1 and len(words[0]) < 2):
@@ -873,8 +874,11 @@ def _defined_acronyms(segments: Sequence[_Segment]) -> dict[str, Entry]:
             if long_form is None:
                 continue
             # the article's own expansion decides: "European Commission (EC)" is no EC of 1987
+            # a company's legal form leaves its name, as everywhere: "Federal Deposit Insurance
+            # Corp (FDIC)" is "Federal Deposit Insurance (FDIC)"
+            plain = company_name(long_form) or long_form
             entry = (known.get(long_form) or known.get(tok.text)
-                     or Entry(_joined(long_form, tok.text), "org"))
+                     or Entry(_joined(plain, tok.text), "org"))
             out[tok.text] = out[long_form] = Entry(entry.tag, entry.kind)
     return out
 
@@ -955,6 +959,7 @@ def _merge_short_forms(merged: dict[str, _Candidate]) -> None:
             # "Ford" <F> and "Ford Motor Co", "KLM" and "KLM Royal Dutch Airlines <KLM.A>";
             # a name that opens a body's name: "Grammy" and "Grammy Awards", "Mahan" and "Mahan
             # Air", "Supreme Court" and "Supreme Court of the United Kingdom"
+            or c.tag.startswith(short.tag + " (")  # "Industrial Equity (IEL)"
             or (c.tag.startswith(short.tag + " ") and (
                 c.kind == "company" or (short.kind in ("name", "org") and not short.tag.isupper()
                                         and c.score >= short.score  # not "Bush Presidency"
