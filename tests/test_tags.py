@@ -628,3 +628,12 @@ def test_a_companys_legal_form_and_its_link_leave_every_form_of_its_name() -> No
     assert "Deposit Guarantee (DGC)" in tags
     assert [t for t in tags if t.startswith("Halvard")] == ["Halvard Equity (HEQ)"]
     assert not any(t.endswith((" and", " Corp (DGC)")) for t in tags)
+
+
+def test_a_companys_initials_are_its_name() -> None:
+    paragraphs = ["Garnet Xylo Corp <GX> said it would cut output at two plants.",
+                  "Garnet Xylo said demand was weak and would idle 500 workers."]
+    tags = extract_tags("GX <GX> TO CUT OUTPUT", None, paragraphs, location=None,
+                        rules=NO_RULES)
+    assert "Garnet Xylo" in tags
+    assert "GX" not in tags

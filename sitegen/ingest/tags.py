@@ -925,13 +925,19 @@ def _add(found: dict[str, _Candidate], tag: str, kind: str, score: float, index:
 
 
 def _acronym_for(cand: _Candidate, found: Mapping[str, _Candidate]) -> str:
-    """"Lawn Tennis Association" and "LTA" in one article are one tag, both forms joined."""
+    """"Lawn Tennis Association" and "LTA" in one article are one tag, both forms joined; a
+    company's initials ("GM") are its name ("General Motors")."""
     if cand.kind == "org" and cand.tag.isupper() and " " not in cand.tag:
         names = [c for c in found.values() if c.kind in ("org", "name", "company")
                  and " " in c.tag and cand.tag in _initials(c.tag)]
         if names:
             return _joined(max(names, key=lambda c: (c.score, -c.first)).tag, cand.tag)
         return cand.tag
+    if cand.kind == "company" and cand.tag.isupper() and " " not in cand.tag:
+        # "GM" <GM> and "General Motors Corp" in one story: a company is tagged by its name
+        names = [c for c in found.values() if c.kind == "company" and " " in c.tag
+                 and cand.tag in _initials(c.tag)]
+        return names[0].tag if len(names) == 1 else cand.tag
     if cand.kind not in ("org", "name", "company") or " " not in cand.tag:
         return cand.tag
     for initials in _initials(cand.tag):
