@@ -12,8 +12,11 @@ the end. Calendar words and wire names never become tags.
 
 Canonical forms: a known organisation always has one form (`European Union`, `United Nations`,
 `NATO`, `EAEU`, `CIS`), the same in every article; an unknown organisation the article defines
-with an acronym is tagged by both, "Sentencing Guidelines Council (SGC)"; a site maps anything
-else with `tags.toml` aliases.
+with an acronym is tagged by both, "Sentencing Guidelines Council (SGC)"; spellings of one name
+(`tag_key`: case, accents, dots, hyphens) are one tag, in the form the site's articles already
+use when the importer passes them (`TagRules.known`); a site maps anything else with `tags.toml`
+aliases. `extract_tag_kinds` gives each tag's kind where the evidence says it (person,
+organisation, place, topic), for the front matter's `tag_kinds`.
 
 `content/tags.toml` (optional, every key optional):
 
