@@ -18,6 +18,7 @@ import re
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from bench.import_robustness import _DOC, CORPUS
 from sitegen.ingest.decode import decode_text
@@ -69,17 +70,19 @@ def _has(words: str, tags: list[str]) -> bool:
                for t in tags)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--show", type=int, default=0)
-    args = parser.parse_args(argv)
-    root = CORPUS / "reuters21578-sample"
-    if not root.is_dir():
-        print(f"{root}: shared corpus is absent; nothing to measure", file=sys.stderr)
-        return 0
-    kinds = {k: Found() for k in ("places", "people", "orgs", "topics")}
-    unmapped: Counter[str] = Counter()
-    stories = untagged = 0
+@dataclass
+class Measured:
+    stories: int = 0
+    untagged: int = 0
+    kinds: dict[str, Found] = field(
+        default_factory=lambda: {k: Found() for k in ("places", "people", "orgs", "topics")})
+    unmapped: Counter[str] = field(default_factory=Counter)
+
+
+def measure(root: Path) -> Measured:
+    """Every story of the sample with a body, tagged and compared with its index terms."""
+    res = Measured()
+    kinds = res.kinds
     for sgm in sorted(root.glob("*.sgm")):
         for doc in _DOC.findall(sgm.read_bytes().decode("latin-1")):
             body = re.search(r"<BODY>(.*?)</BODY>", doc, re.S)
@@ -97,8 +100,8 @@ def main(argv: list[str] | None = None) -> int:
             people = [s.name for s in attribute_quotes(article.paragraphs).speakers]
             tags = extract_tags(article.title, article.subtitle, article.paragraphs,
                                 location=article.location, rules=TagRules(), people=people)
-            stories += 1
-            untagged += not tags
+            res.stories += 1
+            res.untagged += not tags
             for code in _terms(doc, "PLACES"):
                 if code == "usa":
                     continue
@@ -113,18 +116,31 @@ def main(argv: list[str] | None = None) -> int:
             for code in _terms(doc, "TOPICS"):
                 topic = TOPICS.get(code)
                 if topic is None:
-                    unmapped[code] += 1
+                    res.unmapped[code] += 1
                     continue
                 _score(kinds["topics"], code, topic in tags)
+    return res
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--show", type=int, default=0)
+    args = parser.parse_args(argv)
+    root = CORPUS / "reuters21578-sample"
+    if not root.is_dir():
+        print(f"{root}: shared corpus is absent; nothing to measure", file=sys.stderr)
+        return 0
+    res = measure(root)
+    stories, untagged = res.stories, res.untagged
     print(f"reuters: {stories} stories, {untagged} without tags ({untagged / stories:.1%})")
-    for kind, res in kinds.items():
-        rate = res.found / res.total if res.total else 0.0
-        print(f"  {kind:7} recall {rate:.3f} ({res.found}/{res.total})")
+    for kind, found in res.kinds.items():
+        rate = found.found / found.total if found.total else 0.0
+        print(f"  {kind:7} recall {rate:.3f} ({found.found}/{found.total})")
         if args.show:
-            print("    most missed:", ", ".join(f"{k} {v}" for k, v in res.missed.most_common(
+            print("    most missed:", ", ".join(f"{k} {v}" for k, v in found.missed.most_common(
                 args.show)))
-    print("  topic codes with no sitegen topic:", sum(unmapped.values()),
-          "(" + ", ".join(f"{k} {v}" for k, v in unmapped.most_common(8)) + ")")
+    print("  topic codes with no sitegen topic:", sum(res.unmapped.values()),
+          "(" + ", ".join(f"{k} {v}" for k, v in res.unmapped.most_common(8)) + ")")
     return 0
 
 

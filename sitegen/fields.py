@@ -25,6 +25,10 @@ log = logging.getLogger("sitegen.content")
 
 _KNOWN = ("title", "subtitle", "date", "updated", "location", "source", "tags", "speakers",
           "quotes", "slug", "origin", "date_from", "draft")
+# Keys the importer writes for themes: kept in `Article.extra` as they are, never taken for a
+# typo ("tag_kinds" is close to "tags"). `tag_kinds` maps a tag to person, organisation, place
+# or topic (docs/IMPORTER.md).
+_FOR_THEMES = ("tag_kinds",)
 # Where the importer found an article's date: read from its text, the raw file's first commit,
 # or the raw file's modification time (a guess). `sitegen check` lists the last two.
 DATE_SOURCES = ("text", "git", "file")
@@ -96,7 +100,8 @@ class Fields:
     def warn_typos(self) -> None:
         """Unknown keys are kept for themes, but one close to a known key is likely a typo."""
         for key in self.fm.data:
-            hint = difflib.get_close_matches(key, _KNOWN, n=1) if key not in _KNOWN else []
+            known = key in _KNOWN or key in _FOR_THEMES
+            hint = difflib.get_close_matches(key, _KNOWN, n=1) if not known else []
             if hint:
                 log.warning("%s:%s: unknown key '%s' kept as extra data (did you mean '%s'?)",
                             self.path, self.line(key), key, hint[0])

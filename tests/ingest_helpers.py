@@ -14,3 +14,13 @@ SAMPLE_SUBTITLE = ("According to Russian Foreign Minister, US and EU follow very
                    "developments in the post-Soviet space")
 CONTRACT_FIELDS = ["title", "subtitle", "date", "updated", "location", "source", "tags",
                    "speakers", "quotes", "slug", "origin", "date_from", "draft"]
+# Written after `tags` when the importer knows the kind of at least one tag (for themes).
+OPTIONAL_FIELDS = {"tag_kinds"}
+
+
+def contract_fields(metadata: dict[str, object]) -> list[str]:
+    """The front matter's keys without the optional ones, which must sit right after `tags`."""
+    keys = list(metadata)
+    if "tag_kinds" in keys:
+        assert keys[keys.index("tag_kinds") - 1] == "tags"
+    return [k for k in keys if k not in OPTIONAL_FIELDS]

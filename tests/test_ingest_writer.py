@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 
 import frontmatter
 
@@ -58,3 +59,30 @@ def test_body_heading_and_escaping() -> None:
     assert escape_paragraph("# not a heading") == "\\# not a heading"
     assert escape_paragraph("- not a list") == "\\- not a list"
     assert escape_paragraph("2022 was a year.") == "2022 was a year."
+
+
+def test_tag_kinds_are_one_flow_mapping_a_theme_reads_from_extra(tmp_path: Path) -> None:
+    import yaml as _yaml
+
+    from sitegen.config import load_config
+    from sitegen.content import load_file
+    from sitegen.ingest.dates import ArticleDates
+    from sitegen.ingest.structure import parse_article
+    from sitegen.ingest.writer import render_markdown
+    article = parse_article("Talks in Oslo\n\nOSLO, May 2 (Reuters) - Talks went on.\n")
+    dates = ArticleDates(date=date(2024, 5, 2), updated=None, reason="")
+    text = render_markdown(article, dates, tags=["Norway", "Ann Lee: Oslo"], speakers=[],
+                           quotes=[], slug="talks", origin="a.txt",
+                           tag_kinds={"Norway": "place", "Ann Lee: Oslo": "person"})
+    line = next(x for x in text.splitlines() if x.startswith("tag_kinds:"))
+    assert _yaml.safe_load(line) == {"tag_kinds": {"Norway": "place", "Ann Lee: Oslo": "person"}}
+    assert "tag_kinds" not in render_markdown(article, dates, tags=[], speakers=[], quotes=[],
+                                              slug="talks", origin="a.txt")
+    (tmp_path / "sitegen.toml").write_text('title = "T"\nbase_url = "https://example.org/"\n')
+    path = tmp_path / "content" / "articles" / "talks.md"
+    path.parent.mkdir(parents=True)
+    path.write_text(text, encoding="utf-8")
+    loaded = load_file(path, load_config(tmp_path))
+    assert loaded is not None
+    assert loaded[0].extra["tag_kinds"] == {"Norway": "place", "Ann Lee: Oslo": "person"}
+    assert not loaded[1].warnings  # no "did you mean 'tags'"

@@ -267,7 +267,8 @@ ORG_WORDS: frozenset[str] = frozenset(_words(
     "agency court parliament committee assembly senate duma federation association institute "
     "university college bureau authority corporation company fund foundation service office "
     "league alliance army navy police coalition front movement board centre center tribunal "
-    "forum society trust guard forces program programme network group"
+    "forum society trust guard forces program programme network group academy museum diocese "
+    "archdiocese church"
 ))
 
 # Lower-case words allowed inside a capitalised name ("Ministry of Health").

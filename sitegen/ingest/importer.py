@@ -17,11 +17,13 @@ import re
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+import yaml
 from tqdm import tqdm
 from tqdm.contrib.logging import logging_redirect_tqdm
 
@@ -31,7 +33,7 @@ from sitegen.ingest.dates import infer_dates
 from sitegen.ingest.decode import RAW_SUFFIXES, UnreadableText, raw_text
 from sitegen.ingest.quotes import attribute_quotes
 from sitegen.ingest.structure import ParsedArticle, StructureError, parse_article
-from sitegen.ingest.tags import TagRules, extract_tags, load_tag_rules
+from sitegen.ingest.tags import TagRules, extract_tag_kinds, load_tag_rules, tag_key
 from sitegen.ingest.writer import render_markdown
 from sitegen.lock import site_lock
 from sitegen.pids import running
@@ -103,6 +105,7 @@ class _Batch:
     report: ImportReport
     seen: dict[str, Path] = field(default_factory=dict)
     on_disk: dict[str, Path] | None = None
+    known_tags: dict[str, str] | None = None  # tag_key -> the form the site's articles use
     dirty: int = 0
     draft: bool = False
 
@@ -260,16 +263,23 @@ def _convert(raw: Path, text: str, target: Path | None, batch: _Batch) -> tuple[
     else:
         log.info(message)
     attribution = attribute_quotes(article.paragraphs, _headline(article))
-    tags = extract_tags(article.title, article.subtitle, article.paragraphs,
-                        location=article.location, rules=batch.rules,
-                        people=[s.name for s in attribution.speakers])
+    if batch.known_tags is None:  # read once, when the first story is tagged
+        batch.known_tags = site_tags(batch.content_dir / ARTICLES)
+    tagged = extract_tag_kinds(article.title, article.subtitle, article.paragraphs,
+                               location=article.location,
+                               rules=replace(batch.rules, known=batch.known_tags),
+                               people=[s.name for s in attribution.speakers])
+    tags = [tag for tag, _ in tagged]
+    for tag in tags:  # the next stories of the batch take these forms too
+        batch.known_tags.setdefault(tag_key(tag), tag)
     if target is None:
         slug = unique_slug(slugify(article.title), batch.taken)
         target = batch.content_dir / ARTICLES / f"{dates.date.year:04d}" / f"{slug}.md"
     batch.taken.add(target.stem)
     markdown = render_markdown(article, dates, tags=tags, speakers=attribution.speakers,
                                quotes=attribution.quotes, slug=target.stem, origin=raw.name,
-                               draft=batch.draft)
+                               draft=batch.draft,
+                               tag_kinds={tag: kind for tag, kind in tagged if kind is not None})
     return markdown, target
 
 
@@ -391,6 +401,38 @@ def remove_stale_temps(content_dir: Path) -> list[Path]:
             except OSError:
                 continue   # not ours to fix now: the writes of this import report real trouble
     return removed
+
+
+_TAGS_LINE = re.compile(r"^tags:.*$", re.MULTILINE)
+
+
+def site_tags(articles_dir: Path) -> dict[str, str]:
+    """The tags the site's articles use, by `tag_key`: the form most articles write (ties: the
+    first in sorted order), so a new story's "Jaroslaw Kaczynski" is the site's "Jarosław
+    Kaczyński". Read from each file's `tags:` line (the whole front matter when the tags are a
+    block list); an article that cannot be read is skipped (the build reports it)."""
+    forms: dict[str, Counter[str]] = {}
+    if not articles_dir.is_dir():
+        return {}
+    for path in sorted(articles_dir.rglob("*.md")):
+        try:
+            head = path.read_text(encoding="utf-8", errors="replace")[:20_000]
+            front = head.split("\n---", 1)[0] if head.startswith("---") else ""
+            line = _TAGS_LINE.search(front)
+            if line is None:
+                continue
+            data = yaml.safe_load(line.group() if line.group().strip() != "tags:"
+                                  else front.removeprefix("---"))
+        except (OSError, yaml.YAMLError):
+            continue
+        tags = data.get("tags") if isinstance(data, dict) else None
+        if isinstance(tags, str):
+            tags = tags.split(",")
+        for tag in tags if isinstance(tags, list) else []:
+            if isinstance(tag, str) and tag.strip():
+                forms.setdefault(tag_key(tag), Counter())[tag.strip()] += 1
+    return {key: min(counts, key=lambda form: (-counts[form], form))
+            for key, counts in forms.items()}
 
 
 def origins_on_disk(articles_dir: Path) -> dict[str, Path]:

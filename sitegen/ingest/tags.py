@@ -12,8 +12,11 @@ the end. Calendar words and wire names never become tags.
 
 Canonical forms: a known organisation always has one form (`European Union`, `United Nations`,
 `NATO`, `EAEU`, `CIS`), the same in every article; an unknown organisation the article defines
-with an acronym is tagged by both, "Sentencing Guidelines Council (SGC)"; a site maps anything
-else with `tags.toml` aliases.
+with an acronym is tagged by both, "Sentencing Guidelines Council (SGC)"; spellings of one name
+(`tag_key`: case, accents, dots, hyphens) are one tag, in the form the site's articles already
+use when the importer passes them (`TagRules.known`); a site maps anything else with `tags.toml`
+aliases. `extract_tag_kinds` gives each tag's kind where the evidence says it (person,
+organisation, place, topic), for the front matter's `tag_kinds`.
 
 `content/tags.toml` (optional, every key optional):
 
@@ -27,6 +30,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -56,11 +60,18 @@ MIN_PERSON_SCORE = 3.0  # the title alone, the lead and a body mention, or three
 _TOPIC_ORDER = 1_000_000  # topics list after names of equal score
 _PARTICLE_NAME = re.compile(r"^(?:al|el|bin|ibn|abu|da|de|van|von)-[A-Z]\w+$")
 _NOT_IN_NAMES = frozenset({"of", "and", "the", "for", "on", "&"})  # "de", "van" may be
+PASSING_PERSON = "passing person"  # named less often, but introduced by an office
 PASSING_COUNTRY_SCORE = 1.0  # one body mention: countries fill free places after the rest
 MIN_SCORE = 2.0  # title alone (3), lead alone (2), or two body mentions
 MIN_SCORE_GUESSED = 3.0  # undefined acronyms and the dateline city need more
 TITLE_WEIGHT, LEAD_WEIGHT, BODY_WEIGHT = 3.0, 2.0, 1.0
 RULES_FILE = "tags.toml"
+# "World War II-era submarine", "the Icahn-led TWA", "NEC-backed HD-DVD": a name made into a
+# modifier is still a mention of the name
+_COMPOUND_SUFFIXES = frozenset(["era", "style", "based", "led", "backed", "born", "made", "owned",
+                                "run", "linked", "funded", "controlled", "sponsored", "bound",
+                                "affiliated", "inspired", "allied", "dominated"])
+_CLOCK_WORDS = frozenset(["GMT", "UTC", "BST", "EST", "EDT", "CST", "PST", "CET", "AM", "PM"])
 _SHORT_COUNTRY = {"United States": "US", "United Kingdom": "UK"}
 
 _TOKEN_RE = re.compile(
@@ -76,11 +87,33 @@ _ACRONYM_RE = re.compile(r"[A-Z][A-Z&]*[A-Z]\d*|[A-Z]\d{1,2}")
 
 @dataclass(frozen=True)
 class TagRules:
-    """A site's own tag rules from `content/tags.toml`: aliases, stop list, tags always added."""
+    """A site's own tag rules from `content/tags.toml`: aliases, stop list, tags always added;
+    and `known`, the tags the site's articles already use (`tag_key` -> the form they use), so
+    a new story's tags take the site's spelling ("Jarosław Kaczyński", not "Jaroslaw
+    Kaczynski")."""
 
     aliases: Mapping[str, str] = field(default_factory=dict)
     stop: frozenset[str] = frozenset()
     always: tuple[str, ...] = ()
+    known: Mapping[str, str] = field(default_factory=dict)
+
+
+# letters NFKD does not take apart
+_FOLD_LETTERS = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D",
+                               "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ı": "i"})
+
+
+def tag_key(tag: str) -> str:
+    """A tag folded for matching spellings of one name: case, accents, dots, apostrophes and
+    hyphens aside ("Jarosław Kaczyński" and "jaroslaw kaczynski", "U.S. Navy" and "US Navy")."""
+    text = unicodedata.normalize("NFKD", tag.translate(_FOLD_LETTERS))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = re.sub(r"[.’']", "", text.casefold()).replace("-", " ")
+    return " ".join(text.split())
+
+
+def _non_ascii(text: str) -> int:
+    return sum(not ch.isascii() for ch in text)
 
 
 @dataclass(frozen=True)
@@ -190,6 +223,22 @@ def extract_tags(
     """Up to MAX_TAGS tags, best first (score, then first appearance); same input, same output.
     `people` are the full names of the people the article names (its speakers): the few
     it is about become tags too."""
+    return [tag for tag, _ in extract_tag_kinds(title, subtitle, paragraphs, location=location,
+                                                rules=rules, people=people)]
+
+
+def extract_tag_kinds(
+    title: str,
+    subtitle: str | None,
+    paragraphs: Sequence[str],
+    *,
+    location: str | None,
+    rules: TagRules,
+    people: Sequence[str] = (),
+) -> list[tuple[str, str | None]]:
+    """`extract_tags`'s tags, each with the kind the importer knows it to be (one of
+    TAG_KINDS: a person, an organisation, a place or a topic) or None where it only guessed:
+    a name the story repeats, an undefined acronym, a site's alias or `always` tag."""
     title, subtitle, paragraphs, companies = _companies(title, subtitle, paragraphs)
     segments = _segments(title, subtitle, paragraphs)
     lower_words = _lower_words(segments)
@@ -203,17 +252,20 @@ def extract_tags(
         if not seg.title_case:
             _scan_org_names(seg, local, lower_words, found)
             _scan_acronyms(seg, local, lower_words, location, found)
-    people = [*people, *_full_names(segments)]
-    _scan_people(segments, people, found)
+    full, introduced = _full_names(segments)
+    people = [*people, *full]
+    _scan_people(segments, people, found, frozenset(introduced))
     named = {part for person in people for w in person.split()
              for part in (w, w.split("-")[-1] if w[:1].islower() else w)}  # "al-Assad"
     for word in named:  # "Michael Jordan" is no mention of Jordan
         if word in found and found[word].kind in ("country", "place"):
             del found[word]
     # a word the article capitalises on its own inside a sentence is a name where it opens one
-    mid_caps = frozenset(run[0].text for seg in segments if not seg.title_case
-                         for run in _capitalised_runs(seg.tokens)
-                         if len(run) == 1 and not run[0].initial)
+    # (as trimmed: "Sea-Eye on Sunday renamed ...")
+    mid_caps = frozenset(words[0].text for seg in segments if not seg.title_case
+                         for words in (_trim_run(run, frozenset())
+                                       for run in _capitalised_runs(seg.tokens))
+                         if len(words) == 1 and not words[0].initial)
     for seg in segments:
         if not seg.title_case:
             _scan_names(seg, local, lower_words, named, found, mid_caps)
@@ -224,11 +276,28 @@ def extract_tags(
     country = dateline_country(location)
     if country is not None:  # a story filed from London is about the UK
         _add(found, country, "country", DATELINE_COUNTRY_WEIGHT, _TOPIC_ORDER // 2)
-    tags = _rank(found, rules, location)
+    aliased = frozenset(v.casefold() for v in rules.aliases.values())
+    tags = [(c.tag, None if c.tag.casefold() in aliased else _known_kind(c))
+            for c in _rank(found, rules, location)]
     for tag in rules.always:
-        if tag.casefold() not in {t.casefold() for t in tags}:
-            tags.append(tag)
+        if tag.casefold() not in {t.casefold() for t, _ in tags}:
+            tags.append((tag, None))
     return tags
+
+
+# The kinds a tag may be said to be, from the evidence that made it (`tag_kinds` in front matter)
+TAG_KINDS = ("person", "organisation", "place", "topic")
+_KIND_OF_EVIDENCE = {"person": "person", PASSING_PERSON: "person", "country": "place",
+                     "place": "place", "org": "organisation", "company": "organisation",
+                     "topic": "topic", "event": "topic"}
+
+
+def _known_kind(cand: _Candidate) -> str | None:
+    """What a tag is, when the gazetteer, the vocabulary or the name rules say so; a guess (a
+    repeated name, an undefined acronym) has no kind."""
+    if cand.guessed and cand.kind != PASSING_PERSON:
+        return None
+    return _KIND_OF_EVIDENCE.get(cand.kind)
 
 
 @cache
@@ -250,12 +319,13 @@ MAX_COMPANY_WORDS = 6
 
 
 def company_name(name: str) -> str | None:
-    """"Cronus Industries Inc" -> "Cronus Industries": the name without its legal form(s) and a
-    leading article, or None when nothing is left."""
+    """"Cronus Industries Inc" -> "Cronus Industries": the name without its legal form(s) (and
+    the link before them: "Morgan Stanley and Co") and a leading article, or None when nothing
+    is left."""
     _, legal = _company_tables()
     words = name.split()
-    while words and words[-1].rstrip(",") in legal:
-        words.pop()
+    while words and (words[-1].rstrip(",") in legal or words[-1] in ("and", "&")):
+        words.pop()  # "Morgan Stanley and Co Inc" -> "Morgan Stanley"
     while words and (words[0].casefold() in ("the", "a", "an") or not words[0][:1].isupper()):
         words.pop(0)
     if not words or (len(words) == 1 and len(words[0]) < 2):
@@ -365,6 +435,9 @@ def _tokenize(text: str, start_index: int) -> list[_Token]:
     prev_end = 0
     for n, match in enumerate(_TOKEN_RE.finditer(text)):
         word = match.group("w")
+        stem, _, suffix = word.rpartition("-")
+        if stem and suffix in _COMPOUND_SUFFIXES:  # "World War II-era", "Icahn-led": the name
+            word = stem
         gap = text[prev_end:match.start()]
         brk = n == 0 or bool(gap.strip())
         initial = n == 0 or bool(re.search(r"[.!?:;\"“”‘(\[—–]\s*[’'\"“‘]?\s*$", gap))
@@ -464,8 +537,9 @@ def _scan_org_names(
     found: dict[str, _Candidate],
 ) -> None:
     """Capitalised runs holding an organisation word: "Ministry of Health", "Labour Party"."""
-    for run in (part for whole in _capitalised_runs(seg.tokens) for part in _split_pair(whole)):
-        words = _trim_run(run, lower)
+    for run in (part for whole in _capitalised_runs(seg.tokens)
+                for part in _split_pair(whole, local)):
+        words = _without_office(_trim_run(run, lower))
         if len(words) >= 2 and words[-1].text in _company_tables()[1]:
             # "Delta Air Lines Inc"; "General" opening a sentence stays in "General Tanneries Co"
             words = _trim_run(run, frozenset())
@@ -504,9 +578,11 @@ def dateline_country(location: str | None) -> str | None:
 
 
 def _scan_people(segments: Sequence[_Segment], people: Sequence[str],
-                 found: dict[str, _Candidate]) -> None:
+                 found: dict[str, _Candidate], introduced: frozenset[str] = frozenset()) -> None:
     """The people a story is about: named (in full or by surname) in the title, the lead or
-    again and again; at most MAX_PEOPLE, each needing MIN_PERSON_SCORE."""
+    again and again; at most MAX_PEOPLE, each needing MIN_PERSON_SCORE. At most MAX_PEOPLE
+    more, named less often but introduced by their office ("Agriculture Secretary Richard
+    Lyng"), are kept as passing people: they take free places at the end."""
     texts = [[t.text for t in seg.tokens] for seg in segments]
     unique = _one_form_each(people, texts)
     owners: dict[str, list[list[str]]] = {}  # surname -> the people who bear it, as words
@@ -542,6 +618,12 @@ def _scan_people(segments: Sequence[_Segment], people: Sequence[str],
     scored.sort(key=lambda c: (-c.score, c.first))
     for cand in scored[:MAX_PEOPLE]:
         _add(found, cand.tag, cand.kind, cand.score, cand.first)
+    # (a bare surname two people share counts for the one named in full first, so the other
+    # is scored by their full name only: "First Lady Melania Trump" beside Donald Trump)
+    passing = [_Candidate(p, PASSING_PERSON, score[p], first[p]) for p in unique
+               if 0 < score[p] < MIN_PERSON_SCORE and p in introduced]
+    for cand in passing[:MAX_PEOPLE]:
+        _add(found, cand.tag, cand.kind, cand.score, cand.first, guessed=True)
 
 
 def _name_words(name: str) -> list[str]:
@@ -552,7 +634,9 @@ def _name_words(name: str) -> list[str]:
 def _one_form_each(people: Sequence[str], texts: Sequence[Sequence[str]]) -> list[str]:
     """One name per person: "Loretta E. Lynch" and "Loretta Lynch", "Armand Marie Leroi" and
     "Marie Leroi" are one person each; the form the title uses, else the longest, else the one
-    written most, is the tag. Names ending in an initial ("Loretta E") are fragments."""
+    written most, is the tag; a form opening with a given name beats one opening with a word of
+    an office ("Howard Baker", not "Staff Howard Baker" from "Chief of Staff Howard Baker").
+    Names ending in an initial ("Loretta E") are fragments."""
     names = [p for p in dict.fromkeys(people)
              if len(p.split()) >= 2 and len(_name_words(p)[-1]) > 1]
     words = {p: _name_words(p) for p in names}
@@ -562,9 +646,10 @@ def _one_form_each(people: Sequence[str], texts: Sequence[Sequence[str]]) -> lis
         short, long = sorted((a, b), key=len)
         return short[-1] == long[-1] and (short[0] == long[0] or long[-len(short):] == short)
 
-    def rank(p: str) -> tuple[bool, int, int]:
+    def rank(p: str) -> tuple[bool, bool, int, int]:
         form = " " + " ".join(words[p]) + " "
-        return (form in joined[0], len(words[p]), sum(j.count(form) for j in joined))
+        return (form in joined[0], not is_title(words[p][0]) and is_given_name(words[p][0]),
+                len(words[p]), sum(j.count(form) for j in joined))
 
     out: list[str] = []
     for person in names:
@@ -575,29 +660,55 @@ def _one_form_each(people: Sequence[str], texts: Sequence[Sequence[str]]) -> lis
     return out
 
 
-def _full_names(segments: Sequence[_Segment]) -> list[str]:
+def _full_names(segments: Sequence[_Segment]) -> tuple[list[str], set[str]]:
     """People the text names in full though they do not speak ("Augusto Pinochet", "Ray
-    Charles"): two or three capitalised words after no title, the first a given name."""
+    Charles"): two or three capitalised words after no title, the first a given name; and those
+    of them the text introduces by their office ("Treasury Secretary James Baker", "IMF head
+    Michel Camdessus": a title word right before the given name)."""
     found: list[str] = []
+    introduced: set[str] = set()
     for seg in segments:
         if seg.title_case:
             continue
         position = {tok.index: k for k, tok in enumerate(seg.tokens)}
         for run in _capitalised_runs(seg.tokens):
-            words = [w.text for w in run]
             after = position[run[-1].index] + 1
             if after < len(seg.tokens) and _PARTICLE_NAME.match(seg.tokens[after].text) and (
                     not seg.tokens[after].brk):
-                words.append(seg.tokens[after].text)  # "Bashar al-Assad"
-            # "Russian Foreign Minister Sergey Lavrov": the name starts at its given name
-            start = next((k for k, w in enumerate(words) if is_given_name(w) and not w.isupper()
-                          and not is_title(w) and w.casefold() not in COMMON_WORDS), len(words))
-            words = words[start:]
-            if 2 <= len(words) <= 4 and not _known(" ".join(words), {}) and not any(
-                    w in _NOT_IN_NAMES or w.casefold() in ORG_WORDS
-                    or w in _company_tables()[1] for w in words):
-                found.append(" ".join(words))
-    return found
+                run = [*run, seg.tokens[after]]  # "Bashar al-Assad"
+            # "Foreign Secretary Geoffrey Howe and Governor of the Bank of England Robin
+            # Leigh-Pemberton": each name in a run starts at a given name after the run's last
+            # title ("West German Finance Minister Gerhard Stoltenberg")
+            for piece in _name_pieces(run):
+                texts = [w.text for w in piece]
+                last_title = max((k + 1 for k, w in enumerate(texts) if is_title(w)), default=0)
+                start = next((k for k, w in enumerate(texts) if k >= last_title
+                              and is_given_name(w) and not w.isupper() and not is_demonym(w)
+                              and not is_title(w) and w.casefold() not in COMMON_WORDS), None)
+                if start is None:
+                    continue
+                at = position[piece[start].index]
+                words = texts[start:]
+                if 2 <= len(words) <= 4 and not _known(" ".join(words), {}) and not any(
+                        w.casefold() in ORG_WORDS or w in _company_tables()[1] for w in words):
+                    found.append(" ".join(words))
+                    # a title right before the given name ("central bank head Mira Quist") or
+                    # opening the run ("Governor of the Bank of England Robin Leigh-Pemberton")
+                    if (at > 0 and not seg.tokens[at].brk and is_title(seg.tokens[at - 1].text)
+                            ) or any(is_title(t.text) for t in run if t.index < piece[start].index):
+                        introduced.add(" ".join(words))
+    return found, introduced
+
+
+def _name_pieces(run: Sequence[_Token]) -> list[list[_Token]]:
+    """A capitalised run cut at the links no person's name holds ("of", "and", "the")."""
+    pieces: list[list[_Token]] = [[]]
+    for tok in run:
+        if tok.text in _NOT_IN_NAMES:
+            pieces.append([])
+        else:
+            pieces[-1].append(tok)
+    return [p for p in pieces if p]
 
 
 def _scan_names(
@@ -625,6 +736,8 @@ def _scan_names(
         if len(words) == 1 and (is_demonym(words[0].text)
                                 or words[0].text.casefold() in ROLE_ADJECTIVES):
             continue  # "Asian", "English", "Democratic"
+        if len(words) > 1 and is_demonym(words[-1].text):
+            continue  # "North American", "Banned American": a nationality, not a name
         if (words[-1].text.endswith("s") and words[-1].text[:-1] in found) or (
                 words[-1].text.endswith("es") and words[-1].text[:-2] in found):
             continue  # "Xboxes" after "Xbox"
@@ -662,13 +775,43 @@ def _capitalised_runs(tokens: Sequence[_Token]) -> list[list[_Token]]:
     return [r for r in runs if r]
 
 
-def _split_pair(run: list[_Token]) -> list[list[_Token]]:
-    """"Senate and House", "Ministry of Health and Ministry of Defence" name two bodies."""
+def _split_pair(run: list[_Token], local: Mapping[str, Entry]) -> list[list[_Token]]:
+    """"Senate and House", "Ministry of Health and Ministry of Defence" name two bodies, and so
+    do a name and a known body beside it ("Paul Volcker and International Monetary Fund") or a
+    person introduced by an office ("Economics Minister Jean Roux and National Bank")."""
     for k, tok in enumerate(run[1:-1], start=1):
         if tok.text == "and" and (run[k - 1].text.casefold() in ORG_WORDS
-                                  or run[k + 1].text.casefold() in ORG_WORDS):
-            return [run[:k], *_split_pair(run[k + 1:])]
+                                  or run[k + 1].text.casefold() in ORG_WORDS
+                                  or _starts_known(run[k + 1:], local)
+                                  or _known(" ".join(w.text for w in run[:k]), local)
+                                  or any(is_title(run[j].text) and is_given_name(run[j + 1].text)
+                                         for j in range(k - 1))):
+            return [run[:k], *_split_pair(run[k + 1:], local)]
     return [run]
+
+
+def _starts_known(words: Sequence[_Token], local: Mapping[str, Entry]) -> bool:
+    """Whether the words open with a known body or country ("International Monetary Fund ...")."""
+    return any(_known(" ".join(w.text for w in words[:n]), local)
+               for n in range(min(len(words), gazetteer().max_words), 0, -1))
+
+
+def _without_office(words: list[_Token]) -> list[_Token]:
+    """A body's name without the office around it: "Director General of the OECD's full name"
+    is the body, and so is "Bank of France" in "Bank of France Governor Jacques de Larosiere"
+    (a title after the body's name and before a given name opens the person's name)."""
+    k = 0
+    while k < len(words) and is_title(words[k].text):
+        k += 1
+    if k and k < len(words) and words[k].text in CONNECTORS:
+        while k < len(words) and words[k].text in CONNECTORS:
+            k += 1
+        words = words[k:]
+    for k in range(1, len(words) - 1):
+        if (is_title(words[k].text) and is_given_name(words[k + 1].text)
+                and any(w.text.casefold() in ORG_WORDS for w in words[:k])):
+            return words[:k]
+    return words
 
 
 def _trim_run(run: Sequence[_Token], lower: frozenset[str]) -> list[_Token]:
@@ -676,6 +819,7 @@ def _trim_run(run: Sequence[_Token], lower: frozenset[str]) -> list[_Token]:
     words at the end."""
     words = list(run)
     while words and (words[0].text.casefold() in COMMON_WORDS or not words[0].cap
+                     or words[0].text in _CLOCK_WORDS  # "EST on the Tower Commission"
                      or (words[0].initial and words[0].text.casefold() in lower)):
         words.pop(0)
     while words and (not words[-1].cap or len(words[-1].text) == 1
@@ -733,8 +877,11 @@ def _defined_acronyms(segments: Sequence[_Segment]) -> dict[str, Entry]:
             if long_form is None:
                 continue
             # the article's own expansion decides: "European Commission (EC)" is no EC of 1987
+            # a company's legal form leaves its name, as everywhere: "Federal Deposit Insurance
+            # Corp (FDIC)" is "Federal Deposit Insurance (FDIC)"
+            plain = company_name(long_form) or long_form
             entry = (known.get(long_form) or known.get(tok.text)
-                     or Entry(_joined(long_form, tok.text), "org"))
+                     or Entry(_joined(plain, tok.text), "org"))
             out[tok.text] = out[long_form] = Entry(entry.tag, entry.kind)
     return out
 
@@ -781,13 +928,19 @@ def _add(found: dict[str, _Candidate], tag: str, kind: str, score: float, index:
 
 
 def _acronym_for(cand: _Candidate, found: Mapping[str, _Candidate]) -> str:
-    """"Lawn Tennis Association" and "LTA" in one article are one tag, both forms joined."""
+    """"Lawn Tennis Association" and "LTA" in one article are one tag, both forms joined; a
+    company's initials ("GM") are its name ("General Motors")."""
     if cand.kind == "org" and cand.tag.isupper() and " " not in cand.tag:
         names = [c for c in found.values() if c.kind in ("org", "name", "company")
                  and " " in c.tag and cand.tag in _initials(c.tag)]
         if names:
             return _joined(max(names, key=lambda c: (c.score, -c.first)).tag, cand.tag)
         return cand.tag
+    if cand.kind == "company" and cand.tag.isupper() and " " not in cand.tag:
+        # "GM" <GM> and "General Motors Corp" in one story: a company is tagged by its name
+        names = [c for c in found.values() if c.kind == "company" and " " in c.tag
+                 and cand.tag in _initials(c.tag)]
+        return names[0].tag if len(names) == 1 else cand.tag
     if cand.kind not in ("org", "name", "company") or " " not in cand.tag:
         return cand.tag
     for initials in _initials(cand.tag):
@@ -806,25 +959,45 @@ def _initials(name: str) -> tuple[str, str]:
 def _merge_short_forms(merged: dict[str, _Candidate]) -> None:
     """"Solidarity Party" after "American Solidarity Party" in one article is one body: its
     mentions count for the full name, which is the tag. So are "Delta Air" and "Delta Air Lines",
-    both companies."""
+    both companies, and a repeated name that opens one other name of the story ("Grammy",
+    "Grammy Awards")."""
     names = [c for c in merged.values() if c.kind in ("org", "name", "company")]
     for short in names:
         longer = [c for c in names if c.tag != short.tag and (
             (" " in short.tag and c.tag.endswith(" " + short.tag))
-            # "Ford" <F> and "Ford Motor Co", "KLM" and "KLM Royal Dutch Airlines <KLM.A>"
-            or (c.kind == "company" and c.tag.startswith(short.tag + " ")))]
+            # "Ford" <F> and "Ford Motor Co", "KLM" and "KLM Royal Dutch Airlines <KLM.A>";
+            # a name that opens a body's name: "Grammy" and "Grammy Awards", "Mahan" and "Mahan
+            # Air", "Supreme Court" and "Supreme Court of the United Kingdom"
+            or c.tag.startswith(short.tag + " (")  # "Industrial Equity (IEL)"
+            or (c.tag.startswith(short.tag + " ") and (
+                c.kind == "company" or (short.kind in ("name", "org") and not short.tag.isupper()
+                                        and c.score >= short.score  # not "Bush Presidency"
+                                        and (c.kind == "org"
+                                             or c.tag[len(short.tag) + 1].isupper())))))]
         if len(longer) == 1 and short.tag in merged:
             longer[0].score += short.score
             longer[0].first = min(longer[0].first, short.first)
             del merged[short.tag]
 
 
-def _rank(found: Mapping[str, _Candidate], rules: TagRules, location: str | None) -> list[str]:
+def _rank(found: Mapping[str, _Candidate], rules: TagRules,
+          location: str | None) -> list[_Candidate]:
     """Apply aliases and stop lists, drop weak evidence, order by score then first mention."""
     merged: dict[str, _Candidate] = {}
     folded_aliases = {k.casefold(): v for k, v in rules.aliases.items()}
+    named = {cand.tag: folded_aliases.get(cand.tag.casefold()) or rules.known.get(
+        tag_key(_acronym_for(cand, found)), _acronym_for(cand, found)) for cand in found.values()}
+    # one tag per name however it is spelt ("Jaroslaw Kaczynski", "Jarosław Kaczyński"): the
+    # site's form, else the spelling with the most letters beyond ASCII (the name as its bearer
+    # writes it), else the first
+    forms: dict[str, str] = {}
+    for tag in named.values():
+        key = tag_key(tag)
+        if key not in forms or (forms[key] not in rules.known.values() and (
+                tag in rules.known.values() or _non_ascii(tag) > _non_ascii(forms[key]))):
+            forms[key] = tag
     for cand in found.values():
-        tag = folded_aliases.get(cand.tag.casefold(), _acronym_for(cand, found))
+        tag = forms[tag_key(named[cand.tag])]
         if tag in merged:
             merged[tag].score += cand.score
             merged[tag].first = min(merged[tag].first, cand.first)
@@ -852,4 +1025,14 @@ def _rank(found: Mapping[str, _Candidate], rules: TagRules, location: str | None
                         and c not in kept and c.score >= MIN_SCORE
                         and c.tag.casefold() not in STOP_TAGS
                         and c.tag.casefold() not in rules.stop), key=lambda c: (-c.score, c.first)))
-    return [c.tag for c in kept[:MAX_TAGS]]
+    # last the people named in passing with their office ("Treasury Secretary James Baker"),
+    # as agencies index everyone a story reports on, in order of first mention
+    kept.extend(sorted((c for c in merged.values() if c.kind == PASSING_PERSON
+                        and c not in kept and c.tag.casefold() not in rules.stop),
+                       key=lambda c: c.first))
+    # then bodies named once ("the Department of Veterans Affairs"), by an organisation word or
+    # as a known body
+    kept.extend(sorted((c for c in merged.values() if c.kind in ("org", "event") and not c.guessed
+                        and c not in kept and c.tag.casefold() not in STOP_TAGS
+                        and c.tag.casefold() not in rules.stop), key=lambda c: c.first))
+    return kept[:MAX_TAGS]

@@ -8,7 +8,7 @@ fill in, Unicode kept as typed, long lines never folded, tags as one `[a, b]` li
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -18,8 +18,8 @@ from sitegen.ingest.dates import ArticleDates
 from sitegen.ingest.structure import Block, ParsedArticle
 from sitegen.model import Quote, Speaker
 
-FIELD_ORDER = ("title", "subtitle", "date", "updated", "location", "source", "tags", "speakers",
-               "quotes", "slug", "origin", "date_from", "draft")
+FIELD_ORDER = ("title", "subtitle", "date", "updated", "location", "source", "tags", "tag_kinds",
+               "speakers", "quotes", "slug", "origin", "date_from", "draft")
 # A paragraph opening that Markdown would read as structure (heading, quote, list, rule, table).
 _BLOCK_START = re.compile(r"^(?:#|>|[-+*](?=\s|$)|\d{1,9}(?=[.)](?:\s|$))|=+\s*$|\||```|~~~)")
 
@@ -39,18 +39,31 @@ def _represent_datetime(dumper: yaml.SafeDumper, value: datetime) -> yaml.Scalar
     return dumper.represent_scalar("tag:yaml.org,2002:timestamp", value.isoformat())
 
 
+class _FlowMap(dict[str, str]):
+    """A mapping dumped on one line, in insertion order: `tag_kinds: {Russia: place}`."""
+
+
+def _represent_flow_map(dumper: yaml.SafeDumper, value: _FlowMap) -> yaml.MappingNode:
+    node = dumper.represent_mapping("tag:yaml.org,2002:map", value.items(), flow_style=True)
+    return node
+
+
 def _represent_flow(dumper: yaml.SafeDumper, value: _FlowList) -> yaml.SequenceNode:
     return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=True)
 
 
 _Dumper.add_representer(datetime, _represent_datetime)
 _Dumper.add_representer(_FlowList, _represent_flow)
+_Dumper.add_representer(_FlowMap, _represent_flow_map)
 
 
 def render_markdown(article: ParsedArticle, dates: ArticleDates, *, tags: Sequence[str],
                     speakers: Sequence[Speaker], quotes: Sequence[Quote], slug: str,
-                    origin: str, draft: bool = False) -> str:
-    """The complete Markdown file: `---` front matter `---` then the body."""
+                    origin: str, draft: bool = False,
+                    tag_kinds: Mapping[str, str] | None = None) -> str:
+    """The complete Markdown file: `---` front matter `---` then the body. `tag_kinds` (tag ->
+    person, organisation, place or topic, for the tags whose kind the importer knows) is written
+    as one `{tag: kind, ...}` line, in the tags' order, and left out when empty."""
     fields: dict[str, Any] = {
         "title": article.title,
         "subtitle": article.subtitle,
@@ -59,6 +72,7 @@ def render_markdown(article: ParsedArticle, dates: ArticleDates, *, tags: Sequen
         "location": article.location,
         "source": article.source,
         "tags": _FlowList(tags),
+        **({"tag_kinds": _FlowMap(tag_kinds)} if tag_kinds else {}),
         "speakers": [{"name": s.name, "role": s.role} for s in speakers],
         "quotes": [{"speaker": q.speaker, "text": q.text} for q in quotes],
         "slug": slug,
