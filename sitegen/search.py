@@ -49,6 +49,9 @@ from typing import TYPE_CHECKING
 from sitegen.config import Config
 from sitegen.errors import Problem, SitegenError
 from sitegen.incremental.machine import user_cache_root
+from sitegen.incremental.shape import Fields
+from sitegen.incremental.stores import Store
+from sitegen.incremental.table import column_shapes, rows_from_columns, rows_to_columns
 from sitegen.walk import walk
 from sitegen.write import NewSite
 
@@ -121,13 +124,14 @@ def _part_name(group: list[Month]) -> str:
 
 
 def index_site(site: NewSite, config: Config, pages: Mapping[str, Month],
-               memo: Memo) -> tuple[list[str], str | None]:
+               memo: Memo, cache: Store) -> tuple[list[str], str | None]:
     """Index the article pages (output path -> (year, month)) of the staged `site` for search,
     into `pagefind/`; return the index's files (written into `site.staging`, or kept as the
     previous site holds them) and a warning when there is no index.
 
     `memo` knows which files the site still holds as the last build made them, and from what;
-    it is told the key of every file of this index. Raises SitegenError when Pagefind runs and
+    it is told the key of every file of this index. `cache` keeps each page's digest
+    (`PageDigests`). Raises SitegenError when Pagefind runs and
     fails, so a half-indexed site is never used.
     """
     exe = pagefind_executable()
@@ -138,10 +142,11 @@ def index_site(site: NewSite, config: Config, pages: Mapping[str, Month],
     files: list[str] = []
     keys: list[str] = []
     parts = plan_parts(pages)
+    digests = PageDigests(cache, site)
     with exe.open("rb") as binary:   # its bytes, not its mtime: a CI runner installs it anew
         pagefind = hashlib.file_digest(binary, "sha256").hexdigest()
     for name, paths in parts.items():
-        key = _part_key(pagefind, name, paths, site)
+        key = _part_key(pagefind, name, paths, digests)
         keys.append(key)
         folder = f"{SEARCH_DIR}/{name}"
         kept = site.previous_files(folder)
@@ -162,6 +167,7 @@ def index_site(site: NewSite, config: Config, pages: Mapping[str, Month],
     (site.staging / SEARCH_DIR / PARTS_FILE).write_text(listing, encoding="utf-8")
     files.append(f"{SEARCH_DIR}/{PARTS_FILE}")
     _forget_others(cache_root, keep=set(keys))
+    digests.save()
     return files, None
 
 
@@ -175,7 +181,7 @@ def _command(exe: Path, site: Path, output: Path) -> list[str]:
     return [str(exe), "--site", str(site), "--output-path", str(output), "--silent"]
 
 
-def _part_key(pagefind: str, name: str, paths: list[str], site: NewSite) -> str:
+def _part_key(pagefind: str, name: str, paths: list[str], digests: PageDigests) -> str:
     """A digest of everything Pagefind reads for one part: the binary (`pagefind`, its
     digest), its options, the part's name and each page's path and bytes (less what it is told
     to ignore wholly)."""
@@ -185,8 +191,43 @@ def _part_key(pagefind: str, name: str, paths: list[str], site: NewSite) -> str:
     digest.update(f"\0{name}\0".encode())
     for path in paths:
         digest.update(b"\0" + path.encode() + b"\0")
-        digest.update(hashlib.sha256(indexed_bytes(site.source(path).read_bytes())).digest())
+        digest.update(digests.of(path))
     return f"{name}-{digest.hexdigest()[:32]}"
+
+
+class PageDigests:
+    """The digest of each article page's `indexed_bytes`, kept in the build cache with the size
+    and mtime its file has, so a page the site holds as it was is not read again to key its part
+    (a second at 10,000 articles). A file keeps its mtime when the writer moves it in (a rename)
+    or keeps it (a hard link), so the stat taken of the staged file is the one the site's file
+    will have."""
+
+    _SHAPES = column_shapes(str, int, int, bytes)   # path, size, mtime, digest
+
+    def __init__(self, cache: Store, site: NewSite) -> None:
+        self._cache = cache
+        self._site = site
+        record = cache.load("search-pages", "", Fields({"pages": list}))
+        rows = rows_from_columns(record.get("pages"), self._SHAPES) or []
+        self._old: dict[str, tuple[int, int, bytes]] = {
+            path: (size, mtime, value) for path, size, mtime, value in rows}
+        self._new: dict[str, tuple[int, int, bytes]] = {}
+
+    def of(self, path: str) -> bytes:
+        """The digest of the page's new bytes, less what Pagefind ignores wholly."""
+        source = self._site.source(path)
+        info = source.stat()
+        old = self._old.get(path)
+        if old is not None and old[:2] == (info.st_size, info.st_mtime_ns):
+            value = old[2]
+        else:
+            value = hashlib.sha256(indexed_bytes(source.read_bytes())).digest()
+        self._new[path] = (info.st_size, info.st_mtime_ns, value)
+        return value
+
+    def save(self) -> None:
+        rows = ((path, *entry) for path, entry in self._new.items())
+        self._cache.save("search-pages", "", {"pages": rows_to_columns(rows, 4)})
 
 
 _IGNORED = b'data-pagefind-ignore="all"'

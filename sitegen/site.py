@@ -134,7 +134,7 @@ def _build(config: Config, cache: BuildCache, *, out_dir: Path | None, drafts: b
         urls = Urls(config)
         pages = {urls.output_file(urls.article(a)): (a.date.year, a.date.month)
                  for a in articles}
-        files, warning = index_site(site, config, pages, memo)
+        files, warning = index_site(site, config, pages, memo, cache)
         if warning:
             warnings.append(warning)
         return files
