@@ -416,3 +416,46 @@ def test_demonyms_and_company_suffixes_are_not_people(name: str) -> None:
 
 def test_a_month_ending_a_name_stays_in_it() -> None:
     assert said_by('"It is over," said Home Secretary Theresa May.') == ["Theresa May"]
+
+
+# --- third round: appositions that give no role word first ----------------------------------------
+
+
+@pytest.mark.parametrize(("text", "role"), [
+    ("Marta Quill, digital policy manager at the Lantern Trust, doubted the plan. "
+     '"It cannot work," she said.', "digital policy manager at the Lantern Trust"),
+    ("Tomas Brandt, Norvale's chief financial officer said sales were up. "
+     '"We are pleased," he said.', "Norvale's chief financial officer"),
+    ("Schools were criticised by inspection chief, Ronald Pike, for their reports. "
+     '"They must improve," Mr Pike said.', "inspection chief"),
+    ("The chairman of the council's transport committee, Ayesha Lund, said the line "
+     'would be a "vital link".', "chairman of the council's transport committee"),
+    ("Rally driver, Owen Tate, from Preston built the car himself. "
+     '"It took years," he said.', "Rally driver"),
+])
+def test_an_apposition_without_a_role_word_first_gives_the_role(text: str, role: str) -> None:
+    assert [s.role for s in speakers(text)] == [role]
+
+
+@pytest.mark.parametrize("text", [
+    'Dana Holt, whose father ran the mill, said: "We will rebuild it."',
+    'Dana Holt, who became the youngest mayor in the county, said: "We will rebuild it."',
+    "The study by local researchers, Dana Holt, suggests voters disagree. "
+    '"We will rebuild it," Holt said.',
+    'Curfews ran from 10 p.m. to 4 a.m. The mayor, Dana Holt, said: "We will rebuild it."',
+])
+def test_a_clause_next_to_a_name_is_no_apposition(text: str) -> None:
+    roles = [s.role for s in speakers(text)]
+    assert roles in ([None], [], ["mayor"]), roles
+    assert not any(r and ("whose" in r or "became" in r or "suggest" in r or "a.m" in r)
+                   for r in roles)
+
+
+def test_a_question_before_the_name_gives_no_role() -> None:
+    assert speakers('Asked about the coach, Dana Holt said: "He stays."') == [
+        Speaker("Dana Holt", None)]
+
+
+def test_his_wife_keeps_the_family_rule_over_the_apposition() -> None:
+    got = speakers('Guests included Peter Vance and his wife, Clara, who said: "It was lovely."')
+    assert Speaker("Clara Vance", "wife of Peter Vance") in got

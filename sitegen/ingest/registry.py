@@ -374,6 +374,10 @@ def name_mentions(text: str) -> list[tuple[int, NameParts, bool]]:
             if named:  # "a university student named Wong": a person, with that role
                 parts = NameParts(parts.name, parts.role or named, parts.gender, parts.speaks,
                                   introduced=True)
+        if parts is not None and parts.role is None:
+            role = _apposed_role(words, i, k)
+            if role:  # "Ofsted chief, David Bell," / "Julie Howell, policy manager at the RNIB,"
+                parts = NameParts(parts.name, role, parts.gender, parts.speaks, parts.introduced)
         if parts is not None and parts.role and _plural_role(parts.role.split()[-1]) and not (
                 k < len(words) and words[k][1] in {",", "and"}):
             i = j  # "market analysts Chart-Track": a plural before one name names a body
@@ -582,6 +586,67 @@ def _appositive_role(words: list[tuple[int, str]], start: int) -> str | None:
     while out and norm(out[0]) in {"a", "an", "the"}:
         out = out[1:]
     return " ".join(out) or None
+
+
+_RELATIVE = frozenset({"who", "whose", "whom", "which", "that", "where", "when", "while"})
+
+
+def _headed(role: str | None) -> str | None:
+    """A role phrase cleaned, when it has a head noun that names what someone is (a lone
+    capitalised word must be a role word: 'Tveter' ends like an agent noun but is a name)."""
+    if not role or norm(role.split()[0]) in _RELATIVE:
+        return None  # "X, whose father ...", "X, who became the oldest player"
+    role = clean_role(role)
+    if not role or not has_role_head(role.split()):
+        return None
+    if " " not in role and not (norm(role) in ROLE_NOUNS or is_title(role)):
+        return None
+    return role
+
+
+def _apposed_role(words: list[tuple[int, str]], i: int, k: int) -> str | None:
+    """The role an apposition gives the name words[i:k] when no role word opened it: after the
+    name, up to the next comma ('Julie Howell, digital policy manager at the RNIB,', 'John
+    Connors, Microsoft's chief financial officer said'); else before it, a whole comma chunk
+    closed by a comma after the name ('Ofsted chief, David Bell, for', 'The chairman of the
+    committee, Sher Khan, said', 'its Paris lawyer, Emmanuel Gaillard of X,'). The phrase must
+    have a role's head noun; a plural ('voters, Ann Lee') is the list rule's."""
+    if k < len(words) and words[k][1] == "," and k + 1 < len(words):
+        start = k + 1
+        if words[start][1].isdigit() and start + 2 < len(words) and words[start + 1][1] == ",":
+            start += 2  # "John Smith, 45, a teacher,"
+        first = words[start][1]
+        verb = first.islower() and _verbish(first, "") and not role_like(first)
+        role = None if verb else _headed(_appositive_role(words, start))
+        if role and not _plural_role(role.split()[-1]):
+            return role
+    if i < 3 or words[i - 1][1] != ",":
+        return None
+    closed = k >= len(words) or words[k][1] in {",", ".", "of", "from", "at"}
+    if not closed:
+        return None
+    chunk: list[str] = []
+    m = i - 2
+    while m >= 0 and len(chunk) < 12:
+        tok = words[m][1]
+        if tok in {",", ".", ";", ":", "|", "!", "?", "(", ")", '"', "“", "”"}:
+            break
+        low = norm(tok)
+        if low in _PREPOSITIONS and not (m > 0 and role_like(words[m - 1][1])):
+            break  # "singled out by | Ofsted chief"; "chairman of the committee" goes on
+        if low in _FINITE_SPEECH or low in _AUX or low in _IRREGULAR_PAST or any(
+                c.isdigit() for c in tok) or (tok.endswith(".") and len(tok) > 2):
+            return None  # a clause, a time ("4 a.m."), not an apposition
+        if tok.islower() and _verbish(tok, "") and not role_like(tok) \
+                and low not in _PLURAL_MODIFIERS and not tok.endswith(("'s", "’s")):
+            return None  # "research suggests musician, X"
+        chunk.insert(0, tok)
+        m -= 1
+    if not chunk or len(chunk) > 10 or _plural_role(chunk[-1]):
+        return None
+    if any(t.islower() and t.endswith(("ed", "ing")) and not role_like(t) for t in chunk):
+        return None  # "Asked about the coach, X said": a clause, not an apposition
+    return _headed(" ".join(chunk))
 
 
 def _appositive(nxt: str, after: str) -> bool:
