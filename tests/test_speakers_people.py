@@ -459,3 +459,64 @@ def test_a_question_before_the_name_gives_no_role() -> None:
 def test_his_wife_keeps_the_family_rule_over_the_apposition() -> None:
     got = speakers('Guests included Peter Vance and his wife, Clara, who said: "It was lovely."')
     assert Speaker("Clara Vance", "wife of Peter Vance") in got
+
+
+@pytest.mark.parametrize(("text", "role"), [
+    ('"Prices will fall," said Ida Marsh, a marketing vice president at Corvel.',
+     "marketing vice president at Corvel"),
+    ('Piet Vos, managing director of Brightline said that sales were "flat".',
+     "managing director of Brightline"),
+    ('Acting chairman Leo Brandt said: "We will wait."', "Acting chairman"),
+])
+def test_a_participle_that_modifies_a_role_noun_stays_in_the_role(text: str, role: str) -> None:
+    assert [s.role for s in speakers(text)] == [role]
+
+
+@pytest.mark.parametrize("role", [
+    "announcing the lawsuit", "representing the workers", "speaking for the ministry",
+    "gasping facedown on the floor",
+])
+def test_a_participle_with_an_object_is_no_role(role: str) -> None:
+    assert clean_role(role) is None
+
+
+@pytest.mark.parametrize(("text", "role"), [
+    ("Speaking to reporters, the president of the Harbour League for the Defence of Fishermen, "
+     'Ola Berg, said: "We will not move."',
+     "president of the Harbour League for the Defence of Fishermen"),
+    ('A member of the regional parliament, Ola Berg said: "We will not move."',
+     "member of the regional parliament"),
+    ('According to its Lisbon lawyer, Ola Berg of Cruz and Lima, the claim is sound. '
+     '"It is sound," Mr Berg said.', "Lisbon lawyer"),
+])
+def test_a_long_apposition_before_the_name(text: str, role: str) -> None:
+    assert [s.role for s in speakers(text)] == [role]
+
+
+def test_letters_after_a_name_are_not_part_of_it() -> None:
+    assert speakers('"It is unfair," said Ola Berg QC, chairman of the Bar Council.') == [
+        Speaker("Ola Berg", "chairman of the Bar Council")]
+
+
+def test_a_short_quote_framed_by_a_long_role_and_name_is_speech() -> None:
+    assert said_by('"It is unfair," Liberal Democrat home affairs spokesman Ola Berg said.') == [
+        "Ola Berg"]
+    assert said_by('"Not now," Labour MP Ola Berg said.') == ["Ola Berg"]
+
+
+@pytest.mark.parametrize(("text", "name", "role"), [
+    ('Piet Vos, chief executive of Brightline said that sales were "flat".', "Piet Vos",
+     "chief executive of Brightline"),
+    ('Ola Berg, a spokesman for the Harbour League said: "We will not move."', "Ola Berg",
+     "spokesman for the Harbour League"),
+])
+def test_an_apposition_missing_its_closing_comma_still_names_the_speaker(
+        text: str, name: str, role: str) -> None:
+    assert speakers(text) == [Speaker(name, role)]
+    assert said_by(text) == [name]
+
+
+def test_a_verb_after_an_employer_ends_the_apposition() -> None:
+    got = speakers("Ann Tull, marketing manager at Snappy Prints believes the shops will close. "
+                   '"It is over," she said.')
+    assert got == [Speaker("Ann Tull", "marketing manager at Snappy Prints")]

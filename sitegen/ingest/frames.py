@@ -324,6 +324,9 @@ def np_before(toks: list[str]) -> Subject:
     while toks and _adverb(toks[-1]):
         toks.pop()
     if not toks or toks[-1] != ",":
+        open_apposition = _open_apposition(toks)
+        if open_apposition is not None:
+            return open_apposition  # "Piet Vos, chief executive of Brightline said"
         return _np_tail(toks, None)[0]  # "At the rally Trump said": no comma, still Trump
     commas = [i for i, t in enumerate(toks) if t == ","]
     fallback = NO_SUBJECT
@@ -353,6 +356,38 @@ def np_before(toks: list[str]) -> Subject:
             if fallback.kind == "none" and not _after_preposition(chunk):
                 fallback = subj
     return fallback
+
+
+def _open_apposition(toks: list[str]) -> Subject | None:
+    """'Piet Vos, chief executive of Brightline said': an apposition whose closing comma the
+    copy left out. The name before the comma speaks, with the apposition as role, when the
+    apposition is a role phrase whose head is a lower-case role noun ('chief executive of ...',
+    not 'Brightline' nor a clause)."""
+    if "," not in toks:
+        return None
+    cut = len(toks) - 1 - toks[::-1].index(",")
+    aside = toks[cut + 1:]
+    if not 2 <= len(aside) <= 12 or any(_is_verb_at(aside, i) for i in range(len(aside))):
+        return None
+    if norm(aside[0]) not in {"a", "an", "the"} and not aside[0].islower() \
+            and not aside[0].endswith(("'s", "’s")):
+        return None
+    role = clean_role(" ".join(aside))
+    if not role or not any(t.islower() and role_like(t) for t in role.split()):
+        return None
+    subj, filled = _np_tail(toks[:cut], None)
+    if subj.kind != "name" or subj.role:
+        return None
+    if not filled and not _after_break(toks[:cut], subj):
+        return None
+    return Subject("name", subj.text, role, subj.gender or role_gender(role), True)
+
+
+def _after_break(chunk: list[str], subj: Subject) -> bool:
+    """Whether the name subj ends chunk right after a sentence start, a comma or a conjunction."""
+    size = len(subj.text.split())
+    before = chunk[: len(chunk) - size]
+    return not before or before[-1] in {".", ",", ";", ":", "|", "and", "but", "But", "And"}
 
 
 def _role_before(chunk: list[str]) -> str | None:

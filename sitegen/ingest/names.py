@@ -271,6 +271,8 @@ national international times-picayune tribune herald gazette daily weekly st
 ORG_WORDS: frozenset[str] = frozenset(_ORG_WORDS.split())
 
 NAME_SUFFIXES: frozenset[str] = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+_POST_NOMINALS = frozenset({"qc", "kc", "mp", "msp", "mep", "am", "td", "obe", "mbe", "cbe", "kbe",
+                            "dbe", "frs", "phd"})
 NAME_PARTICLES: frozenset[str] = frozenset(
     {"de", "da", "di", "del", "della", "van", "von", "der", "den", "la", "le", "du", "bin", "al",
      "ibn", "el", "dos", "das", "ter", "y"}
@@ -409,13 +411,26 @@ def clean_role(role: str | None) -> str | None:
         return None
     while words and norm(words[0]) in _ROLE_LEADS:
         words.pop(0)  # "Yesterday Argentina's economy minister", "his father", "But"
-    if not words or words[0].endswith("ing") or norm(words[0]) in {"of", "from", "in"}:
+    if not words or _participle_lead(words) or norm(words[0]) in {"of", "from", "in"}:
         return None
     if all(is_honorific(w) or norm(w) in {"dr", "sir", "dame", "lord", "lady"} for w in words):
         return None
     if not (has_role_head(words) or _affiliation(words)):  # "to 2004", "Georgia", "DRM systems"
         return None
     return " ".join(_singular_head(words))
+
+
+def _participle_lead(words: list[str]) -> bool:
+    """Whether a phrase opens with a participle that takes an object or an adverb ('gasping
+    facedown', 'announcing the lawsuit'), not one that modifies a noun ('managing director',
+    'marketing vice president', 'acting chairman')."""
+    if not words[0].lower().endswith("ing"):
+        return False
+    if len(words) == 1:
+        return True
+    nxt = norm(words[1])
+    return nxt in _ROLE_TRAILING or nxt in _POSSESSIVE_STARTS or nxt.endswith("ly") or (
+        not words[1].islower())
 
 
 def _singular_head(words: list[str]) -> list[str]:
@@ -608,6 +623,8 @@ def split_name(tokens: list[str]) -> NameParts | None:
     tokens = [t for t in tokens if t]
     while tokens and norm(tokens[-1]) in NAME_SUFFIXES and len(tokens) > 1:
         tokens = tokens[:-1]
+    while len(tokens) > 2 and tokens[-1].isupper() and norm(tokens[-1]) in _POST_NOMINALS:
+        tokens = tokens[:-1]  # "Guy Mansfield QC", "Jo Lee MP": letters after a name
     while len(tokens) > 1 and norm(tokens[-1]) in _SENTENCE_ADVERBS:
         tokens = tokens[:-1]  # "Mika Brzezinski Meanwhile": the next sentence's first word
     surname_title = len(tokens) >= 2 and first_name_gender(tokens[-2]) is not None

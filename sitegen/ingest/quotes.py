@@ -7,6 +7,7 @@ to one canonical person per article. Linear in the article length, give or take 
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -206,7 +207,13 @@ def _verb_near(before: str, after: str, framed: bool) -> bool:
     head = before[sentence_start(before, len(before)):]
     prior = _WORD_RE.findall(head)[-6:]
     following = _WORD_RE.findall(after[:60])[:4] if framed else []
-    return any(w.lower() in ALL_SPEECH_VERBS for w in prior + following)
+    run: list[str] = []
+    if following and following[0][:1].isupper():  # "Labour home affairs spokesman Jo Lee said":
+        clause = re.split(r"(?<=[a-z]{3})\.|[;:!?]", after[:100])[0]  # a name with its role
+        run = list(itertools.takewhile(  # before the verb, no clause between
+            lambda w: w.lower() in ALL_SPEECH_VERBS or w.lower() not in _NOT_A_NOUN,
+            _WORD_RE.findall(clause)[:8]))
+    return any(w.lower() in ALL_SPEECH_VERBS for w in prior + following + run)
 
 
 _NOUN_AFTER_RE = re.compile(r"^\s+([a-z][a-z-]+)\b")

@@ -578,6 +578,10 @@ def _appositive_role(words: list[tuple[int, str]], start: int) -> str | None:
     for _, tok in words[start: start + _APPOSITION_REACH]:
         if tok in {",", ".", ";", ":", "(", ")"}:
             break
+        if out and is_cap(out[-1]) and tok.islower() and _verbish(tok, "") \
+                and not role_like(tok) and tok not in _PLURAL_MODIFIERS:
+            out.append("said")  # "manager at Snappy Snaps believes ...": a clause ends it
+            break
         out.append(tok)
     else:  # no comma in reach: a role cut in the middle of a name, unless a clause ends it
         if start + _APPOSITION_REACH < len(words) and not any(
@@ -620,19 +624,18 @@ def _apposed_role(words: list[tuple[int, str]], i: int, k: int) -> str | None:
         role = None if verb else _headed(_appositive_role(words, start))
         if role and not _plural_role(role.split()[-1]):
             return role
-    if i < 3 or words[i - 1][1] != ",":
-        return None
-    closed = k >= len(words) or words[k][1] in {",", ".", "of", "from", "at"}
-    if not closed:
+    if i < 2 or words[i - 1][1] != ",":
         return None
     chunk: list[str] = []
     m = i - 2
-    while m >= 0 and len(chunk) < 12:
+    while m >= 0 and len(chunk) <= _APPOSITION_REACH:
         tok = words[m][1]
         if tok in {",", ".", ";", ":", "|", "!", "?", "(", ")", '"', "“", "”"}:
             break
         low = norm(tok)
-        if low in _PREPOSITIONS and not (m > 0 and role_like(words[m - 1][1])):
+        prev = norm(words[m - 1][1]) if m > 0 else "."
+        if low in _PREPOSITIONS and (prev == "according" or not (
+                role_like(words[m - 1][1]) or is_cap(words[m - 1][1]))):
             break  # "singled out by | Ofsted chief"; "chairman of the committee" goes on
         if low in _FINITE_SPEECH or low in _AUX or low in _IRREGULAR_PAST or any(
                 c.isdigit() for c in tok) or (tok.endswith(".") and len(tok) > 2):
@@ -642,10 +645,16 @@ def _apposed_role(words: list[tuple[int, str]], i: int, k: int) -> str | None:
             return None  # "research suggests musician, X"
         chunk.insert(0, tok)
         m -= 1
-    if not chunk or len(chunk) > 10 or _plural_role(chunk[-1]):
+    if not chunk or len(chunk) > 14 or _plural_role(chunk[-1]):
         return None
-    if any(t.islower() and t.endswith(("ed", "ing")) and not role_like(t) for t in chunk):
+    if any(t.endswith(("ed", "ing")) and not role_like(t) and norm(t) not in ROLE_ADJECTIVES
+           for t in chunk):
         return None  # "Asked about the coach, X said": a clause, not an apposition
+    closed = k >= len(words) or words[k][1] in {",", ".", "of", "from", "at"}
+    opens = (m < 0 or words[m][1] in {".", "!", "?", "|", ":"}) and norm(chunk[0]) in {
+        "a", "an", "the"}
+    if not closed and not (opens and k < len(words) and words[k][1] in _FINITE_SPEECH):
+        return None  # "A member of the parliament, Ann Lee said"
     return _headed(" ".join(chunk))
 
 
