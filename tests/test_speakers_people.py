@@ -520,3 +520,22 @@ def test_a_verb_after_an_employer_ends_the_apposition() -> None:
     got = speakers("Ann Tull, marketing manager at Snappy Prints believes the shops will close. "
                    '"It is over," she said.')
     assert got == [Speaker("Ann Tull", "marketing manager at Snappy Prints")]
+
+
+def test_an_owner_after_said_opens_the_reported_clause_not_an_inverted_frame() -> None:
+    got = attribute_quotes([
+        "Tax economist Marta Quill, who studies labour markets at the Harbour Institute, said "
+        "Ines Vale's statement did not settle the matter.",
+        '"I see no details about who is left out," she said.'])
+    assert [q.speaker for q in got.quotes] == ["Marta Quill"]
+
+
+def test_modifiers_ending_in_ing_stay_in_a_title_before_the_name() -> None:
+    got = speakers('Harbour City sporting director Ola Berg denied it. "It is false," he said.')
+    assert got == [Speaker("Ola Berg", "Harbour City sporting director")]
+
+
+def test_a_generic_person_noun_is_no_role() -> None:
+    assert clean_role("woman") is None
+    assert clean_role("young man") is None
+    assert clean_role("businesswoman") == "businesswoman"

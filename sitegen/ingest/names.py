@@ -46,6 +46,7 @@ conservative labour liberal tory socialist green presidential vice-presidential 
 house senate senior junior assistant associate executive general special u.s. us uk eu un nato
 emeritus retired shadow home local government economics trade culture health education
 environment transport justice energy banned veteran
+managing operating sporting marketing founding presiding reigning outgoing incoming
 """
 ROLE_ADJECTIVES: frozenset[str] = frozenset(_ROLE_ADJECTIVES.split())
 
@@ -417,7 +418,18 @@ def clean_role(role: str | None) -> str | None:
         return None
     if not (has_role_head(words) or _affiliation(words)):  # "to 2004", "Georgia", "DRM systems"
         return None
+    if all(norm(w) in _GENERIC_PEOPLE or norm(w) in _GENERIC_MODIFIERS for w in words):
+        return None  # "The woman, Robin Lee,": who she is, not what she is
+
     return " ".join(_singular_head(words))
+
+
+_GENERIC_PEOPLE_WORDS = """
+man woman men women boy girl person people lady gentleman guy child teen teenager
+"""
+_GENERIC_PEOPLE = frozenset(_GENERIC_PEOPLE_WORDS.split())
+_GENERIC_MODIFIER_WORDS = "young old elderly local other another same"
+_GENERIC_MODIFIERS = frozenset(_GENERIC_MODIFIER_WORDS.split())
 
 
 def _participle_lead(words: list[str]) -> bool:

@@ -410,7 +410,7 @@ def reported_speech(masked: str) -> list[tuple[int, Subject]]:
             continue
         if masked[max(0, m.start() - _REACH): m.start()].rstrip().endswith(","):  # "..., argued"
             after = np_after(tokens(masked[m.end(): m.end() + 80]))
-            if after.kind == "name":
+            if after.kind == "name" and not _OWNER_AFTER_RE.match(masked[m.end():]):
                 found.append((m.end(), after))
                 continue
         lo = max(0, m.start() - _REACH)  # bounded: the subject is near its verb
@@ -428,6 +428,9 @@ def reported_speech(masked: str) -> list[tuple[int, Subject]]:
     return found
 
 
+# "X, who studies tax, said Ivanka Trump's statement ...": an owner opens the reported clause,
+# it is not the subject of an inverted frame ("..., said Ivanka Trump").
+_OWNER_AFTER_RE = re.compile(r"^\s+(?:[A-Z][\w.'’-]*\s+){0,3}[A-Z][\w-]*['’]s\b")
 _PASSIVE_BEFORE_RE = re.compile(
     r"\b(?:was|were|is|are|been|being|be)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 _NOT_SPEECH_AFTER_RE = re.compile(r"^\s+(?:guilty|not guilty|innocent|ties|links)\b")
