@@ -539,3 +539,15 @@ def test_a_generic_person_noun_is_no_role() -> None:
     assert clean_role("woman") is None
     assert clean_role("young man") is None
     assert clean_role("businesswoman") == "businesswoman"
+
+
+def test_a_place_ends_a_title_before_the_name() -> None:
+    got = speakers('Former Vice President of the United States Ola Berg said: "We won."')
+    assert got == [Speaker("Ola Berg", "Former Vice President of the United States")]
+
+
+def test_the_employer_after_a_title_is_no_speaker() -> None:
+    got = speakers('Ola Berg, managing director of Harbour-Net in the UK, said: "We grow." '
+                   "Harbour-Net said it would hire.")
+    assert got == [Speaker("Ola Berg", "managing director of Harbour-Net in the UK")]
+    assert speakers('"We won," said the Harbour Film Awards.') == []

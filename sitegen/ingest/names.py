@@ -619,6 +619,9 @@ def _name_start(tokens: list[str]) -> int:
             return i  # "Democrat Tim Kaine"
         if before.lower().endswith(_AGE_ENDINGS) and is_given_name(tok):
             return i  # "Fourteen-year-old Zoe Baxter": an age is no part of a name
+        if i > start and is_given_name(tok) and " ".join(
+                tokens[start:i]).lower() in place_names():
+            return i  # "President of the United States Joe Biden": the place ends the title
     return start
 
 
@@ -652,6 +655,8 @@ def split_name(tokens: list[str]) -> NameParts | None:
         name_toks = name_toks[1:]
     if not name_toks:
         return None
+    if start and norm(tokens[start - 1]) in {"of", "for", "at"}:
+        return None  # "managing director of T-Mobile": the employer, no one's name
     role_toks = [t for t in tokens[:start] if not is_honorific(t)]
     while role_toks and norm(role_toks[0]) in {"the", "a", "an"}:
         role_toks = role_toks[1:]

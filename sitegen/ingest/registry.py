@@ -535,9 +535,11 @@ def _skip_parenthetical(words: list[tuple[int, str]], k: int) -> int:
 
 def _title_of(words: list[tuple[int, str]], i: int, j: int) -> bool:
     """'Secretary of State John Kerry', 'Mayor of London Sadiq Khan': 'of' inside a title."""
-    return (
+    if j > i and words[j][1] == "the" and words[j - 1][1] == "of" and is_title(words[j - 2][1]):
+        return j + 1 < len(words) and is_cap(words[j + 1][1])  # "President of the United
+    return (  # States Joe Biden"
         j > i and words[j][1] == "of" and is_title(words[j - 1][1])
-        and j + 1 < len(words) and is_cap(words[j + 1][1])
+        and j + 1 < len(words) and (is_cap(words[j + 1][1]) or words[j + 1][1] == "the")
     )
 
 
