@@ -551,3 +551,18 @@ def test_the_employer_after_a_title_is_no_speaker() -> None:
                    "Harbour-Net said it would hire.")
     assert got == [Speaker("Ola Berg", "managing director of Harbour-Net in the UK")]
     assert speakers('"We won," said the Harbour Film Awards.') == []
+
+
+@pytest.mark.parametrize(("paragraphs", "speaker"), [
+    (["Harbour signed midfielder Ola Berg until the end of the season.",
+      '"It was an easy decision," the 34-year-old told the club website.'], "Ola Berg"),
+    (["Ana Ruiz stays on course for the title. She will now meet Ines Vale.",
+      '"Bring it on," said the 23-year-old.'], "Ana Ruiz"),
+])
+def test_the_n_year_old_is_read_like_a_pronoun(paragraphs: list[str], speaker: str) -> None:
+    assert said_by(*paragraphs) == [speaker]
+
+
+def test_a_sentence_adverb_before_an_apposition_is_no_speaker() -> None:
+    got = speakers('Additionally, banker and party donor Ola Berg said the mayor should "move on".')
+    assert [s.name for s in got] == ["Ola Berg"]

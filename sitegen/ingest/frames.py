@@ -252,6 +252,8 @@ def interpret(np: list[str], aside: list[str] | None = None) -> Subject:
         return NO_SUBJECT
     aside_role = _aside_role(aside)
     last = np[-1]
+    if len(np) == 2 and low[0] == "the" and low[1].endswith(("-year-old", "-years-old")):
+        return Subject("pronoun", np[1])  # "the 45-year-old said": whoever 'he' or 'she' is
     if len(np) == 2 and low[0] == "the" and is_cap(last):  # "the Scot", "the Frenchman"
         return Subject("role", low[-1], " ".join(np), role_gender(last))
     owners = [i for i, t in enumerate(np[:-1]) if t.endswith(("'s", "’s"))]
@@ -375,8 +377,10 @@ def _open_apposition(toks: list[str]) -> Subject | None:
     role = clean_role(" ".join(aside))
     if not role or not any(t.islower() and role_like(t) for t in role.split()):
         return None
+    if _np_tail(aside, None)[0].kind == "name":
+        return None  # "Additionally, businessman and donor Stephen Schwarzman said": his own
     subj, filled = _np_tail(toks[:cut], None)
-    if subj.kind != "name" or subj.role:
+    if subj.kind != "name" or subj.role or (" " not in subj.text and not subj.introduced):
         return None
     if not filled and not _after_break(toks[:cut], subj):
         return None

@@ -440,9 +440,10 @@ def _participle_lead(words: list[str]) -> bool:
         return False
     if len(words) == 1:
         return True
+    if norm(words[0]) in ROLE_ADJECTIVES:
+        return False
     nxt = norm(words[1])
-    return nxt in _ROLE_TRAILING or nxt in _POSSESSIVE_STARTS or nxt.endswith("ly") or (
-        not words[1].islower())
+    return not (words[1].islower() and role_like(nxt) and not nxt.endswith("s"))
 
 
 def _singular_head(words: list[str]) -> list[str]:
