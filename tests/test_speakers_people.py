@@ -566,3 +566,21 @@ def test_the_n_year_old_is_read_like_a_pronoun(paragraphs: list[str], speaker: s
 def test_a_sentence_adverb_before_an_apposition_is_no_speaker() -> None:
     got = speakers('Additionally, banker and party donor Ola Berg said the mayor should "move on".')
     assert [s.name for s in got] == ["Ola Berg"]
+
+
+@pytest.mark.parametrize("paragraphs", [
+    ['Ola Berg and Ana Ruiz spoke. "Prices will fall," said Mr Berg. "Wait a year." Ms Ruiz '
+     'warned that shops still had to learn to sell online. "In some ways we are starting over."'],
+    ['Ola Berg and Ana Ruiz spoke. "Prices will fall," said Mr Berg.',
+     "Ms Ruiz warned that shops still had to learn to sell online.",
+     '"In some ways we are starting over."'],
+])
+def test_a_frameless_quote_after_someone_elses_reported_speech_is_theirs(
+        paragraphs: list[str]) -> None:
+    assert said_by(*paragraphs)[-1] == "Ana Ruiz"
+
+
+def test_speech_inside_the_earlier_quotes_frame_does_not_take_the_floor() -> None:
+    got = said_by('"Our progress is on the ballot," Mr. Berg said at the dinner, where Ms. Ruiz '
+                  'also spoke. "Justice is on the ballot."')
+    assert got == ["Berg", "Berg"]

@@ -566,17 +566,39 @@ def _inherit(
                 _WORD_RE.findall(speech[before[-1]].text(paragraphs))) > 3:
             continue  # the quote just before was framed by no one we can name ("a spokesman");
             # a label of a few words ("described as 'knife-obsessed' by police") holds no floor
+        start = par * _PAR_STRIDE + span.segments[0].start
         if prev:
-            result[i] = result[prev[-1]]
+            last = speech[prev[-1]].segments[-1]
+            reporter = _reporter_between(registry, result[prev[-1]],
+                                         last.par * _PAR_STRIDE + last.end, start)
+            result[i] = reporter or result[prev[-1]]
         elif _opens_paragraph(span, paragraphs) and i > 0 and result[i - 1] is not None:
             prev_span = speech[i - 1].segments[-1]
             lo = prev_span.par * _PAR_STRIDE + prev_span.end
-            hi = par * _PAR_STRIDE + span.segments[0].start
-            if not registry.others_named(result[i - 1], lo, hi) or nxt:
+            if not registry.others_named(result[i - 1], lo, start) or nxt:
                 result[i] = result[nxt[0]] if nxt else result[i - 1]
+            elif par - prev_span.par <= 1:
+                result[i] = _reporter_between(registry, result[i - 1], lo, start)
         elif nxt:
             result[i] = result[nxt[0]]
     return result
+
+
+def _reporter_between(registry: Registry, speaker: Person | None, lo: int,
+                      hi: int) -> Person | None:
+    """Someone other than speaker whose words a sentence between lo and hi reports ('Mr Armes
+    warned that developers ...') and who is the last person named as a subject there: the
+    frameless quote that follows is theirs, not the earlier speaker's."""
+    reporters = [(at, p) for at, p in registry.spoke if lo < at < hi and p is not speaker
+                 and is_person_name(p.name, p.introduced, p.gender)
+                 and registry.sentence_key(at) != registry.sentence_key(lo)]  # not in the
+    # earlier quote's own frame ('..., Mr. Obama said at the dinner, where Mrs. Clinton spoke.')
+    if not reporters:
+        return None
+    at, person = reporters[-1]
+    later = [p for pos, p in registry.salient if at < pos < hi and p is not person
+             and is_person_name(p.name, p.introduced, p.gender)]
+    return None if later else person
 
 
 def _attributed_after(
