@@ -584,3 +584,11 @@ def test_speech_inside_the_earlier_quotes_frame_does_not_take_the_floor() -> Non
     got = said_by('"Our progress is on the ballot," Mr. Berg said at the dinner, where Ms. Ruiz '
                   'also spoke. "Justice is on the ballot."')
     assert got == ["Berg", "Berg"]
+
+
+def test_a_bare_surname_goes_to_the_main_person_named_first_as_a_subject() -> None:
+    got = said_by(
+        "Mayor Ola Berg said he and his wife, Ines Berg, had tested positive.",
+        "Officials said their son tested negative, as did the aide Ana Ruiz and Lisa Berg.",
+        'Berg wrote on Twitter: "We will get through this together."')
+    assert got == ["Ola Berg"]

@@ -134,7 +134,13 @@ class Registry:
         called = [p for p in people if p.surname_refs and p.first_pos <= pos]
         if called:
             return max(called, key=lambda p: (p.surname_refs, p.last_pos))
-        return self._recent(people, pos)
+        before = [p for p in people if p.first_pos <= pos]
+        leads = [p for p in before if any(
+            q is p and self.sentence_key(at) == self.sentence_key(p.first_pos)
+            for at, q in self.salient)]
+        if len(before) > 1 and leads:  # news names its main person first, as a subject
+            return min(leads, key=lambda p: p.first_pos)  # ("Donald Trump reported he and
+        return self._recent(people, pos)  # his wife ..."), relatives after ("Ivanka Trump")
 
     def name(self, parts: NameParts, pos: int, subject: bool = True) -> Person:
         """Resolve (or introduce) the person a name mention refers to."""
