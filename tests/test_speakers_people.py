@@ -592,3 +592,18 @@ def test_a_bare_surname_goes_to_the_main_person_named_first_as_a_subject() -> No
         "Officials said their son tested negative, as did the aide Ana Ruiz and Lisa Berg.",
         'Berg wrote on Twitter: "We will get through this together."')
     assert got == ["Ola Berg"]
+
+
+@pytest.mark.parametrize("name", [
+    "Terrence Vale Trust", "Lib Dems", "Age Concern", "Florence Hale Foundation",
+])
+def test_strong_organisation_suffixes_outweigh_a_given_name(name: str) -> None:
+    assert said_by(f'"It is cowardly," {name} said.') == [None]
+    assert not is_person_name(name, True)
+
+
+def test_an_apposition_ending_in_a_body_still_names_the_person_before_it() -> None:
+    text = ("Ines Vale, head of policy at the health charity the Harbour Vale Trust said the "
+            'plan was "prejudice-based".')
+    assert speakers(text) == [
+        Speaker("Ines Vale", "head of policy at the health charity the Harbour Vale Trust")]

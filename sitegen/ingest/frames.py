@@ -377,8 +377,12 @@ def _open_apposition(toks: list[str]) -> Subject | None:
     role = clean_role(" ".join(aside))
     if not role or not any(t.islower() and role_like(t) for t in role.split()):
         return None
-    if _np_tail(aside, None)[0].kind == "name":
-        return None  # "Additionally, businessman and donor Stephen Schwarzman said": his own
+    own = _np_tail(aside, None)[0]
+    if own.kind == "name" and not org_not_person(own.text):
+        size = len(own.text.split())
+        if size >= len(aside) or norm(aside[-size - 1]) not in _DETERMINERS | _ALL_PREPS:
+            return None  # "Additionally, businessman and donor Stephen Schwarzman said": his
+            # own name; not "X, head of policy at the charity the Terrence Higgins Trust said"
     subj, filled = _np_tail(toks[:cut], None)
     if subj.kind != "name" or subj.role or (" " not in subj.text and not subj.introduced):
         return None
