@@ -607,3 +607,7 @@ def test_an_apposition_ending_in_a_body_still_names_the_person_before_it() -> No
             'plan was "prejudice-based".')
     assert speakers(text) == [
         Speaker("Ines Vale", "head of policy at the health charity the Harbour Vale Trust")]
+
+
+def test_a_hyphenated_descriptor_before_the_name_is_not_part_of_it() -> None:
+    assert said_by('"We were great," said Man-of-the-match Ola Berg.') == ["Ola Berg"]

@@ -288,7 +288,7 @@ _INITIAL_CHARS = 2  # "J." or "JK": initials stand for given names
 _FEMALE_ENDINGS = ("a", "ie", "ine", "elle", "ette", "ique", "een", "lyn")
 _CAP_RE = re.compile(r"^[A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁ][\w.'’-]*$")
 _INITIAL_RE = re.compile(r"^[A-Z]\.$")
-_POSITION_RE = re.compile(r"^[A-Z][a-z]+-[a-z]+$")  # "Fly-half", "Co-founder" before a name
+_POSITION_RE = re.compile(r"^[A-Z][a-z]+(?:-[a-z]+)+$")  # "Fly-half", "Co-founder" before a name
 
 
 _GROUP_WORDS = """
