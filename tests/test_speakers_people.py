@@ -611,3 +611,16 @@ def test_an_apposition_ending_in_a_body_still_names_the_person_before_it() -> No
 
 def test_a_hyphenated_descriptor_before_the_name_is_not_part_of_it() -> None:
     assert said_by('"We were great," said Man-of-the-match Ola Berg.') == ["Ola Berg"]
+
+
+@pytest.mark.parametrize(("text", "name", "role"), [
+    ('Union secretary Ana Ruiz welcomed the deal but said her members were "exhausted".',
+     "Ana Ruiz", "Union secretary"),
+    ('"It is possible," said Headteacher Ola Berg.', "Ola Berg", "Headteacher"),
+    ('Missouri Gov. Ellen Marsh said: "It is funded."', "Ellen Marsh", "Missouri Governor"),
+    ("The Tánaiste, Siobhán Ruane, said the figures were “preliminary”.", "Siobhán Ruane",
+     "Tánaiste"),
+])
+def test_more_frames_and_titles(text: str, name: str, role: str) -> None:
+    assert speakers(text) == [Speaker(name, role)]
+    assert said_by(text) == [name]

@@ -671,7 +671,7 @@ def frame_before(text: str, last_verb_only: bool = False) -> tuple[Subject, int,
             subj = OTHER_SUBJECT  # "Reports said", "Critics say": a plural, not a person
         elif vi > 1 and norm(toks[vi - 1]) == "who":
             subj = np_before(toks[: vi - 1])  # "Stevie Wonder, who joked of the museum, '...'"
-        elif vi > 0 and toks[vi - 1] in {"and", "to"}:
+        elif vi > 0 and toks[vi - 1] in {"and", "to", "but"}:
             subj = clause_subject(toks[:vi])  # "Warren praised Biden and said", "went on to say"
         else:
             subj = np_before(toks[:vi])

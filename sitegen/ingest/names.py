@@ -74,7 +74,7 @@ ROLE_NOUNS: frozenset[str] = frozenset(
     scrum-half full-back half-back centre-back center-back wing-back centre-forward
     film-maker filmmaker policy-maker policymaker peacemaker dressmaker matchmaker kingmaker
     programme-maker documentary-maker
-    taoiseach tanaiste td paramedic bursar headmistress steward consul plaintiff
+    taoiseach tanaiste tánaiste td paramedic bursar headmistress steward consul plaintiff
     inmate hostage vet marine forward monarch duke duchess earl countess baroness
     baronet viscount marquess emir governor-general first-minister
     """).split()
@@ -420,10 +420,18 @@ def clean_role(role: str | None) -> str | None:
         return None
     if all(norm(w) in _GENERIC_PEOPLE or norm(w) in _GENERIC_MODIFIERS for w in words):
         return None  # "The woman, Robin Lee,": who she is, not what she is
+    words = [_TITLE_ABBREVIATIONS.get(w.lower(), w) for w in words]  # "Missouri Gov."
 
     return " ".join(_singular_head(words))
 
 
+# Titles news abbreviates before a name (AP style), printed in full in a role.
+_TITLE_ABBREVIATIONS = {
+    "gov.": "Governor", "sen.": "Senator", "rep.": "Representative", "lt.": "Lieutenant",
+    "gen.": "General", "col.": "Colonel", "sgt.": "Sergeant", "capt.": "Captain",
+    "cmdr.": "Commander", "adm.": "Admiral", "supt.": "Superintendent", "det.": "Detective",
+    "insp.": "Inspector", "atty.": "Attorney", "sec.": "Secretary", "amb.": "Ambassador",
+}
 _GENERIC_PEOPLE_WORDS = """
 man woman men women boy girl person people lady gentleman guy child teen teenager
 """
@@ -511,6 +519,8 @@ def role_like(word: str) -> bool:
     """Whether a word can head a role phrase: a role noun or title ('spokesman', 'Senator'),
     a party noun ('Tory'), a plural of one, or an agent noun by its ending ('presenter')."""
     low = norm(word).strip("'’")
+    if low in ROLE_NOUNS or low in TITLE_WORDS:  # "Tánaiste"
+        return True
     if not low.isascii() or not low.replace("-", "").isalpha():
         return False
     if "-" in low:
@@ -612,7 +622,9 @@ def _name_start(tokens: list[str]) -> int:
             or bool(_POSITION_RE.match(tok))
         )
         place = i > 0 and norm(tokens[i - 1]) == "of" and tok.lower() in place_names()
-        if role_word or place or not is_cap(tok):  # "Prime Minister of India Narendra Modi"
+        occupation = i == 0 and len(tokens) >= 3 and role_like(tok.lower()) and is_given_name(
+            tokens[1])  # "Grocer Anita Flett", "Headteacher Rachel Amadi": an agent noun
+        if role_word or place or occupation or not is_cap(tok):  # "Prime Minister of India
             start = i + 1
     for i, tok in enumerate(tokens[start:-1], start):
         before = tokens[i - 1] if i > start else ""
