@@ -624,3 +624,31 @@ def test_a_hyphenated_descriptor_before_the_name_is_not_part_of_it() -> None:
 def test_more_frames_and_titles(text: str, name: str, role: str) -> None:
     assert speakers(text) == [Speaker(name, role)]
     assert said_by(text) == [name]
+
+
+@pytest.mark.parametrize(("text", "name", "role"), [
+    ('The manager of the firm, Dr Ali bin Tamim, said it was "bad".', "Ali bin Tamim",
+     "manager of the firm"),
+    ('Minister of Information Ana de la Cruz said: "It was bad."', "Ana de la Cruz",
+     "Minister of Information"),
+    ('"It was bad," said Riccardo de Rinaldini, chief executive of Harbour-Net.',
+     "Riccardo de Rinaldini", "chief executive of Harbour-Net"),
+])
+def test_name_particles_stay_inside_the_name(text: str, name: str, role: str) -> None:
+    assert speakers(text) == [Speaker(name, role)]
+
+
+def test_an_age_before_the_name_leaves_room_for_the_apposition() -> None:
+    text = ("Fourteen-year-old Jacob Marsh, a pupil at the Swindon school, told the radio he had "
+            '"mixed feelings".')
+    assert speakers(text) == [Speaker("Jacob Marsh", "pupil at the Swindon school")]
+
+
+def test_the_aged_role_noun_is_someone_named_already() -> None:
+    got = said_by("Before dawn, Ola Berg pushed his boat into the surf.",
+                  "“The big boats come at night,” the 46-year-old fisherman told Al Jazeera.")
+    assert got == ["Ola Berg"]
+
+
+def test_a_newspaper_signature_is_no_person() -> None:
+    assert speakers('"They may leave." — Namur Courier, March 12') == []

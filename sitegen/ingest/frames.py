@@ -252,8 +252,10 @@ def interpret(np: list[str], aside: list[str] | None = None) -> Subject:
         return NO_SUBJECT
     aside_role = _aside_role(aside)
     last = np[-1]
-    if len(np) == 2 and low[0] == "the" and low[1].endswith(("-year-old", "-years-old")):
-        return Subject("pronoun", np[1])  # "the 45-year-old said": whoever 'he' or 'she' is
+    if len(np) in (2, 3) and low[0] == "the" and low[1].endswith(("-year-old", "-years-old")) \
+            and (len(np) == 2 or low[2] in ROLE_NOUNS or role_like(np[2])):
+        return Subject("pronoun", np[1], gender=role_gender(np[-1]))  # "the 45-year-old
+        # (fisherman) said": someone named already, like a 'he' or 'she'; gender from the noun
     if len(np) == 2 and low[0] == "the" and is_cap(last):  # "the Scot", "the Frenchman"
         return Subject("role", low[-1], " ".join(np), role_gender(last))
     owners = [i for i, t in enumerate(np[:-1]) if t.endswith(("'s", "’s"))]

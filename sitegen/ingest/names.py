@@ -624,7 +624,9 @@ def _name_start(tokens: list[str]) -> int:
         place = i > 0 and norm(tokens[i - 1]) == "of" and tok.lower() in place_names()
         occupation = i == 0 and len(tokens) >= 3 and role_like(tok.lower()) and is_given_name(
             tokens[1])  # "Grocer Anita Flett", "Headteacher Rachel Amadi": an agent noun
-        if role_word or place or occupation or not is_cap(tok):  # "Prime Minister of India
+        particle = low in NAME_PARTICLES and i > start and (is_cap(tokens[i - 1]) or norm(
+            tokens[i - 1]) in NAME_PARTICLES)  # "Ali bin Tamim", "Ana de la Cruz"
+        if role_word or place or occupation or (not is_cap(tok) and not particle):
             start = i + 1
     for i, tok in enumerate(tokens[start:-1], start):
         before = tokens[i - 1] if i > start else ""
@@ -632,9 +634,10 @@ def _name_start(tokens: list[str]) -> int:
             return i  # "Democrat Tim Kaine"
         if before.lower().endswith(_AGE_ENDINGS) and is_given_name(tok):
             return i  # "Fourteen-year-old Zoe Baxter": an age is no part of a name
-        if i > start and is_given_name(tok) and " ".join(
-                tokens[start:i]).lower() in place_names():
-            return i  # "President of the United States Joe Biden": the place ends the title
+        if i > start and is_given_name(tok) and (" ".join(
+                tokens[start:i]).lower() in place_names() or norm(tokens[start - 1]) == "of"):
+            return i  # "President of the United States Joe Biden", "Minister of Information
+            # Ana Cruz": the title's object ends before the given name
     return start
 
 

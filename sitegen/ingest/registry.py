@@ -366,7 +366,8 @@ def name_mentions(text: str) -> list[tuple[int, NameParts, bool]]:
             i = j  # "the Clinton campaign": a modifier; "the Scot", "the Belgian": a role
             continue
         parts = _person_parts([w for _, w in run], subject, speaks)
-        if parts is not None and parts.role is None and _appositive(nxt, after):
+        if parts is not None and clean_role(parts.role) is None and _appositive(nxt, after):
+            # (an age or a stray word before the name is no role: "Fourteen-year-old X, a ...")
             parts = NameParts(parts.name, _appositive_role(words, k + 1), parts.gender,
                               apposed=True)
         if parts is not None and " " not in parts.name and is_given_name(parts.name):
@@ -380,7 +381,7 @@ def name_mentions(text: str) -> list[tuple[int, NameParts, bool]]:
             if named:  # "a university student named Wong": a person, with that role
                 parts = NameParts(parts.name, parts.role or named, parts.gender, parts.speaks,
                                   introduced=True)
-        if parts is not None and parts.role is None:
+        if parts is not None and clean_role(parts.role) is None:
             role = _apposed_role(words, i, k)
             if role:  # "Ofsted chief, David Bell," / "Julie Howell, policy manager at the RNIB,"
                 parts = NameParts(parts.name, role, parts.gender, parts.speaks, parts.introduced)
