@@ -544,7 +544,7 @@ def test_possessive_owner_and_org_word_surname() -> None:
 
 def test_titles_stripped_and_kept_as_role() -> None:
     result = attribute_quotes(['"We act," Gov. Gavin Newsom said.', '"No," Sen. Ted Cruz said.'])
-    assert result.speakers == (Speaker("Gavin Newsom", "Gov."), Speaker("Ted Cruz", "Sen."))
+    assert result.speakers == (Speaker("Gavin Newsom", "Governor"), Speaker("Ted Cruz", "Senator"))
 
 
 def test_mr_smith_bbc_style() -> None:

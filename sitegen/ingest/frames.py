@@ -252,6 +252,10 @@ def interpret(np: list[str], aside: list[str] | None = None) -> Subject:
         return NO_SUBJECT
     aside_role = _aside_role(aside)
     last = np[-1]
+    if len(np) in (2, 3) and low[0] == "the" and low[1].endswith(("-year-old", "-years-old")) \
+            and (len(np) == 2 or low[2] in ROLE_NOUNS or role_like(np[2])):
+        return Subject("pronoun", np[1], gender=role_gender(np[-1]))  # "the 45-year-old
+        # (fisherman) said": someone named already, like a 'he' or 'she'; gender from the noun
     if len(np) == 2 and low[0] == "the" and is_cap(last):  # "the Scot", "the Frenchman"
         return Subject("role", low[-1], " ".join(np), role_gender(last))
     owners = [i for i, t in enumerate(np[:-1]) if t.endswith(("'s", "’s"))]
@@ -324,6 +328,9 @@ def np_before(toks: list[str]) -> Subject:
     while toks and _adverb(toks[-1]):
         toks.pop()
     if not toks or toks[-1] != ",":
+        open_apposition = _open_apposition(toks)
+        if open_apposition is not None:
+            return open_apposition  # "Piet Vos, chief executive of Brightline said"
         return _np_tail(toks, None)[0]  # "At the rally Trump said": no comma, still Trump
     commas = [i for i, t in enumerate(toks) if t == ","]
     fallback = NO_SUBJECT
@@ -353,6 +360,44 @@ def np_before(toks: list[str]) -> Subject:
             if fallback.kind == "none" and not _after_preposition(chunk):
                 fallback = subj
     return fallback
+
+
+def _open_apposition(toks: list[str]) -> Subject | None:
+    """'Piet Vos, chief executive of Brightline said': an apposition whose closing comma the
+    copy left out. The name before the comma speaks, with the apposition as role, when the
+    apposition is a role phrase whose head is a lower-case role noun ('chief executive of ...',
+    not 'Brightline' nor a clause)."""
+    if "," not in toks:
+        return None
+    cut = len(toks) - 1 - toks[::-1].index(",")
+    aside = toks[cut + 1:]
+    if not 2 <= len(aside) <= 12 or any(_is_verb_at(aside, i) for i in range(len(aside))):
+        return None
+    if norm(aside[0]) not in {"a", "an", "the"} and not aside[0].islower() \
+            and not aside[0].endswith(("'s", "’s")):
+        return None
+    role = clean_role(" ".join(aside))
+    if not role or not any(t.islower() and role_like(t) for t in role.split()):
+        return None
+    own = _np_tail(aside, None)[0]
+    if own.kind == "name" and not org_not_person(own.text):
+        size = len(own.text.split())
+        if size >= len(aside) or norm(aside[-size - 1]) not in _DETERMINERS | _ALL_PREPS:
+            return None  # "Additionally, businessman and donor Stephen Schwarzman said": his
+            # own name; not "X, head of policy at the charity the Terrence Higgins Trust said"
+    subj, filled = _np_tail(toks[:cut], None)
+    if subj.kind != "name" or subj.role or (" " not in subj.text and not subj.introduced):
+        return None
+    if not filled and not _after_break(toks[:cut], subj):
+        return None
+    return Subject("name", subj.text, role, subj.gender or role_gender(role), True)
+
+
+def _after_break(chunk: list[str], subj: Subject) -> bool:
+    """Whether the name subj ends chunk right after a sentence start, a comma or a conjunction."""
+    size = len(subj.text.split())
+    before = chunk[: len(chunk) - size]
+    return not before or before[-1] in {".", ",", ";", ":", "|", "and", "but", "But", "And"}
 
 
 def _role_before(chunk: list[str]) -> str | None:
@@ -628,7 +673,7 @@ def frame_before(text: str, last_verb_only: bool = False) -> tuple[Subject, int,
             subj = OTHER_SUBJECT  # "Reports said", "Critics say": a plural, not a person
         elif vi > 1 and norm(toks[vi - 1]) == "who":
             subj = np_before(toks[: vi - 1])  # "Stevie Wonder, who joked of the museum, '...'"
-        elif vi > 0 and toks[vi - 1] in {"and", "to"}:
+        elif vi > 0 and toks[vi - 1] in {"and", "to", "but"}:
             subj = clause_subject(toks[:vi])  # "Warren praised Biden and said", "went on to say"
         else:
             subj = np_before(toks[:vi])

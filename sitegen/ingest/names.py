@@ -46,6 +46,7 @@ conservative labour liberal tory socialist green presidential vice-presidential 
 house senate senior junior assistant associate executive general special u.s. us uk eu un nato
 emeritus retired shadow home local government economics trade culture health education
 environment transport justice energy banned veteran
+managing operating sporting marketing founding presiding reigning outgoing incoming
 """
 ROLE_ADJECTIVES: frozenset[str] = frozenset(_ROLE_ADJECTIVES.split())
 
@@ -73,7 +74,7 @@ ROLE_NOUNS: frozenset[str] = frozenset(
     scrum-half full-back half-back centre-back center-back wing-back centre-forward
     film-maker filmmaker policy-maker policymaker peacemaker dressmaker matchmaker kingmaker
     programme-maker documentary-maker
-    taoiseach tanaiste td paramedic bursar headmistress steward consul plaintiff
+    taoiseach tanaiste tánaiste td paramedic bursar headmistress steward consul plaintiff
     inmate hostage vet marine forward monarch duke duchess earl countess baroness
     baronet viscount marquess emir governor-general first-minister
     """).split()
@@ -271,6 +272,8 @@ national international times-picayune tribune herald gazette daily weekly st
 ORG_WORDS: frozenset[str] = frozenset(_ORG_WORDS.split())
 
 NAME_SUFFIXES: frozenset[str] = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+_POST_NOMINALS = frozenset({"qc", "kc", "mp", "msp", "mep", "am", "td", "obe", "mbe", "cbe", "kbe",
+                            "dbe", "frs", "phd"})
 NAME_PARTICLES: frozenset[str] = frozenset(
     {"de", "da", "di", "del", "della", "van", "von", "der", "den", "la", "le", "du", "bin", "al",
      "ibn", "el", "dos", "das", "ter", "y"}
@@ -285,7 +288,7 @@ _INITIAL_CHARS = 2  # "J." or "JK": initials stand for given names
 _FEMALE_ENDINGS = ("a", "ie", "ine", "elle", "ette", "ique", "een", "lyn")
 _CAP_RE = re.compile(r"^[A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁ][\w.'’-]*$")
 _INITIAL_RE = re.compile(r"^[A-Z]\.$")
-_POSITION_RE = re.compile(r"^[A-Z][a-z]+-[a-z]+$")  # "Fly-half", "Co-founder" before a name
+_POSITION_RE = re.compile(r"^[A-Z][a-z]+(?:-[a-z]+)+$")  # "Fly-half", "Co-founder" before a name
 
 
 _GROUP_WORDS = """
@@ -409,13 +412,46 @@ def clean_role(role: str | None) -> str | None:
         return None
     while words and norm(words[0]) in _ROLE_LEADS:
         words.pop(0)  # "Yesterday Argentina's economy minister", "his father", "But"
-    if not words or words[0].endswith("ing") or norm(words[0]) in {"of", "from", "in"}:
+    if not words or _participle_lead(words) or norm(words[0]) in {"of", "from", "in"}:
         return None
     if all(is_honorific(w) or norm(w) in {"dr", "sir", "dame", "lord", "lady"} for w in words):
         return None
     if not (has_role_head(words) or _affiliation(words)):  # "to 2004", "Georgia", "DRM systems"
         return None
+    if all(norm(w) in _GENERIC_PEOPLE or norm(w) in _GENERIC_MODIFIERS for w in words):
+        return None  # "The woman, Robin Lee,": who she is, not what she is
+    words = [_TITLE_ABBREVIATIONS.get(w.lower(), w) for w in words]  # "Missouri Gov."
+
     return " ".join(_singular_head(words))
+
+
+# Titles news abbreviates before a name (AP style), printed in full in a role.
+_TITLE_ABBREVIATIONS = {
+    "gov.": "Governor", "sen.": "Senator", "rep.": "Representative", "lt.": "Lieutenant",
+    "gen.": "General", "col.": "Colonel", "sgt.": "Sergeant", "capt.": "Captain",
+    "cmdr.": "Commander", "adm.": "Admiral", "supt.": "Superintendent", "det.": "Detective",
+    "insp.": "Inspector", "atty.": "Attorney", "sec.": "Secretary", "amb.": "Ambassador",
+}
+_GENERIC_PEOPLE_WORDS = """
+man woman men women boy girl person people lady gentleman guy child teen teenager
+"""
+_GENERIC_PEOPLE = frozenset(_GENERIC_PEOPLE_WORDS.split())
+_GENERIC_MODIFIER_WORDS = "young old elderly local other another same"
+_GENERIC_MODIFIERS = frozenset(_GENERIC_MODIFIER_WORDS.split())
+
+
+def _participle_lead(words: list[str]) -> bool:
+    """Whether a phrase opens with a participle that takes an object or an adverb ('gasping
+    facedown', 'announcing the lawsuit'), not one that modifies a noun ('managing director',
+    'marketing vice president', 'acting chairman')."""
+    if not words[0].lower().endswith("ing"):
+        return False
+    if len(words) == 1:
+        return True
+    if norm(words[0]) in ROLE_ADJECTIVES:
+        return False
+    nxt = norm(words[1])
+    return not (words[1].islower() and role_like(nxt) and not nxt.endswith("s"))
 
 
 def _singular_head(words: list[str]) -> list[str]:
@@ -483,6 +519,8 @@ def role_like(word: str) -> bool:
     """Whether a word can head a role phrase: a role noun or title ('spokesman', 'Senator'),
     a party noun ('Tory'), a plural of one, or an agent noun by its ending ('presenter')."""
     low = norm(word).strip("'’")
+    if low in ROLE_NOUNS or low in TITLE_WORDS:  # "Tánaiste"
+        return True
     if not low.isascii() or not low.replace("-", "").isalpha():
         return False
     if "-" in low:
@@ -584,7 +622,11 @@ def _name_start(tokens: list[str]) -> int:
             or bool(_POSITION_RE.match(tok))
         )
         place = i > 0 and norm(tokens[i - 1]) == "of" and tok.lower() in place_names()
-        if role_word or place or not is_cap(tok):  # "Prime Minister of India Narendra Modi"
+        occupation = i == 0 and len(tokens) >= 3 and role_like(tok.lower()) and is_given_name(
+            tokens[1])  # "Grocer Anita Flett", "Headteacher Rachel Amadi": an agent noun
+        particle = low in NAME_PARTICLES and i > start and (is_cap(tokens[i - 1]) or norm(
+            tokens[i - 1]) in NAME_PARTICLES)  # "Ali bin Tamim", "Ana de la Cruz"
+        if role_word or place or occupation or (not is_cap(tok) and not particle):
             start = i + 1
     for i, tok in enumerate(tokens[start:-1], start):
         before = tokens[i - 1] if i > start else ""
@@ -592,6 +634,10 @@ def _name_start(tokens: list[str]) -> int:
             return i  # "Democrat Tim Kaine"
         if before.lower().endswith(_AGE_ENDINGS) and is_given_name(tok):
             return i  # "Fourteen-year-old Zoe Baxter": an age is no part of a name
+        if i > start and is_given_name(tok) and (" ".join(
+                tokens[start:i]).lower() in place_names() or norm(tokens[start - 1]) == "of"):
+            return i  # "President of the United States Joe Biden", "Minister of Information
+            # Ana Cruz": the title's object ends before the given name
     return start
 
 
@@ -608,6 +654,8 @@ def split_name(tokens: list[str]) -> NameParts | None:
     tokens = [t for t in tokens if t]
     while tokens and norm(tokens[-1]) in NAME_SUFFIXES and len(tokens) > 1:
         tokens = tokens[:-1]
+    while len(tokens) > 2 and tokens[-1].isupper() and norm(tokens[-1]) in _POST_NOMINALS:
+        tokens = tokens[:-1]  # "Guy Mansfield QC", "Jo Lee MP": letters after a name
     while len(tokens) > 1 and norm(tokens[-1]) in _SENTENCE_ADVERBS:
         tokens = tokens[:-1]  # "Mika Brzezinski Meanwhile": the next sentence's first word
     surname_title = len(tokens) >= 2 and first_name_gender(tokens[-2]) is not None
@@ -623,6 +671,8 @@ def split_name(tokens: list[str]) -> NameParts | None:
         name_toks = name_toks[1:]
     if not name_toks:
         return None
+    if start and norm(tokens[start - 1]) in {"of", "for", "at"}:
+        return None  # "managing director of T-Mobile": the employer, no one's name
     role_toks = [t for t in tokens[:start] if not is_honorific(t)]
     while role_toks and norm(role_toks[0]) in {"the", "a", "an"}:
         role_toks = role_toks[1:]

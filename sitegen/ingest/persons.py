@@ -28,6 +28,7 @@ class NonPeople:
     """The vocabularies of names that are not people's."""
 
     suffixes: frozenset[str]
+    strong: frozenset[str]  # suffixes that outweigh a given name ("Terrence Higgins Trust")
     prefixes: frozenset[str]
     names: frozenset[str]  # clubs, companies, publications and common words, whole
 
@@ -40,6 +41,7 @@ def non_people() -> NonPeople:
              for n in data.get(key, [])]
     return NonPeople(
         suffixes=frozenset(fold(s) for s in data.get("org_suffixes", [])),
+        strong=frozenset(fold(s) for s in data.get("strong_org_suffixes", [])),
         prefixes=frozenset(fold(s) for s in data.get("org_prefixes", [])),
         names=frozenset(fold(n) for n in whole),
     )
@@ -57,6 +59,8 @@ def not_a_person(name: str) -> bool:
     bare = folded[4:] if folded.startswith("the ") else folded
     if bare in data.names or is_demonym(words[0]) or is_demonym(name):  # "Scottish Water",
         return True  # "Dutch Telecom", "Sri Lankan"
+    if len(words) > 1 and fold(words[-1]) in data.strong:
+        return True
     if len(words) > 1 and first_name_gender(words[0]):
         return False
     if looks_like_org(name) or (len(words) == 1 and is_group(words[0])):

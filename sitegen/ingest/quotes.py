@@ -7,6 +7,7 @@ to one canonical person per article. Linear in the article length, give or take 
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -206,7 +207,13 @@ def _verb_near(before: str, after: str, framed: bool) -> bool:
     head = before[sentence_start(before, len(before)):]
     prior = _WORD_RE.findall(head)[-6:]
     following = _WORD_RE.findall(after[:60])[:4] if framed else []
-    return any(w.lower() in ALL_SPEECH_VERBS for w in prior + following)
+    run: list[str] = []
+    if following and following[0][:1].isupper():  # "Labour home affairs spokesman Jo Lee said":
+        clause = re.split(r"(?<=[a-z]{3})\.|[;:!?]", after[:100])[0]  # a name with its role
+        run = list(itertools.takewhile(  # before the verb, no clause between
+            lambda w: w.lower() in ALL_SPEECH_VERBS or w.lower() not in _NOT_A_NOUN,
+            _WORD_RE.findall(clause)[:8]))
+    return any(w.lower() in ALL_SPEECH_VERBS for w in prior + following + run)
 
 
 _NOUN_AFTER_RE = re.compile(r"^\s+([a-z][a-z-]+)\b")
@@ -403,7 +410,7 @@ def reported_speech(masked: str) -> list[tuple[int, Subject]]:
             continue
         if masked[max(0, m.start() - _REACH): m.start()].rstrip().endswith(","):  # "..., argued"
             after = np_after(tokens(masked[m.end(): m.end() + 80]))
-            if after.kind == "name":
+            if after.kind == "name" and not _OWNER_AFTER_RE.match(masked[m.end():]):
                 found.append((m.end(), after))
                 continue
         lo = max(0, m.start() - _REACH)  # bounded: the subject is near its verb
@@ -421,6 +428,9 @@ def reported_speech(masked: str) -> list[tuple[int, Subject]]:
     return found
 
 
+# "X, who studies tax, said Ivanka Trump's statement ...": an owner opens the reported clause,
+# it is not the subject of an inverted frame ("..., said Ivanka Trump").
+_OWNER_AFTER_RE = re.compile(r"^\s+(?:[A-Z][\w.'’-]*\s+){0,3}[A-Z][\w-]*['’]s\b")
 _PASSIVE_BEFORE_RE = re.compile(
     r"\b(?:was|were|is|are|been|being|be)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 _NOT_SPEECH_AFTER_RE = re.compile(r"^\s+(?:guilty|not guilty|innocent|ties|links)\b")
@@ -556,17 +566,39 @@ def _inherit(
                 _WORD_RE.findall(speech[before[-1]].text(paragraphs))) > 3:
             continue  # the quote just before was framed by no one we can name ("a spokesman");
             # a label of a few words ("described as 'knife-obsessed' by police") holds no floor
+        start = par * _PAR_STRIDE + span.segments[0].start
         if prev:
-            result[i] = result[prev[-1]]
+            last = speech[prev[-1]].segments[-1]
+            reporter = _reporter_between(registry, result[prev[-1]],
+                                         last.par * _PAR_STRIDE + last.end, start)
+            result[i] = reporter or result[prev[-1]]
         elif _opens_paragraph(span, paragraphs) and i > 0 and result[i - 1] is not None:
             prev_span = speech[i - 1].segments[-1]
             lo = prev_span.par * _PAR_STRIDE + prev_span.end
-            hi = par * _PAR_STRIDE + span.segments[0].start
-            if not registry.others_named(result[i - 1], lo, hi) or nxt:
+            if not registry.others_named(result[i - 1], lo, start) or nxt:
                 result[i] = result[nxt[0]] if nxt else result[i - 1]
+            elif par - prev_span.par <= 1:
+                result[i] = _reporter_between(registry, result[i - 1], lo, start)
         elif nxt:
             result[i] = result[nxt[0]]
     return result
+
+
+def _reporter_between(registry: Registry, speaker: Person | None, lo: int,
+                      hi: int) -> Person | None:
+    """Someone other than speaker whose words a sentence between lo and hi reports ('Mr Armes
+    warned that developers ...') and who is the last person named as a subject there: the
+    frameless quote that follows is theirs, not the earlier speaker's."""
+    reporters = [(at, p) for at, p in registry.spoke if lo < at < hi and p is not speaker
+                 and is_person_name(p.name, p.introduced, p.gender)
+                 and registry.sentence_key(at) != registry.sentence_key(lo)]  # not in the
+    # earlier quote's own frame ('..., Mr. Obama said at the dinner, where Mrs. Clinton spoke.')
+    if not reporters:
+        return None
+    at, person = reporters[-1]
+    later = [p for pos, p in registry.salient if at < pos < hi and p is not person
+             and is_person_name(p.name, p.introduced, p.gender)]
+    return None if later else person
 
 
 def _attributed_after(

@@ -134,7 +134,13 @@ class Registry:
         called = [p for p in people if p.surname_refs and p.first_pos <= pos]
         if called:
             return max(called, key=lambda p: (p.surname_refs, p.last_pos))
-        return self._recent(people, pos)
+        before = [p for p in people if p.first_pos <= pos]
+        leads = [p for p in before if any(
+            q is p and self.sentence_key(at) == self.sentence_key(p.first_pos)
+            for at, q in self.salient)]
+        if len(before) > 1 and leads:  # news names its main person first, as a subject
+            return min(leads, key=lambda p: p.first_pos)  # ("Donald Trump reported he and
+        return self._recent(people, pos)  # his wife ..."), relatives after ("Ivanka Trump")
 
     def name(self, parts: NameParts, pos: int, subject: bool = True) -> Person:
         """Resolve (or introduce) the person a name mention refers to."""
@@ -360,7 +366,8 @@ def name_mentions(text: str) -> list[tuple[int, NameParts, bool]]:
             i = j  # "the Clinton campaign": a modifier; "the Scot", "the Belgian": a role
             continue
         parts = _person_parts([w for _, w in run], subject, speaks)
-        if parts is not None and parts.role is None and _appositive(nxt, after):
+        if parts is not None and clean_role(parts.role) is None and _appositive(nxt, after):
+            # (an age or a stray word before the name is no role: "Fourteen-year-old X, a ...")
             parts = NameParts(parts.name, _appositive_role(words, k + 1), parts.gender,
                               apposed=True)
         if parts is not None and " " not in parts.name and is_given_name(parts.name):
@@ -374,6 +381,10 @@ def name_mentions(text: str) -> list[tuple[int, NameParts, bool]]:
             if named:  # "a university student named Wong": a person, with that role
                 parts = NameParts(parts.name, parts.role or named, parts.gender, parts.speaks,
                                   introduced=True)
+        if parts is not None and clean_role(parts.role) is None:
+            role = _apposed_role(words, i, k)
+            if role:  # "Ofsted chief, David Bell," / "Julie Howell, policy manager at the RNIB,"
+                parts = NameParts(parts.name, role, parts.gender, parts.speaks, parts.introduced)
         if parts is not None and parts.role and _plural_role(parts.role.split()[-1]) and not (
                 k < len(words) and words[k][1] in {",", "and"}):
             i = j  # "market analysts Chart-Track": a plural before one name names a body
@@ -531,9 +542,11 @@ def _skip_parenthetical(words: list[tuple[int, str]], k: int) -> int:
 
 def _title_of(words: list[tuple[int, str]], i: int, j: int) -> bool:
     """'Secretary of State John Kerry', 'Mayor of London Sadiq Khan': 'of' inside a title."""
-    return (
+    if j > i and words[j][1] == "the" and words[j - 1][1] == "of" and is_title(words[j - 2][1]):
+        return j + 1 < len(words) and is_cap(words[j + 1][1])  # "President of the United
+    return (  # States Joe Biden"
         j > i and words[j][1] == "of" and is_title(words[j - 1][1])
-        and j + 1 < len(words) and is_cap(words[j + 1][1])
+        and j + 1 < len(words) and (is_cap(words[j + 1][1]) or words[j + 1][1] == "the")
     )
 
 
@@ -574,6 +587,10 @@ def _appositive_role(words: list[tuple[int, str]], start: int) -> str | None:
     for _, tok in words[start: start + _APPOSITION_REACH]:
         if tok in {",", ".", ";", ":", "(", ")"}:
             break
+        if out and is_cap(out[-1]) and tok.islower() and _verbish(tok, "") \
+                and not role_like(tok) and tok not in _PLURAL_MODIFIERS:
+            out.append("said")  # "manager at Snappy Snaps believes ...": a clause ends it
+            break
         out.append(tok)
     else:  # no comma in reach: a role cut in the middle of a name, unless a clause ends it
         if start + _APPOSITION_REACH < len(words) and not any(
@@ -582,6 +599,72 @@ def _appositive_role(words: list[tuple[int, str]], start: int) -> str | None:
     while out and norm(out[0]) in {"a", "an", "the"}:
         out = out[1:]
     return " ".join(out) or None
+
+
+_RELATIVE = frozenset({"who", "whose", "whom", "which", "that", "where", "when", "while"})
+
+
+def _headed(role: str | None) -> str | None:
+    """A role phrase cleaned, when it has a head noun that names what someone is (a lone
+    capitalised word must be a role word: 'Tveter' ends like an agent noun but is a name)."""
+    if not role or norm(role.split()[0]) in _RELATIVE:
+        return None  # "X, whose father ...", "X, who became the oldest player"
+    role = clean_role(role)
+    if not role or not has_role_head(role.split()):
+        return None
+    if " " not in role and not (norm(role) in ROLE_NOUNS or is_title(role)):
+        return None
+    return role
+
+
+def _apposed_role(words: list[tuple[int, str]], i: int, k: int) -> str | None:
+    """The role an apposition gives the name words[i:k] when no role word opened it: after the
+    name, up to the next comma ('Julie Howell, digital policy manager at the RNIB,', 'John
+    Connors, Microsoft's chief financial officer said'); else before it, a whole comma chunk
+    closed by a comma after the name ('Ofsted chief, David Bell, for', 'The chairman of the
+    committee, Sher Khan, said', 'its Paris lawyer, Emmanuel Gaillard of X,'). The phrase must
+    have a role's head noun; a plural ('voters, Ann Lee') is the list rule's."""
+    if k < len(words) and words[k][1] == "," and k + 1 < len(words):
+        start = k + 1
+        if words[start][1].isdigit() and start + 2 < len(words) and words[start + 1][1] == ",":
+            start += 2  # "John Smith, 45, a teacher,"
+        first = words[start][1]
+        verb = first.islower() and _verbish(first, "") and not role_like(first)
+        role = None if verb else _headed(_appositive_role(words, start))
+        if role and not _plural_role(role.split()[-1]):
+            return role
+    if i < 2 or words[i - 1][1] != ",":
+        return None
+    chunk: list[str] = []
+    m = i - 2
+    while m >= 0 and len(chunk) <= _APPOSITION_REACH:
+        tok = words[m][1]
+        if tok in {",", ".", ";", ":", "|", "!", "?", "(", ")", '"', "“", "”"}:
+            break
+        low = norm(tok)
+        prev = norm(words[m - 1][1]) if m > 0 else "."
+        if low in _PREPOSITIONS and (prev == "according" or not (
+                role_like(words[m - 1][1]) or is_cap(words[m - 1][1]))):
+            break  # "singled out by | Ofsted chief"; "chairman of the committee" goes on
+        if low in _FINITE_SPEECH or low in _AUX or low in _IRREGULAR_PAST or any(
+                c.isdigit() for c in tok) or (tok.endswith(".") and len(tok) > 2):
+            return None  # a clause, a time ("4 a.m."), not an apposition
+        if tok.islower() and _verbish(tok, "") and not role_like(tok) \
+                and low not in _PLURAL_MODIFIERS and not tok.endswith(("'s", "’s")):
+            return None  # "research suggests musician, X"
+        chunk.insert(0, tok)
+        m -= 1
+    if not chunk or len(chunk) > 14 or _plural_role(chunk[-1]):
+        return None
+    if any(t.endswith(("ed", "ing")) and not role_like(t) and norm(t) not in ROLE_ADJECTIVES
+           for t in chunk):
+        return None  # "Asked about the coach, X said": a clause, not an apposition
+    closed = k >= len(words) or words[k][1] in {",", ".", "of", "from", "at"}
+    opens = (m < 0 or words[m][1] in {".", "!", "?", "|", ":"}) and norm(chunk[0]) in {
+        "a", "an", "the"}
+    if not closed and not (opens and k < len(words) and words[k][1] in _FINITE_SPEECH):
+        return None  # "A member of the parliament, Ann Lee said"
+    return _headed(" ".join(chunk))
 
 
 def _appositive(nxt: str, after: str) -> bool:
