@@ -213,6 +213,35 @@ def test_a_ci_run_indexes_only_the_new_storys_part_without_the_user_cache(
     check(root, tmp_path, page, present, [])
 
 
+def test_a_page_the_site_holds_as_it_was_is_not_read_again_to_key_its_part(
+        tmp_path: Path, runs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "site"
+    (root / "content" / "articles").mkdir(parents=True)
+    write_config(root, 'title = "Wire"\nbase_url = "https://example.org/"\n')
+    for number, date in enumerate(["2022-01-05", "2022-02-03", "2022-03-09", "2022-04-12"]):
+        story(root, number, date)
+    build(root)
+    read: list[bytes] = []
+
+    def counted(html: bytes) -> bytes:
+        read.append(html)
+        return indexed_bytes(html)
+
+    monkeypatch.setattr(search, "indexed_bytes", counted)
+    story(root, 4, "2022-04-20")
+    build(root)
+    # the new story's page and the pages that show it among their related stories were
+    # rendered again (their digests change with their bytes); the others are not read
+    assert 1 <= len(read) < 5 and any(token(WORDS[4]).encode() in html for html in read)
+    read.clear()
+    old = root / "_site" / "2022" / "01" / "amber" / "index.html"
+    old.write_bytes(old.read_bytes().replace(b"</main>", b"<p>changed by hand</p></main>"))
+    story(root, 5, "2022-04-25")
+    build(root)
+    assert any(b"changed by hand" not in html and token(WORDS[0]).encode() in html
+               for html in read), "a page changed outside sitegen is read (and rendered) again"
+
+
 def test_what_pagefind_ignores_wholly_is_not_part_of_the_key() -> None:
     page = (b'<article data-pagefind-body>Text</article><aside class="related" '
             b'data-pagefind-ignore="all"><aside>x</aside><a>Other story</a></aside><p>end</p>')
