@@ -213,14 +213,20 @@ def test_a_ci_run_indexes_only_the_new_storys_part_without_the_user_cache(
     check(root, tmp_path, page, present, [])
 
 
-def test_a_page_the_site_holds_as_it_was_is_not_read_again_to_key_its_part(
-        tmp_path: Path, runs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def four_months(tmp_path: Path) -> Path:
+    """A built site of four stories, one a month (one part each with `runs`'s part size)."""
     root = tmp_path / "site"
     (root / "content" / "articles").mkdir(parents=True)
     write_config(root, 'title = "Wire"\nbase_url = "https://example.org/"\n')
     for number, date in enumerate(["2022-01-05", "2022-02-03", "2022-03-09", "2022-04-12"]):
         story(root, number, date)
     build(root)
+    return root
+
+
+def test_a_page_the_site_holds_as_it_was_is_not_read_again_to_key_its_part(
+        tmp_path: Path, runs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = four_months(tmp_path)
     read: list[bytes] = []
 
     def counted(html: bytes) -> bytes:
@@ -265,12 +271,7 @@ def test_parts_pack_older_months_and_keep_the_newest_alone(monkeypatch: pytest.M
 
 def test_a_part_that_fails_keeps_the_old_site_and_the_next_build_recovers(
         tmp_path: Path, runs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    root = tmp_path / "site"
-    (root / "content" / "articles").mkdir(parents=True)
-    write_config(root, 'title = "Wire"\nbase_url = "https://example.org/"\n')
-    for number, date in enumerate(["2022-01-05", "2022-02-03", "2022-03-09", "2022-04-12"]):
-        story(root, number, date)
-    build(root)
+    root = four_months(tmp_path)
     before = snapshot(root / "_site")
     real = pagefind_executable()
     flaky = tmp_path / "flaky"   # indexes one part, then fails
