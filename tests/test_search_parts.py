@@ -214,7 +214,7 @@ def test_a_ci_run_indexes_only_the_new_storys_part_without_the_user_cache(
 
 
 def four_months(tmp_path: Path) -> Path:
-    """A built site of four stories, one a month (one part each with `runs`'s part size)."""
+    """A built site of four stories, one a month."""
     root = tmp_path / "site"
     (root / "content" / "articles").mkdir(parents=True)
     write_config(root, 'title = "Wire"\nbase_url = "https://example.org/"\n')
