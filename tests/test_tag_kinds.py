@@ -15,6 +15,7 @@ from sitegen.cli import main
 from sitegen.config import load_config
 from sitegen.content import load_articles
 from sitegen.ingest.tags import TAG_KINDS as IMPORTER_KINDS
+from sitegen.ingest.tags import load_tag_rules
 from sitegen.taxonomy import TAG_KINDS, build_taxonomy, tag_kinds
 from tests.conftest import clean_build_snapshot, snapshot, write_config
 from tests.test_theme import css, html, text
@@ -174,3 +175,53 @@ def test_a_changed_kind_renders_the_tags_index_again_as_a_clean_build_does(
     page = html(root / "_site", "tags/index.html")
     assert [text(li) for li in css(page, ".busiest > .tag-cloud > li")] == BY_SIZE
     assert snapshot(root / "_site") == clean_build_snapshot(root, tmp_path / "clean-2")
+
+
+TAGS_TOML = """stop = ["Europe"]
+[kinds]   # an editor's say, over the stories'
+"xbox" = "Organisation"
+"Russia" = "topic"
+"Nobody" = "person"   # no story's tag: nothing to say
+"""
+
+
+def test_an_editor_sets_a_tags_kind_in_tags_toml(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "site", STORIES)
+    build(root)
+    index = root / "_site" / "tags" / "index.html"
+    before = index.read_bytes()
+    (root / "content" / "tags.toml").write_text(TAGS_TOML, encoding="utf-8")
+    assert load_tag_rules(root / "content").kinds == {
+        "xbox": "organisation", "Russia": "topic", "Nobody": "person"}
+    build(root)
+    assert index.read_bytes() != before
+    grouped = {**GROUPED, "Organisations": ["NATO 2 stories", "Tie 2 stories", "Xbox 2 stories"],
+               "Places": ["Ukraine 2 stories"],
+               "Topics": ["Russia 4 stories", "Diplomacy 2 stories"],
+               "Other": ["Gadget 2 stories"]}
+    assert sections(html(root / "_site", "tags/index.html")) == grouped
+    assert snapshot(root / "_site") == clean_build_snapshot(root, tmp_path / "clean-1")
+    # a body edit: the stories' kinds come from the cache, the editor's still win
+    story = root / "content" / "articles" / "story-2.md"
+    story.write_text(story.read_text(encoding="utf-8").replace("Body of story 2.", "Edited."),
+                     encoding="utf-8")
+    stat = index.stat()
+    build(root)
+    assert (index.stat().st_ino, index.stat().st_mtime_ns) == (stat.st_ino, stat.st_mtime_ns)
+    assert sections(html(root / "_site", "tags/index.html")) == grouped
+    # the editor takes their say back
+    (root / "content" / "tags.toml").write_text('stop = ["Europe"]\n', encoding="utf-8")
+    build(root)
+    assert sections(html(root / "_site", "tags/index.html")) == GROUPED
+    assert snapshot(root / "_site") == clean_build_snapshot(root, tmp_path / "clean-2")
+
+
+def test_a_wrong_kind_in_tags_toml_stops_the_build_naming_file_and_line(
+        tmp_path: Path, capsys: Any) -> None:
+    root = make_site(tmp_path / "site", STORIES)
+    (root / "content" / "tags.toml").write_text('[kinds]\n"Xbox" = "console"\n',
+                                                encoding="utf-8")
+    assert main(["build", "--site", str(root), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert "tags.toml:2" in err and "'Xbox' must be one of person, organisation, place, topic" \
+        in err, err

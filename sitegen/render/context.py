@@ -23,6 +23,7 @@ from sitegen.render.bodies import convert_bodies
 from sitegen.render.fingerprint import Fingerprints, Group, Versions, group_fingerprints
 from sitegen.render.output import Task
 from sitegen.render.reading_time import reading_minutes
+from sitegen.tag_rules import load_tag_rules
 from sitegen.taxonomy import Taxonomy, Term, tag_kinds
 from sitegen.theme import load_theme
 from sitegen.urls import Urls
@@ -152,9 +153,15 @@ class SiteContext:
 
     def tag_kinds(self) -> dict[str, str]:
         """Each tag's kind by slug (`taxonomy.tag_kinds`), worked out once per build, and taken
-        from the last build's while the structure (all front matter) is unchanged."""
+        from the last build's while the structure (all front matter) is unchanged; a kind
+        `content/tags.toml` gives a tag (`[kinds]`) wins."""
         if self._kinds is None:
-            self._kinds = known_tag_kinds(self._cache, self.taxonomy, self._structure)
+            kinds = dict(known_tag_kinds(self._cache, self.taxonomy, self._structure))
+            for name, kind in load_tag_rules(self.config.content_path).kinds.items():
+                slug = self.taxonomy.tag_slugs.get(name_key(name))
+                if slug is not None:   # a name no article tags says nothing
+                    kinds[slug] = kind
+            self._kinds = kinds
         return self._kinds
 
     def body(self, article: Article) -> Body:
