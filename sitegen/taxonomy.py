@@ -231,3 +231,42 @@ def years_of(ordered: tuple[Article, ...]) -> tuple[Year, ...]:
                        for m in sorted((m for y, m in by_month if y == year), reverse=True))
         years.append(Year(year, months, tuple(a for month in months for a in month.articles)))
     return tuple(years)
+
+
+TAG_KINDS = ("person", "organisation", "place", "topic")   # `ingest.tags.TAG_KINDS`, in order
+
+
+def tag_kinds(taxonomy: Taxonomy) -> dict[str, str]:
+    """Each tag's kind for the site, by slug: the kinds the articles' `tag_kinds` front matter
+    gives it (`Article.extra`, unchecked: a value other than the four `TAG_KINDS`, in any case,
+    is ignored, as is a name the article does not tag), one vote per article; the most votes
+    win, a tie goes to the kind first in `TAG_KINDS`. A tag no article gives a kind is left out.
+    """
+    votes: dict[str, Counter[str]] = defaultdict(Counter)   # slug -> kind -> articles
+    folded: dict[str, str] = {}   # name -> `name_key(name)`: names repeat across articles
+
+    def fold(name: str) -> str:
+        key = folded.get(name)
+        if key is None:
+            key = folded[name] = name_key(name)
+        return key
+
+    for article in taxonomy.articles:
+        given = article.extra.get("tag_kinds")
+        if not isinstance(given, dict) or not given:
+            continue
+        tagged = {fold(tag) for tag in article.tags}
+        seen: set[str] = set()
+        for name, kind in given.items():
+            if not isinstance(name, str) or not isinstance(kind, str):
+                continue
+            if kind not in TAG_KINDS:
+                kind = kind.strip().casefold()
+            key = fold(name)
+            slug = taxonomy.tag_slugs.get(key) if key in tagged else None
+            if slug is None or kind not in TAG_KINDS or slug in seen:
+                continue
+            seen.add(slug)
+            votes[slug][kind] += 1
+    return {slug: min(counts, key=lambda k: (-counts[k], TAG_KINDS.index(k)))
+            for slug, counts in sorted(votes.items())}

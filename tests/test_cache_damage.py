@@ -93,7 +93,8 @@ def cache_kinds(root: Path) -> list[Path]:
         kinds += sorted(p for p in folder.iterdir() if p.is_file())[:2]
     names = {p.relative_to(cache).parts[0] for p in kinds}
     assert {"stamps.msgpack", "site.msgpack", "pages.msgpack", "snapshot.msgpack",
-            "related.msgpack", "groups.msgpack", "markdown-index.msgpack", "markdown",
+            "related.msgpack", "groups.msgpack", "kinds.msgpack", "markdown-index.msgpack",
+            "markdown",
             "articles", "jinja"} <= names, names
     return kinds
 

@@ -8,6 +8,7 @@ clean build, byte for byte, over random edit sequences.
 from __future__ import annotations
 
 import dataclasses
+import json
 import shutil
 import tempfile
 from pathlib import Path
@@ -184,8 +185,8 @@ def test_jobs_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     parallel.set_jobs(None)
 
 
-EDITS = st.sampled_from(["add", "edit", "title", "date", "delete", "tags", "speakers",
-                         "template", "none"])
+EDITS = st.sampled_from(["add", "edit", "title", "date", "delete", "tags", "kinds",
+                         "speakers", "template", "none"])
 
 
 def _apply(root: Path, edit: str, pick: int, step: int) -> None:
@@ -213,6 +214,14 @@ def _apply(root: Path, edit: str, pick: int, step: int) -> None:
         other = POOL[(pick + step) % len(POOL)]
         path.write_text(corpus.sitegen_text(dataclasses.replace(item, tags=other.tags)),
                         encoding="utf-8")
+    elif edit == "kinds":   # the importer's `tag_kinds`: the tags index groups tags by them
+        kind = ("person", "organisation", "place", "topic")[step % 4]
+        lines = [line for line in path.read_text(encoding="utf-8").split("\n")
+                 if not line.startswith("tag_kinds:")]
+        at = next(n for n, line in enumerate(lines) if line.startswith("tags:")) + 1
+        lines.insert(at, "tag_kinds: {" + ", ".join(
+            f"{json.dumps(tag)}: {kind}" for tag in item.tags) + "}")
+        path.write_text("\n".join(lines), encoding="utf-8")
     elif edit == "speakers":
         other = POOL[(pick + step) % len(POOL)]
         quotes = tuple((other.speakers[0][0], text) for _, text in item.quotes)

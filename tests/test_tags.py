@@ -198,6 +198,8 @@ def test_absent_tags_toml_gives_defaults(tmp_path: Path) -> None:
     ('stop = ["a"]\n\n[aliases]\n"EAEU" = 5\n', 4),
     ('stop = "CIS"\n', 1),
     ('\nstopp = ["CIS"]\n', 2),
+    ('stop = ["a"]\n[kinds]\n"Xbox" = "company"\n', 3),
+    ('kinds = ["Xbox"]\n', 1),
 ])
 def test_malformed_tags_toml_names_file_and_line(tmp_path: Path, text: str, line: int) -> None:
     path = tmp_path / "tags.toml"

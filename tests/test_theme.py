@@ -1,7 +1,7 @@
 """The default theme as a reader meets it: a real site built by `sitegen build` into real files,
 read back as HTML: the front page (lead story, grid, busiest tags, most quoted), the article
 (dateline, direct speech, pull quote, speaker cards) and the indexes (speaker cards in two orders,
-tags by size and A-Z); and the incremental build keeping the richer front page exact.
+tags by kind and size, and A-Z); and the incremental build keeping the richer front page exact.
 """
 
 from __future__ import annotations
@@ -32,6 +32,9 @@ def _story(n: int) -> dict[str, Any]:
         "date": f"2022-12-{n:02d}", "location": "Moscow" if n % 2 else None,
         "source": "TASS" if n % 3 else None,
         "tags": ["Russia", "Energy" if n % 2 else "Kazakhstan"] + (["Élysée"] if n == 3 else []),
+        # as the importer writes them (Élysée has none): the tags index groups by them
+        "tag_kinds": {"Russia": "place", "Energy": "topic"} if n % 2 else
+                     {"Russia": "place", "Kazakhstan": "place"},
     }
     if n >= 8:   # the last seven days: Lavrov twice a story, Peskov once in two
         front["speakers"] = [LAVROV] + ([PESKOV] if n % 2 else [])
@@ -247,10 +250,12 @@ def test_speaker_index_is_cards_in_two_orders(site: Path) -> None:
     assert text(css(by_quotes, ".sort [aria-current=page]")[0]) == "Most quoted"
 
 
-def test_tag_index_has_the_busiest_first_and_an_a_to_z_jump(site: Path) -> None:
+def test_tag_index_has_the_busiest_first_by_kind_and_an_a_to_z_jump(site: Path) -> None:
     page = html(site, "tags/index.html")
-    assert [text(li) for li in css(page, ".busiest li")] == [
-        "Russia 14 stories", "Energy 7 stories", "Kazakhstan 7 stories"]
+    assert [(text(css(s, "h3")[0]), [text(li) for li in css(s, "li")])
+            for s in css(page, ".busiest > section")] == [
+        ("Places", ["Russia 14 stories", "Kazakhstan 7 stories"]),
+        ("Topics", ["Energy 7 stories"])]
     letters = css(page, ".jump a")
     assert [text(a) for a in letters] == ["E", "K", "R"]   # "Élysée" under E, beside Energy
     for link in letters:

@@ -3,8 +3,9 @@
 A real site is built by `sitegen build` from real-looking wire copy (the 28 outlet stories of
 tests/fixtures/ingest/outlets/ and the sample TASS story, imported from `content/raw/`: datelines,
 standfirsts, speakers, quotes, tags; Pagefind search on), served by a plain static server on
-127.0.0.1 under the base path /news/, and four pages are audited: the front page, an article
-(the TASS story: pull quote, speaker card), a tag page and a speaker page.
+127.0.0.1 under the base path /news/, and five pages are audited: the front page, an article
+(the TASS story: pull quote, speaker card), a tag page, a speaker page and the tags index (its
+most covered tags grouped by the kinds the importer wrote).
 
 - axe-core (pinned, injected by playwright into Debian's Chromium) finds no violation, at 1280
   and 390 px, light and dark; and on the front page with search results shown.
@@ -58,6 +59,7 @@ PAGES = {
                "kazakhstan-says-lavrov/",
     "tag": "/news/tags/russia/",
     "speaker": "/news/speakers/sergey-lavrov/",
+    "tag-index": "/news/tags/",   # the most covered tags by kind (the importer's tag_kinds)
 }
 # (width, colour scheme) for axe: colour contrast is checked in both schemes, layout at both widths
 VIEWS = [(1280, "light"), (390, "light"), (1280, "dark"), (390, "dark")]
@@ -166,6 +168,12 @@ def test_audited_pages_are_valid_html5(served: Path) -> None:
     result = subprocess.run([str(validator), "--files", *map(str, pages)], capture_output=True,
                             text=True, timeout=300, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_audited_tags_index_groups_its_most_covered_tags_by_kind(served: Path) -> None:
+    """The importer gave the wire copy's tags kinds: the tags index audited is the grouped one."""
+    page = (served / "news" / "tags" / "index.html").read_text(encoding="utf-8")
+    assert re.findall(r'<h3 id="kind-\w+">(\w+)</h3>', page) == ["Places", "Topics"]
 
 
 @pytest.fixture(scope="module")

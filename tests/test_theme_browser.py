@@ -42,7 +42,7 @@ BLOCKS = [
     ".quoted-list > li",
     ".story > *", ".story .cards > li", ".story-footer .tags > li", ".related-list > li",
     ".term-page > *", ".term-side > *", ".article-list > li", ".speaker-grid > li",
-    ".tag-cloud > li", ".jump li", ".a-z > section", ".term-list > li",
+    ".by-kind > *", ".tag-cloud > li", ".jump li", ".a-z > section", ".term-list > li",
 ]
 
 # Pairs of boxes among each group's visible members (1 px of touching allowed), as

@@ -18,7 +18,8 @@ use when the importer passes them (`TagRules.known`); a site maps anything else 
 aliases. `extract_tag_kinds` gives each tag's kind where the evidence says it (person,
 organisation, place, topic), for the front matter's `tag_kinds`.
 
-`content/tags.toml` (optional, every key optional):
+`content/tags.toml` (optional, every key optional; read by `sitegen/tag_rules.py`, where its
+`[kinds]`, for the build, are described too):
 
     stop = ["Europe", "Khabar"]          # never emitted (case-insensitive)
     always = ["World"]                   # appended to every article's tags
@@ -29,15 +30,11 @@ organisation, place, topic), for the front matter's `tag_kinds`.
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import cache
-from pathlib import Path
 
-from sitegen.config import loads_toml
-from sitegen.errors import Problem, SitegenError
 from sitegen.ingest.data import table
 from sitegen.ingest.gazetteer import (
     CALENDAR_WORDS,
@@ -52,6 +49,8 @@ from sitegen.ingest.gazetteer import (
 )
 from sitegen.ingest.names import ROLE_ADJECTIVES, is_given_name, is_honorific, is_title
 from sitegen.ingest.topics import find_topics
+from sitegen.tag_rules import TagRules as TagRules
+from sitegen.tag_rules import load_tag_rules as load_tag_rules
 
 MAX_TAGS = 8
 MAX_PEOPLE = 3
@@ -65,7 +64,6 @@ PASSING_COUNTRY_SCORE = 1.0  # one body mention: countries fill free places afte
 MIN_SCORE = 2.0  # title alone (3), lead alone (2), or two body mentions
 MIN_SCORE_GUESSED = 3.0  # undefined acronyms and the dateline city need more
 TITLE_WEIGHT, LEAD_WEIGHT, BODY_WEIGHT = 3.0, 2.0, 1.0
-RULES_FILE = "tags.toml"
 # "World War II-era submarine", "the Icahn-led TWA", "NEC-backed HD-DVD": a name made into a
 # modifier is still a mention of the name
 _COMPOUND_SUFFIXES = frozenset(["era", "style", "based", "led", "backed", "born", "made", "owned",
@@ -83,19 +81,6 @@ _DATELINE_RE = re.compile(
     r"(?:/[^/\n]{1,20}/\.?|\([^)\n]{1,20}\)\s*[-–—])\s*"
 )
 _ACRONYM_RE = re.compile(r"[A-Z][A-Z&]*[A-Z]\d*|[A-Z]\d{1,2}")
-
-
-@dataclass(frozen=True)
-class TagRules:
-    """A site's own tag rules from `content/tags.toml`: aliases, stop list, tags always added;
-    and `known`, the tags the site's articles already use (`tag_key` -> the form they use), so
-    a new story's tags take the site's spelling ("Jarosław Kaczyński", not "Jaroslaw
-    Kaczynski")."""
-
-    aliases: Mapping[str, str] = field(default_factory=dict)
-    stop: frozenset[str] = frozenset()
-    always: tuple[str, ...] = ()
-    known: Mapping[str, str] = field(default_factory=dict)
 
 
 # letters NFKD does not take apart
@@ -140,71 +125,6 @@ class _Candidate:
     score: float = 0.0
     first: int = 0
     guessed: bool = False
-
-
-# ---------------------------------------------------------------------------------------------
-# tags.toml
-
-
-def load_tag_rules(content_dir: Path) -> TagRules:
-    """Read `content_dir/tags.toml` if present; a broken file is an error naming file and line."""
-    path = content_dir / RULES_FILE
-    if not path.is_file():
-        return TagRules()
-    try:
-        data = loads_toml(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None) or _toml_error_line(str(exc))
-        raise SitegenError(Problem(path, f"invalid TOML: {exc}", line)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SitegenError(Problem(path, f"cannot read tag rules: {exc}")) from None
-    return _rules_from_data(path, data)
-
-
-def _toml_error_line(message: str) -> int | None:
-    """tomllib (before 3.14) puts the line only in the message: "... (at line 3, column 5)"."""
-    match = re.search(r"line (\d+)", message)
-    return int(match.group(1)) if match else None
-
-
-def _rules_from_data(path: Path, data: dict[str, object]) -> TagRules:
-    """Validate the parsed table; each wrong key is reported with the line it is on."""
-    text = path.read_text(encoding="utf-8")
-    unknown = sorted(set(data) - {"aliases", "stop", "always"})
-    if unknown:
-        raise SitegenError(Problem(path, f"unknown key {unknown[0]!r} (expected aliases, stop, "
-                                         "always)", _key_line(text, unknown[0])))
-    aliases = data.get("aliases", {})
-    if not isinstance(aliases, dict):
-        raise SitegenError(Problem(path, "aliases must be a table: [aliases]",
-                                   _key_line(text, "aliases")))
-    for key, value in aliases.items():
-        if not isinstance(value, str) or not value.strip():
-            raise SitegenError(Problem(
-                path, f"alias {key!r} must map to a non-empty tag string, "
-                      'e.g. "EAEU" = "Eurasian Economic Union"', _key_line(text, key)))
-    lists = {key: _string_list(path, text, data, key) for key in ("stop", "always")}
-    return TagRules(
-        aliases={k.strip(): v.strip() for k, v in aliases.items()},
-        stop=frozenset(s.casefold() for s in lists["stop"]),
-        always=tuple(lists["always"]),
-    )
-
-
-def _string_list(path: Path, text: str, data: dict[str, object], key: str) -> list[str]:
-    value = data.get(key, [])
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise SitegenError(Problem(path, f"{key} must be a list of tag strings",
-                                   _key_line(text, key)))
-    return [v.strip() for v in value]
-
-
-def _key_line(text: str, key: str) -> int | None:
-    """The line a top-level key or table is on, so the editor can jump to it."""
-    name = re.escape(key)
-    pattern = re.compile(rf"^[ \t]*(?:\[[ \t]*{name}[ \t]*\]|[\"']?{name}[\"']?[ \t]*=)", re.M)
-    match = pattern.search(text)
-    return text.count("\n", 0, match.start()) + 1 if match else None
 
 
 # ---------------------------------------------------------------------------------------------

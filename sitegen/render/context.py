@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from sitegen.config import Config
-from sitegen.incremental.stores import ShardedStore
+from sitegen.incremental.shape import Fields, Map
+from sitegen.incremental.stores import ShardedStore, Store
 from sitegen.markup import Paragraph, paragraph_for
 from sitegen.model import Article, Quote, Speaker, name_key
 from sitegen.related import related_stories
@@ -22,7 +23,8 @@ from sitegen.render.bodies import convert_bodies
 from sitegen.render.fingerprint import Fingerprints, Group, Versions, group_fingerprints
 from sitegen.render.output import Task
 from sitegen.render.reading_time import reading_minutes
-from sitegen.taxonomy import Taxonomy, Term
+from sitegen.tag_rules import load_tag_rules
+from sitegen.taxonomy import Taxonomy, Term, tag_kinds
 from sitegen.theme import load_theme
 from sitegen.urls import Urls
 
@@ -108,6 +110,19 @@ def plain_speakers(speakers: Sequence[tuple[Speaker, TermLink | None]]) -> tuple
     return tuple((s.name, s.role, t and (t.name, t.slug)) for s, t in speakers)
 
 
+def known_tag_kinds(cache: Store, taxonomy: Taxonomy, structure: str | None) -> dict[str, str]:
+    """`tag_kinds(taxonomy)`, or the last build's while `structure` (`snapshot.Model.structure`:
+    every file's front matter, where the kinds are) is unchanged: 0.1 s at 10,000 articles."""
+    if structure is not None:
+        stored = cache.load("kinds", structure, Fields({"kinds": Map(str, str)})).get("kinds")
+        if isinstance(stored, dict):
+            return stored
+    kinds = tag_kinds(taxonomy)
+    if structure is not None:
+        cache.save("kinds", structure, {"kinds": kinds})
+    return kinds
+
+
 class SiteContext:
     """Shared state of one render: config, URLs, the Jinja environment and article bodies."""
 
@@ -133,6 +148,21 @@ class SiteContext:
         self._converted = convert_bodies(cache, config, [a.body for a in articles])
         self._numbers = {a.path: n for n, a in enumerate(articles)}   # by article file
         self._bodies: dict[Path, Body] = {}
+        self._cache, self._structure = cache, structure
+        self._kinds: dict[str, str] | None = None
+
+    def tag_kinds(self) -> dict[str, str]:
+        """Each tag's kind by slug (`taxonomy.tag_kinds`), worked out once per build, and taken
+        from the last build's while the structure (all front matter) is unchanged; a kind
+        `content/tags.toml` gives a tag (`[kinds]`) wins."""
+        if self._kinds is None:
+            kinds = dict(known_tag_kinds(self._cache, self.taxonomy, self._structure))
+            for name, kind in load_tag_rules(self.config.content_path).kinds.items():
+                slug = self.taxonomy.tag_slugs.get(name_key(name))
+                if slug is not None:   # a name no article tags says nothing
+                    kinds[slug] = kind
+            self._kinds = kinds
+        return self._kinds
 
     def body(self, article: Article) -> Body:
         found = self._bodies.get(article.path)

@@ -7,7 +7,7 @@ their inputs changed); templates get plain values (records, URLs, pagers), never
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -130,31 +130,67 @@ def taxonomy_pages(ctx: SiteContext, kind: str) -> Iterator[Task]:
     terms = ctx.taxonomy.tags if kind == "tags" else ctx.taxonomy.speakers
     orders = ("name", "quotes") if kind == "speakers" else ("name",)
     links = {order: ctx.urls.taxonomy(kind, order) for order in orders}
+    # The site's kind of each tag (person, place...), merged over all articles' `tag_kinds`;
+    # plain pairs by slug, so a changed kind renders the index again.
+    kinds = tuple(sorted(ctx.tag_kinds().items())) if kind == "tags" else ()
     for order in orders:
-        yield ctx.page("taxonomy.html", links[order], (kind, order, ctx.fp.groups(terms, kind)),
+        yield ctx.page("taxonomy.html", links[order],
+                       (kind, order, ctx.fp.groups(terms, kind), kinds),
                        partial(_taxonomy_values, kind, terms, order, links,
-                               ctx.config.title))
+                               ctx.config.title, dict(kinds)))
     for term in terms:
         yield from _term_pages(ctx, kind, term)
 
 
-BUSIEST_TAGS = 24   # tags shown as "most covered" above the A-Z list
+BUSIEST_TAGS = 24   # tags shown as "most covered" above the A-Z list (in each kind's section)
+# The sections of the tag index's "most covered", in order: each kind of tag the importer
+# names (`taxonomy.TAG_KINDS`), then the tags of no kind.
+KIND_SECTIONS = (("person", "People"), ("organisation", "Organisations"), ("place", "Places"),
+                 ("topic", "Topics"), ("other", "Other"))
+
+
+@dataclass(frozen=True)
+class KindSection:
+    """The busiest tags of one kind (`kind` one of `KIND_SECTIONS`, "other" for tags of no
+    kind), most covered first, under `title`."""
+
+    kind: str
+    title: str
+    terms: tuple[Term, ...]
 
 
 def _taxonomy_values(kind: str, terms: tuple[Term, ...], order: str,
-                     links: dict[str, str], site: str) -> dict[str, Any]:
+                     links: dict[str, str], site: str,
+                     kinds: dict[str, str]) -> dict[str, Any]:
     """An index: speakers as cards in `order` (A-Z or most quoted first), tags as the busiest
-    then all of them A-Z under letters."""
+    (by kind when tags have kinds) then all of them A-Z under letters."""
     title = KIND_TITLES[kind] + (", most quoted first" if order == "quotes" else "")
     ordered = (tuple(sorted(terms, key=lambda t: (-len(t.quotes), -len(t.articles),
                                                   t.name.casefold(), t.slug)))
                if order == "quotes" else terms)
-    busiest = tuple(sorted((t for t in terms if len(t.articles) > 1),
-                           key=lambda t: (-len(t.articles), t.name.casefold(), t.slug))
-                    )[:BUSIEST_TAGS] if kind == "tags" else ()
+    busiest = _busiest(terms) if kind == "tags" else ()
     return {"title": title, "taxonomy": kind, "terms": ordered, "order": order,
             "description": descriptions.taxonomy_index(kind, order, ordered, busiest, site),
-            "orders": links, "busiest": busiest, "letters": by_letter(terms)}
+            "orders": links, "busiest": busiest,
+            "kinds": by_kind(terms, kinds) if kind == "tags" else (),
+            "letters": by_letter(terms)}
+
+
+def _busiest(terms: Iterable[Term]) -> tuple[Term, ...]:
+    """Up to `BUSIEST_TAGS` of `terms` in more than one article, most articles first."""
+    return tuple(sorted((t for t in terms if len(t.articles) > 1),
+                        key=lambda t: (-len(t.articles), t.name.casefold(), t.slug))
+                 )[:BUSIEST_TAGS]
+
+
+def by_kind(terms: Sequence[Term], kinds: dict[str, str]) -> tuple[KindSection, ...]:
+    """The busiest tags of each kind (`kinds`: slug -> kind, `taxonomy.tag_kinds`), a section per
+    kind in `KIND_SECTIONS` order, empty ones left out; none at all (the page shows the busiest
+    by size alone) when only "other" would be left, as on a site whose tags have no kinds."""
+    sections = tuple(KindSection(name, title, found) for name, title in KIND_SECTIONS
+                     if (found := _busiest(t for t in terms
+                                           if kinds.get(t.slug, "other") == name)))
+    return sections if any(s.kind != "other" for s in sections) else ()
 
 
 def by_letter(terms: Sequence[Term]) -> tuple[tuple[str, tuple[Term, ...]], ...]:
