@@ -78,8 +78,9 @@ def load_articles(config: Config, *, drafts: bool = False,
 
     `files`, when given, is filled with a `LoadedFile` for each file parsed without problems.
     With a `cache` (the build's), a file whose bytes are unchanged is not parsed again; with
-    `digests` too (each file's `stamps.bytes_digest`, as the build hashed it: from its stat
-    when that did not change), such a file is not even read. `held` keeps the results in this
+    `digests` too (each file of `article_files`, in its order, with its
+    `stamps.bytes_digest` as the build hashed it: from its stat when that did not change), such
+    a file is not even read, and the folder is not listed again. `held` keeps the results in this
     process, in front of the cache.
     """
     folder = config.content_path / "articles"
@@ -96,7 +97,9 @@ def load_articles(config: Config, *, drafts: bool = False,
     problems: list[Problem] = []
     parsed: list[_Parsed] = []
     known = digests or {}
-    for path in article_files(folder, config.content_path):
+    paths = (map(Path, digests) if digests is not None
+             else article_files(folder, config.content_path))
+    for path in paths:
         result = _load_file(path, config, parses, known.get(str(path)))
         problems.extend(result.problems)
         if result.article is not None and not result.problems:
