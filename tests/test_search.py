@@ -162,6 +162,30 @@ def test_serve_reloads_first_and_then_brings_the_index_up_to_date(
     assert build(root) == 0   # the published site (its own base URL) is indexed as ever
 
 
+def test_serve_does_not_index_a_broken_site(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rebuild that fails cancels the search build asked for by the one before it."""
+    requires_pagefind()
+    monkeypatch.setattr(app, "SEARCH_DELAY", 5.0)
+    runs = counting_pagefind(tmp_path, monkeypatch)
+    root = make_site(tmp_path / "site")
+    p = Preview(root, port=0)
+    p.start()
+    try:
+        story = next(root.joinpath("content", "articles").glob("peskov-gas*.md"))
+        story.write_text(story.read_text(encoding="utf-8") + "\nEdited.\n", encoding="utf-8")
+        deadline = time.monotonic() + 30
+        while p.builds < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        story.write_text("---\ntitle: [unclosed\n---\nBody.\n", encoding="utf-8")
+        while not p.hub.errors and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert p.hub.errors and p.wait_idle(30)
+        assert p.indexed == 0 and runs.read_text().count("run") == 1
+    finally:
+        p.stop()
+
+
 # Browser -------------------------------------------------------------------------------------
 
 @pytest.fixture

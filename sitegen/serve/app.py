@@ -102,10 +102,11 @@ class _Rebuilder:
             self._dirty = True
             self._cond.notify_all()
 
-    def index_later(self, delay: float) -> None:
-        """Run the search build once `delay` seconds passed with nothing else to build."""
+    def index_later(self, delay: float | None) -> None:
+        """Run the search build once `delay` seconds passed with nothing else to build (None:
+        not at all, the site is broken)."""
         with self._cond:
-            self._index_at = time.monotonic() + delay
+            self._index_at = None if delay is None else time.monotonic() + delay
             self._cond.notify_all()
 
     @property
@@ -306,8 +307,8 @@ class Preview:
         if first:
             log.info(report.summary())
         else:
-            if config.search and self._rebuilder is not None:
-                self._rebuilder.index_later(SEARCH_DELAY)
+            if config.search and not css_only and self._rebuilder is not None:
+                self._rebuilder.index_later(SEARCH_DELAY)   # no page changes with a stylesheet
             what = "stylesheet" if css_only else f"{len(changed)} change(s)"
             log.info("rebuilt after %s in %.2fs", what, self.last_build_seconds)
 
@@ -367,6 +368,8 @@ class Preview:
             return False
 
     def _failed(self, problems: list[Problem], first: bool) -> None:
+        if self._rebuilder is not None:   # indexing a broken site fails the same way
+            self._rebuilder.index_later(None)
         self.hub.failed(problems)
         for problem in problems:
             log.error("%s", problem)
