@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sitegen.config import Config
 from sitegen.errors import Problem, SitegenError, recorded
@@ -25,7 +25,8 @@ from sitegen.stamps import bytes_digest
 from sitegen.walk import files_below
 
 if TYPE_CHECKING:
-    from sitegen.incremental.parses import ParseCache
+    import logging as logging_types
+
     from sitegen.incremental.stores import ShardedStore
 
 __all__ = ["DATE_SOURCES", "MAX_DEPTH", "MAX_EXPANSION", "LoadedFile", "article_files",
@@ -35,6 +36,27 @@ log = logging.getLogger("sitegen.content")   # `fields` warns on it too: one log
 
 # ---------------------------------------------------------------------------------------------
 # Loading a whole content folder
+
+
+class Parses(Protocol):
+    """Where parse results are kept between builds (`incremental.parses.ParseCache`, or the
+    `HeldParses` of a process that builds again and again); `warnings` are what the last file's
+    parse logged."""
+
+    warnings: list[tuple[int, str]]
+
+    def get(self, path: Path, content: bytes) -> Any | None: ...
+
+    def parse(self, path: Path, content: bytes, parse: Any) -> Any: ...
+
+    def save(self) -> None: ...
+
+
+class HeldResults(Protocol):
+    """Parse results held in memory between builds (`incremental.parses.HeldParses`)."""
+
+    def layer(self, cache: ShardedStore, key: str, logger: logging_types.Logger,
+              result: type) -> Parses: ...
 
 
 @dataclass(frozen=True)
@@ -50,13 +72,16 @@ class LoadedFile:
 def load_articles(config: Config, *, drafts: bool = False,
                   files: dict[str, LoadedFile] | None = None,
                   cache: ShardedStore | None = None,
-                  digests: Mapping[str, bytes] | None = None) -> list[Article]:
+                  digests: Mapping[str, bytes] | None = None,
+                  held: HeldResults | None = None) -> list[Article]:
     """Every article under `content/articles/`, newest first; raises listing every bad file.
 
     `files`, when given, is filled with a `LoadedFile` for each file parsed without problems.
     With a `cache` (the build's), a file whose bytes are unchanged is not parsed again; with
-    `digests` too (each file's `stamps.bytes_digest`, as the build hashed it: from its stat
-    when that did not change), such a file is not even read.
+    `digests` too (each file of `article_files`, in its order, with its
+    `stamps.bytes_digest` as the build hashed it: from its stat when that did not change), such
+    a file is not even read, and the folder is not listed again. `held` keeps the results in this
+    process, in front of the cache.
     """
     folder = config.content_path / "articles"
     if not folder.is_dir():
@@ -66,11 +91,15 @@ def load_articles(config: Config, *, drafts: bool = False,
     from sitegen.incremental.stores import BuildCache
 
     # a parse depends on the file and the settings
-    parses = ParseCache(cache or BuildCache(None), repr(config), log, _Parsed)
+    store = cache or BuildCache(None)
+    parses: Parses = (held.layer(store, repr(config), log, _Parsed) if held is not None
+                      else ParseCache(store, repr(config), log, _Parsed))
     problems: list[Problem] = []
     parsed: list[_Parsed] = []
     known = digests or {}
-    for path in article_files(folder, config.content_path):
+    paths = (map(Path, digests) if digests is not None
+             else article_files(folder, config.content_path))
+    for path in paths:
         result = _load_file(path, config, parses, known.get(str(path)))
         problems.extend(result.problems)
         if result.article is not None and not result.problems:
@@ -85,12 +114,17 @@ def load_articles(config: Config, *, drafts: bool = False,
     return sort_articles(kept)
 
 
-def load_file(path: Path, config: Config) -> tuple[Article, LoadedFile] | None:
-    """One article file parsed afresh, as `load_articles` parses it before slugs are made unique
-    (its warnings are returned, not logged); None when it has problems (a full load reports
-    them)."""
+def load_file(path: Path, config: Config, held: HeldResults | None = None,
+              known: bytes | None = None) -> tuple[Article, LoadedFile] | None:
+    """One article file parsed, as `load_articles` parses it before slugs are made unique (its
+    warnings are returned, not logged); None when it has problems (a full load reports them).
+    Parsed afresh, or through `held` (its result kept there) when given, with `known` the
+    digest of its bytes."""
+    from sitegen.incremental.stores import BuildCache
+
+    parses = held.layer(BuildCache(None), repr(config), log, _Parsed) if held else None
     with recorded(log, held=True) as records:
-        result = _load_file(path, config)
+        result = _load_file(path, config, parses, known)
     if result.article is None or result.problems:
         return None
     return result.article, LoadedFile(_header(result), tuple(records))
@@ -124,7 +158,7 @@ def _is_article(name: str) -> bool:
     return name.endswith(".md")
 
 
-def _load_file(path: Path, config: Config, cache: ParseCache | None = None,
+def _load_file(path: Path, config: Config, cache: Parses | None = None,
                known: bytes | None = None) -> _Parsed:
     """Read one file as UTF-8 (a BOM is fine) and parse it; unreadable files become problems,
     and a file removed since it was listed is no article (an editor deleting it while `serve`

@@ -21,7 +21,7 @@ are parsed again on each build, so after `MAX_DRIFT` of them a full load takes a
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ from sitegen.content import log as content_log
 from sitegen.errors import Problem, SitegenError
 from sitegen.incremental.codec import Undecodable
 from sitegen.incremental.inputs import code_digest, digest
+from sitegen.incremental.parses import HeldParses
 from sitegen.incremental.shape import Each, Fields, Map
 from sitegen.incremental.stores import BuildCache
 from sitegen.incremental.table import (
@@ -45,7 +46,7 @@ from sitegen.speaker_aliases import SPEAKERS_FILE, load_speaker_aliases, merge_s
 from sitegen.stamps import FileDigests
 from sitegen.stored_groups import SHAPE as GROUPS
 from sitegen.stored_groups import groups_from_data, groups_to_data
-from sitegen.taxonomy import Taxonomy, build_taxonomy
+from sitegen.taxonomy import Taxonomy, build_taxonomy, with_records
 
 log = logging.getLogger("sitegen.snapshot")
 
@@ -86,14 +87,87 @@ def _structure(key: str, taxonomy: Taxonomy, headers: dict[str, bytes]) -> str:
                   *(a.slug for a in taxonomy.articles))
 
 
-def load_model(config: Config, cache: BuildCache, *, drafts: bool = False) -> Model:
+class HeldModel:
+    """The model of a long-lived process's last build (`serve`), with the digest and front
+    matter of each file it was made from, and the parse of each file (`parses`).
+
+    The next build updates it for the files that changed instead of decoding the snapshot
+    (0.4 s at 10,000 articles): a body edit puts the new records into the groups that hold them
+    (`taxonomy.with_records`); any other change loads afresh, but only the changed files are
+    parsed (loading every record from the parse cache took a second or two). A build that
+    failed forgets it. It holds nothing until a full load fills it (`ready`).
+    """
+
+    def __init__(self) -> None:
+        self.parses = HeldParses()
+        self._key = ""
+        self._files: dict[str, bytes] = {}
+        self._headers: dict[str, bytes] = {}
+        self._warnings: dict[str, tuple[tuple[int, str], ...]] = {}
+        self._model: Model | None = None
+
+    @property
+    def ready(self) -> bool:
+        """True once a full load filled it (until then a build loads everything)."""
+        return self._model is not None
+
+    def keep(self, key: str, files: dict[str, bytes], loaded: dict[str, LoadedFile],
+             model: Model) -> None:
+        self._key, self._files, self._model = key, dict(files), model
+        self._headers = {path: f.header for path, f in loaded.items()}
+        self._warnings = {path: f.warnings for path, f in loaded.items() if f.warnings}
+
+    def forget(self) -> None:
+        self._model = None
+
+    def update(self, config: Config, key: str, files: dict[str, bytes]) -> Model | None:
+        """The model for `files` when only bodies changed since the one held (which it then
+        becomes), else None (a full load is needed)."""
+        model = self._model
+        if model is None or key != self._key or files.keys() != self._files.keys():
+            return None
+        drifted = [path for path, found in files.items() if self._files[path] != found]
+        fresh: dict[str, Article] = {}
+        warnings = dict(self._warnings)
+        for path in drifted:
+            loaded = load_file(Path(path), config, self.parses, files[path])
+            if loaded is None or loaded[1].header != self._headers.get(path):
+                return None   # the full load says this file's warnings
+            fresh[path] = loaded[0]
+            warnings[path] = loaded[1].warnings
+        for path in files:   # what a full load would say, in its order
+            for level, message in warnings.get(path, ()):
+                content_log.log(level, "%s", message)
+        self._files, self._warnings = dict(files), warnings
+        if fresh:
+            records = {a.path: replace(a, body=fresh[str(a.path)].body)
+                       for a in model.articles if str(a.path) in fresh}   # drafts are not
+            taxonomy = with_records(model.taxonomy, records)
+            versions = dict(model.versions)
+            for article in records.values():
+                versions[article.path] = _version(key, article, files)
+            self._model = model = Model(taxonomy.articles, taxonomy, versions, model.structure)
+            log.debug("articles held in memory, %d of them with a new body", len(records))
+        return model
+
+
+def load_model(config: Config, cache: BuildCache, *, drafts: bool = False,
+               held: HeldModel | None = None) -> Model:
     """The site's articles (speakers merged) and taxonomy; raises listing every bad file.
-    `cache` is the build's: its file digests, its parse results and the snapshot."""
+    `cache` is the build's: its file digests, its parse results and the snapshot. `held` is
+    the model a long-lived process keeps (updated in place, and the snapshot left as it is)."""
     digests = cache.digests
     folder = config.content_path / "articles"
     files = {str(path): digests.digest(str(path))
              for path in (article_files(folder, config.content_path) if folder.is_dir() else ())}
     key = _key(config, digests, drafts)
+    if held is not None:
+        try:
+            model = _load_held(config, cache, drafts, held, key, files)
+        except BaseException:
+            held.forget()
+            raise
+        return model
     stored = cache.load(NAME, key, SHAPE)
     reused = _reuse(config, stored, files)
     if reused is not None:
@@ -101,11 +175,29 @@ def load_model(config: Config, cache: BuildCache, *, drafts: bool = False) -> Mo
         versions = [_version(key, a, files) if str(a.path) in drifted else known
                     for a, known in zip(taxonomy.articles, stored["versions"], strict=True)]
         return _model(taxonomy, versions, stored["structure"])
+    model, loaded = _load(config, cache, drafts, key, files)
+    if loaded.keys() == files.keys():
+        cache.save(NAME, key, {
+            "files": rows_to_columns(((path, files[path], loaded[path].header)
+                                      for path in files), 3),
+            "warnings": {path: loaded[path].warnings for path in files if loaded[path].warnings},
+            "articles": to_columns(model.articles, Article),
+            "groups": groups_to_data(model.taxonomy),
+            "versions": [model.versions[a.path] for a in model.articles],
+            "structure": model.structure})
+    return model
+
+
+def _load(config: Config, cache: BuildCache, drafts: bool, key: str, files: dict[str, bytes],
+          parses: HeldParses | None = None) -> tuple[Model, dict[str, LoadedFile]]:
+    """Every file loaded and grouped afresh (a file whose bytes the parse cache, or `parses`,
+    knows is not parsed again), and what loading each gave (`files` gets any file that
+    appeared meanwhile)."""
     loaded: dict[str, LoadedFile] = {}
     problems: list[Problem] = []
     try:
         articles = load_articles(config, drafts=drafts, files=loaded, cache=cache,
-                                 digests=files)
+                                 digests=files, held=parses)
     except SitegenError as exc:
         problems.extend(exc.problems)
         articles = []
@@ -117,18 +209,24 @@ def load_model(config: Config, cache: BuildCache, *, drafts: bool = False) -> Mo
         raise SitegenError(problems)
     taxonomy = build_taxonomy(articles)
     for path in loaded.keys() - files.keys():   # a file that appeared while loading
-        files[path] = digests.digest(path)
+        files[path] = cache.digests.digest(path)
     versions = [_version(key, a, files) for a in taxonomy.articles]
     structure = _structure(key, taxonomy, {path: f.header for path, f in loaded.items()})
+    return _model(taxonomy, versions, structure), loaded
+
+
+def _load_held(config: Config, cache: BuildCache, drafts: bool, held: HeldModel, key: str,
+               files: dict[str, bytes]) -> Model:
+    """`held`'s model updated for `files`, else a full load (through its parses) kept in it."""
+    updated = held.update(config, key, files)
+    if updated is not None:
+        return updated
+    model, loaded = _load(config, cache, drafts, key, files, held.parses)
     if loaded.keys() == files.keys():
-        cache.save(NAME, key, {
-            "files": rows_to_columns(((path, files[path], loaded[path].header)
-                                      for path in files), 3),
-            "warnings": {path: loaded[path].warnings for path in files if loaded[path].warnings},
-            "articles": to_columns(taxonomy.articles, Article),
-            "groups": groups_to_data(taxonomy), "versions": versions,
-            "structure": structure})
-    return _model(taxonomy, versions, structure)
+        held.keep(key, files, loaded, model)
+    else:
+        held.forget()
+    return model
 
 
 def _model(taxonomy: Taxonomy, versions: list[str], structure: str) -> Model:

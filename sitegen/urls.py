@@ -19,6 +19,7 @@ class Urls:
     """Site-relative URL paths (each starting with `config.base_path`) and absolute URLs."""
 
     def __init__(self, config: Config) -> None:
+        self.config = config
         self.base = config.base_path
         self.site_url = config.site_url
         self.permalink = config.permalink or DEFAULT_PERMALINK
@@ -123,3 +124,17 @@ class Urls:
                 or posixpath.isabs(rel)):
             raise ValueError(f"unsafe output path {rel!r} for URL {url_path!r}")
         return rel
+
+
+_held: Urls | None = None
+
+
+def urls_for(config: Config) -> Urls:
+    """The `Urls` of these settings, one per process while they stay the same: its memo of
+    article URLs and output files holds for as long as the settings do, so a process that
+    builds again and again (`serve`) makes each URL once (at 10,000 articles, making them all
+    again was a tenth of a body edit's rebuild)."""
+    global _held
+    if _held is None or _held.config != config:
+        _held = Urls(config)
+    return _held

@@ -25,6 +25,7 @@ from sitegen.incremental import store
 from sitegen.incremental.inputs import CACHE_DIR
 from sitegen.incremental.outputs import site_listing
 from sitegen.site import build_site
+from sitegen.snapshot import HeldModel
 from sitegen.theme import DEFAULT_THEME
 from tests.conftest import (
     build_snapshot,
@@ -244,6 +245,23 @@ def test_incremental_build_equals_clean_build(steps: list[tuple[str, int]]) -> N
             _apply(root, edit, pick, number)
             clean = clean_build_snapshot(root, Path(tmp) / "clean")
             assert build_snapshot(root) == clean, (edit, number)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(EDITS, st.integers(0, 11)), min_size=1, max_size=4))
+def test_builds_with_the_model_held_in_memory_equal_clean_builds(
+        steps: list[tuple[str, int]]) -> None:
+    """`serve` keeps the model in its process between builds and updates it for each change
+    (`snapshot.HeldModel`): after every edit of a sequence, the site is a clean build's."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = _site(Path(tmp) / "site", 6)
+        held = HeldModel()
+        build_site(load_config(root), import_raw=False, held=held)
+        for number, (edit, pick) in enumerate(steps, start=1):
+            _apply(root, edit, pick, number)
+            build_site(load_config(root), import_raw=False, held=held)
+            clean = clean_build_snapshot(root, Path(tmp) / "clean")
+            assert snapshot(root / "_site") == clean, (edit, number)
 
 
 def test_a_template_error_in_a_render_worker_names_the_template_and_line(

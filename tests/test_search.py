@@ -18,7 +18,7 @@ from sitegen.cli import main
 from sitegen.config import load_config
 from sitegen.linkcheck import check_links
 from sitegen.search import PAGEFIND_ENV, PARTS_FILE, pagefind_executable, site_cache
-from sitegen.serve import Preview
+from sitegen.serve import Preview, app
 from tests.conftest import counting_pagefind, snapshot, unavailable, write_article, write_config
 
 if TYPE_CHECKING:
@@ -131,10 +131,13 @@ def test_search_key_must_be_a_boolean(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "'search' must be true or false" in capsys.readouterr().err
 
 
-def test_serve_keeps_the_index_on_rebuilds_and_a_build_refreshes_it(
+def test_serve_reloads_first_and_then_brings_the_index_up_to_date(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Pagefind indexes the whole site each time: `serve` runs it once, not on every save."""
+    """A rebuild keeps the index so the reload does not wait for Pagefind; once no edit came for
+    `SEARCH_DELAY`, a search build indexes the parts whose pages changed, as `sitegen build`
+    does."""
     requires_pagefind()
+    monkeypatch.setattr(app, "SEARCH_DELAY", 2.0)
     runs = counting_pagefind(tmp_path, monkeypatch)
     root = make_site(tmp_path / "site")
     p = Preview(root, port=0)
@@ -149,13 +152,38 @@ def test_serve_keeps_the_index_on_rebuilds_and_a_build_refreshes_it(
             time.sleep(0.05)
         assert p.builds == 2, "the new article was built"
         assert list((root / "_site").rglob("zeppelin/index.html"))
-        assert snapshot(root / "_site" / "pagefind") == index
-        assert runs.read_text().count("run") == 1
+        assert snapshot(root / "_site" / "pagefind") == index   # reloaded before indexing
+        assert p.wait_idle(60) and p.indexed == 1
+        assert runs.read_text().count("run") == 2   # its month, once
+        assert snapshot(root / "_site" / "pagefind") != index
+        assert page_count(root / "_site") == len(STORIES) + 1
     finally:
         p.stop()
-    assert build(root) == 0   # not a no-op: the index is brought up to date
-    assert runs.read_text().count("run") == 2
-    assert snapshot(root / "_site" / "pagefind") != index
+    assert build(root) == 0   # the published site (its own base URL) is indexed as ever
+
+
+def test_serve_does_not_index_a_broken_site(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rebuild that fails cancels the search build asked for by the one before it."""
+    requires_pagefind()
+    monkeypatch.setattr(app, "SEARCH_DELAY", 5.0)
+    runs = counting_pagefind(tmp_path, monkeypatch)
+    root = make_site(tmp_path / "site")
+    p = Preview(root, port=0)
+    p.start()
+    try:
+        story = next(root.joinpath("content", "articles").glob("peskov-gas*.md"))
+        story.write_text(story.read_text(encoding="utf-8") + "\nEdited.\n", encoding="utf-8")
+        deadline = time.monotonic() + 30
+        while p.builds < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        story.write_text("---\ntitle: [unclosed\n---\nBody.\n", encoding="utf-8")
+        while not p.hub.errors and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert p.hub.errors and p.wait_idle(30)
+        assert p.indexed == 0 and runs.read_text().count("run") == 1
+    finally:
+        p.stop()
 
 
 # Browser -------------------------------------------------------------------------------------
@@ -197,6 +225,29 @@ def test_typing_a_surname_finds_that_speakers_articles(preview: Preview, page: P
     page.locator(".search-result > a").click()
     page.wait_for_url(f"{preview.url}2022/12/lavrov-dollar/")
     assert "drop the dollar" in page.locator("h1").inner_text()
+
+
+def test_search_in_preview_finds_an_edited_and_a_new_story_once_it_settles(
+        preview: Preview, page: Page) -> None:
+    root = preview.root
+    story = next(root.joinpath("content", "articles").glob("borrell-aid*.md"))
+    story.write_text(story.read_text(encoding="utf-8").rstrip("\n")
+                     + "\n\nA walrus was seen at the summit.\n", encoding="utf-8")
+    write_article(root / "content", "zeppelin", "A zeppelin flew over the city.",
+                  title="Zeppelin sighted", slug="zeppelin", date="2022-12-12")
+    deadline = time.monotonic() + 30
+    while preview.indexed < 1 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert preview.wait_idle(60) and preview.indexed >= 1
+    page.goto(preview.url)
+    search = page.locator("#search-input")
+    search.wait_for()
+    search.fill("walrus")
+    page.wait_for_function("document.querySelectorAll('.search-result').length == 1")
+    assert results(page) == ["EU agrees a new aid package"]
+    search.fill("zeppelin")
+    page.wait_for_function("[...document.querySelectorAll('.search-result > a')]"
+                           ".map(a => a.innerText).join() == 'Zeppelin sighted'")
 
 
 def test_reading_a_page_does_not_load_the_index(preview: Preview, page: Page) -> None:

@@ -19,7 +19,9 @@ import pytest
 
 from sitegen import search
 from sitegen.cli import main
+from sitegen.config import load_config
 from sitegen.search import PAGEFIND_ENV, indexed_bytes, pagefind_executable, plan_parts
+from sitegen.site import build_site
 from tests.conftest import (
     counting_pagefind,
     pagefind_runs,
@@ -246,6 +248,19 @@ def test_a_page_the_site_holds_as_it_was_is_not_read_again_to_key_its_part(
     build(root)
     assert any(b"changed by hand" not in html and token(WORDS[0]).encode() in html
                for html in read), "a page changed outside sitegen is read (and rendered) again"
+
+
+def test_a_build_that_keeps_the_index_leaves_the_next_one_its_unchanged_parts(
+        tmp_path: Path, runs: Path) -> None:
+    """`serve` rebuilds without indexing, then indexes once the preview settles: that build
+    indexes only the parts whose pages changed in between, without the user cache."""
+    root = four_months(tmp_path)
+    story(root, 4, "2022-04-20")
+    build_site(load_config(root), search_index=False)
+    shutil.rmtree(tmp_path / "user-cache")
+    before = pagefind_runs(runs)
+    build_site(load_config(root))
+    assert pagefind_runs(runs) == before + 1   # the newest month only
 
 
 def test_what_pagefind_ignores_wholly_is_not_part_of_the_key() -> None:

@@ -22,6 +22,7 @@ from sitegen.incremental import store
 from sitegen.incremental.inputs import CACHE_DIR
 from sitegen.incremental.stores import BuildCache
 from sitegen.site import build_site
+from sitegen.snapshot import HeldModel
 from sitegen.taxonomy import build_taxonomy
 from tests.conftest import snapshot
 
@@ -37,10 +38,13 @@ def _article(root: Path, number: int) -> Path:
     return root / "content" / "articles" / f"{ITEMS[number].slug}.md"
 
 
+Build = Callable[..., bool]
+
+
 @pytest.fixture
-def build(monkeypatch: pytest.MonkeyPatch) -> Callable[[Path], bool]:
+def build(monkeypatch: pytest.MonkeyPatch) -> Build:
     """Build a site; True when its articles came from the snapshot, i.e. no file was loaded
-    afresh (`load_articles` was not called)."""
+    afresh (`load_articles` was not called). `held` is `serve`'s model kept in memory."""
     loads: list[int] = []
     real = snapshot_module.load_articles
 
@@ -50,9 +54,9 @@ def build(monkeypatch: pytest.MonkeyPatch) -> Callable[[Path], bool]:
 
     monkeypatch.setattr(snapshot_module, "load_articles", counting)
 
-    def run(root: Path) -> bool:
+    def run(root: Path, held: HeldModel | None = None) -> bool:
         loads.clear()
-        build_site(load_config(root), import_raw=False)
+        build_site(load_config(root), import_raw=False, held=held)
         return not loads
 
     return run
@@ -72,7 +76,7 @@ def _replace_line(path: Path, start: str, new: str) -> None:
 
 
 def test_a_body_edit_reuses_the_snapshot_and_builds_what_a_clean_build_does(
-        tmp_path: Path, build: Callable[[Path], bool]) -> None:
+        tmp_path: Path, build: Build) -> None:
     root = _site(tmp_path / "site")
     assert not build(root)
     corpus.edit(_article(root, 2), 1)
@@ -93,7 +97,7 @@ def _page_of(root: Path, number: int) -> tuple[str, ...]:
 
 @pytest.mark.parametrize("edit", ["title", "tags", "new file", "removed file", "aliases"])
 def test_any_other_change_loads_everything_afresh(
-        tmp_path: Path, build: Callable[[Path], bool], edit: str) -> None:
+        tmp_path: Path, build: Build, edit: str) -> None:
     root = _site(tmp_path / "site")
     build(root)
     article = _article(root, 4)
@@ -114,7 +118,7 @@ def test_any_other_change_loads_everything_afresh(
 
 
 def test_a_body_edit_that_breaks_the_file_is_reported_like_a_full_load(
-        tmp_path: Path, build: Callable[[Path], bool]) -> None:
+        tmp_path: Path, build: Build) -> None:
     root = _site(tmp_path / "site")
     build(root)
     before = snapshot(root / "_site")
@@ -127,7 +131,7 @@ def test_a_body_edit_that_breaks_the_file_is_reported_like_a_full_load(
 
 
 def test_warnings_of_unchanged_files_are_said_again(
-        tmp_path: Path, caplog: pytest.LogCaptureFixture, build: Callable[[Path], bool]) -> None:
+        tmp_path: Path, caplog: pytest.LogCaptureFixture, build: Build) -> None:
     root = _site(tmp_path / "site")
     noisy = _article(root, 6)
     noisy.write_text(noisy.read_text(encoding="utf-8") + "\nA bell \x07 rang.\n",
@@ -143,7 +147,7 @@ def test_warnings_of_unchanged_files_are_said_again(
 
 @pytest.mark.parametrize("edit", ["body", "title"])
 def test_a_changed_files_warnings_are_said_once(
-        tmp_path: Path, caplog: pytest.LogCaptureFixture, build: Callable[[Path], bool],
+        tmp_path: Path, caplog: pytest.LogCaptureFixture, build: Build,
         edit: str) -> None:
     root = _site(tmp_path / "site")
     build(root)
@@ -160,7 +164,7 @@ def test_a_changed_files_warnings_are_said_once(
 
 
 def test_too_many_drifted_files_take_a_fresh_snapshot(
-        tmp_path: Path, build: Callable[[Path], bool],
+        tmp_path: Path, build: Build,
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(snapshot_module, "MAX_DRIFT", 1)
     root = _site(tmp_path / "site")
@@ -175,7 +179,7 @@ def test_too_many_drifted_files_take_a_fresh_snapshot(
 
 
 def test_a_damaged_snapshot_is_a_full_load(tmp_path: Path,
-                                           build: Callable[[Path], bool]) -> None:
+                                           build: Build) -> None:
     root = _site(tmp_path / "site")
     build(root)
     (root / CACHE_DIR / f"snapshot{store.SUFFIX}").write_bytes(b"\x80\x05not a cache file")
@@ -185,7 +189,7 @@ def test_a_damaged_snapshot_is_a_full_load(tmp_path: Path,
 
 
 def test_groups_read_back_are_the_groups_made_afresh(tmp_path: Path,
-                                                     build: Callable[[Path], bool]) -> None:
+                                                     build: Build) -> None:
     """The snapshot keeps groups as article positions: after a body edit they must be exactly
     what grouping the new records gives (terms, quotes, roles, companions, top speakers)."""
     root = _site(tmp_path / "site")
@@ -207,7 +211,7 @@ def test_groups_read_back_are_the_groups_made_afresh(tmp_path: Path,
 @pytest.mark.parametrize("damage", ["position past the end", "negative position",
                                     "name not text", "quote past the end"])
 def test_stored_groups_that_do_not_fit_the_articles_are_a_full_load(
-        tmp_path: Path, build: Callable[[Path], bool], damage: str) -> None:
+        tmp_path: Path, build: Build, damage: str) -> None:
     """Written by a build of this code (the checksum holds) yet not fitting the articles: a
     cache restored from elsewhere must give a fresh load, never a traceback or wrong pages."""
     root = _site(tmp_path / "site")
@@ -227,4 +231,68 @@ def test_stored_groups_that_do_not_fit_the_articles_are_a_full_load(
     store.write(path, held["key"], held["entries"])
     corpus.edit(_article(root, 3), 1)
     assert not build(root)
+    assert snapshot(root / "_site") == _clean(root, tmp_path / "clean")
+
+
+# The model held in memory by `serve` (`HeldModel`) ---------------------------------------------
+
+def _parses(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The files parsed from their text from now on."""
+    from sitegen import content
+
+    parsed: list[Path] = []
+    real = content._parse_raw
+
+    def counting(path: Path, raw: bytes, config: Any) -> Any:
+        parsed.append(path)
+        return real(path, raw, config)
+
+    monkeypatch.setattr(content, "_parse_raw", counting)
+    return parsed
+
+
+def test_a_held_model_takes_a_body_edit_in_place_and_parses_only_changed_files(
+        tmp_path: Path, build: Build, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _site(tmp_path / "site")
+    build(root)   # a snapshot on disk: the held model does not use it
+    held = HeldModel()
+    assert not build(root, held) and held.ready   # held empty: a full load fills it
+    parsed = _parses(monkeypatch)
+    corpus.edit(_article(root, 2), 1)
+    assert build(root, held)   # a body edit: no load, the records put into the held groups
+    assert parsed == [_article(root, 2)]
+    assert snapshot(root / "_site") == _clean(root, tmp_path / "clean")
+    parsed.clear()
+    _replace_line(_article(root, 4), "title:", "title: A new headline")
+    assert not build(root, held)   # loaded afresh, but from the held parses
+    assert parsed == [_article(root, 4)]
+    assert snapshot(root / "_site") == _clean(root, tmp_path / "clean2")
+    corpus.edit(_article(root, 4), 2)
+    _replace_line(_article(root, 1), "tags:", "tags: [Newly tagged]")
+    assert not build(root, held)
+    assert snapshot(root / "_site") == _clean(root, tmp_path / "clean3")
+
+
+def test_a_held_model_is_forgotten_when_a_build_fails_and_says_warnings_again(
+        tmp_path: Path, build: Build, caplog: pytest.LogCaptureFixture) -> None:
+    root = _site(tmp_path / "site")
+    held = HeldModel()
+    noisy = _article(root, 6)
+    noisy.write_text(noisy.read_text(encoding="utf-8") + "\nA bell \x07 rang.\n",
+                     encoding="utf-8")
+    build(root, held)
+    corpus.edit(_article(root, 0), 1)
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="sitegen.content"):
+        assert build(root, held)
+    said = [r.getMessage() for r in caplog.records if "control character" in r.getMessage()]
+    assert len(said) == 1 and noisy.name in said[0], said
+    broken = _article(root, 1)
+    good = broken.read_bytes()
+    broken.write_bytes(good + b"\nbad byte \xff\n")
+    with pytest.raises(SitegenError):
+        build(root, held)
+    assert not held.ready
+    broken.write_bytes(good)
+    assert not build(root, held) and held.ready
     assert snapshot(root / "_site") == _clean(root, tmp_path / "clean")

@@ -106,6 +106,13 @@ class PageMemo:
         self._new[path] = fingerprint
         return self._old.get(path) == fingerprint
 
+    def keep(self, path: str) -> None:
+        """The site keeps its file at `path` as it is, though this build did not make it (the
+        search index a preview build leaves alone): its fingerprint carries over."""
+        old = self._old.get(path)
+        if old is not None:
+            self._new[path] = old
+
     def save(self, listing: Listing | None) -> None:
         """Remember this build's outputs, once it is written (`listing` is the new site)."""
         if listing is None:

@@ -26,7 +26,7 @@ from sitegen.render.reading_time import reading_minutes
 from sitegen.tag_rules import load_tag_rules
 from sitegen.taxonomy import Taxonomy, Term, tag_kinds
 from sitegen.theme import load_theme
-from sitegen.urls import Urls
+from sitegen.urls import urls_for
 
 
 @dataclass(frozen=True)
@@ -130,7 +130,7 @@ class SiteContext:
                  versions: Versions | None, cache: ShardedStore) -> None:
         self.config = config
         self.taxonomy = taxonomy
-        self.urls = Urls(config)
+        self.urls = urls_for(config)   # its memo kept while the settings stay
         self.env = load_theme(config, cache.folder("jinja"))
         structure = versions.structure if versions else None
         self.related = related_stories(cache, taxonomy, structure)   # reused while terms stay

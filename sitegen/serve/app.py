@@ -4,8 +4,10 @@ One rebuild thread runs builds one at a time; changes that arrive during a build
 exactly one more build afterwards. Browsers are told to reload only after `build_site` returned,
 i.e. after the new output is in place; a failed build keeps the last good site and sends the
 problems instead. Every rebuild is a whole build (correct by construction: no stale tag, index or
-feed pages), made quick by the build cache. Only the search index is not rebuilt after the first
-build: Pagefind has no incremental mode and indexes the whole site each time.
+feed pages), made quick by the build cache and by the model this process keeps between builds
+(`snapshot.HeldModel`, handed to `build_site`). A rebuild keeps the search index as it was, so the
+reload is not held up by Pagefind; once no edit has come for `SEARCH_DELAY`, one more build brings
+the index up to date the way `sitegen build` does (only the parts whose pages changed).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from types import FrameType
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sitegen.config import CONFIG_NAME, Config, load_config
 from sitegen.errors import Problem, SitegenError
@@ -29,9 +31,13 @@ from sitegen.serve.server import PreviewHTTPServer, PreviewState, bind
 from sitegen.serve.watch import Watcher
 from sitegen.serve.worker import Worker
 
+if TYPE_CHECKING:
+    from sitegen.snapshot import HeldModel
+
 log = logging.getLogger("sitegen.serve")
 
 CSS_SUFFIXES = (".css",)
+SEARCH_DELAY = 1.0   # seconds without edits before the search index is brought up to date
 
 
 class BuildResult(Protocol):
@@ -73,15 +79,21 @@ def _url_host(host: str) -> str:
 
 
 class _Rebuilder:
-    """One build at a time; everything submitted during a build becomes one more build."""
+    """One build at a time; everything submitted during a build becomes one more build. A
+    search build asked for (`index_later`) runs once nothing else is queued and its time came;
+    edits go first and a later request moves it back."""
 
-    def __init__(self, build: Callable[[set[Path]], None]) -> None:
-        self._worker = Worker(name="sitegen-rebuild", take=self._take, work=build,
-                              crashed="sitegen serve: rebuild crashed", done=self._done)
+    def __init__(self, build: Callable[[set[Path]], None], index: Callable[[], None]) -> None:
+        self._worker: Worker[set[Path] | str] = Worker(
+            name="sitegen-rebuild", take=self._take, work=self._work, timeout=self._timeout,
+            crashed="sitegen serve: rebuild crashed", done=self._done)
+        self._build = build
+        self._index = index
         self._cond = self._worker.cond
         self._pending: set[Path] = set()
         self._dirty = False
         self._busy = False
+        self._index_at: float | None = None   # when the search build may start
         self._worker.start()
 
     def submit(self, paths: set[Path]) -> None:
@@ -90,16 +102,24 @@ class _Rebuilder:
             self._dirty = True
             self._cond.notify_all()
 
+    def index_later(self, delay: float | None) -> None:
+        """Run the search build once `delay` seconds passed with nothing else to build (None:
+        not at all, the site is broken)."""
+        with self._cond:
+            self._index_at = None if delay is None else time.monotonic() + delay
+            self._cond.notify_all()
+
     @property
     def busy(self) -> bool:
         with self._cond:
             return self._busy
 
     def wait_idle(self, timeout: float) -> bool:
-        """True once no build is running or queued (for tests and benchmarks)."""
+        """True once no build is running or queued, the search build included (for tests and
+        benchmarks)."""
         deadline = time.monotonic() + timeout
         with self._cond:
-            while self._dirty or self._busy:
+            while self._dirty or self._busy or self._index_at is not None:
                 left = deadline - time.monotonic()
                 if left <= 0:
                     return False
@@ -109,17 +129,33 @@ class _Rebuilder:
     def close(self, timeout: float = 30.0) -> None:
         self._worker.close(timeout)  # let a running build finish its swap
 
-    def _take(self) -> set[Path] | None:
-        """All that was submitted, as one batch (an empty one still asks for a build)."""
-        if not self._dirty:
-            return None
-        batch, self._pending, self._dirty, self._busy = self._pending, set(), False, True
-        return batch
+    def _take(self) -> set[Path] | str | None:
+        """All that was submitted, as one batch (an empty one still asks for a build); else
+        the search build when due."""
+        if self._dirty:
+            batch, self._pending, self._dirty, self._busy = self._pending, set(), False, True
+            return batch
+        if self._index_at is not None and time.monotonic() >= self._index_at:
+            self._index_at, self._busy = None, True
+            return _INDEX
+        return None
+
+    def _timeout(self) -> float | None:
+        return None if self._index_at is None else max(0.0, self._index_at - time.monotonic())
+
+    def _work(self, batch: set[Path] | str) -> None:
+        if isinstance(batch, str):
+            self._index()
+        else:
+            self._build(batch)
 
     def _done(self) -> None:
         """Wake `wait_idle`, crashed build or not."""
         self._busy = False
         self._cond.notify_all()
+
+
+_INDEX = "search index"
 
 
 class Preview:
@@ -150,6 +186,8 @@ class Preview:
         self._own_writes: dict[Path, int] = {}
         self._own_folders: set[Path] = set()
         self._build_lock = threading.Lock()
+        self._held: HeldModel | None = None   # the model kept between builds
+        self.indexed = 0   # search builds done after rebuilds
         self.state = PreviewState(out_dir or root / "_site", "/", self.hub)
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -168,7 +206,7 @@ class Preview:
         self.port = self._server.server_address[1]
         # Watch before the first build: a save during a long first build is not missed (its
         # rebuild waits for the build lock).
-        self._rebuilder = _Rebuilder(self._build)
+        self._rebuilder = _Rebuilder(self._build, self._index)
         watcher_args: dict[str, Any] = {"poll": self._poll}
         if self._quiet is not None:
             watcher_args["quiet"] = self._quiet
@@ -250,11 +288,8 @@ class Preview:
         import_raw = first or any(p == raw_dir or raw_dir in p.parents for p in changed)
         out = self.out_override or config.output_path
         try:
-            build = self._builder or _default_builder()
-            # Pagefind indexes the whole site each time (a minute at 10,000 articles): the
-            # first build makes the index, rebuilds keep it (`sitegen build` refreshes it).
-            report = build(config, out_dir=out, drafts=self.drafts, import_raw=import_raw,
-                           progress=False, search_index=first)
+            # the first build indexes; a rebuild keeps the index, `_index` brings it up to date
+            report = self._run(config, out_dir=out, import_raw=import_raw, search_index=first)
         except SitegenError as exc:
             self._failed(exc.problems, first)
             return
@@ -271,12 +306,42 @@ class Preview:
         self.hub.built(css_only=css_only)
         if first:
             log.info(report.summary())
-            if config.search:
-                log.info("search: the index is built now and kept while you preview; "
-                         "`sitegen build` brings it up to date")
         else:
+            if config.search and not css_only and self._rebuilder is not None:
+                self._rebuilder.index_later(SEARCH_DELAY)   # no page changes with a stylesheet
             what = "stylesheet" if css_only else f"{len(changed)} change(s)"
             log.info("rebuilt after %s in %.2fs", what, self.last_build_seconds)
+
+    def _run(self, config: Config, **options: Any) -> BuildResult:
+        """One build with the options given, and the model this preview keeps."""
+        if self._builder is not None:
+            return self._builder(config, drafts=self.drafts, progress=False, **options)
+        from sitegen.site import build_site
+        from sitegen.snapshot import HeldModel
+
+        if self._held is None:
+            self._held = HeldModel()
+        return build_site(config, drafts=self.drafts, progress=False, held=self._held,
+                          **options)
+
+    def _index(self) -> None:
+        """Bring the search index up to date after rebuilds (its parts whose pages changed):
+        a build like the last one with search on, without a reload (no page changed)."""
+        with self._build_lock:
+            started = time.perf_counter()
+            try:
+                config = self._config()
+                self._run(config, out_dir=self.out_override or config.output_path,
+                          import_raw=False, search_index=True)
+            except SitegenError as exc:
+                self._failed(exc.problems, False)
+                return
+            except Exception as exc:  # a bug in a stage must not take the preview down
+                log.debug("search build crashed", exc_info=True)
+                self._failed([Problem(None, f"internal error while indexing: {exc!r}")], False)
+                return
+            self.indexed += 1
+            log.info("search index brought up to date in %.2fs", time.perf_counter() - started)
 
     def _remember_imports(self, report: BuildResult) -> None:
         """Articles the build's raw import just wrote: their events must not rebuild again."""
@@ -303,17 +368,13 @@ class Preview:
             return False
 
     def _failed(self, problems: list[Problem], first: bool) -> None:
+        if self._rebuilder is not None:   # indexing a broken site fails the same way
+            self._rebuilder.index_later(None)
         self.hub.failed(problems)
         for problem in problems:
             log.error("%s", problem)
         log.warning("build failed%s; fix the file and save (the browser shows the errors)",
                     "" if first else "; still serving the last good site")
-
-
-def _default_builder() -> Builder:
-    from sitegen.site import build_site
-
-    return build_site
 
 
 def serve(root: Path, *, host: str = "127.0.0.1", port: int = 8000, poll: bool = False,
