@@ -131,6 +131,14 @@ def test_search_key_must_be_a_boolean(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "'search' must be true or false" in capsys.readouterr().err
 
 
+def waited_for_builds(preview: Preview, count: int, seconds: float = 30) -> bool:
+    """Wait until the preview has made `count` builds; False when it did not in time."""
+    deadline = time.monotonic() + seconds
+    while preview.builds < count and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return preview.builds == count
+
+
 def test_serve_reloads_first_and_then_brings_the_index_up_to_date(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A rebuild keeps the index so the reload does not wait for Pagefind; once no edit came for
@@ -147,10 +155,7 @@ def test_serve_reloads_first_and_then_brings_the_index_up_to_date(
         assert index and runs.read_text().count("run") == 1
         write_article(root / "content", "zeppelin", "A zeppelin flew over the city.",
                       title="Zeppelin sighted", slug="zeppelin", date="2022-12-12")
-        deadline = time.monotonic() + 30
-        while p.builds < 2 and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert p.builds == 2, "the new article was built"
+        assert waited_for_builds(p, 2), "the new article was built"
         assert list((root / "_site").rglob("zeppelin/index.html"))
         assert snapshot(root / "_site" / "pagefind") == index   # reloaded before indexing
         assert p.wait_idle(60) and p.indexed == 1
@@ -174,9 +179,8 @@ def test_serve_does_not_index_a_broken_site(tmp_path: Path,
     try:
         story = next(root.joinpath("content", "articles").glob("peskov-gas*.md"))
         story.write_text(story.read_text(encoding="utf-8") + "\nEdited.\n", encoding="utf-8")
+        assert waited_for_builds(p, 2)
         deadline = time.monotonic() + 30
-        while p.builds < 2 and time.monotonic() < deadline:
-            time.sleep(0.05)
         story.write_text("---\ntitle: [unclosed\n---\nBody.\n", encoding="utf-8")
         while not p.hub.errors and time.monotonic() < deadline:
             time.sleep(0.05)

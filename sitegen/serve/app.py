@@ -287,15 +287,11 @@ class Preview:
         raw_dir = config.content_path.resolve() / "raw"
         import_raw = first or any(p == raw_dir or raw_dir in p.parents for p in changed)
         out = self.out_override or config.output_path
-        try:
-            # the first build indexes; a rebuild keeps the index, `_index` brings it up to date
-            report = self._run(config, out_dir=out, import_raw=import_raw, search_index=first)
-        except SitegenError as exc:
-            self._failed(exc.problems, first)
-            return
-        except Exception as exc:  # a bug in a stage must not take the preview down
-            log.debug("build crashed", exc_info=True)
-            self._failed([Problem(None, f"internal error while building: {exc!r}")], first)
+        # the first build indexes; a rebuild keeps the index, `_index` brings it up to date
+        report = self._attempt(
+            lambda: self._run(config, out_dir=out, import_raw=import_raw, search_index=first),
+            "building", first)
+        if report is None:
             return
         self.state.out_dir = report.out_dir
         self.state.base_path = config.base_path
@@ -312,6 +308,19 @@ class Preview:
             what = "stylesheet" if css_only else f"{len(changed)} change(s)"
             log.info("rebuilt after %s in %.2fs", what, self.last_build_seconds)
 
+    def _attempt(self, build: Callable[[], BuildResult], what: str,
+                 first: bool) -> BuildResult | None:
+        """`build()`, or None when it failed: the site's problems (or a bug in a stage) are
+        shown in the browser and the preview stays up."""
+        try:
+            return build()
+        except SitegenError as exc:
+            self._failed(exc.problems, first)
+        except Exception as exc:  # a bug in a stage must not take the preview down
+            log.debug("crashed while %s", what, exc_info=True)
+            self._failed([Problem(None, f"internal error while {what}: {exc!r}")], first)
+        return None
+
     def _run(self, config: Config, **options: Any) -> BuildResult:
         """One build with the options given, and the model this preview keeps."""
         if self._builder is not None:
@@ -327,18 +336,14 @@ class Preview:
     def _index(self) -> None:
         """Bring the search index up to date after rebuilds (its parts whose pages changed):
         a build like the last one with search on, without a reload (no page changed)."""
+        def index() -> BuildResult:
+            config = self._config()
+            return self._run(config, out_dir=self.out_override or config.output_path,
+                             import_raw=False, search_index=True)
+
         with self._build_lock:
             started = time.perf_counter()
-            try:
-                config = self._config()
-                self._run(config, out_dir=self.out_override or config.output_path,
-                          import_raw=False, search_index=True)
-            except SitegenError as exc:
-                self._failed(exc.problems, False)
-                return
-            except Exception as exc:  # a bug in a stage must not take the preview down
-                log.debug("search build crashed", exc_info=True)
-                self._failed([Problem(None, f"internal error while indexing: {exc!r}")], False)
+            if self._attempt(index, "indexing", False) is None:
                 return
             self.indexed += 1
             log.info("search index brought up to date in %.2fs", time.perf_counter() - started)
