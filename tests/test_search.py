@@ -131,6 +131,20 @@ def test_search_key_must_be_a_boolean(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "'search' must be true or false" in capsys.readouterr().err
 
 
+def started_preview(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                    search_delay: float) -> tuple[Path, Preview, Path]:
+    """The test site in a running preview that asks for a search build `search_delay` seconds
+    after the last rebuild; with the file Pagefind's runs are counted in (`counting_pagefind`).
+    The caller stops the preview."""
+    requires_pagefind()
+    monkeypatch.setattr(app, "SEARCH_DELAY", search_delay)
+    runs = counting_pagefind(tmp_path, monkeypatch)
+    root = make_site(tmp_path / "site")
+    preview = Preview(root, port=0)
+    preview.start()
+    return root, preview, runs
+
+
 def waited_for_builds(preview: Preview, count: int, seconds: float = 30) -> bool:
     """Wait until the preview has made `count` builds; False when it did not in time."""
     deadline = time.monotonic() + seconds
@@ -144,12 +158,7 @@ def test_serve_reloads_first_and_then_brings_the_index_up_to_date(
     """A rebuild keeps the index so the reload does not wait for Pagefind; once no edit came for
     `SEARCH_DELAY`, a search build indexes the parts whose pages changed, as `sitegen build`
     does."""
-    requires_pagefind()
-    monkeypatch.setattr(app, "SEARCH_DELAY", 2.0)
-    runs = counting_pagefind(tmp_path, monkeypatch)
-    root = make_site(tmp_path / "site")
-    p = Preview(root, port=0)
-    p.start()
+    root, p, runs = started_preview(tmp_path, monkeypatch, search_delay=2.0)
     try:
         index = snapshot(root / "_site" / "pagefind")
         assert index and runs.read_text().count("run") == 1
@@ -170,12 +179,7 @@ def test_serve_reloads_first_and_then_brings_the_index_up_to_date(
 def test_serve_does_not_index_a_broken_site(tmp_path: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     """A rebuild that fails cancels the search build asked for by the one before it."""
-    requires_pagefind()
-    monkeypatch.setattr(app, "SEARCH_DELAY", 5.0)
-    runs = counting_pagefind(tmp_path, monkeypatch)
-    root = make_site(tmp_path / "site")
-    p = Preview(root, port=0)
-    p.start()
+    root, p, runs = started_preview(tmp_path, monkeypatch, search_delay=5.0)
     try:
         story = next(root.joinpath("content", "articles").glob("peskov-gas*.md"))
         story.write_text(story.read_text(encoding="utf-8") + "\nEdited.\n", encoding="utf-8")
