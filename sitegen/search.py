@@ -52,7 +52,7 @@ from sitegen.incremental.machine import user_cache_root
 from sitegen.incremental.shape import Fields
 from sitegen.incremental.stores import Store
 from sitegen.incremental.table import column_shapes, rows_from_columns, rows_to_columns
-from sitegen.walk import walk
+from sitegen.walk import regular_files
 from sitegen.write import NewSite
 
 if TYPE_CHECKING:
@@ -131,8 +131,8 @@ def index_site(site: NewSite, config: Config, pages: Mapping[str, Month],
 
     `memo` knows which files the site still holds as the last build made them, and from what;
     it is told the key of every file of this index. `cache` keeps each page's digest
-    (`PageDigests`). Raises SitegenError when Pagefind runs and
-    fails, so a half-indexed site is never used.
+    (`PageDigests`). Raises SitegenError when Pagefind runs and fails, so a half-indexed site
+    is never used.
     """
     exe = pagefind_executable()
     if exe is None:
@@ -157,8 +157,7 @@ def index_site(site: NewSite, config: Config, pages: Mapping[str, Month],
         if not _restore(cache_root / key, target):
             _index_part(exe, site, paths, target)
             _remember(target, cache_root / key)
-        made = [f"{folder}/{sub}{entry.name}" for sub, entries, _ in walk(target)
-                for entry in entries]
+        made = regular_files(target, folder)
         for path in made:
             memo.unchanged(path, key)   # recorded as made from this key, for the next build
         files.extend(made)

@@ -36,6 +36,14 @@ def walk(root: Path) -> Iterator[tuple[str, list[os.DirEntry[str]], int]]:
         yield prefix, others, count
 
 
+def regular_files(root: Path, prefix: str) -> list[str]:
+    """The regular files below `root` (links never followed), each named `prefix/<its path from
+    root>`, sorted: a folder of a site (a part of the search index) as the site names its
+    files."""
+    return sorted(f"{prefix}/{sub}{entry.name}" for sub, entries, _ in walk(root)
+                  for entry in entries if entry.is_file(follow_symlinks=False))
+
+
 class Found(NamedTuple):
     """What `files_below` found: the files it keeps, and the links leading out of its `root` it
     did not follow, each with whether it is a folder (for the caller to name in a warning)."""

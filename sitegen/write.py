@@ -41,7 +41,7 @@ from typing import Protocol
 
 from sitegen.errors import Problem, SitegenError
 from sitegen.pids import running
-from sitegen.walk import walk
+from sitegen.walk import regular_files, walk
 
 MARKER = ".sitegen-output"
 MARKER_TEXT = ("This folder is written by sitegen; each build may replace or remove any file "
@@ -106,22 +106,12 @@ class NewSite:
         if self.previous is None:
             return []
         folder = _key(folder)
-        inside = _inside(self.previous, PurePosixPath(folder, "x"), set())
-        if not inside or not stat.S_ISDIR(_lstat_mode(self.previous / folder)):
-            return []   # not there, or a link (never followed out of the site)
-        return sorted(f"{folder}/{sub}{entry.name}"
-                      for sub, entries, _ in walk(self.previous / folder)
-                      for entry in entries if entry.is_file(follow_symlinks=False))
+        if not _inside(self.previous, PurePosixPath(folder, "x"), set()):
+            return []   # not there, or a link on the way (never followed out of the site)
+        return regular_files(self.previous / folder, folder)
 
 
 Finish = Callable[[NewSite], Iterable[str]]
-
-
-def _lstat_mode(path: Path) -> int:
-    try:
-        return os.lstat(path).st_mode
-    except OSError:
-        return 0
 
 
 def check_output_dir(out_dir: Path, *, protected: Iterable[Path] = ()) -> None:
