@@ -19,6 +19,7 @@ from sitegen.incremental.stores import ShardedStore, Store
 from sitegen.markup import Paragraph, paragraph_for
 from sitegen.model import Article, Quote, Speaker, name_key
 from sitegen.related import related_stories
+from sitegen.render.anchors import QuoteAnchors
 from sitegen.render.bodies import convert_bodies
 from sitegen.render.fingerprint import Fingerprints, Group, Versions, group_fingerprints
 from sitegen.render.output import Task
@@ -148,6 +149,8 @@ class SiteContext:
         self._converted = convert_bodies(cache, config, [a.body for a in articles])
         self._numbers = {a.path: n for n, a in enumerate(articles)}   # by article file
         self._bodies: dict[Path, Body] = {}
+        self._anchors = QuoteAnchors(cache, articles, versions.version if versions else None,
+                                     self._paragraphs)
         self._cache, self._structure = cache, structure
         self._kinds: dict[str, str] | None = None
 
@@ -171,12 +174,17 @@ class SiteContext:
                 *self._converted[self._numbers[article.path]])
         return found
 
+    def _paragraphs(self, article: Article) -> tuple[Paragraph, ...]:
+        """`article`'s paragraphs, its body not kept (anchors are found for every article)."""
+        found = self._bodies.get(article.path)
+        return found.paragraphs if found else self._converted[self._numbers[article.path]][1]
+
     def entry(self, article: Article) -> Entry:
         return Entry(article, self.urls.article(article))
 
     def quote_link(self, article: Article, quote: Quote) -> QuoteLink:
         url = self.urls.article(article)
-        anchor = paragraph_for(quote.text, self.body(article).paragraphs)
+        anchor = self._anchors.of(article, quote)
         return QuoteLink(quote.text, f"{url}#{anchor}" if anchor else url)
 
     def lead_quote(self, article: Article) -> Quote | None:

@@ -1,0 +1,96 @@
+"""Speaker pages link each quote to its paragraph; the anchors are kept between builds so a
+publish does not read every story's converted body again (`render/anchors.py`)."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sitegen.cli import main
+from sitegen.incremental.stores import BuildCache
+from sitegen.markup import Paragraph
+from sitegen.model import Article, Quote
+from sitegen.render.anchors import NAME, QuoteAnchors
+from tests.conftest import write_article
+
+
+def _article(name: str, *quotes: str) -> Article:
+    return Article(Path(f"/content/articles/{name}.md"), name.title(),
+                   datetime(2022, 12, 1, tzinfo=UTC), "body", name,
+                   quotes=tuple(Quote(q, "Ann Lee") for q in quotes))
+
+
+PARAGRAPHS = {"one": (Paragraph("p-1", "Intro."), Paragraph("p-2", "“We will respond,” she said.")),
+              "two": (Paragraph("p-1", "“Talks are over,” she said."),)}
+
+
+class _Bodies:
+    """The paragraphs of each article, counting whose were asked for."""
+
+    def __init__(self) -> None:
+        self.read: list[str] = []
+
+    def __call__(self, article: Article) -> tuple[Paragraph, ...]:
+        self.read.append(article.slug)
+        return PARAGRAPHS[article.slug]
+
+
+def test_anchors_are_kept_by_article_version(tmp_path: Path) -> None:
+    articles = [_article("one", "We will respond,"), _article("two", "Talks are over,"),
+                _article("three")]
+    versions = {"one": "v1", "two": "v2", "three": "v3"}
+    first = _Bodies()
+    anchors = QuoteAnchors(BuildCache(tmp_path), articles, lambda a: versions[a.slug], first)
+    assert first.read == ["one", "two"]   # a story without quotes needs no anchors
+    assert anchors.of(articles[0], articles[0].quotes[0]) == "p-2"
+    assert anchors.of(articles[1], articles[1].quotes[0]) == "p-1"
+
+    again = _Bodies()
+    kept = QuoteAnchors(BuildCache(tmp_path), articles, lambda a: versions[a.slug], again)
+    assert again.read == []   # nothing changed: no body is read
+    assert kept.of(articles[0], articles[0].quotes[0]) == "p-2"
+
+    versions["two"] = "v2-edited"
+    edited = _Bodies()
+    QuoteAnchors(BuildCache(tmp_path), articles, lambda a: versions[a.slug], edited)
+    assert edited.read == ["two"]   # only the edited story is looked at again
+
+
+def test_anchors_of_another_shape_are_found_again(tmp_path: Path) -> None:
+    articles = [_article("one", "We will respond,")]
+    BuildCache(tmp_path).save(NAME, "", {"v1": "p-9"})   # not a list of anchors
+    bodies = _Bodies()
+    anchors = QuoteAnchors(BuildCache(tmp_path), articles, lambda a: "v1", bodies)
+    assert bodies.read == ["one"]
+    assert anchors.of(articles[0], articles[0].quotes[0]) == "p-2"
+
+
+def test_without_versions_anchors_are_found_when_asked(tmp_path: Path) -> None:
+    articles = [_article("one", "We will respond,")]
+    bodies = _Bodies()
+    anchors = QuoteAnchors(BuildCache(tmp_path), articles, None, bodies)
+    assert bodies.read == []
+    assert anchors.of(articles[0], articles[0].quotes[0]) == "p-2"
+    assert not (tmp_path / ".sitegen-cache" / f"{NAME}.msgpack").exists()
+
+
+def test_a_quote_moved_by_an_edit_is_linked_to_its_new_paragraph(site: Path) -> None:
+    """The speaker page of a cached rebuild links the quote where the edited body has it."""
+    quote = {"speaker": "Ann Lee", "text": "We will respond,"}
+    speakers = [{"name": "Ann Lee", "role": "minister"}]
+    write_article(site / "content", "one", 'Intro.\n\n"We will respond," Ann Lee said.',
+                  title="One", date="2022-12-01", speakers=speakers, quotes=[quote])
+    write_article(site / "content", "two", "Text.", title="Two", date="2022-12-02",
+                  speakers=speakers)
+    assert main(["build", "--site", str(site), "--quiet"]) == 0
+    page = site / "_site" / "speakers" / "ann-lee" / "index.html"
+    assert re.search(r'href="/2022/12/one/#p-2"', page.read_text(encoding="utf-8"))
+
+    write_article(site / "content", "one",
+                  'Intro.\n\nMore context.\n\nAnd more.\n\n"We will respond," Ann Lee said.',
+                  title="One", date="2022-12-01", speakers=speakers, quotes=[quote])
+    assert main(["build", "--site", str(site), "--quiet"]) == 0
+    html = page.read_text(encoding="utf-8")
+    assert re.search(r'href="/2022/12/one/#p-4"', html)
+    assert "#p-2" not in html
