@@ -11,6 +11,8 @@ from functools import cache
 
 import pycountry
 
+from sitegen.ingest.data import table
+
 
 def _words(text: str) -> list[str]:
     """Split a whitespace-separated word table (keeps the tables compact and readable)."""
@@ -285,7 +287,14 @@ another such four five six seven eight nine ten western eastern northern souther
 early later today yesterday tomorrow tonight mr mrs ms dr sir madam dear please yes thanks thank
 despite because about over under
 between among against without within across around through per via like unlike while whereas
-""")) | frozenset(_WEEKDAYS) | frozenset(_MONTHS)
+""")) | frozenset(_WEEKDAYS) | frozenset(_MONTHS) | frozenset(table("name_words")["openers"])
+
+# Common words that open a name when capitalised inside a sentence ("in New England", "the All
+# Blacks"), names whose possessive is part of them ("International Women's Day", "McDonald's"),
+# and words that label a numbered thing ("Day 3", "Figure 4"): data/name_words.toml.
+NAME_OPENERS: frozenset[str] = frozenset(table("name_words")["name_openers"])
+POSSESSIVE_NAMES: frozenset[str] = frozenset(table("name_words")["possessive_names"])
+NUMBERED_LABELS: frozenset[str] = frozenset(table("name_words")["numbered_labels"])
 
 # Acronyms that are not organisations (or too generic to tag).
 NON_ORG_ACRONYMS: frozenset[str] = frozenset(_words("""
@@ -320,8 +329,8 @@ def is_demonym(word: str) -> bool:
 
 # Nationality words of the home nations and regions that the country table leaves out.
 _NATIONALITY_EXTRA = frozenset({"Scottish", "Welsh", "English", "Northern", "European", "African",
-                                "Asian", "Arab", "Latin", "Western", "Eastern", "Catalan",
-                                "Basque", "Flemish", "Kurdish"})
+                                "Asian", "Arab", "Latin", "Western", "Eastern", "Southern",
+                                "Catalan", "Basque", "Flemish", "Kurdish"})
 
 
 def _country_phrases() -> dict[str, Entry]:

@@ -40,8 +40,11 @@ from sitegen.ingest.gazetteer import (
     CALENDAR_WORDS,
     COMMON_WORDS,
     CONNECTORS,
+    NAME_OPENERS,
     NON_ORG_ACRONYMS,
+    NUMBERED_LABELS,
     ORG_WORDS,
+    POSSESSIVE_NAMES,
     STOP_TAGS,
     Entry,
     gazetteer,
@@ -72,9 +75,15 @@ _COMPOUND_SUFFIXES = frozenset(["era", "style", "based", "led", "backed", "born"
 _CLOCK_WORDS = frozenset(["GMT", "UTC", "BST", "EST", "EDT", "CST", "PST", "CET", "AM", "PM"])
 _SHORT_COUNTRY = {"United States": "US", "United Kingdom": "UK"}
 
+# an apostrophe before a capital, or after a lone d, l or O, is inside a name: "O'Brien",
+# "Pech-de-l'Azé", "d'Estaing"
 _TOKEN_RE = re.compile(
-    r"(?P<w>(?:[A-Z]\.){2,}|[^\W_][\w&]*(?:-[^\W_][\w&]*)*)(?P<pos>[’']s\b|(?<=s)[’'](?!\w))?"
+    r"(?P<w>(?:[A-Z]\.){2,}|[^\W_][\w&]*(?:(?:-|[’'](?=[A-Z])|(?<=\b[dlDLO])[’'](?=[^\W\d_]))"
+    r"[^\W_][\w&]*)*)(?P<pos>[’']s\b|(?<=s)[’'](?!\w))?"
 )
+# the end of a sentence, a quote, or an interview's speaker label ("((Anthony Boccaletti))",
+# "[laughs]"): the next word opens a sentence
+_OPENS_AFTER_RE = re.compile(r"(?:[.!?:;\"“”‘(\[\]—–]|\)\))\s*[’'\"“‘]?\s*$")
 # "MOSCOW, December 10. /TASS/." or "WASHINGTON (Reuters) -": not part of the story's text.
 _DATELINE_RE = re.compile(
     r"^\s*[A-Z][A-Z .'’-]{1,40}(?:,\s*[^.\n]{1,40})?\.?\s*"
@@ -360,9 +369,12 @@ def _tokenize(text: str, start_index: int) -> list[_Token]:
             word = stem
         gap = text[prev_end:match.start()]
         brk = n == 0 or bool(gap.strip())
-        initial = n == 0 or bool(re.search(r"[.!?:;\"“”‘(\[—–]\s*[’'\"“‘]?\s*$", gap))
-        tokens.append(_Token(word, start_index + n, word[0].isupper(), initial, brk,
-                             bool(match.group("pos"))))
+        initial = n == 0 or bool(_OPENS_AFTER_RE.search(gap))
+        possessive = bool(match.group("pos"))
+        if possessive and word.casefold() in POSSESSIVE_NAMES:  # "International Women's Day"
+            word, possessive = word + match.group("pos"), False
+        cap = word[0].isupper() or (word[1:2] in ("'", "’") and word[2:3].isupper())  # "l'Azé"
+        tokens.append(_Token(word, start_index + n, cap, initial, brk, possessive))
         prev_end = match.end()
     return tokens
 
@@ -425,7 +437,9 @@ def _part_of_other_name(tokens: Sequence[_Token], i: int, n: int, entry: Entry) 
         return False
     before = tokens[i - 1] if i > 0 else None
     if (before is not None and not tokens[i].brk and before.cap and not before.possessive
-            and before.text.casefold() not in COMMON_WORDS and not before.text.isupper()):
+            and (before.text.casefold() not in COMMON_WORDS
+                 or (_opens_name(before) and not is_demonym(before.text)))  # "New England"
+            and not before.text.isupper()):
         return True
     after = tokens[i + n] if i + n < len(tokens) else None
     if entry.weight < 1 or after is None or after.brk or tokens[i + n - 1].possessive:
@@ -638,12 +652,17 @@ def _scan_names(
     """Other proper names the story repeats ("Fear Factor", "Xbox", "Balco", "Grammy Awards"):
     capitalised runs that are no person, no known place or body, no title, nationality or common
     word. They count as guesses, so one passing mention tags nothing."""
-    for run in _capitalised_runs(seg.tokens):
+    runs = [piece for whole in _capitalised_runs(seg.tokens)
+            for piece in ([whole] if _known(" ".join(w.text for w in whole), local)
+                          else _split_links(whole))]
+    for run in runs:
         if _known(" ".join(w.text for w in run), local):
             continue  # "Second World War" is known before "Second" is trimmed off
         words = _trim_run(run, lower)
         while words and (is_title(words[0].text) or is_honorific(words[0].text)):
             words = words[1:]  # "Gen Pinochet", "President Bush"
+        if words and words[0].text in CONNECTORS:
+            continue  # "Lord of the Rings" less its title word is no name
         for k in range(len(words) - 1):  # "Mahan Air of Iran": the place is its own tag
             if words[k].text in CONNECTORS and _known(" ".join(w.text for w in words[k + 1:]), {}):
                 words = words[:k]
@@ -654,8 +673,9 @@ def _scan_names(
                                               for w in words):
             continue  # a person, or a title ("Foreign Minister")
         if len(words) == 1 and (is_demonym(words[0].text)
-                                or words[0].text.casefold() in ROLE_ADJECTIVES):
-            continue  # "Asian", "English", "Democratic"
+                                or words[0].text.casefold() in ROLE_ADJECTIVES
+                                or words[0].text.casefold() in NUMBERED_LABELS):
+            continue  # "Asian", "English", "Democratic", "Day" of "Day 3"
         if len(words) > 1 and is_demonym(words[-1].text):
             continue  # "North American", "Banned American": a nationality, not a name
         if (words[-1].text.endswith("s") and words[-1].text[:-1] in found) or (
@@ -695,11 +715,31 @@ def _capitalised_runs(tokens: Sequence[_Token]) -> list[list[_Token]]:
     return [r for r in runs if r]
 
 
+_LINKS = frozenset(["for", "on"])
+
+
+def _split_links(run: list[_Token]) -> list[list[_Token]]:
+    """"PI on Abri Peyrony", "BBC One on Fridays": a single word before "for" or "on", or a
+    calendar word after it, is no part of one name with the other side ("Alliance for Digital
+    Inclusion", holding an organisation word, is read as a body's name elsewhere)."""
+    if any(t.text.casefold() in ORG_WORDS for t in run):
+        return [run]
+    for k, tok in enumerate(run[1:-1], start=1):
+        if tok.text in _LINKS and (k == 1 or run[k + 1].text.casefold() in CALENDAR_WORDS
+                                   or run[k + 1].text.rstrip("s").casefold() in CALENDAR_WORDS):
+            return [run[:k], *_split_links(run[k + 1:])]
+    return [run]
+
+
 def _split_pair(run: list[_Token], local: Mapping[str, Entry]) -> list[list[_Token]]:
     """"Senate and House", "Ministry of Health and Ministry of Defence" name two bodies, and so
     do a name and a known body beside it ("Paul Volcker and International Monetary Fund") or a
-    person introduced by an office ("Economics Minister Jean Roux and National Bank")."""
+    person introduced by an office ("Economics Minister Jean Roux and National Bank"); a known
+    name before "for" or "on" is no part of the body after it ("New York for the Green Party")."""
     for k, tok in enumerate(run[1:-1], start=1):
+        if tok.text in _LINKS and _known(
+                " ".join(w.text for w in _trim_run(run[:k], frozenset())), local):
+            return [run[:k], *_split_pair(run[k + 1:], local)]  # "New York for the Green Party"
         if tok.text == "and" and (run[k - 1].text.casefold() in ORG_WORDS
                                   or run[k + 1].text.casefold() in ORG_WORDS
                                   or _starts_known(run[k + 1:], local)
@@ -738,7 +778,8 @@ def _trim_run(run: Sequence[_Token], lower: frozenset[str]) -> list[_Token]:
     """Drop sentence-start and common words in front ("The", "According"), links and calendar
     words at the end."""
     words = list(run)
-    while words and (words[0].text.casefold() in COMMON_WORDS or not words[0].cap
+    while words and ((words[0].text.casefold() in COMMON_WORDS and not _opens_name(words[0]))
+                     or not words[0].cap
                      or words[0].text in _CLOCK_WORDS  # "EST on the Tower Commission"
                      or (words[0].initial and words[0].text.casefold() in lower)):
         words.pop(0)
@@ -747,6 +788,11 @@ def _trim_run(run: Sequence[_Token], lower: frozenset[str]) -> list[_Token]:
                      or words[-1].text.casefold() in CALENDAR_WORDS):  # "Sea-Eye on Sunday"
         words.pop()
     return words
+
+
+def _opens_name(tok: _Token) -> bool:
+    """"New", "All" capitalised inside a sentence open a name ("New England", "All Blacks")."""
+    return not tok.initial and tok.text.casefold() in NAME_OPENERS
 
 
 def _known(name: str, local: Mapping[str, Entry]) -> bool:
