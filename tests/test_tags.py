@@ -731,3 +731,38 @@ def test_book_and_film_topics_need_books_and_films() -> None:
         "the authorities booked tests for 40 contacts.",
     ])
     assert not {"Books", "Film", "Television"} & set(tags), tags
+
+
+def test_caption_labels_and_contractions_are_no_names() -> None:
+    tags = _tags("Costume makers gather in Halifax", [
+        "Costume makers from Don't Bite Wool showed their work. Image: Petra Lindqvist.",
+        "Image: Petra Lindqvist. Don't Bite Wool sold out. Image: Petra Lindqvist.",
+        "Image: Petra Lindqvist. Makers said Don't Bite Wool would return.",
+    ])
+    assert not {"Image", "Don"} & set(tags), tags
+
+
+def test_a_plural_of_people_before_a_name_is_part_of_it() -> None:
+    tags = _tags("Ferry strike called off", [
+        "The Boatbuilders' Guild of Tarn said the strike was off.",
+        "Members of the Boatbuilders' Guild of Tarn will vote on the offer.",
+    ])
+    assert "Boatbuilders' Guild of Tarn" in tags
+    assert "Boatbuilders" not in tags
+
+
+def test_a_number_between_capitalised_words_is_part_of_the_name() -> None:
+    tags = _tags("Lost 7 Survey finds a sunken tug", [
+        "The Lost 7 Survey said on Monday it had found the tug.",
+        "Divers of the Lost 7 Survey filmed the wreck.",
+    ])
+    assert "Lost 7 Survey" in tags
+    assert not {"Lost", "Survey"} & set(tags), tags
+
+
+def test_an_adjective_on_its_own_is_no_name() -> None:
+    tags = _tags("Senator proposes Congressional limits", [
+        "The senator wants Congressional limits on service. Congressional leaders were silent.",
+        "Congressional aides said a vote was unlikely; Presidential hopefuls kept quiet.",
+    ])
+    assert not {"Congressional", "Presidential"} & set(tags), tags

@@ -79,8 +79,9 @@ _SHORT_COUNTRY = {"United States": "US", "United Kingdom": "UK"}
 # "Pech-de-l'Azé", "d'Estaing"
 _TOKEN_RE = re.compile(
     r"(?P<w>(?:[A-Z]\.){2,}|[^\W_][\w&]*(?:(?:-|[’'](?=[A-Z])|(?<=\b[dlDLO])[’'](?=[^\W\d_]))"
-    r"[^\W_][\w&]*)*)(?P<pos>[’']s\b|(?<=s)[’'](?!\w))?"
+    r"[^\W_][\w&]*)*(?:(?<=n)[’']t\b)?)(?P<pos>[’']s\b|(?<=s)[’'](?!\w))?"
 )
+_CAPITAL_NEXT_RE = re.compile(r" [A-Z][a-z]")
 # the end of a sentence, a quote, or an interview's speaker label ("((Anthony Boccaletti))",
 # "[laughs]"): the next word opens a sentence
 _OPENS_AFTER_RE = re.compile(r"(?:[.!?:;\"“”‘(\[\]—–]|\)\))\s*[’'\"“‘]?\s*$")
@@ -371,7 +372,10 @@ def _tokenize(text: str, start_index: int) -> list[_Token]:
         brk = n == 0 or bool(gap.strip())
         initial = n == 0 or bool(_OPENS_AFTER_RE.search(gap))
         possessive = bool(match.group("pos"))
-        if possessive and word.casefold() in POSSESSIVE_NAMES:  # "International Women's Day"
+        if possessive and (word.casefold() in POSSESSIVE_NAMES  # "International Women's Day"
+                           or (match.group("pos") in ("'", "’") and word.endswith("ers")
+                               and _CAPITAL_NEXT_RE.match(text, match.end()))):  # "Seafarers'
+            # International Union", "Fishmongers' Hall": a plural of people in a name
             word, possessive = word + match.group("pos"), False
         cap = word[0].isupper() or (word[1:2] in ("'", "’") and word[2:3].isupper())  # "l'Azé"
         tokens.append(_Token(word, start_index + n, cap, initial, brk, possessive))
@@ -674,8 +678,9 @@ def _scan_names(
             continue  # a person, or a title ("Foreign Minister")
         if len(words) == 1 and (is_demonym(words[0].text)
                                 or words[0].text.casefold() in ROLE_ADJECTIVES
-                                or words[0].text.casefold() in NUMBERED_LABELS):
-            continue  # "Asian", "English", "Democratic", "Day" of "Day 3"
+                                or words[0].text.casefold() in NUMBERED_LABELS
+                                or words[0].text.endswith(_ADJECTIVE_ENDINGS)):
+            continue  # "Asian", "Democratic", "Day" of "Day 3", "Congressional"
         if len(words) > 1 and is_demonym(words[-1].text):
             continue  # "North American", "Banned American": a nationality, not a name
         if (words[-1].text.endswith("s") and words[-1].text[:-1] in found) or (
@@ -692,17 +697,24 @@ def _scan_names(
         _add(found, name, "name", seg.weight, words[0].index, guessed=True)
 
 
+# "Congressional", "Presidential", "Martian": adjectives, no name on their own
+_ADJECTIVE_ENDINGS = ("ional", "ial", "tian")
+
+
 def _capitalised_runs(tokens: Sequence[_Token]) -> list[list[_Token]]:
-    """Maximal runs of capitalised words, allowing "of"/"and" inside, split at punctuation.
+    """Maximal runs of capitalised words, allowing "of"/"and" inside and a number between two
+    capitalised words ("Lost 52 Project"), split at punctuation.
 
     A run right after a possessive ("Moody's Investors Service") is a fragment and is dropped.
     """
     runs: list[list[_Token]] = []
     current: list[_Token] = []
     owned = False
-    for tok in tokens:
+    for k, tok in enumerate(tokens):
         joins = bool(current) and not tok.brk and not current[-1].possessive
-        if tok.cap or (joins and tok.text in CONNECTORS):
+        number = (joins and tok.text.isdigit() and current[-1].cap and k + 1 < len(tokens)
+                  and tokens[k + 1].cap and not tokens[k + 1].brk)  # "Lost 52 Project"
+        if tok.cap or (joins and tok.text in CONNECTORS) or number:
             if not joins:
                 runs.append([] if owned else current)
                 owned = bool(current) and current[-1].possessive and not tok.brk
