@@ -766,3 +766,29 @@ def test_an_adjective_on_its_own_is_no_name() -> None:
         "Congressional aides said a vote was unlikely; Presidential hopefuls kept quiet.",
     ])
     assert not {"Congressional", "Presidential"} & set(tags), tags
+
+
+def test_named_days_keep_their_name_and_weekdays_after_names_go() -> None:
+    tags = _tags("Black Friday queues across the state", [
+        "Shoppers queued for Black Friday sales, and Black Friday deals sold out by noon.",
+        "Retailers said Black Friday beat last year; Kestrel Foods on Monday said the same.",
+    ])
+    assert "Black Friday" in tags
+    assert "Black" not in tags and not any("Monday" in t for t in tags), tags
+
+
+def test_compound_nationalities_are_no_names() -> None:
+    tags = _tags("Leaders reject Turkish-Libyan maritime deal", [
+        "The Turkish-Libyan deal draws a line across the sea, ministers said.",
+        "Ministers called the Turkish-Libyan accord void; the Georgian delegation agreed.",
+    ])
+    assert not {"Turkish-Libyan", "Georgian"} & set(tags), tags
+
+
+def test_a_country_before_a_name_is_not_its_given_name() -> None:
+    tags = _tags("Envoy for Iran Brian Hollis resigns", [
+        "The US special envoy for Iran Brian Hollis resigned on Friday, officials said.",
+        "Hollis had led talks with Iran since 2018. Hollis said he was proud.",
+    ])
+    assert "Brian Hollis" in tags
+    assert "Iran Brian Hollis" not in tags

@@ -291,10 +291,12 @@ between among against without within across around through per via like unlike w
 
 # Common words that open a name when capitalised inside a sentence ("in New England", "the All
 # Blacks"), names whose possessive is part of them ("International Women's Day", "McDonald's"),
-# and words that label a numbered thing ("Day 3", "Figure 4"): data/name_words.toml.
+# words that label a numbered thing ("Day 3", "Figure 4"), and the first words of named days
+# ("Super Tuesday", "Black Friday"): data/name_words.toml.
 NAME_OPENERS: frozenset[str] = frozenset(table("name_words")["name_openers"])
 POSSESSIVE_NAMES: frozenset[str] = frozenset(table("name_words")["possessive_names"])
 NUMBERED_LABELS: frozenset[str] = frozenset(table("name_words")["numbered_labels"])
+DAY_NAMES: frozenset[str] = frozenset(table("name_words")["day_names"])
 
 # Acronyms that are not organisations (or too generic to tag).
 NON_ORG_ACRONYMS: frozenset[str] = frozenset(_words("""
@@ -323,14 +325,16 @@ class Gazetteer:
 
 
 def is_demonym(word: str) -> bool:
-    """'Scottish', 'Russian', 'Dutch': a nationality word (it opens no person's name)."""
-    return word in _DEMONYMS or word in _NATIONALITY_EXTRA
+    """'Scottish', 'Russian', 'Dutch', 'Turkish-Libyan': a nationality word (it opens no
+    person's name)."""
+    return word in _DEMONYMS or word in _NATIONALITY_EXTRA or (
+        "-" in word and all(is_demonym(part) for part in word.split("-")))
 
 
 # Nationality words of the home nations and regions that the country table leaves out.
 _NATIONALITY_EXTRA = frozenset({"Scottish", "Welsh", "English", "Northern", "European", "African",
                                 "Asian", "Arab", "Latin", "Western", "Eastern", "Southern",
-                                "Catalan", "Basque", "Flemish", "Kurdish"})
+                                "Catalan", "Basque", "Flemish", "Kurdish", "Georgian"})
 
 
 def _country_phrases() -> dict[str, Entry]:

@@ -40,6 +40,7 @@ from sitegen.ingest.gazetteer import (
     CALENDAR_WORDS,
     COMMON_WORDS,
     CONNECTORS,
+    DAY_NAMES,
     NAME_OPENERS,
     NON_ORG_ACRONYMS,
     NUMBERED_LABELS,
@@ -622,6 +623,7 @@ def _full_names(segments: Sequence[_Segment]) -> tuple[list[str], set[str]]:
                 last_title = max((k + 1 for k, w in enumerate(texts) if is_title(w)), default=0)
                 start = next((k for k, w in enumerate(texts) if k >= last_title
                               and is_given_name(w) and not w.isupper() and not is_demonym(w)
+                              and w not in gazetteer().phrases  # "Iran", "Argentina"
                               and not is_title(w) and w.casefold() not in COMMON_WORDS), None)
                 if start is None:
                     continue
@@ -797,7 +799,9 @@ def _trim_run(run: Sequence[_Token], lower: frozenset[str]) -> list[_Token]:
         words.pop(0)
     while words and (not words[-1].cap or len(words[-1].text) == 1
                      or words[-1].text in NON_ORG_ACRONYMS
-                     or words[-1].text.casefold() in CALENDAR_WORDS):  # "Sea-Eye on Sunday"
+                     or (words[-1].text.casefold() in CALENDAR_WORDS  # "Sea-Eye on Sunday"
+                         and not (len(words) > 1  # "Super Tuesday", "Black Friday" are names
+                                  and words[-2].text.casefold() in DAY_NAMES))):
         words.pop()
     return words
 
