@@ -792,3 +792,13 @@ def test_a_country_before_a_name_is_not_its_given_name() -> None:
     ])
     assert "Brian Hollis" in tags
     assert "Iran Brian Hollis" not in tags
+
+
+def test_people_and_bodies_introduced_by_a_role_noun_are_tagged_once_named() -> None:
+    tags = _tags("Band splits after ten years", [
+        "The indie band Glass Harbour has split, its label said on Tuesday.",
+        "Fans were told that frontman Tobias Wren would tour alone next year.",
+        "The band signed to games publisher Bramblewick Interactive for a soundtrack.",
+    ])
+    assert "Tobias Wren" in tags
+    assert "Bramblewick Interactive" in tags

@@ -297,6 +297,9 @@ NAME_OPENERS: frozenset[str] = frozenset(table("name_words")["name_openers"])
 POSSESSIVE_NAMES: frozenset[str] = frozenset(table("name_words")["possessive_names"])
 NUMBERED_LABELS: frozenset[str] = frozenset(table("name_words")["numbered_labels"])
 DAY_NAMES: frozenset[str] = frozenset(table("name_words")["day_names"])
+# nouns that introduce a person ("frontman Charlie Simpson") or a body ("chipmaker Intel")
+ROLE_NOUNS: frozenset[str] = frozenset(table("name_words")["role_nouns"])
+BODY_NOUNS: frozenset[str] = frozenset(table("name_words")["body_nouns"])
 
 # Acronyms that are not organisations (or too generic to tag).
 NON_ORG_ACRONYMS: frozenset[str] = frozenset(_words("""

@@ -37,6 +37,7 @@ from functools import cache
 
 from sitegen.ingest.data import table
 from sitegen.ingest.gazetteer import (
+    BODY_NOUNS,
     CALENDAR_WORDS,
     COMMON_WORDS,
     CONNECTORS,
@@ -46,6 +47,7 @@ from sitegen.ingest.gazetteer import (
     NUMBERED_LABELS,
     ORG_WORDS,
     POSSESSIVE_NAMES,
+    ROLE_NOUNS,
     STOP_TAGS,
     Entry,
     gazetteer,
@@ -634,7 +636,9 @@ def _full_names(segments: Sequence[_Segment]) -> tuple[list[str], set[str]]:
                     found.append(" ".join(words))
                     # a title right before the given name ("central bank head Mira Quist") or
                     # opening the run ("Governor of the Bank of England Robin Leigh-Pemberton")
-                    if (at > 0 and not seg.tokens[at].brk and is_title(seg.tokens[at - 1].text)
+                    if (at > 0 and not seg.tokens[at].brk and (
+                            is_title(seg.tokens[at - 1].text)
+                            or seg.tokens[at - 1].text in ROLE_NOUNS)  # "frontman Charlie Simpson"
                             ) or any(is_title(t.text) for t in run if t.index < piece[start].index):
                         introduced.add(" ".join(words))
     return found, introduced
@@ -696,7 +700,17 @@ def _scan_names(
                 ch.islower() for ch in name) or (
                 len(words) == 1 and words[0].initial and words[0].text not in mid_caps):
             continue
-        _add(found, name, "name", seg.weight, words[0].index, guessed=True)
+        if _introduced_body(seg.tokens, words[0]):  # "video game giant Electronic Arts"
+            _add(found, name, "org", seg.weight, words[0].index)
+        else:
+            _add(found, name, "name", seg.weight, words[0].index, guessed=True)
+
+
+def _introduced_body(tokens: Sequence[_Token], first: _Token) -> bool:
+    """Whether a name follows a noun that says it is a company or body ("chipmaker Intel")."""
+    k = first.index - tokens[0].index
+    return (0 < k < len(tokens) and tokens[k] is first and not first.brk
+            and tokens[k - 1].text in BODY_NOUNS)
 
 
 # "Congressional", "Presidential", "Martian": adjectives, no name on their own
