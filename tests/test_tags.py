@@ -802,3 +802,22 @@ def test_people_and_bodies_introduced_by_a_role_noun_are_tagged_once_named() -> 
     ])
     assert "Tobias Wren" in tags
     assert "Bramblewick Interactive" in tags
+
+
+def test_two_letter_acronyms_need_more_evidence_and_are_never_legal_forms() -> None:
+    repeated = _tags("Telecoms group to sell TV over broadband", [
+        "As a telecoms company, QX is moving into television, its chief said.",
+        "QX's new unit will launch in spring. QX said rivals were slower.",
+        "Analysts said QX had the network to do it.",
+    ])
+    assert "QX" in repeated
+    once = _tags("Telecoms group to sell TV over broadband", [
+        "As a telecoms company, QX is moving into television, its chief said.",
+        "Rivals were slower, analysts said.",
+    ])
+    assert "QX" not in once
+    legal = _tags("Carmaker results", [
+        "Vorwerk Motoren AG said profit rose. Vorwerk Motoren AG shares rose; AG rules apply.",
+        "Vorwerk Motoren AG will pay a dividend, AG said.",
+    ])
+    assert "AG" not in legal

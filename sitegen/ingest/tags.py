@@ -69,6 +69,7 @@ PASSING_PERSON = "passing person"  # named less often, but introduced by an offi
 PASSING_COUNTRY_SCORE = 1.0  # one body mention: countries fill free places after the rest
 MIN_SCORE = 2.0  # title alone (3), lead alone (2), or two body mentions
 MIN_SCORE_GUESSED = 3.0  # undefined acronyms and the dateline city need more
+MIN_SCORE_SHORT_ACRONYM = 4.0  # an undefined acronym of two letters needs more still
 TITLE_WEIGHT, LEAD_WEIGHT, BODY_WEIGHT = 3.0, 2.0, 1.0
 # "World War II-era submarine", "the Icahn-led TWA", "NEC-backed HD-DVD": a name made into a
 # modifier is still a mention of the name
@@ -852,9 +853,10 @@ def _scan_acronyms(
     dateline = location.casefold() if location else None
     for tok in seg.tokens[1:]:  # a paragraph's first word is an interview label: "((WSS))"
         word = tok.text
-        if (not word.isalpha() or not word.isupper() or not 3 <= len(word) <= 6 or word in local
+        if (not word.isalpha() or not word.isupper() or not 2 <= len(word) <= 6 or word in local
                 or word in gazetteer().phrases or word in NON_ORG_ACRONYMS
-                or word.lower() in lower or word.casefold() == dateline):
+                or word.lower() in lower or word.casefold() == dateline
+                or word in _company_tables()[1]):  # "AG", "SA": legal forms
             continue
         _add(found, word, "org", seg.weight, tok.index, guessed=True)
 
@@ -929,6 +931,8 @@ def _acronym_for(cand: _Candidate, found: Mapping[str, _Candidate]) -> str:
     if cand.kind == "org" and cand.tag.isupper() and " " not in cand.tag:
         names = [c for c in found.values() if c.kind in ("org", "name", "company")
                  and " " in c.tag and cand.tag in _initials(c.tag)]
+        if names and _short_acronym(cand):  # "GM" beside "General Motors" is its name
+            return max(names, key=lambda c: (c.score, -c.first)).tag
         if names:
             return _joined(max(names, key=lambda c: (c.score, -c.first)).tag, cand.tag)
         return cand.tag
@@ -941,7 +945,7 @@ def _acronym_for(cand: _Candidate, found: Mapping[str, _Candidate]) -> str:
         return cand.tag
     for initials in _initials(cand.tag):
         other = found.get(initials)
-        if other is not None and other.kind == "org":
+        if other is not None and other.kind == "org" and not _short_acronym(other):
             return _acronym_for(other, found)
     return cand.tag
 
@@ -976,6 +980,11 @@ def _merge_short_forms(merged: dict[str, _Candidate]) -> None:
             del merged[short.tag]
 
 
+def _short_acronym(cand: _Candidate) -> bool:
+    """An undefined acronym of two letters ("BT", "FA"): many are something else ("AG", "HD")."""
+    return cand.guessed and cand.kind == "org" and len(cand.tag) == 2
+
+
 def _rank(found: Mapping[str, _Candidate], rules: TagRules,
           location: str | None) -> list[_Candidate]:
     """Apply aliases and stop lists, drop weak evidence, order by score then first mention."""
@@ -1005,7 +1014,8 @@ def _rank(found: Mapping[str, _Candidate], rules: TagRules,
     kept = [
         c for c in merged.values()
         if c.tag.casefold() not in STOP_TAGS and c.tag.casefold() not in rules.stop
-        and c.score >= (MIN_SCORE_GUESSED if c.guessed or c.tag.casefold() == dateline
+        and c.score >= (MIN_SCORE_SHORT_ACRONYM if _short_acronym(c)
+                        else MIN_SCORE_GUESSED if c.guessed or c.tag.casefold() == dateline
                         else MIN_SCORE)
     ]
     kept.sort(key=lambda c: (-c.score, c.first))
@@ -1017,7 +1027,8 @@ def _rank(found: Mapping[str, _Candidate], rules: TagRules,
     # then a name of several words or an acronym seen twice, or once in the lead ("Liberal
     # Democrats", "AOL")
     kept.extend(sorted((c for c in merged.values()
-                        if ((c.kind == "name" and " " in c.tag) or (c.kind == "org" and c.guessed))
+                        if ((c.kind == "name" and " " in c.tag)
+                            or (c.kind == "org" and c.guessed and not _short_acronym(c)))
                         and c not in kept and c.score >= MIN_SCORE
                         and c.tag.casefold() not in STOP_TAGS
                         and c.tag.casefold() not in rules.stop), key=lambda c: (-c.score, c.first)))
