@@ -821,3 +821,15 @@ def test_two_letter_acronyms_need_more_evidence_and_are_never_legal_forms() -> N
         "Vorwerk Motoren AG will pay a dividend, AG said.",
     ])
     assert "AG" not in legal
+
+
+def test_two_bodies_joined_by_and_are_two_tags() -> None:
+    tags = _tags("Regulators open inquiry into crash", [
+        "The Federal Rail Administration and the National Track Safety Board opened an "
+        "inquiry, the Federal Rail Administration said.",
+        "The Federal Rail Administration and the National Track Safety Board will report in "
+        "May; the Federal Reserve Board declined to comment.",
+    ])
+    assert "Federal Rail Administration" in tags and "National Track Safety Board" in tags
+    assert not any(" and " in t for t in tags), tags
+    assert "Federal Reserve" in tags and "Federal Reserve Board" not in tags

@@ -143,7 +143,7 @@ _ORGS: dict[str, str] = _canonical({
     "G7": "G8",
     "G20": "",
     "UN Security Council": "United Nations Security Council|Security Council",
-    "Federal Reserve": "Fed",
+    "Federal Reserve": "Fed|Federal Reserve Board|Federal Reserve System",
     "FBI": "Federal Bureau of Investigation",
     "CIA": "Central Intelligence Agency",
     "US Congress": "Congress",

@@ -633,7 +633,8 @@ def _full_names(segments: Sequence[_Segment]) -> tuple[list[str], set[str]]:
                 at = position[piece[start].index]
                 words = texts[start:]
                 if 2 <= len(words) <= 4 and not _known(" ".join(words), {}) and not any(
-                        w.casefold() in ORG_WORDS or w in _company_tables()[1] for w in words):
+                        w.casefold() in ORG_WORDS or w in _company_tables()[1] for w in words
+                ) and not _holds_body_word(piece[start:]):  # "Rail Administration"
                     found.append(" ".join(words))
                     # a title right before the given name ("central bank head Mira Quist") or
                     # opening the run ("Governor of the Bank of England Robin Leigh-Pemberton")
@@ -763,20 +764,32 @@ def _split_links(run: list[_Token]) -> list[list[_Token]]:
 def _split_pair(run: list[_Token], local: Mapping[str, Entry]) -> list[list[_Token]]:
     """"Senate and House", "Ministry of Health and Ministry of Defence" name two bodies, and so
     do a name and a known body beside it ("Paul Volcker and International Monetary Fund") or a
-    person introduced by an office ("Economics Minister Jean Roux and National Bank"); a known
+    person introduced by an office ("Economics Minister Jean Roux and National Bank"), and two
+    names each holding a word of a body ("Federal Aviation Administration and the National
+    Transportation Safety Board"); a known
     name before "for" or "on" is no part of the body after it ("New York for the Green Party")."""
     for k, tok in enumerate(run[1:-1], start=1):
         if tok.text in _LINKS and _known(
                 " ".join(w.text for w in _trim_run(run[:k], frozenset())), local):
             return [run[:k], *_split_pair(run[k + 1:], local)]  # "New York for the Green Party"
+        rest = run[k + 1:]
+        while len(rest) > 1 and rest[0].text == "the":  # "... and the National Board"
+            rest = rest[1:]
         if tok.text == "and" and (run[k - 1].text.casefold() in ORG_WORDS
-                                  or run[k + 1].text.casefold() in ORG_WORDS
-                                  or _starts_known(run[k + 1:], local)
+                                  or rest[0].text.casefold() in ORG_WORDS
+                                  or _starts_known(rest, local)
+                                  or (_holds_body_word(run[:k]) and _holds_body_word(rest))
                                   or _known(" ".join(w.text for w in run[:k]), local)
                                   or any(is_title(run[j].text) and is_given_name(run[j + 1].text)
                                          for j in range(k - 1))):
             return [run[:k], *_split_pair(run[k + 1:], local)]
     return [run]
+
+
+def _holds_body_word(words: Sequence[_Token]) -> bool:
+    """"American Civil Liberties Union of Montana", "Federal Aviation Administration"."""
+    return any(w.cap and (w.text.casefold() in ORG_WORDS or w.text == "Administration")
+               for w in words)
 
 
 def _starts_known(words: Sequence[_Token], local: Mapping[str, Entry]) -> bool:
