@@ -833,3 +833,11 @@ def test_two_bodies_joined_by_and_are_two_tags() -> None:
     assert "Federal Rail Administration" in tags and "National Track Safety Board" in tags
     assert not any(" and " in t for t in tags), tags
     assert "Federal Reserve" in tags and "Federal Reserve Board" not in tags
+
+
+def test_catalogue_codes_are_no_acronym_tags() -> None:
+    tags = _tags("Astronomers find a black hole in the star system QVX 4411", [
+        "The system QVX 4411 is 1,000 light years away. QVX 4411 has two stars.",
+        "Astronomers watched QVX 4411 for months; QVX 4411 is faint.",
+    ])
+    assert "QVX" not in tags

@@ -864,12 +864,15 @@ def _scan_acronyms(
 ) -> None:
     """Upper-case words not in the gazetteer (NEOC, OSCE): tags only with strong evidence."""
     dateline = location.casefold() if location else None
-    for tok in seg.tokens[1:]:  # a paragraph's first word is an interview label: "((WSS))"
-        word = tok.text
+    tokens = seg.tokens
+    for k, tok in enumerate(tokens[1:], start=1):  # a paragraph's first word is an interview
+        word = tok.text  # label: "((WSS))"
         if (not word.isalpha() or not word.isupper() or not 2 <= len(word) <= 6 or word in local
                 or word in gazetteer().phrases or word in NON_ORG_ACRONYMS
                 or word.lower() in lower or word.casefold() == dateline
-                or word in _company_tables()[1]):  # "AG", "SA": legal forms
+                or word in _company_tables()[1]  # "AG", "SA": legal forms
+                or (k + 1 < len(tokens) and tokens[k + 1].text[0].isdigit()
+                    and not tokens[k + 1].brk)):  # "HR 6819", "NGC 1300": a catalogue code
             continue
         _add(found, word, "org", seg.weight, tok.index, guessed=True)
 
