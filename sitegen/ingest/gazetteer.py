@@ -11,6 +11,8 @@ from functools import cache
 
 import pycountry
 
+from sitegen.ingest.data import table
+
 
 def _words(text: str) -> list[str]:
     """Split a whitespace-separated word table (keeps the tables compact and readable)."""
@@ -141,7 +143,7 @@ _ORGS: dict[str, str] = _canonical({
     "G7": "G8",
     "G20": "",
     "UN Security Council": "United Nations Security Council|Security Council",
-    "Federal Reserve": "Fed",
+    "Federal Reserve": "Fed|Federal Reserve Board|Federal Reserve System",
     "FBI": "Federal Bureau of Investigation",
     "CIA": "Central Intelligence Agency",
     "US Congress": "Congress",
@@ -285,7 +287,19 @@ another such four five six seven eight nine ten western eastern northern souther
 early later today yesterday tomorrow tonight mr mrs ms dr sir madam dear please yes thanks thank
 despite because about over under
 between among against without within across around through per via like unlike while whereas
-""")) | frozenset(_WEEKDAYS) | frozenset(_MONTHS)
+""")) | frozenset(_WEEKDAYS) | frozenset(_MONTHS) | frozenset(table("name_words")["openers"])
+
+# Common words that open a name when capitalised inside a sentence ("in New England", "the All
+# Blacks"), names whose possessive is part of them ("International Women's Day", "McDonald's"),
+# words that label a numbered thing ("Day 3", "Figure 4"), and the first words of named days
+# ("Super Tuesday", "Black Friday"): data/name_words.toml.
+NAME_OPENERS: frozenset[str] = frozenset(table("name_words")["name_openers"])
+POSSESSIVE_NAMES: frozenset[str] = frozenset(table("name_words")["possessive_names"])
+NUMBERED_LABELS: frozenset[str] = frozenset(table("name_words")["numbered_labels"])
+DAY_NAMES: frozenset[str] = frozenset(table("name_words")["day_names"])
+# nouns that introduce a person ("frontman Charlie Simpson") or a body ("chipmaker Intel")
+ROLE_NOUNS: frozenset[str] = frozenset(table("name_words")["role_nouns"])
+BODY_NOUNS: frozenset[str] = frozenset(table("name_words")["body_nouns"])
 
 # Acronyms that are not organisations (or too generic to tag).
 NON_ORG_ACRONYMS: frozenset[str] = frozenset(_words("""
@@ -293,6 +307,7 @@ TV CEO CFO COO CTO GDP PM AM OK ID DNA RNA HIV AIDS COVID SARS DVD CD PC IT DJ M
 GMT UTC BST EST PST IPO SMS PIN ATM USB GPS CCTV LGBT LGBTQ PR HQ RIP FAQ UFO AI VR AR
 PHD MBA BBC TASS AP AFP UPI RIA EFE DPA ANSA II III IV VI VII VIII IX XI XII OMG LOL AKA ETA
 ISBN URL HTML PDF MEP MSP HDTV NGO NGOS MW KW GW KM KG MPH NB PS Q A
+FC AC AFC AS ST IC XL
 """))
 
 
@@ -314,14 +329,16 @@ class Gazetteer:
 
 
 def is_demonym(word: str) -> bool:
-    """'Scottish', 'Russian', 'Dutch': a nationality word (it opens no person's name)."""
-    return word in _DEMONYMS or word in _NATIONALITY_EXTRA
+    """'Scottish', 'Russian', 'Dutch', 'Turkish-Libyan': a nationality word (it opens no
+    person's name)."""
+    return word in _DEMONYMS or word in _NATIONALITY_EXTRA or (
+        "-" in word and all(is_demonym(part) for part in word.split("-")))
 
 
 # Nationality words of the home nations and regions that the country table leaves out.
 _NATIONALITY_EXTRA = frozenset({"Scottish", "Welsh", "English", "Northern", "European", "African",
-                                "Asian", "Arab", "Latin", "Western", "Eastern", "Catalan",
-                                "Basque", "Flemish", "Kurdish"})
+                                "Asian", "Arab", "Latin", "Western", "Eastern", "Southern",
+                                "Catalan", "Basque", "Flemish", "Kurdish", "Georgian"})
 
 
 def _country_phrases() -> dict[str, Entry]:

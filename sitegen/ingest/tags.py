@@ -37,11 +37,17 @@ from functools import cache
 
 from sitegen.ingest.data import table
 from sitegen.ingest.gazetteer import (
+    BODY_NOUNS,
     CALENDAR_WORDS,
     COMMON_WORDS,
     CONNECTORS,
+    DAY_NAMES,
+    NAME_OPENERS,
     NON_ORG_ACRONYMS,
+    NUMBERED_LABELS,
     ORG_WORDS,
+    POSSESSIVE_NAMES,
+    ROLE_NOUNS,
     STOP_TAGS,
     Entry,
     gazetteer,
@@ -63,6 +69,7 @@ PASSING_PERSON = "passing person"  # named less often, but introduced by an offi
 PASSING_COUNTRY_SCORE = 1.0  # one body mention: countries fill free places after the rest
 MIN_SCORE = 2.0  # title alone (3), lead alone (2), or two body mentions
 MIN_SCORE_GUESSED = 3.0  # undefined acronyms and the dateline city need more
+MIN_SCORE_SHORT_ACRONYM = 4.0  # an undefined acronym of two letters needs more still
 TITLE_WEIGHT, LEAD_WEIGHT, BODY_WEIGHT = 3.0, 2.0, 1.0
 # "World War II-era submarine", "the Icahn-led TWA", "NEC-backed HD-DVD": a name made into a
 # modifier is still a mention of the name
@@ -72,9 +79,16 @@ _COMPOUND_SUFFIXES = frozenset(["era", "style", "based", "led", "backed", "born"
 _CLOCK_WORDS = frozenset(["GMT", "UTC", "BST", "EST", "EDT", "CST", "PST", "CET", "AM", "PM"])
 _SHORT_COUNTRY = {"United States": "US", "United Kingdom": "UK"}
 
+# an apostrophe before a capital, or after a lone d, l or O, is inside a name: "O'Brien",
+# "Pech-de-l'Azé", "d'Estaing"
 _TOKEN_RE = re.compile(
-    r"(?P<w>(?:[A-Z]\.){2,}|[^\W_][\w&]*(?:-[^\W_][\w&]*)*)(?P<pos>[’']s\b|(?<=s)[’'](?!\w))?"
+    r"(?P<w>(?:[A-Z]\.){2,}|[^\W_][\w&]*(?:(?:-|[’'](?=[A-Z])|(?<=\b[dlDLO])[’'](?=[^\W\d_]))"
+    r"[^\W_][\w&]*)*(?:(?<=n)[’']t\b)?)(?P<pos>[’']s\b|(?<=s)[’'](?!\w))?"
 )
+_CAPITAL_NEXT_RE = re.compile(r" [A-Z][a-z]")
+# the end of a sentence, a quote, or an interview's speaker label ("((Anthony Boccaletti))",
+# "[laughs]"): the next word opens a sentence
+_OPENS_AFTER_RE = re.compile(r"(?:[.!?:;\"“”‘(\[\]—–]|\)\))\s*[’'\"“‘]?\s*$")
 # "MOSCOW, December 10. /TASS/." or "WASHINGTON (Reuters) -": not part of the story's text.
 _DATELINE_RE = re.compile(
     r"^\s*[A-Z][A-Z .'’-]{1,40}(?:,\s*[^.\n]{1,40})?\.?\s*"
@@ -360,9 +374,15 @@ def _tokenize(text: str, start_index: int) -> list[_Token]:
             word = stem
         gap = text[prev_end:match.start()]
         brk = n == 0 or bool(gap.strip())
-        initial = n == 0 or bool(re.search(r"[.!?:;\"“”‘(\[—–]\s*[’'\"“‘]?\s*$", gap))
-        tokens.append(_Token(word, start_index + n, word[0].isupper(), initial, brk,
-                             bool(match.group("pos"))))
+        initial = n == 0 or bool(_OPENS_AFTER_RE.search(gap))
+        possessive = bool(match.group("pos"))
+        if possessive and (word.casefold() in POSSESSIVE_NAMES  # "International Women's Day"
+                           or (match.group("pos") in ("'", "’") and word.endswith("ers")
+                               and _CAPITAL_NEXT_RE.match(text, match.end()))):  # "Seafarers'
+            # International Union", "Fishmongers' Hall": a plural of people in a name
+            word, possessive = word + match.group("pos"), False
+        cap = word[0].isupper() or (word[1:2] in ("'", "’") and word[2:3].isupper())  # "l'Azé"
+        tokens.append(_Token(word, start_index + n, cap, initial, brk, possessive))
         prev_end = match.end()
     return tokens
 
@@ -425,7 +445,9 @@ def _part_of_other_name(tokens: Sequence[_Token], i: int, n: int, entry: Entry) 
         return False
     before = tokens[i - 1] if i > 0 else None
     if (before is not None and not tokens[i].brk and before.cap and not before.possessive
-            and before.text.casefold() not in COMMON_WORDS and not before.text.isupper()):
+            and (before.text.casefold() not in COMMON_WORDS
+                 or (_opens_name(before) and not is_demonym(before.text)))  # "New England"
+            and not before.text.isupper()):
         return True
     after = tokens[i + n] if i + n < len(tokens) else None
     if entry.weight < 1 or after is None or after.brk or tokens[i + n - 1].possessive:
@@ -604,17 +626,21 @@ def _full_names(segments: Sequence[_Segment]) -> tuple[list[str], set[str]]:
                 last_title = max((k + 1 for k, w in enumerate(texts) if is_title(w)), default=0)
                 start = next((k for k, w in enumerate(texts) if k >= last_title
                               and is_given_name(w) and not w.isupper() and not is_demonym(w)
+                              and w not in gazetteer().phrases  # "Iran", "Argentina"
                               and not is_title(w) and w.casefold() not in COMMON_WORDS), None)
                 if start is None:
                     continue
                 at = position[piece[start].index]
                 words = texts[start:]
                 if 2 <= len(words) <= 4 and not _known(" ".join(words), {}) and not any(
-                        w.casefold() in ORG_WORDS or w in _company_tables()[1] for w in words):
+                        w.casefold() in ORG_WORDS or w in _company_tables()[1] for w in words
+                ) and not _holds_body_word(piece[start:]):  # "Rail Administration"
                     found.append(" ".join(words))
                     # a title right before the given name ("central bank head Mira Quist") or
                     # opening the run ("Governor of the Bank of England Robin Leigh-Pemberton")
-                    if (at > 0 and not seg.tokens[at].brk and is_title(seg.tokens[at - 1].text)
+                    if (at > 0 and not seg.tokens[at].brk and (
+                            is_title(seg.tokens[at - 1].text)
+                            or seg.tokens[at - 1].text in ROLE_NOUNS)  # "frontman Charlie Simpson"
                             ) or any(is_title(t.text) for t in run if t.index < piece[start].index):
                         introduced.add(" ".join(words))
     return found, introduced
@@ -638,12 +664,17 @@ def _scan_names(
     """Other proper names the story repeats ("Fear Factor", "Xbox", "Balco", "Grammy Awards"):
     capitalised runs that are no person, no known place or body, no title, nationality or common
     word. They count as guesses, so one passing mention tags nothing."""
-    for run in _capitalised_runs(seg.tokens):
+    runs = [piece for whole in _capitalised_runs(seg.tokens)
+            for piece in ([whole] if _known(" ".join(w.text for w in whole), local)
+                          else _split_links(whole))]
+    for run in runs:
         if _known(" ".join(w.text for w in run), local):
             continue  # "Second World War" is known before "Second" is trimmed off
         words = _trim_run(run, lower)
         while words and (is_title(words[0].text) or is_honorific(words[0].text)):
             words = words[1:]  # "Gen Pinochet", "President Bush"
+        if words and words[0].text in CONNECTORS:
+            continue  # "Lord of the Rings" less its title word is no name
         for k in range(len(words) - 1):  # "Mahan Air of Iran": the place is its own tag
             if words[k].text in CONNECTORS and _known(" ".join(w.text for w in words[k + 1:]), {}):
                 words = words[:k]
@@ -654,8 +685,10 @@ def _scan_names(
                                               for w in words):
             continue  # a person, or a title ("Foreign Minister")
         if len(words) == 1 and (is_demonym(words[0].text)
-                                or words[0].text.casefold() in ROLE_ADJECTIVES):
-            continue  # "Asian", "English", "Democratic"
+                                or words[0].text.casefold() in ROLE_ADJECTIVES
+                                or words[0].text.casefold() in NUMBERED_LABELS
+                                or words[0].text.endswith(_ADJECTIVE_ENDINGS)):
+            continue  # "Asian", "Democratic", "Day" of "Day 3", "Congressional"
         if len(words) > 1 and is_demonym(words[-1].text):
             continue  # "North American", "Banned American": a nationality, not a name
         if (words[-1].text.endswith("s") and words[-1].text[:-1] in found) or (
@@ -669,20 +702,37 @@ def _scan_names(
                 ch.islower() for ch in name) or (
                 len(words) == 1 and words[0].initial and words[0].text not in mid_caps):
             continue
-        _add(found, name, "name", seg.weight, words[0].index, guessed=True)
+        if _introduced_body(seg.tokens, words[0]):  # "video game giant Electronic Arts"
+            _add(found, name, "org", seg.weight, words[0].index)
+        else:
+            _add(found, name, "name", seg.weight, words[0].index, guessed=True)
+
+
+def _introduced_body(tokens: Sequence[_Token], first: _Token) -> bool:
+    """Whether a name follows a noun that says it is a company or body ("chipmaker Intel")."""
+    k = first.index - tokens[0].index
+    return (0 < k < len(tokens) and tokens[k] is first and not first.brk
+            and tokens[k - 1].text in BODY_NOUNS)
+
+
+# "Congressional", "Presidential", "Martian": adjectives, no name on their own
+_ADJECTIVE_ENDINGS = ("ional", "ial", "tian")
 
 
 def _capitalised_runs(tokens: Sequence[_Token]) -> list[list[_Token]]:
-    """Maximal runs of capitalised words, allowing "of"/"and" inside, split at punctuation.
+    """Maximal runs of capitalised words, allowing "of"/"and" inside and a number between two
+    capitalised words ("Lost 52 Project"), split at punctuation.
 
     A run right after a possessive ("Moody's Investors Service") is a fragment and is dropped.
     """
     runs: list[list[_Token]] = []
     current: list[_Token] = []
     owned = False
-    for tok in tokens:
+    for k, tok in enumerate(tokens):
         joins = bool(current) and not tok.brk and not current[-1].possessive
-        if tok.cap or (joins and tok.text in CONNECTORS):
+        number = (joins and tok.text.isdigit() and current[-1].cap and k + 1 < len(tokens)
+                  and tokens[k + 1].cap and not tokens[k + 1].brk)  # "Lost 52 Project"
+        if tok.cap or (joins and tok.text in CONNECTORS) or number:
             if not joins:
                 runs.append([] if owned else current)
                 owned = bool(current) and current[-1].possessive and not tok.brk
@@ -695,19 +745,51 @@ def _capitalised_runs(tokens: Sequence[_Token]) -> list[list[_Token]]:
     return [r for r in runs if r]
 
 
+_LINKS = frozenset(["for", "on"])
+
+
+def _split_links(run: list[_Token]) -> list[list[_Token]]:
+    """"PI on Abri Peyrony", "BBC One on Fridays": a single word before "for" or "on", or a
+    calendar word after it, is no part of one name with the other side ("Alliance for Digital
+    Inclusion", holding an organisation word, is read as a body's name elsewhere)."""
+    if any(t.text.casefold() in ORG_WORDS for t in run):
+        return [run]
+    for k, tok in enumerate(run[1:-1], start=1):
+        if tok.text in _LINKS and (k == 1 or run[k + 1].text.casefold() in CALENDAR_WORDS
+                                   or run[k + 1].text.rstrip("s").casefold() in CALENDAR_WORDS):
+            return [run[:k], *_split_links(run[k + 1:])]
+    return [run]
+
+
 def _split_pair(run: list[_Token], local: Mapping[str, Entry]) -> list[list[_Token]]:
     """"Senate and House", "Ministry of Health and Ministry of Defence" name two bodies, and so
     do a name and a known body beside it ("Paul Volcker and International Monetary Fund") or a
-    person introduced by an office ("Economics Minister Jean Roux and National Bank")."""
+    person introduced by an office ("Economics Minister Jean Roux and National Bank"), and two
+    names each holding a word of a body ("Federal Aviation Administration and the National
+    Transportation Safety Board"); a known
+    name before "for" or "on" is no part of the body after it ("New York for the Green Party")."""
     for k, tok in enumerate(run[1:-1], start=1):
+        if tok.text in _LINKS and _known(
+                " ".join(w.text for w in _trim_run(run[:k], frozenset())), local):
+            return [run[:k], *_split_pair(run[k + 1:], local)]  # "New York for the Green Party"
+        rest = run[k + 1:]
+        while len(rest) > 1 and rest[0].text == "the":  # "... and the National Board"
+            rest = rest[1:]
         if tok.text == "and" and (run[k - 1].text.casefold() in ORG_WORDS
-                                  or run[k + 1].text.casefold() in ORG_WORDS
-                                  or _starts_known(run[k + 1:], local)
+                                  or rest[0].text.casefold() in ORG_WORDS
+                                  or _starts_known(rest, local)
+                                  or (_holds_body_word(run[:k]) and _holds_body_word(rest))
                                   or _known(" ".join(w.text for w in run[:k]), local)
                                   or any(is_title(run[j].text) and is_given_name(run[j + 1].text)
                                          for j in range(k - 1))):
             return [run[:k], *_split_pair(run[k + 1:], local)]
     return [run]
+
+
+def _holds_body_word(words: Sequence[_Token]) -> bool:
+    """"American Civil Liberties Union of Montana", "Federal Aviation Administration"."""
+    return any(w.cap and (w.text.casefold() in ORG_WORDS or w.text == "Administration")
+               for w in words)
 
 
 def _starts_known(words: Sequence[_Token], local: Mapping[str, Entry]) -> bool:
@@ -738,15 +820,23 @@ def _trim_run(run: Sequence[_Token], lower: frozenset[str]) -> list[_Token]:
     """Drop sentence-start and common words in front ("The", "According"), links and calendar
     words at the end."""
     words = list(run)
-    while words and (words[0].text.casefold() in COMMON_WORDS or not words[0].cap
+    while words and ((words[0].text.casefold() in COMMON_WORDS and not _opens_name(words[0]))
+                     or not words[0].cap
                      or words[0].text in _CLOCK_WORDS  # "EST on the Tower Commission"
                      or (words[0].initial and words[0].text.casefold() in lower)):
         words.pop(0)
     while words and (not words[-1].cap or len(words[-1].text) == 1
                      or words[-1].text in NON_ORG_ACRONYMS
-                     or words[-1].text.casefold() in CALENDAR_WORDS):  # "Sea-Eye on Sunday"
+                     or (words[-1].text.casefold() in CALENDAR_WORDS  # "Sea-Eye on Sunday"
+                         and not (len(words) > 1  # "Super Tuesday", "Black Friday" are names
+                                  and words[-2].text.casefold() in DAY_NAMES))):
         words.pop()
     return words
+
+
+def _opens_name(tok: _Token) -> bool:
+    """"New", "All" capitalised inside a sentence open a name ("New England", "All Blacks")."""
+    return not tok.initial and tok.text.casefold() in NAME_OPENERS
 
 
 def _known(name: str, local: Mapping[str, Entry]) -> bool:
@@ -774,11 +864,15 @@ def _scan_acronyms(
 ) -> None:
     """Upper-case words not in the gazetteer (NEOC, OSCE): tags only with strong evidence."""
     dateline = location.casefold() if location else None
-    for tok in seg.tokens[1:]:  # a paragraph's first word is an interview label: "((WSS))"
-        word = tok.text
-        if (not word.isalpha() or not word.isupper() or not 3 <= len(word) <= 6 or word in local
+    tokens = seg.tokens
+    for k, tok in enumerate(tokens[1:], start=1):  # a paragraph's first word is an interview
+        word = tok.text  # label: "((WSS))"
+        if (not word.isalpha() or not word.isupper() or not 2 <= len(word) <= 6 or word in local
                 or word in gazetteer().phrases or word in NON_ORG_ACRONYMS
-                or word.lower() in lower or word.casefold() == dateline):
+                or word.lower() in lower or word.casefold() == dateline
+                or word in _company_tables()[1]  # "AG", "SA": legal forms
+                or (k + 1 < len(tokens) and tokens[k + 1].text[0].isdigit()
+                    and not tokens[k + 1].brk)):  # "HR 6819", "NGC 1300": a catalogue code
             continue
         _add(found, word, "org", seg.weight, tok.index, guessed=True)
 
@@ -853,6 +947,8 @@ def _acronym_for(cand: _Candidate, found: Mapping[str, _Candidate]) -> str:
     if cand.kind == "org" and cand.tag.isupper() and " " not in cand.tag:
         names = [c for c in found.values() if c.kind in ("org", "name", "company")
                  and " " in c.tag and cand.tag in _initials(c.tag)]
+        if names and _short_acronym(cand):  # "GM" beside "General Motors" is its name
+            return max(names, key=lambda c: (c.score, -c.first)).tag
         if names:
             return _joined(max(names, key=lambda c: (c.score, -c.first)).tag, cand.tag)
         return cand.tag
@@ -865,7 +961,7 @@ def _acronym_for(cand: _Candidate, found: Mapping[str, _Candidate]) -> str:
         return cand.tag
     for initials in _initials(cand.tag):
         other = found.get(initials)
-        if other is not None and other.kind == "org":
+        if other is not None and other.kind == "org" and not _short_acronym(other):
             return _acronym_for(other, found)
     return cand.tag
 
@@ -900,6 +996,11 @@ def _merge_short_forms(merged: dict[str, _Candidate]) -> None:
             del merged[short.tag]
 
 
+def _short_acronym(cand: _Candidate) -> bool:
+    """An undefined acronym of two letters ("BT", "FA"): many are something else ("AG", "HD")."""
+    return cand.guessed and cand.kind == "org" and len(cand.tag) == 2
+
+
 def _rank(found: Mapping[str, _Candidate], rules: TagRules,
           location: str | None) -> list[_Candidate]:
     """Apply aliases and stop lists, drop weak evidence, order by score then first mention."""
@@ -929,7 +1030,8 @@ def _rank(found: Mapping[str, _Candidate], rules: TagRules,
     kept = [
         c for c in merged.values()
         if c.tag.casefold() not in STOP_TAGS and c.tag.casefold() not in rules.stop
-        and c.score >= (MIN_SCORE_GUESSED if c.guessed or c.tag.casefold() == dateline
+        and c.score >= (MIN_SCORE_SHORT_ACRONYM if _short_acronym(c)
+                        else MIN_SCORE_GUESSED if c.guessed or c.tag.casefold() == dateline
                         else MIN_SCORE)
     ]
     kept.sort(key=lambda c: (-c.score, c.first))
@@ -941,7 +1043,8 @@ def _rank(found: Mapping[str, _Candidate], rules: TagRules,
     # then a name of several words or an acronym seen twice, or once in the lead ("Liberal
     # Democrats", "AOL")
     kept.extend(sorted((c for c in merged.values()
-                        if ((c.kind == "name" and " " in c.tag) or (c.kind == "org" and c.guessed))
+                        if ((c.kind == "name" and " " in c.tag)
+                            or (c.kind == "org" and c.guessed and not _short_acronym(c)))
                         and c not in kept and c.score >= MIN_SCORE
                         and c.tag.casefold() not in STOP_TAGS
                         and c.tag.casefold() not in rules.stop), key=lambda c: (-c.score, c.first)))
