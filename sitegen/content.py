@@ -105,7 +105,7 @@ def load_articles(config: Config, *, drafts: bool = False,
         if result.article is not None and not result.problems:
             parsed.append(result)
             if files is not None:
-                files[str(path)] = LoadedFile(_header(result), tuple(parses.warnings))
+                files[str(path)] = LoadedFile(result.header, tuple(parses.warnings))
     parses.save()
     articles = _assign_slugs(parsed, config, problems)
     if problems:
@@ -127,7 +127,7 @@ def load_file(path: Path, config: Config, held: HeldResults | None = None,
         result = _load_file(path, config, parses, known)
     if result.article is None or result.problems:
         return None
-    return result.article, LoadedFile(_header(result), tuple(records))
+    return result.article, LoadedFile(result.header, tuple(records))
 
 
 def _header(parsed: _Parsed) -> bytes:
@@ -259,6 +259,9 @@ class _Parsed:
     slug_line: int | None = None
     draft: bool = False
     date: datetime = datetime.min
+    # A digest of everything parsed but the body (`_header`), made with the parse and kept in the
+    # parse cache: a fresh checkout hashed 10,000 front matters again (0.3 s) on every load.
+    header: bytes = b""
 
     def __post_init__(self) -> None:
         if self.article is not None:
@@ -290,4 +293,6 @@ def _parse(path: Path, text: str, config: Config) -> _Parsed:
     article = fields.article(body.strip("\n"))
     result = _Parsed(article=article, problems=fields.problems)
     result.explicit_slug, result.slug_line = fields.explicit_slug, fields.line("slug")
+    if article is not None:
+        result.header = _header(result)
     return result
