@@ -119,7 +119,9 @@ def analyse(
     people = _attributed_after(speech, people, spans, paragraphs, registry)
     _complete_names(registry.people, [*headline, *paragraphs])
     _roles_from_mentions(registry.people, [*headline, *paragraphs])
-    published = {id(p) for p in registry.people if is_person_name(p.name, p.introduced, p.gender)}
+    text = "\n".join([*headline, *paragraphs])
+    published = {id(p) for p in registry.people
+                 if is_person_name(p.name, p.introduced, p.gender, text)}
     people = [p if p is not None and id(p) in published else None for p in people]
     found = [
         FoundQuote(s, s.text(paragraphs), p.name if p else None)
@@ -554,6 +556,7 @@ def _inherit(
     """Frameless quotes take the speaker of a framed quote in the same paragraph, or continue
     the previous speaker when the paragraph opens with the quote and no one else was named."""
     result = list(people)
+    text = "\n".join(paragraphs)
     for i, span in enumerate(speech):
         if frames[i].pos >= 0:
             continue
@@ -570,7 +573,7 @@ def _inherit(
         if prev:
             last = speech[prev[-1]].segments[-1]
             reporter = _reporter_between(registry, result[prev[-1]],
-                                         last.par * _PAR_STRIDE + last.end, start)
+                                         last.par * _PAR_STRIDE + last.end, start, text)
             result[i] = reporter or result[prev[-1]]
         elif _opens_paragraph(span, paragraphs) and i > 0 and result[i - 1] is not None:
             prev_span = speech[i - 1].segments[-1]
@@ -578,26 +581,26 @@ def _inherit(
             if not registry.others_named(result[i - 1], lo, start) or nxt:
                 result[i] = result[nxt[0]] if nxt else result[i - 1]
             elif par - prev_span.par <= 1:
-                result[i] = _reporter_between(registry, result[i - 1], lo, start)
+                result[i] = _reporter_between(registry, result[i - 1], lo, start, text)
         elif nxt:
             result[i] = result[nxt[0]]
     return result
 
 
 def _reporter_between(registry: Registry, speaker: Person | None, lo: int,
-                      hi: int) -> Person | None:
+                      hi: int, text: str = "") -> Person | None:
     """Someone other than speaker whose words a sentence between lo and hi reports ('Mr Armes
     warned that developers ...') and who is the last person named as a subject there: the
     frameless quote that follows is theirs, not the earlier speaker's."""
     reporters = [(at, p) for at, p in registry.spoke if lo < at < hi and p is not speaker
-                 and is_person_name(p.name, p.introduced, p.gender)
+                 and is_person_name(p.name, p.introduced, p.gender, text)
                  and registry.sentence_key(at) != registry.sentence_key(lo)]  # not in the
     # earlier quote's own frame ('..., Mr. Obama said at the dinner, where Mrs. Clinton spoke.')
     if not reporters:
         return None
     at, person = reporters[-1]
     later = [p for pos, p in registry.salient if at < pos < hi and p is not person
-             and is_person_name(p.name, p.introduced, p.gender)]
+             and is_person_name(p.name, p.introduced, p.gender, text)]
     return None if later else person
 
 
