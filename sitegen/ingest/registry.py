@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sitegen.ingest.frames import ABBREV_RE, SPEECH_VERBS, Subject
+from sitegen.ingest.gazetteer import is_demonym
 from sitegen.ingest.names import (
     NAME_PARTICLES,
     NON_NAME_WORDS,
@@ -266,10 +267,26 @@ class Registry:
             if any(re.search(rf"\b{re.escape(k)}", text) for k in keys):
                 return person
         described = len(words) >= 3 and head in ROLE_NOUNS  # "the New York businessman"
-        titled = is_title(head) or head in PARTY_NOUNS or described
+        nationality = phrase is not None and is_demonym(phrase.split()[-1])  # "the American"
+        titled = is_title(head) or head in PARTY_NOUNS or described or nationality
         if words[:1] != ["the"] or not titled or head in _UNNAMED_ROLES:
             return None
         gender = role_gender(phrase)
+        if (described or nationality) and not is_title(head):
+            here = self.sentence_key(pos)  # not someone named earlier in its own sentence
+            floor = [(at, p) for at, p in self._fits(
+                sorted(self.salient + self.spoke, key=lambda e: e[0]), gender, pos)
+                if self.sentence_key(at) != here]
+            if floor and any(floor[-1][0] < at < pos
+                             for at, _ in [*self.unnamed, *self.indefinite]):
+                return None  # "A spokesman for the club said ...; '...,' said the Scot": the
+                # unnamed newcomer, whom the article does not name
+            if floor and self.near(floor[-1][0], pos):
+                key = self.sentence_key(floor[-1][0])  # "Roddick was left frustrated. '...,'
+                # said the American": a description refers back to whoever holds the floor,
+                # the first subject of the latest sentence naming one ("Yelling said the team
+                # would understand if Radcliffe opted out" is Yelling's)
+                return next(p for at, p in floor if self.sentence_key(at) == key)
         since = max((at for at, h in self.unnamed if h == head and at < pos), default=-1)
         fits = [(at, p) for at, p in self.spoke if since < at < pos and gender in (None, p.gender)]
         if since >= 0 and not fits:
@@ -541,11 +558,13 @@ def _skip_parenthetical(words: list[tuple[int, str]], k: int) -> int:
 
 
 def _title_of(words: list[tuple[int, str]], i: int, j: int) -> bool:
-    """'Secretary of State John Kerry', 'Mayor of London Sadiq Khan': 'of' inside a title."""
-    if j > i and words[j][1] == "the" and words[j - 1][1] == "of" and is_title(words[j - 2][1]):
+    """'Secretary of State John Kerry', 'Mayor of London Sadiq Khan', 'Chief Secretary to the
+    Treasury Paul Boateng': 'of' or 'to' inside a title."""
+    if j > i and words[j][1] == "the" and words[j - 1][1] in {"of", "to"} and is_title(
+            words[j - 2][1]):
         return j + 1 < len(words) and is_cap(words[j + 1][1])  # "President of the United
     return (  # States Joe Biden"
-        j > i and words[j][1] == "of" and is_title(words[j - 1][1])
+        j > i and words[j][1] in {"of", "to"} and is_title(words[j - 1][1])
         and j + 1 < len(words) and (is_cap(words[j + 1][1]) or words[j + 1][1] == "the")
     )
 

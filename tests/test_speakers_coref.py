@@ -1,0 +1,78 @@
+"""Who holds the floor (issue 13, fourth round): descriptions such as "the American", "the
+24-year-old Swiss" or "the Leeds winger" refer back to the person the story is talking about,
+and a title's object ("Secretary to the Treasury") is no part of the name after it. All texts
+are our own."""
+
+from __future__ import annotations
+
+from sitegen.ingest.names import split_name
+from sitegen.ingest.quotes import attribute_quotes
+from sitegen.model import Speaker
+
+
+def said_by(*paragraphs: str) -> list[str | None]:
+    return [q.speaker for q in attribute_quotes(list(paragraphs)).quotes]
+
+
+def test_a_nationality_refers_to_the_subject_of_the_sentence_before() -> None:
+    story = [
+        "Coach Dan Reeve praised his players after the final.",
+        "Nora Banks was left frustrated after losing both her matches on clay.",
+        '"I had my chances and did not take them," said the American.',
+    ]
+    assert said_by(*story) == ["Nora Banks"]
+
+
+def test_a_nationality_is_not_the_person_named_as_an_object_in_its_sentence() -> None:
+    story = [
+        "World number three Ines Vaz has criticised the organisers over prize money.",
+        'Reacting to a remark by club chairman Tom Hale, the Portuguese said: "It is insulting."',
+    ]
+    assert said_by(*story) == ["Ines Vaz"]
+
+
+def test_an_age_and_a_nationality_read_like_a_pronoun() -> None:
+    story = [
+        "Petra Lind says she may return to the tour next season.",
+        'Speaking to a local paper, the 27-year-old Austrian added: "My body feels fine."',
+    ]
+    assert said_by(*story) == ["Petra Lind"]
+
+
+def test_a_club_before_a_role_noun_is_no_name() -> None:
+    story = [
+        "Owen Marsh was named player of the year on Sunday.",
+        'Marsh, who will captain the side, was delighted. "It is an honour," said the Leeds '
+        "winger.",
+    ]
+    assert said_by(*story) == ["Owen Marsh"]
+    assert [s.name for s in attribute_quotes(story).speakers] == ["Owen Marsh"]
+
+
+def test_a_description_goes_to_the_first_subject_not_one_in_a_clause() -> None:
+    story = [
+        "Team member Carla Dunn said the squad would understand if Mia Ross pulled out.",
+        '"It would be great to have her," said the European champion.',
+    ]
+    assert said_by(*story) == ["Carla Dunn"]
+
+
+def test_an_unnamed_person_in_between_keeps_a_description_from_the_earlier_subject() -> None:
+    story = [
+        "Nora Banks lost in straight sets on Friday.",
+        'A spokesman for the federation said: "We will review the draw." "It was fair,"'
+        " said the American.",
+    ]
+    assert said_by(*story)[-1] is None
+
+
+def test_a_title_with_an_object_before_the_name() -> None:
+    parts = split_name(["Chief", "Secretary", "to", "the", "Treasury", "Ken", "Osei"])
+    assert parts is not None
+    assert (parts.name, parts.role) == ("Ken Osei", "Chief Secretary to the Treasury")
+    got = attribute_quotes([
+        "But Chief Secretary to the Treasury Ken Osei attacked the plans. "
+        '"They would mean cuts to schools," he said.'
+    ])
+    assert [q.speaker for q in got.quotes] == ["Ken Osei"]
+    assert got.speakers == (Speaker("Ken Osei", "Chief Secretary to the Treasury"),)
