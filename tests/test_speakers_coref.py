@@ -76,3 +76,30 @@ def test_a_title_with_an_object_before_the_name() -> None:
     ])
     assert [q.speaker for q in got.quotes] == ["Ken Osei"]
     assert got.speakers == (Speaker("Ken Osei", "Chief Secretary to the Treasury"),)
+
+
+def test_a_frameless_quote_after_sentences_about_a_speaker_is_theirs() -> None:
+    story = [
+        '"I feel ready," Lena Moss said after her win on Tuesday.',
+        "Moss spent six weeks at number one before an injury let her rival back in front. "
+        '"Since then my game has come back and I want the ranking again."',
+    ]
+    assert said_by(*story) == ["Lena Moss", "Lena Moss"]
+
+
+def test_a_frameless_quote_about_someone_who_never_spoke_has_no_speaker() -> None:
+    story = [
+        "Lena Moss won on Tuesday.",
+        "Moss spent six weeks at number one before an injury let her rival back in front. "
+        '"Since then the game has changed and the ranking is open again."',
+    ]
+    assert said_by(*story) == [None]
+
+
+def test_a_frameless_quote_after_an_unnamed_person_has_no_speaker() -> None:
+    story = [
+        '"I feel ready," Lena Moss said after her win on Tuesday.',
+        "A spokesman for the tour confirmed the schedule. "
+        '"All players have been told and the ranking is open again."',
+    ]
+    assert said_by(*story)[-1] is None

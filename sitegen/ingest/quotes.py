@@ -584,7 +584,26 @@ def _inherit(
                 result[i] = _reporter_between(registry, result[i - 1], lo, start, text)
         elif nxt:
             result[i] = result[nxt[0]]
+        elif not before and len(_WORD_RE.findall(span.text(paragraphs))) > 3:
+            result[i] = _topic_speaker(registry, par * _PAR_STRIDE, start, text)
     return result
+
+
+def _topic_speaker(registry: Registry, lo: int, hi: int, text: str) -> Person | None:
+    """The person a paragraph's sentences before a frameless quote are about, when that person
+    has spoken in the article already ('Mauresmo spent five weeks at number one ... "Since
+    then, I feel very confident."'): the last clause subject there, if no one else and no
+    unnamed person ('a spokesman') was named as a subject after them."""
+    subjects = [(at, p) for at, p in registry.salient if lo <= at < hi]
+    if not subjects or any(lo <= at < hi for at, _ in [*registry.unnamed,
+                                                       *registry.indefinite]):
+        return None
+    at, person = subjects[-1]
+    if registry.sentence_key(at) == registry.sentence_key(hi):
+        return None  # the quote's own sentence names them: a frame would have read it
+    spoke = any(pos < lo and p is person for pos, p in registry.spoke)
+    ok = is_person_name(person.name, person.introduced, person.gender, text)
+    return person if spoke and ok else None
 
 
 def _reporter_between(registry: Registry, speaker: Person | None, lo: int,
