@@ -103,3 +103,17 @@ def test_a_frameless_quote_after_an_unnamed_person_has_no_speaker() -> None:
         '"All players have been told and the ranking is open again."',
     ]
     assert said_by(*story)[-1] is None
+
+
+def test_a_fronted_apposition_at_a_later_mention_gives_the_role() -> None:
+    story = [
+        '"I was asked to present the research," Maria Olsen said of her first job.',
+        "Now the highest-ranking judge in the United States, Olsen rose despite obstacles.",
+    ]
+    assert attribute_quotes(story).speakers == (
+        Speaker("Maria Olsen", "highest-ranking judge in the United States"),)
+
+
+def test_a_fronted_time_phrase_is_no_role() -> None:
+    story = ['The day after the vote, Maria Olsen resigned. "It is over," she said.']
+    assert attribute_quotes(story).speakers == (Speaker("Maria Olsen", None),)

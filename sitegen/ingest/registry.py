@@ -620,6 +620,7 @@ def _appositive_role(words: list[tuple[int, str]], start: int) -> str | None:
     return " ".join(out) or None
 
 
+_OPENING_ADVERBS = frozenset({"now", "already", "formerly", "once", "still", "then"})
 _RELATIVE = frozenset({"who", "whose", "whom", "which", "that", "where", "when", "while"})
 
 
@@ -665,7 +666,8 @@ def _apposed_role(words: list[tuple[int, str]], i: int, k: int) -> str | None:
         if low in _PREPOSITIONS and (prev == "according" or not (
                 role_like(words[m - 1][1]) or is_cap(words[m - 1][1]))):
             break  # "singled out by | Ofsted chief"; "chairman of the committee" goes on
-        if low in _FINITE_SPEECH or low in _AUX or low in _IRREGULAR_PAST or any(
+        if (tok[:1].islower() and (low in _FINITE_SPEECH or low in _AUX
+                                   or low in _IRREGULAR_PAST)) or any(
                 c.isdigit() for c in tok) or (tok.endswith(".") and len(tok) > 2):
             return None  # a clause, a time ("4 a.m."), not an apposition
         if tok.islower() and _verbish(tok, "") and not role_like(tok) \
@@ -676,14 +678,18 @@ def _apposed_role(words: list[tuple[int, str]], i: int, k: int) -> str | None:
     if not chunk or len(chunk) > 14 or _plural_role(chunk[-1]):
         return None
     if any(t.endswith(("ed", "ing")) and not role_like(t) and norm(t) not in ROLE_ADJECTIVES
-           for t in chunk):
+           and "-" not in t and t[:1].islower() for t in chunk):  # ("highest-ranking",
+        # "long-serving" are adjectives, "United" a name)
         return None  # "Asked about the coach, X said": a clause, not an apposition
     closed = k >= len(words) or words[k][1] in {",", ".", "of", "from", "at"}
+    if len(chunk) > 2 and norm(chunk[0]) in _OPENING_ADVERBS:
+        chunk = chunk[1:]  # "Now the highest-ranking prosecutor in the country, Lynch rose"
     opens = (m < 0 or words[m][1] in {".", "!", "?", "|", ":"}) and norm(chunk[0]) in {
         "a", "an", "the"}
-    if not closed and not (opens and k < len(words) and words[k][1] in _FINITE_SPEECH):
-        return None  # "A member of the parliament, Ann Lee said"
-    return _headed(" ".join(chunk))
+    if not closed and not (opens and k < len(words) and (
+            words[k][1] in _FINITE_SPEECH or (_verbish(words[k][1], "") and len(chunk) > 2))):
+        return None  # "A member of the parliament, Ann Lee said"; "The chief inspector of
+    return _headed(" ".join(chunk))  # schools, Ann Lee published ..."
 
 
 def _appositive(nxt: str, after: str) -> bool:
