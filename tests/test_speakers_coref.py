@@ -117,3 +117,11 @@ def test_a_fronted_apposition_at_a_later_mention_gives_the_role() -> None:
 def test_a_fronted_time_phrase_is_no_role() -> None:
     story = ['The day after the vote, Maria Olsen resigned. "It is over," she said.']
     assert attribute_quotes(story).speakers == (Speaker("Maria Olsen", None),)
+
+
+def test_a_sentence_ending_in_a_colon_introduces_the_next_quote_not_the_last() -> None:
+    got = said_by(
+        '"It is a great honour," said Ana Ruiz. "It crowns a great year." Ben Cole said: "I am '
+        'proud of her."'
+    )
+    assert got == ["Ana Ruiz", "Ana Ruiz", "Ben Cole"]

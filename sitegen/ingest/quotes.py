@@ -369,6 +369,8 @@ def _clause_after(after: str) -> bool:
     ('Mr Armes warned that developers still had to learn ...') rather than only naming who
     spoke ('Smith said.', 'said Ana Ruiz, a lawyer.')."""
     words = _WORD_RE.findall(after[: sentence_end(after, 0)])
+    if after.rstrip().endswith(":"):
+        return True  # '"... our craft." Mr Gardner agreed: "..."' introduces the next quote
     return "that" in (w.lower() for w in words[:6]) or len(words) > 12
 
 
