@@ -125,3 +125,38 @@ def test_a_sentence_ending_in_a_colon_introduces_the_next_quote_not_the_last() -
         'proud of her."'
     )
     assert got == ["Ana Ruiz", "Ana Ruiz", "Ben Cole"]
+
+
+def test_a_given_name_the_table_lacks_completes_a_surname() -> None:
+    story = [
+        "Yesterday, Ekuru Kemboi from Kenya ran the course in record time.",
+        '"The pacers were the best in the world," said Kemboi after the run. He thanked them.',
+    ]
+    assert said_by(*story) == ["Ekuru Kemboi"]
+
+
+def test_a_capitalised_word_opening_a_sentence_is_no_given_name() -> None:
+    story = [
+        "Kemboi ran the course in record time. Yesterday Kemboi rested.",
+        '"The pacers were the best in the world," said Kemboi after the run.',
+    ]
+    assert said_by(*story) == [None]
+
+
+def test_a_he_after_a_club_and_a_player_in_one_sentence_is_the_player() -> None:
+    story = [
+        "Even before Newcastle said the striker would not be sold, Dale Price insisted he had "
+        'no plan to leave. "I would play anywhere for this club," he said.',
+    ]
+    assert said_by(*story) == ["Dale Price"]
+
+
+def test_a_he_after_a_spokesman_with_an_aside_is_the_spokesman() -> None:
+    story = [
+        'Culture Secretary Tom Lee said: "Casinos will be tightly regulated."',
+        "A spokesman for the Casino Guild, which represents the industry, said the plans were "
+        "unfair. He said firms were at a disadvantage. "
+        '"Our industry is respected," he said. "We have the lowest rate of problem gambling. '
+        '"We do not use tricks."',
+    ]
+    assert said_by(*story) == ["Tom Lee", None, None, None]

@@ -26,15 +26,22 @@ from sitegen.ingest.frames import (
     sentence_start,
     tokens,
 )
+from sitegen.ingest.gazetteer import is_demonym
 from sitegen.ingest.names import (
+    NON_NAME_WORDS,
+    ORG_WORDS,
+    ROLE_ADJECTIVES,
     ROLE_NOUNS,
     NameParts,
     clean_role,
     is_given_name,
     is_group,
+    is_title,
+    looks_like_org,
+    norm,
     role_gender,
 )
-from sitegen.ingest.persons import is_person_name
+from sitegen.ingest.persons import is_person_name, not_a_person
 from sitegen.ingest.registry import PAR_STRIDE, Person, Registry, name_mentions
 from sitegen.ingest.spans import DOUBLE_ANY, QuoteSpan, Segment, find_spans
 from sitegen.model import Quote, Speaker
@@ -54,7 +61,8 @@ _PRONOUN_OPENS_RE = re.compile(r"(?:^|(?<=[.!?]\s))(He|She)\b")
 _INDEFINITE_RE = re.compile(
     r"\b(?:(?:But|And|However,|Meanwhile,)\s+[Aa]n?|An?)\s+"
     r"(?P<head>(?:[a-z][\w-]*\s+){0,3}?(?P<noun>[a-z][\w-]+))"
-    r"(?:\s+(?:for|at|of|from|with|to)\s+[^.,;:|]{1,60}?)?\s+"
+    r"(?:\s+(?:for|at|of|from|with|to)\s+[^.,;:|]{1,60}?)?"
+    r"(?:,\s+(?:which|who)\s+[^.,;:|]{1,80}?,)?\s+"  # "A spokesman for X, which ..., said"
     r"(?P<verb>is|was|has|had|have|will|would|could|can|may|might|must|should|did|does|do|said|"
     r"says|told|tells|adds|[a-z]+ed)\b")
 _HE = Subject("pronoun", "he", gender="m")
@@ -142,9 +150,26 @@ def _complete_names(people: list[Person], texts: Sequence[str]) -> None:
         before = re.compile(rf"\b([A-Z][\w'’-]+)\s+{re.escape(person.name)}\b")
         given = [m.group(1) for text in texts for m in before.finditer(text)
                  if is_given_name(m.group(1)) and m.group(1).lower() not in _NOT_GIVEN]
+        if not given:  # "Yesterday, Eliud Kipchoge from Kenya ran": a given name the table
+            given = _unlisted_given(person.name, texts)  # lacks, in a two-word name
         if given:
             first = max(set(given), key=lambda g: (given.count(g), -given.index(g)))
             person.name = f"{first} {person.name}"
+
+
+_LONE_PAIR_RE = re.compile(r"(?:(?<=[a-z,;(]\s))([A-Z][a-z]{2,})\s+(?={surname}\b(?!\s+[A-Z]))")
+
+
+def _unlisted_given(surname: str, texts: Sequence[str]) -> list[str]:
+    """Capitalised words the article writes right before surname inside a sentence, as a name
+    of exactly two words ('Yesterday, Eliud Kipchoge from ...'), that are no title, honorific,
+    role, place, nationality, organisation or common capitalised word: a given name."""
+    pattern = re.compile(_LONE_PAIR_RE.pattern.replace("{surname}", re.escape(surname)))
+    found = [m.group(1) for text in texts for m in pattern.finditer(text)]
+    return [w for w in found if not (
+        w.lower() in _NOT_GIVEN or is_title(w) or norm(w) in ROLE_NOUNS or norm(w) in NON_NAME_WORDS
+        or norm(w) in ORG_WORDS or norm(w) in ROLE_ADJECTIVES or is_demonym(w)
+        or looks_like_org(w) or not_a_person(w))]
 
 
 def _roles_from_mentions(people: list[Person], texts: Sequence[str]) -> None:
@@ -567,8 +592,9 @@ def _inherit(
         prev = [j for j in same if j < i and result[j] is not None]
         nxt = [j for j in same if j > i and frames[j].pos >= 0 and result[j] is not None]
         before = [j for j in same if j < i]
-        if before and frames[before[-1]].pos >= 0 and result[before[-1]] is None and len(
-                _WORD_RE.findall(speech[before[-1]].text(paragraphs))) > 3:
+        framed = [j for j in before if frames[j].pos >= 0]  # the latest framed quote before
+        if framed and result[framed[-1]] is None and len(
+                _WORD_RE.findall(speech[framed[-1]].text(paragraphs))) > 3:
             continue  # the quote just before was framed by no one we can name ("a spokesman");
             # a label of a few words ("described as 'knife-obsessed' by police") holds no floor
         start = par * _PAR_STRIDE + span.segments[0].start

@@ -36,6 +36,7 @@ from sitegen.ingest.names import (
     role_like,
     split_name,
 )
+from sitegen.ingest.persons import not_a_person
 
 PAR_STRIDE = 1_000_000  # a global position is paragraph index * PAR_STRIDE + offset
 _WORD_RE = re.compile(r"[\w.'’-]+|[^\w\s]")
@@ -213,8 +214,11 @@ class Registry:
         person = same[0]
         salient = [p for at, p in self._fits(self.salient, gender, pos)
                    if self.sentence_key(at) == key]
+        people = [p for p in salient if not not_a_person(p.name)]
+        salient = people or salient  # "Before Newcastle said ..., Bellamy insisted he ...": a
+        # club is no he, but a sentence naming no one else keeps the quote from anyone
         spoke = [p for at, p in self._fits(self.spoke, gender, pos)
-                 if self.sentence_key(at) == key]
+                 if self.sentence_key(at) == key and not not_a_person(p.name)]
         new = [p for at, p in fits if self.sentence_key(at) == key and p.roles
                and self.sentence_key(p.first_pos) == key == self.sentence_key(p.apposed_at)]
         if spoke:
