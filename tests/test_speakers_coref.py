@@ -160,3 +160,19 @@ def test_a_he_after_a_spokesman_with_an_aside_is_the_spokesman() -> None:
         '"We do not use tricks."',
     ]
     assert said_by(*story) == ["Tom Lee", None, None, None]
+
+
+def test_a_constituency_before_a_title_is_no_name() -> None:
+    story = [
+        "Labour MP Sam Reed has told of his joy at finding his daughter.",
+        '"It was a horrible thing with a happy ending," said the Leeds North MP.',
+    ]
+    assert said_by(*story) == ["Sam Reed"]
+
+
+def test_a_sentence_of_reported_speech_after_an_earlier_quote_frames_the_next() -> None:
+    story = [
+        'The firm said it wanted a "patent pool". Ian Rhee, its open source manager, said the '
+        'move was a real attempt to help developers. "We believe this will speed things up."',
+    ]
+    assert said_by(*story)[-1] == "Ian Rhee"

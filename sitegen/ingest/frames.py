@@ -532,8 +532,10 @@ def np_after(toks: list[str]) -> Subject:
     caps = [i for i, t in enumerate(np) if is_cap(t) and not is_title(t)]
     if caps:
         end = caps[-1] + 1
-        if np and norm(np[0]) == "the" and end < len(np) and _role_noun(np[end]):
-            end += 1  # "said the Gloucester fly-half": a role noun after its modifiers
+        if np and norm(np[0]) == "the" and end < len(np) and (
+                _role_noun(np[end]) or is_title(np[end])):
+            end += 1  # "said the Gloucester fly-half", "the Ealing North MP": a role noun
+            # after its modifiers
         np = np[:end]
     else:
         keep = 0

@@ -339,8 +339,9 @@ def _frame(span: QuoteSpan, speech: list[QuoteSpan], paragraphs: Sequence[str]) 
         found = [_colon_intro(first.par - 1, speech, paragraphs)]
         if found[0].pos < 0:
             found = [_previous_paragraph(first.par - 1, speech, paragraphs)]
-    if not found and before.strip() and prev_end == 0:
-        found = [_previous_sentence(before, first)]
+    if not found and before.strip() and (prev_end == 0 or _quote_ends_sentence(before)):
+        found = [_previous_sentence(before, first)]  # (after a quote in an earlier sentence:
+        # 'what it called a "patent commons". Adam Jollans ... said the move was ... "We ...')
     return (named or found or [_NO_FRAME])[0]
 
 
@@ -355,6 +356,13 @@ def _previous_paragraph(par: int, speech: list[QuoteSpan], paragraphs: Sequence[
     anchor = Segment(par, start, start, True)
     frame = _before("", text, anchor, anchor, start)
     return frame if frame.subject.kind in ("name", "pronoun", "role") else _NO_FRAME
+
+
+def _quote_ends_sentence(before: str) -> bool:
+    """Whether the text between an earlier quote and this one holds a whole sentence of its
+    own after the earlier quote's sentence ended ('". Adam Jollans said the move ... .')."""
+    text = before.lstrip("”\"’' ")
+    return text[:1] in {".", "!", "?"} and len(_WORD_RE.findall(text)) > 4
 
 
 def _previous_sentence(before: str, first: Segment) -> Frame:
