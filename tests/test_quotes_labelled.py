@@ -30,14 +30,16 @@ def _holds(res: labelled.Score, *, stories: int, found: float, right: float, f1:
 
 
 def test_unseen_outlets() -> None:
-    # third round: tuned on these too (0.937 right, F1 0.976, roles 0.927 after it)
+    # third round: tuned on these too (0.937 right, F1 0.976, roles 0.927 after it; the same
+    # after the fourth round, which was not tuned on them)
     _holds(labelled.score(labelled.load("outlets")), stories=12, found=0.95, right=0.90,
-           f1=0.95, non_people=1, roles=0.90)
+           f1=0.95, non_people=0, roles=0.90)
 
 
 @pytest.mark.shared
 def test_heldout_stories() -> None:
     if not labelled.CORPUS.is_dir():
         pytest.skip(f"corpus not found at {labelled.CORPUS} (lives in ../shared)")
-    _holds(labelled.score(labelled.load("heldout")), stories=56, found=0.94, right=0.81,
-           f1=0.87, non_people=3, roles=0.80)
+    # fourth round: found 0.955, right 0.839, F1 0.895, one non-person, roles 0.814
+    _holds(labelled.score(labelled.load("heldout")), stories=56, found=0.94, right=0.83,
+           f1=0.89, non_people=1, roles=0.81)

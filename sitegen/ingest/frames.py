@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from sitegen.ingest.gazetteer import is_demonym
 from sitegen.ingest.names import (
     NAME_PARTICLES,
     NAME_SUFFIXES,
@@ -253,7 +254,7 @@ def interpret(np: list[str], aside: list[str] | None = None) -> Subject:
     aside_role = _aside_role(aside)
     last = np[-1]
     if len(np) in (2, 3) and low[0] == "the" and low[1].endswith(("-year-old", "-years-old")) \
-            and (len(np) == 2 or low[2] in ROLE_NOUNS or role_like(np[2])):
+            and (len(np) == 2 or low[2] in ROLE_NOUNS or role_like(np[2]) or is_demonym(np[2])):
         return Subject("pronoun", np[1], gender=role_gender(np[-1]))  # "the 45-year-old
         # (fisherman) said": someone named already, like a 'he' or 'she'; gender from the noun
     if len(np) == 2 and low[0] == "the" and is_cap(last):  # "the Scot", "the Frenchman"
@@ -277,6 +278,11 @@ def interpret(np: list[str], aside: list[str] | None = None) -> Subject:
         phrase = " ".join(np)
         return Subject("role", low[-1], phrase, role_gender(phrase))
     return NO_SUBJECT
+
+
+def _role_noun(tok: str) -> bool:
+    """A lower-case role or agent noun ('striker', 'fly-half', 'presenter')."""
+    return tok[:1].islower() and (norm(tok) in ROLE_NOUNS or role_like(tok))
 
 
 def _is_age(aside: list[str]) -> bool:
@@ -525,7 +531,12 @@ def np_after(toks: list[str]) -> Subject:
         np.append(tok)
     caps = [i for i, t in enumerate(np) if is_cap(t) and not is_title(t)]
     if caps:
-        np = np[: caps[-1] + 1]
+        end = caps[-1] + 1
+        if np and norm(np[0]) == "the" and end < len(np) and (
+                _role_noun(np[end]) or is_title(np[end])):
+            end += 1  # "said the Gloucester fly-half", "the Ealing North MP": a role noun
+            # after its modifiers
+        np = np[:end]
     else:
         keep = 0
         while keep < len(np) and (_is_np_token(np[keep]) or norm(np[keep]) in _DETERMINERS):

@@ -635,13 +635,23 @@ def _name_start(tokens: list[str]) -> int:
         if before.lower().endswith(_AGE_ENDINGS) and is_given_name(tok):
             return i  # "Fourteen-year-old Zoe Baxter": an age is no part of a name
         if i > start and is_given_name(tok) and (" ".join(
-                tokens[start:i]).lower() in place_names() or norm(tokens[start - 1]) == "of"):
+                tokens[start:i]).lower() in place_names() or _title_object(tokens, start)):
             return i  # "President of the United States Joe Biden", "Minister of Information
-            # Ana Cruz": the title's object ends before the given name
+            # Ana Cruz", "Chief Secretary to the Treasury Paul Boateng": the title's object
+            # ends before the given name
     return start
 
 
 _AGE_ENDINGS = ("-year-old", "-month-old", "-years-old")
+
+
+def _title_object(tokens: list[str], start: int) -> bool:
+    """Whether the capitalised words from start are the object of a title ('Minister of
+    Information', 'Secretary to the Treasury'), not the start of a name."""
+    at = start - 1
+    if at > 0 and norm(tokens[at]) == "the":
+        at -= 1
+    return at > 0 and norm(tokens[at]) in {"of", "to"}
 
 
 def _adjective_like(word: str) -> bool:

@@ -26,15 +26,22 @@ from sitegen.ingest.frames import (
     sentence_start,
     tokens,
 )
+from sitegen.ingest.gazetteer import is_demonym
 from sitegen.ingest.names import (
+    NON_NAME_WORDS,
+    ORG_WORDS,
+    ROLE_ADJECTIVES,
     ROLE_NOUNS,
     NameParts,
     clean_role,
     is_given_name,
     is_group,
+    is_title,
+    looks_like_org,
+    norm,
     role_gender,
 )
-from sitegen.ingest.persons import is_person_name
+from sitegen.ingest.persons import is_person_name, not_a_person
 from sitegen.ingest.registry import PAR_STRIDE, Person, Registry, name_mentions
 from sitegen.ingest.spans import DOUBLE_ANY, QuoteSpan, Segment, find_spans
 from sitegen.model import Quote, Speaker
@@ -54,7 +61,8 @@ _PRONOUN_OPENS_RE = re.compile(r"(?:^|(?<=[.!?]\s))(He|She)\b")
 _INDEFINITE_RE = re.compile(
     r"\b(?:(?:But|And|However,|Meanwhile,)\s+[Aa]n?|An?)\s+"
     r"(?P<head>(?:[a-z][\w-]*\s+){0,3}?(?P<noun>[a-z][\w-]+))"
-    r"(?:\s+(?:for|at|of|from|with|to)\s+[^.,;:|]{1,60}?)?\s+"
+    r"(?:\s+(?:for|at|of|from|with|to)\s+[^.,;:|]{1,60}?)?"
+    r"(?:,\s+(?:which|who)\s+[^.,;:|]{1,80}?,)?\s+"  # "A spokesman for X, which ..., said"
     r"(?P<verb>is|was|has|had|have|will|would|could|can|may|might|must|should|did|does|do|said|"
     r"says|told|tells|adds|[a-z]+ed)\b")
 _HE = Subject("pronoun", "he", gender="m")
@@ -119,7 +127,9 @@ def analyse(
     people = _attributed_after(speech, people, spans, paragraphs, registry)
     _complete_names(registry.people, [*headline, *paragraphs])
     _roles_from_mentions(registry.people, [*headline, *paragraphs])
-    published = {id(p) for p in registry.people if is_person_name(p.name, p.introduced, p.gender)}
+    text = "\n".join([*headline, *paragraphs])
+    published = {id(p) for p in registry.people
+                 if is_person_name(p.name, p.introduced, p.gender, text)}
     people = [p if p is not None and id(p) in published else None for p in people]
     found = [
         FoundQuote(s, s.text(paragraphs), p.name if p else None)
@@ -140,9 +150,26 @@ def _complete_names(people: list[Person], texts: Sequence[str]) -> None:
         before = re.compile(rf"\b([A-Z][\w'’-]+)\s+{re.escape(person.name)}\b")
         given = [m.group(1) for text in texts for m in before.finditer(text)
                  if is_given_name(m.group(1)) and m.group(1).lower() not in _NOT_GIVEN]
+        if not given:  # "Yesterday, Eliud Kipchoge from Kenya ran": a given name the table
+            given = _unlisted_given(person.name, texts)  # lacks, in a two-word name
         if given:
             first = max(set(given), key=lambda g: (given.count(g), -given.index(g)))
             person.name = f"{first} {person.name}"
+
+
+_LONE_PAIR_RE = re.compile(r"(?:(?<=[a-z,;(]\s))([A-Z][a-z]{2,})\s+(?={surname}\b(?!\s+[A-Z]))")
+
+
+def _unlisted_given(surname: str, texts: Sequence[str]) -> list[str]:
+    """Capitalised words the article writes right before surname inside a sentence, as a name
+    of exactly two words ('Yesterday, Eliud Kipchoge from ...'), that are no title, honorific,
+    role, place, nationality, organisation or common capitalised word: a given name."""
+    pattern = re.compile(_LONE_PAIR_RE.pattern.replace("{surname}", re.escape(surname)))
+    found = [m.group(1) for text in texts for m in pattern.finditer(text)]
+    return [w for w in found if not (
+        w.lower() in _NOT_GIVEN or is_title(w) or norm(w) in ROLE_NOUNS or norm(w) in NON_NAME_WORDS
+        or norm(w) in ORG_WORDS or norm(w) in ROLE_ADJECTIVES or is_demonym(w)
+        or looks_like_org(w) or not_a_person(w))]
 
 
 def _roles_from_mentions(people: list[Person], texts: Sequence[str]) -> None:
@@ -312,8 +339,9 @@ def _frame(span: QuoteSpan, speech: list[QuoteSpan], paragraphs: Sequence[str]) 
         found = [_colon_intro(first.par - 1, speech, paragraphs)]
         if found[0].pos < 0:
             found = [_previous_paragraph(first.par - 1, speech, paragraphs)]
-    if not found and before.strip() and prev_end == 0:
-        found = [_previous_sentence(before, first)]
+    if not found and before.strip() and (prev_end == 0 or _quote_ends_sentence(before)):
+        found = [_previous_sentence(before, first)]  # (after a quote in an earlier sentence:
+        # 'what it called a "patent commons". Adam Jollans ... said the move was ... "We ...')
     return (named or found or [_NO_FRAME])[0]
 
 
@@ -328,6 +356,13 @@ def _previous_paragraph(par: int, speech: list[QuoteSpan], paragraphs: Sequence[
     anchor = Segment(par, start, start, True)
     frame = _before("", text, anchor, anchor, start)
     return frame if frame.subject.kind in ("name", "pronoun", "role") else _NO_FRAME
+
+
+def _quote_ends_sentence(before: str) -> bool:
+    """Whether the text between an earlier quote and this one holds a whole sentence of its
+    own after the earlier quote's sentence ended ('". Adam Jollans said the move ... .')."""
+    text = before.lstrip("”\"’' ")
+    return text[:1] in {".", "!", "?"} and len(_WORD_RE.findall(text)) > 4
 
 
 def _previous_sentence(before: str, first: Segment) -> Frame:
@@ -367,6 +402,8 @@ def _clause_after(after: str) -> bool:
     ('Mr Armes warned that developers still had to learn ...') rather than only naming who
     spoke ('Smith said.', 'said Ana Ruiz, a lawyer.')."""
     words = _WORD_RE.findall(after[: sentence_end(after, 0)])
+    if after.rstrip().endswith(":"):
+        return True  # '"... our craft." Mr Gardner agreed: "..."' introduces the next quote
     return "that" in (w.lower() for w in words[:6]) or len(words) > 12
 
 
@@ -554,6 +591,7 @@ def _inherit(
     """Frameless quotes take the speaker of a framed quote in the same paragraph, or continue
     the previous speaker when the paragraph opens with the quote and no one else was named."""
     result = list(people)
+    text = "\n".join(paragraphs)
     for i, span in enumerate(speech):
         if frames[i].pos >= 0:
             continue
@@ -562,15 +600,16 @@ def _inherit(
         prev = [j for j in same if j < i and result[j] is not None]
         nxt = [j for j in same if j > i and frames[j].pos >= 0 and result[j] is not None]
         before = [j for j in same if j < i]
-        if before and frames[before[-1]].pos >= 0 and result[before[-1]] is None and len(
-                _WORD_RE.findall(speech[before[-1]].text(paragraphs))) > 3:
+        framed = [j for j in before if frames[j].pos >= 0]  # the latest framed quote before
+        if framed and result[framed[-1]] is None and len(
+                _WORD_RE.findall(speech[framed[-1]].text(paragraphs))) > 3:
             continue  # the quote just before was framed by no one we can name ("a spokesman");
             # a label of a few words ("described as 'knife-obsessed' by police") holds no floor
         start = par * _PAR_STRIDE + span.segments[0].start
         if prev:
             last = speech[prev[-1]].segments[-1]
             reporter = _reporter_between(registry, result[prev[-1]],
-                                         last.par * _PAR_STRIDE + last.end, start)
+                                         last.par * _PAR_STRIDE + last.end, start, text)
             result[i] = reporter or result[prev[-1]]
         elif _opens_paragraph(span, paragraphs) and i > 0 and result[i - 1] is not None:
             prev_span = speech[i - 1].segments[-1]
@@ -578,26 +617,45 @@ def _inherit(
             if not registry.others_named(result[i - 1], lo, start) or nxt:
                 result[i] = result[nxt[0]] if nxt else result[i - 1]
             elif par - prev_span.par <= 1:
-                result[i] = _reporter_between(registry, result[i - 1], lo, start)
+                result[i] = _reporter_between(registry, result[i - 1], lo, start, text)
         elif nxt:
             result[i] = result[nxt[0]]
+        elif not before and len(_WORD_RE.findall(span.text(paragraphs))) > 3:
+            result[i] = _topic_speaker(registry, par * _PAR_STRIDE, start, text)
     return result
 
 
+def _topic_speaker(registry: Registry, lo: int, hi: int, text: str) -> Person | None:
+    """The person a paragraph's sentences before a frameless quote are about, when that person
+    has spoken in the article already ('Mauresmo spent five weeks at number one ... "Since
+    then, I feel very confident."'): the last clause subject there, if no one else and no
+    unnamed person ('a spokesman') was named as a subject after them."""
+    subjects = [(at, p) for at, p in registry.salient if lo <= at < hi]
+    if not subjects or any(lo <= at < hi for at, _ in [*registry.unnamed,
+                                                       *registry.indefinite]):
+        return None
+    at, person = subjects[-1]
+    if registry.sentence_key(at) == registry.sentence_key(hi):
+        return None  # the quote's own sentence names them: a frame would have read it
+    spoke = any(pos < lo and p is person for pos, p in registry.spoke)
+    ok = is_person_name(person.name, person.introduced, person.gender, text)
+    return person if spoke and ok else None
+
+
 def _reporter_between(registry: Registry, speaker: Person | None, lo: int,
-                      hi: int) -> Person | None:
+                      hi: int, text: str = "") -> Person | None:
     """Someone other than speaker whose words a sentence between lo and hi reports ('Mr Armes
     warned that developers ...') and who is the last person named as a subject there: the
     frameless quote that follows is theirs, not the earlier speaker's."""
     reporters = [(at, p) for at, p in registry.spoke if lo < at < hi and p is not speaker
-                 and is_person_name(p.name, p.introduced, p.gender)
+                 and is_person_name(p.name, p.introduced, p.gender, text)
                  and registry.sentence_key(at) != registry.sentence_key(lo)]  # not in the
     # earlier quote's own frame ('..., Mr. Obama said at the dinner, where Mrs. Clinton spoke.')
     if not reporters:
         return None
     at, person = reporters[-1]
     later = [p for pos, p in registry.salient if at < pos < hi and p is not person
-             and is_person_name(p.name, p.introduced, p.gender)]
+             and is_person_name(p.name, p.introduced, p.gender, text)]
     return None if later else person
 
 

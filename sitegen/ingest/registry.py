@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sitegen.ingest.frames import ABBREV_RE, SPEECH_VERBS, Subject
+from sitegen.ingest.gazetteer import is_demonym
 from sitegen.ingest.names import (
     NAME_PARTICLES,
     NON_NAME_WORDS,
@@ -35,6 +36,7 @@ from sitegen.ingest.names import (
     role_like,
     split_name,
 )
+from sitegen.ingest.persons import not_a_person
 
 PAR_STRIDE = 1_000_000  # a global position is paragraph index * PAR_STRIDE + offset
 _WORD_RE = re.compile(r"[\w.'’-]+|[^\w\s]")
@@ -212,8 +214,11 @@ class Registry:
         person = same[0]
         salient = [p for at, p in self._fits(self.salient, gender, pos)
                    if self.sentence_key(at) == key]
+        people = [p for p in salient if not not_a_person(p.name)]
+        salient = people or salient  # "Before Newcastle said ..., Bellamy insisted he ...": a
+        # club is no he, but a sentence naming no one else keeps the quote from anyone
         spoke = [p for at, p in self._fits(self.spoke, gender, pos)
-                 if self.sentence_key(at) == key]
+                 if self.sentence_key(at) == key and not not_a_person(p.name)]
         new = [p for at, p in fits if self.sentence_key(at) == key and p.roles
                and self.sentence_key(p.first_pos) == key == self.sentence_key(p.apposed_at)]
         if spoke:
@@ -266,10 +271,26 @@ class Registry:
             if any(re.search(rf"\b{re.escape(k)}", text) for k in keys):
                 return person
         described = len(words) >= 3 and head in ROLE_NOUNS  # "the New York businessman"
-        titled = is_title(head) or head in PARTY_NOUNS or described
+        nationality = phrase is not None and is_demonym(phrase.split()[-1])  # "the American"
+        titled = is_title(head) or head in PARTY_NOUNS or described or nationality
         if words[:1] != ["the"] or not titled or head in _UNNAMED_ROLES:
             return None
         gender = role_gender(phrase)
+        if (described or nationality) and not is_title(head):
+            here = self.sentence_key(pos)  # not someone named earlier in its own sentence
+            floor = [(at, p) for at, p in self._fits(
+                sorted(self.salient + self.spoke, key=lambda e: e[0]), gender, pos)
+                if self.sentence_key(at) != here]
+            if floor and any(floor[-1][0] < at < pos
+                             for at, _ in [*self.unnamed, *self.indefinite]):
+                return None  # "A spokesman for the club said ...; '...,' said the Scot": the
+                # unnamed newcomer, whom the article does not name
+            if floor and self.near(floor[-1][0], pos):
+                key = self.sentence_key(floor[-1][0])  # "Roddick was left frustrated. '...,'
+                # said the American": a description refers back to whoever holds the floor,
+                # the first subject of the latest sentence naming one ("Yelling said the team
+                # would understand if Radcliffe opted out" is Yelling's)
+                return next(p for at, p in floor if self.sentence_key(at) == key)
         since = max((at for at, h in self.unnamed if h == head and at < pos), default=-1)
         fits = [(at, p) for at, p in self.spoke if since < at < pos and gender in (None, p.gender)]
         if since >= 0 and not fits:
@@ -541,11 +562,13 @@ def _skip_parenthetical(words: list[tuple[int, str]], k: int) -> int:
 
 
 def _title_of(words: list[tuple[int, str]], i: int, j: int) -> bool:
-    """'Secretary of State John Kerry', 'Mayor of London Sadiq Khan': 'of' inside a title."""
-    if j > i and words[j][1] == "the" and words[j - 1][1] == "of" and is_title(words[j - 2][1]):
+    """'Secretary of State John Kerry', 'Mayor of London Sadiq Khan', 'Chief Secretary to the
+    Treasury Paul Boateng': 'of' or 'to' inside a title."""
+    if j > i and words[j][1] == "the" and words[j - 1][1] in {"of", "to"} and is_title(
+            words[j - 2][1]):
         return j + 1 < len(words) and is_cap(words[j + 1][1])  # "President of the United
     return (  # States Joe Biden"
-        j > i and words[j][1] == "of" and is_title(words[j - 1][1])
+        j > i and words[j][1] in {"of", "to"} and is_title(words[j - 1][1])
         and j + 1 < len(words) and (is_cap(words[j + 1][1]) or words[j + 1][1] == "the")
     )
 
@@ -601,6 +624,7 @@ def _appositive_role(words: list[tuple[int, str]], start: int) -> str | None:
     return " ".join(out) or None
 
 
+_OPENING_ADVERBS = frozenset({"now", "already", "formerly", "once", "still", "then"})
 _RELATIVE = frozenset({"who", "whose", "whom", "which", "that", "where", "when", "while"})
 
 
@@ -646,7 +670,8 @@ def _apposed_role(words: list[tuple[int, str]], i: int, k: int) -> str | None:
         if low in _PREPOSITIONS and (prev == "according" or not (
                 role_like(words[m - 1][1]) or is_cap(words[m - 1][1]))):
             break  # "singled out by | Ofsted chief"; "chairman of the committee" goes on
-        if low in _FINITE_SPEECH or low in _AUX or low in _IRREGULAR_PAST or any(
+        if (tok[:1].islower() and (low in _FINITE_SPEECH or low in _AUX
+                                   or low in _IRREGULAR_PAST)) or any(
                 c.isdigit() for c in tok) or (tok.endswith(".") and len(tok) > 2):
             return None  # a clause, a time ("4 a.m."), not an apposition
         if tok.islower() and _verbish(tok, "") and not role_like(tok) \
@@ -657,14 +682,18 @@ def _apposed_role(words: list[tuple[int, str]], i: int, k: int) -> str | None:
     if not chunk or len(chunk) > 14 or _plural_role(chunk[-1]):
         return None
     if any(t.endswith(("ed", "ing")) and not role_like(t) and norm(t) not in ROLE_ADJECTIVES
-           for t in chunk):
+           and "-" not in t and t[:1].islower() for t in chunk):  # ("highest-ranking",
+        # "long-serving" are adjectives, "United" a name)
         return None  # "Asked about the coach, X said": a clause, not an apposition
     closed = k >= len(words) or words[k][1] in {",", ".", "of", "from", "at"}
+    if len(chunk) > 2 and norm(chunk[0]) in _OPENING_ADVERBS:
+        chunk = chunk[1:]  # "Now the highest-ranking prosecutor in the country, Lynch rose"
     opens = (m < 0 or words[m][1] in {".", "!", "?", "|", ":"}) and norm(chunk[0]) in {
         "a", "an", "the"}
-    if not closed and not (opens and k < len(words) and words[k][1] in _FINITE_SPEECH):
-        return None  # "A member of the parliament, Ann Lee said"
-    return _headed(" ".join(chunk))
+    if not closed and not (opens and k < len(words) and (
+            words[k][1] in _FINITE_SPEECH or (_verbish(words[k][1], "") and len(chunk) > 2))):
+        return None  # "A member of the parliament, Ann Lee said"; "The chief inspector of
+    return _headed(" ".join(chunk))  # schools, Ann Lee published ..."
 
 
 def _appositive(nxt: str, after: str) -> bool:
