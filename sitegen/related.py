@@ -63,14 +63,16 @@ class RelatedStories:
     """`related.to(article)`: up to `RELATED` other articles, most related first."""
 
     def __init__(self, taxonomy: Taxonomy, *, limit: int = RELATED,
-                 fan_out: int = FAN_OUT, only: Collection[int] | None = None) -> None:
+                 fan_out: int = FAN_OUT, only: Collection[int] | None = None,
+                 terms: list[tuple[str, ...]] | None = None) -> None:
         """`only`: the numbers (in `taxonomy.articles`) of the articles to rank; the others
-        get none."""
+        get none. `terms`: each article's `terms_of`, when the caller has them already."""
         self.limit = limit
         self.fan_out = fan_out
         self._articles = taxonomy.articles
         self._times = [a.date.timestamp() for a in self._articles]
-        self._terms = [terms_of(a, taxonomy) for a in self._articles]
+        self._terms = terms if terms is not None else [terms_of(a, taxonomy)
+                                                        for a in self._articles]
         self._index = _build_index(self._articles, self._terms)
         global _computing
         _computing = self   # what the forked workers of `map_chunks` compute with
@@ -181,11 +183,11 @@ class KnownRelated:
         return self._related.get(article.path, ())
 
 
-def _layout(taxonomy: Taxonomy) -> str:
-    """Each article's date and terms, by file (not in the taxonomy's order, and not the slug:
-    `_carried` sees to the order)."""
-    return digest(repr(sorted((str(a.path), a.date.timestamp(), terms_of(a, taxonomy))
-                              for a in taxonomy.articles)))
+def _layout(taxonomy: Taxonomy, terms: list[tuple[str, ...]]) -> str:
+    """Each article's date and terms (`terms`, in the taxonomy's order), by file (not in the
+    taxonomy's order, and not the slug: `_carried` sees to the order)."""
+    return digest(repr(sorted((str(a.path), a.date.timestamp(), found)
+                              for a, found in zip(taxonomy.articles, terms, strict=True))))
 
 
 def related_stories(cache: Store, taxonomy: Taxonomy,
@@ -206,15 +208,16 @@ def related_stories(cache: Store, taxonomy: Taxonomy,
             not 0 <= n < len(articles) for row in stored for n in row):
         stored = None   # not a result for this many articles
     if stored is None or structure is None or record.get("structure") != structure:
-        layout = _layout(taxonomy)
+        terms = [terms_of(a, taxonomy) for a in articles]   # worked out once for all three
+        layout = _layout(taxonomy, terms)
         if stored is not None and paths is not None and slugs is not None \
                 and record.get("layout") == layout:
-            stored = _carried(taxonomy, paths, slugs, stored)
+            stored = _carried(taxonomy, paths, slugs, stored, terms)
         else:
             stored = None
         if stored is None:
             number = {a.path: n for n, a in enumerate(articles)}
-            computed = RelatedStories(taxonomy)
+            computed = RelatedStories(taxonomy, terms=terms)
             stored = [[number[r.path] for r in computed.to(a)] for a in articles]
         cache.save("related", key, {"layout": layout, "structure": structure,
                                     "paths": [str(a.path) for a in articles],
@@ -225,7 +228,7 @@ def related_stories(cache: Store, taxonomy: Taxonomy,
 
 
 def _carried(taxonomy: Taxonomy, paths: list[str], slugs: list[str],
-             stored: list[list[int]]) -> list[list[int]] | None:
+             stored: list[list[int]], terms: list[tuple[str, ...]]) -> list[list[int]] | None:
     """The last build's result (`stored`, by number in the order of `paths`, whose articles had
     `slugs`) for `taxonomy`, whose articles have the same files, dates and terms; None when the
     order changed in another way than by stories with a new slug moving.
@@ -245,10 +248,9 @@ def _carried(taxonomy: Taxonomy, paths: list[str], slugs: list[str],
     rows = [renumbered[old_number[str(a.path)]] for a in articles]
     if not moved:
         return rows
-    terms = [terms_of(a, taxonomy) for a in articles]
     touched = {t for n in moved for t in terms[n]}
     again = moved | {n for n, found in enumerate(terms) if not touched.isdisjoint(found)}
-    computed = RelatedStories(taxonomy, only=again)
+    computed = RelatedStories(taxonomy, only=again, terms=terms)
     for n in again:
         rows[n] = [number[str(r.path)] for r in computed.to(articles[n])]
     return rows
