@@ -28,7 +28,7 @@ from sitegen.incremental.outputs import (
 )
 from sitegen.incremental.stores import BuildCache
 from sitegen.lock import site_lock
-from sitegen.write import Changes, NewSite, recover, write_site
+from sitegen.write import Changes, KeptMissing, NewSite, recover, write_site
 
 if TYPE_CHECKING:   # the rest is imported by a build that has work to do (a no-op is quicker)
     from sitegen.ingest.importer import ImportReport
@@ -122,14 +122,26 @@ def _build(config: Config, cache: BuildCache, *, out_dir: Path | None, drafts: b
     if last is not None and (held is None or held.ready):   # nothing changed: it is built
         return BuildReport(out_dir=out, articles=last[0], files=last[1],
                            seconds=time.perf_counter() - started)
-    try:
-        return _render_and_write(config, cache, out, key, before, drafts=drafts,
-                                 import_raw=import_raw, progress=progress,
-                                 search_index=search_index, held=held, started=started)
-    except BaseException:
-        if held is not None:   # the next build lists the site again, fingerprints every page
-            held.site.forget()
-        raise
+    reused = held is not None and before is not None and before is held.site.listing
+    for attempt in (1, 2):
+        try:
+            return _render_and_write(config, cache, out, key, before, drafts=drafts,
+                                     import_raw=import_raw, progress=progress,
+                                     search_index=search_index, held=held, started=started)
+        except KeptMissing:
+            if held is not None:
+                held.site.forget()
+            if not reused or attempt == 2:
+                raise
+            # a file of the site changed by hand since the held listing (the writer found a
+            # page it was told to keep missing): once more from the site as it is
+            log.debug("writing failed with the held site listing; listing the site again")
+            before = site_listing(out)
+        except BaseException:
+            if held is not None:   # the next build lists the site again, fingerprints all
+                held.site.forget()
+            raise
+    raise AssertionError("unreachable")
 
 
 def _render_and_write(config: Config, cache: BuildCache, out: Path, key: str,

@@ -273,6 +273,19 @@ def test_builds_with_the_model_held_in_memory_equal_clean_builds(
             assert fresh.rendered == 0, (edit, number)
 
 
+def test_a_page_deleted_by_hand_while_serving_is_made_again(tmp_path: Path) -> None:
+    """`serve` keeps the site listing between builds; a page deleted from the site by hand
+    since then is found missing by the writer, and the build is done again from the site as it
+    is instead of failing."""
+    root = _site(tmp_path / "site", 6)
+    held = HeldModel()
+    build_site(load_config(root), import_raw=False, held=held)
+    (root / "_site" / "404.html").unlink()   # a page no edit changes: kept by the next build
+    corpus.edit(sorted((root / "content" / "articles").glob("*.md"))[2], 1)
+    build_site(load_config(root), import_raw=False, held=held)
+    assert snapshot(root / "_site") == clean_build_snapshot(root, tmp_path / "clean")
+
+
 def test_a_template_error_in_a_render_worker_names_the_template_and_line(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
