@@ -17,7 +17,7 @@ import itertools
 import math
 import operator
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,22 +63,27 @@ class RelatedStories:
     """`related.to(article)`: up to `RELATED` other articles, most related first."""
 
     def __init__(self, taxonomy: Taxonomy, *, limit: int = RELATED,
-                 fan_out: int = FAN_OUT) -> None:
+                 fan_out: int = FAN_OUT, only: Collection[int] | None = None,
+                 terms: list[tuple[str, ...]] | None = None) -> None:
+        """`only`: the numbers (in `taxonomy.articles`) of the articles to rank; the others
+        get none. `terms`: each article's `terms_of`, when the caller has them already."""
         self.limit = limit
         self.fan_out = fan_out
         self._articles = taxonomy.articles
         self._times = [a.date.timestamp() for a in self._articles]
-        self._terms = [terms_of(a, taxonomy) for a in self._articles]
+        self._terms = terms if terms is not None else [terms_of(a, taxonomy)
+                                                        for a in self._articles]
         self._index = _build_index(self._articles, self._terms)
         global _computing
         _computing = self   # what the forked workers of `map_chunks` compute with
+        numbers = range(len(self._articles)) if only is None else sorted(only)
         try:
-            ranked = map_chunks(_rank_chunk, range(len(self._articles)))
+            ranked = map_chunks(_rank_chunk, numbers)
         finally:
             _computing = None
         self._related: dict[Path, tuple[Article, ...]] = {   # by article file
-            a.path: tuple(self._articles[o] for o in ranked[n])
-            for n, a in enumerate(self._articles)}
+            self._articles[n].path: tuple(self._articles[o] for o in found)
+            for n, found in zip(numbers, ranked, strict=True)}
 
     def to(self, article: Article) -> tuple[Article, ...]:
         return self._related.get(article.path, ())
@@ -162,8 +167,10 @@ def _build_index(articles: Sequence[Article], terms: list[tuple[str, ...]]) -> _
     return _Index(dict(postings), times, weights, common)
 
 
-# Related stories depend only on each article's terms and date: an edit to a body, a title or a
-# quote reuses the last build's result.
+# Related stories depend only on each article's terms and date and on the articles' order (the
+# tie-break): an edit to a body, a title or a quote reuses the last build's result. A title edit
+# that changes a slug may move its story among the stories of its date, which changes the
+# tie-break only against that story: only the stories sharing a term with it are ranked again.
 
 
 class KnownRelated:
@@ -176,30 +183,74 @@ class KnownRelated:
         return self._related.get(article.path, ())
 
 
+def _layout(taxonomy: Taxonomy, terms: list[tuple[str, ...]]) -> str:
+    """Each article's date and terms (`terms`, in the taxonomy's order), by file (not in the
+    taxonomy's order, and not the slug: `_carried` sees to the order)."""
+    return digest(repr(sorted((str(a.path), a.date.timestamp(), found)
+                              for a, found in zip(taxonomy.articles, terms, strict=True))))
+
+
 def related_stories(cache: Store, taxonomy: Taxonomy,
                     structure: str | None = None) -> KnownRelated:
     """`RelatedStories(taxonomy)`, or the last build's result when no article's date, tags or
-    speakers changed. With `structure` (`snapshot.Model.structure`) unchanged since that build,
-    the articles are not even looked at."""
+    speakers changed (with the stories whose order changed, and those sharing a term with one,
+    ranked again). With `structure` (`snapshot.Model.structure`: every slug, so the order too)
+    unchanged since that build, the articles are not even looked at."""
     articles = taxonomy.articles
     key = ""   # nothing but sitegen's code (the store's own key)
     record = cache.load("related", key, Fields({
-        "layout": str, "structure": Maybe(str), "related": Each(list, Each(list, int))}))
+        "layout": str, "structure": Maybe(str), "paths": Each(list, str),
+        "slugs": Each(list, str), "related": Each(list, Each(list, int))}))
     stored = record.get("related")
-    if stored is not None and (len(stored) != len(articles) or any(
-            not 0 <= n < len(articles) for row in stored for n in row)):
+    paths, slugs = record.get("paths"), record.get("slugs")
+    if stored is None or paths is None or slugs is None or not (
+            len(stored) == len(paths) == len(slugs) == len(articles)) or any(
+            not 0 <= n < len(articles) for row in stored for n in row):
         stored = None   # not a result for this many articles
     if stored is None or structure is None or record.get("structure") != structure:
-        layout = digest(repr([(str(a.path), a.slug, a.date.timestamp(), terms_of(a, taxonomy))
-                              for a in articles]))
-        if record.get("layout") != layout:
+        terms = [terms_of(a, taxonomy) for a in articles]   # worked out once for all three
+        layout = _layout(taxonomy, terms)
+        if stored is not None and paths is not None and slugs is not None \
+                and record.get("layout") == layout:
+            stored = _carried(taxonomy, paths, slugs, stored, terms)
+        else:
             stored = None
         if stored is None:
             number = {a.path: n for n, a in enumerate(articles)}
-            computed = RelatedStories(taxonomy)
+            computed = RelatedStories(taxonomy, terms=terms)
             stored = [[number[r.path] for r in computed.to(a)] for a in articles]
         cache.save("related", key, {"layout": layout, "structure": structure,
-                                    "related": stored})
+                                    "paths": [str(a.path) for a in articles],
+                                    "slugs": [a.slug for a in articles], "related": stored})
     assert isinstance(stored, list)
     return KnownRelated({a.path: tuple(articles[n] for n in stored[i])
                          for i, a in enumerate(articles)})
+
+
+def _carried(taxonomy: Taxonomy, paths: list[str], slugs: list[str],
+             stored: list[list[int]], terms: list[tuple[str, ...]]) -> list[list[int]] | None:
+    """The last build's result (`stored`, by number in the order of `paths`, whose articles had
+    `slugs`) for `taxonomy`, whose articles have the same files, dates and terms; None when the
+    order changed in another way than by stories with a new slug moving.
+
+    A story whose slug changed may have moved among the stories of its date: the order of
+    every other pair stays, so an article sharing no term with a moved story has the same
+    candidates, weights and tie-breaks, and keeps its result; the rest are ranked again."""
+    articles = taxonomy.articles
+    number = {str(a.path): n for n, a in enumerate(articles)}
+    old_slugs = dict(zip(paths, slugs, strict=True))
+    moved = {n for n, a in enumerate(articles) if old_slugs.get(str(a.path)) != a.slug}
+    if [p for p in paths if number.get(p) not in moved] != \
+            [str(a.path) for n, a in enumerate(articles) if n not in moved]:
+        return None
+    renumbered = [[number[paths[o]] for o in row] for row in stored]   # by old number
+    old_number = {p: n for n, p in enumerate(paths)}
+    rows = [renumbered[old_number[str(a.path)]] for a in articles]
+    if not moved:
+        return rows
+    touched = {t for n in moved for t in terms[n]}
+    again = moved | {n for n, found in enumerate(terms) if not touched.isdisjoint(found)}
+    computed = RelatedStories(taxonomy, only=again, terms=terms)
+    for n in again:
+        rows[n] = [number[str(r.path)] for r in computed.to(articles[n])]
+    return rows

@@ -19,6 +19,7 @@ from sitegen.config import Config
 from sitegen.errors import Problem, SitegenError
 from sitegen.incremental.inputs import input_key, render_key
 from sitegen.incremental.outputs import (
+    Listing,
     PageMemo,
     remember_build,
     site_listing,
@@ -27,7 +28,7 @@ from sitegen.incremental.outputs import (
 )
 from sitegen.incremental.stores import BuildCache
 from sitegen.lock import site_lock
-from sitegen.write import Changes, NewSite, recover, write_site
+from sitegen.write import Changes, KeptMissing, NewSite, recover, write_site
 
 if TYPE_CHECKING:   # the rest is imported by a build that has work to do (a no-op is quicker)
     from sitegen.ingest.importer import ImportReport
@@ -115,16 +116,45 @@ def _build(config: Config, cache: BuildCache, *, out_dir: Path | None, drafts: b
     options = {"drafts": drafts, "import_raw": import_raw, "search_index": search_index}
     key = input_key(config, out, digests, **options)
     cache.remember_digests()
-    before = site_listing(out)
+    # a held listing is the site as this process's last build left it (only it writes there)
+    before = held.site.listing_of(out) if held is not None else site_listing(out)
     last = unchanged_build(cache, out, key, before)
     if last is not None and (held is None or held.ready):   # nothing changed: it is built
         return BuildReport(out_dir=out, articles=last[0], files=last[1],
                            seconds=time.perf_counter() - started)
+    reused = held is not None and before is not None and before is held.site.listing
+    for attempt in (1, 2):
+        try:
+            return _render_and_write(config, cache, out, key, before, drafts=drafts,
+                                     import_raw=import_raw, progress=progress,
+                                     search_index=search_index, held=held, started=started)
+        except KeptMissing:
+            if held is not None:
+                held.site.forget()
+            if not reused or attempt == 2:
+                raise
+            # a file of the site changed by hand since the held listing (the writer found a
+            # page it was told to keep missing): once more from the site as it is
+            log.debug("writing failed with the held site listing; listing the site again")
+            before = site_listing(out)
+        except BaseException:
+            if held is not None:   # the next build lists the site again, fingerprints all
+                held.site.forget()
+            raise
+    raise AssertionError("unreachable")
+
+
+def _render_and_write(config: Config, cache: BuildCache, out: Path, key: str,
+                      before: Listing | None, *, drafts: bool, import_raw: bool,
+                      progress: bool, search_index: bool, held: HeldModel | None,
+                      started: float) -> BuildReport:
     from sitegen.render import Output, render_site
     from sitegen.search import SEARCH_DIR, index_site
     from sitegen.snapshot import load_model
     from sitegen.urls import Urls
 
+    digests = cache.digests
+    options = {"drafts": drafts, "import_raw": import_raw, "search_index": search_index}
     problems: list[Problem] = []
     imported = _import_raw(config, progress) if import_raw else None
     if imported is not None:
@@ -144,7 +174,9 @@ def _build(config: Config, cache: BuildCache, *, out_dir: Path | None, drafts: b
     protected = [config.content_path, config.root / "themes", config.root / "templates"]
     warnings: list[str] = []
 
-    memo = PageMemo(cache, out, before, render_key(config, digests))   # what the last build made
+    rkey = render_key(config, digests)
+    memo = PageMemo(cache, out, before, rkey)   # what the last build made
+    last_pages = held.site if held is not None and held.site.render_key == rkey else None
 
     def finish(site: NewSite) -> list[str]:
         """Index the staged new site for search before any of it is moved in (only the parts
@@ -165,7 +197,7 @@ def _build(config: Config, cache: BuildCache, *, out_dir: Path | None, drafts: b
             rendered += output.content is not None
             yield output
 
-    outputs = counted(render_site(articles, taxonomy, config, memo, model, cache))
+    outputs = counted(render_site(articles, taxonomy, config, memo, model, cache, last_pages))
     kept_index: list[str] = []
     if config.search and not search_index:   # the files of the index the site has stay
         kept_index = [path for path, _, _ in before or () if path.startswith(f"{SEARCH_DIR}/")]
@@ -178,6 +210,9 @@ def _build(config: Config, cache: BuildCache, *, out_dir: Path | None, drafts: b
                        changes=changes) - len(kept_index)
     listing = updated_listing(before, out, changes.whole, changes.paths)
     memo.save(listing)
+    if held is not None:
+        held.site.remember(out, listing, rkey, model.structure, model.versions,
+                           memo.fingerprints)
     if not warnings:   # a build with warnings (no search index) is tried again next time
         remember_build(cache, out, key, len(articles), files, listing)
     return BuildReport(out_dir=out, articles=len(articles), files=files,

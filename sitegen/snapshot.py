@@ -31,6 +31,7 @@ from sitegen.content import log as content_log
 from sitegen.errors import Problem, SitegenError
 from sitegen.incremental.codec import Undecodable
 from sitegen.incremental.inputs import code_digest, digest
+from sitegen.incremental.outputs import HeldSite
 from sitegen.incremental.parses import HeldParses
 from sitegen.incremental.shape import Each, Fields, Map
 from sitegen.incremental.stores import BuildCache
@@ -100,6 +101,7 @@ class HeldModel:
 
     def __init__(self) -> None:
         self.parses = HeldParses()
+        self.site = HeldSite()   # the output of the last build (`site.py` keeps it)
         self._key = ""
         self._files: dict[str, bytes] = {}
         self._headers: dict[str, bytes] = {}
@@ -119,6 +121,7 @@ class HeldModel:
 
     def forget(self) -> None:
         self._model = None
+        self.site.forget()
 
     def update(self, config: Config, key: str, files: dict[str, bytes]) -> Model | None:
         """The model for `files` when only bodies changed since the one held (which it then

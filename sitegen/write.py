@@ -246,9 +246,15 @@ def _write_error(exc: OSError, out_dir: Path) -> SitegenError:
                                 "the previous site is unchanged"))
 
 
+class KeptMissing(SitegenError):
+    """An output marked unchanged is not in the previous site: whoever said it was (a listing
+    held since the last build, `serve`'s) was wrong, and the previous site is as it was."""
+
+
 def _unchanged_missing(where: Path) -> SitegenError:
-    return SitegenError(Problem(where, "an output marked unchanged is not in the previous site "
-                                "(a bug in sitegen); the previous site is unchanged"))
+    return KeptMissing(Problem(where, "an output marked unchanged is not in the previous site "
+                               "(deleted by hand while serving, or a bug in sitegen); "
+                               "the previous site is unchanged"))
 
 
 # --- whole-folder swap -------------------------------------------------------------------------

@@ -186,7 +186,7 @@ def test_jobs_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     parallel.set_jobs(None)
 
 
-EDITS = st.sampled_from(["add", "edit", "title", "date", "delete", "tags", "kinds",
+EDITS = st.sampled_from(["add", "edit", "title", "slug", "date", "delete", "tags", "kinds",
                          "speakers", "template", "none"])
 
 
@@ -206,6 +206,11 @@ def _apply(root: Path, edit: str, pick: int, step: int) -> None:
     elif edit == "title":   # shown in lists, feeds and other articles' related stories
         path.write_text(corpus.sitegen_text(dataclasses.replace(
             item, title=f"{item.title} (update {step})")), encoding="utf-8")
+    elif edit == "slug":    # a new URL, first or last among the stories of another's date
+        other = POOL[(pick + step) % len(POOL)]
+        path.write_text(corpus.sitegen_text(dataclasses.replace(
+            item, slug=f"{'a' if step % 2 else 'z'}-{item.slug}-{step}", date=other.date)),
+            encoding="utf-8")
     elif edit == "date":    # moves it in every list and archive
         path.write_text(corpus.sitegen_text(dataclasses.replace(
             item, date=item.date.replace(year=item.date.year - step))), encoding="utf-8")
@@ -262,6 +267,23 @@ def test_builds_with_the_model_held_in_memory_equal_clean_builds(
             build_site(load_config(root), import_raw=False, held=held)
             clean = clean_build_snapshot(root, Path(tmp) / "clean")
             assert snapshot(root / "_site") == clean, (edit, number)
+            # what the held builds remembered of each page (some they kept without looking
+            # at it) is what a build that looks at every page finds: it renders nothing
+            fresh = build_site(load_config(root), import_raw=False, held=HeldModel())
+            assert fresh.rendered == 0, (edit, number)
+
+
+def test_a_page_deleted_by_hand_while_serving_is_made_again(tmp_path: Path) -> None:
+    """`serve` keeps the site listing between builds; a page deleted from the site by hand
+    since then is found missing by the writer, and the build is done again from the site as it
+    is instead of failing."""
+    root = _site(tmp_path / "site", 6)
+    held = HeldModel()
+    build_site(load_config(root), import_raw=False, held=held)
+    (root / "_site" / "404.html").unlink()   # a page no edit changes: kept by the next build
+    corpus.edit(sorted((root / "content" / "articles").glob("*.md"))[2], 1)
+    build_site(load_config(root), import_raw=False, held=held)
+    assert snapshot(root / "_site") == clean_build_snapshot(root, tmp_path / "clean")
 
 
 def test_a_template_error_in_a_render_worker_names_the_template_and_line(

@@ -160,3 +160,39 @@ def test_same_result_as_scoring_every_candidate_on_random_sites() -> None:
         stories = RelatedStories(build_taxonomy(articles), limit=limit, fan_out=fan_out)
         expected = _reference(articles, limit, fan_out)
         assert {a.slug: [r.slug for r in stories.to(a)] for a in articles} == expected
+
+
+def test_a_new_slug_reranks_only_stories_sharing_a_term_and_equals_a_fresh_result(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A title edit that changes a slug moves its story among the stories of its date (the
+    tie-break): the kept result, with the stories sharing a term with it ranked again, is
+    what computing everything afresh gives, and the others are not ranked again."""
+    from dataclasses import replace
+
+    from sitegen.incremental.stores import BuildCache
+    from sitegen.related import related_stories
+
+    rng = random.Random(5)
+    articles = [art(f"story-{i:02d}", rng.randrange(2), (f"Topic {rng.randrange(6)}",))
+                for i in range(40)]   # many ties: two dates, one of six tags each
+    articles += [art(f"apart-{i}", 30 + i, ("Court",)) for i in range(5)]
+    cache = BuildCache(tmp_path)
+    related_stories(cache, build_taxonomy(articles))
+    ranked: list[int] = []
+    rank = RelatedStories._rank
+
+    def counted(self: RelatedStories, n: int) -> tuple[int, ...]:
+        ranked.append(n)
+        return rank(self, n)
+
+    monkeypatch.setattr(RelatedStories, "_rank", counted)
+    for round_, moved in enumerate((3, 17, 3, 29)):
+        slug = f"{'a' if round_ % 2 else 'z'}-{moved}-{round_}"   # first or last of its date
+        articles[moved] = replace(articles[moved], slug=slug)
+        taxonomy = build_taxonomy(articles)
+        ranked.clear()
+        kept = related_stories(cache, taxonomy)
+        assert 0 < len(ranked) < len(articles)   # the "apart" stories were not ranked again
+        fresh = RelatedStories(taxonomy)
+        assert [[r.slug for r in kept.to(a)] for a in taxonomy.articles] == \
+            [[r.slug for r in fresh.to(a)] for a in taxonomy.articles], round_

@@ -106,6 +106,20 @@ class PageMemo:
         self._new[path] = fingerprint
         return self._old.get(path) == fingerprint
 
+    def kept(self, path: str, fingerprint: str | None) -> bool:
+        """True when the site holds the file the last build made at `path` and its fingerprint
+        was `fingerprint` (what this build's would be, worked out by the caller without the
+        inputs): it carries over, as after `unchanged`."""
+        if fingerprint is None or self._old.get(path) != fingerprint:
+            return False
+        self._new[path] = fingerprint
+        return True
+
+    @property
+    def fingerprints(self) -> dict[str, str]:
+        """This build's fingerprint of each output (so far)."""
+        return self._new
+
     def keep(self, path: str) -> None:
         """The site keeps its file at `path` as it is, though this build did not make it (the
         search index a preview build leaves alone): its fingerprint carries over."""
@@ -122,3 +136,36 @@ class PageMemo:
                  if path in files)
         self._cache.save("pages", self._key, {"out": self._out,
                                               "pages": rows_to_columns(pages, 4)})
+
+
+class HeldSite:
+    """What a long-lived process (`serve`) keeps of its last build's output between builds: the
+    listing of the site it left (the writer is the only one writing that folder, so listing it
+    again, a fifth of a body-edit rebuild at 10,000 articles, tells nothing new) and each
+    output's fingerprint with what the pages were made from (the render key, the model's
+    structure and each article's version), from which the renderer tells which article pages
+    an edit cannot have changed (`render.render_site`). Anything that fails forgets it all,
+    and the next build lists the site again."""
+
+    def __init__(self) -> None:
+        self.out = ""
+        self.listing: Listing | None = None
+        self.render_key = ""
+        self.structure = ""
+        self.versions: dict[Path, str] = {}
+        self.fingerprints: dict[str, str] = {}
+
+    def listing_of(self, out: Path) -> Listing | None:
+        """The held listing of `out`, else `site_listing(out)`."""
+        if self.listing is not None and self.out == str(out.resolve()) and out.is_dir():
+            return self.listing
+        return site_listing(out)
+
+    def remember(self, out: Path, listing: Listing | None, render_key: str, structure: str,
+                 versions: dict[Path, str], fingerprints: dict[str, str]) -> None:
+        self.out, self.listing = str(out.resolve()), listing
+        self.render_key, self.structure = render_key, structure
+        self.versions, self.fingerprints = versions, dict(fingerprints)
+
+    def forget(self) -> None:
+        self.listing, self.structure, self.versions, self.fingerprints = None, "", {}, {}

@@ -11,8 +11,9 @@ not rendered at all. The rest are rendered over processes (`sitegen.parallel`), 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Protocol
 
 import jinja2
@@ -28,7 +29,7 @@ from sitegen.render.context import SiteContext
 from sitegen.render.feeds import site_feed, term_feeds
 from sitegen.render.fingerprint import Versions
 from sitegen.render.news_sitemap import news_sitemap
-from sitegen.render.output import Output, Task
+from sitegen.render.output import KEPT, Output, Task
 from sitegen.render.pages import (
     archive_pages,
     article_pages,
@@ -51,22 +52,42 @@ class Memo(Protocol):
 
     def unchanged(self, path: str, fingerprint: str) -> bool: ...
 
+    def kept(self, path: str, fingerprint: str | None) -> bool:
+        """`unchanged` for a fingerprint known without making the task."""
+
+
+class Before(Protocol):
+    """What this process's last build rendered (`incremental.outputs.HeldSite`): the model's
+    structure and article versions it was made from, and each output's fingerprint."""
+
+    @property
+    def structure(self) -> str: ...
+
+    @property
+    def versions(self) -> dict[Path, str]: ...
+
+    @property
+    def fingerprints(self) -> dict[str, str]: ...
+
 
 def render_site(articles: Sequence[Article], taxonomy: Taxonomy, config: Config,
                 memo: Memo | None = None, versions: Versions | None = None,
-                cache: ShardedStore | None = None) -> Iterator[Output]:
+                cache: ShardedStore | None = None,
+                before: Before | None = None) -> Iterator[Output]:
     """Every file of the site, pages first; paths are unique and relative to the output folder.
 
     `taxonomy` must be `build_taxonomy(articles)`: its newest-first order is the one used.
     `versions` (a `snapshot.Model`) saves hashing every article and group to fingerprint pages.
     `cache` (the build's) keeps converted bodies, related stories, group digests and compiled
     templates between builds; without one nothing is kept.
+    `before` (a long-lived process's last build, made with the same render key) lets article
+    pages that cannot have changed be kept without making their tasks (`_kept_articles`).
     """
     ctx = SiteContext(taxonomy.articles, taxonomy, config, versions,
                       cache if cache is not None else BuildCache(None))
-    outputs = _outputs(ctx)
-    todo = [task for task in outputs
-            if memo is None or not memo.unchanged(task.path, ctx.fp.of(*task.inputs))]
+    outputs = _outputs(ctx, _kept_articles(ctx, memo, versions, before))
+    todo = [task for task in outputs if task.inputs is not KEPT and
+            (memo is None or not memo.unchanged(task.path, ctx.fp.of(*task.inputs)))]
     log.debug("rendering %d of %d outputs (the others are unchanged)", len(todo), len(outputs))
     for task in todo:
         log.debug("rendering %s", task.path)
@@ -107,13 +128,40 @@ def _template_errors() -> Iterator[None]:
         raise SitegenError(template_problem(exc)) from None
 
 
-def _outputs(ctx: SiteContext) -> list[Task]:
-    """All outputs in site order, each path claimed once."""
+def _kept_articles(ctx: SiteContext, memo: Memo | None, versions: Versions | None,
+                   before: Before | None) -> Callable[[Article, str], bool] | None:
+    """Whether the page of an article (at a path) is kept as the last build made it, decided
+    without its task; None when that build says nothing (then every page is fingerprinted).
+
+    With the structure unchanged (every file's front matter and every slug: the same tags,
+    speakers and related stories everywhere) and the same render key (the caller's check), an
+    article page's sources are its article's version and those of its related stories. So
+    only the pages of articles whose version changed, and of articles they are related to,
+    can differ: a body edit at 10,000 articles makes a handful of tasks instead of 10,000."""
+    if memo is None or versions is None or before is None or not before.structure \
+            or before.structure != versions.structure:
+        return None
+    articles = ctx.taxonomy.articles
+    changed = {a.path for a in articles if before.versions.get(a.path) != versions.version(a)}
+    dirty = changed | {a.path for a in articles if changed and any(
+        r.path in changed for r in ctx.related.to(a))}
+    fingerprints = before.fingerprints
+
+    def kept(article: Article, path: str) -> bool:
+        return article.path not in dirty and memo.kept(path, fingerprints.get(path))
+
+    return kept
+
+
+def _outputs(ctx: SiteContext,
+             kept: Callable[[Article, str], bool] | None = None) -> list[Task]:
+    """All outputs in site order, each path claimed once (an article page `kept` as the
+    placeholder `kept_task`)."""
     config = ctx.config
     lastmod = {ctx.urls.output_file(ctx.urls.article(a)): (a.updated or a.date).date().isoformat()
                for a in ctx.taxonomy.articles}
     kinds = [k for k in ("tags", "speakers") if k in config.taxonomies]
-    outputs: list[Task] = [*home_pages(ctx), *article_pages(ctx),
+    outputs: list[Task] = [*home_pages(ctx), *article_pages(ctx, kept),
                            *(t for k in kinds for t in taxonomy_pages(ctx, k)),
                            *archive_pages(ctx)]
     pages = tuple((_url_of(ctx, task.path), lastmod.get(task.path)) for task in outputs)

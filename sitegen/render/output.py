@@ -33,3 +33,16 @@ class Task:
 def ready(path: str, content: bytes) -> Task:
     """A task for an output whose bytes are already known (a static file, robots.txt)."""
     return Task(path, ("bytes", hashlib.blake2b(content).hexdigest()), partial(bytes, content))
+
+
+KEPT: tuple[object, ...] = ("kept",)   # the inputs of `kept_task`s (told apart by identity)
+
+
+def _kept() -> bytes:
+    raise AssertionError("a kept output is never rendered")
+
+
+def kept_task(path: str) -> Task:
+    """The output at `path` as the last build left it, known to be so without its inputs
+    (`render._kept_articles`): never fingerprinted nor rendered."""
+    return Task(path, KEPT, _kept)

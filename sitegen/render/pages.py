@@ -7,7 +7,7 @@ their inputs changed); templates get plain values (records, URLs, pagers), never
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -21,7 +21,7 @@ from sitegen.render.cards import card_url
 from sitegen.render.charts import term_chart
 from sitegen.render.context import Entry, QuoteLink, SiteContext, TermLink, plain_speakers
 from sitegen.render.front import FrontPlan, front, front_plan
-from sitegen.render.output import Task
+from sitegen.render.output import Task, kept_task
 from sitegen.render.paginate import Pager, paginate
 from sitegen.taxonomy import Month, Term, Year
 from sitegen.theme import dateline, month_name
@@ -35,8 +35,16 @@ KIND_TITLES = {"tags": "Tags", "speakers": "Speakers"}
 # tests/test_incremental.py holds this to a clean build.
 
 
-def article_pages(ctx: SiteContext) -> Iterator[Task]:
+def article_pages(ctx: SiteContext,
+                  kept: Callable[[Article, str], bool] | None = None) -> Iterator[Task]:
+    """A page per article; one that `kept(article, path)` says is as the last build made it is
+    a `kept_task` (its sources are not even gathered)."""
     for article in ctx.taxonomy.articles:
+        if kept is not None:
+            path = ctx.urls.output_file(ctx.urls.article(article))
+            if kept(article, path):
+                yield kept_task(path)
+                continue
         tags = tuple(TermLink(t.name, t.slug) for t in map(ctx.taxonomy.tag_for, article.tags)
                      if t) if "tags" in ctx.config.taxonomies else ()
         speakers = ctx.speaker_links(article)
