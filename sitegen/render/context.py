@@ -16,7 +16,7 @@ from typing import Any
 from sitegen.config import Config
 from sitegen.incremental.shape import Fields, Map
 from sitegen.incremental.stores import ShardedStore, Store
-from sitegen.markup import Paragraph, paragraph_for
+from sitegen.markup import Paragraph
 from sitegen.model import Article, Quote, Speaker, name_key
 from sitegen.related import related_stories
 from sitegen.render.anchors import QuoteAnchors
@@ -199,7 +199,7 @@ class SiteContext:
 
         def rank(numbered: tuple[int, Quote]) -> tuple[bool, int, int]:
             n, quote = numbered
-            anchor = paragraph_for(quote.text, paragraphs)
+            anchor = self._anchors.of(article, quote)
             return (len(quote.text.split()) < 5,
                     order.get(anchor, len(order)) if anchor else len(order), n)
 
