@@ -135,10 +135,65 @@ class _SitegenExtension(Extension):
             md.treeprocessors.register(_DisarmLinks(md), "sitegen_disarm_links", 4)
 
 
+# Inline patterns a document cannot trigger are skipped (`_InlinePruning`): each one is a regex
+# search over every run of text, and a wire story has none of `[`, `` ` ``, `<`, `&` or `\`, so
+# most of Python-Markdown's inline work (more than half of a conversion) finds nothing. A pattern
+# is skipped only when none of its triggers, strings every match of its regex contains, is in
+# the document: inline patterns only see the document's own text (block syntax taken out) and
+# placeholders made of letters, digits and STX/ETX, so a pattern that cannot match the document
+# cannot match anything they see. Text the preprocessor rewrites (tabs, carriage returns and
+# stray STX/ETX, which could form `  \n` or `[^`) turns pruning off for that document, as does
+# any extension or pattern not listed here. tests/test_markup_pruning.py holds the output to
+# Python-Markdown's, byte for byte, on the corpora and on generated Markdown.
+INLINE_TRIGGERS: dict[str, tuple[str, ...]] = {
+    "backtick": ("`",), "escape": ("\\",), "footnote": ("[^",),
+    "reference": ("[",), "link": ("[",), "short_reference": ("[",),
+    "image_link": ("![",), "image_reference": ("![",), "short_image_ref": ("![",),
+    "autolink": ("<",), "automail": ("<",), "html": ("<",),
+    "linebreak": ("  ",),   # its regex is "  \n"; any double space keeps it, a margin
+    "entity": ("&",), "em_strong": ("*", "_"),
+}
+# Extensions whose processors make no text of their own before the inline patterns run.
+PRUNABLE_EXTENSIONS = frozenset({
+    "extra", "abbr", "attr_list", "def_list", "fenced_code", "footnotes", "md_in_html",
+    "tables", "toc", "sane_lists"})
+_REWRITTEN = ("\t", "\r", "\x02", "\x03")   # what normalize_whitespace changes
+
+
+class _InlinePruning:
+    """Registers, for each document, only the inline patterns its text can trigger."""
+
+    def __init__(self, md: markdown.Markdown, names: list[str]) -> None:
+        """`names`: every pattern `md` has, in the order they run."""
+        self._registry = md.inlinePatterns
+        self._all = [(self._registry[name], name, float(len(names) - n))   # the same order
+                     for n, name in enumerate(names)]
+        self._skipped: frozenset[str] = frozenset()
+
+    def fit(self, text: str) -> None:
+        """Skip the patterns `text` cannot trigger (all of them run again for text the
+        preprocessor rewrites)."""
+        if any(mark in text for mark in _REWRITTEN):
+            skipped: frozenset[str] = frozenset()
+        else:
+            skipped = frozenset(name for _, name, _ in self._all
+                                if not any(t in text for t in INLINE_TRIGGERS[name]))
+        if skipped == self._skipped:
+            return
+        for _, name, _ in self._all:
+            self._registry.deregister(name, strict=False)
+        for item, name, priority in self._all:
+            if name not in skipped:
+                self._registry.register(item, name, priority)
+        self._skipped = skipped
+
+
 class MarkdownRenderer:
     """One reusable Markdown converter configured from the site (building one is slow)."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, *, prune: bool = True) -> None:
+        """`prune`: skip inline patterns a document cannot trigger (the same HTML; off only
+        to compare with Python-Markdown unpruned)."""
         self.safe = not config.unsafe_html
         self._paragraphs: list[Paragraph] = []
         self._md = markdown.Markdown(
@@ -152,11 +207,19 @@ class MarkdownRenderer:
                                    (self._md.inlinePatterns, "html")):
                 if name in registry:
                     registry.deregister(name)
+        patterns = self._md.inlinePatterns
+        names = sorted((name for name in INLINE_TRIGGERS if name in patterns),
+                       key=patterns.get_index_for_name)
+        known = set(config.markdown_extensions) <= PRUNABLE_EXTENSIONS and \
+            len(names) == len(patterns)   # no pattern of its own
+        self._pruning = _InlinePruning(self._md, names) if prune and known else None
 
     def convert(self, text: str) -> str:
         """HTML for one document's Markdown."""
         self._md.reset()
         self._paragraphs.clear()
+        if self._pruning is not None:
+            self._pruning.fit(text)
         return self._md.convert(text)
 
     @property

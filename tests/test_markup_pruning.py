@@ -1,0 +1,110 @@
+"""Skipping the inline patterns a document cannot trigger changes nothing: the renderer's HTML
+and paragraphs are Python-Markdown's, byte for byte, on generated Markdown full of the syntax
+the triggers stand for, on the benchmark corpus and (opt-in) on the shared news corpora."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bench import corpus
+from bench.import_robustness import CORPUS, bbc, wikinews
+from sitegen.config import Config
+from sitegen.markup import INLINE_TRIGGERS, MarkdownRenderer
+from tests.conftest import requires_shared
+
+SAFE, UNSAFE = Config(), Config(unsafe_html=True)
+RENDERERS = {config.unsafe_html: (MarkdownRenderer(config, prune=False),
+                                  MarkdownRenderer(config)) for config in (SAFE, UNSAFE)}
+
+
+def assert_same(text: str, config: Config = SAFE) -> None:
+    plain, pruned = RENDERERS[config.unsafe_html]
+    assert pruned.convert(text) == plain.convert(text), text
+    assert pruned.paragraphs == plain.paragraphs, text
+
+
+# Pieces of Markdown that trigger every pattern the renderer may skip, and block syntax that
+# moves text around them (lists, quotes, headings, tables, definitions, footnotes, code).
+PIECES = ["word", "Putin", "said", " ", " ", "  ", "\n", "\n", "\n\n", "    ", "\t", "\r\n",
+          "*", "**", "_", "__", "`", "``", "\\", "\\*", "[", "]", "(", ")", "![", "[^1]",
+          "[^1]: note", "[a](http://x.y)", "[a][r]", "[r]: http://r.s", "<", ">", "&", "&amp;",
+          "&#42;", "&copy;", "<http://a.b/c>", "<a@b.c>", "<b>", "</b>", "<!-- c -->", "  \n",
+          '"', "'", "“", "”", "- ", "1. ", "# ", "> ", "|", "---", "===", ":", ": def",
+          "*[HTML]: Hyper", "HTML", "~~~", "```", "{: #id}", '<div markdown="1">', "</div>",
+          "\x02", "\x03", "é", "—"]
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(PIECES), max_size=40), st.booleans())
+def test_generated_markdown_renders_as_python_markdown_does(pieces: list[str],
+                                                            unsafe: bool) -> None:
+    assert_same("".join(pieces), UNSAFE if unsafe else SAFE)
+
+
+@pytest.mark.parametrize("name", sorted(INLINE_TRIGGERS))
+def test_each_pattern_still_runs_when_its_trigger_is_there(name: str) -> None:
+    """A document holding one pattern's trigger gets that pattern: the pruned HTML has the
+    markup Python-Markdown makes (a skipped pattern would leave the syntax as text)."""
+    samples = {"backtick": "a `code` b", "escape": "a \\*b\\* c", "footnote": "a[^1]\n\n[^1]: n",
+               "reference": "[a][r]\n\n[r]: http://r.s", "link": "[a](http://x.y)",
+               "short_reference": "[r]\n\n[r]: http://r.s", "image_link": "![a](i.png)",
+               "image_reference": "![a][r]\n\n[r]: i.png", "short_image_ref": "![r]\n\n[r]: i.png",
+               "autolink": "<http://a.b/c>", "automail": "<a@b.c>", "html": "a <b>b</b>",
+               "linebreak": "a  \nb", "entity": "&copy; 2024", "em_strong": "*a* and __b__"}
+    config = UNSAFE if name == "html" else SAFE
+    without = MarkdownRenderer(config, prune=False)
+    without._md.inlinePatterns.deregister(name)
+    plain = MarkdownRenderer(config, prune=False).convert(samples[name])
+    if name != "entity":   # it keeps `&copy;` whole, as the serializer would anyway
+        assert without.convert(samples[name]) != plain   # the sample needs the pattern
+    assert_same(samples[name], config)
+
+
+def test_a_plain_story_skips_the_patterns_it_cannot_trigger() -> None:
+    """The point of it: a wire story with no Markdown syntax runs no inline pattern but the
+    ones its characters allow (here none), and a later story with links gets them back."""
+    renderer = MarkdownRenderer(SAFE)
+    renderer.convert('"We will go on," the minister said on Tuesday.\n\nTalks resume today.')
+    assert len(renderer._md.inlinePatterns) == 0
+    assert renderer.convert("See [the report](http://r.s).") == \
+        '<p id="p-1">See <a href="http://r.s">the report</a>.</p>'
+    assert "link" in renderer._md.inlinePatterns
+
+
+def test_unknown_extensions_turn_pruning_off() -> None:
+    """An extension not known to make no text of its own (smarty makes entities) runs with
+    every pattern, always."""
+    renderer = MarkdownRenderer(Config(markdown_extensions=("extra", "smarty")))
+    renderer.convert("plain text")
+    assert "entity" in renderer._md.inlinePatterns
+
+
+def test_the_benchmark_corpus_renders_as_python_markdown_does() -> None:
+    for item in corpus.generate(300):
+        assert_same(corpus.sitegen_text(item).split("\n---\n", 1)[1])
+
+
+def _shared_texts(bbc_stories: int) -> list[str]:
+    samples = itertools.chain(wikinews(CORPUS), itertools.islice(bbc(CORPUS), bbc_stories))
+    return [sample.data.decode("utf-8", "replace") for sample in samples]
+
+
+@requires_shared()
+def test_news_corpora_render_as_python_markdown_does() -> None:
+    texts = _shared_texts(1000)   # every Wikinews story, 1,000 BBC ones
+    assert len(texts) > 1200
+    for text in texts:
+        assert_same(text)
+
+
+def test_sample_site_renders_as_python_markdown_does() -> None:
+    root = Path(__file__).resolve().parent.parent / "content" / "articles"
+    files = sorted(root.rglob("*.md"))
+    assert files
+    for path in files:
+        assert_same(path.read_text(encoding="utf-8").split("\n---\n", 1)[1])
