@@ -16,10 +16,12 @@ import re
 import unicodedata
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+from typing import Any
 
 import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import Registry
 
 from sitegen.config import Config
 from sitegen.typography import APOSTROPHE, SAID
@@ -135,16 +137,17 @@ class _SitegenExtension(Extension):
             md.treeprocessors.register(_DisarmLinks(md), "sitegen_disarm_links", 4)
 
 
-# Inline patterns a document cannot trigger are skipped (`_InlinePruning`): each one is a regex
-# search over every run of text, and a wire story has none of `[`, `` ` ``, `<`, `&` or `\`, so
-# most of Python-Markdown's inline work (more than half of a conversion) finds nothing. A pattern
-# is skipped only when none of its triggers, strings every match of its regex contains, is in
-# the document: inline patterns only see the document's own text (block syntax taken out) and
-# placeholders made of letters, digits and STX/ETX, so a pattern that cannot match the document
-# cannot match anything they see. Text the preprocessor rewrites (tabs, carriage returns and
-# stray STX/ETX, which could form `  \n` or `[^`) turns pruning off for that document, as does
-# any extension or pattern not listed here. tests/test_markup_pruning.py holds the output to
-# Python-Markdown's, byte for byte, on the corpora and on generated Markdown.
+# Inline patterns and block processors a document cannot trigger are skipped (`_Pruning`):
+# each inline pattern is a regex search over every run of text and each block processor a test
+# of every block, and a wire story has none of `[`, `` ` ``, `<`, `&`, `#`, `|`, `>` or `\`, so
+# most of Python-Markdown's work (more than half of a conversion) found nothing. One is skipped
+# only when none of its triggers, strings every match of its regex contains, is in the
+# document: the processors only see the document's own text (block syntax taken out, never
+# added) and placeholders made of letters, digits and STX/ETX, so one that cannot match the
+# document cannot match anything they see. Text the preprocessor rewrites (tabs, carriage
+# returns and stray STX/ETX, which could form `  \n` or `[^`) turns pruning off for that
+# document, as does any extension or processor not listed here. tests/test_markup_pruning.py
+# holds the output to Python-Markdown's, byte for byte, on the corpora and generated Markdown.
 INLINE_TRIGGERS: dict[str, tuple[str, ...]] = {
     "backtick": ("`",), "escape": ("\\",), "footnote": ("[^",),
     "reference": ("[",), "link": ("[",), "short_reference": ("[",),
@@ -153,6 +156,14 @@ INLINE_TRIGGERS: dict[str, tuple[str, ...]] = {
     "linebreak": ("  ",),   # its regex is "  \n"; any double space keeps it, a margin
     "entity": ("&",), "em_strong": ("*", "_"),
 }
+ALWAYS = ("",)   # in every text: a processor that always runs
+BLOCK_TRIGGERS: dict[str, tuple[str, ...]] = {
+    "table": ("|",), "hashheader": ("#",), "setextheader": ("=", "-"),
+    "hr": ("-", "_", "*"), "deflist": (":",), "quote": (">",), "footnote": ("[^",),
+    "abbr": ("*[",), "reference": ("[",),
+    **dict.fromkeys(("markdown_block", "empty", "indent", "defindent", "code", "olist",
+                     "ulist", "paragraph"), ALWAYS),
+}
 # Extensions whose processors make no text of their own before the inline patterns run.
 PRUNABLE_EXTENSIONS = frozenset({
     "extra", "abbr", "attr_list", "def_list", "fenced_code", "footnotes", "md_in_html",
@@ -160,24 +171,35 @@ PRUNABLE_EXTENSIONS = frozenset({
 _REWRITTEN = ("\t", "\r", "\x02", "\x03")   # what normalize_whitespace changes
 
 
-class _InlinePruning:
-    """Registers, for each document, only the inline patterns its text can trigger."""
+class _Pruning:
+    """Registers, for each document, only the processors of one registry its text can
+    trigger."""
 
-    def __init__(self, md: markdown.Markdown, names: list[str]) -> None:
-        """`names`: every pattern `md` has, in the order they run."""
-        self._registry = md.inlinePatterns
-        self._all = [(self._registry[name], name, float(len(names) - n))   # the same order
+    def __init__(self, registry: Registry[Any], names: list[str],
+                 triggers: dict[str, tuple[str, ...]]) -> None:
+        """`names`: every processor `registry` has, in the order they run."""
+        self._registry = registry
+        self._all = [(registry[name], name, float(len(names) - n))   # the same order
                      for n, name in enumerate(names)]
+        self._triggers = [(name, triggers[name]) for name in names if triggers[name] != ALWAYS]
         self._skipped: frozenset[str] = frozenset()
 
+    @classmethod
+    def of(cls, registry: Registry[Any],
+           triggers: dict[str, tuple[str, ...]]) -> _Pruning | None:
+        """Pruning for `registry`, or None when it holds a processor not in `triggers`."""
+        names = sorted((name for name in triggers if name in registry),
+                       key=registry.get_index_for_name)
+        return cls(registry, names, triggers) if len(names) == len(registry) else None
+
     def fit(self, text: str) -> None:
-        """Skip the patterns `text` cannot trigger (all of them run again for text the
+        """Skip the processors `text` cannot trigger (all of them run again for text the
         preprocessor rewrites)."""
         if any(mark in text for mark in _REWRITTEN):
             skipped: frozenset[str] = frozenset()
         else:
-            skipped = frozenset(name for _, name, _ in self._all
-                                if not any(t in text for t in INLINE_TRIGGERS[name]))
+            skipped = frozenset(name for name, triggers in self._triggers
+                                if not any(t in text for t in triggers))
         if skipped == self._skipped:
             return
         for _, name, _ in self._all:
@@ -192,8 +214,8 @@ class MarkdownRenderer:
     """One reusable Markdown converter configured from the site (building one is slow)."""
 
     def __init__(self, config: Config, *, prune: bool = True) -> None:
-        """`prune`: skip inline patterns a document cannot trigger (the same HTML; off only
-        to compare with Python-Markdown unpruned)."""
+        """`prune`: skip the inline patterns and block processors a document cannot trigger
+        (the same HTML; off only to compare with Python-Markdown unpruned)."""
         self.safe = not config.unsafe_html
         self._paragraphs: list[Paragraph] = []
         self._md = markdown.Markdown(
@@ -207,19 +229,17 @@ class MarkdownRenderer:
                                    (self._md.inlinePatterns, "html")):
                 if name in registry:
                     registry.deregister(name)
-        patterns = self._md.inlinePatterns
-        names = sorted((name for name in INLINE_TRIGGERS if name in patterns),
-                       key=patterns.get_index_for_name)
-        known = set(config.markdown_extensions) <= PRUNABLE_EXTENSIONS and \
-            len(names) == len(patterns)   # no pattern of its own
-        self._pruning = _InlinePruning(self._md, names) if prune and known else None
+        pruning = [_Pruning.of(self._md.inlinePatterns, INLINE_TRIGGERS),
+                   _Pruning.of(self._md.parser.blockprocessors, BLOCK_TRIGGERS)]
+        known = set(config.markdown_extensions) <= PRUNABLE_EXTENSIONS
+        self._pruning = [p for p in pruning if p is not None] if prune and known else []
 
     def convert(self, text: str) -> str:
         """HTML for one document's Markdown."""
         self._md.reset()
         self._paragraphs.clear()
-        if self._pruning is not None:
-            self._pruning.fit(text)
+        for pruning in self._pruning:
+            pruning.fit(text)
         return self._md.convert(text)
 
     @property

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from bench import corpus
 from bench.import_robustness import CORPUS, bbc, wikinews
 from sitegen.config import Config
-from sitegen.markup import INLINE_TRIGGERS, MarkdownRenderer
+from sitegen.markup import ALWAYS, BLOCK_TRIGGERS, INLINE_TRIGGERS, MarkdownRenderer
 from tests.conftest import requires_shared
 
 SAFE, UNSAFE = Config(), Config(unsafe_html=True)
@@ -46,6 +46,27 @@ def test_generated_markdown_renders_as_python_markdown_does(pieces: list[str],
     assert_same("".join(pieces), UNSAFE if unsafe else SAFE)
 
 
+# Lines of block syntax (a prefix, or a line of its own) with inline pieces in them, joined by
+# single or double line breaks: headings by underline, rules, tables, lists, quotes,
+# definitions and footnotes form far more often than from pieces alone.
+PREFIXES = ["", "", "", "# ", "### ", "> ", "- ", "* ", "+ ", "1. ", "    ", "  ", ": ",
+            "| ", "[^1]: ", "*[HTML]: ", "[r]: "]
+LINES = ["---", "===", "***", "___", "- - -", "-----", "a | b", "--- | ---", "a|b", "-|-", "|-|-|",
+         "", " "]
+line = st.one_of(
+    st.builds(lambda prefix, pieces: prefix + "".join(pieces), st.sampled_from(PREFIXES),
+              st.lists(st.sampled_from([*PIECES[:40], "HTML", "word word"]), max_size=6)),
+    st.sampled_from(LINES))
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(line, st.sampled_from(["\n", "\n", "\n\n"])), max_size=12),
+       st.booleans())
+def test_generated_documents_render_as_python_markdown_does(
+        lines: list[tuple[str, str]], unsafe: bool) -> None:
+    assert_same("".join(text + end for text, end in lines), UNSAFE if unsafe else SAFE)
+
+
 @pytest.mark.parametrize("name", sorted(INLINE_TRIGGERS))
 def test_each_pattern_still_runs_when_its_trigger_is_there(name: str) -> None:
     """A document holding one pattern's trigger gets that pattern: the pruned HTML has the
@@ -65,12 +86,29 @@ def test_each_pattern_still_runs_when_its_trigger_is_there(name: str) -> None:
     assert_same(samples[name], config)
 
 
+BLOCK_SAMPLES = {"table": "a | b\n--- | ---\n1 | 2", "hashheader": "# Title\n\ntext",
+                 "setextheader": "Title\n=====", "hr": "a\n\n***\n\nb",
+                 "deflist": "Term\n: Definition", "quote": "> quoted",
+                 "footnote": "a[^1]\n\n[^1]: n", "abbr": "The HTML spec\n\n*[HTML]: Hyper Text",
+                 "reference": "[a][r]\n\n[r]: http://r.s"}
+
+
+@pytest.mark.parametrize("name", sorted(n for n, t in BLOCK_TRIGGERS.items() if t != ALWAYS))
+def test_each_block_processor_still_runs_when_its_trigger_is_there(name: str) -> None:
+    without = MarkdownRenderer(SAFE, prune=False)
+    without._md.parser.blockprocessors.deregister(name)
+    plain = MarkdownRenderer(SAFE, prune=False).convert(BLOCK_SAMPLES[name])
+    assert without.convert(BLOCK_SAMPLES[name]) != plain   # the sample needs the processor
+    assert_same(BLOCK_SAMPLES[name])
+
+
 def test_a_plain_story_skips_the_patterns_it_cannot_trigger() -> None:
     """The point of it: a wire story with no Markdown syntax runs no inline pattern but the
     ones its characters allow (here none), and a later story with links gets them back."""
     renderer = MarkdownRenderer(SAFE)
     renderer.convert('"We will go on," the minister said on Tuesday.\n\nTalks resume today.')
     assert len(renderer._md.inlinePatterns) == 0
+    assert "table" not in renderer._md.parser.blockprocessors
     assert renderer.convert("See [the report](http://r.s).") == \
         '<p id="p-1">See <a href="http://r.s">the report</a>.</p>'
     assert "link" in renderer._md.inlinePatterns
