@@ -8,8 +8,16 @@ for the whole site from an inverted index: an article is only ever compared with
 sharing a term, and a very common term contributes at most `FAN_OUT` candidates (the stories
 nearest in time), so the work grows with the site, not with its square. Ties break by date,
 then slug (the taxonomy's order), so builds are reproducible.
-"""
 
+The site's size enters the rarity and the 5% only as `site_scale`, the article count rounded
+down to a step of a quarter of a doubling (2 ** (k / 4): 8192, 9742, 11585, ...). Were it the
+count itself, every new or deleted story would move every term's weight a little and could flip
+a near-tie anywhere, so every article would be ranked again; with the step, a new story changes
+only its own terms' document frequencies, and only the articles having one of them are ranked
+again (`related_stories`), until the site grows or shrinks by a step (about 19%), when all are.
+A quarter rather than a whole doubling keeps the rarity within 19% of the count's and the 5%
+between 4.2% and 5% of the site (a whole doubling: 2.5% to 5%) for one full ranking per step.
+"""
 from __future__ import annotations
 
 import bisect
@@ -21,7 +29,6 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen.incremental.inputs import digest
 from sitegen.incremental.shape import Each, Fields, Maybe
 from sitegen.incremental.stores import Store
 from sitegen.model import Article
@@ -34,6 +41,8 @@ RELATED = 4            # stories shown under an article
 # (a Lavrov interview and a radio host's obituary share only "United States").
 COMMON_SHARE = 0.05
 COMMON_FLOOR = 10
+# The site's size counts in steps of a 1/SCALE_STEPS doubling (`site_scale`).
+SCALE_STEPS = 4
 FAN_OUT = 50           # candidates one term may contribute: its stories nearest in time
 SPEAKER_WEIGHT = 1.5   # a shared person says more than a shared topic
 HALF_LIFE_DAYS = 30.0  # a story a month away counts half
@@ -150,27 +159,37 @@ def terms_of(article: Article, taxonomy: Taxonomy) -> tuple[str, ...]:
     return tuple(sorted(terms))
 
 
+def site_scale(total: int) -> float:
+    """The number of articles as rarity and the common share see it: `total` rounded down to
+    2 ** (k / 4) (exact: the largest k with 2 ** k <= total ** 4), so it stays put while stories
+    come and go, until the site grows or shrinks by about 19% (module docstring)."""
+    if total < 1:
+        return 1.0
+    return float(2 ** (((total ** SCALE_STEPS).bit_length() - 1) / SCALE_STEPS))
+
+
 def _build_index(articles: Sequence[Article], terms: list[tuple[str, ...]]) -> _Index:
     by_time = sorted(range(len(articles)), key=lambda n: articles[n].date.timestamp())
     postings: dict[str, list[int]] = defaultdict(list)
     for n in by_time:
         for term in terms[n]:
             postings[term].append(n)
-    total = len(articles)
-    weights = {term: math.log(1 + total / len(posting)) *
+    scale = site_scale(len(articles))
+    weights = {term: math.log(1 + scale / len(posting)) *
                (SPEAKER_WEIGHT if term.startswith("speaker:") else 1.0)
                for term, posting in postings.items()}
     times = {term: [articles[n].date.timestamp() for n in posting]
              for term, posting in postings.items()}
-    most = max(COMMON_SHARE * total, COMMON_FLOOR)
+    most = max(COMMON_SHARE * scale, COMMON_FLOOR)
     common = frozenset(term for term, posting in postings.items() if len(posting) > most)
     return _Index(dict(postings), times, weights, common)
 
 
-# Related stories depend only on each article's terms and date and on the articles' order (the
-# tie-break): an edit to a body, a title or a quote reuses the last build's result. A title edit
-# that changes a slug may move its story among the stories of its date, which changes the
-# tie-break only against that story: only the stories sharing a term with it are ranked again.
+# Related stories depend only on each article's terms and date, on the articles' order (the
+# tie-break) and on `site_scale`: an edit to a body or a quote reuses the last build's result,
+# and a change to some articles (added, deleted, redated, re-tagged, a new speaker, a new slug
+# that moves a story among those of its date) ranks again only those and the articles sharing a
+# term with one of them before or after the change (`_carried`).
 
 
 class KnownRelated:
@@ -183,74 +202,112 @@ class KnownRelated:
         return self._related.get(article.path, ())
 
 
-def _layout(taxonomy: Taxonomy, terms: list[tuple[str, ...]]) -> str:
-    """Each article's date and terms (`terms`, in the taxonomy's order), by file (not in the
-    taxonomy's order, and not the slug: `_carried` sees to the order)."""
-    return digest(repr(sorted((str(a.path), a.date.timestamp(), found)
-                              for a, found in zip(taxonomy.articles, terms, strict=True))))
+@dataclass(frozen=True)
+class _Last:
+    """The last build's result and what it was ranked from, each list in that build's order."""
+    scale: float
+    structure: str | None
+    paths: list[str]
+    slugs: list[str]
+    times: list[float]
+    terms: list[list[str]]
+    related: list[list[int]]   # by number in this order
+
+
+_RECORD = Fields({"scale": float, "structure": Maybe(str), "paths": Each(list, str),
+                  "slugs": Each(list, str), "times": Each(list, float),
+                  "terms": Each(list, Each(list, str)), "related": Each(list, Each(list, int))})
+
+
+def _last(cache: Store) -> _Last | None:
+    """The stored record, or None when there is none or it does not hold together."""
+    record = cache.load("related", "", _RECORD)   # keyed by nothing but sitegen's code
+    if not record:
+        return None
+    last = _Last(**record)
+    size = len(last.paths)
+    if not (len(last.slugs) == len(last.times) == len(last.terms) == len(last.related) == size)\
+            or len(set(last.paths)) != size \
+            or any(not 0 <= n < size for row in last.related for n in row):
+        return None
+    return last
 
 
 def related_stories(cache: Store, taxonomy: Taxonomy,
                     structure: str | None = None) -> KnownRelated:
-    """`RelatedStories(taxonomy)`, or the last build's result when no article's date, tags or
-    speakers changed (with the stories whose order changed, and those sharing a term with one,
-    ranked again). With `structure` (`snapshot.Model.structure`: every slug, so the order too)
-    unchanged since that build, the articles are not even looked at."""
+    """`RelatedStories(taxonomy)`, from the last build's result where it holds (`_carried`).
+    With `structure` (`snapshot.Model.structure`: every slug, so the order too) unchanged since
+    that build, the articles are not even looked at."""
     articles = taxonomy.articles
-    key = ""   # nothing but sitegen's code (the store's own key)
-    record = cache.load("related", key, Fields({
-        "layout": str, "structure": Maybe(str), "paths": Each(list, str),
-        "slugs": Each(list, str), "related": Each(list, Each(list, int))}))
-    stored = record.get("related")
-    paths, slugs = record.get("paths"), record.get("slugs")
-    if stored is None or paths is None or slugs is None or not (
-            len(stored) == len(paths) == len(slugs) == len(articles)) or any(
-            not 0 <= n < len(articles) for row in stored for n in row):
-        stored = None   # not a result for this many articles
-    if stored is None or structure is None or record.get("structure") != structure:
-        terms = [terms_of(a, taxonomy) for a in articles]   # worked out once for all three
-        layout = _layout(taxonomy, terms)
-        if stored is not None and paths is not None and slugs is not None \
-                and record.get("layout") == layout:
-            stored = _carried(taxonomy, paths, slugs, stored, terms)
-        else:
-            stored = None
-        if stored is None:
+    last = _last(cache)
+    if last is not None and structure is not None and last.structure == structure \
+            and len(last.paths) == len(articles):
+        rows = last.related
+    else:
+        terms = [terms_of(a, taxonomy) for a in articles]   # worked out once for all
+        scale = site_scale(len(articles))
+        found = _carried(taxonomy, terms, last) if last is not None \
+            and last.scale == scale else None
+        if found is None:
             number = {a.path: n for n, a in enumerate(articles)}
             computed = RelatedStories(taxonomy, terms=terms)
-            stored = [[number[r.path] for r in computed.to(a)] for a in articles]
-        cache.save("related", key, {"layout": layout, "structure": structure,
-                                    "paths": [str(a.path) for a in articles],
-                                    "slugs": [a.slug for a in articles], "related": stored})
-    assert isinstance(stored, list)
-    return KnownRelated({a.path: tuple(articles[n] for n in stored[i])
+            found = [[number[r.path] for r in computed.to(a)] for a in articles]
+        rows = found
+        cache.save("related", "", {
+            "scale": scale, "structure": structure, "paths": [str(a.path) for a in articles],
+            "slugs": [a.slug for a in articles], "times": [a.date.timestamp() for a in articles],
+            "terms": [list(t) for t in terms], "related": rows})
+    return KnownRelated({a.path: tuple(articles[n] for n in rows[i])
                          for i, a in enumerate(articles)})
 
 
-def _carried(taxonomy: Taxonomy, paths: list[str], slugs: list[str],
-             stored: list[list[int]], terms: list[tuple[str, ...]]) -> list[list[int]] | None:
-    """The last build's result (`stored`, by number in the order of `paths`, whose articles had
-    `slugs`) for `taxonomy`, whose articles have the same files, dates and terms; None when the
-    order changed in another way than by stories with a new slug moving.
+def _carried(taxonomy: Taxonomy, terms: list[tuple[str, ...]],
+             last: _Last) -> list[list[int]] | None:
+    """The related stories of `taxonomy` (whose articles have `terms`), from `last` (ranked at
+    the same `site_scale`), by number: the changed articles (added, or with another date, terms
+    or slug than in `last`) and every article having a *touched* term (one that a changed or
+    deleted article has or had) ranked again, the others carried over. None when the order of
+    the unchanged articles is not the one they had.
 
-    A story whose slug changed may have moved among the stories of its date: the order of
-    every other pair stays, so an article sharing no term with a moved story has the same
-    candidates, weights and tie-breaks, and keeps its result; the rest are ranked again."""
+    Why a carried article's result cannot have changed: its candidates come only through its
+    own terms, none of them touched. So no article entered or left those terms' postings, and
+    none of their articles changed date or slug: each posting holds the same articles in the
+    same order (by time, then number, and the unchanged articles kept their relative order);
+    a term's weight (its document frequency and the scale) and whether it is common are the
+    same; a fan-out window (`_candidates`) is cut from the term's own posting and times around
+    the article's own date, so it is the same; the candidates' times and relative numbers, the
+    tie-break, are the same. The scores are summed in the article's term order, as before."""
     articles = taxonomy.articles
-    number = {str(a.path): n for n, a in enumerate(articles)}
-    old_slugs = dict(zip(paths, slugs, strict=True))
-    moved = {n for n, a in enumerate(articles) if old_slugs.get(str(a.path)) != a.slug}
-    if [p for p in paths if number.get(p) not in moved] != \
-            [str(a.path) for n, a in enumerate(articles) if n not in moved]:
-        return None
-    renumbered = [[number[paths[o]] for o in row] for row in stored]   # by old number
-    old_number = {p: n for n, p in enumerate(paths)}
-    rows = [renumbered[old_number[str(a.path)]] for a in articles]
-    if not moved:
-        return rows
-    touched = {t for n in moved for t in terms[n]}
-    again = moved | {n for n, found in enumerate(terms) if not touched.isdisjoint(found)}
-    computed = RelatedStories(taxonomy, only=again, terms=terms)
-    for n in again:
-        rows[n] = [number[str(r.path)] for r in computed.to(articles[n])]
+    paths = [str(a.path) for a in articles]
+    number = {p: n for n, p in enumerate(paths)}
+    old_number = {p: n for n, p in enumerate(last.paths)}
+    changed: set[int] = set()   # new numbers
+    touched: set[str] = set()
+    for n, article in enumerate(articles):
+        old = old_number.get(paths[n])
+        if old is None or last.slugs[old] != article.slug \
+                or last.times[old] != article.date.timestamp() \
+                or tuple(last.terms[old]) != terms[n]:
+            changed.add(n)
+            touched.update(terms[n])
+    for old, path in enumerate(last.paths):
+        if number.get(path, -1) in changed or path not in number:   # changed or deleted
+            touched.update(last.terms[old])
+    if [p for p in last.paths if p in number and number[p] not in changed] != \
+            [p for n, p in enumerate(paths) if n not in changed]:
+        return None   # cannot happen (the order is by date, slug, path), checked anyway
+    again = changed | {n for n, found in enumerate(terms) if not touched.isdisjoint(found)}
+    rows: list[list[int]] = []
+    for n, path in enumerate(paths):
+        if n in again:
+            rows.append([])
+            continue
+        try:   # every story it showed is unchanged, so still here (see above)
+            rows.append([number[last.paths[o]] for o in last.related[old_number[path]]])
+        except KeyError:
+            return None
+    if again:
+        computed = RelatedStories(taxonomy, only=again, terms=terms)
+        for n in again:
+            rows[n] = [number[str(r.path)] for r in computed.to(articles[n])]
     return rows
