@@ -121,7 +121,11 @@ def _reference(articles: list[Article], limit: int, fan_out: int) -> dict[str, l
         for term in terms[n]:
             postings.setdefault(term, []).append(n)
     scale = 2 ** (math.floor(4 * math.log2(len(ordered))) / 4)   # quarter doublings
-    weights = {t: math.log(1 + scale / len(p)) *
+
+    def counted(df: int) -> float:   # above fan_out, in 1/32 doublings
+        return df if df <= fan_out else max(fan_out + 1, 2 ** (math.floor(32 * math.log2(df)) / 32))
+
+    weights = {t: math.log(1 + scale / counted(len(p))) *
                (module.SPEAKER_WEIGHT if t.startswith("speaker:") else 1.0)
                for t, p in postings.items()}
     decay = -math.log(2) / (module.HALF_LIFE_DAYS * 86400)

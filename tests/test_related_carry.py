@@ -18,7 +18,15 @@ from hypothesis import strategies as st
 from sitegen import parallel
 from sitegen.incremental.stores import BuildCache
 from sitegen.model import Article, Speaker
-from sitegen.related import COMMON_SHARE, FAN_OUT, RelatedStories, related_stories, site_scale
+from sitegen.related import (
+    COMMON_SHARE,
+    DF_STEPS,
+    FAN_OUT,
+    RelatedStories,
+    related_stories,
+    site_scale,
+    stepped,
+)
 from sitegen.taxonomy import build_taxonomy
 
 START = datetime(2024, 3, 1, tzinfo=UTC)
@@ -135,3 +143,37 @@ def test_one_new_story_ranks_again_only_itself_and_the_stories_sharing_a_term(
     kept = _kept(cache, site)
     assert len(ranked) == len(sharing)   # itself and those sharing a term, not 301
     assert kept == _fresh(site)
+
+
+def test_a_new_story_on_a_term_over_the_fan_out_ranks_again_only_the_windows_it_moves(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tag 0 is on about 180 stories and common. A new story with it and no other term changes
+    its fan-out window (the FAN_OUT stories nearest in time) only for the stories near its date;
+    unless the tag's count crosses a step (`DF_STEPS`), when its weight changes for all."""
+    rng = random.Random(4)
+    site = [_story(rng, i) for i in range(290)]   # 298 at the end: no `site_scale` step
+    cache = BuildCache(tmp_path)
+    related_stories(cache, build_taxonomy(site))
+    ranked: list[int] = []
+    rank = RelatedStories._rank
+
+    def counted(self: RelatedStories, n: int) -> tuple[int, ...]:
+        ranked.append(n)
+        return rank(self, n)
+
+    monkeypatch.setattr(RelatedStories, "_rank", counted)
+    seen = set()
+    for day in (20, 45, 0, 33, 10, 41, 25, 2):   # the middle of the dates, after all, first...
+        having = sum(TAGS[0] in a.tags for a in site)
+        step = stepped(having, DF_STEPS) != stepped(having + 1, DF_STEPS)
+        site.append(replace(_story(rng, 400 + day), date=START + timedelta(days=day, hours=1),
+                            tags=(TAGS[0],), speakers=()))
+        ranked.clear()
+        kept = _kept(cache, site)
+        if step:
+            assert len(ranked) == having + 1, day
+        else:
+            assert 0 < len(ranked) < (having + 1) / 3, day
+        assert kept == _fresh(site), day
+        seen.add(step)
+    assert seen == {True, False}
