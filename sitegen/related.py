@@ -8,6 +8,19 @@ for the whole site from an inverted index: an article is only ever compared with
 sharing a term, and a very common term contributes at most `FAN_OUT` candidates (the stories
 nearest in time), so the work grows with the site, not with its square. Ties break by date,
 then slug (the taxonomy's order), so builds are reproducible.
+
+The site's size enters the rarity and the 5% only as `site_scale`, the article count rounded
+down to a quarter of a doubling (2 ** (k / 4): 8192, 9742, 11585, ...), and a term on more than
+`FAN_OUT` stories counts its stories rounded down to a 1/32 doubling (2.2%). Were they the
+counts themselves, every new or deleted story would move every term's weight a little and could
+flip a near-tie anywhere, so every article would be ranked again. With the steps, a new story
+changes the weight of its own terms on at most `FAN_OUT` stories (all ranked again) and, for its
+terms on more, shifts their fan-out windows only near its date (only the stories whose window
+moved are ranked again, unless the term's count crosses a step), and `related_stories` keeps the
+rest, until the site grows or shrinks by a step (about 19%), when it ranks all. A quarter
+doubling keeps the 5% between 4.2% and 5% of the site (a whole doubling: 2.5% to 5%) for one
+full ranking per 19%; the 1/32 step changes a common term's weight so little that at 10,000
+articles it moved no more related lists than the exact count did (`DF_STEPS`).
 """
 
 from __future__ import annotations
@@ -21,7 +34,6 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen.incremental.inputs import digest
 from sitegen.incremental.shape import Each, Fields, Maybe
 from sitegen.incremental.stores import Store
 from sitegen.model import Article
@@ -34,6 +46,11 @@ RELATED = 4            # stories shown under an article
 # (a Lavrov interview and a radio host's obituary share only "United States").
 COMMON_SHARE = 0.05
 COMMON_FLOOR = 10
+# The site's size counts in steps of a 1/SCALE_STEPS doubling (`site_scale`), the number of
+# stories of a term on more than FAN_OUT in steps of a 1/DF_STEPS doubling (`_weight`): so one
+# new story leaves all but its own rarer terms' weights as they were (module docstring).
+SCALE_STEPS = 4
+DF_STEPS = 32
 FAN_OUT = 50           # candidates one term may contribute: its stories nearest in time
 SPEAKER_WEIGHT = 1.5   # a shared person says more than a shared topic
 HALF_LIFE_DAYS = 30.0  # a story a month away counts half
@@ -64,16 +81,19 @@ class RelatedStories:
 
     def __init__(self, taxonomy: Taxonomy, *, limit: int = RELATED,
                  fan_out: int = FAN_OUT, only: Collection[int] | None = None,
-                 terms: list[tuple[str, ...]] | None = None) -> None:
+                 terms: list[tuple[str, ...]] | None = None, index: _Index | None = None
+                 ) -> None:
         """`only`: the numbers (in `taxonomy.articles`) of the articles to rank; the others
-        get none. `terms`: each article's `terms_of`, when the caller has them already."""
+        get none. `terms`: each article's `terms_of`, and `index` their `_build_index`, when the
+        caller has them already."""
         self.limit = limit
         self.fan_out = fan_out
         self._articles = taxonomy.articles
         self._times = [a.date.timestamp() for a in self._articles]
         self._terms = terms if terms is not None else [terms_of(a, taxonomy)
                                                         for a in self._articles]
-        self._index = _build_index(self._articles, self._terms)
+        self._index = index if index is not None else _build_index(self._times, self._terms,
+                                                                   fan_out)
         global _computing
         _computing = self   # what the forked workers of `map_chunks` compute with
         numbers = range(len(self._articles)) if only is None else sorted(only)
@@ -136,10 +156,15 @@ class RelatedStories:
         posting = self._index.postings[term]
         if len(posting) <= self.fan_out:
             return posting
-        times = self._index.times[term]
-        middle = bisect.bisect_left(times, when)
-        start = max(0, min(middle - self.fan_out // 2, len(posting) - self.fan_out))
+        start = _window(self._index.times[term], when, self.fan_out)
         return posting[start:start + self.fan_out]
+
+
+def _window(times: list[float], when: float, fan_out: int) -> int:
+    """Where the `fan_out` stories of a term (its stories' `times`, oldest first) nearest in
+    time to `when` start: a window centred on `when`, kept inside the term's stories."""
+    middle = bisect.bisect_left(times, when)
+    return max(0, min(middle - fan_out // 2, len(times) - fan_out))
 
 
 def terms_of(article: Article, taxonomy: Taxonomy) -> tuple[str, ...]:
@@ -150,27 +175,63 @@ def terms_of(article: Article, taxonomy: Taxonomy) -> tuple[str, ...]:
     return tuple(sorted(terms))
 
 
-def _build_index(articles: Sequence[Article], terms: list[tuple[str, ...]]) -> _Index:
-    by_time = sorted(range(len(articles)), key=lambda n: articles[n].date.timestamp())
+def stepped(count: int, steps: int) -> float:
+    """`count` rounded down to 2 ** (k / steps) (exact: the largest k with 2 ** k <=
+    count ** steps), so it stays put while stories come and go (module docstring)."""
+    if count < 1:
+        return 1.0
+    return float(2 ** (((count ** steps).bit_length() - 1) / steps))
+
+
+def site_scale(total: int) -> float:
+    """The number of articles as rarity and the common share see it."""
+    return stepped(total, SCALE_STEPS)
+
+
+def _weight(term: str, df: int, scale: float, fan_out: int) -> float:
+    """A term's rarity from its document frequency `df`, stepped above `fan_out` (at most
+    `fan_out` stories, a term's stories are all candidates, so any change to them ranks them
+    again anyway; above, a new story only shifts the windows near it, while the weight holds),
+    times its kind's weight."""
+    counted = df if df <= fan_out else max(fan_out + 1, stepped(df, DF_STEPS))
+    return math.log(1 + scale / counted) * (SPEAKER_WEIGHT if term.startswith("speaker:")
+                                             else 1.0)
+
+
+def _common(df: int, scale: float) -> bool:
+    """Whether a term on `df` stories is too common to relate two stories on its own."""
+    return df > max(COMMON_SHARE * scale, COMMON_FLOOR)
+
+
+def _postings(times: Sequence[float], terms: Sequence[Sequence[str]],
+              wanted: Collection[str] | None = None) -> dict[str, list[int]]:
+    """Term -> the numbers of its articles, oldest first (equal times: by number); only the
+    `wanted` terms when given."""
     postings: dict[str, list[int]] = defaultdict(list)
-    for n in by_time:
+    for n in sorted(range(len(times)), key=times.__getitem__):
         for term in terms[n]:
-            postings[term].append(n)
-    total = len(articles)
-    weights = {term: math.log(1 + total / len(posting)) *
-               (SPEAKER_WEIGHT if term.startswith("speaker:") else 1.0)
+            if wanted is None or term in wanted:
+                postings[term].append(n)
+    return dict(postings)
+
+
+def _build_index(times: Sequence[float], terms: Sequence[Sequence[str]], fan_out: int) -> _Index:
+    postings = _postings(times, terms)
+    scale = site_scale(len(times))
+    weights = {term: _weight(term, len(posting), scale, fan_out)
                for term, posting in postings.items()}
-    times = {term: [articles[n].date.timestamp() for n in posting]
-             for term, posting in postings.items()}
-    most = max(COMMON_SHARE * total, COMMON_FLOOR)
-    common = frozenset(term for term, posting in postings.items() if len(posting) > most)
-    return _Index(dict(postings), times, weights, common)
+    term_times = {term: [times[n] for n in posting] for term, posting in postings.items()}
+    common = frozenset(term for term, posting in postings.items()
+                       if _common(len(posting), scale))
+    return _Index(postings, term_times, weights, common)
 
 
-# Related stories depend only on each article's terms and date and on the articles' order (the
-# tie-break): an edit to a body, a title or a quote reuses the last build's result. A title edit
-# that changes a slug may move its story among the stories of its date, which changes the
-# tie-break only against that story: only the stories sharing a term with it are ranked again.
+# Related stories depend only on each article's terms and date, on the articles' order (the
+# tie-break) and on `site_scale`: an edit to a body or a quote reuses the last build's result,
+# and a change to some articles (added, deleted, redated, re-tagged, a new speaker, a new slug
+# that moves a story among those of its date) ranks again only those and, of the articles
+# sharing a term with one of them before or after the change, those for which the term's
+# weight, status or window changed (`_carried`).
 
 
 class KnownRelated:
@@ -183,74 +244,144 @@ class KnownRelated:
         return self._related.get(article.path, ())
 
 
-def _layout(taxonomy: Taxonomy, terms: list[tuple[str, ...]]) -> str:
-    """Each article's date and terms (`terms`, in the taxonomy's order), by file (not in the
-    taxonomy's order, and not the slug: `_carried` sees to the order)."""
-    return digest(repr(sorted((str(a.path), a.date.timestamp(), found)
-                              for a, found in zip(taxonomy.articles, terms, strict=True))))
+@dataclass(frozen=True)
+class _Last:
+    """The last build's result and what it was ranked from, each list in that build's order."""
+    scale: float
+    structure: str | None
+    paths: list[str]
+    slugs: list[str]
+    times: list[float]
+    terms: list[list[str]]
+    related: list[list[int]]   # by number in this order
+
+
+_RECORD = Fields({"scale": float, "structure": Maybe(str), "paths": Each(list, str),
+                  "slugs": Each(list, str), "times": Each(list, float),
+                  "terms": Each(list, Each(list, str)), "related": Each(list, Each(list, int))})
+
+
+def _last(cache: Store) -> _Last | None:
+    """The stored record, or None when there is none or it does not hold together."""
+    record = cache.load("related", "", _RECORD)   # keyed by nothing but sitegen's code
+    if not record:
+        return None
+    last = _Last(**record)
+    size = len(last.paths)
+    if not (len(last.slugs) == len(last.times) == len(last.terms) == len(last.related) == size)\
+            or len(set(last.paths)) != size \
+            or any(not 0 <= n < size for row in last.related for n in row):
+        return None
+    return last
 
 
 def related_stories(cache: Store, taxonomy: Taxonomy,
                     structure: str | None = None) -> KnownRelated:
-    """`RelatedStories(taxonomy)`, or the last build's result when no article's date, tags or
-    speakers changed (with the stories whose order changed, and those sharing a term with one,
-    ranked again). With `structure` (`snapshot.Model.structure`: every slug, so the order too)
-    unchanged since that build, the articles are not even looked at."""
+    """`RelatedStories(taxonomy)`, from the last build's result where it holds (`_carried`).
+    With `structure` (`snapshot.Model.structure`: every slug, so the order too) unchanged since
+    that build, the articles are not even looked at."""
     articles = taxonomy.articles
-    key = ""   # nothing but sitegen's code (the store's own key)
-    record = cache.load("related", key, Fields({
-        "layout": str, "structure": Maybe(str), "paths": Each(list, str),
-        "slugs": Each(list, str), "related": Each(list, Each(list, int))}))
-    stored = record.get("related")
-    paths, slugs = record.get("paths"), record.get("slugs")
-    if stored is None or paths is None or slugs is None or not (
-            len(stored) == len(paths) == len(slugs) == len(articles)) or any(
-            not 0 <= n < len(articles) for row in stored for n in row):
-        stored = None   # not a result for this many articles
-    if stored is None or structure is None or record.get("structure") != structure:
-        terms = [terms_of(a, taxonomy) for a in articles]   # worked out once for all three
-        layout = _layout(taxonomy, terms)
-        if stored is not None and paths is not None and slugs is not None \
-                and record.get("layout") == layout:
-            stored = _carried(taxonomy, paths, slugs, stored, terms)
-        else:
-            stored = None
-        if stored is None:
+    last = _last(cache)
+    if last is not None and structure is not None and last.structure == structure \
+            and len(last.paths) == len(articles):
+        rows = last.related
+    else:
+        terms = [terms_of(a, taxonomy) for a in articles]   # worked out once for all
+        scale = site_scale(len(articles))
+        found = _carried(taxonomy, terms, last) if last is not None \
+            and last.scale == scale else None
+        if found is None:
             number = {a.path: n for n, a in enumerate(articles)}
             computed = RelatedStories(taxonomy, terms=terms)
-            stored = [[number[r.path] for r in computed.to(a)] for a in articles]
-        cache.save("related", key, {"layout": layout, "structure": structure,
-                                    "paths": [str(a.path) for a in articles],
-                                    "slugs": [a.slug for a in articles], "related": stored})
-    assert isinstance(stored, list)
-    return KnownRelated({a.path: tuple(articles[n] for n in stored[i])
+            found = [[number[r.path] for r in computed.to(a)] for a in articles]
+        rows = found
+        cache.save("related", "", {
+            "scale": scale, "structure": structure, "paths": [str(a.path) for a in articles],
+            "slugs": [a.slug for a in articles], "times": [a.date.timestamp() for a in articles],
+            "terms": [list(t) for t in terms], "related": rows})
+    return KnownRelated({a.path: tuple(articles[n] for n in rows[i])
                          for i, a in enumerate(articles)})
 
 
-def _carried(taxonomy: Taxonomy, paths: list[str], slugs: list[str],
-             stored: list[list[int]], terms: list[tuple[str, ...]]) -> list[list[int]] | None:
-    """The last build's result (`stored`, by number in the order of `paths`, whose articles had
-    `slugs`) for `taxonomy`, whose articles have the same files, dates and terms; None when the
-    order changed in another way than by stories with a new slug moving.
+def _carried(taxonomy: Taxonomy, terms: list[tuple[str, ...]],
+             last: _Last) -> list[list[int]] | None:
+    """The related stories of `taxonomy` (whose articles have `terms`), from `last` (ranked at
+    the same `site_scale`), by number: the changed articles (added, or with another date, terms
+    or slug than in `last`) ranked again, and so are the articles having a *touched* term (one
+    that a changed or deleted article has or had) whose weight, common status or (for a term on
+    more than `FAN_OUT` stories) fan-out window around the article changed; the others are
+    carried over. None when the order of the unchanged articles is not the one they had.
 
-    A story whose slug changed may have moved among the stories of its date: the order of
-    every other pair stays, so an article sharing no term with a moved story has the same
-    candidates, weights and tie-breaks, and keeps its result; the rest are ranked again."""
+    Why a carried article's result cannot have changed: its candidates come only through its
+    own terms. An untouched term has the same stories (none entered, left, or changed date or
+    slug), in the same order (by time, then number, and the unchanged articles kept their
+    relative order), the same weight (its document frequency and the scale) and status, so the
+    same window, which is cut from the term's own stories around the article's own date. A
+    touched term is checked: same weight, same status, and the window holds the same stories.
+    So the candidates, their summed weights (in the article's term order, as before), their
+    times and relative numbers (the tie-break) are the same."""
     articles = taxonomy.articles
-    number = {str(a.path): n for n, a in enumerate(articles)}
-    old_slugs = dict(zip(paths, slugs, strict=True))
-    moved = {n for n, a in enumerate(articles) if old_slugs.get(str(a.path)) != a.slug}
-    if [p for p in paths if number.get(p) not in moved] != \
-            [str(a.path) for n, a in enumerate(articles) if n not in moved]:
-        return None
-    renumbered = [[number[paths[o]] for o in row] for row in stored]   # by old number
-    old_number = {p: n for n, p in enumerate(paths)}
-    rows = [renumbered[old_number[str(a.path)]] for a in articles]
-    if not moved:
-        return rows
-    touched = {t for n in moved for t in terms[n]}
-    again = moved | {n for n, found in enumerate(terms) if not touched.isdisjoint(found)}
-    computed = RelatedStories(taxonomy, only=again, terms=terms)
-    for n in again:
-        rows[n] = [number[str(r.path)] for r in computed.to(articles[n])]
+    paths = [str(a.path) for a in articles]
+    times = [a.date.timestamp() for a in articles]
+    number = {p: n for n, p in enumerate(paths)}
+    old_number = {p: n for n, p in enumerate(last.paths)}
+    changed: set[int] = set()   # new numbers
+    touched: set[str] = set()
+    for n, article in enumerate(articles):
+        old = old_number.get(paths[n])
+        if old is None or last.slugs[old] != article.slug or last.times[old] != times[n] \
+                or tuple(last.terms[old]) != terms[n]:
+            changed.add(n)
+            touched.update(terms[n])
+    # each old number's new number, or for a changed or deleted story one no story has
+    renumbered = [number[p] if number.get(p, -1) not in changed and p in number
+                  else len(paths) + old for old, p in enumerate(last.paths)]
+    for old, new in enumerate(renumbered):
+        if new >= len(paths):
+            touched.update(last.terms[old])
+    if [n for n in renumbered if n < len(paths)] != \
+            [n for n in range(len(paths)) if n not in changed]:
+        return None   # cannot happen (the order is by date, slug, path), checked anyway
+    index = _build_index(times, terms, FAN_OUT)
+    again = changed | _shifted(index, touched, times, last, renumbered)
+    rows: list[list[int]] = []
+    for n, path in enumerate(paths):
+        if n in again:
+            rows.append([])
+            continue
+        row = [renumbered[o] for o in last.related[old_number[path]]]
+        if any(o >= len(paths) for o in row):
+            return None   # cannot happen: such a story shares a touched term (see above)
+        rows.append(row)
+    if again:
+        computed = RelatedStories(taxonomy, only=again, terms=terms, index=index)
+        for n in again:
+            rows[n] = [number[str(r.path)] for r in computed.to(articles[n])]
     return rows
+
+
+def _shifted(index: _Index, touched: set[str], times: list[float], last: _Last,
+             renumbered: list[int]) -> set[int]:
+    """The articles (by new number) having a touched term whose weight or status changed, or
+    whose window of it holds other stories than before (`_carried`)."""
+    scale = site_scale(len(times))
+    old_postings = _postings(last.times, last.terms, touched)
+    again: set[int] = set()
+    for term in touched:
+        posting = index.postings.get(term)
+        if posting is None:
+            continue   # on no story now
+        old = old_postings.get(term, [])
+        if len(posting) <= FAN_OUT or len(old) <= FAN_OUT \
+                or _weight(term, len(old), scale, FAN_OUT) != index.weights[term] \
+                or _common(len(old), scale) != (term in index.common):
+            again.update(posting)
+            continue
+        was = [renumbered[o] for o in old]   # a changed story matches no story now
+        old_times, now_times = [last.times[o] for o in old], index.times[term]
+        for n in posting:
+            start, old_start = (_window(now_times, times[n], FAN_OUT),
+                                _window(old_times, times[n], FAN_OUT))
+            if posting[start:start + FAN_OUT] != was[old_start:old_start + FAN_OUT]:
+                again.add(n)
+    return again

@@ -66,7 +66,7 @@ def test_common_term_fan_out_is_capped_to_the_nearest_in_time(
         monkeypatch: pytest.MonkeyPatch) -> None:
     from sitegen import related as module
 
-    monkeypatch.setattr(module, "COMMON_SHARE", 1.0)  # here "Russia" may relate stories alone
+    monkeypatch.setattr(module, "COMMON_SHARE", 2.0)  # here "Russia" may relate stories alone
     articles = [art(f"s{i:03d}", i, ("Russia",)) for i in range(300)]
     result = related(articles, "s150", fan_out=10, limit=20)
     assert len(result) == 9
@@ -120,11 +120,16 @@ def _reference(articles: list[Article], limit: int, fan_out: int) -> dict[str, l
     for n in by_time:
         for term in terms[n]:
             postings.setdefault(term, []).append(n)
-    weights = {t: math.log(1 + len(ordered) / len(p)) *
+    scale = 2 ** (math.floor(4 * math.log2(len(ordered))) / 4)   # quarter doublings
+
+    def counted(df: int) -> float:   # above fan_out, in 1/32 doublings
+        return df if df <= fan_out else max(fan_out + 1, 2 ** (math.floor(32 * math.log2(df)) / 32))
+
+    weights = {t: math.log(1 + scale / counted(len(p))) *
                (module.SPEAKER_WEIGHT if t.startswith("speaker:") else 1.0)
                for t, p in postings.items()}
     decay = -math.log(2) / (module.HALF_LIFE_DAYS * 86400)
-    most = max(module.COMMON_SHARE * len(ordered), module.COMMON_FLOOR)
+    most = max(module.COMMON_SHARE * scale, module.COMMON_FLOOR)
     result: dict[str, list[str]] = {}
     for n, article in enumerate(ordered):
         shared: dict[int, float] = {}
