@@ -1,39 +1,56 @@
-"""The articles and their taxonomy, taken from the last build's snapshot when only bodies changed.
+"""The articles and their taxonomy, taken from the last build's snapshot for every file that did
+not change since.
 
 Loading 10,000 articles from the parse cache, merging speakers and grouping them took 2 s of a
 one-edit rebuild; the snapshot (`.sitegen-cache/snapshot.msgpack`) loads in a fraction of that.
-It is used only when it gives what a fresh load would:
+It is used only when it gives what a fresh load would: the same sitegen code, settings,
+`--drafts` and `speakers.toml` (its key). Its records (speakers merged, which is done article by
+article; stored as columns: `incremental.table`) stand for the files whose bytes are the same;
+the others (added, or of other bytes) are parsed, through the parse cache (`content.load_changed`,
+which reads only the shards they are in), and their warnings said with the stored ones in the
+order a full load says them. Then:
 
-- the same sitegen code, settings, `--drafts` and `speakers.toml` (its key);
-- the same article files, and every file whose bytes differ from the snapshot's parses without
-  problems to the same front matter (title, dates, slug, tags, speakers, quotes, extra fields):
-  an edit to the body only.
+- when every changed file parses to the front matter it had (title, dates, slug, tags, speakers,
+  quotes, extra fields) and none was added or removed, an edit to bodies only: slugs, speakers,
+  tags, archives and related stories never look at a body, so the stored records are made again
+  with the new bodies put in, and the groups around them from their stored positions
+  (`stored_groups`). The snapshot is not rewritten for that (it would cost more than it saves);
+  files that drifted from it are parsed again on each build (parse-cache hits), so after
+  `MAX_DRIFT` of them the next way is taken instead;
+- otherwise (a new story, a removed one, a front-matter edit) slugs are made unique across all
+  files again from what the snapshot keeps of each (`content.SlugClaim`), the stored records and
+  the fresh ones are grouped afresh (`_regroup`) and a new snapshot is taken. A publish at 10,000
+  articles parses one file instead of decoding 10,000 parses.
 
-Slugs, speakers, tags, archives and related stories never look at a body, so the snapshot's
-article records (speakers merged, stored as columns: `incremental.table`) are made again with the
-new bodies put in, and the groups are made again around them from their stored positions
-(`stored_groups`).
-Any other change loads and groups everything afresh and takes a new snapshot. The snapshot is
-not rewritten for body edits (that would cost more than it saves); files that drifted from it
-are parsed again on each build, so after `MAX_DRIFT` of them a full load takes a fresh one.
+A changed file with problems, a new `speakers.toml`, or more than `MAX_CHANGED` of the files
+changed loads everything afresh (`_load`), and that load says what is wrong.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sitegen.config import Config
-from sitegen.content import LoadedFile, article_files, load_articles, load_file
+from sitegen.content import (
+    LoadedFile,
+    SlugClaim,
+    article_files,
+    load_articles,
+    load_changed,
+    load_file,
+    unique_slugs,
+)
 from sitegen.content import log as content_log
 from sitegen.errors import Problem, SitegenError
 from sitegen.incremental.codec import Undecodable
 from sitegen.incremental.inputs import code_digest, digest
 from sitegen.incremental.outputs import HeldSite
 from sitegen.incremental.parses import HeldParses
-from sitegen.incremental.shape import Each, Fields, Map
+from sitegen.incremental.shape import Each, Fields, Map, Maybe
 from sitegen.incremental.stores import BuildCache
 from sitegen.incremental.table import (
     column_shapes,
@@ -53,7 +70,9 @@ log = logging.getLogger("sitegen.snapshot")
 
 NAME = "snapshot"
 MAX_DRIFT = 200   # files parsed again on every build before a fresh snapshot is taken
-FILES = column_shapes(str, bytes, bytes)   # path, digest of the bytes, front matter
+MAX_CHANGED = 0.5   # of the files changed, added or removed, beyond which a full load is quicker
+# path, digest of the bytes, front matter, and what its slug is made unique from (`SlugClaim`)
+FILES = column_shapes(str, bytes, bytes, str, bool, Maybe(int), bool, datetime)
 SHAPE = Fields({"files": list, "warnings": Map(str, Each(tuple, (int, str))),
                 "articles": dict, "groups": GROUPS, "versions": Each(list, str),
                 "structure": str})
@@ -172,23 +191,27 @@ def load_model(config: Config, cache: BuildCache, *, drafts: bool = False,
             raise
         return model
     stored = cache.load(NAME, key, SHAPE)
-    reused = _reuse(config, stored, files)
-    if reused is not None:
-        taxonomy, drifted = reused
-        versions = [_version(key, a, files) if str(a.path) in drifted else known
-                    for a, known in zip(taxonomy.articles, stored["versions"], strict=True)]
-        return _model(taxonomy, versions, stored["structure"])
+    known = _files(stored)
+    if known is not None and files:   # no folder: the full load says so
+        reused = _reuse(config, cache, stored, known, key, files, drafts)
+        if reused is not None:
+            return reused
     model, loaded = _load(config, cache, drafts, key, files)
     if loaded.keys() == files.keys():
-        cache.save(NAME, key, {
-            "files": rows_to_columns(((path, files[path], loaded[path].header)
-                                      for path in files), 3),
-            "warnings": {path: loaded[path].warnings for path in files if loaded[path].warnings},
-            "articles": to_columns(model.articles, Article),
-            "groups": groups_to_data(model.taxonomy),
-            "versions": [model.versions[a.path] for a in model.articles],
-            "structure": model.structure})
+        _save(cache, key, files, loaded, model)
     return model
+
+
+def _save(cache: BuildCache, key: str, files: dict[str, bytes], loaded: dict[str, LoadedFile],
+          model: Model) -> None:
+    cache.save(NAME, key, {
+        "files": rows_to_columns(((path, files[path], loaded[path].header,
+                                   *_claim_row(loaded[path].claim)) for path in files), 8),
+        "warnings": {path: loaded[path].warnings for path in files if loaded[path].warnings},
+        "articles": to_columns(model.articles, Article),
+        "groups": groups_to_data(model.taxonomy),
+        "versions": [model.versions[a.path] for a in model.articles],
+        "structure": model.structure})
 
 
 def _load(config: Config, cache: BuildCache, drafts: bool, key: str, files: dict[str, bytes],
@@ -243,30 +266,67 @@ def _key(config: Config, digests: FileDigests, drafts: bool) -> str:
     return digest(code_digest(digests), repr(config), repr(drafts), aliases)
 
 
-def _reuse(config: Config, stored: dict[str, Any],
-           files: dict[str, bytes]) -> tuple[Taxonomy, set[str]] | None:
-    """The snapshot's taxonomy with new bodies put in, and the paths whose bytes differ from the
-    snapshot's; None when a fresh load is needed."""
-    if not stored:   # none, or not of `SHAPE`
+@dataclass(frozen=True)
+class _Known:
+    """What the snapshot holds of one file: the digest of its bytes, and what loading it gave
+    besides the article (its warnings are the snapshot's `warnings`)."""
+
+    digest: bytes
+    header: bytes
+    claim: SlugClaim
+
+
+def _claim_row(claim: SlugClaim) -> tuple[str, bool, int | None, bool, datetime]:
+    return claim.slug, claim.explicit, claim.line, claim.draft, claim.date
+
+
+def _files(stored: dict[str, Any]) -> dict[str, _Known] | None:
+    """The snapshot's files by path; None when there is no snapshot (or not of `SHAPE`)."""
+    if not stored:
         return None
     rows = rows_from_columns(stored["files"], FILES)
     if rows is None:
         return None
-    known = {path: (found, header) for path, found, header in rows}
-    columns: dict[str, Any] = stored["articles"]
-    if known.keys() != files.keys():
+    return {path: _Known(found, header, SlugClaim(*claim))
+            for path, found, header, *claim in rows}
+
+
+def _reuse(config: Config, cache: BuildCache, stored: dict[str, Any], known: dict[str, _Known],
+           key: str, files: dict[str, bytes], drafts: bool) -> Model | None:
+    """The model from the snapshot and the files that changed since (added, removed, or of
+    other bytes), only those parsed; None when a full load is needed (a changed file with
+    problems, which it reports, or too many changes for the snapshot to save time)."""
+    changed = [path for path, found in files.items()
+               if path not in known or known[path].digest != found]
+    gone = {path: known[path].digest for path in known.keys() - files.keys()}
+    if len(changed) + len(gone) > MAX_CHANGED * len(files):
         return None
-    drifted = [path for path, found in files.items() if known[path][0] != found]
-    if len(drifted) > MAX_DRIFT:
+    fresh = load_changed(config, changed, files, cache,
+                         gone | {path: known[path].digest for path in changed if path in known})
+    if fresh is None:
         return None
-    bodies: dict[str, str] = {}
     warnings: dict[str, tuple[tuple[int, str], ...]] = dict(stored["warnings"])
-    for path in drifted:
-        fresh = load_file(Path(path), config)
-        if fresh is None or fresh[1].header != known[path][1]:
-            return None   # the full load says this file's warnings
-        bodies[path] = fresh[0].body
-        warnings[path] = fresh[1].warnings
+    warnings.update((path, loaded.warnings) for path, (_, loaded) in fresh.items())
+    if len(fresh) <= MAX_DRIFT and not gone and all(
+            path in known and loaded.header == known[path].header
+            for path, (_, loaded) in fresh.items()):
+        model = _with_bodies(stored, key, files, {p: a.body for p, (a, _) in fresh.items()})
+    else:
+        model = _regroup_stored(config, cache, stored, known, key, files, drafts, fresh,
+                                warnings)
+    if model is None:
+        return None
+    for path in files:   # what a full load would say, in its order
+        for level, message in warnings.get(path, ()):
+            content_log.log(level, "%s", message)
+    return model
+
+
+def _with_bodies(stored: dict[str, Any], key: str, files: dict[str, bytes],
+                 bodies: dict[str, str]) -> Model | None:
+    """The snapshot's model with the files that changed only in their body given their new
+    `bodies`: the groups are read back, not made again, and the snapshot is kept as it is."""
+    columns: dict[str, Any] = stored["articles"]
     if bodies and isinstance(columns.get("path"), list) and isinstance(columns.get("body"), list):
         columns["body"] = [bodies.get(path, body) if isinstance(path, str) else body
                            for path, body in zip(columns["path"], columns["body"], strict=False)]
@@ -278,8 +338,64 @@ def _reuse(config: Config, stored: dict[str, Any],
         return None
     if len(stored["versions"]) != len(articles):
         return None
-    for path in files:   # what a full load would say, in its order
-        for level, message in warnings.get(path, ()):
-            content_log.log(level, "%s", message)
+    versions = [_version(key, a, files) if str(a.path) in bodies else known
+                for a, known in zip(taxonomy.articles, stored["versions"], strict=True)]
     log.debug("articles from the snapshot, %d of them with a new body", len(bodies))
-    return taxonomy, set(drifted)
+    return _model(taxonomy, versions, stored["structure"])
+
+
+def _regroup_stored(config: Config, cache: BuildCache, stored: dict[str, Any],
+                    known: dict[str, _Known], key: str, files: dict[str, bytes], drafts: bool,
+                    fresh: dict[str, tuple[Article, LoadedFile]],
+                    warnings: dict[str, tuple[tuple[int, str], ...]]) -> Model | None:
+    """`_regroup` of the snapshot's records, and a new snapshot taken."""
+    try:
+        kept = {str(a.path): a for a in from_columns(stored["articles"], Article)}
+    except Undecodable as exc:
+        log.debug("loading afresh: the snapshot's articles do not decode (%s)", exc)
+        return None
+    regrouped = _regroup(config, key, files, drafts, known, kept, fresh, warnings)
+    if regrouped is None:
+        return None
+    model, loaded = regrouped
+    _save(cache, key, files, loaded, model)
+    return model
+
+
+def _regroup(config: Config, key: str, files: dict[str, bytes], drafts: bool,
+             known: dict[str, _Known], kept: dict[str, Article],
+             fresh: dict[str, tuple[Article, LoadedFile]],
+             warnings: dict[str, tuple[tuple[int, str], ...]]
+             ) -> tuple[Model, dict[str, LoadedFile]] | None:
+    """The last build's records (`kept`, speakers merged, by path) of the files unchanged since
+    (`known`), and the `fresh` ones of the others, slugs made unique across them all again and
+    grouped afresh, with what loading each file gave; None when a full load is needed."""
+    loaded = {path: fresh[path][1] if path in fresh else
+              LoadedFile(known[path].header, known[path].claim, warnings.get(path, ()))
+              for path in files}
+    problems: list[Problem] = []
+    slugs = unique_slugs({path: f.claim for path, f in loaded.items()}, config, problems)
+    if problems:
+        return None   # the full load says them
+    try:
+        aliases = load_speaker_aliases(config.content_path)
+    except SitegenError:
+        return None
+    added = [replace(a, slug=slugs[path]) if a.slug != slugs[path] else a
+             for path, (a, _) in fresh.items() if drafts or not a.draft]
+    articles = merge_speakers(added, aliases)   # one by one: the others were merged
+    for path in files:
+        if path in fresh:
+            continue
+        article = kept.get(path)
+        if article is None:
+            if drafts or not known[path].claim.draft:
+                return None   # not the records of this key
+            continue
+        articles.append(article if article.slug == slugs[path]
+                        else replace(article, slug=slugs[path]))
+    taxonomy = build_taxonomy(articles)
+    versions = [_version(key, a, files) for a in taxonomy.articles]
+    structure = _structure(key, taxonomy, {path: f.header for path, f in loaded.items()})
+    log.debug("articles from the last build, %d files loaded afresh", len(fresh))
+    return _model(taxonomy, versions, structure), loaded
