@@ -288,14 +288,17 @@ def test_incremental_build_equals_clean_build(steps: list[tuple[str, int]]) -> N
 def test_builds_with_the_model_held_in_memory_equal_clean_builds(
         steps: list[tuple[str, int]]) -> None:
     """`serve` keeps the model in its process between builds and updates it for each change
-    (`snapshot.HeldModel`): after every edit of a sequence, the site is a clean build's."""
+    (`snapshot.HeldModel`), parsing only the file the edit touched: after every edit of a
+    sequence, the site is a clean build's."""
     with tempfile.TemporaryDirectory() as tmp:
         root = _site(Path(tmp) / "site", 6)
         held = HeldModel()
         build_site(load_config(root), import_raw=False, held=held)
         for number, (edit, pick) in enumerate(steps, start=1):
             _apply(root, edit, pick, number)
-            build_site(load_config(root), import_raw=False, held=held)
+            with _loads() as loaded:
+                build_site(load_config(root), import_raw=False, held=held)
+            assert len(loaded) <= 1 and "everything" not in loaded, (edit, number, loaded)
             clean = clean_build_snapshot(root, Path(tmp) / "clean")
             assert snapshot(root / "_site") == clean, (edit, number)
             # what the held builds remembered of each page (some they kept without looking

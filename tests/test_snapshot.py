@@ -24,6 +24,8 @@ from sitegen.errors import SitegenError
 from sitegen.incremental import store
 from sitegen.incremental.inputs import CACHE_DIR
 from sitegen.incremental.stores import BuildCache
+from sitegen.incremental.table import to_columns
+from sitegen.model import Article
 from sitegen.site import build_site
 from sitegen.snapshot import HeldModel
 from sitegen.taxonomy import build_taxonomy
@@ -121,6 +123,9 @@ def test_a_front_matter_edit_or_a_new_or_removed_file_parses_only_those_files(
                 "title and new": [extra, article]}[edit]
     assert sorted(parsed) == sorted(expected)
     assert snapshot(root / "_site") == _clean(root, tmp_path / "clean")
+    taken = store.held(root / CACHE_DIR / f"snapshot{store.SUFFIX}")["entries"]["articles"]
+    afresh = snapshot_module.load_model(load_config(root), BuildCache(None))
+    assert taken == to_columns(afresh.articles, Article)   # unchanged rows copied, not made
     parsed.clear()
     corpus.edit(_article(root, 2), 1)   # the new snapshot was taken: a body edit after it
     assert build(root) and parsed == [_article(root, 2)]
@@ -357,13 +362,18 @@ def test_a_held_model_takes_a_body_edit_in_place_and_parses_only_changed_files(
     assert snapshot(root / "_site") == _clean(root, tmp_path / "clean")
     parsed.clear()
     _replace_line(_article(root, 4), "title:", "title: A new headline")
-    assert not build(root, held)   # loaded afresh, but from the held parses
+    assert build(root, held)   # grouped afresh around the held records, nothing loaded
     assert parsed == [_article(root, 4)]
     assert snapshot(root / "_site") == _clean(root, tmp_path / "clean2")
     corpus.edit(_article(root, 4), 2)
     _replace_line(_article(root, 1), "tags:", "tags: [Newly tagged]")
-    assert not build(root, held)
+    assert build(root, held)
     assert snapshot(root / "_site") == _clean(root, tmp_path / "clean3")
+    parsed.clear()
+    first = _plain(root, "a.md", "")   # a new file, and one removed
+    _article(root, 6).unlink()
+    assert build(root, held) and parsed == [first]
+    assert snapshot(root / "_site") == _clean(root, tmp_path / "clean4")
 
 
 def test_a_held_model_is_forgotten_when_a_build_fails_and_says_warnings_again(
