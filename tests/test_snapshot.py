@@ -22,12 +22,13 @@ from sitegen import snapshot as snapshot_module
 from sitegen.config import load_config
 from sitegen.errors import SitegenError
 from sitegen.incremental import store
-from sitegen.incremental.inputs import CACHE_DIR
+from sitegen.incremental.inputs import CACHE_DIR, digest
 from sitegen.incremental.stores import BuildCache
 from sitegen.incremental.table import to_columns
 from sitegen.model import Article
 from sitegen.site import build_site
 from sitegen.snapshot import HeldModel
+from sitegen.stamps import bytes_digest
 from sitegen.taxonomy import build_taxonomy
 from tests.conftest import snapshot
 
@@ -399,3 +400,29 @@ def test_a_held_model_is_forgotten_when_a_build_fails_and_says_warnings_again(
     broken.write_bytes(good)
     assert not build(root, held) and held.ready
     assert snapshot(root / "_site") == _clean(root, tmp_path / "clean")
+
+
+def test_the_parse_cache_keeps_every_unchanged_files_entry_and_forgets_changed_ones(
+        tmp_path: Path, build: Build, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build that parses only the changed files reads and writes only their shards of the
+    parse cache: a later full load still finds every file there, and no stale entry is left."""
+    root = _site(tmp_path / "site")
+    build(root)
+    config = load_config(root)
+    shards = {k[:2] for k in BuildCache(root).load_sharded("articles", repr(config), object)}
+    text = b"---\ntitle: Same Story\ndate: 2024-01-02\n---\nBody.\n"
+    new = next(path for path in (root / "content" / "articles" / f"new-{n}.md"
+                                 for n in range(10_000))
+               if digest(str(path), bytes_digest(text))[:2] in shards)   # a shard shared
+    new.write_bytes(text)
+    assert build(root)
+    _replace_line(_article(root, 4), "title:", "title: A new headline")
+    _article(root, 6).unlink()
+    assert build(root)
+    entries = BuildCache(root).load_sharded("articles", repr(config), object)
+    assert len(entries) == len(ITEMS)   # 8 - 1 + 1, the old parse of the retitled file gone
+    (root / "content" / "speakers.toml").write_text(
+        f'[aliases]\n"{ITEMS[4].speakers[0][0]}" = "Someone Else"\n', encoding="utf-8")
+    parsed = _parses(monkeypatch)
+    assert not build(root)   # a full load
+    assert parsed == []
