@@ -426,3 +426,27 @@ def test_the_parse_cache_keeps_every_unchanged_files_entry_and_forgets_changed_o
     parsed = _parses(monkeypatch)
     assert not build(root)   # a full load
     assert parsed == []
+
+
+def test_a_regrouping_build_says_every_files_warnings_in_a_full_loads_order(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture, build: Build) -> None:
+    root = _site(tmp_path / "site")
+    for number in (1, 6):
+        noisy = _article(root, number)
+        noisy.write_text(noisy.read_text(encoding="utf-8") + "\nA bell \x07 rang.\n",
+                         encoding="utf-8")
+    build(root)
+    (root / "content" / "articles" / "a000003-new.md").write_text(
+        "---\ntitle: New\ndate: 2024-01-02\n---\nA bell \x07 rang.\n", encoding="utf-8")
+
+    def said() -> list[str]:
+        return [Path(r.getMessage().split(":")[0]).name for r in caplog.records
+                if "control character" in r.getMessage()]
+
+    with caplog.at_level(logging.WARNING, logger="sitegen.content"):
+        caplog.clear()
+        assert build(root)
+        from_snapshot = said()
+        caplog.clear()
+        _clean(root, tmp_path / "clean")
+        assert from_snapshot == said() and len(from_snapshot) == 3
