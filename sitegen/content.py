@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -29,8 +29,9 @@ if TYPE_CHECKING:
 
     from sitegen.incremental.stores import ShardedStore
 
-__all__ = ["DATE_SOURCES", "MAX_DEPTH", "MAX_EXPANSION", "LoadedFile", "article_files",
-           "load_articles", "load_file", "log", "parse_article", "sort_articles"]
+__all__ = ["DATE_SOURCES", "MAX_DEPTH", "MAX_EXPANSION", "LoadedFile", "SlugClaim",
+           "article_files", "load_articles", "load_changed", "load_file", "log", "parse_article",
+           "sort_articles", "unique_slugs"]
 
 log = logging.getLogger("sitegen.content")   # `fields` warns on it too: one logger per load
 
@@ -60,12 +61,26 @@ class HeldResults(Protocol):
 
 
 @dataclass(frozen=True)
+class SlugClaim:
+    """What making a file's slug unique across files needs of it (`unique_slugs`): the slug it
+    asks for, whether the editor chose it (and on which line), whether it is a draft, its date."""
+
+    slug: str
+    explicit: bool
+    line: int | None
+    draft: bool
+    date: datetime
+
+
+@dataclass(frozen=True)
 class LoadedFile:
     """What loading one article file gave besides the article: its front matter as parsed
-    (`header`: a digest of everything but the body, slug flags included) and the warnings it
-    logged. `sitegen.snapshot` reuses the last build when only bodies changed."""
+    (`header`: a digest of everything but the body, slug flags included), what its slug is made
+    unique from (`claim`) and the warnings it logged. `sitegen.snapshot` reuses the last build's
+    records of the files that did not change."""
 
     header: bytes
+    claim: SlugClaim
     warnings: tuple[tuple[int, str], ...] = ()
 
 
@@ -105,13 +120,38 @@ def load_articles(config: Config, *, drafts: bool = False,
         if result.article is not None and not result.problems:
             parsed.append(result)
             if files is not None:
-                files[str(path)] = LoadedFile(result.header, tuple(parses.warnings))
+                files[str(path)] = LoadedFile(result.header, _claim(result),
+                                              tuple(parses.warnings))
     parses.save()
     articles = _assign_slugs(parsed, config, problems)
     if problems:
         raise SitegenError(problems)
     kept = [a for a in articles if drafts or not a.draft]
     return sort_articles(kept)
+
+
+def load_changed(config: Config, paths: Sequence[str], digests: Mapping[str, bytes],
+                 cache: ShardedStore, gone: Mapping[str, bytes]
+                 ) -> dict[str, tuple[Article, LoadedFile]] | None:
+    """The files `paths` (`digests` has each one's `stamps.bytes_digest`) parsed as
+    `load_articles` parses them, before slugs are made unique (`unique_slugs`), their warnings
+    returned, not logged; None when one has problems (a full load reports them) or is gone.
+    Through the parse cache, reading only the shards they are in; `gone` are files removed or
+    changed since the last build, with their digest then, whose entries it forgets."""
+    from sitegen.incremental.parses import ParseCache
+
+    parses = ParseCache(cache, repr(config), log, _Parsed,
+                        ([(path, digests[path]) for path in paths], gone.items()))
+    found: dict[str, tuple[Article, LoadedFile]] = {}
+    with recorded(log, held=True):
+        for path in paths:
+            result = _load_file(Path(path), config, parses, digests[path])
+            if result.article is None or result.problems:
+                return None
+            found[path] = (result.article,
+                           LoadedFile(result.header, _claim(result), tuple(parses.warnings)))
+    parses.save()
+    return found
 
 
 def load_file(path: Path, config: Config, held: HeldResults | None = None,
@@ -127,7 +167,7 @@ def load_file(path: Path, config: Config, held: HeldResults | None = None,
         result = _load_file(path, config, parses, known)
     if result.article is None or result.problems:
         return None
-    return result.article, LoadedFile(result.header, tuple(records))
+    return result.article, LoadedFile(result.header, _claim(result), tuple(records))
 
 
 def _header(parsed: _Parsed) -> bytes:
@@ -196,36 +236,53 @@ def _parse_raw(path: Path, raw: bytes, config: Config) -> _Parsed:
 
 
 def _assign_slugs(parsed: list[_Parsed], config: Config, problems: list[Problem]) -> list[Article]:
+    """Every parse's article with its slug made unique (`unique_slugs`)."""
+    slugs = unique_slugs({str(p.path): _claim(p) for p in parsed}, config, problems)
+    for item in parsed:
+        item.slug = slugs[str(item.path)]
+    return [_finish(p) for p in parsed]
+
+
+def unique_slugs(claims: Mapping[str, SlugClaim], config: Config,
+                 problems: list[Problem]) -> dict[str, str]:
     """Make every permalink unique: explicit slugs must not collide, derived ones get suffixes.
+    Gives each file's slug by path; a collision of explicit slugs is added to `problems`.
 
     Explicit slugs are claimed first (an editor chose them); derived slugs of published articles
     next and drafts last, each group in path order, so a draft without an explicit slug never
     renames a published URL, and `--drafts` does not change the URLs of published articles.
     """
-    claimed: dict[str, _Parsed] = {}
-    for item in sorted((p for p in parsed if p.explicit_slug), key=lambda p: str(p.path)):
-        key = _permalink(config, item.date, item.slug)
+    slugs = {path: claim.slug for path, claim in claims.items()}
+    claimed: dict[str, str] = {}   # permalink -> the path claiming it
+    for path in sorted(p for p, c in claims.items() if c.explicit):
+        claim = claims[path]
+        key = _permalink(config, claim.date, claim.slug)
         if key in claimed:
-            other = claimed[key].path
-            problems.append(Problem(item.path, f"slug '{item.slug}' is already used by {other} "
-                                    f"(both would be {key}); choose another slug", item.slug_line))
+            message = (f"slug '{claim.slug}' is already used by {claimed[key]} "
+                       f"(both would be {key}); choose another slug")
+            problems.append(Problem(Path(path), message, claim.line))
             continue
-        claimed[key] = item
-    derived = [p for p in parsed if not p.explicit_slug]
-    derived.sort(key=lambda p: (p.draft, str(p.path)))
-    for item in derived:
-        item.slug = _free_slug(config, item, claimed)
-        claimed[_permalink(config, item.date, item.slug)] = item
-    return [_finish(p) for p in parsed]
+        claimed[key] = path
+    for path in sorted((p for p, c in claims.items() if not c.explicit),
+                       key=lambda p: (claims[p].draft, p)):
+        claim = claims[path]
+        slugs[path] = _free_slug(config, claim, claimed)
+        claimed[_permalink(config, claim.date, slugs[path])] = path
+    return slugs
 
 
-def _free_slug(config: Config, item: _Parsed, claimed: dict[str, _Parsed]) -> str:
+def _claim(parsed: _Parsed) -> SlugClaim:
+    return SlugClaim(parsed.slug, parsed.explicit_slug, parsed.slug_line, parsed.draft,
+                     parsed.date)
+
+
+def _free_slug(config: Config, claim: SlugClaim, claimed: dict[str, str]) -> str:
     """The plain slug if its permalink is free, else the first free `-2`, `-3`, ... suffix."""
     tried: set[str] = set()
-    slug = item.slug
-    while _permalink(config, item.date, slug) in claimed:
+    slug = claim.slug
+    while _permalink(config, claim.date, slug) in claimed:
         tried.add(slug)
-        slug = unique_slug(item.slug, tried)
+        slug = unique_slug(claim.slug, tried)
     return slug
 
 

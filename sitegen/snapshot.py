@@ -1,39 +1,56 @@
-"""The articles and their taxonomy, taken from the last build's snapshot when only bodies changed.
+"""The articles and their taxonomy, taken from the last build's snapshot for every file that did
+not change since.
 
 Loading 10,000 articles from the parse cache, merging speakers and grouping them took 2 s of a
 one-edit rebuild; the snapshot (`.sitegen-cache/snapshot.msgpack`) loads in a fraction of that.
-It is used only when it gives what a fresh load would:
+It is used only when it gives what a fresh load would: the same sitegen code, settings,
+`--drafts` and `speakers.toml` (its key). Its records (speakers merged, which is done article by
+article; stored as columns: `incremental.table`) stand for the files whose bytes are the same;
+the others (added, or of other bytes) are parsed, through the parse cache (`content.load_changed`,
+which reads only the shards they are in), and their warnings said with the stored ones in the
+order a full load says them. Then:
 
-- the same sitegen code, settings, `--drafts` and `speakers.toml` (its key);
-- the same article files, and every file whose bytes differ from the snapshot's parses without
-  problems to the same front matter (title, dates, slug, tags, speakers, quotes, extra fields):
-  an edit to the body only.
+- when every changed file parses to the front matter it had (title, dates, slug, tags, speakers,
+  quotes, extra fields) and none was added or removed, an edit to bodies only: slugs, speakers,
+  tags, archives and related stories never look at a body, so the stored records are made again
+  with the new bodies put in, and the groups around them from their stored positions
+  (`stored_groups`). The snapshot is not rewritten for that (it would cost more than it saves);
+  files that drifted from it are parsed again on each build (parse-cache hits), so after
+  `MAX_DRIFT` of them the next way is taken instead;
+- otherwise (a new story, a removed one, a front-matter edit) slugs are made unique across all
+  files again from what the snapshot keeps of each (`content.SlugClaim`), the stored records and
+  the fresh ones are grouped afresh (`_regroup`) and a new snapshot is taken. A publish at 10,000
+  articles parses one file instead of decoding 10,000 parses.
 
-Slugs, speakers, tags, archives and related stories never look at a body, so the snapshot's
-article records (speakers merged, stored as columns: `incremental.table`) are made again with the
-new bodies put in, and the groups are made again around them from their stored positions
-(`stored_groups`).
-Any other change loads and groups everything afresh and takes a new snapshot. The snapshot is
-not rewritten for body edits (that would cost more than it saves); files that drifted from it
-are parsed again on each build, so after `MAX_DRIFT` of them a full load takes a fresh one.
+A changed file with problems, a new `speakers.toml`, or more than `MAX_CHANGED` of the files
+changed loads everything afresh (`_load`), and that load says what is wrong.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sitegen.config import Config
-from sitegen.content import LoadedFile, article_files, load_articles, load_file
+from sitegen.content import (
+    LoadedFile,
+    SlugClaim,
+    article_files,
+    load_articles,
+    load_changed,
+    load_file,
+    unique_slugs,
+)
 from sitegen.content import log as content_log
 from sitegen.errors import Problem, SitegenError
 from sitegen.incremental.codec import Undecodable
 from sitegen.incremental.inputs import code_digest, digest
 from sitegen.incremental.outputs import HeldSite
 from sitegen.incremental.parses import HeldParses
-from sitegen.incremental.shape import Each, Fields, Map
+from sitegen.incremental.shape import Each, Fields, Map, Maybe
 from sitegen.incremental.stores import BuildCache
 from sitegen.incremental.table import (
     column_shapes,
@@ -53,7 +70,9 @@ log = logging.getLogger("sitegen.snapshot")
 
 NAME = "snapshot"
 MAX_DRIFT = 200   # files parsed again on every build before a fresh snapshot is taken
-FILES = column_shapes(str, bytes, bytes)   # path, digest of the bytes, front matter
+MAX_CHANGED = 0.5   # of the files changed, added or removed, beyond which a full load is quicker
+# path, digest of the bytes, front matter, and what its slug is made unique from (`SlugClaim`)
+FILES = column_shapes(str, bytes, bytes, str, bool, Maybe(int), bool, datetime)
 SHAPE = Fields({"files": list, "warnings": Map(str, Each(tuple, (int, str))),
                 "articles": dict, "groups": GROUPS, "versions": Each(list, str),
                 "structure": str})
@@ -89,14 +108,15 @@ def _structure(key: str, taxonomy: Taxonomy, headers: dict[str, bytes]) -> str:
 
 
 class HeldModel:
-    """The model of a long-lived process's last build (`serve`), with the digest and front
-    matter of each file it was made from, and the parse of each file (`parses`).
+    """The model of a long-lived process's last build (`serve`), with the digest, front matter
+    and slug claim of each file it was made from, and the parse of each file (`parses`).
 
     The next build updates it for the files that changed instead of decoding the snapshot
-    (0.4 s at 10,000 articles): a body edit puts the new records into the groups that hold them
-    (`taxonomy.with_records`); any other change loads afresh, but only the changed files are
-    parsed (loading every record from the parse cache took a second or two). A build that
-    failed forgets it. It holds nothing until a full load fills it (`ready`).
+    (0.4 s at 10,000 articles), parsing only those: a body edit puts the new records into the
+    groups that hold them (`taxonomy.with_records`); any other change (a title, a new file) makes
+    slugs unique again and groups the held records and the new ones afresh (`_regroup`; loading
+    every record again from the held parses was most of a title edit). A build that failed
+    forgets it. It holds nothing until a full load fills it (`ready`).
     """
 
     def __init__(self) -> None:
@@ -104,8 +124,7 @@ class HeldModel:
         self.site = HeldSite()   # the output of the last build (`site.py` keeps it)
         self._key = ""
         self._files: dict[str, bytes] = {}
-        self._headers: dict[str, bytes] = {}
-        self._warnings: dict[str, tuple[tuple[int, str], ...]] = {}
+        self._loaded: dict[str, LoadedFile] = {}
         self._model: Model | None = None
 
     @property
@@ -115,43 +134,59 @@ class HeldModel:
 
     def keep(self, key: str, files: dict[str, bytes], loaded: dict[str, LoadedFile],
              model: Model) -> None:
-        self._key, self._files, self._model = key, dict(files), model
-        self._headers = {path: f.header for path, f in loaded.items()}
-        self._warnings = {path: f.warnings for path, f in loaded.items() if f.warnings}
+        self._key, self._files, self._loaded, self._model = key, dict(files), loaded, model
 
     def forget(self) -> None:
         self._model = None
         self.site.forget()
 
-    def update(self, config: Config, key: str, files: dict[str, bytes]) -> Model | None:
-        """The model for `files` when only bodies changed since the one held (which it then
-        becomes), else None (a full load is needed)."""
+    def update(self, config: Config, key: str, files: dict[str, bytes],
+               drafts: bool) -> Model | None:
+        """The model for `files` made from the one held (which it then becomes), parsing only
+        the files that changed; None when a full load is needed."""
         model = self._model
-        if model is None or key != self._key or files.keys() != self._files.keys():
+        if model is None or key != self._key or not files:
             return None
-        drifted = [path for path, found in files.items() if self._files[path] != found]
-        fresh: dict[str, Article] = {}
-        warnings = dict(self._warnings)
-        for path in drifted:
-            loaded = load_file(Path(path), config, self.parses, files[path])
-            if loaded is None or loaded[1].header != self._headers.get(path):
-                return None   # the full load says this file's warnings
-            fresh[path] = loaded[0]
-            warnings[path] = loaded[1].warnings
+        fresh: dict[str, tuple[Article, LoadedFile]] = {}
+        for path, found in files.items():
+            if self._files.get(path) != found:
+                loaded = load_file(Path(path), config, self.parses, found)
+                if loaded is None:
+                    return None   # the full load says this file's problems
+                fresh[path] = loaded
+        loaded_now = {path: fresh[path][1] if path in fresh else self._loaded[path]
+                      for path in files}
+        if files.keys() == self._files.keys() and all(
+                f.header == self._loaded[path].header for path, (_, f) in fresh.items()):
+            model = self._with_bodies(key, files, model, fresh)
+        else:
+            known = {path: _Known(found, f.header, f.claim) for path, f in self._loaded.items()
+                     if (found := self._files[path]) == files.get(path)}
+            regrouped = _regroup(config, key, files, drafts, known,
+                                 {str(a.path): a for a in model.articles}, fresh, {})
+            if regrouped is None:
+                return None
+            model = regrouped[0]
         for path in files:   # what a full load would say, in its order
-            for level, message in warnings.get(path, ()):
+            for level, message in loaded_now[path].warnings:
                 content_log.log(level, "%s", message)
-        self._files, self._warnings = dict(files), warnings
-        if fresh:
-            records = {a.path: replace(a, body=fresh[str(a.path)].body)
-                       for a in model.articles if str(a.path) in fresh}   # drafts are not
-            taxonomy = with_records(model.taxonomy, records)
-            versions = dict(model.versions)
-            for article in records.values():
-                versions[article.path] = _version(key, article, files)
-            self._model = model = Model(taxonomy.articles, taxonomy, versions, model.structure)
-            log.debug("articles held in memory, %d of them with a new body", len(records))
+        self.keep(key, files, loaded_now, model)
         return model
+
+    @staticmethod
+    def _with_bodies(key: str, files: dict[str, bytes], model: Model,
+                     fresh: dict[str, tuple[Article, LoadedFile]]) -> Model:
+        """`model` with the new bodies of the `fresh` files (same front matter) put in."""
+        if not fresh:
+            return model
+        records = {a.path: replace(a, body=fresh[str(a.path)][0].body)
+                   for a in model.articles if str(a.path) in fresh}   # drafts are not
+        taxonomy = with_records(model.taxonomy, records)
+        versions = dict(model.versions)
+        for article in records.values():
+            versions[article.path] = _version(key, article, files)
+        log.debug("articles held in memory, %d of them with a new body", len(records))
+        return Model(taxonomy.articles, taxonomy, versions, model.structure)
 
 
 def load_model(config: Config, cache: BuildCache, *, drafts: bool = False,
@@ -172,23 +207,29 @@ def load_model(config: Config, cache: BuildCache, *, drafts: bool = False,
             raise
         return model
     stored = cache.load(NAME, key, SHAPE)
-    reused = _reuse(config, stored, files)
-    if reused is not None:
-        taxonomy, drifted = reused
-        versions = [_version(key, a, files) if str(a.path) in drifted else known
-                    for a, known in zip(taxonomy.articles, stored["versions"], strict=True)]
-        return _model(taxonomy, versions, stored["structure"])
+    known = _files(stored)
+    if known is not None and files:   # no folder: the full load says so
+        reused = _reuse(config, cache, stored, known, key, files, drafts)
+        if reused is not None:
+            return reused
     model, loaded = _load(config, cache, drafts, key, files)
     if loaded.keys() == files.keys():
-        cache.save(NAME, key, {
-            "files": rows_to_columns(((path, files[path], loaded[path].header)
-                                      for path in files), 3),
-            "warnings": {path: loaded[path].warnings for path in files if loaded[path].warnings},
-            "articles": to_columns(model.articles, Article),
-            "groups": groups_to_data(model.taxonomy),
-            "versions": [model.versions[a.path] for a in model.articles],
-            "structure": model.structure})
+        _save(cache, key, files, loaded, model)
     return model
+
+
+def _save(cache: BuildCache, key: str, files: dict[str, bytes], loaded: dict[str, LoadedFile],
+          model: Model, columns: dict[str, list[Any]] | None = None) -> None:
+    """Take a snapshot of `model` (`columns`: its articles as `to_columns` makes them, if
+    known)."""
+    cache.save(NAME, key, {
+        "files": rows_to_columns(((path, files[path], loaded[path].header,
+                                   *_claim_row(loaded[path].claim)) for path in files), 8),
+        "warnings": {path: loaded[path].warnings for path in files if loaded[path].warnings},
+        "articles": columns if columns is not None else to_columns(model.articles, Article),
+        "groups": groups_to_data(model.taxonomy),
+        "versions": [model.versions[a.path] for a in model.articles],
+        "structure": model.structure})
 
 
 def _load(config: Config, cache: BuildCache, drafts: bool, key: str, files: dict[str, bytes],
@@ -221,7 +262,7 @@ def _load(config: Config, cache: BuildCache, drafts: bool, key: str, files: dict
 def _load_held(config: Config, cache: BuildCache, drafts: bool, held: HeldModel, key: str,
                files: dict[str, bytes]) -> Model:
     """`held`'s model updated for `files`, else a full load (through its parses) kept in it."""
-    updated = held.update(config, key, files)
+    updated = held.update(config, key, files, drafts)
     if updated is not None:
         return updated
     model, loaded = _load(config, cache, drafts, key, files, held.parses)
@@ -243,30 +284,67 @@ def _key(config: Config, digests: FileDigests, drafts: bool) -> str:
     return digest(code_digest(digests), repr(config), repr(drafts), aliases)
 
 
-def _reuse(config: Config, stored: dict[str, Any],
-           files: dict[str, bytes]) -> tuple[Taxonomy, set[str]] | None:
-    """The snapshot's taxonomy with new bodies put in, and the paths whose bytes differ from the
-    snapshot's; None when a fresh load is needed."""
-    if not stored:   # none, or not of `SHAPE`
+@dataclass(frozen=True)
+class _Known:
+    """What the snapshot holds of one file: the digest of its bytes, and what loading it gave
+    besides the article (its warnings are the snapshot's `warnings`)."""
+
+    digest: bytes
+    header: bytes
+    claim: SlugClaim
+
+
+def _claim_row(claim: SlugClaim) -> tuple[str, bool, int | None, bool, datetime]:
+    return claim.slug, claim.explicit, claim.line, claim.draft, claim.date
+
+
+def _files(stored: dict[str, Any]) -> dict[str, _Known] | None:
+    """The snapshot's files by path; None when there is no snapshot (or not of `SHAPE`)."""
+    if not stored:
         return None
     rows = rows_from_columns(stored["files"], FILES)
     if rows is None:
         return None
-    known = {path: (found, header) for path, found, header in rows}
-    columns: dict[str, Any] = stored["articles"]
-    if known.keys() != files.keys():
+    return {path: _Known(found, header, SlugClaim(*claim))
+            for path, found, header, *claim in rows}
+
+
+def _reuse(config: Config, cache: BuildCache, stored: dict[str, Any], known: dict[str, _Known],
+           key: str, files: dict[str, bytes], drafts: bool) -> Model | None:
+    """The model from the snapshot and the files that changed since (added, removed, or of
+    other bytes), only those parsed; None when a full load is needed (a changed file with
+    problems, which it reports, or too many changes for the snapshot to save time)."""
+    changed = [path for path, found in files.items()
+               if path not in known or known[path].digest != found]
+    gone = {path: known[path].digest for path in known.keys() - files.keys()}
+    if len(changed) + len(gone) > MAX_CHANGED * len(files):
         return None
-    drifted = [path for path, found in files.items() if known[path][0] != found]
-    if len(drifted) > MAX_DRIFT:
+    fresh = load_changed(config, changed, files, cache,
+                         gone | {path: known[path].digest for path in changed if path in known})
+    if fresh is None:
         return None
-    bodies: dict[str, str] = {}
     warnings: dict[str, tuple[tuple[int, str], ...]] = dict(stored["warnings"])
-    for path in drifted:
-        fresh = load_file(Path(path), config)
-        if fresh is None or fresh[1].header != known[path][1]:
-            return None   # the full load says this file's warnings
-        bodies[path] = fresh[0].body
-        warnings[path] = fresh[1].warnings
+    warnings.update((path, loaded.warnings) for path, (_, loaded) in fresh.items())
+    if len(fresh) <= MAX_DRIFT and not gone and all(
+            path in known and loaded.header == known[path].header
+            for path, (_, loaded) in fresh.items()):
+        model = _with_bodies(stored, key, files, {p: a.body for p, (a, _) in fresh.items()})
+    else:
+        model = _regroup_stored(config, cache, stored, known, key, files, drafts, fresh,
+                                warnings)
+    if model is None:
+        return None
+    for path in files:   # what a full load would say, in its order
+        for level, message in warnings.get(path, ()):
+            content_log.log(level, "%s", message)
+    return model
+
+
+def _with_bodies(stored: dict[str, Any], key: str, files: dict[str, bytes],
+                 bodies: dict[str, str]) -> Model | None:
+    """The snapshot's model with the files that changed only in their body given their new
+    `bodies`: the groups are read back, not made again, and the snapshot is kept as it is."""
+    columns: dict[str, Any] = stored["articles"]
     if bodies and isinstance(columns.get("path"), list) and isinstance(columns.get("body"), list):
         columns["body"] = [bodies.get(path, body) if isinstance(path, str) else body
                            for path, body in zip(columns["path"], columns["body"], strict=False)]
@@ -278,8 +356,78 @@ def _reuse(config: Config, stored: dict[str, Any],
         return None
     if len(stored["versions"]) != len(articles):
         return None
-    for path in files:   # what a full load would say, in its order
-        for level, message in warnings.get(path, ()):
-            content_log.log(level, "%s", message)
+    versions = [_version(key, a, files) if str(a.path) in bodies else known
+                for a, known in zip(taxonomy.articles, stored["versions"], strict=True)]
     log.debug("articles from the snapshot, %d of them with a new body", len(bodies))
-    return taxonomy, set(drifted)
+    return _model(taxonomy, versions, stored["structure"])
+
+
+def _regroup_stored(config: Config, cache: BuildCache, stored: dict[str, Any],
+                    known: dict[str, _Known], key: str, files: dict[str, bytes], drafts: bool,
+                    fresh: dict[str, tuple[Article, LoadedFile]],
+                    warnings: dict[str, tuple[tuple[int, str], ...]]) -> Model | None:
+    """`_regroup` of the snapshot's records, and a new snapshot taken."""
+    try:
+        records = from_columns(stored["articles"], Article)
+    except Undecodable as exc:
+        log.debug("loading afresh: the snapshot's articles do not decode (%s)", exc)
+        return None
+    regrouped = _regroup(config, key, files, drafts, known,
+                         {str(a.path): a for a in records}, fresh, warnings)
+    if regrouped is None:
+        return None
+    model, loaded = regrouped
+    _save(cache, key, files, loaded, model, _columns(model.articles, records, stored["articles"]))
+    return model
+
+
+def _columns(articles: tuple[Article, ...], records: list[Article],
+             columns: dict[str, list[Any]]) -> dict[str, list[Any]]:
+    """`to_columns(articles)`, each of `records` (made from `columns`) among them copied from
+    its row of `columns` rather than made again (0.17 s at 10,000 articles)."""
+    row = {id(record): number for number, record in enumerate(records)}
+    new = [a for a in articles if id(a) not in row]
+    made = to_columns(new, Article)
+    at = {id(a): -1 - number for number, a in enumerate(new)}   # negative: a new row
+    picks = [row[id(a)] if id(a) in row else at[id(a)] for a in articles]
+    return {name: [column[i] if i >= 0 else made[name][-1 - i] for i in picks]
+            for name, column in columns.items()}
+
+
+def _regroup(config: Config, key: str, files: dict[str, bytes], drafts: bool,
+             known: dict[str, _Known], kept: dict[str, Article],
+             fresh: dict[str, tuple[Article, LoadedFile]],
+             warnings: dict[str, tuple[tuple[int, str], ...]]
+             ) -> tuple[Model, dict[str, LoadedFile]] | None:
+    """The last build's records (`kept`, speakers merged, by path) of the files unchanged since
+    (`known`), and the `fresh` ones of the others, slugs made unique across them all again and
+    grouped afresh, with what loading each file gave; None when a full load is needed."""
+    loaded = {path: fresh[path][1] if path in fresh else
+              LoadedFile(known[path].header, known[path].claim, warnings.get(path, ()))
+              for path in files}
+    problems: list[Problem] = []
+    slugs = unique_slugs({path: f.claim for path, f in loaded.items()}, config, problems)
+    if problems:
+        return None   # the full load says them
+    try:
+        aliases = load_speaker_aliases(config.content_path)
+    except SitegenError:
+        return None
+    added = [replace(a, slug=slugs[path]) if a.slug != slugs[path] else a
+             for path, (a, _) in fresh.items() if drafts or not a.draft]
+    articles = merge_speakers(added, aliases)   # one by one: the others were merged
+    for path in files:
+        if path in fresh:
+            continue
+        article = kept.get(path)
+        if article is None:
+            if drafts or not known[path].claim.draft:
+                return None   # not the records of this key
+            continue
+        articles.append(article if article.slug == slugs[path]
+                        else replace(article, slug=slugs[path]))
+    taxonomy = build_taxonomy(articles)
+    versions = [_version(key, a, files) for a in taxonomy.articles]
+    structure = _structure(key, taxonomy, {path: f.header for path, f in loaded.items()})
+    log.debug("articles from the last build, %d files loaded afresh", len(fresh))
+    return _model(taxonomy, versions, structure), loaded

@@ -7,11 +7,15 @@ clean build, byte for byte, over random edit sequences.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+from unittest import mock
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -240,16 +244,43 @@ def _apply(root: Path, edit: str, pick: int, step: int) -> None:
         template.write_text(default + f"<!-- revision {step} -->\n", encoding="utf-8")
 
 
+@contextlib.contextmanager
+def _loads() -> Iterator[list[str]]:
+    """What the builds inside load: "everything" for each full load of the articles, and the
+    path of each file parsed from its text."""
+    from sitegen import content
+    from sitegen import snapshot as snapshot_module
+
+    seen: list[str] = []
+    full, parse = snapshot_module.load_articles, content._parse_raw
+
+    def loading(*args: Any, **kwargs: Any) -> Any:
+        seen.append("everything")
+        return full(*args, **kwargs)
+
+    def parsing(path: Path, raw: bytes, config: Any) -> Any:
+        seen.append(str(path))
+        return parse(path, raw, config)
+
+    with mock.patch.object(snapshot_module, "load_articles", loading), \
+            mock.patch.object(content, "_parse_raw", parsing):
+        yield seen
+
+
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(EDITS, st.integers(0, 11)), min_size=1, max_size=3))
 def test_incremental_build_equals_clean_build(steps: list[tuple[str, int]]) -> None:
+    """Every edit here (a file added, removed, or edited anywhere) takes the last build's
+    records of the other files from its snapshot and parses only the file it touched."""
     with tempfile.TemporaryDirectory() as tmp:
         root = _site(Path(tmp) / "site", 6)
         build_snapshot(root)
         for number, (edit, pick) in enumerate(steps, start=1):
             _apply(root, edit, pick, number)
             clean = clean_build_snapshot(root, Path(tmp) / "clean")
-            assert build_snapshot(root) == clean, (edit, number)
+            with _loads() as loaded:
+                assert build_snapshot(root) == clean, (edit, number)
+            assert len(loaded) <= 1 and "everything" not in loaded, (edit, number, loaded)
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -257,14 +288,17 @@ def test_incremental_build_equals_clean_build(steps: list[tuple[str, int]]) -> N
 def test_builds_with_the_model_held_in_memory_equal_clean_builds(
         steps: list[tuple[str, int]]) -> None:
     """`serve` keeps the model in its process between builds and updates it for each change
-    (`snapshot.HeldModel`): after every edit of a sequence, the site is a clean build's."""
+    (`snapshot.HeldModel`), parsing only the file the edit touched: after every edit of a
+    sequence, the site is a clean build's."""
     with tempfile.TemporaryDirectory() as tmp:
         root = _site(Path(tmp) / "site", 6)
         held = HeldModel()
         build_site(load_config(root), import_raw=False, held=held)
         for number, (edit, pick) in enumerate(steps, start=1):
             _apply(root, edit, pick, number)
-            build_site(load_config(root), import_raw=False, held=held)
+            with _loads() as loaded:
+                build_site(load_config(root), import_raw=False, held=held)
+            assert len(loaded) <= 1 and "everything" not in loaded, (edit, number, loaded)
             clean = clean_build_snapshot(root, Path(tmp) / "clean")
             assert snapshot(root / "_site") == clean, (edit, number)
             # what the held builds remembered of each page (some they kept without looking

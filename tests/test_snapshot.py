@@ -9,20 +9,26 @@ from __future__ import annotations
 import logging
 import shutil
 from collections.abc import Callable
+from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bench import corpus
+from bench.peers import fresh_clone
 from sitegen import snapshot as snapshot_module
 from sitegen.config import load_config
 from sitegen.errors import SitegenError
 from sitegen.incremental import store
-from sitegen.incremental.inputs import CACHE_DIR
+from sitegen.incremental.inputs import CACHE_DIR, digest
 from sitegen.incremental.stores import BuildCache
+from sitegen.incremental.table import to_columns
+from sitegen.model import Article
 from sitegen.site import build_site
 from sitegen.snapshot import HeldModel
+from sitegen.stamps import bytes_digest
 from sitegen.taxonomy import build_taxonomy
 from tests.conftest import snapshot
 
@@ -95,26 +101,113 @@ def _page_of(root: Path, number: int) -> tuple[str, ...]:
     return found[0].relative_to(root / "_site").parts
 
 
-@pytest.mark.parametrize("edit", ["title", "tags", "new file", "removed file", "aliases"])
-def test_any_other_change_loads_everything_afresh(
-        tmp_path: Path, build: Build, edit: str) -> None:
+@pytest.mark.parametrize("edit", ["title", "tags", "new file", "removed file", "title and new"])
+def test_a_front_matter_edit_or_a_new_or_removed_file_parses_only_those_files(
+        tmp_path: Path, build: Build, monkeypatch: pytest.MonkeyPatch, edit: str) -> None:
+    """The unchanged files' records come from the snapshot, the changed ones are parsed, and
+    all are grouped afresh: what a clean build gives."""
     root = _site(tmp_path / "site")
     build(root)
+    parsed = _parses(monkeypatch)
     article = _article(root, 4)
-    if edit == "title":
+    extra = article.parent / "extra.md"
+    if edit in ("title", "title and new"):
         _replace_line(article, "title:", "title: A new headline")
-    elif edit == "tags":
+    if edit in ("new file", "title and new"):
+        extra.write_text("---\ntitle: Extra\ndate: 2024-01-02\n---\nBody.\n", encoding="utf-8")
+    if edit == "tags":
         _replace_line(article, "tags:", "tags: [Newly tagged]")
-    elif edit == "new file":
-        (article.parent / "extra.md").write_text(
-            "---\ntitle: Extra\ndate: 2024-01-02\n---\nBody.\n", encoding="utf-8")
     elif edit == "removed file":
         article.unlink()
-    else:
-        (root / "content" / "speakers.toml").write_text(
-            f'[aliases]\n"{ITEMS[4].speakers[0][0]}" = "Someone Else"\n', encoding="utf-8")
+    assert build(root)
+    expected = {"title": [article], "tags": [article], "new file": [extra], "removed file": [],
+                "title and new": [extra, article]}[edit]
+    assert sorted(parsed) == sorted(expected)
+    assert snapshot(root / "_site") == _clean(root, tmp_path / "clean")
+    taken = store.held(root / CACHE_DIR / f"snapshot{store.SUFFIX}")["entries"]["articles"]
+    afresh = snapshot_module.load_model(load_config(root), BuildCache(None))
+    assert taken == to_columns(afresh.articles, Article)   # unchanged rows copied, not made
+    parsed.clear()
+    corpus.edit(_article(root, 2), 1)   # the new snapshot was taken: a body edit after it
+    assert build(root) and parsed == [_article(root, 2)]
+    assert snapshot(root / "_site") == _clean(root, tmp_path / "clean2")
+
+
+def test_a_publish_from_a_fresh_checkout_parses_only_the_new_story(
+        tmp_path: Path, build: Build, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As CI publishes: every file checked out anew (new mtimes, new inodes), the cache and the
+    site restored, one new story."""
+    root = _site(tmp_path / "site")
+    build(root)
+    fresh_clone(root, ("_site", CACHE_DIR), (CACHE_DIR, "_site"))
+    new = replace(ITEMS[3], slug="breaking", date=max(i.date for i in ITEMS) + timedelta(hours=1))
+    corpus.add_sitegen(new, root)
+    parsed = _parses(monkeypatch)
+    assert build(root)
+    assert parsed == [root / "content" / "articles" / "breaking.md"]
+    assert snapshot(root / "_site") == _clean(root, tmp_path / "clean")
+
+
+def test_too_many_changes_load_everything_afresh(
+        tmp_path: Path, build: Build, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(snapshot_module, "MAX_CHANGED", 0.25)   # of 8 files: 2 may change
+    root = _site(tmp_path / "site")
+    build(root)
+    for number in (0, 1):
+        _replace_line(_article(root, number), "title:", f"title: Headline {number}")
+    assert build(root)
+    for number in (2, 3, 4):
+        _replace_line(_article(root, number), "title:", f"title: Headline {number}")
     assert not build(root)
     assert snapshot(root / "_site") == _clean(root, tmp_path / "clean")
+
+
+def test_a_new_speaker_alias_loads_everything_afresh(tmp_path: Path, build: Build) -> None:
+    """The aliases file is in the snapshot's key: every record's speakers may change."""
+    root = _site(tmp_path / "site")
+    build(root)
+    (root / "content" / "speakers.toml").write_text(
+        f'[aliases]\n"{ITEMS[4].speakers[0][0]}" = "Someone Else"\n', encoding="utf-8")
+    assert not build(root)
+    assert snapshot(root / "_site") == _clean(root, tmp_path / "clean")
+
+
+def _plain(root: Path, name: str, front: str) -> Path:
+    """An article file without an explicit slug unless `front` gives one."""
+    path = root / "content" / "articles" / name
+    path.write_text(f"---\ntitle: Same Story\ndate: 2024-01-02\n{front}---\nBody of {name}.\n",
+                    encoding="utf-8")
+    return path
+
+
+def test_slugs_are_made_unique_across_the_snapshots_files_and_the_new_ones(
+        tmp_path: Path, build: Build, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new file can take a slug an unchanged one had (it comes first in path order, or the
+    editor chose it), and a removed one frees its slug: the unchanged file's URL moves as in a
+    clean build. A draft (not built) claims a slug too."""
+    root = _site(tmp_path / "site")
+    middle = _plain(root, "m.md", "")
+    _plain(root, "d.md", "draft: true\n")
+    build(root)
+    parsed = _parses(monkeypatch)
+    first = _plain(root, "a.md", "")   # same-story; m.md becomes same-story-2
+    assert build(root) and parsed == [first]
+    site = snapshot(root / "_site")
+    assert site == _clean(root, tmp_path / "clean")
+    assert any("same-story-2" in page and b"Body of m.md" in site[page] for page in site)
+    first.unlink()
+    assert build(root)
+    assert snapshot(root / "_site") == _clean(root, tmp_path / "clean2")
+    parsed.clear()
+    chosen = _plain(root, "z.md", "slug: same-story\n")
+    assert build(root) and parsed == [chosen]
+    assert snapshot(root / "_site") == _clean(root, tmp_path / "clean3")
+    before = snapshot(root / "_site")
+    _plain(root, "y.md", "slug: same-story\n")
+    with pytest.raises(SitegenError) as failure:
+        build(root)
+    assert "already used by" in str(failure.value) and middle.exists()
+    assert snapshot(root / "_site") == before
 
 
 def test_a_body_edit_that_breaks_the_file_is_reported_like_a_full_load(
@@ -154,11 +247,11 @@ def test_a_changed_files_warnings_are_said_once(
     noisy = _article(root, 3)
     noisy.write_text(noisy.read_text(encoding="utf-8") + "\nA bell \x07 rang.\n",
                      encoding="utf-8")
-    if edit == "title":   # the snapshot is tried, refused, and the full load says it
+    if edit == "title":   # parsed, and grouped again with the others
         _replace_line(noisy, "title:", "title: A noisy headline")
     caplog.clear()
     with caplog.at_level(logging.WARNING, logger="sitegen.content"):
-        assert build(root) == (edit == "body")
+        assert build(root)
     said = [r.getMessage() for r in caplog.records if "control character" in r.getMessage()]
     assert len(said) == 1 and noisy.name in said[0], said
 
@@ -169,12 +262,18 @@ def test_too_many_drifted_files_take_a_fresh_snapshot(
     monkeypatch.setattr(snapshot_module, "MAX_DRIFT", 1)
     root = _site(tmp_path / "site")
     build(root)
+    taken = root / CACHE_DIR / f"snapshot{store.SUFFIX}"
+    first = taken.read_bytes()
     corpus.edit(_article(root, 0), 1)
-    assert build(root)
+    assert build(root) and taken.read_bytes() == first   # one body edit: the snapshot kept
     corpus.edit(_article(root, 1), 1)
-    assert not build(root)   # two files drifted: loaded afresh, a new snapshot taken
+    assert build(root)   # two files drifted: grouped again, a new snapshot taken
+    assert taken.read_bytes() != first
+    second = taken.read_bytes()
+    parsed = _parses(monkeypatch)
     corpus.edit(_article(root, 2), 1)
-    assert build(root)
+    assert build(root) and taken.read_bytes() == second
+    assert parsed == [_article(root, 2)]   # the others are in the new snapshot
     assert snapshot(root / "_site") == _clean(root, tmp_path / "clean")
 
 
@@ -264,13 +363,18 @@ def test_a_held_model_takes_a_body_edit_in_place_and_parses_only_changed_files(
     assert snapshot(root / "_site") == _clean(root, tmp_path / "clean")
     parsed.clear()
     _replace_line(_article(root, 4), "title:", "title: A new headline")
-    assert not build(root, held)   # loaded afresh, but from the held parses
+    assert build(root, held)   # grouped afresh around the held records, nothing loaded
     assert parsed == [_article(root, 4)]
     assert snapshot(root / "_site") == _clean(root, tmp_path / "clean2")
     corpus.edit(_article(root, 4), 2)
     _replace_line(_article(root, 1), "tags:", "tags: [Newly tagged]")
-    assert not build(root, held)
+    assert build(root, held)
     assert snapshot(root / "_site") == _clean(root, tmp_path / "clean3")
+    parsed.clear()
+    first = _plain(root, "a.md", "")   # a new file, and one removed
+    _article(root, 6).unlink()
+    assert build(root, held) and parsed == [first]
+    assert snapshot(root / "_site") == _clean(root, tmp_path / "clean4")
 
 
 def test_a_held_model_is_forgotten_when_a_build_fails_and_says_warnings_again(
@@ -296,3 +400,53 @@ def test_a_held_model_is_forgotten_when_a_build_fails_and_says_warnings_again(
     broken.write_bytes(good)
     assert not build(root, held) and held.ready
     assert snapshot(root / "_site") == _clean(root, tmp_path / "clean")
+
+
+def test_the_parse_cache_keeps_every_unchanged_files_entry_and_forgets_changed_ones(
+        tmp_path: Path, build: Build, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build that parses only the changed files reads and writes only their shards of the
+    parse cache: a later full load still finds every file there, and no stale entry is left."""
+    root = _site(tmp_path / "site")
+    build(root)
+    config = load_config(root)
+    shards = {k[:2] for k in BuildCache(root).load_sharded("articles", repr(config), object)}
+    text = b"---\ntitle: Same Story\ndate: 2024-01-02\n---\nBody.\n"
+    new = next(path for path in (root / "content" / "articles" / f"new-{n}.md"
+                                 for n in range(10_000))
+               if digest(str(path), bytes_digest(text))[:2] in shards)   # a shard shared
+    new.write_bytes(text)
+    assert build(root)
+    _replace_line(_article(root, 4), "title:", "title: A new headline")
+    _article(root, 6).unlink()
+    assert build(root)
+    entries = BuildCache(root).load_sharded("articles", repr(config), object)
+    assert len(entries) == len(ITEMS)   # 8 - 1 + 1, the old parse of the retitled file gone
+    (root / "content" / "speakers.toml").write_text(
+        f'[aliases]\n"{ITEMS[4].speakers[0][0]}" = "Someone Else"\n', encoding="utf-8")
+    parsed = _parses(monkeypatch)
+    assert not build(root)   # a full load
+    assert parsed == []
+
+
+def test_a_regrouping_build_says_every_files_warnings_in_a_full_loads_order(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture, build: Build) -> None:
+    root = _site(tmp_path / "site")
+    for number in (1, 6):
+        noisy = _article(root, number)
+        noisy.write_text(noisy.read_text(encoding="utf-8") + "\nA bell \x07 rang.\n",
+                         encoding="utf-8")
+    build(root)
+    (root / "content" / "articles" / "a000003-new.md").write_text(
+        "---\ntitle: New\ndate: 2024-01-02\n---\nA bell \x07 rang.\n", encoding="utf-8")
+
+    def said() -> list[str]:
+        return [Path(r.getMessage().split(":")[0]).name for r in caplog.records
+                if "control character" in r.getMessage()]
+
+    with caplog.at_level(logging.WARNING, logger="sitegen.content"):
+        caplog.clear()
+        assert build(root)
+        from_snapshot = said()
+        caplog.clear()
+        _clean(root, tmp_path / "clean")
+        assert from_snapshot == said() and len(from_snapshot) == 3

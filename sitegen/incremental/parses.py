@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import logging
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,8 @@ from sitegen.incremental.table import record_from_row, record_to_row
 
 log = logging.getLogger("sitegen.cache")
 
+_SHAPE = Map(str, (bytes, Each(list, (int, str))))   # key -> (the row encoded, warnings)
+
 
 class ParseCache:
     """Parse results of article files by (path, bytes), with the warnings the parse logged (they
@@ -32,11 +35,21 @@ class ParseCache:
     is not is a miss."""
 
     def __init__(self, cache: ShardedStore, key: str, logger: logging.Logger,
-                 result: type) -> None:
+                 result: type, some: tuple[Iterable[tuple[str, bytes]],
+                                           Iterable[tuple[str, bytes]]] | None = None) -> None:
+        """`some`, for a build that parses only some files (`content.load_changed`): the
+        (path, digest) of those files, and of files changed or gone since the entries of which
+        are dropped. Only the shards holding them are read, and every other entry is kept."""
         self._cache = cache
         self._key = key   # what a parse depends on besides the file (settings)
-        self._old = cache.load_sharded("articles", key, Map(str, (bytes, Each(list, (int, str)))))
         self._new: dict[str, tuple[bytes, list[tuple[int, str]]]] = {}
+        if some is None:
+            self._old = cache.load_sharded("articles", key, _SHAPE)
+        else:
+            wanted = {digest(path, content) for path, content in some[0]}
+            gone = {digest(path, content) for path, content in some[1]}
+            self._old = cache.load_shards("articles", key, _SHAPE, wanted | gone)
+            self._new = {k: v for k, v in self._old.items() if k not in gone}
         self._logger = logger
         self._result = result
         self.warnings: list[tuple[int, str]] = []   # what the last file's parse logged

@@ -60,6 +60,12 @@ class ShardedStore(Store, Protocol):
         the first two hex digits of its key."""
         ...
 
+    def load_shards(self, name: str, key: str, shape: Shape,
+                    keys: set[str]) -> dict[str, Any]:
+        """The entries of the shards of `name` that `keys` fall in (a build that needs a few
+        entries reads a few files)."""
+        ...
+
     def save_sharded(self, name: str, key: str, entries: dict[str, Any],
                      before: dict[str, Any]) -> None:
         """Write the shards whose keys differ from `before` (the entries loaded)."""
@@ -109,6 +115,13 @@ class BuildCache:
             return {}
         for shard in shards:
             entries.update(self.load(f"{name}/{shard.stem}", key, shape))
+        return entries
+
+    def load_shards(self, name: str, key: str, shape: Shape,
+                    keys: set[str]) -> dict[str, Any]:
+        entries: dict[str, Any] = {}
+        for shard in sorted({k[:2] for k in keys}):
+            entries.update(self.load(f"{name}/{shard}", key, shape))
         return entries
 
     def save_sharded(self, name: str, key: str, entries: dict[str, Any],
