@@ -142,10 +142,10 @@ class HeldSite:
     """What a long-lived process (`serve`) keeps of its last build's output between builds: the
     listing of the site it left (the writer is the only one writing that folder, so listing it
     again, a fifth of a body-edit rebuild at 10,000 articles, tells nothing new) and each
-    output's fingerprint with what the pages were made from (the render key, the model's
-    structure and each article's version), from which the renderer tells which article pages
-    an edit cannot have changed (`render.render_site`). Anything that fails forgets it all,
-    and the next build lists the site again."""
+    output's fingerprint with what the outputs were made from (the render key, the model's
+    structure, each article's version and the outputs whose sources hold it), from which the
+    renderer tells which outputs an edit cannot have changed (`render.render_site`). Anything
+    that fails forgets it all, and the next build lists the site again."""
 
     def __init__(self) -> None:
         self.out = ""
@@ -154,6 +154,7 @@ class HeldSite:
         self.structure = ""
         self.versions: dict[Path, str] = {}
         self.fingerprints: dict[str, str] = {}
+        self.readers: dict[Path, tuple[str, ...]] = {}   # article file -> outputs showing it
 
     def listing_of(self, out: Path) -> Listing | None:
         """The held listing of `out`, else `site_listing(out)`."""
@@ -162,10 +163,13 @@ class HeldSite:
         return site_listing(out)
 
     def remember(self, out: Path, listing: Listing | None, render_key: str, structure: str,
-                 versions: dict[Path, str], fingerprints: dict[str, str]) -> None:
+                 versions: dict[Path, str], fingerprints: dict[str, str],
+                 readers: dict[Path, tuple[str, ...]]) -> None:
         self.out, self.listing = str(out.resolve()), listing
         self.render_key, self.structure = render_key, structure
         self.versions, self.fingerprints = versions, dict(fingerprints)
+        self.readers = readers
 
     def forget(self) -> None:
         self.listing, self.structure, self.versions, self.fingerprints = None, "", {}, {}
+        self.readers = {}
