@@ -211,9 +211,13 @@ def _render_and_write(config: Config, cache: BuildCache, out: Path, key: str,
             memo.keep(path)
         outputs = itertools.chain(outputs, (Output(path, None) for path in kept_index))
     changes = Changes()
+    # the site as this process's last build left it: the writer takes it instead of a walk
+    held_listing = held is not None and before is not None and before is held.site.listing
     files = write_site(outputs, out, protected=protected,
                        finish=finish if config.search and search_index else None,
-                       changes=changes) - len(kept_index)
+                       changes=changes,
+                       listed=[path for path, _, _ in before or ()] if held_listing else None
+                       ) - len(kept_index)
     listing = updated_listing(before, out, changes.whole, changes.paths)
     memo.save(listing)
     if held is not None:

@@ -28,6 +28,7 @@ from sitegen.render.fingerprint import Fingerprints
 from sitegen.site import build_site
 from sitegen.snapshot import HeldModel
 from sitegen.theme import DEFAULT_THEME
+from sitegen.write import _Previous, _scan
 from tests.conftest import (
     build_snapshot,
     clean_build_snapshot,
@@ -342,6 +343,37 @@ def test_a_page_deleted_by_hand_while_serving_is_made_again(tmp_path: Path) -> N
     build_site(load_config(root), import_raw=False, held=held)
     (root / "_site" / "404.html").unlink()   # a page no edit changes: kept by the next build
     corpus.edit(sorted((root / "content" / "articles").glob("*.md"))[2], 1)
+    build_site(load_config(root), import_raw=False, held=held)
+    assert snapshot(root / "_site") == clean_build_snapshot(root, tmp_path / "clean")
+
+
+def test_the_writer_takes_the_held_listing_for_the_site_it_left(tmp_path: Path) -> None:
+    """While serving, the writer takes the held listing instead of walking the site: it must
+    say what a walk says (files, and each folder's entries, so an emptied folder goes)."""
+    root = _site(tmp_path / "site", 8)
+    held = HeldModel()
+    build_site(load_config(root), import_raw=False, held=held)
+    listed = _Previous.listed(path for path, _, _ in held.site.listing or ())
+    walked = _scan(root / "_site")
+    assert (listed.files, listed.dirs) == (walked.files | walked.others, walked.dirs)
+    gone = sorted((root / "content" / "articles").glob("*.md"))[3]
+    page = next((root / "_site").rglob(f"{gone.stem}/index.html")).parent
+    gone.unlink()
+    build_site(load_config(root), import_raw=False, held=held)
+    assert not page.exists()
+    assert snapshot(root / "_site") == clean_build_snapshot(root, tmp_path / "clean")
+
+
+def test_a_page_of_the_edited_story_deleted_by_hand_while_serving_is_written(
+        tmp_path: Path) -> None:
+    """A page the next build writes anew, deleted by hand since the held listing: added, not
+    a failed replace."""
+    root = _site(tmp_path / "site", 6)
+    held = HeldModel()
+    build_site(load_config(root), import_raw=False, held=held)
+    edited = sorted((root / "content" / "articles").glob("*.md"))[2]
+    next((root / "_site").rglob(f"{edited.stem}/index.html")).unlink()
+    corpus.edit(edited, 1)
     build_site(load_config(root), import_raw=False, held=held)
     assert snapshot(root / "_site") == clean_build_snapshot(root, tmp_path / "clean")
 
