@@ -19,6 +19,7 @@ from sitegen.config import Config
 from sitegen.errors import Problem, SitegenError
 from sitegen.incremental.inputs import digest, input_key, render_key
 from sitegen.incremental.outputs import (
+    PAGES,
     Listing,
     PageMemo,
     remember_build,
@@ -117,7 +118,8 @@ def _build(config: Config, cache: BuildCache, *, out_dir: Path | None, drafts: b
     key = input_key(config, out, digests, **options)
     cache.remember_digests()
     # a held listing is the site as this process's last build left it (only it writes there)
-    before = held.site.listing_of(out) if held is not None else site_listing(out)
+    before = held.site.listing_of(out, cache.stamp(PAGES)) if held is not None \
+        else site_listing(out)
     last = unchanged_build(cache, out, key, before)
     if last is not None and (held is None or held.ready):   # nothing changed: it is built
         return BuildReport(out_dir=out, articles=last[0], files=last[1],
@@ -222,7 +224,7 @@ def _render_and_write(config: Config, cache: BuildCache, out: Path, key: str,
     memo.save(listing)
     if held is not None:
         held.site.remember(out, listing, held_key, model.structure, model.versions,
-                           memo.fingerprints, readers)
+                           memo.fingerprints, readers, cache.stamp(PAGES))
     if not warnings:   # a build with warnings (no search index) is tried again next time
         remember_build(cache, out, key, len(articles), files, listing)
     return BuildReport(out_dir=out, articles=len(articles), files=files,
