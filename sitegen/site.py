@@ -164,6 +164,7 @@ def _render_and_write(config: Config, cache: BuildCache, out: Path, key: str,
         if imported.written or imported.removed_temps:
             # the import changed the content: hash it again before anything is read, so an
             # edit made while this build runs is seen by the next one
+            digests.again()
             key = input_key(config, out, digests, **options)
     try:
         model = load_model(config, cache, drafts=drafts, held=held)
