@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING
 
 from sitegen.config import Config
 from sitegen.errors import Problem, SitegenError
-from sitegen.incremental.inputs import input_key, render_key
+from sitegen.incremental.inputs import digest, input_key, render_key
 from sitegen.incremental.outputs import (
+    PAGES,
     Listing,
     PageMemo,
     remember_build,
@@ -117,7 +118,8 @@ def _build(config: Config, cache: BuildCache, *, out_dir: Path | None, drafts: b
     key = input_key(config, out, digests, **options)
     cache.remember_digests()
     # a held listing is the site as this process's last build left it (only it writes there)
-    before = held.site.listing_of(out) if held is not None else site_listing(out)
+    before = held.site.listing_of(out, cache.stamp(PAGES)) if held is not None \
+        else site_listing(out)
     last = unchanged_build(cache, out, key, before)
     if last is not None and (held is None or held.ready):   # nothing changed: it is built
         return BuildReport(out_dir=out, articles=last[0], files=last[1],
@@ -148,7 +150,7 @@ def _render_and_write(config: Config, cache: BuildCache, out: Path, key: str,
                       before: Listing | None, *, drafts: bool, import_raw: bool,
                       progress: bool, search_index: bool, held: HeldModel | None,
                       started: float) -> BuildReport:
-    from sitegen.render import Output, render_site
+    from sitegen.render import CONTENT_FILES, Output, render_site
     from sitegen.search import SEARCH_DIR, index_site
     from sitegen.snapshot import load_model
     from sitegen.urls import Urls
@@ -162,6 +164,7 @@ def _render_and_write(config: Config, cache: BuildCache, out: Path, key: str,
         if imported.written or imported.removed_temps:
             # the import changed the content: hash it again before anything is read, so an
             # edit made while this build runs is seen by the next one
+            digests.again()
             key = input_key(config, out, digests, **options)
     try:
         model = load_model(config, cache, drafts=drafts, held=held)
@@ -176,7 +179,12 @@ def _render_and_write(config: Config, cache: BuildCache, out: Path, key: str,
 
     rkey = render_key(config, digests)
     memo = PageMemo(cache, out, before, rkey)   # what the last build made
-    last_pages = held.site if held is not None and held.site.render_key == rkey else None
+    # the held outputs stand while the render key and the content files the renderer reads
+    # besides the articles (`render.CONTENT_FILES`) stay: the model's structure covers the rest
+    held_key = digest(rkey, *(digests.digest(str(config.content_path / name))
+                              for name in CONTENT_FILES))
+    last_pages = held.site if held is not None and held.site.render_key == held_key else None
+    readers: dict[Path, tuple[str, ...]] = {}
 
     def finish(site: NewSite) -> list[str]:
         """Index the staged new site for search before any of it is moved in (only the parts
@@ -197,7 +205,8 @@ def _render_and_write(config: Config, cache: BuildCache, out: Path, key: str,
             rendered += output.content is not None
             yield output
 
-    outputs = counted(render_site(articles, taxonomy, config, memo, model, cache, last_pages))
+    outputs = counted(render_site(articles, taxonomy, config, memo, model, cache,
+                                   last_pages, readers))
     kept_index: list[str] = []
     if config.search and not search_index:   # the files of the index the site has stay
         kept_index = [path for path, _, _ in before or () if path.startswith(f"{SEARCH_DIR}/")]
@@ -205,14 +214,18 @@ def _render_and_write(config: Config, cache: BuildCache, out: Path, key: str,
             memo.keep(path)
         outputs = itertools.chain(outputs, (Output(path, None) for path in kept_index))
     changes = Changes()
+    # the site as this process's last build left it: the writer takes it instead of a walk
+    held_listing = held is not None and before is not None and before is held.site.listing
     files = write_site(outputs, out, protected=protected,
                        finish=finish if config.search and search_index else None,
-                       changes=changes) - len(kept_index)
+                       changes=changes,
+                       listed=[path for path, _, _ in before or ()] if held_listing else None
+                       ) - len(kept_index)
     listing = updated_listing(before, out, changes.whole, changes.paths)
     memo.save(listing)
     if held is not None:
-        held.site.remember(out, listing, rkey, model.structure, model.versions,
-                           memo.fingerprints)
+        held.site.remember(out, listing, held_key, model.structure, model.versions,
+                           memo.fingerprints, readers, cache.stamp(PAGES))
     if not warnings:   # a build with warnings (no search index) is tried again next time
         remember_build(cache, out, key, len(articles), files, listing)
     return BuildReport(out_dir=out, articles=len(articles), files=files,

@@ -32,15 +32,21 @@ class FileDigests:
     def __init__(self, previous: Records | None = None) -> None:
         self._old: Records = previous if isinstance(previous, dict) else {}
         self._new: Records = {}
+        self._asked: dict[str, bytes] = {}   # what each file gave, until `again()`
         self._since = time.time_ns() - RACY_NS
 
     def digest(self, path: str) -> bytes:
-        """blake2b of the file's bytes (a marker for an unreadable file, which never matches)."""
+        """blake2b of the file's bytes (a marker for an unreadable file, which never matches).
+        A file asked for again (the input key, then the model) is not stat'ed again until
+        `again()`: the build reads what it hashed."""
+        known = self._asked.get(path)
+        if known is not None:
+            return known
         try:
             st = os.stat(path)
         except OSError:
             return b"\0unreadable\0"
-        old = self._new.get(path) or self._old.get(path)   # asked twice in a build: one read
+        old = self._old.get(path)
         stat = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
         if type(old) is tuple and len(old) == 6 and old[5] and old[:4] == stat \
                 and type(old[4]) is bytes:
@@ -54,7 +60,13 @@ class FileDigests:
             found = bytes_digest(data)
         trusted = max(st.st_mtime_ns, st.st_ctime_ns) < self._since
         self._new[path] = (*stat, found, trusted)
+        self._asked[path] = found
         return found
+
+    def again(self) -> None:
+        """The files may have changed since they were asked for (the build wrote some): the
+        next asks look at them again."""
+        self._asked = {}
 
     def changed(self) -> bool:
         """True when the records differ from the ones given (they are worth saving)."""

@@ -59,21 +59,39 @@ def files_below(folder: Path, root: Path, wanted: Callable[[str], bool]) -> Foun
     folders) and comes back in `outside`."""
     root = root.resolve()
     found = Found([], [])
-    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in dirnames:
-            linked = Path(dirpath) / name
-            if linked.is_symlink() and not _inside(linked.resolve(), root):
-                found.outside.append((linked, True))
-        for name in sorted(filenames):
-            if name.startswith(".") or not wanted(name):
+    stack = [os.fspath(folder)]
+    while stack:   # one scandir per folder: whether an entry is a link costs no system call
+        try:
+            with os.scandir(stack.pop()) as scan:
+                entries = sorted(scan, key=lambda e: e.name)
+        except OSError:   # unreadable or gone, as os.walk skips it
+            continue
+        below = []
+        for entry in entries:
+            if entry.name.startswith("."):
                 continue
-            path = os.path.join(dirpath, name)   # a string until kept: 10,000 files per build
-            if os.path.islink(path) and not _inside(Path(path).resolve(), root):
-                found.outside.append((Path(path), False))
-                continue
-            found.files.append(Path(path))
+            if _is_folder(entry):
+                if entry.is_symlink():   # never entered; one leading out is named
+                    if not _inside(Path(entry.path).resolve(), root):
+                        found.outside.append((Path(entry.path), True))
+                else:
+                    below.append(entry.path)
+            elif wanted(entry.name):
+                path = Path(entry.path)
+                if entry.is_symlink() and not _inside(path.resolve(), root):
+                    found.outside.append((path, False))
+                    continue
+                found.files.append(path)
+        stack.extend(reversed(below))   # a folder's subfolders in name order, depth first
     return found
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    """A folder, or a link to one (as os.walk counts them)."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 def _inside(path: Path, root: Path) -> bool:

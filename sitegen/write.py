@@ -137,7 +137,7 @@ def check_output_dir(out_dir: Path, *, protected: Iterable[Path] = ()) -> None:
 def write_site(outputs: Iterable[OutputFile], out_dir: Path,
                *, protected: Iterable[Path] = (),
                finish: Finish | None = None, swap: bool = False,
-               changes: Changes | None = None) -> int:
+               changes: Changes | None = None, listed: Iterable[str] | None = None) -> int:
     """Write every output into `out_dir`; return the number of outputs (unchanged ones too;
     not counting `finish`'s).
 
@@ -149,7 +149,10 @@ def write_site(outputs: Iterable[OutputFile], out_dir: Path,
 
     A file system error (a full disk, a read-only folder) is one `SitegenError`; it and an
     interrupt both leave the previous site as it was and remove the half-written files.
-    `changes`, when given, is told what changed.
+    `changes`, when given, is told what changed. `listed`, when given, is every file the site
+    holds (the listing a long-lived process keeps of the site its last build left, which only
+    it writes): an in-place update then takes it instead of walking the site, and checks with
+    one `lstat` per output that each file it keeps or replaces is still there.
     """
     changes = changes if changes is not None else Changes()
     pid = os.getpid()
@@ -165,7 +168,9 @@ def write_site(outputs: Iterable[OutputFile], out_dir: Path,
         raise _write_error(exc, out_dir) from None
     try:
         if not swap and not out_dir.is_symlink() and (out_dir / MARKER).is_file():
-            count = _update_in_place(outputs, out_dir, staging, changes, finish)
+            site = _scan(out_dir) if listed is None else _Previous.listed(listed)
+            count = _update_in_place(outputs, out_dir, staging, changes, finish, site,
+                                     checked=listed is not None)
         else:
             changes.whole = True
             previous = out_dir if (out_dir / MARKER).is_file() else None
@@ -388,6 +393,23 @@ class _Previous:
     others: set[str] = field(default_factory=set)   # symlinks, sockets...: never read
     dirs: dict[str, int] = field(default_factory=dict)   # folder -> how many entries it holds
 
+    @classmethod
+    def listed(cls, paths: Iterable[str]) -> _Previous:
+        """The site as a listing of its files says it is (every entry taken for a regular
+        file; a folder counts its files and subfolders; empty folders are not seen)."""
+        found = cls()
+        for path in paths:
+            found.files.add(path)
+            child = path
+            while "/" in child:   # an entry of its folder; a folder new here, of its own
+                parent = child.rpartition("/")[0]
+                known = parent in found.dirs
+                found.dirs[parent] = found.dirs.get(parent, 0) + 1
+                if known:
+                    break
+                child = parent
+        return found
+
     def emptied(self, removed: Iterable[str]) -> set[str]:
         """The folders that the removal of these files and symlinks leaves empty (an empty
         folder's parent may be left empty in turn), and the folders that were empty."""
@@ -473,10 +495,11 @@ def _parents(key: str) -> Iterable[str]:
 
 
 def _update_in_place(outputs: Iterable[OutputFile], out_dir: Path, staging: Path,
-                     changes: Changes, finish: Finish | None) -> int:
+                     changes: Changes, finish: Finish | None, previous: _Previous,
+                     *, checked: bool = False) -> int:
     """Stage the changed outputs (and `finish`'s), then move them into out_dir as one
-    transaction."""
-    previous = _scan(out_dir)
+    transaction. `checked`: `previous` is a listing to check output by output (`_check`)."""
+    top = os.fspath(out_dir)
     seen: set[str] = set()
     staged: dict[str, Path] = {}   # output path -> its new bytes, in `flat` or (finish) by path
     flat = staging / FLAT
@@ -487,6 +510,8 @@ def _update_in_place(outputs: Iterable[OutputFile], out_dir: Path, staging: Path
         seen.add(key)
         count += 1
         content = output.content
+        if checked and key in previous.files:
+            _check(previous, top, key)
         if content is None or (key in previous.files and _same_bytes(out_dir / key, content)):
             if content is None and key not in previous.files:
                 raise _unchanged_missing(out_dir / key)
@@ -543,6 +568,17 @@ def _update_in_place(outputs: Iterable[OutputFile], out_dir: Path, staging: Path
         _transaction(out_dir, staged, journal)
         changes.paths.update(journal.replaced, journal.added, journal.removed)
     return count
+
+
+def _check(previous: _Previous, top: str, key: str) -> None:
+    """Take `key` out of the listed files unless the site holds it as a regular file (deleted
+    or replaced by hand since it was listed): kept, it is then missing; written, it is added."""
+    try:
+        regular = stat.S_ISREG(os.lstat(os.path.join(top, key)).st_mode)
+    except OSError:
+        regular = False
+    if not regular:
+        previous.files.discard(key)
 
 
 def _same_bytes(path: Path, content: bytes) -> bool:

@@ -28,9 +28,11 @@ from sitegen.config import load_config
 from sitegen.incremental import store
 from sitegen.incremental.inputs import CACHE_DIR
 from sitegen.incremental.outputs import site_listing
+from sitegen.render.fingerprint import Fingerprints
 from sitegen.site import build_site
 from sitegen.snapshot import HeldModel
 from sitegen.theme import DEFAULT_THEME
+from sitegen.write import _Previous, _scan
 from tests.conftest import (
     build_snapshot,
     clean_build_snapshot,
@@ -307,6 +309,65 @@ def test_builds_with_the_model_held_in_memory_equal_clean_builds(
             assert fresh.rendered == 0, (edit, number)
 
 
+def _fingerprinted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The sources of every output the renderer fingerprints from now on (its task was made)."""
+    seen: list[str] = []
+    of_repr = Fingerprints.of_repr
+
+    def counted(self: Fingerprints, sources: str) -> str:
+        seen.append(sources)
+        return of_repr(self, sources)
+
+    monkeypatch.setattr(Fingerprints, "of_repr", counted)
+    return seen
+
+
+def test_a_body_edit_while_serving_makes_only_the_outputs_that_show_the_article(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the structure unchanged, the held site tells which outputs show the edited story
+    (`render._keeps`): those are made and changed, and the ~90% others are kept without a task."""
+    items = corpus.generate(60, seed=11)
+    root = tmp_path / "site"
+    corpus.write_sitegen(items, root)
+    held = HeldModel()
+    first = build_site(load_config(root), import_raw=False, held=held)
+    edited = max(items, key=lambda i: i.date)   # in the site feed too
+    corpus.edit(root / "content" / "articles" / f"{edited.slug}.md", 7)
+    made = _fingerprinted(monkeypatch)
+    build_site(load_config(root), import_raw=False, held=held)
+    assert 0 < len(made) < first.files / 5
+    site = snapshot(root / "_site")
+    assert site == clean_build_snapshot(root, tmp_path / "clean")
+    # what shows the story's text changed: its page, the site feed, its tags' and speakers' feeds
+    added = b"Correction number 7 was added here."
+    tag = next(t for t in site if t.startswith("tags/") and t.endswith("feed.xml")
+               and edited.title.encode() in site[t])
+    page = next(p for p in site if p.endswith(f"/{edited.slug}/index.html"))
+    for path in (page, "feed.xml", tag):
+        assert added in site[path], path
+    # and without the held site every output is made again
+    made.clear()
+    build_site(load_config(root), import_raw=False, held=HeldModel())
+    assert len(made) > first.files / 2
+
+
+def test_an_edit_of_tags_toml_while_serving_changes_the_tags_index(tmp_path: Path) -> None:
+    """The tags index shows the kinds `content/tags.toml` gives tags, which the model's
+    structure does not cover: the held outputs are not trusted after it changes."""
+    root = _site(tmp_path / "site", 8)
+    held = HeldModel()
+    build_site(load_config(root), import_raw=False, held=held)
+    index = snapshot(root / "_site")["tags/index.html"]
+    busiest = sorted({t for item in POOL[:8] for t in item.tags},
+                     key=lambda t: -sum(t in i.tags for i in POOL[:8]))[:2]
+    (root / "content" / "tags.toml").write_text(
+        "[kinds]\n" + "".join(f'"{t}" = "place"\n' for t in busiest), encoding="utf-8")
+    build_site(load_config(root), import_raw=False, held=held)
+    site = snapshot(root / "_site")
+    assert site == clean_build_snapshot(root, tmp_path / "clean")
+    assert site["tags/index.html"] != index
+
+
 def test_a_page_deleted_by_hand_while_serving_is_made_again(tmp_path: Path) -> None:
     """`serve` keeps the site listing between builds; a page deleted from the site by hand
     since then is found missing by the writer, and the build is done again from the site as it
@@ -316,6 +377,37 @@ def test_a_page_deleted_by_hand_while_serving_is_made_again(tmp_path: Path) -> N
     build_site(load_config(root), import_raw=False, held=held)
     (root / "_site" / "404.html").unlink()   # a page no edit changes: kept by the next build
     corpus.edit(sorted((root / "content" / "articles").glob("*.md"))[2], 1)
+    build_site(load_config(root), import_raw=False, held=held)
+    assert snapshot(root / "_site") == clean_build_snapshot(root, tmp_path / "clean")
+
+
+def test_the_writer_takes_the_held_listing_for_the_site_it_left(tmp_path: Path) -> None:
+    """While serving, the writer takes the held listing instead of walking the site: it must
+    say what a walk says (files, and each folder's entries, so an emptied folder goes)."""
+    root = _site(tmp_path / "site", 8)
+    held = HeldModel()
+    build_site(load_config(root), import_raw=False, held=held)
+    listed = _Previous.listed(path for path, _, _ in held.site.listing or ())
+    walked = _scan(root / "_site")
+    assert (listed.files, listed.dirs) == (walked.files | walked.others, walked.dirs)
+    gone = sorted((root / "content" / "articles").glob("*.md"))[3]
+    page = next((root / "_site").rglob(f"{gone.stem}/index.html")).parent
+    gone.unlink()
+    build_site(load_config(root), import_raw=False, held=held)
+    assert not page.exists()
+    assert snapshot(root / "_site") == clean_build_snapshot(root, tmp_path / "clean")
+
+
+def test_a_page_of_the_edited_story_deleted_by_hand_while_serving_is_written(
+        tmp_path: Path) -> None:
+    """A page the next build writes anew, deleted by hand since the held listing: added, not
+    a failed replace."""
+    root = _site(tmp_path / "site", 6)
+    held = HeldModel()
+    build_site(load_config(root), import_raw=False, held=held)
+    edited = sorted((root / "content" / "articles").glob("*.md"))[2]
+    next((root / "_site").rglob(f"{edited.stem}/index.html")).unlink()
+    corpus.edit(edited, 1)
     build_site(load_config(root), import_raw=False, held=held)
     assert snapshot(root / "_site") == clean_build_snapshot(root, tmp_path / "clean")
 

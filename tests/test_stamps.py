@@ -81,3 +81,17 @@ def test_records_from_a_damaged_cache_are_ignored(tmp_path: Path) -> None:
     article = tmp_path / "a.md"
     article.write_text("text")
     assert FileDigests("not a dict").digest(str(article)) == _real(article)   # type: ignore[arg-type]
+
+
+def test_a_file_asked_for_twice_in_a_build_gives_what_it_gave_until_again(
+        tmp_path: Path) -> None:
+    """The input key and the model ask for every article: one stat, and the model reads what
+    the key hashed; after `again()` (the build's import wrote articles) the disk is asked."""
+    article = tmp_path / "a.md"
+    article.write_text("first text")
+    digests = FileDigests()
+    first = digests.digest(str(article))
+    article.write_text("second, longer text")
+    assert digests.digest(str(article)) == first
+    digests.again()
+    assert digests.digest(str(article)) == _real(article) != first

@@ -20,6 +20,7 @@ from sitegen.walk import walk
 Listing: TypeAlias = "list[tuple[str, int, int]]"
 _LISTING = column_shapes(str, int, int)                # path, size, mtime
 _PAGES = column_shapes(str, str, int, int)             # path, fingerprint, size, mtime
+PAGES = "pages"   # the store of the page memo
 
 
 def site_listing(out: Path) -> Listing | None:
@@ -91,7 +92,7 @@ class PageMemo:
         self._key = render_key   # `inputs.render_key`: settings, templates, code
         self._old: dict[str, str] = {}
         self._new: dict[str, str] = {}
-        record = cache.load("pages", self._key, Fields({"out": str, "pages": list}))
+        record = cache.load(PAGES, self._key, Fields({"out": str, "pages": list}))
         rows = rows_from_columns(record.get("pages"), _PAGES)
         if record.get("out") != self._out or rows is None:
             return
@@ -134,7 +135,7 @@ class PageMemo:
         files = {path: (size, mtime) for path, size, mtime in listing}
         pages = ((path, fingerprint, *files[path]) for path, fingerprint in self._new.items()
                  if path in files)
-        self._cache.save("pages", self._key, {"out": self._out,
+        self._cache.save(PAGES, self._key, {"out": self._out,
                                               "pages": rows_to_columns(pages, 4)})
 
 
@@ -142,10 +143,10 @@ class HeldSite:
     """What a long-lived process (`serve`) keeps of its last build's output between builds: the
     listing of the site it left (the writer is the only one writing that folder, so listing it
     again, a fifth of a body-edit rebuild at 10,000 articles, tells nothing new) and each
-    output's fingerprint with what the pages were made from (the render key, the model's
-    structure and each article's version), from which the renderer tells which article pages
-    an edit cannot have changed (`render.render_site`). Anything that fails forgets it all,
-    and the next build lists the site again."""
+    output's fingerprint with what the outputs were made from (the render key, the model's
+    structure, each article's version and the outputs whose sources hold it), from which the
+    renderer tells which outputs an edit cannot have changed (`render.render_site`). Anything
+    that fails forgets it all, and the next build lists the site again."""
 
     def __init__(self) -> None:
         self.out = ""
@@ -154,18 +155,28 @@ class HeldSite:
         self.structure = ""
         self.versions: dict[Path, str] = {}
         self.fingerprints: dict[str, str] = {}
+        self.readers: dict[Path, tuple[str, ...]] = {}   # article file -> outputs showing it
+        self.stamp: tuple[int, int, int] | None = None   # of the page memo it saved
 
-    def listing_of(self, out: Path) -> Listing | None:
-        """The held listing of `out`, else `site_listing(out)`."""
-        if self.listing is not None and self.out == str(out.resolve()) and out.is_dir():
+    def listing_of(self, out: Path, stamp: tuple[int, int, int] | None) -> Listing | None:
+        """The held listing of `out`, else `site_listing(out)`. `stamp` is the page memo's
+        store as it is now (`BuildCache.stamp`): when another process (`sitegen build` on the
+        same site) has built since, it is not the one this process saved, and the site is
+        listed afresh."""
+        if self.listing is not None and self.out == str(out.resolve()) and out.is_dir() \
+                and stamp is not None and stamp == self.stamp:
             return self.listing
         return site_listing(out)
 
     def remember(self, out: Path, listing: Listing | None, render_key: str, structure: str,
-                 versions: dict[Path, str], fingerprints: dict[str, str]) -> None:
-        self.out, self.listing = str(out.resolve()), listing
+                 versions: dict[Path, str], fingerprints: dict[str, str],
+                 readers: dict[Path, tuple[str, ...]],
+                 stamp: tuple[int, int, int] | None) -> None:
+        self.out, self.listing, self.stamp = str(out.resolve()), listing, stamp
         self.render_key, self.structure = render_key, structure
         self.versions, self.fingerprints = versions, dict(fingerprints)
+        self.readers = readers
 
     def forget(self) -> None:
         self.listing, self.structure, self.versions, self.fingerprints = None, "", {}, {}
+        self.readers = {}

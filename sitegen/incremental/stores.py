@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -90,6 +91,17 @@ class BuildCache:
     def save(self, name: str, key: str, entries: dict[str, Any],
              records: tuple[type, ...] = ()) -> None:
         self._write(name, digest(code_digest(self.digests), key), entries, records)
+
+    def stamp(self, name: str) -> tuple[int, int, int] | None:
+        """The inode, size and mtime of the store `name` (a save replaces its file, so a
+        save by any process changes them); None without one."""
+        if self._folder is None:
+            return None
+        try:
+            st = os.stat(self._folder / f"{name}{store.SUFFIX}")
+        except OSError:
+            return None
+        return st.st_ino, st.st_size, st.st_mtime_ns
 
     def remove(self, name: str) -> None:
         if self._folder is not None:

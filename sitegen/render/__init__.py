@@ -29,7 +29,7 @@ from sitegen.render.context import SiteContext
 from sitegen.render.feeds import site_feed, term_feeds
 from sitegen.render.fingerprint import Versions
 from sitegen.render.news_sitemap import news_sitemap
-from sitegen.render.output import KEPT, Output, Task
+from sitegen.render.output import KEPT, Output, Task, kept_task
 from sitegen.render.pages import (
     archive_pages,
     article_pages,
@@ -38,12 +38,23 @@ from sitegen.render.pages import (
     taxonomy_pages,
 )
 from sitegen.render.sitemap import robots, sitemap
+from sitegen.tag_rules import RULES_FILE
 from sitegen.taxonomy import Taxonomy
 from sitegen.theme import template_problem
 
-__all__ = ["Memo", "Output", "render_site"]
+__all__ = ["CONTENT_FILES", "Memo", "Output", "render_site"]
 
 log = logging.getLogger("sitegen.render")
+
+# The files of the content folder that outputs are made from besides the articles (the tags
+# index shows the kinds `tags.toml` gives tags): outputs kept by `_keeps` are kept only while
+# these are unchanged too (the caller's check, with the render key).
+CONTENT_FILES = (RULES_FILE,)
+
+# An article's version (`snapshot.Model.version`, hex digits) is a plain string among an
+# output's sources (`fp.article`), so their repr shows it between single quotes: splitting the
+# repr at quotes gives it whole (in 0.4 of the time a regular expression took over 15,800
+# reprs).
 
 
 class Memo(Protocol):
@@ -58,7 +69,8 @@ class Memo(Protocol):
 
 class Before(Protocol):
     """What this process's last build rendered (`incremental.outputs.HeldSite`): the model's
-    structure and article versions it was made from, and each output's fingerprint."""
+    structure and article versions it was made from, each output's fingerprint, and the
+    outputs whose sources hold each article's version (`readers`)."""
 
     @property
     def structure(self) -> str: ...
@@ -69,25 +81,48 @@ class Before(Protocol):
     @property
     def fingerprints(self) -> dict[str, str]: ...
 
+    @property
+    def readers(self) -> dict[Path, tuple[str, ...]]: ...
+
 
 def render_site(articles: Sequence[Article], taxonomy: Taxonomy, config: Config,
                 memo: Memo | None = None, versions: Versions | None = None,
                 cache: ShardedStore | None = None,
-                before: Before | None = None) -> Iterator[Output]:
+                before: Before | None = None,
+                readers: dict[Path, tuple[str, ...]] | None = None) -> Iterator[Output]:
     """Every file of the site, pages first; paths are unique and relative to the output folder.
 
     `taxonomy` must be `build_taxonomy(articles)`: its newest-first order is the one used.
     `versions` (a `snapshot.Model`) saves hashing every article and group to fingerprint pages.
     `cache` (the build's) keeps converted bodies, related stories, group digests and compiled
     templates between builds; without one nothing is kept.
-    `before` (a long-lived process's last build, made with the same render key) lets article
-    pages that cannot have changed be kept without making their tasks (`_kept_articles`).
+    `before` (a long-lived process's last build, made with the same render key) lets outputs
+    that cannot have changed be kept without making their tasks (`_keeps`).
+    `readers`, when given, is filled with the outputs whose sources hold each article's
+    version (what the next build's `before.readers` is).
     """
     ctx = SiteContext(taxonomy.articles, taxonomy, config, versions,
                       cache if cache is not None else BuildCache(None))
-    outputs = _outputs(ctx, _kept_articles(ctx, memo, versions, before))
-    todo = [task for task in outputs if task.inputs is not KEPT and
-            (memo is None or not memo.unchanged(task.path, ctx.fp.of(*task.inputs)))]
+    keeps = _keeps(ctx, memo, versions, before)
+    if keeps is not None:
+        ctx.kept = keeps
+    outputs = _outputs(ctx)
+    known = {versions.version(a): a.path for a in taxonomy.articles} \
+        if readers is not None and versions is not None and keeps is None else None
+    found: dict[Path, list[str]] = {}
+    todo = []
+    for task in outputs:
+        if task.inputs is KEPT:
+            continue
+        sources = repr(task.inputs)
+        if known is not None:   # the articles it shows, as its fingerprint sees them
+            for version in known.keys() & sources.split("'"):
+                found.setdefault(known[version], []).append(task.path)
+        if memo is None or not memo.unchanged(task.path, ctx.fp.of_repr(sources)):
+            todo.append(task)
+    if readers is not None and versions is not None:
+        readers.update(before.readers if keeps is not None and before is not None
+                       else {path: tuple(paths) for path, paths in found.items()})
     log.debug("rendering %d of %d outputs (the others are unchanged)", len(todo), len(outputs))
     for task in todo:
         log.debug("rendering %s", task.path)
@@ -128,51 +163,59 @@ def _template_errors() -> Iterator[None]:
         raise SitegenError(template_problem(exc)) from None
 
 
-def _kept_articles(ctx: SiteContext, memo: Memo | None, versions: Versions | None,
-                   before: Before | None) -> Callable[[Article, str], bool] | None:
-    """Whether the page of an article (at a path) is kept as the last build made it, decided
-    without its task; None when that build says nothing (then every page is fingerprinted).
+def _keeps(ctx: SiteContext, memo: Memo | None, versions: Versions | None,
+           before: Before | None) -> Callable[[str], bool] | None:
+    """Whether the output at a path is kept as the last build made it, decided without its
+    task; None when that build says nothing (then every output is fingerprinted).
 
-    With the structure unchanged (every file's front matter and every slug: the same tags,
-    speakers and related stories everywhere) and the same render key (the caller's check), an
-    article page's sources are its article's version and those of its related stories. So
-    only the pages of articles whose version changed, and of articles they are related to,
-    can differ: a body edit at 10,000 articles makes a handful of tasks instead of 10,000."""
+    With the structure unchanged (every file's front matter and every slug: the same pages,
+    lists, groups and related stories everywhere) and the same render key (the caller's
+    check), an output's sources are plain values and group digests that stay the same, and
+    the versions of the articles it shows (`before.readers`). So only the outputs showing an
+    article whose version changed can differ: a body edit at 10,000 articles makes a few dozen
+    tasks (its page, the pages of stories listing it as related, its term, month and front
+    pages, feeds) instead of 16,000."""
     if memo is None or versions is None or before is None or not before.structure \
             or before.structure != versions.structure:
         return None
-    articles = ctx.taxonomy.articles
-    changed = {a.path for a in articles if before.versions.get(a.path) != versions.version(a)}
-    dirty = changed | {a.path for a in articles if changed and any(
-        r.path in changed for r in ctx.related.to(a))}
+    dirty: set[str] = set()
+    for article in ctx.taxonomy.articles:
+        if before.versions.get(article.path) != versions.version(article):
+            dirty.update(before.readers.get(article.path, ()))
     fingerprints = before.fingerprints
 
-    def kept(article: Article, path: str) -> bool:
-        return article.path not in dirty and memo.kept(path, fingerprints.get(path))
+    def kept(path: str) -> bool:
+        return path not in dirty and memo.kept(path, fingerprints.get(path))
 
     return kept
 
 
-def _outputs(ctx: SiteContext,
-             kept: Callable[[Article, str], bool] | None = None) -> list[Task]:
-    """All outputs in site order, each path claimed once (an article page `kept` as the
-    placeholder `kept_task`)."""
+def _outputs(ctx: SiteContext) -> list[Task]:
+    """All outputs in site order, each path claimed once (one `ctx.kept` as the placeholder
+    `kept_task`)."""
     config = ctx.config
-    lastmod = {ctx.urls.output_file(ctx.urls.article(a)): (a.updated or a.date).date().isoformat()
-               for a in ctx.taxonomy.articles}
     kinds = [k for k in ("tags", "speakers") if k in config.taxonomies]
-    outputs: list[Task] = [*home_pages(ctx), *article_pages(ctx, kept),
+    outputs: list[Task] = [*home_pages(ctx), *article_pages(ctx),
                            *(t for k in kinds for t in taxonomy_pages(ctx, k)),
                            *archive_pages(ctx)]
-    pages = tuple((_url_of(ctx, task.path), lastmod.get(task.path)) for task in outputs)
+    pages = [task.path for task in outputs]
     outputs += [*not_found_page(ctx), site_feed(ctx),
                 *(f for k in kinds for f in term_feeds(ctx, k)),
-                sitemap(ctx, pages), news_sitemap(ctx), robots(ctx), *static_files(ctx),
+                _sitemap(ctx, pages), news_sitemap(ctx), robots(ctx), *static_files(ctx),
                 *(card_tasks(ctx) if config.cards else ())]
     seen: set[str] = set()
     for output in outputs:
         _claim(seen, output)
     return outputs
+
+
+def _sitemap(ctx: SiteContext, pages: list[str]) -> Task:
+    """The sitemap of these pages (output paths), with each article's date as lastmod."""
+    if ctx.kept(path := ctx.urls.output_file(ctx.urls.sitemap())):
+        return kept_task(path)
+    lastmod = {ctx.urls.output_file(ctx.urls.article(a)): (a.updated or a.date).date().isoformat()
+               for a in ctx.taxonomy.articles}
+    return sitemap(ctx, tuple((_url_of(ctx, page), lastmod.get(page)) for page in pages))
 
 
 def _url_of(ctx: SiteContext, path: str) -> str:

@@ -21,7 +21,7 @@ import PIL
 
 from sitegen.model import Article, Speaker
 from sitegen.render.context import SiteContext, TermLink, excerpt, plain_speakers
-from sitegen.render.output import Task
+from sitegen.render.output import Task, kept_task
 from sitegen.taxonomy import Term
 from sitegen.theme import DEFAULT_THEME, dateline, human_date
 from sitegen.typography import quoted, typographic
@@ -72,14 +72,20 @@ def card_tasks(ctx: SiteContext) -> Iterator[Task]:
     for article in ctx.taxonomy.articles:
         speakers = ctx.speaker_links(article)
         url = card_url(ctx.urls.article(article))
-        yield Task(ctx.urls.output_file(url),
+        if ctx.kept(path := ctx.urls.output_file(url)):
+            yield kept_task(path)
+            continue
+        yield Task(path,
                    (*version, url, ctx.fp.article(article),
                     plain_speakers(speakers)),
                    partial(_article_card, ctx, article, speakers))
     if "speakers" in ctx.config.taxonomies:
         for term in ctx.taxonomy.speakers:
             url = card_url(ctx.urls.speaker(term.slug))
-            yield Task(ctx.urls.output_file(url),
+            if ctx.kept(path := ctx.urls.output_file(url)):
+                yield kept_task(path)
+                continue
+            yield Task(path,
                        (*version, url, ctx.fp.group(term, "speakers")),
                        partial(_speaker_card, ctx, term))
 

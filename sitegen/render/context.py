@@ -153,6 +153,9 @@ class SiteContext:
                                      self._paragraphs)
         self._cache, self._structure = cache, structure
         self._kinds: dict[str, str] | None = None
+        # Whether the output at a path is kept as the last build made it, known without its
+        # sources (`render._keeps`); the page functions then give a `kept_task`.
+        self.kept: Callable[[str], bool] = _never
 
     def tag_kinds(self) -> dict[str, str]:
         """Each tag's kind by slug (`taxonomy.tag_kinds`), worked out once per build, and taken
@@ -263,3 +266,7 @@ class SiteContext:
         html = self.env.get_template(template).render(
             site=self.site, urls=self.urls, page=meta, **given)
         return html.encode("utf-8")
+
+
+def _never(path: str) -> bool:
+    return False

@@ -13,7 +13,7 @@ from functools import partial
 
 from sitegen.model import Article
 from sitegen.render.context import SiteContext
-from sitegen.render.output import Task
+from sitegen.render.output import Task, kept_task
 from sitegen.taxonomy import Term
 from sitegen.typography import typographic
 
@@ -40,7 +40,9 @@ def _updated(article: Article) -> datetime:
 def _feed(ctx: SiteContext, feed_url: str, page_url: str, title: str,
           articles: Sequence[Article]) -> Task:
     """The feed's entries are whole articles (bodies included): any edit to one changes it."""
-    return Task(ctx.urls.output_file(feed_url),
+    if ctx.kept(path := ctx.urls.output_file(feed_url)):
+        return kept_task(path)
+    return Task(path,
                 ("atom", feed_url, page_url, title, ctx.fp.articles(articles)),
                 partial(_atom, ctx, feed_url, page_url, title, articles))
 

@@ -70,7 +70,11 @@ class Fingerprints:
 
     def of(self, *sources: object) -> str:
         """The fingerprint of an output's sources (their repr: plain values compare by value)."""
-        return _digest(repr(sources))
+        return self.of_repr(repr(sources))
+
+    def of_repr(self, sources: str) -> str:
+        """`of(*inputs)` given `repr(inputs)` (which the caller reads too)."""
+        return _digest(sources)
 
     def article(self, article: Article) -> str:
         """Every field, body and extra front matter included."""

@@ -15,7 +15,7 @@ from functools import partial
 
 from sitegen.model import Article
 from sitegen.render.context import SiteContext
-from sitegen.render.output import Task
+from sitegen.render.output import Task, kept_task
 from sitegen.render.sitemap import SITEMAP
 from sitegen.typography import typographic
 
@@ -45,8 +45,10 @@ def news_language(language: str) -> str:
 
 
 def news_sitemap(ctx: SiteContext) -> Task:
+    if ctx.kept(path := ctx.urls.output_file(ctx.urls.news_sitemap())):
+        return kept_task(path)
     window = news_window(ctx.taxonomy.articles)
-    return Task(ctx.urls.output_file(ctx.urls.news_sitemap()),
+    return Task(path,
                 ("news-sitemap", ctx.fp.articles(window)),
                 partial(_news_xml, ctx, window))
 

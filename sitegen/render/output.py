@@ -44,5 +44,5 @@ def _kept() -> bytes:
 
 def kept_task(path: str) -> Task:
     """The output at `path` as the last build left it, known to be so without its inputs
-    (`render._kept_articles`): never fingerprinted nor rendered."""
+    (`render._keeps`): never fingerprinted nor rendered."""
     return Task(path, KEPT, _kept)

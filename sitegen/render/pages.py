@@ -7,7 +7,7 @@ their inputs changed); templates get plain values (records, URLs, pagers), never
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -35,16 +35,14 @@ KIND_TITLES = {"tags": "Tags", "speakers": "Speakers"}
 # tests/test_incremental.py holds this to a clean build.
 
 
-def article_pages(ctx: SiteContext,
-                  kept: Callable[[Article, str], bool] | None = None) -> Iterator[Task]:
-    """A page per article; one that `kept(article, path)` says is as the last build made it is
-    a `kept_task` (its sources are not even gathered)."""
+def article_pages(ctx: SiteContext) -> Iterator[Task]:
+    """A page per article; one that `ctx.kept` says is as the last build made it is a
+    `kept_task` (its sources are not even gathered), as in every function here."""
     for article in ctx.taxonomy.articles:
-        if kept is not None:
-            path = ctx.urls.output_file(ctx.urls.article(article))
-            if kept(article, path):
-                yield kept_task(path)
-                continue
+        path = ctx.urls.output_file(ctx.urls.article(article))
+        if ctx.kept(path):
+            yield kept_task(path)
+            continue
         tags = tuple(TermLink(t.name, t.slug) for t in map(ctx.taxonomy.tag_for, article.tags)
                      if t) if "tags" in ctx.config.taxonomies else ()
         speakers = ctx.speaker_links(article)
@@ -102,6 +100,9 @@ def home_pages(ctx: SiteContext) -> Iterator[Task]:
     """The front page: the first page a lead story, a grid, tag sections and the most quoted
     (`render/front.py`); later pages plain lists."""
     for pager in paginate(ctx.taxonomy.articles, ctx.config.per_page, ctx.urls.home):
+        if ctx.kept(path := ctx.urls.output_file(pager.url)):
+            yield kept_task(path)
+            continue
         plan = front_plan(ctx.taxonomy, pager.items,
                           tags="tags" in ctx.config.taxonomies,
                           speakers="speakers" in ctx.config.taxonomies) \
@@ -138,10 +139,13 @@ def taxonomy_pages(ctx: SiteContext, kind: str) -> Iterator[Task]:
     terms = ctx.taxonomy.tags if kind == "tags" else ctx.taxonomy.speakers
     orders = ("name", "quotes") if kind == "speakers" else ("name",)
     links = {order: ctx.urls.taxonomy(kind, order) for order in orders}
-    # The site's kind of each tag (person, place...), merged over all articles' `tag_kinds`;
-    # plain pairs by slug, so a changed kind renders the index again.
-    kinds = tuple(sorted(ctx.tag_kinds().items())) if kind == "tags" else ()
     for order in orders:
+        if ctx.kept(path := ctx.urls.output_file(links[order])):
+            yield kept_task(path)
+            continue
+        # The site's kind of each tag (person, place...), merged over all articles'
+        # `tag_kinds`; plain pairs by slug, so a changed kind renders the index again.
+        kinds = tuple(sorted(ctx.tag_kinds().items())) if kind == "tags" else ()
         yield ctx.page("taxonomy.html", links[order],
                        (kind, order, ctx.fp.groups(terms, kind), kinds),
                        partial(_taxonomy_values, kind, terms, order, links,
@@ -220,6 +224,9 @@ def _term_pages(ctx: SiteContext, kind: str, term: Term) -> Iterator[Task]:
     quotes = _QuoteLinks(ctx, term)
     for pager in paginate(term.articles, ctx.config.per_page,
                           lambda n: ctx.urls.term(kind, term.slug, n)):
+        if ctx.kept(path := ctx.urls.output_file(pager.url)):
+            yield kept_task(path)
+            continue
         yield ctx.page("term.html", pager.url, (kind, ctx.fp.group(term, kind), pager.number,
                                                 pager.total, ctx.fp.articles(pager.items)),
                        partial(_term_values, ctx, kind, term, pager, quotes))
@@ -262,14 +269,23 @@ def _term_values(ctx: SiteContext, kind: str, term: Term, pager: Pager[Article],
 
 def archive_pages(ctx: SiteContext) -> Iterator[Task]:
     years = ctx.taxonomy.years
-    yield ctx.page("archive.html", ctx.urls.archive(), ctx.fp.groups(years),
-                   lambda: {"title": "Archive", "years": years, "heading": "Archive",
-                            "articles": (),
-                            "description": descriptions.archive(ctx.config.title, years)})
+    if ctx.kept(path := ctx.urls.output_file(ctx.urls.archive())):
+        yield kept_task(path)
+    else:
+        yield ctx.page("archive.html", ctx.urls.archive(), ctx.fp.groups(years),
+                       lambda: {"title": "Archive", "years": years, "heading": "Archive",
+                                "articles": (),
+                                "description": descriptions.archive(ctx.config.title, years)})
     for year in years:
-        yield ctx.page("archive.html", ctx.urls.year(year.year), (ctx.fp.group(year),),
-                       partial(_year_values, ctx.config.title, year))
+        if ctx.kept(path := ctx.urls.output_file(ctx.urls.year(year.year))):
+            yield kept_task(path)
+        else:
+            yield ctx.page("archive.html", ctx.urls.year(year.year), (ctx.fp.group(year),),
+                           partial(_year_values, ctx.config.title, year))
         for month in year.months:
+            if ctx.kept(path := ctx.urls.output_file(ctx.urls.month(year.year, month.month))):
+                yield kept_task(path)
+                continue
             yield ctx.page("archive.html", ctx.urls.month(year.year, month.month),
                            (year.year, ctx.fp.group(month), ctx.fp.articles(month.articles)),
                            partial(_month_values, ctx, year.year, month))
