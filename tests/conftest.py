@@ -157,3 +157,20 @@ def page(browser: Browser) -> Iterator[Page]:
         yield tab
     finally:
         context.close()
+
+
+@pytest.fixture
+def ranked(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The numbers of the articles `RelatedStories` ranks from now on, in order (counted by
+    wrapping its `_rank`)."""
+    from sitegen.related import RelatedStories
+
+    numbers: list[int] = []
+    rank = RelatedStories._rank
+
+    def counted(self: RelatedStories, n: int) -> tuple[int, ...]:
+        numbers.append(n)
+        return rank(self, n)
+
+    monkeypatch.setattr(RelatedStories, "_rank", counted)
+    return numbers

@@ -168,7 +168,7 @@ def test_same_result_as_scoring_every_candidate_on_random_sites() -> None:
 
 
 def test_a_new_slug_reranks_only_stories_sharing_a_term_and_equals_a_fresh_result(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, ranked: list[int]) -> None:
     """A title edit that changes a slug moves its story among the stories of its date (the
     tie-break): the kept result, with the stories sharing a term with it ranked again, is
     what computing everything afresh gives, and the others are not ranked again."""
@@ -183,14 +183,7 @@ def test_a_new_slug_reranks_only_stories_sharing_a_term_and_equals_a_fresh_resul
     articles += [art(f"apart-{i}", 30 + i, ("Court",)) for i in range(5)]
     cache = BuildCache(tmp_path)
     related_stories(cache, build_taxonomy(articles))
-    ranked: list[int] = []
-    rank = RelatedStories._rank
-
-    def counted(self: RelatedStories, n: int) -> tuple[int, ...]:
-        ranked.append(n)
-        return rank(self, n)
-
-    monkeypatch.setattr(RelatedStories, "_rank", counted)
+    ranked.clear()   # only what the change ranks
     for round_, moved in enumerate((3, 17, 3, 29)):
         slug = f"{'a' if round_ % 2 else 'z'}-{moved}-{round_}"   # first or last of its date
         articles[moved] = replace(articles[moved], slug=slug)

@@ -122,19 +122,12 @@ def test_kept_result_equals_a_fresh_ranking_after_any_edits(
 
 
 def test_one_new_story_ranks_again_only_itself_and_the_stories_sharing_a_term(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, ranked: list[int]) -> None:
     rng = random.Random(3)
     site = [_story(rng, i) for i in range(300)]
     cache = BuildCache(tmp_path)
     related_stories(cache, build_taxonomy(site))
-    ranked: list[int] = []
-    rank = RelatedStories._rank
-
-    def counted(self: RelatedStories, n: int) -> tuple[int, ...]:
-        ranked.append(n)
-        return rank(self, n)
-
-    monkeypatch.setattr(RelatedStories, "_rank", counted)
+    ranked.clear()   # only what the change ranks
     new = replace(_story(rng, 300), tags=(TAGS[5],), speakers=(Speaker(PEOPLE[7]),))
     site.append(new)
     sharing = [a for a in site if TAGS[5] in a.tags or any(s.name == PEOPLE[7]
@@ -146,7 +139,7 @@ def test_one_new_story_ranks_again_only_itself_and_the_stories_sharing_a_term(
 
 
 def test_a_new_story_on_a_term_over_the_fan_out_ranks_again_only_the_windows_it_moves(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, ranked: list[int]) -> None:
     """Tag 0 is on about 180 stories and common. A new story with it and no other term changes
     its fan-out window (the FAN_OUT stories nearest in time) only for the stories near its date;
     unless the tag's count crosses a step (`DF_STEPS`), when its weight changes for all."""
@@ -154,14 +147,7 @@ def test_a_new_story_on_a_term_over_the_fan_out_ranks_again_only_the_windows_it_
     site = [_story(rng, i) for i in range(290)]   # 298 at the end: no `site_scale` step
     cache = BuildCache(tmp_path)
     related_stories(cache, build_taxonomy(site))
-    ranked: list[int] = []
-    rank = RelatedStories._rank
-
-    def counted(self: RelatedStories, n: int) -> tuple[int, ...]:
-        ranked.append(n)
-        return rank(self, n)
-
-    monkeypatch.setattr(RelatedStories, "_rank", counted)
+    ranked.clear()   # only what the change ranks
     seen = set()
     for day in (20, 45, 0, 33, 10, 41, 25, 2):   # the middle of the dates, after all, first...
         having = sum(TAGS[0] in a.tags for a in site)
