@@ -48,6 +48,9 @@ class Parses(Protocol):
 
     def get(self, path: Path, content: bytes) -> Any | None: ...
 
+    def knows(self, path: Path, content: bytes) -> bool:
+        """Whether `get` would find a result (without making it)."""
+
     def parse(self, path: Path, content: bytes, parse: Any) -> Any: ...
 
     def save(self) -> None: ...
@@ -114,14 +117,19 @@ def load_articles(config: Config, *, drafts: bool = False,
     known = digests or {}
     paths = (map(Path, digests) if digests is not None
              else article_files(folder, config.content_path))
-    for path in paths:
-        result = _load_file(path, config, parses, known.get(str(path)))
-        problems.extend(result.problems)
-        if result.article is not None and not result.problems:
-            parsed.append(result)
-            if files is not None:
-                files[str(path)] = LoadedFile(result.header, _claim(result),
-                                              tuple(parses.warnings))
+    paths = list(paths)
+    ahead = _ParsedAhead(config, [(path, known[str(path)]) for path in paths
+                                  if str(path) in known
+                                  and not parses.knows(path, known[str(path)])])
+    with ahead:
+        for path in paths:
+            result = _load_file(path, config, parses, known.get(str(path)), ahead)
+            problems.extend(result.problems)
+            if result.article is not None and not result.problems:
+                parsed.append(result)
+                if files is not None:
+                    files[str(path)] = LoadedFile(result.header, _claim(result),
+                                                  tuple(parses.warnings))
     parses.save()
     articles = _assign_slugs(parsed, config, problems)
     if problems:
@@ -199,14 +207,19 @@ def _is_article(name: str) -> bool:
 
 
 def _load_file(path: Path, config: Config, cache: Parses | None = None,
-               known: bytes | None = None) -> _Parsed:
+               known: bytes | None = None, ahead: _ParsedAhead | None = None) -> _Parsed:
     """Read one file as UTF-8 (a BOM is fine) and parse it; unreadable files become problems,
     and a file removed since it was listed is no article (an editor deleting it while `serve`
-    rebuilds). With `known`, the digest of its bytes, a parse the cache holds is taken unread."""
+    rebuilds). With `known`, the digest of its bytes, a parse the cache holds is taken unread,
+    and so is one a worker made `ahead` from those bytes."""
     if cache is not None and known is not None:
         remembered: _Parsed | None = cache.get(path, known)
         if remembered is not None:
             return remembered
+        done = ahead.take(path) if ahead is not None else None
+        if done is not None:
+            made: _Parsed = cache.parse(path, known, lambda: _said_again(*done))
+            return made
     try:
         raw = path.read_bytes()
     except FileNotFoundError:   # removed since the folder was listed: as if never listed
@@ -233,6 +246,70 @@ def _parse_raw(path: Path, raw: bytes, config: Config) -> _Parsed:
                    "save the file as UTF-8")
         return _Parsed(problems=[Problem(path, message, line)])
     return _parse(path, text, config)
+
+
+class _ParsedAhead:
+    """The parses of the files `items` (path, digest of the bytes expected) made in forked
+    workers (`parallel.stream_chunks`) while this process takes the others from the cache:
+    YAML and field checks were the one serial stage of a clean build (about 5 s of CPU at
+    10,000 articles). Results come back in order; `take` gives a file's, or None when the
+    worker found other bytes than expected or none (the caller then reads and parses it)."""
+
+    def __init__(self, config: Config, items: list[tuple[Path, bytes]]) -> None:
+        from sitegen.parallel import stream_chunks
+
+        global _parsing
+        _parsing = config   # what the workers, forked at the first `take`, parse with
+        self._wanted = {str(path) for path, _ in items}
+        self._results = stream_chunks(_parse_chunk, items)
+
+    def take(self, path: Path) -> tuple[_Parsed, list[tuple[int, str]]] | None:
+        if str(path) not in self._wanted:
+            return None
+        for done, result in self._results:   # in the order asked; skip what was not taken
+            if done == str(path):
+                return result
+        return None
+
+    def __enter__(self) -> _ParsedAhead:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        global _parsing
+        self._results.close()   # stops the workers of a load that ended early
+        _parsing = None
+
+
+_parsing: Config | None = None
+
+
+def _parse_chunk(items: Sequence[tuple[Path, bytes]]
+                 ) -> list[tuple[str, tuple[_Parsed, list[tuple[int, str]]] | None]]:
+    """Each file parsed, with the records it logged (said again by the caller, in file order),
+    if its bytes are still those expected (also run in forked workers)."""
+    config = _parsing
+    assert config is not None
+    out: list[tuple[str, tuple[_Parsed, list[tuple[int, str]]] | None]] = []
+    for path, expected in items:
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            out.append((str(path), None))
+            continue
+        if bytes_digest(raw) != expected:
+            out.append((str(path), None))
+            continue
+        with recorded(log, held=True) as records:
+            result = _parse_raw(path, raw, config)
+        out.append((str(path), (result, records)))
+    return out
+
+
+def _said_again(result: _Parsed, records: list[tuple[int, str]]) -> _Parsed:
+    """A worker's parse, its log records said here, as if it had been parsed here."""
+    for level, message in records:
+        log.log(level, "%s", message)
+    return result
 
 
 def _assign_slugs(parsed: list[_Parsed], config: Config, problems: list[Problem]) -> list[Article]:

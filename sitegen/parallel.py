@@ -16,7 +16,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
 
@@ -66,7 +66,7 @@ def map_chunks(work: Callable[[Sequence[T]], list[R]], items: Sequence[T]) -> li
 
 
 def stream_chunks(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], *,
-                  chunk_size: int = 64) -> Iterator[R]:
+                  chunk_size: int = 64) -> Generator[R, None, None]:
     """`work` over `items` in chunks of `chunk_size`, results yielded in order as they come.
 
     Like `map_chunks`, but the caller consumes results while workers produce them (pages are

@@ -210,7 +210,7 @@ def _children(pid: int) -> dict[int, str | None]:
 
 
 @pytest.mark.parametrize("how", ["prctl", "poll"])
-@pytest.mark.parametrize("stage", ["_convert_chunk", "_render_chunk"])
+@pytest.mark.parametrize("stage", ["_parse_chunk", "_convert_chunk", "_render_chunk"])
 def test_a_build_killed_with_sigkill_takes_its_workers_with_it(
         tmp_path: Path, stage: str, how: str) -> None:
     root = tmp_path / "site"

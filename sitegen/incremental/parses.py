@@ -73,6 +73,10 @@ class ParseCache:
             self._logger.log(level, "%s", message)
         return result
 
+    def knows(self, path: Path, content: bytes) -> bool:
+        """Whether `get` would find a result (it may still not decode)."""
+        return digest(str(path), content) in self._old
+
     def parse(self, path: Path, content: bytes, parse: Any) -> Any:
         """`parse()` of `path` holding bytes of digest `content`, remembered with the warnings
         it logs."""
@@ -134,6 +138,12 @@ class HeldLayer:
         if result is not None:
             self._hold(path, content, result, self._behind.warnings)
         return result
+
+    def knows(self, path: Path, content: bytes) -> bool:
+        held = self._results.get(str(path))
+        if held is not None and held[0] == content:
+            return True
+        return self._behind is not None and self._behind.knows(path, content)
 
     def parse(self, path: Path, content: bytes, parse: Any) -> Any:
         if self._behind is not None:
