@@ -94,7 +94,7 @@ def cache_kinds(root: Path) -> list[Path]:
     names = {p.relative_to(cache).parts[0] for p in kinds}
     assert {"stamps.msgpack", "site.msgpack", "pages.msgpack", "snapshot.msgpack",
             "related.msgpack", "groups.msgpack", "kinds.msgpack", "markdown-index.msgpack",
-            "markdown",
+            "markdown", "snapshot-bodies",
             "articles", "jinja"} <= names, names
     return kinds
 

@@ -126,7 +126,11 @@ def test_a_front_matter_edit_or_a_new_or_removed_file_parses_only_those_files(
     assert snapshot(root / "_site") == _clean(root, tmp_path / "clean")
     taken = store.held(root / CACHE_DIR / f"snapshot{store.SUFFIX}")["entries"]["articles"]
     afresh = snapshot_module.load_model(load_config(root), BuildCache(None))
-    assert taken == to_columns(afresh.articles, Article)   # unchanged rows copied, not made
+    columns = to_columns(afresh.articles, Article)
+    bodies = columns.pop("body")
+    assert taken == columns   # unchanged rows copied, not made; the bodies kept apart
+    assert _stored_bodies(root).items() >= {_file_digest(a.path): body for a, body
+                                            in zip(afresh.articles, bodies, strict=True)}.items()
     parsed.clear()
     corpus.edit(_article(root, 2), 1)   # the new snapshot was taken: a body edit after it
     assert build(root) and parsed == [_article(root, 2)]
@@ -146,6 +150,53 @@ def test_a_publish_from_a_fresh_checkout_parses_only_the_new_story(
     assert build(root)
     assert parsed == [root / "content" / "articles" / "breaking.md"]
     assert snapshot(root / "_site") == _clean(root, tmp_path / "clean")
+
+
+def _body_shards(root: Path) -> dict[str, tuple[int, int]]:
+    """Each file of the body store with its inode and mtime (a rewrite changes them)."""
+    return {p.name: (p.stat().st_ino, p.stat().st_mtime_ns)
+            for p in (root / CACHE_DIR / snapshot_module.BODIES).iterdir()}
+
+
+def _stored_bodies(root: Path) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for shard in (root / CACHE_DIR / snapshot_module.BODIES).iterdir():
+        found.update(store.held(shard)["entries"])
+    return found
+
+
+def _file_digest(path: Path) -> str:
+    return bytes_digest(path.read_bytes()).hex()
+
+
+def test_a_new_story_rewrites_one_shard_of_bodies_not_every_body(
+        tmp_path: Path, build: Build) -> None:
+    """The snapshot is taken again for a new story; the bodies of the stories it held are not
+    written again (they were most of its bytes), only the shard the new one falls in."""
+    root = _site(tmp_path / "site")
+    build(root)
+    before = _body_shards(root)
+    new = replace(ITEMS[3], slug="breaking", date=max(i.date for i in ITEMS) + timedelta(hours=1))
+    corpus.add_sitegen(new, root)
+    assert build(root)
+    after = _body_shards(root)
+    shard = _file_digest(root / "content" / "articles" / "breaking.md")[:2]
+    assert {name for name in after if after[name] != before.get(name)} == {shard + store.SUFFIX}
+    stored = _stored_bodies(root)[_file_digest(root / "content" / "articles" / "breaking.md")]
+    assert new.body.split("\n\n")[0] in stored
+    assert snapshot(root / "_site") == _clean(root, tmp_path / "clean")
+
+
+def test_a_lost_shard_of_bodies_is_a_full_load(tmp_path: Path, build: Build) -> None:
+    root = _site(tmp_path / "site")
+    build(root)
+    shard = _file_digest(_article(root, 3))[:2]
+    (root / CACHE_DIR / snapshot_module.BODIES / f"{shard}{store.SUFFIX}").unlink()
+    corpus.edit(_article(root, 5), 1)
+    assert not build(root)
+    assert snapshot(root / "_site") == _clean(root, tmp_path / "clean")
+    corpus.edit(_article(root, 5), 2)   # the full load stored every body again
+    assert build(root)
 
 
 def test_too_many_changes_load_everything_afresh(
