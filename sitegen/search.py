@@ -35,13 +35,17 @@ nothing).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import os
 import re
 import shutil
+import signal
 import subprocess
+import threading
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -70,6 +74,13 @@ MISSING = ("search = true but the pagefind binary is not installed "
            "(pip install 'pagefind[bin]'); the site is built without a search index")
 PART_PAGES = 2500                # at most this many pages per older part: ~1.2 GB for Pagefind
 _LINKS = ".search-pages"         # the hard-link folder of one part, inside the staging site
+_POLL_SECONDS = 0.05             # how often a running Pagefind is checked for a cancel
+
+
+class IndexCancelled(Exception):
+    """The search build was cancelled (`serve`: an edit arrived while Pagefind ran). Pagefind's
+    process group is killed and the build fails like any failed index: nothing is moved in,
+    nothing is cached, and the next search build indexes the part again."""
 
 
 def pagefind_executable() -> Path | None:
@@ -124,7 +135,8 @@ def _part_name(group: list[Month]) -> str:
 
 
 def index_site(site: NewSite, config: Config, pages: Mapping[str, Month],
-               memo: Memo, cache: Store) -> tuple[list[str], str | None]:
+               memo: Memo, cache: Store,
+               cancel: threading.Event | None = None) -> tuple[list[str], str | None]:
     """Index the article pages (output path -> (year, month)) of the staged `site` for search,
     into `pagefind/`; return the index's files (written into `site.staging`, or kept as the
     previous site holds them) and a warning when there is no index.
@@ -132,7 +144,7 @@ def index_site(site: NewSite, config: Config, pages: Mapping[str, Month],
     `memo` knows which files the site still holds as the last build made them, and from what;
     it is told the key of every file of this index. `cache` keeps each page's digest
     (`PageDigests`). Raises SitegenError when Pagefind runs and fails, so a half-indexed site
-    is never used.
+    is never used, and IndexCancelled as soon as `cancel` is set.
     """
     exe = pagefind_executable()
     if exe is None:
@@ -155,7 +167,7 @@ def index_site(site: NewSite, config: Config, pages: Mapping[str, Month],
             continue
         target = site.staging / folder
         if not _restore(cache_root / key, target):
-            _index_part(exe, site, paths, target)
+            _index_part(exe, site, paths, target, cancel)
             _remember(target, cache_root / key)
         made = regular_files(target, folder)
         for path in made:
@@ -266,26 +278,59 @@ def _element_end(html: bytes, tag: bytes, inside: int) -> int | None:
     return None
 
 
-def _index_part(exe: Path, site: NewSite, paths: list[str], output: Path) -> None:
+def _index_part(exe: Path, site: NewSite, paths: list[str], output: Path,
+                cancel: threading.Event | None) -> None:
     """Run Pagefind over a folder holding only this part's pages (hard links, same paths)."""
     links = site.staging / _LINKS
     shutil.rmtree(links, ignore_errors=True)
     try:
         for path in paths:
+            if cancel is not None and cancel.is_set():
+                raise IndexCancelled
             (links / path).parent.mkdir(parents=True, exist_ok=True)
             _link(site.source(path), links / path)
-        command = _command(exe, links, output)
-        try:
-            result = subprocess.run(command, capture_output=True, text=True, check=False,
-                                    timeout=TIMEOUT_SECONDS)
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            raise SitegenError(Problem(None, f"search index: cannot run {exe}: {exc}")) from None
+        returncode, out, err = _run_pagefind(_command(exe, links, output), cancel)
     finally:
         shutil.rmtree(links, ignore_errors=True)
-    if result.returncode != 0 or not (output / "pagefind.js").is_file():
-        detail = (result.stderr or result.stdout).strip().splitlines()[-5:]
+    if returncode != 0 or not (output / "pagefind.js").is_file():
+        detail = (err or out).strip().splitlines()[-5:]
         raise SitegenError(Problem(None, f"search index: pagefind failed (exit "
-                                         f"{result.returncode}): {' | '.join(detail)}"))
+                                         f"{returncode}): {' | '.join(detail)}"))
+
+
+def _run_pagefind(command: list[str],
+                  cancel: threading.Event | None) -> tuple[int, str, str]:
+    """Pagefind's exit code and output. It runs in a process group of its own, killed whole
+    (a wrapper script and its Pagefind alike) on a timeout or as soon as `cancel` is set."""
+    try:
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   text=True, start_new_session=True)
+    except OSError as exc:
+        raise SitegenError(Problem(None, f"search index: cannot run {command[0]}: {exc}")
+                           ) from None
+    deadline = time.monotonic() + TIMEOUT_SECONDS
+    try:
+        while True:
+            try:   # communicate drains the pipes, so a chatty Pagefind never blocks on them
+                out, err = process.communicate(timeout=_POLL_SECONDS)
+                return process.returncode, out, err
+            except subprocess.TimeoutExpired:
+                pass
+            if cancel is not None and cancel.is_set():
+                raise IndexCancelled
+            if time.monotonic() > deadline:
+                raise SitegenError(Problem(None, f"search index: cannot run {command[0]}: "
+                                                 f"timed out after {TIMEOUT_SECONDS} seconds"))
+    finally:
+        if process.returncode is None:
+            _kill_group(process)
+
+
+def _kill_group(process: subprocess.Popen[str]) -> None:
+    """End Pagefind's process group and reap it."""
+    with contextlib.suppress(ProcessLookupError):   # already gone
+        os.killpg(process.pid, signal.SIGKILL)
+    process.communicate()
 
 
 def _link(source: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:
