@@ -8,7 +8,12 @@ is given every time (57 s and 5.3 GB at 10,000 articles). So the article pages a
 to only that part's pages, into `pagefind/<part>/`; `pagefind/parts.json` lists the parts, and
 `search.js` loads one and merges the others (Pagefind's `mergeIndex`). A part whose pages are
 byte-identical to the last build's is taken from the cache without running Pagefind, so a new
-story re-indexes its own part only.
+story re-indexes its own part only. Pagefind works on one core for most of a run, so the parts
+to index run up to one per core at once, within a budget of pages indexed at once
+(`PARALLEL_PAGES`; Pagefind's memory grows with a run's pages, about 0.5 MB each). With the
+budget equal to the cap of a part, as now, the larger parts run one at a time; halving the cap
+halves a clean build's Pagefind time on two cores at the same memory, but a reader's first
+search then fetches twice as many parts (docs/PERFORMANCE.md, "Parts at once").
 
 Only article pages are indexed, as before the split: the theme marks their story with
 `data-pagefind-body`, and Pagefind then skips every page without it (tag, speaker, list pages).
@@ -46,9 +51,10 @@ import signal
 import subprocess
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from sitegen.config import Config
 from sitegen.errors import Problem, SitegenError
@@ -73,6 +79,7 @@ TIMEOUT_SECONDS = 600
 MISSING = ("search = true but the pagefind binary is not installed "
            "(pip install 'pagefind[bin]'); the site is built without a search index")
 PART_PAGES = 2500                # at most this many pages per older part: ~1.2 GB for Pagefind
+PARALLEL_PAGES = 2500            # at most this many pages indexed at once, over all runs
 _LINKS = ".search-pages"         # the hard-link folder of one part, inside the staging site
 _POLL_SECONDS = 0.05             # how often a running Pagefind is checked for a cancel
 
@@ -151,33 +158,34 @@ def index_site(site: NewSite, config: Config, pages: Mapping[str, Month],
         log.warning(MISSING)
         return [], MISSING
     cache_root = site_cache(config)
-    files: list[str] = []
-    keys: list[str] = []
+    made: dict[str, list[str]] = {}   # part -> its files
+    keys: dict[str, str] = {}
+    todo: list[_Job] = []   # the parts Pagefind indexes
     parts = plan_parts(pages)
     digests = PageDigests(cache, site)
     with exe.open("rb") as binary:   # its bytes, not its mtime: a CI runner installs it anew
         pagefind = hashlib.file_digest(binary, "sha256").hexdigest()
     for name, paths in parts.items():
-        key = _part_key(pagefind, name, paths, digests)
-        keys.append(key)
+        key = keys[name] = _part_key(pagefind, name, paths, digests)
         folder = f"{SEARCH_DIR}/{name}"
         kept = site.previous_files(folder)
         if kept and all([memo.unchanged(path, key) for path in kept]):   # each one recorded
-            files.extend(kept)
-            continue
-        target = site.staging / folder
-        if not _restore(cache_root / key, target):
-            _index_part(exe, site, paths, target, cancel)
-            _remember(target, cache_root / key)
-        made = regular_files(target, folder)
-        for path in made:
-            memo.unchanged(path, key)   # recorded as made from this key, for the next build
-        files.extend(made)
+            made[name] = kept
+        elif not _restore(cache_root / key, site.staging / folder):
+            todo.append(_Job(name, key, paths))
+    _index_parts(exe, site, todo, cache_root, cancel)
+    files: list[str] = []
+    for name in parts:
+        if name not in made:   # indexed or restored: recorded as made from its key
+            made[name] = regular_files(site.staging / SEARCH_DIR / name, f"{SEARCH_DIR}/{name}")
+            for path in made[name]:
+                memo.unchanged(path, keys[name])
+        files.extend(made[name])
     listing = json.dumps({"parts": list(parts)}, separators=(",", ":")) + "\n"
     (site.staging / SEARCH_DIR).mkdir(parents=True, exist_ok=True)
     (site.staging / SEARCH_DIR / PARTS_FILE).write_text(listing, encoding="utf-8")
     files.append(f"{SEARCH_DIR}/{PARTS_FILE}")
-    _forget_others(cache_root, keep=set(keys))
+    _forget_others(cache_root, keep=set(keys.values()))
     digests.save()
     return files, None
 
@@ -278,10 +286,80 @@ def _element_end(html: bytes, tag: bytes, inside: int) -> int | None:
     return None
 
 
-def _index_part(exe: Path, site: NewSite, paths: list[str], output: Path,
+class _Job(NamedTuple):
+    """One part for Pagefind to index."""
+    name: str
+    key: str
+    paths: list[str]
+
+
+class _Budget:
+    """Pages being indexed at once, at most `PARALLEL_PAGES` (Pagefind's memory grows with the
+    pages of a run, about 0.5 MB each); a part larger than that runs alone."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._pages = 0
+
+    @contextlib.contextmanager
+    def pages(self, count: int, stop: threading.Event) -> Iterator[None]:
+        with self._cond:
+            while self._pages and self._pages + count > PARALLEL_PAGES:
+                if stop.is_set():
+                    raise IndexCancelled
+                self._cond.wait(_POLL_SECONDS)
+            self._pages += count
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._pages -= count
+                self._cond.notify_all()
+
+
+def _index_parts(exe: Path, site: NewSite, todo: list[_Job], cache_root: Path,
+                 cancel: threading.Event | None) -> None:
+    """Index each part of `todo` into `pagefind/<part>/` of the staging site and keep it in the
+    user cache. Pagefind works on one core for most of a run, so up to one run per core goes
+    at once, within the page budget (`_Budget`). The first failure (or `cancel`) stops the
+    others and is raised."""
+    if not todo:
+        return
+    stop = threading.Event()
+    budget = _Budget()
+
+    def index(job: _Job) -> None:
+        target = site.staging / SEARCH_DIR / job.name
+        with budget.pages(len(job.paths), stop):
+            _index_part(exe, site, job.paths, target, site.staging / _LINKS / job.name, stop)
+        _remember(target, cache_root / job.key)
+
+    errors: list[BaseException] = []
+    runs = max(1, min(len(todo), os.cpu_count() or 1))
+    try:
+        with ThreadPoolExecutor(max_workers=runs, thread_name_prefix="pagefind") as pool:
+            waiting = {pool.submit(index, job) for job in todo}
+            while waiting:
+                done, waiting = wait(waiting, timeout=_POLL_SECONDS,
+                                     return_when=FIRST_EXCEPTION)
+                errors.extend(e for e in (f.exception() for f in done) if e is not None)
+                if errors or (cancel is not None and cancel.is_set()):
+                    stop.set()
+    except BaseException:   # an interrupt: end the runs before the pool is left
+        stop.set()
+        raise
+    finally:
+        shutil.rmtree(site.staging / _LINKS, ignore_errors=True)
+    if errors:   # the first is the cause; the others were stopped by it
+        raise errors[0]
+    if stop.is_set():
+        raise IndexCancelled
+
+
+def _index_part(exe: Path, site: NewSite, paths: list[str], output: Path, links: Path,
                 cancel: threading.Event | None) -> None:
-    """Run Pagefind over a folder holding only this part's pages (hard links, same paths)."""
-    links = site.staging / _LINKS
+    """Run Pagefind over a folder (`links`) holding only this part's pages (hard links, same
+    paths)."""
     shutil.rmtree(links, ignore_errors=True)
     try:
         for path in paths:
