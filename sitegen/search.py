@@ -8,7 +8,12 @@ is given every time (57 s and 5.3 GB at 10,000 articles). So the article pages a
 to only that part's pages, into `pagefind/<part>/`; `pagefind/parts.json` lists the parts, and
 `search.js` loads one and merges the others (Pagefind's `mergeIndex`). A part whose pages are
 byte-identical to the last build's is taken from the cache without running Pagefind, so a new
-story re-indexes its own part only.
+story re-indexes its own part only. Pagefind works on one core for most of a run, so the parts
+to index run up to one per core at once, within a budget of pages indexed at once
+(`PARALLEL_PAGES`; Pagefind's memory grows with a run's pages, about 0.5 MB each). With the
+budget equal to the cap of a part, as now, the larger parts run one at a time; halving the cap
+halves a clean build's Pagefind time on two cores at the same memory, but a reader's first
+search then fetches twice as many parts (docs/PERFORMANCE.md, "Parts at once").
 
 Only article pages are indexed, as before the split: the theme marks their story with
 `data-pagefind-body`, and Pagefind then skips every page without it (tag, speaker, list pages).
@@ -35,16 +40,21 @@ nothing).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import os
 import re
 import shutil
+import signal
 import subprocess
-from collections.abc import Mapping
+import threading
+import time
+from collections.abc import Iterator, Mapping
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from sitegen.config import Config
 from sitegen.errors import Problem, SitegenError
@@ -69,7 +79,15 @@ TIMEOUT_SECONDS = 600
 MISSING = ("search = true but the pagefind binary is not installed "
            "(pip install 'pagefind[bin]'); the site is built without a search index")
 PART_PAGES = 2500                # at most this many pages per older part: ~1.2 GB for Pagefind
+PARALLEL_PAGES = 2500            # at most this many pages indexed at once, over all runs
 _LINKS = ".search-pages"         # the hard-link folder of one part, inside the staging site
+_POLL_SECONDS = 0.05             # how often a running Pagefind is checked for a cancel
+
+
+class IndexCancelled(Exception):
+    """The search build was cancelled (`serve`: an edit arrived while Pagefind ran). Pagefind's
+    process group is killed and the build fails like any failed index: nothing is moved in,
+    nothing is cached, and the next search build indexes the part again."""
 
 
 def pagefind_executable() -> Path | None:
@@ -124,7 +142,8 @@ def _part_name(group: list[Month]) -> str:
 
 
 def index_site(site: NewSite, config: Config, pages: Mapping[str, Month],
-               memo: Memo, cache: Store) -> tuple[list[str], str | None]:
+               memo: Memo, cache: Store,
+               cancel: threading.Event | None = None) -> tuple[list[str], str | None]:
     """Index the article pages (output path -> (year, month)) of the staged `site` for search,
     into `pagefind/`; return the index's files (written into `site.staging`, or kept as the
     previous site holds them) and a warning when there is no index.
@@ -132,40 +151,41 @@ def index_site(site: NewSite, config: Config, pages: Mapping[str, Month],
     `memo` knows which files the site still holds as the last build made them, and from what;
     it is told the key of every file of this index. `cache` keeps each page's digest
     (`PageDigests`). Raises SitegenError when Pagefind runs and fails, so a half-indexed site
-    is never used.
+    is never used, and IndexCancelled as soon as `cancel` is set.
     """
     exe = pagefind_executable()
     if exe is None:
         log.warning(MISSING)
         return [], MISSING
     cache_root = site_cache(config)
-    files: list[str] = []
-    keys: list[str] = []
+    made: dict[str, list[str]] = {}   # part -> its files
+    keys: dict[str, str] = {}
+    todo: list[_Job] = []   # the parts Pagefind indexes
     parts = plan_parts(pages)
     digests = PageDigests(cache, site)
     with exe.open("rb") as binary:   # its bytes, not its mtime: a CI runner installs it anew
         pagefind = hashlib.file_digest(binary, "sha256").hexdigest()
     for name, paths in parts.items():
-        key = _part_key(pagefind, name, paths, digests)
-        keys.append(key)
+        key = keys[name] = _part_key(pagefind, name, paths, digests)
         folder = f"{SEARCH_DIR}/{name}"
         kept = site.previous_files(folder)
         if kept and all([memo.unchanged(path, key) for path in kept]):   # each one recorded
-            files.extend(kept)
-            continue
-        target = site.staging / folder
-        if not _restore(cache_root / key, target):
-            _index_part(exe, site, paths, target)
-            _remember(target, cache_root / key)
-        made = regular_files(target, folder)
-        for path in made:
-            memo.unchanged(path, key)   # recorded as made from this key, for the next build
-        files.extend(made)
+            made[name] = kept
+        elif not _restore(cache_root / key, site.staging / folder):
+            todo.append(_Job(name, key, paths))
+    _index_parts(exe, site, todo, cache_root, cancel)
+    files: list[str] = []
+    for name in parts:
+        if name not in made:   # indexed or restored: recorded as made from its key
+            made[name] = regular_files(site.staging / SEARCH_DIR / name, f"{SEARCH_DIR}/{name}")
+            for path in made[name]:
+                memo.unchanged(path, keys[name])
+        files.extend(made[name])
     listing = json.dumps({"parts": list(parts)}, separators=(",", ":")) + "\n"
     (site.staging / SEARCH_DIR).mkdir(parents=True, exist_ok=True)
     (site.staging / SEARCH_DIR / PARTS_FILE).write_text(listing, encoding="utf-8")
     files.append(f"{SEARCH_DIR}/{PARTS_FILE}")
-    _forget_others(cache_root, keep=set(keys))
+    _forget_others(cache_root, keep=set(keys.values()))
     digests.save()
     return files, None
 
@@ -266,26 +286,129 @@ def _element_end(html: bytes, tag: bytes, inside: int) -> int | None:
     return None
 
 
-def _index_part(exe: Path, site: NewSite, paths: list[str], output: Path) -> None:
-    """Run Pagefind over a folder holding only this part's pages (hard links, same paths)."""
-    links = site.staging / _LINKS
+class _Job(NamedTuple):
+    """One part for Pagefind to index."""
+    name: str
+    key: str
+    paths: list[str]
+
+
+class _Budget:
+    """Pages being indexed at once, at most `PARALLEL_PAGES` (Pagefind's memory grows with the
+    pages of a run, about 0.5 MB each); a part larger than that runs alone."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._pages = 0
+
+    @contextlib.contextmanager
+    def pages(self, count: int, stop: threading.Event) -> Iterator[None]:
+        with self._cond:
+            while self._pages and self._pages + count > PARALLEL_PAGES:
+                if stop.is_set():
+                    raise IndexCancelled
+                self._cond.wait(_POLL_SECONDS)
+            self._pages += count
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._pages -= count
+                self._cond.notify_all()
+
+
+def _index_parts(exe: Path, site: NewSite, todo: list[_Job], cache_root: Path,
+                 cancel: threading.Event | None) -> None:
+    """Index each part of `todo` into `pagefind/<part>/` of the staging site and keep it in the
+    user cache. Pagefind works on one core for most of a run, so up to one run per core goes
+    at once, within the page budget (`_Budget`). The first failure (or `cancel`) stops the
+    others and is raised."""
+    if not todo:
+        return
+    stop = threading.Event()
+    budget = _Budget()
+
+    def index(job: _Job) -> None:
+        target = site.staging / SEARCH_DIR / job.name
+        with budget.pages(len(job.paths), stop):
+            _index_part(exe, site, job.paths, target, site.staging / _LINKS / job.name, stop)
+        _remember(target, cache_root / job.key)
+
+    errors: list[BaseException] = []
+    runs = max(1, min(len(todo), os.cpu_count() or 1))
+    try:
+        with ThreadPoolExecutor(max_workers=runs, thread_name_prefix="pagefind") as pool:
+            waiting = {pool.submit(index, job) for job in todo}
+            while waiting:
+                done, waiting = wait(waiting, timeout=_POLL_SECONDS,
+                                     return_when=FIRST_EXCEPTION)
+                errors.extend(e for e in (f.exception() for f in done) if e is not None)
+                if errors or (cancel is not None and cancel.is_set()):
+                    stop.set()
+    except BaseException:   # an interrupt: end the runs before the pool is left
+        stop.set()
+        raise
+    finally:
+        shutil.rmtree(site.staging / _LINKS, ignore_errors=True)
+    if errors:   # the first is the cause; the others were stopped by it
+        raise errors[0]
+    if stop.is_set():
+        raise IndexCancelled
+
+
+def _index_part(exe: Path, site: NewSite, paths: list[str], output: Path, links: Path,
+                cancel: threading.Event | None) -> None:
+    """Run Pagefind over a folder (`links`) holding only this part's pages (hard links, same
+    paths)."""
     shutil.rmtree(links, ignore_errors=True)
     try:
         for path in paths:
+            if cancel is not None and cancel.is_set():
+                raise IndexCancelled
             (links / path).parent.mkdir(parents=True, exist_ok=True)
             _link(site.source(path), links / path)
-        command = _command(exe, links, output)
-        try:
-            result = subprocess.run(command, capture_output=True, text=True, check=False,
-                                    timeout=TIMEOUT_SECONDS)
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            raise SitegenError(Problem(None, f"search index: cannot run {exe}: {exc}")) from None
+        returncode, out, err = _run_pagefind(_command(exe, links, output), cancel)
     finally:
         shutil.rmtree(links, ignore_errors=True)
-    if result.returncode != 0 or not (output / "pagefind.js").is_file():
-        detail = (result.stderr or result.stdout).strip().splitlines()[-5:]
+    if returncode != 0 or not (output / "pagefind.js").is_file():
+        detail = (err or out).strip().splitlines()[-5:]
         raise SitegenError(Problem(None, f"search index: pagefind failed (exit "
-                                         f"{result.returncode}): {' | '.join(detail)}"))
+                                         f"{returncode}): {' | '.join(detail)}"))
+
+
+def _run_pagefind(command: list[str],
+                  cancel: threading.Event | None) -> tuple[int, str, str]:
+    """Pagefind's exit code and output. It runs in a process group of its own, killed whole
+    (a wrapper script and its Pagefind alike) on a timeout or as soon as `cancel` is set."""
+    try:
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   text=True, start_new_session=True)
+    except OSError as exc:
+        raise SitegenError(Problem(None, f"search index: cannot run {command[0]}: {exc}")
+                           ) from None
+    deadline = time.monotonic() + TIMEOUT_SECONDS
+    try:
+        while True:
+            try:   # communicate drains the pipes, so a chatty Pagefind never blocks on them
+                out, err = process.communicate(timeout=_POLL_SECONDS)
+                return process.returncode, out, err
+            except subprocess.TimeoutExpired:
+                pass
+            if cancel is not None and cancel.is_set():
+                raise IndexCancelled
+            if time.monotonic() > deadline:
+                raise SitegenError(Problem(None, f"search index: cannot run {command[0]}: "
+                                                 f"timed out after {TIMEOUT_SECONDS} seconds"))
+    finally:
+        if process.returncode is None:
+            _kill_group(process)
+
+
+def _kill_group(process: subprocess.Popen[str]) -> None:
+    """End Pagefind's process group and reap it."""
+    with contextlib.suppress(ProcessLookupError):   # already gone
+        os.killpg(process.pid, signal.SIGKILL)
+    process.communicate()
 
 
 def _link(source: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import gc
 import itertools
 import logging
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
@@ -29,6 +30,7 @@ from sitegen.incremental.outputs import (
 )
 from sitegen.incremental.stores import BuildCache
 from sitegen.lock import site_lock
+from sitegen.search import IndexCancelled
 from sitegen.write import Changes, KeptMissing, NewSite, recover, write_site
 
 if TYPE_CHECKING:   # the rest is imported by a build that has work to do (a no-op is quicker)
@@ -60,7 +62,8 @@ class BuildReport:
 def build_site(config: Config, *, out_dir: Path | None = None, drafts: bool = False,
                import_raw: bool = True, progress: bool = False,
                search_index: bool = True, locked: bool = True,
-               cached: bool = True, held: HeldModel | None = None) -> BuildReport:
+               cached: bool = True, held: HeldModel | None = None,
+               cancel: threading.Event | None = None) -> BuildReport:
     """Build the whole site, or raise SitegenError listing every problem and leave it untouched.
 
     `search_index=False` (`serve`'s rebuilds) keeps the search index the site has instead of
@@ -74,12 +77,16 @@ def build_site(config: Config, *, out_dir: Path | None = None, drafts: bool = Fa
     `held` (`serve`'s, one for all its builds) keeps the model in this process: each build
     updates it for the files that changed instead of loading it from the cache
     (`snapshot.HeldModel`). Until it holds a model, a build does not stop as a no-op.
+
+    `cancel` (`serve`'s search build): once set, a running Pagefind is killed and the build
+    raises `search.IndexCancelled`, leaving the site and caches as a failed build does.
     """
     with site_lock(config.content_path) if locked else nullcontext(), \
             _without_cyclic_gc(freeze=held is not None):
         cache = BuildCache(config.root if cached else None)   # opened once, handed to stages
         return _build(config, cache, out_dir=out_dir, drafts=drafts, import_raw=import_raw,
-                      progress=progress, search_index=search_index, held=held)
+                      progress=progress, search_index=search_index, held=held,
+                      cancel=cancel)
 
 
 @contextmanager
@@ -109,7 +116,7 @@ def _without_cyclic_gc(*, freeze: bool = False) -> Iterator[None]:
 
 def _build(config: Config, cache: BuildCache, *, out_dir: Path | None, drafts: bool,
            import_raw: bool, progress: bool, search_index: bool,
-           held: HeldModel | None) -> BuildReport:
+           held: HeldModel | None, cancel: threading.Event | None) -> BuildReport:
     started = time.perf_counter()
     out = out_dir if out_dir is not None else config.output_path
     recover(out)   # a build killed mid-swap: the previous site back even if this one fails
@@ -129,7 +136,8 @@ def _build(config: Config, cache: BuildCache, *, out_dir: Path | None, drafts: b
         try:
             return _render_and_write(config, cache, out, key, before, drafts=drafts,
                                      import_raw=import_raw, progress=progress,
-                                     search_index=search_index, held=held, started=started)
+                                     search_index=search_index, held=held, started=started,
+                                     cancel=cancel)
         except KeptMissing:
             if held is not None:
                 held.site.forget()
@@ -139,6 +147,8 @@ def _build(config: Config, cache: BuildCache, *, out_dir: Path | None, drafts: b
             # page it was told to keep missing): once more from the site as it is
             log.debug("writing failed with the held site listing; listing the site again")
             before = site_listing(out)
+        except IndexCancelled:   # raised before anything was moved in: the held listing stands
+            raise
         except BaseException:
             if held is not None:   # the next build lists the site again, fingerprints all
                 held.site.forget()
@@ -149,7 +159,7 @@ def _build(config: Config, cache: BuildCache, *, out_dir: Path | None, drafts: b
 def _render_and_write(config: Config, cache: BuildCache, out: Path, key: str,
                       before: Listing | None, *, drafts: bool, import_raw: bool,
                       progress: bool, search_index: bool, held: HeldModel | None,
-                      started: float) -> BuildReport:
+                      started: float, cancel: threading.Event | None = None) -> BuildReport:
     from sitegen.render import CONTENT_FILES, Output, render_site
     from sitegen.search import SEARCH_DIR, index_site
     from sitegen.snapshot import load_model
@@ -192,7 +202,7 @@ def _render_and_write(config: Config, cache: BuildCache, out: Path, key: str,
         urls = Urls(config)
         pages = {urls.output_file(urls.article(a)): (a.date.year, a.date.month)
                  for a in articles}
-        files, warning = index_site(site, config, pages, memo, cache)
+        files, warning = index_site(site, config, pages, memo, cache, cancel)
         if warning:
             warnings.append(warning)
         return files

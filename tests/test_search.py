@@ -194,6 +194,67 @@ def test_serve_does_not_index_a_broken_site(tmp_path: Path,
         p.stop()
 
 
+def gated_pagefind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    """The real Pagefind behind a wrapper that, while the gate file exists, waits before
+    running it (a Pagefind as slow as the test wants, deterministically) and counts its runs
+    in the other file returned. A user cache of the test's own."""
+    from sitegen.incremental.machine import CACHE_ENV
+
+    requires_pagefind()
+    real = pagefind_executable()
+    gate, runs = tmp_path / "pagefind-gate", tmp_path / "pagefind-runs"
+    wrapper = tmp_path / "pagefind"
+    wrapper.write_text(f'#!/bin/sh\necho run >> "{runs}"\n'
+                       f'while [ -e "{gate}" ]; do sleep 0.05; done\nexec "{real}" "$@"\n')
+    wrapper.chmod(0o755)
+    monkeypatch.setenv(PAGEFIND_ENV, str(wrapper))
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "user-cache"))
+    return gate, runs
+
+
+def test_an_edit_while_pagefind_runs_reloads_at_once_and_search_ends_current(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, page: Page) -> None:
+    """An edit saved while the preview's search build runs Pagefind cancels that build: the
+    edit reloads without waiting for Pagefind (held here for as long as the gate file exists),
+    and the search build that follows indexes both edits."""
+    gate, runs = gated_pagefind(tmp_path, monkeypatch)
+    monkeypatch.setattr(app, "SEARCH_DELAY", 0.2)
+    root = make_site(tmp_path / "site")
+    p = Preview(root, port=0)
+    p.start()
+    try:
+        gate.touch()   # from now on Pagefind waits for the gate
+        story = next(root.joinpath("content", "articles").glob("borrell-aid*.md"))
+        story.write_text(story.read_text(encoding="utf-8").rstrip("\n")
+                         + "\n\nA walrus was seen at the summit.\n", encoding="utf-8")
+        assert waited_for_builds(p, 2)
+        deadline = time.monotonic() + 30
+        while runs.read_text().count("run") < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert runs.read_text().count("run") == 2, "the search build runs (held) Pagefind"
+        write_article(root / "content", "zeppelin", "A zeppelin flew over the city.",
+                      title="Zeppelin sighted", slug="zeppelin", date="2022-12-12")
+        assert waited_for_builds(p, 3, seconds=20), "the edit's reload waited for Pagefind"
+        assert list((root / "_site").rglob("zeppelin/index.html"))
+        assert gate.exists() and p.indexed == 0   # Pagefind never got past the gate
+        gate.unlink()
+        assert p.wait_idle(60) and p.indexed == 1
+        assert page_count(root / "_site") == len(STORIES) + 1
+        assert not [path.name for path in root.iterdir() if path.name.startswith("._site")]
+        page.goto(p.url)
+        search = page.locator("#search-input")
+        search.wait_for()
+        search.fill("walrus")
+        page.wait_for_function("document.querySelectorAll('.search-result').length == 1")
+        assert results(page) == ["EU agrees a new aid package"]
+        search.fill("zeppelin")
+        page.wait_for_function("[...document.querySelectorAll('.search-result > a')]"
+                               ".map(a => a.innerText).join() == 'Zeppelin sighted'")
+    finally:
+        gate.unlink(missing_ok=True)
+        p.stop()
+
+
 # Browser -------------------------------------------------------------------------------------
 
 @pytest.fixture

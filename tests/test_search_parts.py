@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import http.server
 import json
+import os
 import shutil
 import subprocess
 import threading
@@ -226,6 +227,42 @@ def four_months(tmp_path: Path) -> Path:
     return root
 
 
+def most_runs_at_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> int:
+    """Build `four_months` (two parts) clean with Pagefind behind a wrapper that waits up to
+    3 s for a second run to start before it runs; how many runs were at once, at most."""
+    real = pagefind_executable()
+    log = tmp_path / "runs.log"
+    log.touch()
+    waiting = tmp_path / "waiting"
+    waiting.write_text(f'#!/bin/sh\necho start >> "{log}"\nn=0\n'
+                       f'while [ "$(grep -c start "{log}")" -lt 2 ] && [ $n -lt 60 ]; do '
+                       f'sleep 0.05; n=$((n+1)); done\n"{real}" "$@"\ncode=$?\n'
+                       f'echo end >> "{log}"\nexit $code\n')
+    waiting.chmod(0o755)
+    monkeypatch.setenv(PAGEFIND_ENV, str(waiting))
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    four_months(tmp_path)
+    running = most = 0
+    for line in log.read_text().split():
+        running += 1 if line == "start" else -1
+        most = max(most, running)
+    return most
+
+
+def test_parts_are_indexed_two_at_once_on_two_cores(tmp_path: Path, runs: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pagefind works on one core for most of a run: a clean build runs a part per core."""
+    assert most_runs_at_once(tmp_path, monkeypatch) == 2
+
+
+def test_runs_at_once_stay_within_the_page_budget(tmp_path: Path, runs: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pagefind's memory grows with the pages of a run: no more than `PARALLEL_PAGES` pages
+    are indexed at once."""
+    monkeypatch.setattr(search, "PARALLEL_PAGES", 3)   # one part's pages (three months)
+    assert most_runs_at_once(tmp_path, monkeypatch) == 1
+
+
 def test_a_page_the_site_holds_as_it_was_is_not_read_again_to_key_its_part(
         tmp_path: Path, runs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = four_months(tmp_path)
@@ -289,9 +326,10 @@ def test_a_part_that_fails_keeps_the_old_site_and_the_next_build_recovers(
     root = four_months(tmp_path)
     before = snapshot(root / "_site")
     real = pagefind_executable()
-    flaky = tmp_path / "flaky"   # indexes one part, then fails
-    flaky.write_text(f'#!/bin/sh\nif [ -e "{tmp_path}/once" ]; then echo "Error: boom" >&2; '
-                     f'exit 4; fi\ntouch "{tmp_path}/once"\nexec "{real}" "$@"\n')
+    flaky = tmp_path / "flaky"   # indexes one part and fails the others (runs may overlap:
+    flaky.write_text(            # one mkdir succeeds)
+        f'#!/bin/sh\nif ! mkdir "{tmp_path}/once" 2>/dev/null; then echo "Error: boom" >&2; '
+        f'exit 4; fi\nexec "{real}" "$@"\n')
     flaky.chmod(0o755)
     monkeypatch.setenv(PAGEFIND_ENV, str(flaky))
     story(root, 0, "2022-01-05", version=1)

@@ -7,7 +7,9 @@ problems instead. Every rebuild is a whole build (correct by construction: no st
 feed pages), made quick by the build cache and by the model this process keeps between builds
 (`snapshot.HeldModel`, handed to `build_site`). A rebuild keeps the search index as it was, so the
 reload is not held up by Pagefind; once no edit has come for `SEARCH_DELAY`, one more build brings
-the index up to date the way `sitegen build` does (only the parts whose pages changed).
+the index up to date the way `sitegen build` does (only the parts whose pages changed). An edit
+that arrives while that search build runs cancels it (Pagefind is killed, nothing is moved in),
+so the edit's rebuild starts at once; the search build is asked for again after it.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from sitegen.config import CONFIG_NAME, Config, load_config
 from sitegen.errors import Problem, SitegenError
+from sitegen.search import IndexCancelled
 from sitegen.serve.livereload import Hub
 from sitegen.serve.server import PreviewHTTPServer, PreviewState, bind
 from sitegen.serve.watch import Watcher
@@ -81,9 +84,11 @@ def _url_host(host: str) -> str:
 class _Rebuilder:
     """One build at a time; everything submitted during a build becomes one more build. A
     search build asked for (`index_later`) runs once nothing else is queued and its time came;
-    edits go first and a later request moves it back."""
+    edits go first and a later request moves it back, and an edit submitted while it runs
+    cancels it (`index` is handed the event that `submit` sets)."""
 
-    def __init__(self, build: Callable[[set[Path]], None], index: Callable[[], None]) -> None:
+    def __init__(self, build: Callable[[set[Path]], None],
+                 index: Callable[[threading.Event], None]) -> None:
         self._worker: Worker[set[Path] | str] = Worker(
             name="sitegen-rebuild", take=self._take, work=self._work, timeout=self._timeout,
             crashed="sitegen serve: rebuild crashed", done=self._done)
@@ -94,12 +99,15 @@ class _Rebuilder:
         self._dirty = False
         self._busy = False
         self._index_at: float | None = None   # when the search build may start
+        self._cancel: threading.Event | None = None   # the running search build's
         self._worker.start()
 
     def submit(self, paths: set[Path]) -> None:
         with self._cond:
             self._pending |= paths
             self._dirty = True
+            if self._cancel is not None:   # the edit goes first: stop the search build
+                self._cancel.set()
             self._cond.notify_all()
 
     def index_later(self, delay: float | None) -> None:
@@ -137,6 +145,7 @@ class _Rebuilder:
             return batch
         if self._index_at is not None and time.monotonic() >= self._index_at:
             self._index_at, self._busy = None, True
+            self._cancel = threading.Event()
             return _INDEX
         return None
 
@@ -145,13 +154,17 @@ class _Rebuilder:
 
     def _work(self, batch: set[Path] | str) -> None:
         if isinstance(batch, str):
-            self._index()
+            with self._cond:
+                cancel = self._cancel
+            assert cancel is not None
+            self._index(cancel)
         else:
             self._build(batch)
 
     def _done(self) -> None:
         """Wake `wait_idle`, crashed build or not."""
         self._busy = False
+        self._cancel = None
         self._cond.notify_all()
 
 
@@ -314,6 +327,8 @@ class Preview:
         shown in the browser and the preview stays up."""
         try:
             return build()
+        except IndexCancelled:
+            raise
         except SitegenError as exc:
             self._failed(exc.problems, first)
         except Exception as exc:  # a bug in a stage must not take the preview down
@@ -333,17 +348,26 @@ class Preview:
         return build_site(config, drafts=self.drafts, progress=False, held=self._held,
                           **options)
 
-    def _index(self) -> None:
+    def _index(self, cancel: threading.Event) -> None:
         """Bring the search index up to date after rebuilds (its parts whose pages changed):
-        a build like the last one with search on, without a reload (no page changed)."""
+        a build like the last one with search on, without a reload (no page changed). An edit
+        that sets `cancel` meanwhile stops it; it is asked for again, after that edit."""
         def index() -> BuildResult:
             config = self._config()
             return self._run(config, out_dir=self.out_override or config.output_path,
-                             import_raw=False, search_index=True)
+                             import_raw=False, search_index=True, cancel=cancel)
 
         with self._build_lock:
             started = time.perf_counter()
-            if self._attempt(index, "indexing", False) is None:
+            try:
+                report = self._attempt(index, "indexing", False)
+            except IndexCancelled:
+                log.info("search build cancelled by an edit after %.2fs",
+                         time.perf_counter() - started)
+                if self._rebuilder is not None:   # the edit's rebuild moves it back again
+                    self._rebuilder.index_later(SEARCH_DELAY)
+                return
+            if report is None:
                 return
             self.indexed += 1
             log.info("search index brought up to date in %.2fs", time.perf_counter() - started)
