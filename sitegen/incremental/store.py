@@ -64,20 +64,22 @@ def held(path: Path, records: tuple[type, ...] = ()) -> dict[str, Any]:
     return stored if isinstance(stored, dict) else {}
 
 
-def write(path: Path, key: str, entries: dict[str, Any], records: tuple[type, ...] = ()) -> None:
+def write(path: Path, key: str, entries: dict[str, Any], records: tuple[type, ...] = ()) -> bool:
     """Store `entries` under `key` at `path` (a temp file renamed over it); a cache that cannot
-    be written or a value that cannot be kept as data only makes the next build slower."""
+    be written or a value that cannot be kept as data only makes the next build slower. True
+    when `path` now holds them."""
     try:
         body = encode({"key": key, "entries": entries}, records)
     except (TypeError, ValueError, OverflowError) as exc:
         log.debug("not caching %s: %s", path, exc)
-        return
-    replace_file(path, _MARK + _checksum(body) + body)
+        return False
+    return replace_file(path, _MARK + _checksum(body) + body)
 
 
-def replace_file(path: Path, data: bytes) -> None:
+def replace_file(path: Path, data: bytes) -> bool:
     """Write `data` to a temp file beside `path` and rename it over `path`, so a reader finds
-    the old file or the new one; best effort (a read-only cache only makes builds slower)."""
+    the old file or the new one; best effort (a read-only cache only makes builds slower).
+    True when written."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -87,6 +89,8 @@ def replace_file(path: Path, data: bytes) -> None:
         log.debug("cannot write %s: %s", path, exc)
         with contextlib.suppress(OSError):   # EROFS even for a file that is not there
             tmp.unlink(missing_ok=True)
+        return False
+    return True
 
 
 def _checksum(body: bytes) -> bytes:

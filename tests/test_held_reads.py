@@ -1,0 +1,96 @@
+"""What a serving process keeps between builds besides the model: the text hash of each body
+and the decoded cache files it reads on every build (`incremental.stores.HELD`). A body edit
+then hashes the edited body only and decodes none of those files again, and the site is still
+the clean build's, byte for byte."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from bench import corpus
+from sitegen.config import load_config
+from sitegen.incremental import store
+from sitegen.incremental.inputs import code_digest, digest
+from sitegen.incremental.shape import Fields, Map
+from sitegen.incremental.stores import BuildCache
+from sitegen.render import bodies
+from sitegen.site import build_site
+from sitegen.snapshot import HeldModel
+from tests.conftest import clean_build_snapshot, snapshot
+
+_KINDS = Fields({"kinds": Map(str, str)})
+
+
+def _counting(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], Counter[str]]:
+    """The texts `convert_bodies` hashes, and the cache files read by name, from now on."""
+    hashed: list[str] = []
+    read: Counter[str] = Counter()
+    digest, read_file = bodies.digest, store.read
+
+    def counted_digest(*parts: str | bytes) -> str:
+        hashed.extend(p for p in parts if isinstance(p, str))
+        return digest(*parts)
+
+    def counted_read(path: Path, *args: object, **kwargs: object) -> object:
+        read[path.name.removesuffix(store.SUFFIX)] += 1
+        return read_file(path, *args, **kwargs)   # type: ignore[arg-type]
+
+    monkeypatch.setattr(bodies, "digest", counted_digest)
+    monkeypatch.setattr(store, "read", counted_read)
+    return hashed, read
+
+
+def test_a_body_edit_while_serving_hashes_one_body_and_reads_no_held_store(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    items = corpus.generate(40, seed=5)
+    root = tmp_path / "site"
+    corpus.write_sitegen(items, root)
+    held = HeldModel()
+    build_site(load_config(root), import_raw=False, held=held)
+    edited = max(items, key=lambda i: i.date)
+    for n in (1, 2):   # the second edit reads what the first build wrote
+        corpus.edit(root / "content" / "articles" / f"{edited.slug}.md", n)
+        hashed, read = _counting(monkeypatch)
+        build_site(load_config(root), import_raw=False, held=held)
+        monkeypatch.undo()
+        added = f"Correction number {n} was added here."
+        assert [text for text in hashed if "Correction number" in text] != []
+        assert len([text for text in hashed if len(text) > 200]) == 1, "only the edited body"
+        assert not {"related", "quote-anchors", "markdown-index", "groups"} & set(read), read
+        site = snapshot(root / "_site")
+        page = next(p for p in site if p.endswith(f"/{edited.slug}/index.html"))
+        assert added.encode() in site[page]
+        assert added.encode() in site["feed.xml"]
+    assert snapshot(root / "_site") == clean_build_snapshot(root, tmp_path / "clean")
+
+
+def test_a_held_store_replaced_by_another_process_is_read_again(tmp_path: Path) -> None:
+    cache = BuildCache(tmp_path)
+    cache.save("kinds", "k", {"kinds": {"moscow": "place"}})
+    assert cache.load("kinds", "k", _KINDS) == {"kinds": {"moscow": "place"}}
+    path = tmp_path / ".sitegen-cache" / f"kinds{store.SUFFIX}"
+    entries = store.read(path, _full_key(cache, "k"))
+    # another process's save replaces the file (not through this process's memo)
+    assert store.write(path, _full_key(cache, "k"), {"kinds": {"moscow": "city"}})
+    assert entries != {}
+    assert BuildCache(tmp_path).load("kinds", "k", _KINDS) == {"kinds": {"moscow": "city"}}
+    cache.remove("kinds")
+    assert cache.load("kinds", "k", _KINDS) == {}
+
+
+def test_a_failed_save_of_a_held_store_leaves_what_the_file_holds(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = BuildCache(tmp_path)
+    cache.save("kinds", "k", {"kinds": {"moscow": "place"}})
+    monkeypatch.setattr(store, "replace_file", lambda path, data: False)   # a full disk
+    cache.save("kinds", "k", {"kinds": {"moscow": "city"}})
+    monkeypatch.undo()
+    assert cache.load("kinds", "k", _KINDS) == {"kinds": {"moscow": "place"}}
+
+
+def _full_key(cache: BuildCache, key: str) -> str:
+    """The key `BuildCache.save` writes a file under."""
+    return digest(code_digest(cache.digests), key)
