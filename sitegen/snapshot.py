@@ -64,7 +64,7 @@ from sitegen.speaker_aliases import SPEAKERS_FILE, load_speaker_aliases, merge_s
 from sitegen.stamps import FileDigests
 from sitegen.stored_groups import SHAPE as GROUPS
 from sitegen.stored_groups import groups_from_data, groups_to_data
-from sitegen.taxonomy import Taxonomy, build_taxonomy, with_records
+from sitegen.taxonomy import Taxonomy, build_taxonomy, regroup, with_records
 
 log = logging.getLogger("sitegen.snapshot")
 
@@ -163,7 +163,8 @@ class HeldModel:
             known = {path: _Known(found, f.header, f.claim) for path, f in self._loaded.items()
                      if (found := self._files[path]) == files.get(path)}
             regrouped = _regroup(config, key, files, drafts, known,
-                                 {str(a.path): a for a in model.articles}, fresh, {})
+                                 {str(a.path): a for a in model.articles}, fresh, {},
+                                 model.taxonomy)
             if regrouped is None:
                 return None
             model = regrouped[0]
@@ -397,11 +398,12 @@ def _columns(articles: tuple[Article, ...], records: list[Article],
 def _regroup(config: Config, key: str, files: dict[str, bytes], drafts: bool,
              known: dict[str, _Known], kept: dict[str, Article],
              fresh: dict[str, tuple[Article, LoadedFile]],
-             warnings: dict[str, tuple[tuple[int, str], ...]]
+             warnings: dict[str, tuple[tuple[int, str], ...]], last: Taxonomy | None = None
              ) -> tuple[Model, dict[str, LoadedFile]] | None:
     """The last build's records (`kept`, speakers merged, by path) of the files unchanged since
     (`known`), and the `fresh` ones of the others, slugs made unique across them all again and
-    grouped afresh, with what loading each file gave; None when a full load is needed."""
+    grouped afresh (only the groups whose members changed, given `last`, the taxonomy `kept`
+    are in), with what loading each file gave; None when a full load is needed."""
     loaded = {path: fresh[path][1] if path in fresh else
               LoadedFile(known[path].header, known[path].claim, warnings.get(path, ()))
               for path in files}
@@ -426,7 +428,7 @@ def _regroup(config: Config, key: str, files: dict[str, bytes], drafts: bool,
             continue
         articles.append(article if article.slug == slugs[path]
                         else replace(article, slug=slugs[path]))
-    taxonomy = build_taxonomy(articles)
+    taxonomy = build_taxonomy(articles) if last is None else regroup(last, articles)
     versions = [_version(key, a, files) for a in taxonomy.articles]
     structure = _structure(key, taxonomy, {path: f.header for path, f in loaded.items()})
     log.debug("articles from the last build, %d files loaded afresh", len(fresh))
