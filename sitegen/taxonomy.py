@@ -139,8 +139,9 @@ def regroup(last: Taxonomy, articles: Sequence[Article]) -> Taxonomy:
         return build_taxonomy(articles)
     held = {t.slug: t for t in last.speakers}
     moved = [t for t in speakers if not _same_members(held.get(t.slug), t)]
+    recount = {t.slug for t in moved}
     companions = _companions(moved, speaker_slugs, {t.slug: t.name for t in speakers})
-    speakers = tuple(_with_quotes(t, speaker_slugs, companions.get(t.slug, ())) if t in moved
+    speakers = tuple(_with_quotes(t, speaker_slugs, companions.get(t.slug, ())) if t.slug in recount
                      else held[t.slug] for t in speakers)
     # a speaker name no article listed before may be quoted in any tag's stories
     held_tags = {t.slug: t for t in last.tags} if speaker_slugs == last.speaker_slugs else {}

@@ -143,13 +143,27 @@ def _digest_bytes(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+# The groups this process fingerprinted last, with their digests, by the identity of the
+# (group, kind) pair's group: a group is immutable and its digest a function of it alone, and
+# `taxonomy.regroup` hands a held model's unchanged groups on as the same objects.
+_last: dict[tuple[int, object], tuple[object, str]] = {}
+
+
 def group_fingerprints(cache: Store, structure: str, groups: Sequence[Any],
                        fingerprint: Callable[[Any], str]) -> list[str]:
-    """`fingerprint(group)` of every group, or the last build's while `structure`
-    (`snapshot.Model.structure`, which covers all a group is made from) is unchanged."""
+    """`fingerprint(group)` of every (group, kind) pair, or the last build's while `structure`
+    (`snapshot.Model.structure`, which covers all a group is made from) is unchanged; when it
+    changed, the digests this process made last of the very same group objects are kept (a
+    front-matter edit in `serve` fingerprints only the groups it changed)."""
+    global _last
     stored = cache.load("groups", structure, Fields({"digests": Each(list, str)})).get("digests")
     if isinstance(stored, list) and len(stored) == len(groups):
-        return stored
-    computed = [fingerprint(group) for group in groups]
-    cache.save("groups", structure, {"digests": computed})
+        computed: list[str] = stored
+    else:
+        last = _last
+        computed = [held[1] if (held := last.get((id(group), kind))) is not None
+                    and held[0] is group else fingerprint((group, kind)) for group, kind in groups]
+        cache.save("groups", structure, {"digests": computed})
+    _last = {(id(group), kind): (group, found)
+             for (group, kind), found in zip(groups, computed, strict=True)}
     return computed
