@@ -59,7 +59,7 @@ from sitegen.incremental.table import (
     rows_to_columns,
     to_columns,
 )
-from sitegen.model import Article
+from sitegen.model import Article, record_bytes
 from sitegen.speaker_aliases import SPEAKERS_FILE, load_speaker_aliases, merge_speakers
 from sitegen.stamps import FileDigests
 from sitegen.stored_groups import SHAPE as GROUPS
@@ -87,6 +87,7 @@ class Model:
     taxonomy: Taxonomy
     versions: dict[Path, str] = field(repr=False, compare=False)   # by article file
     structure: str = ""   # a digest of all the taxonomy is made from (`_model`)
+    layout: str = ""      # the same but for titles, in a long-lived process (`HeldModel`)
 
     def version(self, article: Article) -> str:
         """A digest that changes whenever any field of `article` may have: its file's path and
@@ -126,6 +127,7 @@ class HeldModel:
         self._files: dict[str, bytes] = {}
         self._loaded: dict[str, LoadedFile] = {}
         self._model: Model | None = None
+        self._layouts: dict[Path, tuple[Article, str]] = {}   # record, digest but for its title
 
     @property
     def ready(self) -> bool:
@@ -133,8 +135,25 @@ class HeldModel:
         return self._model is not None
 
     def keep(self, key: str, files: dict[str, bytes], loaded: dict[str, LoadedFile],
-             model: Model) -> None:
+             model: Model) -> Model:
+        """Hold `model`, given its `layout`, which it returns."""
+        model = replace(model, layout=self._layout(key, model))
         self._key, self._files, self._loaded, self._model = key, dict(files), loaded, model
+        return model
+
+    def _layout(self, key: str, model: Model) -> str:
+        """The key, every record but its title and body, and every slug in order: while it
+        stays, an edit changed nothing but titles and bodies, so every list, group, count and
+        related story is as it was (`render._keeps`). Records are digested once each."""
+        held, layouts = self._layouts, {}
+        for article in model.articles:
+            found = held.get(article.path)
+            layouts[article.path] = found if found is not None and found[0] is article else (
+                article, digest(record_bytes((replace(article, title="", body=""),
+                                              article.extra))))
+        self._layouts = layouts
+        return digest(key, *(str(path) + layouts[path][1] for path in sorted(layouts)),
+                      *(a.slug for a in model.articles))
 
     def forget(self) -> None:
         self._model = None
@@ -171,8 +190,7 @@ class HeldModel:
         for path in files:   # what a full load would say, in its order
             for level, message in loaded_now[path].warnings:
                 content_log.log(level, "%s", message)
-        self.keep(key, files, loaded_now, model)
-        return model
+        return self.keep(key, files, loaded_now, model)
 
     @staticmethod
     def _with_bodies(key: str, files: dict[str, bytes], model: Model,
@@ -187,7 +205,7 @@ class HeldModel:
         for article in records.values():
             versions[article.path] = _version(key, article, files)
         log.debug("articles held in memory, %d of them with a new body", len(records))
-        return Model(taxonomy.articles, taxonomy, versions, model.structure)
+        return Model(taxonomy.articles, taxonomy, versions, model.structure, model.layout)
 
 
 def load_model(config: Config, cache: BuildCache, *, drafts: bool = False,
@@ -268,7 +286,7 @@ def _load_held(config: Config, cache: BuildCache, drafts: bool, held: HeldModel,
         return updated
     model, loaded = _load(config, cache, drafts, key, files, held.parses)
     if loaded.keys() == files.keys():
-        held.keep(key, files, loaded, model)
+        model = held.keep(key, files, loaded, model)
     else:
         held.forget()
     return model

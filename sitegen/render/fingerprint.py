@@ -35,6 +35,12 @@ class Versions(Protocol):
     def structure(self) -> str:
         """A digest that changes whenever any group (tag, speaker, month, year) may have."""
 
+    @property
+    def layout(self) -> str:
+        """`structure` but for titles ("" when not known): while it stays, no list, group, count
+        or related story changed, only what the groups' digests and the articles' versions
+        show."""
+
     def version(self, article: Article) -> str:
         """A digest that changes whenever any field of `article` may have."""
 
@@ -105,6 +111,10 @@ class Fingerprints:
         build)."""
         for (group, kind), found in zip(groups, digests, strict=True):
             self._groups[group_key(group, kind)] = found
+
+    def known_groups(self) -> dict[tuple[object, ...], str]:
+        """The digest of every group fingerprinted so far, by `group_key`."""
+        return self._groups
 
     def _identity(self, article: Article) -> str:
         found = self._identities.get(article.path)
