@@ -152,7 +152,7 @@ class HeldModel:
                 article, digest(record_bytes((replace(article, title="", body=""),
                                               article.extra))))
         self._layouts = layouts
-        return digest(key, *(str(path) + layouts[path][1] for path in sorted(layouts)),
+        return digest(key, *sorted(str(path) + found for path, (_, found) in layouts.items()),
                       *(a.slug for a in model.articles))
 
     def forget(self) -> None:
@@ -183,7 +183,7 @@ class HeldModel:
                      if (found := self._files[path]) == files.get(path)}
             regrouped = _regroup(config, key, files, drafts, known,
                                  {str(a.path): a for a in model.articles}, fresh, {},
-                                 model.taxonomy)
+                                 model)
             if regrouped is None:
                 return None
             model = regrouped[0]
@@ -416,12 +416,13 @@ def _columns(articles: tuple[Article, ...], records: list[Article],
 def _regroup(config: Config, key: str, files: dict[str, bytes], drafts: bool,
              known: dict[str, _Known], kept: dict[str, Article],
              fresh: dict[str, tuple[Article, LoadedFile]],
-             warnings: dict[str, tuple[tuple[int, str], ...]], last: Taxonomy | None = None
+             warnings: dict[str, tuple[tuple[int, str], ...]], last: Model | None = None
              ) -> tuple[Model, dict[str, LoadedFile]] | None:
     """The last build's records (`kept`, speakers merged, by path) of the files unchanged since
     (`known`), and the `fresh` ones of the others, slugs made unique across them all again and
-    grouped afresh (only the groups whose members changed, given `last`, the taxonomy `kept`
-    are in), with what loading each file gave; None when a full load is needed."""
+    grouped afresh (only the groups whose members changed, given `last`, the model `kept`
+    are in, whose versions they keep), with what loading each file gave; None when a full load
+    is needed."""
     loaded = {path: fresh[path][1] if path in fresh else
               LoadedFile(known[path].header, known[path].claim, warnings.get(path, ()))
               for path in files}
@@ -446,8 +447,9 @@ def _regroup(config: Config, key: str, files: dict[str, bytes], drafts: bool,
             continue
         articles.append(article if article.slug == slugs[path]
                         else replace(article, slug=slugs[path]))
-    taxonomy = build_taxonomy(articles) if last is None else regroup(last, articles)
-    versions = [_version(key, a, files) for a in taxonomy.articles]
+    taxonomy = build_taxonomy(articles) if last is None else regroup(last.taxonomy, articles)
+    versions = [last.versions[a.path] if last is not None and kept.get(str(a.path)) is a
+                else _version(key, a, files) for a in taxonomy.articles]
     structure = _structure(key, taxonomy, {path: f.header for path, f in loaded.items()})
     log.debug("articles from the last build, %d files loaded afresh", len(fresh))
     return _model(taxonomy, versions, structure), loaded
