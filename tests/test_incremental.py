@@ -31,6 +31,7 @@ from sitegen.incremental.outputs import site_listing
 from sitegen.render.fingerprint import Fingerprints
 from sitegen.site import build_site
 from sitegen.snapshot import HeldModel
+from sitegen.taxonomy import Month, Term, Year
 from sitegen.theme import DEFAULT_THEME
 from sitegen.write import _Previous, _scan
 from tests.conftest import (
@@ -366,8 +367,18 @@ def test_a_title_edit_while_serving_makes_only_the_outputs_that_show_the_story(
     path.write_text(corpus.sitegen_text(dataclasses.replace(
         edited, title=f"{edited.title} corrected")), encoding="utf-8")
     made = _fingerprinted(monkeypatch)
+    digested: list[object] = []   # the groups hashed: those holding the story, the others kept
+    plain = Fingerprints._plain
+
+    def counted(self: Fingerprints, value: object) -> object:
+        if isinstance(value, (Term, Month, Year)):
+            digested.append(value)
+        return plain(self, value)
+
+    monkeypatch.setattr(Fingerprints, "_plain", counted)
     build_site(load_config(root), import_raw=False, held=held)
     assert 0 < len(made) < first.files / 5
+    assert digested and all(any(a.slug == edited.slug for a in g.articles) for g in digested)
     site = snapshot(root / "_site")
     assert site == clean_build_snapshot(root, tmp_path / "clean")
     retitled = f"{edited.title} corrected".encode()

@@ -146,7 +146,8 @@ class SiteContext:
                 *((y, None) for y in taxonomy.years),
                 *((m, None) for y in taxonomy.years for m in y.months)]
             self.fp.know_groups(groups, group_fingerprints(
-                cache, structure, groups, lambda keyed: self.fp.group(*keyed)))
+                cache, structure, groups, lambda keyed: self.fp.group(*keyed),
+                self.fp.know_groups))
         # Cached by text hash in .sitegen-cache/, the rest converted over processes.
         self._converted = convert_bodies(cache, config, [a.body for a in articles])
         self._numbers = {a.path: n for n, a in enumerate(articles)}   # by article file

@@ -160,19 +160,26 @@ _last: dict[tuple[int, object], tuple[object, str]] = {}
 
 
 def group_fingerprints(cache: Store, structure: str, groups: Sequence[Any],
-                       fingerprint: Callable[[Any], str]) -> list[str]:
+                       fingerprint: Callable[[Any], str],
+                       know: Callable[[Sequence[Any], Sequence[str]], None] | None = None
+                       ) -> list[str]:
     """`fingerprint(group)` of every (group, kind) pair, or the last build's while `structure`
     (`snapshot.Model.structure`, which covers all a group is made from) is unchanged; when it
     changed, the digests this process made last of the very same group objects are kept (a
-    front-matter edit in `serve` fingerprints only the groups it changed)."""
+    front-matter edit in `serve` fingerprints only the groups it changed). `know` is told those
+    first (`Fingerprints.know_groups`), so a year made again does not hash its months again."""
     global _last
     stored = cache.load("groups", structure, Fields({"digests": Each(list, str)})).get("digests")
     if isinstance(stored, list) and len(stored) == len(groups):
         computed: list[str] = stored
     else:
         last = _last
-        computed = [held[1] if (held := last.get((id(group), kind))) is not None
-                    and held[0] is group else fingerprint((group, kind)) for group, kind in groups]
+        kept = {n: held[1] for n, (group, kind) in enumerate(groups)
+                if (held := last.get((id(group), kind))) is not None and held[0] is group}
+        if know is not None:
+            know([groups[n] for n in kept], list(kept.values()))
+        computed = [kept[n] if n in kept else fingerprint(keyed)
+                    for n, keyed in enumerate(groups)]
         cache.save("groups", structure, {"digests": computed})
     _last = {(id(group), kind): (group, found)
              for (group, kind), found in zip(groups, computed, strict=True)}
