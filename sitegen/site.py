@@ -160,7 +160,7 @@ def _render_and_write(config: Config, cache: BuildCache, out: Path, key: str,
                       before: Listing | None, *, drafts: bool, import_raw: bool,
                       progress: bool, search_index: bool, held: HeldModel | None,
                       started: float, cancel: threading.Event | None = None) -> BuildReport:
-    from sitegen.render import CONTENT_FILES, Output, render_site
+    from sitegen.render import CONTENT_FILES, GroupReaders, Output, render_site
     from sitegen.search import SEARCH_DIR, index_site
     from sitegen.snapshot import load_model
     from sitegen.urls import Urls
@@ -195,6 +195,7 @@ def _render_and_write(config: Config, cache: BuildCache, out: Path, key: str,
                               for name in CONTENT_FILES))
     last_pages = held.site if held is not None and held.site.render_key == held_key else None
     readers: dict[Path, tuple[str, ...]] = {}
+    groups: GroupReaders = {}
 
     def finish(site: NewSite) -> list[str]:
         """Index the staged new site for search before any of it is moved in (only the parts
@@ -216,7 +217,7 @@ def _render_and_write(config: Config, cache: BuildCache, out: Path, key: str,
             yield output
 
     outputs = counted(render_site(articles, taxonomy, config, memo, model, cache,
-                                   last_pages, readers))
+                                   last_pages, readers, groups))
     kept_index: list[str] = []
     if config.search and not search_index:   # the files of the index the site has stay
         kept_index = [path for path, _, _ in before or () if path.startswith(f"{SEARCH_DIR}/")]
@@ -235,7 +236,7 @@ def _render_and_write(config: Config, cache: BuildCache, out: Path, key: str,
     memo.save(listing)
     if held is not None:
         held.site.remember(out, listing, held_key, model.structure, model.versions,
-                           memo.fingerprints, readers, cache.stamp(PAGES))
+                           memo.fingerprints, readers, cache.stamp(PAGES), model.layout, groups)
     if not warnings:   # a build with warnings (no search index) is tried again next time
         remember_build(cache, out, key, len(articles), files, listing)
     return BuildReport(out_dir=out, articles=len(articles), files=files,

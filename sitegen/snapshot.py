@@ -59,12 +59,12 @@ from sitegen.incremental.table import (
     rows_to_columns,
     to_columns,
 )
-from sitegen.model import Article
+from sitegen.model import Article, record_bytes
 from sitegen.speaker_aliases import SPEAKERS_FILE, load_speaker_aliases, merge_speakers
 from sitegen.stamps import FileDigests
 from sitegen.stored_groups import SHAPE as GROUPS
 from sitegen.stored_groups import groups_from_data, groups_to_data
-from sitegen.taxonomy import Taxonomy, build_taxonomy, with_records
+from sitegen.taxonomy import Taxonomy, build_taxonomy, regroup, with_records
 
 log = logging.getLogger("sitegen.snapshot")
 
@@ -93,6 +93,7 @@ class Model:
     taxonomy: Taxonomy
     versions: dict[Path, str] = field(repr=False, compare=False)   # by article file
     structure: str = ""   # a digest of all the taxonomy is made from (`_model`)
+    layout: str = ""      # the same but for titles, in a long-lived process (`HeldModel`)
 
     def version(self, article: Article) -> str:
         """A digest that changes whenever any field of `article` may have: its file's path and
@@ -132,6 +133,7 @@ class HeldModel:
         self._files: dict[str, bytes] = {}
         self._loaded: dict[str, LoadedFile] = {}
         self._model: Model | None = None
+        self._layouts: dict[Path, tuple[Article, str]] = {}   # record, digest but for its title
 
     @property
     def ready(self) -> bool:
@@ -139,8 +141,25 @@ class HeldModel:
         return self._model is not None
 
     def keep(self, key: str, files: dict[str, bytes], loaded: dict[str, LoadedFile],
-             model: Model) -> None:
+             model: Model) -> Model:
+        """Hold `model`, given its `layout`, which it returns."""
+        model = replace(model, layout=self._layout(key, model))
         self._key, self._files, self._loaded, self._model = key, dict(files), loaded, model
+        return model
+
+    def _layout(self, key: str, model: Model) -> str:
+        """The key, every record but its title and body, and every slug in order: while it
+        stays, an edit changed nothing but titles and bodies, so every list, group, count and
+        related story is as it was (`render._keeps`). Records are digested once each."""
+        held, layouts = self._layouts, {}
+        for article in model.articles:
+            found = held.get(article.path)
+            layouts[article.path] = found if found is not None and found[0] is article else (
+                article, digest(record_bytes((replace(article, title="", body=""),
+                                              article.extra))))
+        self._layouts = layouts
+        return digest(key, *sorted(str(path) + found for path, (_, found) in layouts.items()),
+                      *(a.slug for a in model.articles))
 
     def forget(self) -> None:
         self._model = None
@@ -169,15 +188,15 @@ class HeldModel:
             known = {path: _Known(found, f.header, f.claim) for path, f in self._loaded.items()
                      if (found := self._files[path]) == files.get(path)}
             regrouped = _regroup(config, key, files, drafts, known,
-                                 {str(a.path): a for a in model.articles}, fresh, {})
+                                 {str(a.path): a for a in model.articles}, fresh, {},
+                                 model)
             if regrouped is None:
                 return None
             model = regrouped[0]
         for path in files:   # what a full load would say, in its order
             for level, message in loaded_now[path].warnings:
                 content_log.log(level, "%s", message)
-        self.keep(key, files, loaded_now, model)
-        return model
+        return self.keep(key, files, loaded_now, model)
 
     @staticmethod
     def _with_bodies(key: str, files: dict[str, bytes], model: Model,
@@ -192,7 +211,7 @@ class HeldModel:
         for article in records.values():
             versions[article.path] = _version(key, article, files)
         log.debug("articles held in memory, %d of them with a new body", len(records))
-        return Model(taxonomy.articles, taxonomy, versions, model.structure)
+        return Model(taxonomy.articles, taxonomy, versions, model.structure, model.layout)
 
 
 def load_model(config: Config, cache: BuildCache, *, drafts: bool = False,
@@ -302,7 +321,7 @@ def _load_held(config: Config, cache: BuildCache, drafts: bool, held: HeldModel,
         return updated
     model, loaded = _load(config, cache, drafts, key, files, held.parses)
     if loaded.keys() == files.keys():
-        held.keep(key, files, loaded, model)
+        model = held.keep(key, files, loaded, model)
     else:
         held.forget()
     return model
@@ -436,11 +455,13 @@ def _columns(articles: tuple[Article, ...], records: list[Article],
 def _regroup(config: Config, key: str, files: dict[str, bytes], drafts: bool,
              known: dict[str, _Known], kept: dict[str, Article],
              fresh: dict[str, tuple[Article, LoadedFile]],
-             warnings: dict[str, tuple[tuple[int, str], ...]]
+             warnings: dict[str, tuple[tuple[int, str], ...]], last: Model | None = None
              ) -> tuple[Model, dict[str, LoadedFile]] | None:
     """The last build's records (`kept`, speakers merged, by path) of the files unchanged since
     (`known`), and the `fresh` ones of the others, slugs made unique across them all again and
-    grouped afresh, with what loading each file gave; None when a full load is needed."""
+    grouped afresh (only the groups whose members changed, given `last`, the model `kept`
+    are in, whose versions they keep), with what loading each file gave; None when a full load
+    is needed."""
     loaded = {path: fresh[path][1] if path in fresh else
               LoadedFile(known[path].header, known[path].claim, warnings.get(path, ()))
               for path in files}
@@ -465,8 +486,9 @@ def _regroup(config: Config, key: str, files: dict[str, bytes], drafts: bool,
             continue
         articles.append(article if article.slug == slugs[path]
                         else replace(article, slug=slugs[path]))
-    taxonomy = build_taxonomy(articles)
-    versions = [_version(key, a, files) for a in taxonomy.articles]
+    taxonomy = build_taxonomy(articles) if last is None else regroup(last.taxonomy, articles)
+    versions = [last.versions[a.path] if last is not None and kept.get(str(a.path)) is a
+                else _version(key, a, files) for a in taxonomy.articles]
     structure = _structure(key, taxonomy, {path: f.header for path, f in loaded.items()})
     log.debug("articles from the last build, %d files loaded afresh", len(fresh))
     return _model(taxonomy, versions, structure), loaded

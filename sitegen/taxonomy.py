@@ -123,6 +123,54 @@ def build_taxonomy(articles: Sequence[Article]) -> Taxonomy:
                     tag_slugs=tag_slugs, speaker_slugs=speaker_slugs)
 
 
+def regroup(last: Taxonomy, articles: Sequence[Article]) -> Taxonomy:
+    """`build_taxonomy(articles)`, given `last`, the taxonomy of an earlier set of articles in
+    which every record not edited since is the same object: names are folded, slugs made and
+    members listed again for every term (a pass over the names), but only the terms, months
+    and years whose members changed are counted again (quotes, roles, companions, top
+    speakers: most of a grouping) and the others are `last`'s very objects, so their digests
+    can be kept too. When a name kept by some term changes its slug or display spelling, every
+    term may shift, and it groups afresh."""
+    ordered = newest_first(articles)
+    tags, tag_slugs = _terms(ordered, lambda a: a.tags)
+    speakers, speaker_slugs = _terms(ordered, lambda a: tuple(s.name for s in a.speakers))
+    if not (_same_names(last.tags, last.tag_slugs, tags, tag_slugs)
+            and _same_names(last.speakers, last.speaker_slugs, speakers, speaker_slugs)):
+        return build_taxonomy(articles)
+    held = {t.slug: t for t in last.speakers}
+    moved = [t for t in speakers if not _same_members(held.get(t.slug), t)]
+    recount = {t.slug for t in moved}
+    companions = _companions(moved, speaker_slugs, {t.slug: t.name for t in speakers})
+    speakers = tuple(_with_quotes(t, speaker_slugs, companions.get(t.slug, ())) if t.slug in recount
+                     else held[t.slug] for t in speakers)
+    # a speaker name no article listed before may be quoted in any tag's stories
+    held_tags = {t.slug: t for t in last.tags} if speaker_slugs == last.speaker_slugs else {}
+    tags = tuple(held_tags[t.slug] if _same_members(held_tags.get(t.slug), t)
+                 else _with_top_speakers(t, speakers, speaker_slugs) for t in tags)
+    return Taxonomy(articles=ordered, tags=tags, speakers=speakers,
+                    years=years_of(ordered, last.years), tag_slugs=tag_slugs,
+                    speaker_slugs=speaker_slugs)
+
+
+def _same_names(last: tuple[Term, ...], last_slugs: dict[str, str], terms: tuple[Term, ...],
+                slugs: dict[str, str]) -> bool:
+    """Whether every name folded in both keeps its slug, and every slug in both its display
+    spelling (then no other term's companions, top speakers or order shift)."""
+    if any(slugs.get(key, slug) != slug for key, slug in last_slugs.items()):
+        return False
+    names = {t.slug: t.name for t in last}
+    return all(names.get(t.slug, t.name) == t.name for t in terms)
+
+
+def _same_members(last: Term | None, term: Term) -> bool:
+    """Whether `term` lists the very records `last` did, in the same order."""
+    return last is not None and _same_records(last.articles, term.articles)
+
+
+def _same_records(last: tuple[Article, ...], now: tuple[Article, ...]) -> bool:
+    return len(last) == len(now) and all(a is b for a, b in zip(last, now, strict=True))
+
+
 _Names = Callable[[Article], tuple[str, ...]]
 
 
@@ -197,40 +245,52 @@ def _with_top_speakers(tag: Term, speakers: tuple[Term, ...], slugs: dict[str, s
                                            for s, n in top[:TOP_SPEAKERS]))
 
 
-def _companions(speakers: tuple[Term, ...],
-                slugs: dict[str, str]) -> dict[str, tuple[Companion, ...]]:
-    """For each speaker, the speakers most often quoted in the same articles (count, then name)."""
-    names = {t.slug: t.name for t in speakers}
+def _companions(speakers: Sequence[Term], slugs: dict[str, str],
+                names: dict[str, str] | None = None) -> dict[str, tuple[Companion, ...]]:
+    """For each of `speakers`, the speakers most often quoted in the same articles (count, then
+    name); `names`, by slug, of all the site's speakers (by default `speakers` are all)."""
+    if names is None:
+        names = {t.slug: t.name for t in speakers}
     together: dict[str, Counter[str]] = defaultdict(Counter)
-    seen: set[Path] = set()
     for term in speakers:
         for article in term.articles:
-            if article.path in seen:
-                continue
-            seen.add(article.path)
             present = sorted({slugs[name_key(s.name)] for s in article.speakers
                               if name_key(s.name) in slugs})
-            for a in present:
-                for b in present:
-                    if a != b:
-                        together[a][b] += 1
+            for b in present:
+                if b != term.slug:
+                    together[term.slug][b] += 1
     return {slug: tuple(Companion(names[other], other, n) for other, n in
                         sorted(counts.items(), key=lambda kv: (-kv[1], names[kv[0]].casefold(),
                                                                kv[0]))[:COMPANIONS])
             for slug, counts in together.items()}
 
 
-def years_of(ordered: tuple[Article, ...]) -> tuple[Year, ...]:
-    """The years and months of `ordered` (newest first), each with its articles in that order."""
+def years_of(ordered: tuple[Article, ...], last: tuple[Year, ...] = ()) -> tuple[Year, ...]:
+    """The years and months of `ordered` (newest first), each with its articles in that order;
+    a month or year of `last` (an earlier grouping) that lists the very same records is that
+    object again."""
     by_month: dict[tuple[int, int], list[Article]] = defaultdict(list)
     for article in ordered:
         by_month[(article.date.year, article.date.month)].append(article)
+    held_years = {y.year: y for y in last}
+    held_months = {(m.year, m.month): m for y in last for m in y.months}
     years: list[Year] = []
     for year in sorted({y for y, _ in by_month}, reverse=True):
-        months = tuple(Month(year, m, tuple(by_month[(year, m)]))
+        months = tuple(_month(held_months.get((year, m)), year, m, tuple(by_month[(year, m)]))
                        for m in sorted((m for y, m in by_month if y == year), reverse=True))
-        years.append(Year(year, months, tuple(a for month in months for a in month.articles)))
+        held = held_years.get(year)
+        if held is not None and len(held.months) == len(months) and all(
+                a is b for a, b in zip(held.months, months, strict=True)):
+            years.append(held)
+        else:
+            years.append(Year(year, months, tuple(a for m in months for a in m.articles)))
     return tuple(years)
+
+
+def _month(held: Month | None, year: int, month: int, articles: tuple[Article, ...]) -> Month:
+    if held is not None and _same_records(held.articles, articles):
+        return held
+    return Month(year, month, articles)
 
 
 TAG_KINDS = ("person", "organisation", "place", "topic")   # `ingest.tags.TAG_KINDS`, in order

@@ -31,6 +31,7 @@ from sitegen.incremental.outputs import site_listing
 from sitegen.render.fingerprint import Fingerprints
 from sitegen.site import build_site
 from sitegen.snapshot import HeldModel
+from sitegen.taxonomy import Month, Term, Year
 from sitegen.theme import DEFAULT_THEME
 from sitegen.write import _Previous, _scan
 from tests.conftest import (
@@ -349,6 +350,55 @@ def test_a_body_edit_while_serving_makes_only_the_outputs_that_show_the_article(
     made.clear()
     build_site(load_config(root), import_raw=False, held=HeldModel())
     assert len(made) > first.files / 2
+
+
+def test_a_title_edit_while_serving_makes_only_the_outputs_that_show_the_story(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A title edit changes the structure but not the layout (`render._keeps`): the outputs that
+    show the story or one of its groups are made again and show the new title, the others are
+    kept without a task; a tag edit after it moves the story between tag pages (all made)."""
+    items = corpus.generate(60, seed=11)
+    root = tmp_path / "site"
+    corpus.write_sitegen(items, root)
+    held = HeldModel()
+    first = build_site(load_config(root), import_raw=False, held=held)
+    edited = max(items, key=lambda i: i.date)   # on the front page and in the site feed
+    path = root / "content" / "articles" / f"{edited.slug}.md"
+    path.write_text(corpus.sitegen_text(dataclasses.replace(
+        edited, title=f"{edited.title} corrected")), encoding="utf-8")
+    made = _fingerprinted(monkeypatch)
+    digested: list[object] = []   # the groups hashed: those holding the story, the others kept
+    plain = Fingerprints._plain
+
+    def counted(self: Fingerprints, value: object) -> object:
+        if isinstance(value, (Term, Month, Year)):
+            digested.append(value)
+        return plain(self, value)
+
+    monkeypatch.setattr(Fingerprints, "_plain", counted)
+    build_site(load_config(root), import_raw=False, held=held)
+    assert 0 < len(made) < first.files / 5
+    assert digested and all(any(a.slug == edited.slug for a in g.articles) for g in digested)
+    site = snapshot(root / "_site")
+    assert site == clean_build_snapshot(root, tmp_path / "clean")
+    retitled = f"{edited.title} corrected".encode()
+    page = next(p for p in site if p.endswith(f"/{edited.slug}/index.html"))
+    for shown in (page, "index.html", "feed.xml"):
+        assert retitled in site[shown], shown
+    tagged = {p for p in site if p.startswith("tags/") and retitled in site[p]}
+    assert len(tagged) >= len(edited.tags)
+    # what it kept was what a build that looks at every page finds (their groups' digests too)
+    assert build_site(load_config(root), import_raw=False, held=HeldModel()).rendered == 0
+    # a tag it did not have: that tag's page lists it now (the layout changed: all made)
+    other = next(t for i in items for t in i.tags if t not in edited.tags)
+    path.write_text(corpus.sitegen_text(dataclasses.replace(
+        edited, title=f"{edited.title} corrected", tags=(*edited.tags, other))), encoding="utf-8")
+    made.clear()
+    build_site(load_config(root), import_raw=False, held=held)
+    assert len(made) > first.files / 2
+    site = snapshot(root / "_site")
+    assert site == clean_build_snapshot(root, tmp_path / "clean2")
+    assert {p for p in site if p.startswith("tags/") and retitled in site[p]} > tagged
 
 
 def test_an_edit_of_tags_toml_while_serving_changes_the_tags_index(tmp_path: Path) -> None:

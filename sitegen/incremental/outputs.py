@@ -153,9 +153,12 @@ class HeldSite:
         self.listing: Listing | None = None
         self.render_key = ""
         self.structure = ""
+        self.layout = ""
         self.versions: dict[Path, str] = {}
         self.fingerprints: dict[str, str] = {}
         self.readers: dict[Path, tuple[str, ...]] = {}   # article file -> outputs showing it
+        # group key -> its digest, outputs showing it (`render.GroupReaders`)
+        self.groups: dict[tuple[object, ...], tuple[str, tuple[str, ...]]] = {}
         self.stamp: tuple[int, int, int] | None = None   # of the page memo it saved
 
     def listing_of(self, out: Path, stamp: tuple[int, int, int] | None) -> Listing | None:
@@ -171,12 +174,14 @@ class HeldSite:
     def remember(self, out: Path, listing: Listing | None, render_key: str, structure: str,
                  versions: dict[Path, str], fingerprints: dict[str, str],
                  readers: dict[Path, tuple[str, ...]],
-                 stamp: tuple[int, int, int] | None) -> None:
+                 stamp: tuple[int, int, int] | None, layout: str = "",
+                 groups: dict[tuple[object, ...], tuple[str, tuple[str, ...]]] | None = None
+                 ) -> None:
         self.out, self.listing, self.stamp = str(out.resolve()), listing, stamp
-        self.render_key, self.structure = render_key, structure
+        self.render_key, self.structure, self.layout = render_key, structure, layout
         self.versions, self.fingerprints = versions, dict(fingerprints)
-        self.readers = readers
+        self.readers, self.groups = readers, groups or {}
 
     def forget(self) -> None:
         self.listing, self.structure, self.versions, self.fingerprints = None, "", {}, {}
-        self.readers = {}
+        self.readers, self.layout, self.groups = {}, "", {}

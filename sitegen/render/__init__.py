@@ -67,13 +67,23 @@ class Memo(Protocol):
         """`unchanged` for a fingerprint known without making the task."""
 
 
+GroupReaders = dict[tuple[object, ...], tuple[str, tuple[str, ...]]]
+
+
 class Before(Protocol):
     """What this process's last build rendered (`incremental.outputs.HeldSite`): the model's
-    structure and article versions it was made from, each output's fingerprint, and the
-    outputs whose sources hold each article's version (`readers`)."""
+    structure, layout and article versions it was made from, each output's fingerprint, the
+    outputs whose sources hold each article's version (`readers`), and each group's digest
+    with the outputs whose sources hold it (`groups`, by `fingerprint.group_key`)."""
 
     @property
     def structure(self) -> str: ...
+
+    @property
+    def layout(self) -> str: ...
+
+    @property
+    def groups(self) -> GroupReaders: ...
 
     @property
     def versions(self) -> dict[Path, str]: ...
@@ -89,7 +99,8 @@ def render_site(articles: Sequence[Article], taxonomy: Taxonomy, config: Config,
                 memo: Memo | None = None, versions: Versions | None = None,
                 cache: ShardedStore | None = None,
                 before: Before | None = None,
-                readers: dict[Path, tuple[str, ...]] | None = None) -> Iterator[Output]:
+                readers: dict[Path, tuple[str, ...]] | None = None,
+                groups: GroupReaders | None = None) -> Iterator[Output]:
     """Every file of the site, pages first; paths are unique and relative to the output folder.
 
     `taxonomy` must be `build_taxonomy(articles)`: its newest-first order is the one used.
@@ -98,8 +109,8 @@ def render_site(articles: Sequence[Article], taxonomy: Taxonomy, config: Config,
     templates between builds; without one nothing is kept.
     `before` (a long-lived process's last build, made with the same render key) lets outputs
     that cannot have changed be kept without making their tasks (`_keeps`).
-    `readers`, when given, is filled with the outputs whose sources hold each article's
-    version (what the next build's `before.readers` is).
+    `readers` and `groups`, when given, are filled with the outputs whose sources hold each
+    article's version and each group's digest (what the next build's `before` holds).
     """
     ctx = SiteContext(taxonomy.articles, taxonomy, config, versions,
                       cache if cache is not None else BuildCache(None))
@@ -109,20 +120,24 @@ def render_site(articles: Sequence[Article], taxonomy: Taxonomy, config: Config,
     outputs = _outputs(ctx)
     known = {versions.version(a): a.path for a in taxonomy.articles} \
         if readers is not None and versions is not None and keeps is None else None
+    digests = {found: key for key, found in ctx.fp.known_groups().items()}
     found: dict[Path, list[str]] = {}
+    found_groups: dict[tuple[object, ...], list[str]] = {}
     todo = []
     for task in outputs:
         if task.inputs is KEPT:
             continue
         sources = repr(task.inputs)
-        if known is not None:   # the articles it shows, as its fingerprint sees them
-            for version in known.keys() & sources.split("'"):
+        if known is not None:   # the articles and groups it shows, as its fingerprint sees them
+            quoted = set(sources.split("'"))
+            for version in known.keys() & quoted:
                 found.setdefault(known[version], []).append(task.path)
+            for group in digests.keys() & quoted:
+                found_groups.setdefault(digests[group], []).append(task.path)
         if memo is None or not memo.unchanged(task.path, ctx.fp.of_repr(sources)):
             todo.append(task)
     if readers is not None and versions is not None:
-        readers.update(before.readers if keeps is not None and before is not None
-                       else {path: tuple(paths) for path, paths in found.items()})
+        _readers(ctx, keeps is not None, before, readers, groups, found, found_groups)
     log.debug("rendering %d of %d outputs (the others are unchanged)", len(todo), len(outputs))
     for task in todo:
         log.debug("rendering %s", task.path)
@@ -163,6 +178,26 @@ def _template_errors() -> Iterator[None]:
         raise SitegenError(template_problem(exc)) from None
 
 
+def _readers(ctx: SiteContext, kept: bool, before: Before | None,
+             readers: dict[Path, tuple[str, ...]], groups: GroupReaders | None,
+             found: dict[Path, list[str]],
+             found_groups: dict[tuple[object, ...], list[str]]) -> None:
+    """Fill `readers` and `groups` for the next build: the relations found in the sources, or,
+    when outputs were kept (`_keeps`: no list, group or related story changed, so the same
+    outputs show the same articles and groups), the last build's."""
+    digests = ctx.fp.known_groups()
+    if kept and before is not None:
+        readers.update(before.readers)
+        if groups is not None:
+            groups.update((key, (digests.get(key, ""), paths))
+                          for key, (_, paths) in before.groups.items())
+        return
+    readers.update((path, tuple(paths)) for path, paths in found.items())
+    if groups is not None:
+        groups.update((key, (digest, tuple(found_groups.get(key, ()))))
+                      for key, digest in digests.items())
+
+
 def _keeps(ctx: SiteContext, memo: Memo | None, versions: Versions | None,
            before: Before | None) -> Callable[[str], bool] | None:
     """Whether the output at a path is kept as the last build made it, decided without its
@@ -174,14 +209,25 @@ def _keeps(ctx: SiteContext, memo: Memo | None, versions: Versions | None,
     the versions of the articles it shows (`before.readers`). So only the outputs showing an
     article whose version changed can differ: a body edit at 10,000 articles makes a few dozen
     tasks (its page, the pages of stories listing it as related, its term, month and front
-    pages, feeds) instead of 16,000."""
-    if memo is None or versions is None or before is None or not before.structure \
-            or before.structure != versions.structure:
+    pages, feeds) instead of 16,000.
+
+    With only titles changed besides (the same `layout`: the structure but for titles), every
+    list, group membership, slug, count and related story is as it was too, and the only
+    sources that differ are versions and the digests of the groups holding a retitled story
+    (they show titles): the outputs holding one of those (`before.groups`) are made again as
+    well, so a title edit makes the tasks of its lists and terms, not 17,900."""
+    if memo is None or versions is None or before is None or not before.structure or not (
+            before.structure == versions.structure
+            or (before.layout and before.layout == versions.layout)):
         return None
     dirty: set[str] = set()
     for article in ctx.taxonomy.articles:
         if before.versions.get(article.path) != versions.version(article):
             dirty.update(before.readers.get(article.path, ()))
+    now = ctx.fp.known_groups()
+    for key, (found, paths) in before.groups.items():
+        if now.get(key) != found:
+            dirty.update(paths)
     fingerprints = before.fingerprints
 
     def kept(path: str) -> bool:

@@ -134,7 +134,9 @@ class SiteContext:
         self.urls = urls_for(config)   # its memo kept while the settings stay
         self.env = load_theme(config, cache.folder("jinja"))
         structure = versions.structure if versions else None
-        self.related = related_stories(cache, taxonomy, structure)   # reused while terms stay
+        # related stories and tag kinds are made of no title: reused while the layout stays
+        layout = (versions.layout or versions.structure) if versions else None
+        self.related = related_stories(cache, taxonomy, layout)   # reused while terms stay
         self.templates: set[str] = set()   # the templates pages were given, to compile once
         self.fp = Fingerprints(versions.version if versions else None)
         if structure is not None:   # group digests reused while the structure stays
@@ -144,14 +146,15 @@ class SiteContext:
                 *((y, None) for y in taxonomy.years),
                 *((m, None) for y in taxonomy.years for m in y.months)]
             self.fp.know_groups(groups, group_fingerprints(
-                cache, structure, groups, lambda keyed: self.fp.group(*keyed)))
+                cache, structure, groups, lambda keyed: self.fp.group(*keyed),
+                self.fp.know_groups))
         # Cached by text hash in .sitegen-cache/, the rest converted over processes.
         self._converted = convert_bodies(cache, config, [a.body for a in articles])
         self._numbers = {a.path: n for n, a in enumerate(articles)}   # by article file
         self._bodies: dict[Path, Body] = {}
         self._anchors = QuoteAnchors(cache, articles, versions.version if versions else None,
                                      self._paragraphs)
-        self._cache, self._structure = cache, structure
+        self._cache, self._structure = cache, layout
         self._kinds: dict[str, str] | None = None
         # Whether the output at a path is kept as the last build made it, known without its
         # sources (`render._keeps`); the page functions then give a `kept_task`.

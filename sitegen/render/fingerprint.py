@@ -35,6 +35,12 @@ class Versions(Protocol):
     def structure(self) -> str:
         """A digest that changes whenever any group (tag, speaker, month, year) may have."""
 
+    @property
+    def layout(self) -> str:
+        """`structure` but for titles ("" when not known): while it stays, no list, group, count
+        or related story changed, only what the groups' digests and the articles' versions
+        show."""
+
     def version(self, article: Article) -> str:
         """A digest that changes whenever any field of `article` may have."""
 
@@ -106,6 +112,10 @@ class Fingerprints:
         for (group, kind), found in zip(groups, digests, strict=True):
             self._groups[group_key(group, kind)] = found
 
+    def known_groups(self) -> dict[tuple[object, ...], str]:
+        """The digest of every group fingerprinted so far, by `group_key`."""
+        return self._groups
+
     def _identity(self, article: Article) -> str:
         found = self._identities.get(article.path)
         if found is None:
@@ -143,13 +153,34 @@ def _digest_bytes(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+# The groups this process fingerprinted last, with their digests, by the identity of the
+# (group, kind) pair's group: a group is immutable and its digest a function of it alone, and
+# `taxonomy.regroup` hands a held model's unchanged groups on as the same objects.
+_last: dict[tuple[int, object], tuple[object, str]] = {}
+
+
 def group_fingerprints(cache: Store, structure: str, groups: Sequence[Any],
-                       fingerprint: Callable[[Any], str]) -> list[str]:
-    """`fingerprint(group)` of every group, or the last build's while `structure`
-    (`snapshot.Model.structure`, which covers all a group is made from) is unchanged."""
+                       fingerprint: Callable[[Any], str],
+                       know: Callable[[Sequence[Any], Sequence[str]], None] | None = None
+                       ) -> list[str]:
+    """`fingerprint(group)` of every (group, kind) pair, or the last build's while `structure`
+    (`snapshot.Model.structure`, which covers all a group is made from) is unchanged; when it
+    changed, the digests this process made last of the very same group objects are kept (a
+    front-matter edit in `serve` fingerprints only the groups it changed). `know` is told those
+    first (`Fingerprints.know_groups`), so a year made again does not hash its months again."""
+    global _last
     stored = cache.load("groups", structure, Fields({"digests": Each(list, str)})).get("digests")
     if isinstance(stored, list) and len(stored) == len(groups):
-        return stored
-    computed = [fingerprint(group) for group in groups]
-    cache.save("groups", structure, {"digests": computed})
+        computed: list[str] = stored
+    else:
+        last = _last
+        kept = {n: held[1] for n, (group, kind) in enumerate(groups)
+                if (held := last.get((id(group), kind))) is not None and held[0] is group}
+        if know is not None:
+            know([groups[n] for n in kept], list(kept.values()))
+        computed = [kept[n] if n in kept else fingerprint(keyed)
+                    for n, keyed in enumerate(groups)]
+        cache.save("groups", structure, {"digests": computed})
+    _last = {(id(group), kind): (group, found)
+             for (group, kind), found in zip(groups, computed, strict=True)}
     return computed
