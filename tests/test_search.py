@@ -241,15 +241,7 @@ def test_an_edit_while_pagefind_runs_reloads_at_once_and_search_ends_current(
         assert p.wait_idle(60) and p.indexed == 1
         assert page_count(root / "_site") == len(STORIES) + 1
         assert not [path.name for path in root.iterdir() if path.name.startswith("._site")]
-        page.goto(p.url)
-        search = page.locator("#search-input")
-        search.wait_for()
-        search.fill("walrus")
-        page.wait_for_function("document.querySelectorAll('.search-result').length == 1")
-        assert results(page) == ["EU agrees a new aid package"]
-        search.fill("zeppelin")
-        page.wait_for_function("[...document.querySelectorAll('.search-result > a')]"
-                               ".map(a => a.innerText).join() == 'Zeppelin sighted'")
+        _finds_the_walrus_and_the_zeppelin(page, p.url)
     finally:
         gate.unlink(missing_ok=True)
         p.stop()
@@ -308,15 +300,7 @@ def test_search_in_preview_finds_an_edited_and_a_new_story_once_it_settles(
     while preview.indexed < 1 and time.monotonic() < deadline:
         time.sleep(0.1)
     assert preview.wait_idle(60) and preview.indexed >= 1
-    page.goto(preview.url)
-    search = page.locator("#search-input")
-    search.wait_for()
-    search.fill("walrus")
-    page.wait_for_function("document.querySelectorAll('.search-result').length == 1")
-    assert results(page) == ["EU agrees a new aid package"]
-    search.fill("zeppelin")
-    page.wait_for_function("[...document.querySelectorAll('.search-result > a')]"
-                           ".map(a => a.innerText).join() == 'Zeppelin sighted'")
+    _finds_the_walrus_and_the_zeppelin(page, preview.url)
 
 
 def test_reading_a_page_does_not_load_the_index(preview: Preview, page: Page) -> None:
@@ -397,3 +381,16 @@ def test_a_filter_value_with_double_quotes_still_filters(tmp_path: Path, page: P
         assert results(page) == ["Actor speaks"]
     finally:
         p.stop()
+
+
+def _finds_the_walrus_and_the_zeppelin(page: Page, url: str) -> None:
+    """Search at `url` finds the edited story by its new words and the new story by its own."""
+    page.goto(url)
+    search = page.locator("#search-input")
+    search.wait_for()
+    search.fill("walrus")
+    page.wait_for_function("document.querySelectorAll('.search-result').length == 1")
+    assert results(page) == ["EU agrees a new aid package"]
+    search.fill("zeppelin")
+    page.wait_for_function("[...document.querySelectorAll('.search-result > a')]"
+                           ".map(a => a.innerText).join() == 'Zeppelin sighted'")
