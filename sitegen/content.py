@@ -115,9 +115,8 @@ def load_articles(config: Config, *, drafts: bool = False,
     problems: list[Problem] = []
     parsed: list[_Parsed] = []
     known = digests or {}
-    paths = (map(Path, digests) if digests is not None
+    paths = ([Path(path) for path in digests] if digests is not None
              else article_files(folder, config.content_path))
-    paths = list(paths)
     ahead = _ParsedAhead(config, [(path, known[str(path)]) for path in paths
                                   if str(path) in known
                                   and not parses.knows(path, known[str(path)])])
