@@ -236,7 +236,8 @@ def _render_and_write(config: Config, cache: BuildCache, out: Path, key: str,
     memo.save(listing)
     if held is not None:
         held.site.remember(out, listing, held_key, model.structure, model.versions,
-                           memo.fingerprints, readers, cache.stamp(PAGES), model.layout, groups)
+                           memo.fingerprints, readers, cache.stamp(PAGES), model.layout, groups,
+                           model.frame)
     if not warnings:   # a build with warnings (no search index) is tried again next time
         remember_build(cache, out, key, len(articles), files, listing)
     return BuildReport(out_dir=out, articles=len(articles), files=files,

@@ -94,6 +94,7 @@ class Model:
     versions: dict[Path, str] = field(repr=False, compare=False)   # by article file
     structure: str = ""   # a digest of all the taxonomy is made from (`_model`)
     layout: str = ""      # the same but for titles, in a long-lived process (`HeldModel`)
+    frame: str = ""       # the layout but for tags, speakers and quotes (`HeldModel._layout`)
 
     def version(self, article: Article) -> str:
         """A digest that changes whenever any field of `article` may have: its file's path and
@@ -133,7 +134,8 @@ class HeldModel:
         self._files: dict[str, bytes] = {}
         self._loaded: dict[str, LoadedFile] = {}
         self._model: Model | None = None
-        self._layouts: dict[Path, tuple[Article, str]] = {}   # record, digest but for its title
+        # record, digests but for its title (layout) and but for its title and groups (frame)
+        self._layouts: dict[Path, tuple[Article, str, str]] = {}
 
     @property
     def ready(self) -> bool:
@@ -142,24 +144,36 @@ class HeldModel:
 
     def keep(self, key: str, files: dict[str, bytes], loaded: dict[str, LoadedFile],
              model: Model) -> Model:
-        """Hold `model`, given its `layout`, which it returns."""
-        model = replace(model, layout=self._layout(key, model))
+        """Hold `model`, given its `layout` and `frame`, which it returns."""
+        layout, frame = self._layout(key, model)
+        model = replace(model, layout=layout, frame=frame)
         self._key, self._files, self._loaded, self._model = key, dict(files), loaded, model
         return model
 
-    def _layout(self, key: str, model: Model) -> str:
-        """The key, every record but its title and body, and every slug in order: while it
-        stays, an edit changed nothing but titles and bodies, so every list, group, count and
-        related story is as it was (`render._keeps`). Records are digested once each."""
+    def _layout(self, key: str, model: Model) -> tuple[str, str]:
+        """The layout: the key, every record but its title and body, and every slug in order;
+        while it stays, an edit changed nothing but titles and bodies, so every list, group,
+        count and related story is as it was (`render._keeps`). And the frame: the same but for
+        each record's tags, speakers and quotes, with every tag's and speaker's slug and name in
+        order; while it stays, every list by date, page count of a list by date, month, year,
+        term and term name is as it was, and only the members of some terms (and so some
+        related stories) may differ. Records are digested once each."""
         held, layouts = self._layouts, {}
         for article in model.articles:
             found = held.get(article.path)
             layouts[article.path] = found if found is not None and found[0] is article else (
                 article, digest(record_bytes((replace(article, title="", body=""),
-                                              article.extra))))
+                                              article.extra))),
+                digest(record_bytes((replace(article, title="", body="", tags=(), speakers=(),
+                                             quotes=()), article.extra))))
         self._layouts = layouts
-        return digest(key, *sorted(str(path) + found for path, (_, found) in layouts.items()),
-                      *(a.slug for a in model.articles))
+        slugs = [a.slug for a in model.articles]
+        terms = [f"{kind}:{t.slug}:{t.name}" for kind, group in (
+            ("tags", model.taxonomy.tags), ("speakers", model.taxonomy.speakers)) for t in group]
+        return (digest(key, *sorted(str(path) + found[1] for path, found in layouts.items()),
+                       *slugs),
+                digest(key, *sorted(str(path) + found[2] for path, found in layouts.items()),
+                       *slugs, *terms))
 
     def forget(self) -> None:
         self._model = None
@@ -211,7 +225,8 @@ class HeldModel:
         for article in records.values():
             versions[article.path] = _version(key, article, files)
         log.debug("articles held in memory, %d of them with a new body", len(records))
-        return Model(taxonomy.articles, taxonomy, versions, model.structure, model.layout)
+        return Model(taxonomy.articles, taxonomy, versions, model.structure, model.layout,
+                     model.frame)
 
 
 def load_model(config: Config, cache: BuildCache, *, drafts: bool = False,

@@ -154,6 +154,7 @@ class HeldSite:
         self.render_key = ""
         self.structure = ""
         self.layout = ""
+        self.frame = ""
         self.versions: dict[Path, str] = {}
         self.fingerprints: dict[str, str] = {}
         self.readers: dict[Path, tuple[str, ...]] = {}   # article file -> outputs showing it
@@ -175,13 +176,13 @@ class HeldSite:
                  versions: dict[Path, str], fingerprints: dict[str, str],
                  readers: dict[Path, tuple[str, ...]],
                  stamp: tuple[int, int, int] | None, layout: str = "",
-                 groups: dict[tuple[object, ...], tuple[str, tuple[str, ...]]] | None = None
-                 ) -> None:
+                 groups: dict[tuple[object, ...], tuple[str, tuple[str, ...]]] | None = None,
+                 frame: str = "") -> None:
         self.out, self.listing, self.stamp = str(out.resolve()), listing, stamp
         self.render_key, self.structure, self.layout = render_key, structure, layout
         self.versions, self.fingerprints = versions, dict(fingerprints)
-        self.readers, self.groups = readers, groups or {}
+        self.readers, self.groups, self.frame = readers, groups or {}, frame
 
     def forget(self) -> None:
         self.listing, self.structure, self.versions, self.fingerprints = None, "", {}, {}
-        self.readers, self.layout, self.groups = {}, "", {}
+        self.readers, self.layout, self.groups, self.frame = {}, "", {}, ""

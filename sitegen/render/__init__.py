@@ -83,6 +83,9 @@ class Before(Protocol):
     def layout(self) -> str: ...
 
     @property
+    def frame(self) -> str: ...
+
+    @property
     def groups(self) -> GroupReaders: ...
 
     @property
@@ -114,12 +117,13 @@ def render_site(articles: Sequence[Article], taxonomy: Taxonomy, config: Config,
     """
     ctx = SiteContext(taxonomy.articles, taxonomy, config, versions,
                       cache if cache is not None else BuildCache(None))
-    keeps = _keeps(ctx, memo, versions, before)
+    related = _related_digests(ctx) if readers is not None or before is not None else {}
+    keeps, merge = _keeps(ctx, memo, versions, before, related)
     if keeps is not None:
         ctx.kept = keeps
     outputs = _outputs(ctx)
     known = {versions.version(a): a.path for a in taxonomy.articles} \
-        if readers is not None and versions is not None and keeps is None else None
+        if readers is not None and versions is not None and (keeps is None or merge) else None
     digests = {found: key for key, found in ctx.fp.known_groups().items()}
     found: dict[Path, list[str]] = {}
     found_groups: dict[tuple[object, ...], list[str]] = {}
@@ -137,7 +141,9 @@ def render_site(articles: Sequence[Article], taxonomy: Taxonomy, config: Config,
         if memo is None or not memo.unchanged(task.path, ctx.fp.of_repr(sources)):
             todo.append(task)
     if readers is not None and versions is not None:
-        _readers(ctx, keeps is not None, before, readers, groups, found, found_groups)
+        made = {task.path for task in outputs if task.inputs is not KEPT} if merge else None
+        _readers(ctx, keeps is not None, before, readers, groups, found, found_groups, related,
+                 made)
     log.debug("rendering %d of %d outputs (the others are unchanged)", len(todo), len(outputs))
     for task in todo:
         log.debug("rendering %s", task.path)
@@ -181,27 +187,55 @@ def _template_errors() -> Iterator[None]:
 def _readers(ctx: SiteContext, kept: bool, before: Before | None,
              readers: dict[Path, tuple[str, ...]], groups: GroupReaders | None,
              found: dict[Path, list[str]],
-             found_groups: dict[tuple[object, ...], list[str]]) -> None:
+             found_groups: dict[tuple[object, ...], list[str]],
+             related: GroupReaders, made: set[str] | None) -> None:
     """Fill `readers` and `groups` for the next build: the relations found in the sources, or,
-    when outputs were kept (`_keeps`: no list, group or related story changed, so the same
-    outputs show the same articles and groups), the last build's."""
+    when outputs were kept (`_keeps`), the last build's: as they were when no list, group or
+    related story changed, else (`made`: the outputs given a task, only some terms' members
+    changed) those of the outputs kept and the ones found in the sources of the others. Each
+    article's related stories count as a group its page shows (`_related_digests`)."""
     digests = ctx.fp.known_groups()
-    if kept and before is not None:
+    if kept and before is not None and made is None:
         readers.update(before.readers)
         if groups is not None:
-            groups.update((key, (digests.get(key, ""), paths))
+            groups.update((key, (digests.get(key) or related.get(key, ("", ()))[0], paths))
                           for key, (_, paths) in before.groups.items())
+        return
+    if kept and before is not None and made is not None:
+        for path in before.readers.keys() | found.keys():
+            readers[path] = (*(p for p in before.readers.get(path, ()) if p not in made),
+                             *found.get(path, ()))
+        if groups is not None:
+            for key in before.groups.keys() | digests.keys():
+                held = before.groups.get(key, ("", ()))[1]
+                groups[key] = (digests.get(key, ""), (*(p for p in held if p not in made),
+                                                      *found_groups.get(key, ())))
+            groups.update(related)
         return
     readers.update((path, tuple(paths)) for path, paths in found.items())
     if groups is not None:
         groups.update((key, (digest, tuple(found_groups.get(key, ()))))
                       for key, digest in digests.items())
+        groups.update(related)
+
+
+def _related_digests(ctx: SiteContext) -> GroupReaders:
+    """Each article's related stories as a group its page alone shows, by ("related", file):
+    their files in order, and the page. An edit of one story's terms can change the related
+    stories of others, whose pages hold neither that story's version nor a digest of its
+    groups."""
+    urls = ctx.urls
+    return {("related", str(a.path)): ("|".join(str(r.path) for r in ctx.related.to(a)),
+                                       (urls.output_file(urls.article(a)),))
+            for a in ctx.taxonomy.articles}
 
 
 def _keeps(ctx: SiteContext, memo: Memo | None, versions: Versions | None,
-           before: Before | None) -> Callable[[str], bool] | None:
+           before: Before | None, related: GroupReaders
+           ) -> tuple[Callable[[str], bool] | None, bool]:
     """Whether the output at a path is kept as the last build made it, decided without its
-    task; None when that build says nothing (then every output is fingerprinted).
+    task (None when that build says nothing: then every output is fingerprinted), and whether
+    the relations of the outputs made must be merged into the last build's (`_readers`).
 
     With the structure unchanged (every file's front matter and every slug: the same pages,
     lists, groups and related stories everywhere) and the same render key (the caller's
@@ -215,25 +249,53 @@ def _keeps(ctx: SiteContext, memo: Memo | None, versions: Versions | None,
     list, group membership, slug, count and related story is as it was too, and the only
     sources that differ are versions and the digests of the groups holding a retitled story
     (they show titles): the outputs holding one of those (`before.groups`) are made again as
-    well, so a title edit makes the tasks of its lists and terms, not 17,900."""
-    if memo is None or versions is None or before is None or not before.structure or not (
-            before.structure == versions.structure
-            or (before.layout and before.layout == versions.layout)):
-        return None
+    well, so a title edit makes the tasks of its lists and terms, not 17,900.
+
+    With tags, speakers or quotes changed besides (the same `frame`: every date, slug, term
+    name and other field), the lists by date and the months and years are as they were, and
+    what differs is the members of some terms, so their digests, and the related stories of
+    some articles (`_related_digests`, by their pages): the outputs holding those are made
+    again, with the few that show terms by plain values (counts, kinds, pages, a term's feed
+    of whole articles): `_shown_by_value`."""
+    if memo is None or versions is None or before is None or not before.structure:
+        return None, False
+    frame = before.structure != versions.structure and before.layout != versions.layout
+    if frame and not (before.frame and before.frame == versions.frame):
+        return None, False
+    if not frame and not (before.structure == versions.structure or before.layout):
+        return None, False
     dirty: set[str] = set()
     for article in ctx.taxonomy.articles:
         if before.versions.get(article.path) != versions.version(article):
             dirty.update(before.readers.get(article.path, ()))
     now = ctx.fp.known_groups()
+    changed = []
     for key, (found, paths) in before.groups.items():
-        if now.get(key) != found:
+        if (now.get(key) or related.get(key, ("",))[0]) != found:
             dirty.update(paths)
+            changed.append(key)
+    if frame:
+        dirty.update(_shown_by_value(ctx, changed))
     fingerprints = before.fingerprints
 
     def kept(path: str) -> bool:
         return path not in dirty and memo.kept(path, fingerprints.get(path))
 
-    return kept
+    return kept, frame
+
+
+def _shown_by_value(ctx: SiteContext, changed: list[tuple[object, ...]]) -> set[str]:
+    """The outputs that show the terms of these changed groups (`fingerprint.group_key`) by
+    plain values rather than by the groups' digests: the tags index (each tag's kind is voted
+    by the stories tagged), the front page (the busiest tags' and most quoted people's
+    counts), the sitemap (a term's page count) and each changed term's feed (whole articles)."""
+    urls = ctx.urls
+    terms = [(kind, slug) for kind, slug, *_ in changed if kind in ("tags", "speakers")]
+    shown = {urls.output_file(urls.taxonomy("tags", "name"))}
+    if terms:
+        shown |= {urls.output_file(urls.home(1)), urls.output_file(urls.sitemap())}
+        shown |= {urls.output_file(urls.term_feed(str(kind), str(slug))) for kind, slug in terms}
+    return shown
 
 
 def _outputs(ctx: SiteContext) -> list[Task]:

@@ -41,6 +41,13 @@ class Versions(Protocol):
         or related story changed, only what the groups' digests and the articles' versions
         show."""
 
+    @property
+    def frame(self) -> str:
+        """`layout` but for each article's tags, speakers and quotes, with every term's slug and
+        name ("" when not known): while it stays, every list by date, month, year, term name
+        and page count of a date list is as it was; only some terms' members (and so some
+        related stories) may differ."""
+
     def version(self, article: Article) -> str:
         """A digest that changes whenever any field of `article` may have."""
 
