@@ -285,11 +285,12 @@ def preview_report(sizes: list[int], edits: int) -> str:
     lines = ["", "Preview (`sitegen serve`, search on): from saving an article to the browser's "
              f"reload event, median of {edits} edits (the worst in brackets); `bench/"
              "serve_latency.py`:", "",
-             "| articles | body edit | title edit |", "|---|---|---|"]
+             "| articles | body edit | title edit | tag edit | speaker edit |",
+             "|---|---|---|---|---|"]
     for size in sizes:
         print(f"{size} articles: preview ...", flush=True)
         cells = []
-        for kind in ("body", "title"):
+        for kind in ("body", "title", "tag", "speaker"):
             r = serve_latency.measure(size, edits, poll=False, search=True, kind=kind)
             cells.append(f"{r['median']:.2f} s ({r['worst']:.2f})")
         lines.append(f"| {size:,} | {' | '.join(cells)} |")

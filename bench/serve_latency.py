@@ -1,10 +1,16 @@
 """How long from saving an article to the browser's reload event, on a generated site.
 
 Runs the real preview (`sitegen.serve.Preview` with `build_site`) on a free port, listens to the
-live-reload stream as a browser would, edits one article's title several times and reports the
-median and worst time from the save to the `reload` event (debounce + full rebuild + swap).
+live-reload stream as a browser would, edits one article several times and reports the median
+and worst time from the save to the `reload` event (debounce + full rebuild + swap).
 
-    .venv/bin/python bench/serve_latency.py --articles 1000 --edits 5
+The articles carry an explicit `slug:`, as `sitegen import` writes them. The edits (`--kind`), as
+a newsroom makes them: `body` (a sentence added), `title` (retitled: the URL stays), `tag` (one
+tag the site has added to the story, or put in place of its first), `speaker` (its quoted person
+becomes another the site quotes, in `speakers` and `quotes`), and `title-url` (retitled with the
+`slug:` line dropped, so the URL moves: the title edit of runs before the slugs were written).
+
+    .venv/bin/python bench/serve_latency.py --articles 1000 --edits 5 --kind tag
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sitegen.serve import Preview
 from sitegen.serve.livereload import EVENTS_PATH
+from sitegen.slugs import slugify
 
 WORDS = ["minister", "talks", "energy", "summit", "trade", "border", "gas", "pipeline",
          "sanctions", "vote", "court", "bank", "grain", "port", "election", "reform", "budget",
@@ -51,6 +58,7 @@ def generate(root: Path, count: int, search: bool = True, seed: int = 7) -> list
             "speakers": [{"name": speaker, "role": "Official"}],
             "quotes": [{"speaker": speaker, "text": f"Quote number {i}."}],
         }
+        front["slug"] = slugify(str(front["title"]))   # as the importer writes it
         body = "\n\n".join(" ".join(rng.choice(WORDS) for _ in range(60)) for _ in range(5))
         path = articles / str(day.year) / f"story-{i:05d}.md"
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -60,6 +68,34 @@ def generate(root: Path, count: int, search: bool = True, seed: int = 7) -> list
     (root / "sitegen.toml").write_text(f'title = "Bench"\nsearch = {str(search).lower()}\n',
                                        encoding="utf-8")
     return paths
+
+
+KINDS = ("body", "title", "tag", "speaker", "title-url")
+
+
+def edit(text: str, kind: str, n: int) -> str:
+    """The article file `text` after the `n`th edit of `kind` (see the module docstring)."""
+    if kind == "body":
+        return text.rstrip("\n") + f"\n\nEdited {n} in preview.\n"
+    _, header, body = text.split("---\n", 2)
+    front = yaml.safe_load(header)
+    if kind in ("title", "title-url"):
+        front["title"] = f"Edited {n} {front['title']}"
+        if kind == "title-url":
+            del front["slug"]
+    elif kind == "tag":
+        new = next(t for t in TAGS[n * 37 % len(TAGS):] + TAGS if t not in front["tags"])
+        front["tags"] = [*front["tags"], new] if n % 2 == 0 else [new, *front["tags"][1:]]
+    elif kind == "speaker":
+        old = front["speakers"][0]["name"]
+        new = next(p for p in PEOPLE[n * 13 % len(PEOPLE):] + PEOPLE if p != old)
+        front["speakers"][0]["name"] = new
+        for quote in front["quotes"]:
+            if quote["speaker"] == old:
+                quote["speaker"] = new
+    else:
+        raise ValueError(f"unknown edit kind {kind!r}")
+    return f"---\n{yaml.safe_dump(front, sort_keys=False)}---\n{body}"
 
 
 class EventStream:
@@ -84,8 +120,7 @@ class EventStream:
 
 def measure(count: int, edits: int, poll: bool, search: bool,
             kind: str = "title") -> dict[str, float]:
-    """Save-to-reload times of `edits` edits of `kind`: "title" (front matter: the model is
-    loaded again) or "body" (a sentence added)."""
+    """Save-to-reload times of `edits` edits of `kind` (one of `KINDS`, `edit`)."""
     with tempfile.TemporaryDirectory(prefix="sitegen-bench-") as tmp:
         root = Path(tmp) / "site"
         paths = generate(root, count, search)
@@ -103,8 +138,7 @@ def measure(count: int, edits: int, poll: bool, search: bool,
                 target = paths[(n * 7919) % len(paths)]
                 text = target.read_text(encoding="utf-8")
                 saved = time.perf_counter()
-                edited = (text.replace("title: ", f"title: Edited {n} ", 1) if kind == "title"
-                          else text.rstrip("\n") + f"\n\nEdited {n} in preview.\n")
+                edited = edit(text, kind, n)
                 target.write_text(edited, encoding="utf-8")
                 stream.wait_for("reload", timeout=600)
                 times.append(time.perf_counter() - saved)
@@ -125,7 +159,7 @@ def main() -> int:
     parser.add_argument("--poll", action="store_true", help="use the polling observer")
     parser.add_argument("--no-search", action="store_true",
                         help="search = false: no Pagefind index, rebuilds update in place")
-    parser.add_argument("--kind", choices=("title", "body"), default="title")
+    parser.add_argument("--kind", choices=KINDS, default="title")
     args = parser.parse_args()
     print("| articles | files | first build | save -> reload median | best | worst "
           "| last rebuild |")
