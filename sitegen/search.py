@@ -18,13 +18,18 @@ search then fetches twice as many parts (docs/PERFORMANCE.md, "Parts at once").
 Only article pages are indexed, as before the split: the theme marks their story with
 `data-pagefind-body`, and Pagefind then skips every page without it (tag, speaker, list pages).
 
-Indexing is the writer's `finish` step (see `write.NewSite`): it reads the new pages from the
-staging folder (or the site, for unchanged ones) before any of them is moved in, so a failed
-index fails the build and the old site stays. Each part's files are outputs like the pages: a
-part whose pages give the same key as last time (`_part_key`, recorded as the fingerprint of
-each of its files in the build's page memo) is kept as the site holds it, untouched; only the
-changed parts are indexed again and moved in, in the same transaction as the pages. So a CI run
-that restores `_site/` and `.sitegen-cache/` indexes the new story's month and nothing else.
+Indexing overlaps the rendering (`SearchIndex`): the writer tells it of each output once it is
+staged (`write.Watch`), and a part is keyed and handed to Pagefind as soon as the last of its
+pages is (article pages render first, newest first), while the list pages, feeds and the rest
+still render; the writer's `finish` step (see `write.NewSite`) then starts what is left and
+waits for the runs. Pagefind reads the new pages from the staging folder (or the site, for
+unchanged ones) before any of them is moved in, so a failed index fails the build and the old
+site stays; a failed or cancelled build kills the runs still going (their process groups).
+Each part's files are outputs like the pages: a part whose pages give the same key as last time
+(`_part_key`, recorded as the fingerprint of each of its files in the build's page memo) is
+kept as the site holds it, untouched; only the changed parts are indexed again and moved in, in
+the same transaction as the pages. So a CI run that restores `_site/` and `.sitegen-cache/`
+indexes the new story's month and nothing else.
 
 A missing binary is a warning, not an error: the site is built without an index and the search
 box stays what it is without JavaScript, links to the tag and speaker indexes.
@@ -52,7 +57,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator, Mapping
-from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -141,53 +146,115 @@ def _part_name(group: list[Month]) -> str:
     return first if first == last else f"{first}_{last}"
 
 
-def index_site(site: NewSite, config: Config, pages: Mapping[str, Month],
-               memo: Memo, cache: Store,
-               cancel: threading.Event | None = None) -> tuple[list[str], str | None]:
-    """Index the article pages (output path -> (year, month)) of the staged `site` for search,
-    into `pagefind/`; return the index's files (written into `site.staging`, or kept as the
-    previous site holds them) and a warning when there is no index.
+class SearchIndex:
+    """The search index of one build, into `pagefind/`, each part started as soon as its last
+    page is staged (`staged`, the writer's event), so Pagefind indexes the older parts while
+    the list pages, feeds and the rest still render; `finish` (the writer's finish step) keys
+    and starts the parts not started yet, waits for the runs and returns the index's files.
+
+    A part is keyed and handed to Pagefind only once every one of its pages is staged, and
+    nothing is moved into the site before `finish` returns, so the transaction is the writer's
+    as before. `close` (always, after the write) kills the runs still going (a failed or
+    cancelled build) and removes what they left in the staging folder.
 
     `memo` knows which files the site still holds as the last build made them, and from what;
     it is told the key of every file of this index. `cache` keeps each page's digest
-    (`PageDigests`). Raises SitegenError when Pagefind runs and fails, so a half-indexed site
-    is never used, and IndexCancelled as soon as `cancel` is set.
+    (`PageDigests`). `finish` raises SitegenError when Pagefind runs and fails, so a
+    half-indexed site is never used, and IndexCancelled once `cancel` is set.
     """
-    exe = pagefind_executable()
-    if exe is None:
-        log.warning(MISSING)
-        return [], MISSING
-    cache_root = site_cache(config)
-    made: dict[str, list[str]] = {}   # part -> its files
-    keys: dict[str, str] = {}
-    todo: list[_Job] = []   # the parts Pagefind indexes
-    parts = plan_parts(pages)
-    digests = PageDigests(cache, site)
-    with exe.open("rb") as binary:   # its bytes, not its mtime: a CI runner installs it anew
-        pagefind = hashlib.file_digest(binary, "sha256").hexdigest()
-    for name, paths in parts.items():
-        key = keys[name] = _part_key(pagefind, name, paths, digests)
+
+    def __init__(self, config: Config, pages: Mapping[str, Month], memo: Memo, cache: Store,
+                 cancel: threading.Event | None = None) -> None:
+        self._memo = memo
+        self._store = cache
+        self._cancel = cancel
+        self._exe = pagefind_executable()
+        self._cache_root = site_cache(config)
+        self._parts = plan_parts(pages)
+        self._part_of = {path: name for name, paths in self._parts.items() for path in paths}
+        self._left = {name: len(paths) for name, paths in self._parts.items()}
+        self._keys: dict[str, str] = {}
+        self._made: dict[str, list[str]] = {}   # part -> its files, kept as the site holds them
+        self._runs = _Runs()
+        self._site: NewSite | None = None
+        self._digests: PageDigests | None = None
+        self._pagefind = ""
+        if self._exe is not None:
+            with self._exe.open("rb") as binary:   # its bytes, not its mtime: a CI runner
+                self._pagefind = hashlib.file_digest(binary, "sha256").hexdigest()  # installs it
+
+    def staged(self, site: NewSite, path: str) -> None:
+        """The writer staged `path`: start its part once all of the part's pages are."""
+        if self._cancel is not None and self._cancel.is_set():
+            self._runs.stop.set()
+        name = self._part_of.pop(path, None)
+        if name is None or self._exe is None:
+            return
+        self._left[name] -= 1
+        if self._left[name] == 0:
+            self._start(site, name)
+
+    def finish(self, site: NewSite) -> tuple[list[str], str | None]:
+        """Start the parts not started yet (all of them without staged events), wait for the
+        runs, and return the index's files (written into `site.staging`, or kept as the
+        previous site holds them) and a warning when there is no index."""
+        if self._exe is None:
+            log.warning(MISSING)
+            return [], MISSING
+        for name, left in self._left.items():
+            if left:   # its pages were not announced (or some are not output): all are now
+                self._left[name] = 0
+                self._start(site, name)
+        try:
+            self._runs.wait(self._cancel)
+        finally:
+            shutil.rmtree(site.staging / _LINKS, ignore_errors=True)
+        files: list[str] = []
+        for name in self._parts:
+            if name not in self._made:   # indexed or restored: recorded as made from its key
+                self._made[name] = regular_files(site.staging / SEARCH_DIR / name,
+                                                 f"{SEARCH_DIR}/{name}")
+                for path in self._made[name]:
+                    self._memo.unchanged(path, self._keys[name])
+            files.extend(self._made[name])
+        listing = json.dumps({"parts": list(self._parts)}, separators=(",", ":")) + "\n"
+        (site.staging / SEARCH_DIR).mkdir(parents=True, exist_ok=True)
+        (site.staging / SEARCH_DIR / PARTS_FILE).write_text(listing, encoding="utf-8")
+        files.append(f"{SEARCH_DIR}/{PARTS_FILE}")
+        _forget_others(self._cache_root, keep=set(self._keys.values()))
+        if self._digests is not None:
+            self._digests.save()
+        return files, None
+
+    def close(self) -> None:
+        """End the runs still going (their process groups killed) and remove what they left in
+        the staging folder; after `finish` returned there are none, and nothing to remove."""
+        if self._runs.close() and self._site is not None:
+            for leftover in (self._site.staging / _LINKS, self._site.staging / SEARCH_DIR):
+                shutil.rmtree(leftover, ignore_errors=True)
+            with contextlib.suppress(OSError):   # the writer discarded it: a run made it again
+                self._site.staging.rmdir()
+
+    def abandoned(self) -> None:
+        """The write failed (a render error, an interrupt): the runs end before the staging
+        folder is removed."""
+        self.close()
+
+    def _start(self, site: NewSite, name: str) -> None:
+        """Key the part; keep it as the site holds it, restore it from the user cache, or hand
+        it to Pagefind."""
+        self._site = site
+        if self._digests is None:
+            self._digests = PageDigests(self._store, site)
+        paths = self._parts[name]
+        key = self._keys[name] = _part_key(self._pagefind, name, paths, self._digests)
         folder = f"{SEARCH_DIR}/{name}"
         kept = site.previous_files(folder)
-        if kept and all([memo.unchanged(path, key) for path in kept]):   # each one recorded
-            made[name] = kept
-        elif not _restore(cache_root / key, site.staging / folder):
-            todo.append(_Job(name, key, paths))
-    _index_parts(exe, site, todo, cache_root, cancel)
-    files: list[str] = []
-    for name in parts:
-        if name not in made:   # indexed or restored: recorded as made from its key
-            made[name] = regular_files(site.staging / SEARCH_DIR / name, f"{SEARCH_DIR}/{name}")
-            for path in made[name]:
-                memo.unchanged(path, keys[name])
-        files.extend(made[name])
-    listing = json.dumps({"parts": list(parts)}, separators=(",", ":")) + "\n"
-    (site.staging / SEARCH_DIR).mkdir(parents=True, exist_ok=True)
-    (site.staging / SEARCH_DIR / PARTS_FILE).write_text(listing, encoding="utf-8")
-    files.append(f"{SEARCH_DIR}/{PARTS_FILE}")
-    _forget_others(cache_root, keep=set(keys.values()))
-    digests.save()
-    return files, None
+        if kept and all([self._memo.unchanged(path, key) for path in kept]):   # each recorded
+            self._made[name] = kept
+        elif not _restore(self._cache_root / key, site.staging / folder):
+            assert self._exe is not None
+            self._runs.start(self._exe, site, _Job(name, key, paths), self._cache_root)
 
 
 def site_cache(config: Config) -> Path:
@@ -317,59 +384,86 @@ class _Budget:
                 self._cond.notify_all()
 
 
-def _index_parts(exe: Path, site: NewSite, todo: list[_Job], cache_root: Path,
-                 cancel: threading.Event | None) -> None:
-    """Index each part of `todo` into `pagefind/<part>/` of the staging site and keep it in the
-    user cache. Pagefind works on one core for most of a run, so up to one run per core goes
-    at once, within the page budget (`_Budget`). The first failure (or `cancel`) stops the
-    others and is raised."""
-    if not todo:
-        return
-    stop = threading.Event()
-    budget = _Budget()
+class _Runs:
+    """The Pagefind runs of one build: up to one per core at once (Pagefind works on one core
+    for most of a run), within the page budget (`_Budget`), each started when its part is
+    ready. The first failure (or a cancel) stops the others and is raised by `wait`."""
 
-    def index(job: _Job) -> None:
+    def __init__(self) -> None:
+        self.stop = threading.Event()
+        self._budget = _Budget()
+        self._pool: ThreadPoolExecutor | None = None
+        self._futures: list[Future[None]] = []
+
+    def start(self, exe: Path, site: NewSite, job: _Job, cache_root: Path) -> None:
+        if self.stop.is_set():
+            return   # failed or cancelled: `wait` raises
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=max(1, os.cpu_count() or 1),
+                                            thread_name_prefix="pagefind")
+        self._futures.append(self._pool.submit(self._index, exe, site, job, cache_root))
+
+    def _index(self, exe: Path, site: NewSite, job: _Job, cache_root: Path) -> None:
         target = site.staging / SEARCH_DIR / job.name
-        with budget.pages(len(job.paths), stop):
-            _index_part(exe, site, job.paths, target, site.staging / _LINKS / job.name, stop)
-        _remember(target, cache_root / job.key)
+        links = site.staging / _LINKS / job.name
+        try:
+            try:   # the links are made while the run before still goes: no memory of its own
+                _link_pages(site, job.paths, links, self.stop)
+                with self._budget.pages(len(job.paths), self.stop):
+                    _index_part(exe, links, target, self.stop)
+            finally:
+                shutil.rmtree(links, ignore_errors=True)
+        except BaseException:
+            self.stop.set()   # the others stop at once, even while the site still renders
+            raise
+        if not self.stop.is_set():   # a failed build leaves the user cache as it was
+            _remember(target, cache_root / job.key)
 
-    errors: list[BaseException] = []
-    runs = max(1, min(len(todo), os.cpu_count() or 1))
-    try:
-        with ThreadPoolExecutor(max_workers=runs, thread_name_prefix="pagefind") as pool:
-            waiting = {pool.submit(index, job) for job in todo}
+    def wait(self, cancel: threading.Event | None) -> None:
+        """Wait for every run; raise the first failure, or IndexCancelled."""
+        errors: list[BaseException] = []
+        waiting = set(self._futures)
+        try:
             while waiting:
                 done, waiting = wait(waiting, timeout=_POLL_SECONDS,
                                      return_when=FIRST_EXCEPTION)
                 errors.extend(e for e in (f.exception() for f in done) if e is not None)
                 if errors or (cancel is not None and cancel.is_set()):
-                    stop.set()
-    except BaseException:   # an interrupt: end the runs before the pool is left
-        stop.set()
-        raise
-    finally:
-        shutil.rmtree(site.staging / _LINKS, ignore_errors=True)
-    if errors:   # the first is the cause; the others were stopped by it
-        raise errors[0]
-    if stop.is_set():
-        raise IndexCancelled
+                    self.stop.set()
+        except BaseException:   # an interrupt: `close` ends the runs
+            self.stop.set()
+            raise
+        if errors:   # the first is the cause; the others were stopped by it
+            raise errors[0]
+        if self.stop.is_set() or (cancel is not None and cancel.is_set()):
+            raise IndexCancelled
+
+    def close(self) -> bool:
+        """Stop the runs still going and wait for them; whether any was stopped."""
+        if self._pool is None:
+            return False
+        stopped = not all(f.done() for f in self._futures)
+        if stopped:
+            self.stop.set()   # each run kills its Pagefind's process group within a poll
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pool = None
+        return stopped or any(not f.cancelled() and f.exception() is not None
+                              for f in self._futures if f.done())
 
 
-def _index_part(exe: Path, site: NewSite, paths: list[str], output: Path, links: Path,
-                cancel: threading.Event | None) -> None:
-    """Run Pagefind over a folder (`links`) holding only this part's pages (hard links, same
-    paths)."""
+def _link_pages(site: NewSite, paths: list[str], links: Path, cancel: threading.Event) -> None:
+    """A folder (`links`) holding only this part's pages (hard links, same paths)."""
     shutil.rmtree(links, ignore_errors=True)
-    try:
-        for path in paths:
-            if cancel is not None and cancel.is_set():
-                raise IndexCancelled
-            (links / path).parent.mkdir(parents=True, exist_ok=True)
-            _link(site.source(path), links / path)
-        returncode, out, err = _run_pagefind(_command(exe, links, output), cancel)
-    finally:
-        shutil.rmtree(links, ignore_errors=True)
+    for path in paths:
+        if cancel.is_set():
+            raise IndexCancelled
+        (links / path).parent.mkdir(parents=True, exist_ok=True)
+        _link(site.source(path), links / path)
+
+
+def _index_part(exe: Path, links: Path, output: Path, cancel: threading.Event) -> None:
+    """Run Pagefind over a part's folder of links (`_link_pages`) into `output`."""
+    returncode, out, err = _run_pagefind(_command(exe, links, output), cancel)
     if returncode != 0 or not (output / "pagefind.js").is_file():
         detail = (err or out).strip().splitlines()[-5:]
         raise SitegenError(Problem(None, f"search index: pagefind failed (exit "

@@ -161,7 +161,7 @@ def _render_and_write(config: Config, cache: BuildCache, out: Path, key: str,
                       progress: bool, search_index: bool, held: HeldModel | None,
                       started: float, cancel: threading.Event | None = None) -> BuildReport:
     from sitegen.render import CONTENT_FILES, GroupReaders, Output, render_site
-    from sitegen.search import SEARCH_DIR, index_site
+    from sitegen.search import SEARCH_DIR, SearchIndex
     from sitegen.snapshot import load_model
     from sitegen.urls import Urls
 
@@ -197,13 +197,19 @@ def _render_and_write(config: Config, cache: BuildCache, out: Path, key: str,
     readers: dict[Path, tuple[str, ...]] = {}
     groups: GroupReaders = {}
 
-    def finish(site: NewSite) -> list[str]:
-        """Index the staged new site for search before any of it is moved in (only the parts
-        whose pages changed; see `sitegen.search`)."""
+    index: SearchIndex | None = None
+    if config.search and search_index:   # each part starts once its last page is staged
         urls = Urls(config)
         pages = {urls.output_file(urls.article(a)): (a.date.year, a.date.month)
                  for a in articles}
-        files, warning = index_site(site, config, pages, memo, cache, cancel)
+        index = SearchIndex(config, pages, memo, cache, cancel)
+
+    def finish(site: NewSite) -> list[str]:
+        """Index the staged new site for search before any of it is moved in (only the parts
+        whose pages changed, most of them started while the rest rendered; see
+        `sitegen.search`)."""
+        assert index is not None
+        files, warning = index.finish(site)
         if warning:
             warnings.append(warning)
         return files
@@ -227,11 +233,14 @@ def _render_and_write(config: Config, cache: BuildCache, out: Path, key: str,
     changes = Changes()
     # the site as this process's last build left it: the writer takes it instead of a walk
     held_listing = held is not None and before is not None and before is held.site.listing
-    files = write_site(outputs, out, protected=protected,
-                       finish=finish if config.search and search_index else None,
-                       changes=changes,
-                       listed=[path for path, _, _ in before or ()] if held_listing else None
-                       ) - len(kept_index)
+    try:
+        files = write_site(outputs, out, protected=protected,
+                           finish=finish if index is not None else None, changes=changes,
+                           listed=[path for path, _, _ in before or ()] if held_listing else None,
+                           watch=index) - len(kept_index)
+    finally:
+        if index is not None:   # no Pagefind outlives the build
+            index.close()
     listing = updated_listing(before, out, changes.whole, changes.paths)
     memo.save(listing)
     if held is not None:

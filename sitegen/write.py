@@ -20,7 +20,9 @@ Two ways, chosen per build:
 
 Either way a `finish` step (the search index) may add outputs made from the new site's files
 once they are staged and before anything is moved in (`NewSite`), so when it fails the previous
-site stays exactly as it was, and its unchanged outputs are kept like any other.
+site stays exactly as it was, and its unchanged outputs are kept like any other. A `Watch` is
+told of each output once it is staged, so that step can start on complete outputs while the rest
+still renders, and of a failed write before its staging folder goes.
 
 Nothing is fsynced: a kill is covered, a power cut or kernel crash is not.
 """
@@ -114,6 +116,17 @@ class NewSite:
 Finish = Callable[[NewSite], Iterable[str]]
 
 
+class Watch(Protocol):
+    """Told of the staging as it goes, so a `finish` step can start on outputs that are complete
+    while the rest still renders (the search index, a part once its last page is staged)."""
+
+    def staged(self, site: NewSite, path: str) -> None:
+        """`path`'s new bytes are staged: `site.source(path)` holds them from now on."""
+
+    def abandoned(self) -> None:
+        """The write failed: called before the staging folder is removed (work on it stops)."""
+
+
 def check_output_dir(out_dir: Path, *, protected: Iterable[Path] = ()) -> None:
     """Refuse an output folder that we did not create or that would swallow the user's files."""
     resolved = out_dir.resolve()
@@ -137,7 +150,8 @@ def check_output_dir(out_dir: Path, *, protected: Iterable[Path] = ()) -> None:
 def write_site(outputs: Iterable[OutputFile], out_dir: Path,
                *, protected: Iterable[Path] = (),
                finish: Finish | None = None, swap: bool = False,
-               changes: Changes | None = None, listed: Iterable[str] | None = None) -> int:
+               changes: Changes | None = None, listed: Iterable[str] | None = None,
+               watch: Watch | None = None) -> int:
     """Write every output into `out_dir`; return the number of outputs (unchanged ones too;
     not counting `finish`'s).
 
@@ -152,7 +166,8 @@ def write_site(outputs: Iterable[OutputFile], out_dir: Path,
     `changes`, when given, is told what changed. `listed`, when given, is every file the site
     holds (the listing a long-lived process keeps of the site its last build left, which only
     it writes): an in-place update then takes it instead of walking the site, and checks with
-    one `lstat` per output that each file it keeps or replaces is still there.
+    one `lstat` per output that each file it keeps or replaces is still there. `watch`, when
+    given, is told of each output once it is staged, and of a failed write (`Watch`).
     """
     changes = changes if changes is not None else Changes()
     pid = os.getpid()
@@ -170,24 +185,35 @@ def write_site(outputs: Iterable[OutputFile], out_dir: Path,
         if not swap and not out_dir.is_symlink() and (out_dir / MARKER).is_file():
             site = _scan(out_dir) if listed is None else _Previous.listed(listed)
             count = _update_in_place(outputs, out_dir, staging, changes, finish, site,
-                                     checked=listed is not None)
+                                     checked=listed is not None, watch=watch)
         else:
             changes.whole = True
             previous = out_dir if (out_dir / MARKER).is_file() else None
-            count = _write_all(outputs, staging, previous)
+            new = NewSite(staging, previous, None)
+            count = _write_all(outputs, staging, previous,
+                               (lambda path: watch.staged(new, path)) if watch else None)
             if finish is not None:
-                _keep_finished(finish(NewSite(staging, previous, None)), staging, previous)
+                _keep_finished(finish(new), staging, previous)
             _put(staging / MARKER, MARKER_TEXT.encode("utf-8"),
                  previous / MARKER if previous else None)
             _swap_in(staging, out_dir)
     except OSError as exc:
-        _discard(staging)
+        _abandon(watch, staging)
         raise _write_error(exc, out_dir) from None
     except BaseException:
-        _discard(staging)
+        _abandon(watch, staging)
         raise
     _discard(staging)
     return count
+
+
+def _abandon(watch: Watch | None, staging: Path) -> None:
+    """A failed write: the watcher stops its work on the staging folder, which then goes."""
+    try:
+        if watch is not None:
+            watch.abandoned()
+    finally:
+        _discard(staging)
 
 
 def recover(out_dir: Path) -> None:
@@ -265,7 +291,8 @@ def _unchanged_missing(where: Path) -> SitegenError:
 # --- whole-folder swap -------------------------------------------------------------------------
 
 
-def _write_all(outputs: Iterable[OutputFile], root: Path, previous: Path | None = None) -> int:
+def _write_all(outputs: Iterable[OutputFile], root: Path, previous: Path | None = None,
+               staged: Callable[[str], None] | None = None) -> int:
     count = 0
     made: set[Path] = set()
     real: set[str] = set()   # folders of the previous site checked to be real (no symlinks)
@@ -284,6 +311,8 @@ def _write_all(outputs: Iterable[OutputFile], root: Path, previous: Path | None 
             _put(target, content,
                  previous / relative if previous and _inside(previous, relative, real) else None)
         count += 1
+        if staged is not None:
+            staged(output.path)
     return count
 
 
@@ -496,14 +525,16 @@ def _parents(key: str) -> Iterable[str]:
 
 def _update_in_place(outputs: Iterable[OutputFile], out_dir: Path, staging: Path,
                      changes: Changes, finish: Finish | None, previous: _Previous,
-                     *, checked: bool = False) -> int:
+                     *, checked: bool = False, watch: Watch | None = None) -> int:
     """Stage the changed outputs (and `finish`'s), then move them into out_dir as one
-    transaction. `checked`: `previous` is a listing to check output by output (`_check`)."""
+    transaction. `checked`: `previous` is a listing to check output by output (`_check`).
+    `watch` is told of each output once its new bytes are staged (or kept as they are)."""
     top = os.fspath(out_dir)
     seen: set[str] = set()
     staged: dict[str, Path] = {}   # output path -> its new bytes, in `flat` or (finish) by path
     flat = staging / FLAT
     flat.mkdir()
+    new = NewSite(staging, out_dir, staged)   # reads `staged` as it fills
     count = 0
     for output in outputs:
         key = _key(output.path)
@@ -517,12 +548,14 @@ def _update_in_place(outputs: Iterable[OutputFile], out_dir: Path, staging: Path
                 raise _unchanged_missing(out_dir / key)
             if key in staged:   # the same path output twice: the last one wins
                 staged.pop(key).unlink()
-            continue
-        target = staged.get(key) or flat / str(count)
-        target.write_bytes(content)
-        staged[key] = target
+        else:
+            target = staged.get(key) or flat / str(count)
+            target.write_bytes(content)
+            staged[key] = target
+        if watch is not None:
+            watch.staged(new, output.path)
     if finish is not None:
-        for path in finish(NewSite(staging, out_dir, staged)):
+        for path in finish(new):
             key = _key(path)
             seen.add(key)
             if not os.path.lexists(staging / key):

@@ -384,3 +384,97 @@ def test_more_results_on_demand_and_filters_that_keep_their_size(
         assert sorted(all_titles) == [f"Story {n:02d}" for n in range(25)]
     finally:
         served.close()
+
+
+def recording_pagefind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Pagefind behind a wrapper that copies the pages each run is given (its `--site`) into a
+    folder of its own under the returned one (named by its start time), before it indexes
+    them."""
+    seen = tmp_path / "seen"
+    seen.mkdir()
+    wrapper = tmp_path / "recording"
+    wrapper.write_text(f'#!/bin/sh\nrun="{seen}/$(date +%s%N).$$"\nmkdir "$run"\n'
+                       f'cp -R "$2/." "$run"\nexec "{pagefind_executable()}" "$@"\n')
+    wrapper.chmod(0o755)
+    monkeypatch.setenv(PAGEFIND_ENV, str(wrapper))
+    return seen
+
+
+def test_a_part_is_indexed_only_once_every_one_of_its_pages_is_staged(
+        tmp_path: Path, runs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Parts start while the rest of the site still renders: each run is given all the pages
+    of its part, each with the bytes the build moves into the site (not the last build's,
+    not a page missing because it was not staged yet), in a clean build and an update."""
+    seen = recording_pagefind(tmp_path, monkeypatch)
+    root = four_months(tmp_path)
+    story(root, 0, "2022-01-05", version=1)   # its part (the three older months) again
+    story(root, 4, "2022-04-20")              # and the newest month's
+    build(root)
+    site = root / "_site"
+    months = {str(p.relative_to(site)): (int(p.parts[-4]), int(p.parts[-3]))
+              for p in site.glob("2022/*/*/index.html")}
+    parts = {tuple(paths) for paths in plan_parts(months).values()}
+    runs_seen = sorted(seen.iterdir(), key=lambda run: run.name)   # in the order they started
+    assert len(runs_seen) == 2 + 2   # the clean build's two parts, then the two changed
+    for run in runs_seen[2:]:   # the update's, with the bytes it moved into the site
+        pages = {str(p.relative_to(run)): p.read_bytes() for p in run.rglob("*.html")}
+        assert tuple(sorted(pages)) in parts
+        assert all(pages[path] == (site / path).read_bytes() for path in pages)
+    final = {str(p.relative_to(r)) for r in runs_seen[2:] for p in r.rglob("*.html")}
+    assert "2022/01/amber/index.html" in final and "2022/04/ember/index.html" in final
+    assert token(WORDS[0], 1).encode() in (site / "2022/01/amber/index.html").read_bytes()
+
+
+def _group_running(group: int) -> bool:
+    """Whether a process of process group `group` runs (zombies waiting for a reaper don't)."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[0] != "Z" and int(fields[2]) == group:
+            return True
+    return False
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="reads processes from /proc")
+def test_a_render_failure_after_a_part_started_ends_pagefind_and_keeps_the_site(
+        tmp_path: Path, runs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A part starts while the list pages still render; when one of them fails, its Pagefind
+    (process group and all) ends with the build, and the site and user cache stay as they
+    were: nothing moved in, no staging folder left, no part kept from the failed build."""
+    import sitegen.render
+
+    root = four_months(tmp_path)
+    before, cached = snapshot(root / "_site"), snapshot(tmp_path / "user-cache")
+    started = tmp_path / "started"
+    slow = tmp_path / "slow"   # records its process group, then takes its time
+    slow.write_text(f'#!/bin/sh\necho $$ >> "{started}"\nsleep 60\n'
+                    f'exec "{pagefind_executable()}" "$@"\n')
+    slow.chmod(0o755)
+    monkeypatch.setenv(PAGEFIND_ENV, str(slow))
+    real = sitegen.render.render_site
+
+    def failing(*args: Any, **kwargs: Any) -> Any:
+        articles = False
+        for output in real(*args, **kwargs):   # the home page, then the article pages
+            article = output.path.count("/") == 3 and output.path.startswith("2022/")
+            articles |= article
+            if articles and not article:
+                for _ in range(200):   # a part's Pagefind has started
+                    if started.exists() and started.read_text().strip():
+                        break
+                    threading.Event().wait(0.05)
+                raise RuntimeError("a list page failed to render")
+            yield output
+
+    monkeypatch.setattr(sitegen.render, "render_site", failing)
+    story(root, 4, "2022-04-20")
+    with pytest.raises(RuntimeError, match="a list page failed"):
+        build_site(load_config(root))
+    groups = [int(line) for line in started.read_text().split()]
+    assert groups, "no part was started before the failure"
+    assert not [g for g in groups if _group_running(g)], "a Pagefind outlived the build"
+    assert snapshot(root / "_site") == before
+    assert not list(tmp_path.glob("site/._site.*"))
+    assert snapshot(tmp_path / "user-cache") == cached

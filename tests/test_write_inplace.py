@@ -167,6 +167,52 @@ def test_a_failing_finish_step_leaves_the_previous_site(tmp_path: Path, swap: bo
     assert tree(out) == before and strays(out) == []
 
 
+class Watcher:
+    """Reads each output's new bytes through the site the moment the writer says it is staged
+    (what the search index hands Pagefind), and whether the write was abandoned."""
+
+    def __init__(self) -> None:
+        self.read: dict[str, bytes] = {}
+        self.abandoned_with: list[bool] = []
+        self.staging: Path | None = None
+
+    def staged(self, site: NewSite, path: str) -> None:
+        self.staging = site.staging
+        self.read[path] = site.source(path).read_bytes()
+
+    def abandoned(self) -> None:   # told while the staging folder is still there
+        self.abandoned_with.append(self.staging is not None and self.staging.is_dir())
+
+
+@pytest.mark.parametrize("swap", [False, True], ids=["in-place", "swap"])
+def test_a_watch_reads_each_output_s_new_bytes_as_soon_as_it_is_staged(
+        tmp_path: Path, swap: bool) -> None:
+    out = tmp_path / "_site"
+    write_site(outputs(BEFORE), out)
+    watcher = Watcher()
+    kept = {**AFTER, "2022/12/a/index.html": None}   # unchanged, kept as the site holds it
+    write_site(outputs(kept), out, swap=swap, watch=watcher)
+    assert watcher.read == {**AFTER} and watcher.abandoned_with == []
+
+
+@pytest.mark.parametrize("swap", [False, True], ids=["in-place", "swap"])
+def test_a_failed_write_tells_the_watch_before_its_staging_goes(
+        tmp_path: Path, swap: bool) -> None:
+    out = tmp_path / "_site"
+    write_site(outputs(BEFORE), out)
+    before = tree(out)
+    watcher = Watcher()
+
+    def failing() -> Iterator[Out]:
+        yield from outputs(AFTER)[:3]
+        raise RuntimeError("a template failed")
+
+    with pytest.raises(RuntimeError, match="a template failed"):
+        write_site(failing(), out, swap=swap, watch=watcher)
+    assert watcher.abandoned_with == [True] and len(watcher.read) == 3
+    assert tree(out) == before and strays(out) == []
+
+
 @pytest.mark.parametrize("swap", [False, True], ids=["in-place", "swap"])
 def test_a_kept_finish_output_missing_from_the_previous_site_is_an_error(
         tmp_path: Path, swap: bool) -> None:
