@@ -6,9 +6,9 @@ an entry's markup: its `teaser(entry, heading_level)` macro in `_macros.html`, w
 `article_list` calls through the `teaser_html` global. That macro is taken from the template
 made with no page context (only its arguments, filters and globals), so its HTML depends on the
 entry and the level alone, and on the templates and settings (`Teasers.key`). An entry without
-quotes is kept between builds (`teasers/`, 256 shards, by a digest of its article's version, URL
-and level); one with quotes (a speaker page's: unique to that speaker and story) only while the
-process renders.
+quotes is kept between builds (`teasers/`, 256 shards, by its article's version, level and
+URL); one with quotes (a speaker page's: unique to that speaker and story) only while the process
+renders.
 
 Pages render in forked workers: each loads the shards it needs and hands the entries it made back
 with its pages (`take`); the building process writes them (`save`), dropping from each shard it
@@ -35,6 +35,14 @@ if TYPE_CHECKING:
 
 NAME = "teasers"
 MACROS, MACRO = "_macros.html", "teaser"
+_HEX = frozenset("0123456789abcdef")
+
+
+def _shard_of(key: str) -> str:
+    """The shard of an entry: the first two hex digits of its article's version (a digest of
+    the key for any other version, so a shard name is always two hex digits)."""
+    head = key[:2]
+    return head if len(head) == 2 and _HEX.issuperset(head) else digest(key)[:2]
 
 
 class Teasers:
@@ -70,8 +78,8 @@ class Teasers:
             if found is None:
                 found = self._quoted[plain] = self._render(entry, level)
             return found
-        key = digest(version, entry.url, str(level))
-        shard = self._shard(key[:2])
+        key = f"{version} {level} {entry.url}"
+        shard = self._shard(_shard_of(key))
         stored = shard.get(key)
         if type(stored) is list and len(stored) == 2 and type(stored[1]) is str \
                 and stored[0] == version:
@@ -112,7 +120,7 @@ class Teasers:
         live = set(versions)
         by_shard: dict[str, dict[str, list[str]]] = {}
         for key, value in made.items():
-            by_shard.setdefault(key[:2], {})[key] = value
+            by_shard.setdefault(_shard_of(key), {})[key] = value
         for name, values in sorted(by_shard.items()):
             kept = {k: v for k, v in self._shard(name).items()
                     if type(v) is list and v and v[0] in live}
