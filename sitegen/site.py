@@ -31,7 +31,7 @@ from sitegen.incremental.outputs import (
 from sitegen.incremental.stores import BuildCache
 from sitegen.lock import site_lock
 from sitegen.search import IndexCancelled
-from sitegen.write import Changes, KeptMissing, NewSite, recover, write_site
+from sitegen.write import Changes, KeptMissing, NewSite, recover, settle, write_site
 
 if TYPE_CHECKING:   # the rest is imported by a build that has work to do (a no-op is quicker)
     from sitegen.ingest.importer import ImportReport
@@ -84,9 +84,12 @@ def build_site(config: Config, *, out_dir: Path | None = None, drafts: bool = Fa
     with site_lock(config.content_path) if locked else nullcontext(), \
             _without_cyclic_gc(freeze=held is not None):
         cache = BuildCache(config.root if cached else None)   # opened once, handed to stages
-        return _build(config, cache, out_dir=out_dir, drafts=drafts, import_raw=import_raw,
-                      progress=progress, search_index=search_index, held=held,
-                      cancel=cancel)
+        try:
+            return _build(config, cache, out_dir=out_dir, drafts=drafts, import_raw=import_raw,
+                          progress=progress, search_index=search_index, held=held,
+                          cancel=cancel)
+        finally:   # the last update's backup, removed while the build recorded itself
+            settle()
 
 
 @contextmanager
@@ -237,7 +240,7 @@ def _render_and_write(config: Config, cache: BuildCache, out: Path, key: str,
         files = write_site(outputs, out, protected=protected,
                            finish=finish if index is not None else None, changes=changes,
                            listed=[path for path, _, _ in before or ()] if held_listing else None,
-                           watch=index) - len(kept_index)
+                           watch=index, defer_cleanup=True) - len(kept_index)
     finally:
         if index is not None:   # no Pagefind outlives the build
             index.close()

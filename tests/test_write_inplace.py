@@ -111,6 +111,21 @@ def test_an_edit_touches_only_the_changed_files(tmp_path: Path) -> None:
     assert strays(out) == []
 
 
+def test_a_deferred_backup_removal_leaves_a_complete_site_and_then_nothing(
+        tmp_path: Path) -> None:
+    """With `defer_cleanup` the site is complete when `write_site` returns, and after `settle`
+    (which a build calls before it returns) nothing is left beside it."""
+    out = tmp_path / "_site"
+    write_site(outputs(BEFORE), out)
+    write_site(outputs(AFTER), out, defer_cleanup=True)
+    assert tree(out) == clean(AFTER, tmp_path / "clean")
+    write.settle()
+    assert strays(out) == []
+    write_site(outputs(BEFORE), out, defer_cleanup=True)   # the next write waits for it first
+    write.settle()
+    assert tree(out) == clean(BEFORE, tmp_path / "clean2") and strays(out) == []
+
+
 def test_a_noop_update_touches_nothing(tmp_path: Path) -> None:
     out = tmp_path / "_site"
     write_site(outputs(BEFORE), out)
@@ -400,7 +415,7 @@ def test_a_failed_rollback_is_finished_by_the_next_build(
 CHILD = """
 import json, os, signal, sys
 from pathlib import Path
-from sitegen.write import recover, write_site
+from sitegen.write import recover, settle, write_site
 
 class Out:
     def __init__(self, path, content):
@@ -425,7 +440,8 @@ if what == "recover":
     recover(out)
 else:
     files = {k: v.encode() for k, v in json.loads(sys.argv[5]).items()}
-    write_site([Out(k, v) for k, v in files.items()], out)
+    write_site([Out(k, v) for k, v in files.items()], out, defer_cleanup=what == "deferred")
+    settle()
 """
 
 
@@ -444,7 +460,10 @@ def journaled(out: Path) -> bool:
     return any(".journal-" in name and not name.endswith(".tmp") for name in strays(out))
 
 
-def test_recover_rolls_back_a_write_killed_at_any_step(tmp_path: Path) -> None:
+@pytest.mark.parametrize("what", ["write", "deferred"])
+def test_recover_rolls_back_a_write_killed_at_any_step(tmp_path: Path, what: str) -> None:
+    """`deferred`: the backup removed in a thread after the commit (`defer_cleanup`, as a build
+    writes): a kill before it is done leaves the new site and a backup the next build removes."""
     after = {k: v for k, v in AFTER.items() if v is not None}
     kill_at, rolled_back = 0, 0
     while True:
@@ -452,7 +471,7 @@ def test_recover_rolls_back_a_write_killed_at_any_step(tmp_path: Path) -> None:
         out = tmp_path / str(kill_at) / "_site"
         write_site(outputs(BEFORE), out)
         before = tree(out)
-        if kill_mid_way("write", out, kill_at, after) == 0:
+        if kill_mid_way(what, out, kill_at, after) == 0:
             assert tree(out) == clean(AFTER, tmp_path / "clean") and strays(out) == []
             break
         journal = journaled(out)

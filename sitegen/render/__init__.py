@@ -38,6 +38,7 @@ from sitegen.render.pages import (
     taxonomy_pages,
 )
 from sitegen.render.sitemap import robots, sitemap
+from sitegen.render.teasers import Teasers
 from sitegen.tag_rules import RULES_FILE
 from sitegen.taxonomy import Taxonomy
 from sitegen.theme import template_problem
@@ -148,24 +149,35 @@ def render_site(articles: Sequence[Article], taxonomy: Taxonomy, config: Config,
     for task in todo:
         log.debug("rendering %s", task.path)
     _compile_templates(ctx)   # once, before workers fork
-    global _todo
-    _todo = todo
+    global _todo, _teasers
+    _todo, _teasers = todo, ctx.teasers
+    teasers: dict[str, list[str]] = {}   # list entries rendered (`teasers.py`), to keep
     try:
         rendered = stream_chunks(_render_chunk, range(len(todo)))
         wanted = {id(task) for task in todo}
         for task in outputs:
-            yield Output(task.path, next(rendered) if id(task) in wanted else None)
+            if id(task) not in wanted:
+                yield Output(task.path, None)
+                continue
+            content, entries = next(rendered)
+            if entries:
+                teasers.update(entries)
+            yield Output(task.path, content)
     finally:
-        _todo = []
+        _todo, _teasers = [], None
+    ctx.teasers.save(teasers, (ctx.fp.article(a) for a in taxonomy.articles))
 
 
 _todo: list[Task] = []
+_teasers: Teasers | None = None
 
 
-def _render_chunk(numbers: Sequence[int]) -> list[bytes]:
-    """Render tasks by number (run in forked workers: the tasks are inherited, not sent)."""
+def _render_chunk(numbers: Sequence[int]) -> list[tuple[bytes, dict[str, list[str]] | None]]:
+    """Render tasks by number (run in forked workers: the tasks are inherited, not sent), each
+    page with the list entries first rendered for it, for the caller to keep."""
+    assert _teasers is not None
     with _template_errors():
-        return [_todo[n].make() for n in numbers]
+        return [(_todo[n].make(), _teasers.take() or None) for n in numbers]
 
 
 def _compile_templates(ctx: SiteContext) -> None:

@@ -24,6 +24,7 @@ from sitegen.render.bodies import convert_bodies
 from sitegen.render.fingerprint import Fingerprints, Group, Versions, group_fingerprints
 from sitegen.render.output import Task
 from sitegen.render.reading_time import reading_minutes
+from sitegen.render.teasers import Teasers
 from sitegen.tag_rules import load_tag_rules
 from sitegen.taxonomy import Taxonomy, Term, tag_kinds
 from sitegen.theme import load_theme
@@ -139,6 +140,9 @@ class SiteContext:
         self.related = related_stories(cache, taxonomy, layout)   # reused while terms stay
         self.templates: set[str] = set()   # the templates pages were given, to compile once
         self.fp = Fingerprints(versions.version if versions else None)
+        # each list entry's HTML made once per article version (`teasers.py`)
+        self.teasers = Teasers(cache, config, self.env, self.fp.article)
+        self.env.globals["teaser_html"] = self.teasers.html
         if structure is not None:   # group digests reused while the structure stays
             groups: list[tuple[Group, str | None]] = [
                 *((t, "tags") for t in taxonomy.tags),
