@@ -84,9 +84,16 @@ def build_site(config: Config, *, out_dir: Path | None = None, drafts: bool = Fa
     with site_lock(config.content_path) if locked else nullcontext(), \
             _without_cyclic_gc(freeze=held is not None):
         cache = BuildCache(config.root if cached else None)   # opened once, handed to stages
-        return _build(config, cache, out_dir=out_dir, drafts=drafts, import_raw=import_raw,
-                      progress=progress, search_index=search_index, held=held,
-                      cancel=cancel)
+        # what `serve`'s watcher vouches for: files no event named keep their digests unread
+        taken = held.watched.take() if held is not None else None
+        if taken is not None:
+            cache.digests.vouch = taken[0]
+        report = _build(config, cache, out_dir=out_dir, drafts=drafts, import_raw=import_raw,
+                        progress=progress, search_index=search_index, held=held,
+                        cancel=cancel)
+        if held is not None and taken is not None:   # a failed build: the next scans all
+            held.watched.settled(taken[1])
+        return report
 
 
 @contextmanager

@@ -29,6 +29,7 @@ changed loads everything afresh (`_load`), and that load says what is wrong.
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -39,6 +40,7 @@ from sitegen.content import (
     LoadedFile,
     SlugClaim,
     article_files,
+    articles_inside,
     load_articles,
     load_changed,
     load_file,
@@ -59,6 +61,7 @@ from sitegen.incremental.table import (
     rows_to_columns,
     to_columns,
 )
+from sitegen.incremental.watched import Watched
 from sitegen.model import Article, record_bytes
 from sitegen.speaker_aliases import SPEAKERS_FILE, load_speaker_aliases, merge_speakers
 from sitegen.stamps import FileDigests
@@ -126,7 +129,8 @@ class HeldModel:
     forgets it. It holds nothing until a full load fills it (`ready`).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, watched: Watched | None = None) -> None:
+        self.watched = watched or Watched()   # what `serve`'s watcher vouches for
         self.parses = HeldParses()
         self.site = HeldSite()   # the output of the last build (`site.py` keeps it)
         self._key = ""
@@ -222,7 +226,8 @@ def load_model(config: Config, cache: BuildCache, *, drafts: bool = False,
     digests = cache.digests
     folder = config.content_path / "articles"
     files = {str(path): digests.digest(str(path))
-             for path in (article_files(folder, config.content_path) if folder.is_dir() else ())}
+             for path in (_article_files(folder, config.content_path, digests)
+                          if folder.is_dir() else ())}
     key = _key(config, digests, drafts)
     if held is not None:
         try:
@@ -246,6 +251,17 @@ def load_model(config: Config, cache: BuildCache, *, drafts: bool = False,
     if loaded.keys() == files.keys():
         _save(cache, key, files, loaded, model, bodies)
     return model
+
+
+def _article_files(folder: Path, root: Path, digests: FileDigests) -> list[Path]:
+    """`content.article_files`, or in `serve` the listing a watcher vouches for (one with links
+    leading out of the content is made again each time, so its warnings are said each time)."""
+    vouch = digests.vouch
+    if vouch is None:
+        return article_files(folder, root)
+    found = vouch.listing(f"articles {folder}", lambda: articles_inside(folder, root),
+                          lambda paths: map(str, paths or ()), os.fspath(folder))
+    return found if found is not None else article_files(folder, root)
 
 
 def _with_stored_bodies(columns: dict[str, Any], known: dict[str, _Known],
