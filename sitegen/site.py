@@ -88,9 +88,14 @@ def build_site(config: Config, *, out_dir: Path | None = None, drafts: bool = Fa
         taken = held.watched.take() if held is not None else None
         if taken is not None:
             cache.digests.vouch = taken[0]
-        report = _build(config, cache, out_dir=out_dir, drafts=drafts, import_raw=import_raw,
-                        progress=progress, search_index=search_index, held=held,
-                        cancel=cancel)
+        try:
+            report = _build(config, cache, out_dir=out_dir, drafts=drafts,
+                            import_raw=import_raw, progress=progress,
+                            search_index=search_index, held=held, cancel=cancel)
+        except IndexCancelled:   # nothing moved in: the next build looks at these paths again
+            if held is not None and taken is not None:
+                held.watched.settled(taken[1], again=taken[0])
+            raise
         if held is not None and taken is not None:   # a failed build: the next scans all
             held.watched.settled(taken[1])
         return report

@@ -145,9 +145,9 @@ class HeldModel:
         return self._model is not None
 
     def keep(self, key: str, files: dict[str, bytes], loaded: dict[str, LoadedFile],
-             model: Model) -> Model:
-        """Hold `model`, given its `layout`, which it returns."""
-        model = replace(model, layout=self._layout(key, model))
+             model: Model, layout: str | None = None) -> Model:
+        """Hold `model`, given its `layout` (made here unless known), which it returns."""
+        model = replace(model, layout=layout if layout is not None else self._layout(key, model))
         self._key, self._files, self._loaded, self._model = key, dict(files), loaded, model
         return model
 
@@ -185,9 +185,11 @@ class HeldModel:
                 fresh[path] = loaded
         loaded_now = {path: fresh[path][1] if path in fresh else self._loaded[path]
                       for path in files}
+        layout = None
         if files.keys() == self._files.keys() and all(
                 f.header == self._loaded[path].header for path, (_, f) in fresh.items()):
             model = self._with_bodies(key, files, model, fresh)
+            layout = self._bodies_changed(model, fresh)
         else:
             known = {path: _Known(found, f.header, f.claim) for path, f in self._loaded.items()
                      if (found := self._files[path]) == files.get(path)}
@@ -200,7 +202,20 @@ class HeldModel:
         for path in files:   # what a full load would say, in its order
             for level, message in loaded_now[path].warnings:
                 content_log.log(level, "%s", message)
-        return self.keep(key, files, loaded_now, model)
+        return self.keep(key, files, loaded_now, model, layout)
+
+    def _bodies_changed(self, model: Model,
+                        fresh: dict[str, tuple[Article, LoadedFile]]) -> str | None:
+        """The held layout, still `model`'s after an edit of bodies only (a record's layout
+        leaves its body out), its new records noted; None when one is not held (made anew)."""
+        paths = {Path(path) for path in fresh}
+        for article in model.articles if paths else ():
+            if article.path in paths:
+                held = self._layouts.get(article.path)
+                if held is None:
+                    return None
+                self._layouts[article.path] = (article, held[1])
+        return model.layout
 
     @staticmethod
     def _with_bodies(key: str, files: dict[str, bytes], model: Model,

@@ -176,3 +176,45 @@ def test_the_fallback_rescan_and_a_failed_build_trust_no_event(
     _build(root, held)
     assert b"Correction number 2" in _page(root, items[2].slug)
     assert snapshot(root / "_site") == clean_build_snapshot(root, tmp_path / "clean")
+
+
+def test_a_real_preview_sees_edits_new_deleted_and_atomically_saved_files(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sitegen.serve import Preview
+    from tests.test_serve import Events
+
+    items = corpus.generate(20, seed=11)
+    root = tmp_path / "site"
+    corpus.write_sitegen(items, root, cards=False)
+    articles = root / "content" / "articles"
+    preview = Preview(root, port=0)
+    preview.start()
+    try:
+        events = Events(preview.port)
+
+        def saved(n: int) -> None:
+            events.next("reload", timeout=60)
+            assert preview.wait_idle(60)
+            assert preview.builds == n + 1
+
+        corpus.edit(articles / f"{items[0].slug}.md", 1)   # the first build trusting events
+        saved(1)
+        stats, _ = _counting(monkeypatch, articles)
+        corpus.edit(articles / f"{items[1].slug}.md", 2)
+        saved(2)
+        monkeypatch.undo()
+        assert set(stats) == {f"{items[1].slug}.md"}, stats
+        assert b"Correction number 2" in _page(root, items[1].slug)
+        (articles / f"{items[2].slug}.md").unlink()
+        saved(3)
+        temp = articles / "story.md.new"   # an atomic save under a name not ignored
+        temp.write_text((articles / f"{items[3].slug}.md").read_text()
+                        .replace(items[3].title, "Saved atomically"))
+        temp.replace(articles / f"{items[3].slug}.md")
+        events.next("reload", timeout=60)
+        assert preview.wait_idle(60)
+        assert b"Saved atomically" in _page(root, items[3].slug)
+        assert not list((root / "_site").rglob(f"{items[2].slug}/index.html"))   # deleted
+        assert items[2].slug.encode() not in (root / "_site" / "sitemap.xml").read_bytes()
+    finally:
+        preview.stop()

@@ -165,9 +165,13 @@ class Watched:
             self._settled = False   # until this build succeeds
             return vouch, self._rescans
 
-    def settled(self, token: int) -> None:
-        """The build that took `token` succeeded: the next may trust the events (unless events
-        were lost meanwhile)."""
+    def settled(self, token: int, again: Vouch | None = None) -> None:
+        """The build that took `token` succeeded, or was cancelled before it changed anything
+        (`again`: its vouch, whose paths the next build looks at again): the next may trust the
+        events (unless events were lost meanwhile)."""
         with self._lock:
-            if token == self._rescans:
-                self._settled = True
+            if token != self._rescans or (again is not None and again.dirty is None):
+                return
+            if again is not None and again.dirty is not None:
+                self._dirty |= again.dirty
+            self._settled = True

@@ -280,7 +280,8 @@ class Preview:
         folders = [content, self.root / "themes", self.root / "templates", self.root / "static",
                    default_theme_dir()]
         self._watcher.watch(folders, files=[self.root / CONFIG_NAME])
-        self._watched.watch(os.fspath(content))
+        if self._watcher.exact:   # else every build stats every file, as `sitegen build`
+            self._watched.watch(os.fspath(content))
 
     def _build(self, changed: set[Path], *, first: bool = False) -> None:
         """Rebuild everything; on success reload the tabs, on failure show the problems."""

@@ -198,6 +198,13 @@ class Watcher:
             log.debug("watching %s", ", ".join(map(str, folders + files)))
 
     @property
+    def exact(self) -> bool:
+        """True when every change comes as an event naming its file (inotify, or polling):
+        FSEvents and Windows may name only a folder, so their events are not trusted for which
+        files changed (`incremental.watched`)."""
+        return self._poll or type(self._observer).__name__ == "InotifyObserver"
+
+    @property
     def folders(self) -> tuple[Path, ...]:
         return self._folders
 
