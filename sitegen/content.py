@@ -30,8 +30,8 @@ if TYPE_CHECKING:
     from sitegen.incremental.stores import ShardedStore
 
 __all__ = ["DATE_SOURCES", "MAX_DEPTH", "MAX_EXPANSION", "LoadedFile", "SlugClaim",
-           "article_files", "load_articles", "load_changed", "load_file", "log", "parse_article",
-           "sort_articles", "unique_slugs"]
+           "article_files", "articles_inside", "load_articles", "load_changed", "load_file", "log",
+           "parse_article", "sort_articles", "unique_slugs"]
 
 log = logging.getLogger("sitegen.content")   # `fields` warns on it too: one logger per load
 
@@ -199,6 +199,12 @@ def article_files(folder: Path, content_root: Path) -> list[Path]:
         log.warning("%s: skipped: it is a link to a %s outside %s", link,
                     "folder" if is_folder else "file", content_root)
     return found.files
+
+
+def articles_inside(folder: Path, content_root: Path) -> list[Path] | None:
+    """`article_files`, or None when a link leads out of the content (it says so)."""
+    found = files_below(folder, content_root, _is_article)
+    return None if found.outside else found.files
 
 
 def _is_article(name: str) -> bool:

@@ -84,12 +84,23 @@ def build_site(config: Config, *, out_dir: Path | None = None, drafts: bool = Fa
     with site_lock(config.content_path) if locked else nullcontext(), \
             _without_cyclic_gc(freeze=held is not None):
         cache = BuildCache(config.root if cached else None)   # opened once, handed to stages
+        # what `serve`'s watcher vouches for: files no event named keep their digests unread
+        taken = held.watched.take() if held is not None else None
+        if taken is not None:
+            cache.digests.vouch = taken[0]
         try:
-            return _build(config, cache, out_dir=out_dir, drafts=drafts, import_raw=import_raw,
-                          progress=progress, search_index=search_index, held=held,
-                          cancel=cancel)
+            report = _build(config, cache, out_dir=out_dir, drafts=drafts,
+                            import_raw=import_raw, progress=progress,
+                            search_index=search_index, held=held, cancel=cancel)
+        except IndexCancelled:   # nothing moved in: the next build looks at these paths again
+            if held is not None and taken is not None:
+                held.watched.settled(taken[1], again=taken[0])
+            raise
         finally:   # the last update's backup, removed while the build recorded itself
             settle()
+        if held is not None and taken is not None:   # a failed build: the next scans all
+            held.watched.settled(taken[1])
+        return report
 
 
 @contextmanager

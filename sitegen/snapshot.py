@@ -29,6 +29,7 @@ changed loads everything afresh (`_load`), and that load says what is wrong.
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -39,6 +40,7 @@ from sitegen.content import (
     LoadedFile,
     SlugClaim,
     article_files,
+    articles_inside,
     load_articles,
     load_changed,
     load_file,
@@ -59,6 +61,7 @@ from sitegen.incremental.table import (
     rows_to_columns,
     to_columns,
 )
+from sitegen.incremental.watched import Watched
 from sitegen.model import Article, record_bytes
 from sitegen.speaker_aliases import SPEAKERS_FILE, load_speaker_aliases, merge_speakers
 from sitegen.stamps import FileDigests
@@ -127,7 +130,8 @@ class HeldModel:
     forgets it. It holds nothing until a full load fills it (`ready`).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, watched: Watched | None = None) -> None:
+        self.watched = watched or Watched()   # what `serve`'s watcher vouches for
         self.parses = HeldParses()
         self.site = HeldSite()   # the output of the last build (`site.py` keeps it)
         self._key = ""
@@ -143,9 +147,10 @@ class HeldModel:
         return self._model is not None
 
     def keep(self, key: str, files: dict[str, bytes], loaded: dict[str, LoadedFile],
-             model: Model) -> Model:
-        """Hold `model`, given its `layout` and `frame`, which it returns."""
-        layout, frame = self._layout(key, model)
+             model: Model, shape: tuple[str, str] | None = None) -> Model:
+        """Hold `model`, given its `layout` and `frame` (`shape`, made here unless known), which
+        it returns."""
+        layout, frame = shape if shape is not None else self._layout(key, model)
         model = replace(model, layout=layout, frame=frame)
         self._key, self._files, self._loaded, self._model = key, dict(files), loaded, model
         return model
@@ -195,9 +200,11 @@ class HeldModel:
                 fresh[path] = loaded
         loaded_now = {path: fresh[path][1] if path in fresh else self._loaded[path]
                       for path in files}
+        shape = None
         if files.keys() == self._files.keys() and all(
                 f.header == self._loaded[path].header for path, (_, f) in fresh.items()):
             model = self._with_bodies(key, files, model, fresh)
+            shape = self._bodies_changed(model, fresh)
         else:
             known = {path: _Known(found, f.header, f.claim) for path, f in self._loaded.items()
                      if (found := self._files[path]) == files.get(path)}
@@ -210,7 +217,21 @@ class HeldModel:
         for path in files:   # what a full load would say, in its order
             for level, message in loaded_now[path].warnings:
                 content_log.log(level, "%s", message)
-        return self.keep(key, files, loaded_now, model)
+        return self.keep(key, files, loaded_now, model, shape)
+
+    def _bodies_changed(self, model: Model,
+                        fresh: dict[str, tuple[Article, LoadedFile]]) -> tuple[str, str] | None:
+        """The held layout and frame, still `model`'s after an edit of bodies only (a record's
+        layout and frame leave its body out), its new records noted; None when one is not held
+        (made anew)."""
+        paths = {Path(path) for path in fresh}
+        for article in model.articles if paths else ():
+            if article.path in paths:
+                held = self._layouts.get(article.path)
+                if held is None:
+                    return None
+                self._layouts[article.path] = (article, held[1], held[2])
+        return model.layout, model.frame
 
     @staticmethod
     def _with_bodies(key: str, files: dict[str, bytes], model: Model,
@@ -237,7 +258,8 @@ def load_model(config: Config, cache: BuildCache, *, drafts: bool = False,
     digests = cache.digests
     folder = config.content_path / "articles"
     files = {str(path): digests.digest(str(path))
-             for path in (article_files(folder, config.content_path) if folder.is_dir() else ())}
+             for path in (_article_files(folder, config.content_path, digests)
+                          if folder.is_dir() else ())}
     key = _key(config, digests, drafts)
     if held is not None:
         try:
@@ -261,6 +283,17 @@ def load_model(config: Config, cache: BuildCache, *, drafts: bool = False,
     if loaded.keys() == files.keys():
         _save(cache, key, files, loaded, model, bodies)
     return model
+
+
+def _article_files(folder: Path, root: Path, digests: FileDigests) -> list[Path]:
+    """`content.article_files`, or in `serve` the listing a watcher vouches for (one with links
+    leading out of the content is made again each time, so its warnings are said each time)."""
+    vouch = digests.vouch
+    if vouch is None:
+        return article_files(folder, root)
+    found = vouch.listing(f"articles {folder}", lambda: articles_inside(folder, root),
+                          lambda paths: map(str, paths or ()), os.fspath(folder))
+    return found if found is not None else article_files(folder, root)
 
 
 def _with_stored_bodies(columns: dict[str, Any], known: dict[str, _Known],

@@ -6,6 +6,9 @@ all match the record, and it was last changed at least `RACY_NS` before the reco
 (git's "racy clean" rule): a file written in the same clock tick as the record, or on a file
 system with a coarse clock, is read again. ctime is set by the kernel on every write and cannot
 be set back by `touch -d`, `cp -p` or `rsync -t`, so an edit that restores the old mtime is seen.
+
+In `serve`, a file watcher can vouch that a file is as recorded (`vouch`,
+`incremental.watched`): its record is then reused without even a stat.
 """
 
 from __future__ import annotations
@@ -13,7 +16,10 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from typing import TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
+
+if TYPE_CHECKING:
+    from sitegen.incremental.watched import Vouch
 
 RACY_NS = 2_000_000_000   # FAT keeps mtimes to 2 s; a change younger than that is re-read
 
@@ -34,6 +40,7 @@ class FileDigests:
         self._new: Records = {}
         self._asked: dict[str, bytes] = {}   # what each file gave, until `again()`
         self._since = time.time_ns() - RACY_NS
+        self.vouch: Vouch | None = None   # what a watcher says did not change (`serve`)
 
     def digest(self, path: str) -> bytes:
         """blake2b of the file's bytes (a marker for an unreadable file, which never matches).
@@ -42,11 +49,16 @@ class FileDigests:
         known = self._asked.get(path)
         if known is not None:
             return known
+        old = self._old.get(path)
+        if self.vouch is not None and type(old) is tuple and len(old) == 6 \
+                and type(old[4]) is bytes and not self.vouch.fresh(path):
+            self._new[path] = old
+            self._asked[path] = old[4]
+            return old[4]
         try:
             st = os.stat(path)
         except OSError:
             return b"\0unreadable\0"
-        old = self._old.get(path)
         stat = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
         if type(old) is tuple and len(old) == 6 and old[5] and old[:4] == stat \
                 and type(old[4]) is bytes:
@@ -65,8 +77,10 @@ class FileDigests:
 
     def again(self) -> None:
         """The files may have changed since they were asked for (the build wrote some): the
-        next asks look at them again."""
+        next asks look at them again (a watcher's word included: its events come later)."""
         self._asked = {}
+        if self.vouch is not None:
+            self.vouch.everything()
 
     def changed(self) -> bool:
         """True when the records differ from the ones given (they are worth saving)."""

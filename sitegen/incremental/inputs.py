@@ -33,19 +33,32 @@ def digest(*parts: str | bytes) -> str:
 
 
 def _tree(h: Any, folder: Path, skip: frozenset[str], digests: FileDigests) -> None:
-    """Add every file below `folder` (path and bytes, sorted) to hash `h`."""
+    """Add every file below `folder` (path and bytes, sorted) to hash `h`; in `serve`, the
+    listing a watcher vouches for (`incremental.watched`) instead of a walk."""
     if not folder.is_dir():
         h.update(b"\0absent\0" + str(folder).encode("utf-8", "surrogateescape"))
         return
     top = os.fspath(folder)
+    vouch = digests.vouch
+    files = _files(top, skip) if vouch is None else vouch.listing(
+        f"tree {sorted(skip)} {top}", lambda: _files(top, skip),
+        lambda found: (path for _, path in found), top)
+    for rel, path in files:
+        h.update(len(rel).to_bytes(8, "little") + rel)
+        h.update(digests.digest(path))
+
+
+def _files(top: str, skip: frozenset[str]) -> tuple[tuple[bytes, str], ...]:
+    """Each file below `top` as (its path from `top` as bytes, its path), sorted by folder."""
+    found = []
     for dirpath, dirnames, filenames in os.walk(top):   # plain strings: no Path per file
         dirnames[:] = sorted(d for d in dirnames if d not in skip and d != "__pycache__")
         prefix = os.path.relpath(dirpath, top)
         for name in sorted(filenames):
             rel = (name if prefix == "." else os.path.join(prefix, name)).encode(
                 "utf-8", "surrogateescape")
-            h.update(len(rel).to_bytes(8, "little") + rel)
-            h.update(digests.digest(os.path.join(dirpath, name)))
+            found.append((rel, os.path.join(dirpath, name)))
+    return tuple(found)
 
 
 _code: str | None = None

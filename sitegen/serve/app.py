@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 import signal
 import sys
 import threading
@@ -28,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from sitegen.config import CONFIG_NAME, Config, load_config
 from sitegen.errors import Problem, SitegenError
+from sitegen.incremental.watched import Watched
 from sitegen.search import IndexCancelled
 from sitegen.serve.livereload import Hub
 from sitegen.serve.server import PreviewHTTPServer, PreviewState, bind
@@ -200,6 +202,7 @@ class Preview:
         self._own_folders: set[Path] = set()
         self._build_lock = threading.Lock()
         self._held: HeldModel | None = None   # the model kept between builds
+        self._watched = Watched()   # what the watcher's events vouch for, to the held model
         self.indexed = 0   # search builds done after rebuilds
         self.state = PreviewState(out_dir or root / "_site", "/", self.hub)
 
@@ -223,7 +226,8 @@ class Preview:
         watcher_args: dict[str, Any] = {"poll": self._poll}
         if self._quiet is not None:
             watcher_args["quiet"] = self._quiet
-        self._watcher = Watcher(self._rebuilder.submit, **watcher_args)
+        self._watcher = Watcher(self._rebuilder.submit, seen=self._watched.changed,
+                                lost=self._watched.rescan, **watcher_args)
         self._watch(config)
         self._build(set(), first=True)
         self._server_thread = threading.Thread(target=self._server.serve_forever,
@@ -276,6 +280,8 @@ class Preview:
         folders = [content, self.root / "themes", self.root / "templates", self.root / "static",
                    default_theme_dir()]
         self._watcher.watch(folders, files=[self.root / CONFIG_NAME])
+        if self._watcher.exact:   # else every build stats every file, as `sitegen build`
+            self._watched.watch(os.fspath(content))
 
     def _build(self, changed: set[Path], *, first: bool = False) -> None:
         """Rebuild everything; on success reload the tabs, on failure show the problems."""
@@ -344,7 +350,7 @@ class Preview:
         from sitegen.snapshot import HeldModel
 
         if self._held is None:
-            self._held = HeldModel()
+            self._held = HeldModel(self._watched)
         return build_site(config, drafts=self.drafts, progress=False, held=self._held,
                           **options)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from watchdog.events import (
     DirModifiedEvent,
+    EventsLostEvent,
     FileClosedNoWriteEvent,
     FileOpenedEvent,
     FileSystemEvent,
@@ -53,6 +55,10 @@ def is_ignored(path: str | Path) -> bool:
         return True
     # Hidden names cover Sublime and VS Code temp files (`.foo.md.tmp-123`) and `.git`.
     return name.startswith(".")
+
+
+def _forget() -> None:
+    pass
 
 
 def _has_hidden_part(path: Path, root: Path) -> bool:
@@ -109,20 +115,35 @@ class Debouncer:
         return self._due() - time.monotonic() if self._pending else None
 
 
+def _ignore(paths: list[str]) -> None:
+    pass
+
+
 class _Handler(FileSystemEventHandler):
-    def __init__(self, accept: Callable[[Path], bool], sink: Callable[[list[Path]], None]) -> None:
+    """Hands every path an event names to `seen` at once (ignored names too: a build still
+    reads them), and the accepted ones to `sink` (the debouncer); a lost event to `lost`."""
+
+    def __init__(self, accept: Callable[[Path], bool], sink: Callable[[list[Path]], None],
+                 seen: Callable[[list[str]], None] = _ignore,
+                 lost: Callable[[], None] = _forget) -> None:
         self._accept = accept
         self._sink = sink
+        self._seen = seen
+        self._lost = lost
 
     def on_any_event(self, event: FileSystemEvent) -> None:
+        if isinstance(event, EventsLostEvent):   # the kernel's queue overflowed
+            self._lost()
+            self._sink([Path(os.fsdecode(event.src_path))])   # one more build, scanning all
+            return
         if isinstance(event, DirModifiedEvent | FileOpenedEvent | FileClosedNoWriteEvent):
             return  # a folder's mtime or a read says nothing about content
         if event.event_type in ("opened", "closed_no_write"):
             return
         # An atomic save is "write temp, rename over original": the destination is what changed.
-        raw = [event.src_path, getattr(event, "dest_path", "") or ""]
-        paths = [Path(p if isinstance(p, str) else p.decode()) for p in raw if p]
-        accepted = [p for p in paths if self._accept(p)]
+        raw = [os.fsdecode(p) for p in (event.src_path, getattr(event, "dest_path", "")) if p]
+        self._seen(raw)
+        accepted = [path for path in map(Path, raw) if self._accept(path)]
         if accepted:
             self._sink(accepted)
 
@@ -131,14 +152,18 @@ class Watcher:
     """A watchdog observer (or a polling one) over folders and single files, debounced."""
 
     def __init__(self, on_batch: Callable[[set[Path]], None], *, poll: bool = False,
-                 quiet: float = QUIET_SECONDS) -> None:
+                 quiet: float = QUIET_SECONDS, seen: Callable[[list[str]], None] = _ignore,
+                 lost: Callable[[], None] = _forget) -> None:
+        """`seen` gets the paths of every event as it comes; `lost` is called when events may
+        have been lost (an overflow, watches changed): `incremental.watched` trusts them."""
         self._debouncer = Debouncer(on_batch, quiet=quiet)
+        self._lost = lost
         self._poll = poll
         self._observer: BaseObserver | None = None
         self._folders: tuple[Path, ...] = ()
         self._files: tuple[Path, ...] = ()
         self._watches: dict[str, ObservedWatch] = {}
-        self._handler = _Handler(self._accepts, self._debouncer.add)
+        self._handler = _Handler(self._accepts, self._debouncer.add, seen, lost)
         self._lock = threading.Lock()
 
     def watch(self, folders: Iterable[Path], files: Iterable[Path] = ()) -> None:
@@ -164,11 +189,20 @@ class Watcher:
                     with contextlib.suppress(KeyError, OSError):
                         self._observer.unschedule(watch)
                     del self._watches[path]
+            if self._watches and self._watches.keys() != wanted.keys():
+                self._lost()   # a folder came or went: events meanwhile were not seen
             for path, recursive in wanted.items():
                 if path not in self._watches:
                     self._watches[path] = self._observer.schedule(self._handler, path,
                                                                   recursive=recursive)
             log.debug("watching %s", ", ".join(map(str, folders + files)))
+
+    @property
+    def exact(self) -> bool:
+        """True when every change comes as an event naming its file (inotify, or polling):
+        FSEvents and Windows may name only a folder, so their events are not trusted for which
+        files changed (`incremental.watched`)."""
+        return self._poll or type(self._observer).__name__ == "InotifyObserver"
 
     @property
     def folders(self) -> tuple[Path, ...]:
