@@ -106,16 +106,39 @@ def _start_worker(parent: int, ignore_interrupts: bool) -> None:
 _PR_SET_PDEATHSIG = 1
 
 
+def _prctl() -> Callable[..., int] | None:
+    """Linux's `prctl`, None elsewhere."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+
 def _kill_on_parent_death() -> bool:
     """Ask Linux to SIGKILL this process when its parent dies; False where that is unavailable.
     SIGKILL, since a worker holds nothing to clean up: its results have no one to go to."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        return int(libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)) == 0
-    except (OSError, AttributeError):
-        return False
+    prctl = _prctl()
+    return prctl is not None and int(prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)) == 0
+
+
+def dies_with_this_process() -> Callable[[], None] | None:
+    """A `preexec_fn` for a helper program (Pagefind) that must end when this process does,
+    even by SIGKILL, which runs no clean-up: Linux kills the child when its parent thread ends
+    (it waits on the child, so it ends with the process). `prctl` is looked up here, in the
+    parent, so the child only makes the call between fork and exec (no loader lock to wait
+    on). None where that is unavailable: the child then outlives a killed build."""
+    prctl, parent = _prctl(), os.getpid()
+    if prctl is None:
+        return None
+
+    def follow() -> None:
+        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if os.getppid() != parent:   # the build died before the child could ask to follow it
+            os._exit(1)
+
+    return follow
 
 
 def _watch_parent(parent: int, every: float = 0.5) -> None:

@@ -67,6 +67,7 @@ from sitegen.incremental.machine import user_cache_root
 from sitegen.incremental.shape import Fields
 from sitegen.incremental.stores import Store
 from sitegen.incremental.table import column_shapes, rows_from_columns, rows_to_columns
+from sitegen.parallel import dies_with_this_process
 from sitegen.walk import regular_files
 from sitegen.write import NewSite
 
@@ -473,10 +474,12 @@ def _index_part(exe: Path, links: Path, output: Path, cancel: threading.Event) -
 def _run_pagefind(command: list[str],
                   cancel: threading.Event | None) -> tuple[int, str, str]:
     """Pagefind's exit code and output. It runs in a process group of its own, killed whole
-    (a wrapper script and its Pagefind alike) on a timeout or as soon as `cancel` is set."""
+    (a wrapper script and its Pagefind alike) on a timeout or as soon as `cancel` is set, and
+    dies with the build when that is killed outright (`parallel.dies_with_this_process`)."""
     try:
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                   text=True, start_new_session=True)
+                                   text=True, start_new_session=True,
+                                   preexec_fn=dies_with_this_process())
     except OSError as exc:
         raise SitegenError(Problem(None, f"search index: cannot run {command[0]}: {exc}")
                            ) from None

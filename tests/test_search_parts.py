@@ -11,8 +11,11 @@ import http.server
 import json
 import os
 import shutil
+import signal
 import subprocess
+import sys
 import threading
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +27,7 @@ from sitegen.config import load_config
 from sitegen.search import PAGEFIND_ENV, indexed_bytes, pagefind_executable, plan_parts
 from sitegen.site import build_site
 from tests.conftest import (
+    REPO,
     counting_pagefind,
     pagefind_runs,
     snapshot,
@@ -478,3 +482,48 @@ def test_a_render_failure_after_a_part_started_ends_pagefind_and_keeps_the_site(
     assert snapshot(root / "_site") == before
     assert not list(tmp_path.glob("site/._site.*"))
     assert snapshot(tmp_path / "user-cache") == cached
+
+
+def _alive(pid: int) -> bool:
+    """Whether process `pid` runs (a zombie waiting for a reaper does not)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return False
+    return fields[0] != "Z"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"),
+                    reason="Linux's parent-death signal (elsewhere Pagefind outlives a SIGKILL)")
+def test_a_build_killed_outright_takes_its_pagefind_with_it(tmp_path: Path, runs: Path) -> None:
+    """SIGKILL runs no clean-up in the build, and Pagefind runs in a session of its own: still it
+    must not outlive the build (it would keep a gigabyte and its core for a minute, writing
+    into a staging folder nobody moves in)."""
+    root = four_months(tmp_path)
+    started = tmp_path / "started"
+    slow = tmp_path / "slow"   # becomes (exec) a long sleep in the process the build started
+    slow.write_text(f'#!/bin/sh\necho $$ >> "{started}"\nexec sleep 300\n')
+    slow.chmod(0o755)
+    story(root, 4, "2022-04-20")
+    build = subprocess.Popen([sys.executable, "-m", "sitegen", "build", "--site", str(root),
+                              "--quiet"], cwd=REPO, env={**os.environ, PAGEFIND_ENV: str(slow)})
+    pids: list[int] = []
+    try:
+        for _ in range(1200):
+            if started.exists() and (pids := [int(p) for p in started.read_text().split()]):
+                break
+            assert build.poll() is None, "the build ended before Pagefind started"
+            time.sleep(0.05)
+        assert pids, "Pagefind never started"
+        build.send_signal(signal.SIGKILL)
+        assert build.wait(timeout=30) == -signal.SIGKILL
+        for _ in range(100):
+            if not any(_alive(pid) for pid in pids):
+                break
+            time.sleep(0.05)
+        assert not [pid for pid in pids if _alive(pid)], "a Pagefind outlived the killed build"
+    finally:
+        build.kill()
+        for pid in pids:
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
