@@ -61,13 +61,13 @@ from sitegen.incremental.table import (
     rows_to_columns,
     to_columns,
 )
-from sitegen.incremental.watched import Watched
 from sitegen.model import Article, record_bytes
 from sitegen.speaker_aliases import SPEAKERS_FILE, load_speaker_aliases, merge_speakers
 from sitegen.stamps import FileDigests
 from sitegen.stored_groups import SHAPE as GROUPS
 from sitegen.stored_groups import groups_from_data, groups_to_data
 from sitegen.taxonomy import Taxonomy, build_taxonomy, regroup, with_records
+from sitegen.watched import Watched
 
 log = logging.getLogger("sitegen.snapshot")
 

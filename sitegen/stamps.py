@@ -8,7 +8,7 @@ system with a coarse clock, is read again. ctime is set by the kernel on every w
 be set back by `touch -d`, `cp -p` or `rsync -t`, so an edit that restores the old mtime is seen.
 
 In `serve`, a file watcher can vouch that a file is as recorded (`vouch`,
-`incremental.watched`): its record is then reused without even a stat.
+`watched`): its record is then reused without even a stat.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import time
 from typing import TYPE_CHECKING, TypeAlias
 
 if TYPE_CHECKING:
-    from sitegen.incremental.watched import Vouch
+    from sitegen.watched import Vouch
 
 RACY_NS = 2_000_000_000   # FAT keeps mtimes to 2 s; a change younger than that is re-read
 

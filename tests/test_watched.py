@@ -1,4 +1,4 @@
-"""`serve` trusts its watcher (`incremental.watched`): a body edit stats and reads the file an
+"""`serve` trusts its watcher (`watched`): a body edit stats and reads the file an
 event named, not the whole content folder, and lists no folder; what no event named is kept as
 the last build saw it, until a rescan (events lost, a failed build, `RESCAN_SECONDS`). New,
 deleted and moved files come as events; the site stays the clean build's, byte for byte."""
@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 
 from bench import corpus
-from sitegen import walk
+from sitegen import walk, watched
 from sitegen.config import load_config
-from sitegen.incremental import inputs, watched
-from sitegen.incremental.watched import Watched
+from sitegen.incremental import inputs
 from sitegen.site import build_site
 from sitegen.snapshot import HeldModel
+from sitegen.watched import Watched
 from tests.conftest import clean_build_snapshot, snapshot
 
 

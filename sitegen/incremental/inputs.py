@@ -34,7 +34,7 @@ def digest(*parts: str | bytes) -> str:
 
 def _tree(h: Any, folder: Path, skip: frozenset[str], digests: FileDigests) -> None:
     """Add every file below `folder` (path and bytes, sorted) to hash `h`; in `serve`, the
-    listing a watcher vouches for (`incremental.watched`) instead of a walk."""
+    listing a watcher vouches for (`watched`) instead of a walk."""
     if not folder.is_dir():
         h.update(b"\0absent\0" + str(folder).encode("utf-8", "surrogateescape"))
         return

@@ -17,8 +17,8 @@ rewrites the entries of article versions the site no longer has.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
 from markupsafe import Markup
 
@@ -31,7 +31,24 @@ from sitegen.model import Article
 if TYPE_CHECKING:
     import jinja2
 
-    from sitegen.render.context import Entry
+
+class _Quote(Protocol):
+    @property
+    def text(self) -> str: ...
+    @property
+    def url(self) -> str: ...
+
+
+class Entry(Protocol):
+    """What a teaser is given: `render.context.Entry` (the article, its URL and, on a speaker
+    page, that speaker's quotes), seen only as far as its key needs."""
+
+    @property
+    def article(self) -> Article: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def quotes(self) -> Sequence[_Quote]: ...
 
 NAME = "teasers"
 MACROS, MACRO = "_macros.html", "teaser"

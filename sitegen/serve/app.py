@@ -29,12 +29,12 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from sitegen.config import CONFIG_NAME, Config, load_config
 from sitegen.errors import Problem, SitegenError
-from sitegen.incremental.watched import Watched
 from sitegen.search import IndexCancelled
 from sitegen.serve.livereload import Hub
 from sitegen.serve.server import PreviewHTTPServer, PreviewState, bind
 from sitegen.serve.watch import Watcher
 from sitegen.serve.worker import Worker
+from sitegen.watched import Watched
 
 if TYPE_CHECKING:
     from sitegen.snapshot import HeldModel

@@ -155,7 +155,7 @@ class Watcher:
                  quiet: float = QUIET_SECONDS, seen: Callable[[list[str]], None] = _ignore,
                  lost: Callable[[], None] = _forget) -> None:
         """`seen` gets the paths of every event as it comes; `lost` is called when events may
-        have been lost (an overflow, watches changed): `incremental.watched` trusts them."""
+        have been lost (an overflow, watches changed): `watched` trusts them."""
         self._debouncer = Debouncer(on_batch, quiet=quiet)
         self._lost = lost
         self._poll = poll
@@ -201,7 +201,7 @@ class Watcher:
     def exact(self) -> bool:
         """True when every change comes as an event naming its file (inotify, or polling):
         FSEvents and Windows may name only a folder, so their events are not trusted for which
-        files changed (`incremental.watched`)."""
+        files changed (`watched`)."""
         return self._poll or type(self._observer).__name__ == "InotifyObserver"
 
     @property
