@@ -236,8 +236,11 @@ def _render_and_write(config: Config, cache: BuildCache, out: Path, key: str,
             rendered += output.content is not None
             yield output
 
+    # which outputs show each article and group: read only by a long-lived process's next
+    # build (`held`), so a `sitegen build` does not scan every task's sources for them
+    relations = (readers, groups) if held is not None else (None, None)
     outputs = counted(render_site(articles, taxonomy, config, memo, model, cache,
-                                   last_pages, readers, groups))
+                                   last_pages, *relations))
     kept_index: list[str] = []
     if config.search and not search_index:   # the files of the index the site has stay
         kept_index = [path for path, _, _ in before or () if path.startswith(f"{SEARCH_DIR}/")]
