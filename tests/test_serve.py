@@ -30,7 +30,7 @@ from sitegen.config import Config
 from sitegen.serve import Preview
 from sitegen.serve.livereload import EVENTS_PATH, inject
 from sitegen.serve.server import url_to_relative
-from sitegen.serve.watch import Watcher, is_ignored
+from sitegen.serve.watch import Debouncer, Watcher, is_ignored
 from sitegen.site import BuildReport, build_site
 from tests.conftest import SAMPLE_RAW, write_article, write_config
 
@@ -356,6 +356,40 @@ def test_editor_file_filter() -> None:
         assert is_ignored(Path("/site/content") / name), name
     for name in ("a.md", "style.css", "raw.txt", "sitegen.toml"):
         assert not is_ignored(Path("/site/content") / name), name
+
+
+def test_a_save_naming_one_file_is_built_after_the_short_quiet_period() -> None:
+    fired: list[tuple[float, set[Path]]] = []
+    debouncer = Debouncer(lambda batch: fired.append((time.monotonic(), batch)), quiet=0.05,
+                          burst=3.0)
+    try:
+        added = time.monotonic()
+        debouncer.add([Path("/site/content/articles/a.md")])
+        deadline = added + WAIT
+        while not fired and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert fired and fired[0][0] - added < 2.5, "one file waits the short quiet period"
+    finally:
+        debouncer.close()
+
+
+def test_a_batch_naming_several_files_waits_the_burst_quiet_period() -> None:
+    """A writer of many files that stalls after its second longer than an editor's save takes
+    still gives one batch."""
+    fired: list[set[Path]] = []
+    debouncer = Debouncer(fired.append, quiet=0.05, burst=1.0)
+    try:
+        debouncer.add([Path("/site/content/articles/a.md")])
+        debouncer.add([Path("/site/content/articles/b.md")])
+        time.sleep(0.5)   # ten short quiet periods, half the burst one
+        debouncer.add([Path("/site/content/articles/c.md")])
+        deadline = time.monotonic() + WAIT
+        while not fired and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(1.2)
+        assert [{p.name for p in batch} for batch in fired] == [{"a.md", "b.md", "c.md"}]
+    finally:
+        debouncer.close()
 
 
 @pytest.mark.parametrize("poll", [False, True])

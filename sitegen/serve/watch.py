@@ -32,8 +32,14 @@ from sitegen.serve.worker import Worker
 
 log = logging.getLogger("sitegen.serve")
 
-QUIET_SECONDS = 0.25   # 0.1 s was tried: the test that 1,000 quick writes give one rebuild
-# (tests/test_serve.py) then timed out once on a loaded machine, cause not found
+# The quiet period before a batch naming one file is built: an editor's save names its file
+# within milliseconds (vim's backup and rename, JetBrains' safe write and Sublime's atomic save
+# go through ignored temp names; VS Code writes in place), and mkdocs' preview waits 0.1 s too
+# (`LiveReloadServer.build_delay`). A batch naming more files (a `git checkout`, a script, a
+# `sed -i` with its temp file) waits `BURST_QUIET_SECONDS`, so a writer that stalls between
+# two of its files on a loaded machine still gives one rebuild.
+QUIET_SECONDS = 0.1
+BURST_QUIET_SECONDS = 0.25
 MAX_WAIT_SECONDS = 5.0
 POLL_SECONDS = 0.5
 
@@ -70,15 +76,18 @@ def _has_hidden_part(path: Path, root: Path) -> bool:
 
 
 class Debouncer:
-    """Collect paths and call `fire(batch)` once nothing new has arrived for `quiet` seconds.
+    """Collect paths and call `fire(batch)` once nothing new has arrived for `quiet` seconds
+    (`burst` seconds once the batch names more than one path: by default the longer of `quiet`
+    and `BURST_QUIET_SECONDS`).
 
     A steady stream of changes still fires after `max_wait`, so an editor that autosaves every
     100 ms does not starve the preview.
     """
 
     def __init__(self, fire: Callable[[set[Path]], None], *, quiet: float = QUIET_SECONDS,
-                 max_wait: float = MAX_WAIT_SECONDS) -> None:
+                 max_wait: float = MAX_WAIT_SECONDS, burst: float | None = None) -> None:
         self._quiet = quiet
+        self._burst = max(quiet, BURST_QUIET_SECONDS) if burst is None else burst
         self._max_wait = max_wait
         self._worker = Worker(name="sitegen-debounce", take=self._take, work=fire,
                               crashed="sitegen serve: handling a change failed",
@@ -102,7 +111,8 @@ class Debouncer:
         self._worker.close(timeout=2)
 
     def _due(self) -> float:
-        return min(self._last + self._quiet, self._first + self._max_wait)
+        quiet = self._quiet if len(self._pending) <= 1 else self._burst
+        return min(self._last + quiet, self._first + self._max_wait)
 
     def _take(self) -> set[Path] | None:
         """The batch once it has been quiet long enough (or waited `max_wait`), else None."""
