@@ -81,6 +81,8 @@ def build_site(config: Config, *, out_dir: Path | None = None, drafts: bool = Fa
     `cancel` (`serve`'s search build): once set, a running Pagefind is killed and the build
     raises `search.IndexCancelled`, leaving the site and caches as a failed build does.
     """
+    if held is not None:
+        held.site.settle()   # the last build's records, saved while it was served
     with site_lock(config.content_path) if locked else nullcontext(), \
             _without_cyclic_gc(freeze=held is not None):
         cache = BuildCache(config.root if cached else None)   # opened once, handed to stages
@@ -100,7 +102,10 @@ def build_site(config: Config, *, out_dir: Path | None = None, drafts: bool = Fa
             settle()
         if held is not None and taken is not None:   # a failed build: the next scans all
             held.watched.settled(taken[1])
-        return report
+    if held is not None:
+        held.site.save_later(lambda: site_lock(config.content_path) if locked
+                             else nullcontext())
+    return report
 
 
 @contextmanager
@@ -259,13 +264,21 @@ def _render_and_write(config: Config, cache: BuildCache, out: Path, key: str,
         if index is not None:   # no Pagefind outlives the build
             index.close()
     listing = updated_listing(before, out, changes.whole, changes.paths)
-    memo.save(listing)
+
+    def record() -> None:
+        memo.save(listing)
+        if held is not None:
+            held.site.stamp = cache.stamp(PAGES)
+        if not warnings:   # a build with warnings (no search index) is tried again next time
+            remember_build(cache, out, key, len(articles), files, listing)
+
     if held is not None:
         held.site.remember(out, listing, held_key, model.structure, model.versions,
-                           memo.fingerprints, readers, cache.stamp(PAGES), model.layout, groups,
+                           memo.fingerprints, readers, None, model.layout, groups,
                            model.frame)
-    if not warnings:   # a build with warnings (no search index) is tried again next time
-        remember_build(cache, out, key, len(articles), files, listing)
+        held.site.unsaved = record   # saved once the site is served (`build_site`)
+    else:
+        record()
     return BuildReport(out_dir=out, articles=len(articles), files=files,
                        seconds=time.perf_counter() - started, imported=imported,
                        warnings=tuple(warnings), rendered=rendered)

@@ -5,6 +5,7 @@ the clean build's, byte for byte."""
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pytest
 
 from bench import corpus
 from sitegen.config import load_config
-from sitegen.incremental import store
+from sitegen.incremental import outputs, store
 from sitegen.incremental.inputs import code_digest, digest
 from sitegen.incremental.shape import Fields, Map
 from sitegen.incremental.stores import BuildCache
@@ -94,3 +95,38 @@ def test_a_failed_save_of_a_held_store_leaves_what_the_file_holds(
 def _full_key(cache: BuildCache, key: str) -> str:
     """The key `BuildCache.save` writes a file under."""
     return digest(code_digest(cache.digests), key)
+
+
+def test_a_serving_build_returns_before_saving_its_records_which_a_later_build_finds(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page memo and build record are for a later process: a serving build returns (and
+    its reload is sent) while they are saved; the next build waits for them, and a separate
+    `sitegen build` afterwards finds them right (nothing to render)."""
+    items = corpus.generate(30, seed=9)
+    root = tmp_path / "site"
+    corpus.write_sitegen(items, root)
+    held = HeldModel()
+    build_site(load_config(root), import_raw=False, held=held)
+    held.site.settle()
+    corpus.edit(root / "content" / "articles" / f"{items[0].slug}.md", 1)
+    release = threading.Event()
+    returned: list[bool] = []
+    save = outputs.PageMemo.save
+
+    order: list[str] = []
+
+    def held_back(memo: outputs.PageMemo, listing: outputs.Listing | None) -> None:
+        release.wait(10)   # the old way, inside the build, times out here
+        order.append("saved after the build returned" if returned else "saved in the build")
+        save(memo, listing)
+
+    monkeypatch.setattr(outputs.PageMemo, "save", held_back)
+    build_site(load_config(root), import_raw=False, held=held)
+    returned.append(True)   # reached only if the build did not wait for its memo's save
+    release.set()
+    held.site.settle()
+    monkeypatch.undo()
+    assert order == ["saved after the build returned"]
+    again = build_site(load_config(root), import_raw=False)   # another process's build
+    assert again.rendered == 0
+    assert snapshot(root / "_site") == clean_build_snapshot(root, tmp_path / "clean")

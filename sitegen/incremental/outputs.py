@@ -9,6 +9,9 @@ file keeps its inode and mtime).
 from __future__ import annotations
 
 import os
+import threading
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TypeAlias
 
@@ -161,6 +164,30 @@ class HeldSite:
         # group key -> its digest, outputs showing it (`render.GroupReaders`)
         self.groups: dict[tuple[object, ...], tuple[str, tuple[str, ...]]] = {}
         self.stamp: tuple[int, int, int] | None = None   # of the page memo it saved
+        # The last build's page memo and build record, saved after the build returned (its
+        # reload is sent first): they are for a later process and the next build's stamp.
+        self.unsaved: Callable[[], None] | None = None
+        self._saving: threading.Thread | None = None
+
+    def save_later(self, lock: Callable[[], AbstractContextManager[object]]) -> None:
+        """Save the last build's records in a thread, holding the site's lock (`lock()`), so
+        the caller can serve the site first; the next build waits for it (`settle`)."""
+        record, self.unsaved = self.unsaved, None
+        if record is None:
+            return
+
+        def save() -> None:
+            with lock():
+                record()
+
+        self._saving = threading.Thread(target=save, name="sitegen-records")
+        self._saving.start()
+
+    def settle(self) -> None:
+        """Wait for the records of the last build to be saved (`save_later`)."""
+        saving = self._saving
+        if saving is not None:
+            saving.join()
 
     def listing_of(self, out: Path, stamp: tuple[int, int, int] | None) -> Listing | None:
         """The held listing of `out`, else `site_listing(out)`. `stamp` is the page memo's

@@ -250,6 +250,8 @@ class Preview:
                 log.warning("waiting for the running build to finish its swap "
                             "(Ctrl-C again quits at once)")
             self._rebuilder.close()
+        if self._held is not None:
+            self._held.site.settle()   # the last build's records, for the next process
         self.hub.close()
         if self._server is not None:
             if self._server_thread is not None and self._server_thread.is_alive():
@@ -257,7 +259,10 @@ class Preview:
             self._server.server_close()
 
     def wait_idle(self, timeout: float = 30.0) -> bool:
-        return self._rebuilder.wait_idle(timeout) if self._rebuilder else True
+        idle = self._rebuilder.wait_idle(timeout) if self._rebuilder else True
+        if idle and self._held is not None:
+            self._held.site.settle()   # the last build's records saved too
+        return idle
 
     # -- building --------------------------------------------------------------------------
 
