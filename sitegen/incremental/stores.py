@@ -31,8 +31,11 @@ _STAMPS = "stamps"
 # never changed by its reader: kept decoded by file while the file's stat (inode, size, mtime,
 # ctime) stays the one this process read or wrote, so a rebuild after a body edit does not
 # decode and check them again (0.3-0.4 s at 10,000 articles). A save by any process replaces
-# the file (a new inode and times), so it is read again.
-HELD = frozenset({"related", "quote-anchors", "markdown-index", "kinds", "groups"})
+# the file (a new inode and times), so it is read again. The file digests' record (`_STAMPS`,
+# 10,000 rows), the page memo (`pages`, 15,800) and the build record (`site`, the listing) are
+# among them: each build makes its own dictionaries from their rows.
+HELD = frozenset({"related", "quote-anchors", "markdown-index", "kinds", "groups", _STAMPS,
+                  "pages", "site"})
 _held: dict[str, tuple[tuple[int, int, int, int], str, dict[str, Any]]] = {}
 _STAMP_COLUMNS = column_shapes(str, int, int, int, int, bytes, bool)   # path, then `Records`
 
@@ -184,8 +187,8 @@ class BuildCache:
             return store.read(path, key, records, shape)
         stat = _stat(path)
         kept = _held.get(str(path))
-        if kept is not None and stat is not None and kept[0] == stat and kept[1] == key:
-            return kept[2]
+        if kept is not None and stat is not None and kept[0] == stat:   # as read or written
+            return kept[2] if kept[1] == key else {}   # another key's entries: a miss
         entries = store.read(path, key, records, shape)
         if stat is not None and entries and _stat(path) == stat:   # not replaced meanwhile
             _held[str(path)] = (stat, key, entries)
