@@ -24,6 +24,8 @@ from sitegen.incremental.outputs import (
     Listing,
     PageMemo,
     remember_build,
+    save_later,
+    settle_records,
     site_listing,
     unchanged_build,
     updated_listing,
@@ -81,8 +83,7 @@ def build_site(config: Config, *, out_dir: Path | None = None, drafts: bool = Fa
     `cancel` (`serve`'s search build): once set, a running Pagefind is killed and the build
     raises `search.IndexCancelled`, leaving the site and caches as a failed build does.
     """
-    if held is not None:
-        held.site.settle()   # the last build's records, saved while it was served
+    settle_records()   # a serving build's records, saved while its site was served
     with site_lock(config.content_path) if locked else nullcontext(), \
             _without_cyclic_gc(freeze=held is not None):
         cache = BuildCache(config.root if cached else None)   # opened once, handed to stages
@@ -103,8 +104,8 @@ def build_site(config: Config, *, out_dir: Path | None = None, drafts: bool = Fa
         if held is not None and taken is not None:   # a failed build: the next scans all
             held.watched.settled(taken[1])
     if held is not None:
-        held.site.save_later(lambda: site_lock(config.content_path) if locked
-                             else nullcontext())
+        save_later(held.site, lambda: site_lock(config.content_path) if locked
+                   else nullcontext())
     return report
 
 

@@ -108,7 +108,7 @@ def test_a_serving_build_returns_before_saving_its_records_which_a_later_build_f
     corpus.write_sitegen(items, root)
     held = HeldModel()
     build_site(load_config(root), import_raw=False, held=held)
-    held.site.settle()
+    outputs.settle_records()
     corpus.edit(root / "content" / "articles" / f"{items[0].slug}.md", 1)
     release = threading.Event()
     returned: list[bool] = []
@@ -125,7 +125,7 @@ def test_a_serving_build_returns_before_saving_its_records_which_a_later_build_f
     build_site(load_config(root), import_raw=False, held=held)
     returned.append(True)   # reached only if the build did not wait for its memo's save
     release.set()
-    held.site.settle()
+    outputs.settle_records()
     monkeypatch.undo()
     assert order == ["saved after the build returned"]
     again = build_site(load_config(root), import_raw=False)   # another process's build

@@ -142,6 +142,35 @@ class PageMemo:
                                               "pages": rows_to_columns(pages, 4)})
 
 
+_saving: threading.Thread | None = None   # records being saved (`save_later`)
+
+
+def save_later(held: HeldSite, lock: Callable[[], AbstractContextManager[object]]) -> None:
+    """Save the records of `held`'s last build (its page memo and build record: for a later
+    process and the next build's check) in a thread holding the site's lock (`lock()`), so the
+    caller can serve the site first. Every build of this process waits for it first
+    (`settle_records`), a build keeping nothing in memory too."""
+    global _saving
+    record, held.unsaved = held.unsaved, None
+    if record is None:
+        return
+
+    def save() -> None:
+        with lock():
+            record()
+
+    settle_records()
+    _saving = threading.Thread(target=save, name="sitegen-records")
+    _saving.start()
+
+
+def settle_records() -> None:
+    """Wait until the records of this process's last build are saved (`save_later`)."""
+    saving = _saving
+    if saving is not None:
+        saving.join()
+
+
 class HeldSite:
     """What a long-lived process (`serve`) keeps of its last build's output between builds: the
     listing of the site it left (the writer is the only one writing that folder, so listing it
@@ -164,30 +193,8 @@ class HeldSite:
         # group key -> its digest, outputs showing it (`render.GroupReaders`)
         self.groups: dict[tuple[object, ...], tuple[str, tuple[str, ...]]] = {}
         self.stamp: tuple[int, int, int] | None = None   # of the page memo it saved
-        # The last build's page memo and build record, saved after the build returned (its
-        # reload is sent first): they are for a later process and the next build's stamp.
+        # The last build's page memo and build record, not saved yet (`save_later`).
         self.unsaved: Callable[[], None] | None = None
-        self._saving: threading.Thread | None = None
-
-    def save_later(self, lock: Callable[[], AbstractContextManager[object]]) -> None:
-        """Save the last build's records in a thread, holding the site's lock (`lock()`), so
-        the caller can serve the site first; the next build waits for it (`settle`)."""
-        record, self.unsaved = self.unsaved, None
-        if record is None:
-            return
-
-        def save() -> None:
-            with lock():
-                record()
-
-        self._saving = threading.Thread(target=save, name="sitegen-records")
-        self._saving.start()
-
-    def settle(self) -> None:
-        """Wait for the records of the last build to be saved (`save_later`)."""
-        saving = self._saving
-        if saving is not None:
-            saving.join()
 
     def listing_of(self, out: Path, stamp: tuple[int, int, int] | None) -> Listing | None:
         """The held listing of `out`, else `site_listing(out)`. `stamp` is the page memo's

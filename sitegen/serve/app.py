@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from sitegen.config import CONFIG_NAME, Config, load_config
 from sitegen.errors import Problem, SitegenError
+from sitegen.incremental.outputs import settle_records
 from sitegen.search import IndexCancelled
 from sitegen.serve.livereload import Hub
 from sitegen.serve.server import PreviewHTTPServer, PreviewState, bind
@@ -250,8 +251,7 @@ class Preview:
                 log.warning("waiting for the running build to finish its swap "
                             "(Ctrl-C again quits at once)")
             self._rebuilder.close()
-        if self._held is not None:
-            self._held.site.settle()   # the last build's records, for the next process
+        settle_records()   # the last build's records, for the next process
         self.hub.close()
         if self._server is not None:
             if self._server_thread is not None and self._server_thread.is_alive():
@@ -260,8 +260,8 @@ class Preview:
 
     def wait_idle(self, timeout: float = 30.0) -> bool:
         idle = self._rebuilder.wait_idle(timeout) if self._rebuilder else True
-        if idle and self._held is not None:
-            self._held.site.settle()   # the last build's records saved too
+        if idle:
+            settle_records()   # the last build's records saved too
         return idle
 
     # -- building --------------------------------------------------------------------------
