@@ -266,7 +266,11 @@ def _render_and_write(config: Config, cache: BuildCache, out: Path, key: str,
             index.close()
     listing = updated_listing(before, out, changes.whole, changes.paths)
 
+    memo_before = cache.stamp(PAGES)   # under the lock: no other process builds now
+
     def record() -> None:
+        if cache.stamp(PAGES) != memo_before:   # (deferred) another process built since: its
+            return   # records stand, and the held listing is not trusted (no stamp)
         memo.save(listing)
         if held is not None:
             held.site.stamp = cache.stamp(PAGES)
