@@ -550,3 +550,56 @@ def test_a_template_error_in_a_render_worker_names_the_template_and_line(
     err = capsys.readouterr().err
     assert "term.html:4: template error" in err and "Traceback" not in err
     assert snapshot(root / "_site") == before
+
+
+def _with_tag_counts(monkeypatch: pytest.MonkeyPatch, register: bool) -> None:
+    """A page kind the renderer does not know: `counts.txt`, every tag with its number of
+    stories (plain values, as a theme's tag cloud shows them), read as an aggregate
+    (`Fingerprints.aggregate`) when `register`, else as plain sources only."""
+    from sitegen import render
+    from sitegen.render.output import Task, kept_task
+
+    outputs = render._outputs
+
+    def with_counts(ctx: Any) -> list[Any]:
+        counts = tuple((t.name, len(t.articles)) for t in ctx.taxonomy.tags)
+        shown = ctx.fp.aggregate(("counts",), counts) if register else counts
+        text = "".join(f"{name} {count}\n" for name, count in counts).encode()
+        made = kept_task("counts.txt") if ctx.kept("counts.txt") else \
+            Task("counts.txt", ("counts", shown), lambda: text)
+        return [*outputs(ctx), made]
+
+    monkeypatch.setattr(render, "_outputs", with_counts)
+
+
+@pytest.mark.parametrize("edit", ["retag", "untag"])
+def test_a_new_page_kind_showing_tag_counts_is_made_again_after_a_tag_edit_while_serving(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: str) -> None:
+    """No list of the outputs that show terms by value is kept by hand: a page kind that reads
+    the tags' counts registers them as an aggregate, and a tag edit while serving (the same
+    `frame`: other outputs kept without a task) makes it again, as a clean build has it."""
+    _with_tag_counts(monkeypatch, register=True)
+    items = corpus.generate(40, seed=5)
+    root = tmp_path / "site"
+    corpus.write_sitegen(items, root)
+    held = HeldModel()
+    first = build_site(load_config(root), import_raw=False, held=held)
+    counts = (root / "_site" / "counts.txt").read_bytes()
+    edited = items[9]
+    others = [i for i in items if i is not edited]
+    changed = (_regrouped(edited, others, "retag", 2) if edit == "retag" else
+               dataclasses.replace(edited, tags=edited.tags[1:]))
+    assert changed.tags != edited.tags
+    _article(root, edited).write_text(corpus.sitegen_text(changed), encoding="utf-8")
+    made = _fingerprinted(monkeypatch)
+    build_site(load_config(root), import_raw=False, held=held)
+    assert 0 < len(made) < first.files / 5   # the skip is taken
+    site = snapshot(root / "_site")
+    assert site["counts.txt"] != counts      # the counts moved
+    assert site == clean_build_snapshot(root, tmp_path / "clean")
+    # a body edit reads the same counts: the page is kept without being made
+    corpus.edit(_article(root, items[3]), 4)
+    made.clear()
+    build_site(load_config(root), import_raw=False, held=held)
+    assert made and not any("'counts'" in sources for sources in made)
+    assert snapshot(root / "_site") == clean_build_snapshot(root, tmp_path / "clean2")

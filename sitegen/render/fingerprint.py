@@ -67,6 +67,15 @@ def group_key(group: Group, kind: str | None = None) -> tuple[object, ...]:
     return (kind, group.slug)
 
 
+AGGREGATE = "aggregate"
+
+
+def aggregate_key(name: tuple[object, ...]) -> tuple[object, ...]:
+    """The key of an aggregate (`Fingerprints.aggregate`) among the groups: no group's (a
+    group key starts with "month", "year" or a taxonomy's name)."""
+    return (AGGREGATE, *name)
+
+
 class Fingerprints:
     """Digests of render sources for one build; each article and group is hashed once.
 
@@ -120,8 +129,21 @@ class Fingerprints:
             self._groups[group_key(group, kind)] = found
 
     def known_groups(self) -> dict[tuple[object, ...], str]:
-        """The digest of every group fingerprinted so far, by `group_key`."""
+        """The digest of every group and aggregate fingerprinted so far, by `group_key` or
+        `aggregate_key`."""
         return self._groups
+
+    def aggregate(self, name: tuple[object, ...], value: object) -> str:
+        """The digest of `value`, something an output shows that is worked out over many
+        articles or groups (terms with their counts and kinds, a list of pages), registered as
+        `aggregate_key(name)` like a group's: put among an output's sources instead of the plain
+        value, it makes the output a reader of it, so a long-lived process's next build makes
+        the output again exactly when the value changed (`render._keeps`). The output must
+        work it out before asking `ctx.kept` (an output whose aggregate is not known by then is
+        not kept)."""
+        key = aggregate_key(name)
+        found = self._groups[key] = _digest(repr((key, value)))
+        return found
 
     def _identity(self, article: Article) -> str:
         found = self._identities.get(article.path)
