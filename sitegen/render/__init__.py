@@ -322,15 +322,16 @@ def _outputs(ctx: SiteContext) -> list[Task]:
 
 
 def _sitemap(ctx: SiteContext, pages: list[str]) -> Task:
-    """The sitemap of these pages (output paths), with each article's date as lastmod; which
-    pages there are is an aggregate (a term's page count changes with its stories)."""
-    lastmod = {ctx.urls.output_file(ctx.urls.article(a)): (a.updated or a.date).date().isoformat()
-               for a in ctx.taxonomy.articles}
-    listed = tuple((_url_of(ctx, page), lastmod.get(page)) for page in pages)
-    digest = ctx.fp.aggregate(("sitemap",), listed)
+    """The sitemap of these pages (output paths), with each article's date as lastmod. Which
+    pages there are is an aggregate (a term's page count changes with its stories); the dates
+    are plain values, which only an edit of the frame changes (`_keeps`), so the 10,000
+    articles' URLs are worked out only when the sitemap is made."""
+    digest = ctx.fp.aggregate(("sitemap",), tuple(pages))
     if ctx.kept(path := ctx.urls.output_file(ctx.urls.sitemap())):
         return kept_task(path)
-    return sitemap(ctx, listed, digest)
+    lastmod = {ctx.urls.output_file(ctx.urls.article(a)): (a.updated or a.date).date().isoformat()
+               for a in ctx.taxonomy.articles}
+    return sitemap(ctx, tuple((_url_of(ctx, page), lastmod.get(page)) for page in pages), digest)
 
 
 def _url_of(ctx: SiteContext, path: str) -> str:
