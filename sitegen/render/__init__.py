@@ -214,14 +214,20 @@ def _readers(ctx: SiteContext, kept: bool, before: Before | None,
                           for key, (_, paths) in before.groups.items())
         return
     if kept and before is not None and made is not None:
-        for path in before.readers.keys() | found.keys():
-            readers[path] = (*(p for p in before.readers.get(path, ()) if p not in made),
-                             *found.get(path, ()))
+        # most articles and groups are read by no output made: their held tuple is reused
+        for path, paths in before.readers.items():
+            more = found.get(path, ())
+            readers[path] = paths if not more and made.isdisjoint(paths) else \
+                (*(p for p in paths if p not in made), *more)
+        for path in found.keys() - before.readers.keys():
+            readers[path] = tuple(found[path])
         if groups is not None:
-            for key in before.groups.keys() | digests.keys():
-                held = before.groups.get(key, ("", ()))[1]
-                groups[key] = (digests.get(key, ""), (*(p for p in held if p not in made),
-                                                      *found_groups.get(key, ())))
+            for key, (_, paths) in before.groups.items():
+                more = found_groups.get(key, ())
+                groups[key] = (digests.get(key, ""), paths if not more and made.isdisjoint(paths)
+                               else (*(p for p in paths if p not in made), *more))
+            for key in digests.keys() - before.groups.keys():
+                groups[key] = (digests[key], tuple(found_groups.get(key, ())))
             groups.update(related)
         return
     readers.update((path, tuple(paths)) for path, paths in found.items())
