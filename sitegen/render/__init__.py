@@ -27,7 +27,7 @@ from sitegen.render.assets import static_files
 from sitegen.render.cards import card_tasks
 from sitegen.render.context import SiteContext
 from sitegen.render.feeds import site_feed, term_feeds
-from sitegen.render.fingerprint import Versions
+from sitegen.render.fingerprint import AGGREGATE, Versions
 from sitegen.render.news_sitemap import news_sitemap
 from sitegen.render.output import KEPT, Output, Task, kept_task
 from sitegen.render.pages import (
@@ -214,14 +214,20 @@ def _readers(ctx: SiteContext, kept: bool, before: Before | None,
                           for key, (_, paths) in before.groups.items())
         return
     if kept and before is not None and made is not None:
-        for path in before.readers.keys() | found.keys():
-            readers[path] = (*(p for p in before.readers.get(path, ()) if p not in made),
-                             *found.get(path, ()))
+        # most articles and groups are read by no output made: their held tuple is reused
+        for path, paths in before.readers.items():
+            more = found.get(path, ())
+            readers[path] = paths if not more and made.isdisjoint(paths) else \
+                (*(p for p in paths if p not in made), *more)
+        for path in found.keys() - before.readers.keys():
+            readers[path] = tuple(found[path])
         if groups is not None:
-            for key in before.groups.keys() | digests.keys():
-                held = before.groups.get(key, ("", ()))[1]
-                groups[key] = (digests.get(key, ""), (*(p for p in held if p not in made),
-                                                      *found_groups.get(key, ())))
+            for key, (_, paths) in before.groups.items():
+                more = found_groups.get(key, ())
+                groups[key] = (digests.get(key, ""), paths if not more and made.isdisjoint(paths)
+                               else (*(p for p in paths if p not in made), *more))
+            for key in digests.keys() - before.groups.keys():
+                groups[key] = (digests[key], tuple(found_groups.get(key, ())))
             groups.update(related)
         return
     readers.update((path, tuple(paths)) for path, paths in found.items())
@@ -267,8 +273,12 @@ def _keeps(ctx: SiteContext, memo: Memo | None, versions: Versions | None,
     name and other field), the lists by date and the months and years are as they were, and
     what differs is the members of some terms, so their digests, and the related stories of
     some articles (`_related_digests`, by their pages): the outputs holding those are made
-    again, with the few that show terms by plain values (counts, kinds, pages, a term's feed
-    of whole articles): `_shown_by_value`."""
+    again.
+
+    An output that shows a value worked out over many terms or pages (counts, kinds, the
+    sitemap's pages) has it among its sources as an aggregate (`Fingerprints.aggregate`),
+    which it works out before asking `kept`: it is kept only while each aggregate it read last
+    time is as it was."""
     if memo is None or versions is None or before is None or not before.structure:
         return None, False
     frame = before.structure != versions.structure and before.layout != versions.layout
@@ -281,33 +291,21 @@ def _keeps(ctx: SiteContext, memo: Memo | None, versions: Versions | None,
         if before.versions.get(article.path) != versions.version(article):
             dirty.update(before.readers.get(article.path, ()))
     now = ctx.fp.known_groups()
-    changed = []
+    asked: dict[str, list[tuple[tuple[object, ...], str]]] = {}   # output -> its aggregates
     for key, (found, paths) in before.groups.items():
-        if (now.get(key) or related.get(key, ("",))[0]) != found:
+        if key[0] == AGGREGATE:   # worked out by the output itself, before it asks `kept`
+            for path in paths:
+                asked.setdefault(path, []).append((key, found))
+        elif (now.get(key) or related.get(key, ("",))[0]) != found:
             dirty.update(paths)
-            changed.append(key)
-    if frame:
-        dirty.update(_shown_by_value(ctx, changed))
     fingerprints = before.fingerprints
 
     def kept(path: str) -> bool:
-        return path not in dirty and memo.kept(path, fingerprints.get(path))
+        return path not in dirty and all(now.get(key) == found for key, found in
+                                         asked.get(path, ())) \
+            and memo.kept(path, fingerprints.get(path))
 
     return kept, frame
-
-
-def _shown_by_value(ctx: SiteContext, changed: list[tuple[object, ...]]) -> set[str]:
-    """The outputs that show the terms of these changed groups (`fingerprint.group_key`) by
-    plain values rather than by the groups' digests: the tags index (each tag's kind is voted
-    by the stories tagged), the front page (the busiest tags' and most quoted people's
-    counts), the sitemap (a term's page count) and each changed term's feed (whole articles)."""
-    urls = ctx.urls
-    terms = [(kind, slug) for kind, slug, *_ in changed if kind in ("tags", "speakers")]
-    shown = {urls.output_file(urls.taxonomy("tags", "name"))}
-    if terms:
-        shown |= {urls.output_file(urls.home(1)), urls.output_file(urls.sitemap())}
-        shown |= {urls.output_file(urls.term_feed(str(kind), str(slug))) for kind, slug in terms}
-    return shown
 
 
 def _outputs(ctx: SiteContext) -> list[Task]:
@@ -330,12 +328,16 @@ def _outputs(ctx: SiteContext) -> list[Task]:
 
 
 def _sitemap(ctx: SiteContext, pages: list[str]) -> Task:
-    """The sitemap of these pages (output paths), with each article's date as lastmod."""
+    """The sitemap of these pages (output paths), with each article's date as lastmod. Which
+    pages there are is an aggregate (a term's page count changes with its stories); the dates
+    are plain values, which only an edit of the frame changes (`_keeps`), so the 10,000
+    articles' URLs are worked out only when the sitemap is made."""
+    digest = ctx.fp.aggregate(("sitemap",), tuple(pages))
     if ctx.kept(path := ctx.urls.output_file(ctx.urls.sitemap())):
         return kept_task(path)
     lastmod = {ctx.urls.output_file(ctx.urls.article(a)): (a.updated or a.date).date().isoformat()
                for a in ctx.taxonomy.articles}
-    return sitemap(ctx, tuple((_url_of(ctx, page), lastmod.get(page)) for page in pages))
+    return sitemap(ctx, tuple((_url_of(ctx, page), lastmod.get(page)) for page in pages), digest)
 
 
 def _url_of(ctx: SiteContext, path: str) -> str:

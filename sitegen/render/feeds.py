@@ -39,11 +39,13 @@ def _updated(article: Article) -> datetime:
 
 def _feed(ctx: SiteContext, feed_url: str, page_url: str, title: str,
           articles: Sequence[Article]) -> Task:
-    """The feed's entries are whole articles (bodies included): any edit to one changes it."""
+    """The feed's entries are whole articles (bodies included): any edit to one changes it.
+    Which articles they are is an aggregate (a story that joins a term joins its feed)."""
+    entries = ctx.fp.aggregate(("feed", feed_url), tuple(str(a.path) for a in articles))
     if ctx.kept(path := ctx.urls.output_file(feed_url)):
         return kept_task(path)
     return Task(path,
-                ("atom", feed_url, page_url, title, ctx.fp.articles(articles)),
+                ("atom", feed_url, page_url, title, entries, ctx.fp.articles(articles)),
                 partial(_atom, ctx, feed_url, page_url, title, articles))
 
 

@@ -8,9 +8,11 @@ one edit from re-rendering the site:
 - An article a page shows directly (`article`, a list entry, a feed entry, a related story) counts
   whole (`article()`): every field, body included, so any edit to it re-renders the page.
 - An article reached through a group (a tag, a speaker, a month or a year; `group()`) counts only
-  by what identifies it in a list (path, slug, title, dates): a term page is re-rendered when its
-  list changes, not when the text of a story on another of its pages does. Templates that show
-  the *text* of a group's articles must take it from the entries they are given (docs/DESIGN.md,
+  by what places it in a list (path, slug, dates): a term page is re-rendered when its list
+  changes, not when the title or text of a story on another of its pages does (a retitled story
+  of a 2,000-story tag makes its one page again, not a hundred). Templates that show the *title
+  or text* of a group's articles must take them from the entries they are given, and an output
+  that shows one outside its entries puts that article among its sources (docs/DESIGN.md,
   "Themes").
 """
 
@@ -67,6 +69,15 @@ def group_key(group: Group, kind: str | None = None) -> tuple[object, ...]:
     return (kind, group.slug)
 
 
+AGGREGATE = "aggregate"
+
+
+def aggregate_key(name: tuple[object, ...]) -> tuple[object, ...]:
+    """The key of an aggregate (`Fingerprints.aggregate`) among the groups: no group's (a
+    group key starts with "month", "year" or a taxonomy's name)."""
+    return (AGGREGATE, *name)
+
+
 class Fingerprints:
     """Digests of render sources for one build; each article and group is hashed once.
 
@@ -120,14 +131,27 @@ class Fingerprints:
             self._groups[group_key(group, kind)] = found
 
     def known_groups(self) -> dict[tuple[object, ...], str]:
-        """The digest of every group fingerprinted so far, by `group_key`."""
+        """The digest of every group and aggregate fingerprinted so far, by `group_key` or
+        `aggregate_key`."""
         return self._groups
+
+    def aggregate(self, name: tuple[object, ...], value: object) -> str:
+        """The digest of `value`, something an output shows that is worked out over many
+        articles or groups (terms with their counts and kinds, a list of pages), registered as
+        `aggregate_key(name)` like a group's: put among an output's sources instead of the plain
+        value, it makes the output a reader of it, so a long-lived process's next build makes
+        the output again exactly when the value changed (`render._keeps`). The output must
+        work it out before asking `ctx.kept` (an output whose aggregate is not known by then is
+        not kept)."""
+        key = aggregate_key(name)
+        found = self._groups[key] = _digest(repr((key, value)))
+        return found
 
     def _identity(self, article: Article) -> str:
         found = self._identities.get(article.path)
         if found is None:
             found = self._identities[article.path] = _digest(repr(
-                (str(article.path), article.slug, article.title, article.date, article.updated)))
+                (str(article.path), article.slug, article.date, article.updated)))
         return found
 
     def _plain(self, value: object) -> object:

@@ -100,17 +100,19 @@ def home_pages(ctx: SiteContext) -> Iterator[Task]:
     """The front page: the first page a lead story, a grid, tag sections and the most quoted
     (`render/front.py`); later pages plain lists."""
     for pager in paginate(ctx.taxonomy.articles, ctx.config.per_page, ctx.urls.home):
-        if ctx.kept(path := ctx.urls.output_file(pager.url)):
-            yield kept_task(path)
-            continue
+        # the first page's busiest tags and most quoted people: an aggregate of the terms
         plan = front_plan(ctx.taxonomy, pager.items,
                           tags="tags" in ctx.config.taxonomies,
                           speakers="speakers" in ctx.config.taxonomies) \
             if pager.number == 1 else None
+        shown = plan and ctx.fp.aggregate(("front",), plan.sources(ctx.fp))
+        if ctx.kept(path := ctx.urls.output_file(pager.url)):
+            yield kept_task(path)
+            continue
         lead = ctx.speaker_links(pager.items[0]) if plan and pager.items else ()
         yield ctx.page("index.html", pager.url,
                        (pager.number, pager.total, ctx.fp.articles(pager.items),
-                        plan and plan.sources(ctx.fp), plain_speakers(lead)),
+                        shown, plain_speakers(lead)),
                        partial(_home_values, ctx, pager, plan, lead))
 
 
@@ -140,14 +142,15 @@ def taxonomy_pages(ctx: SiteContext, kind: str) -> Iterator[Task]:
     orders = ("name", "quotes") if kind == "speakers" else ("name",)
     links = {order: ctx.urls.taxonomy(kind, order) for order in orders}
     for order in orders:
+        # The site's kind of each tag (person, place...), merged over all articles'
+        # `tag_kinds` (an aggregate: a changed kind renders the index again).
+        kinds = tuple(sorted(ctx.tag_kinds().items())) if kind == "tags" else ()
+        voted = ctx.fp.aggregate(("kinds", kind), kinds)
         if ctx.kept(path := ctx.urls.output_file(links[order])):
             yield kept_task(path)
             continue
-        # The site's kind of each tag (person, place...), merged over all articles'
-        # `tag_kinds`; plain pairs by slug, so a changed kind renders the index again.
-        kinds = tuple(sorted(ctx.tag_kinds().items())) if kind == "tags" else ()
         yield ctx.page("taxonomy.html", links[order],
-                       (kind, order, ctx.fp.groups(terms, kind), kinds),
+                       (kind, order, ctx.fp.groups(terms, kind), voted),
                        partial(_taxonomy_values, kind, terms, order, links,
                                ctx.config.title, dict(kinds)))
     for term in terms:

@@ -12,9 +12,10 @@ from sitegen.render.output import Task, ready
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
-def sitemap(ctx: SiteContext, pages: Sequence[tuple[str, str | None]]) -> Task:
-    """`pages` are (URL path, lastmod ISO date or None), in the order they should appear."""
-    return Task(ctx.urls.output_file(ctx.urls.sitemap()), ("sitemap", pages),
+def sitemap(ctx: SiteContext, pages: Sequence[tuple[str, str | None]], listed: str) -> Task:
+    """`pages` are (URL path, lastmod ISO date or None), in the order they should appear;
+    `listed` the digest of the aggregate of their paths (`Fingerprints.aggregate`)."""
+    return Task(ctx.urls.output_file(ctx.urls.sitemap()), ("sitemap", listed, pages),
                 partial(_sitemap_xml, ctx, pages))
 
 
