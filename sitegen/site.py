@@ -151,7 +151,8 @@ def _build(config: Config, cache: BuildCache, *, out_dir: Path | None, drafts: b
     if last is not None and (held is None or held.ready):   # nothing changed: it is built
         return BuildReport(out_dir=out, articles=last[0], files=last[1],
                            seconds=time.perf_counter() - started)
-    reused = held is not None and before is not None and before is held.site.listing
+    # the writer takes the listing (held, or taken just now) instead of walking the site again
+    reused = before is not None
     for attempt in (1, 2):
         try:
             return _render_and_write(config, cache, out, key, before, drafts=drafts,
@@ -163,9 +164,9 @@ def _build(config: Config, cache: BuildCache, *, out_dir: Path | None, drafts: b
                 held.site.forget()
             if not reused or attempt == 2:
                 raise
-            # a file of the site changed by hand since the held listing (the writer found a
-            # page it was told to keep missing): once more from the site as it is
-            log.debug("writing failed with the held site listing; listing the site again")
+            # a file of the site changed by hand since it was listed (the writer found a page
+            # it was told to keep missing): once more from the site as it is
+            log.debug("writing failed with the site listing; listing the site again")
             before = site_listing(out)
         except IndexCancelled:   # raised before anything was moved in: the held listing stands
             raise
@@ -254,12 +255,13 @@ def _render_and_write(config: Config, cache: BuildCache, out: Path, key: str,
             memo.keep(path)
         outputs = itertools.chain(outputs, (Output(path, None) for path in kept_index))
     changes = Changes()
-    # the site as this process's last build left it: the writer takes it instead of a walk
-    held_listing = held is not None and before is not None and before is held.site.listing
+    # the site as this process's last build left it (`held`), or as this build listed it at
+    # its start: the writer takes it instead of walking the site a second time (0.3 s at
+    # 10,000 articles, before the first page is rendered), and checks each output it keeps
     try:
         files = write_site(outputs, out, protected=protected,
                            finish=finish if index is not None else None, changes=changes,
-                           listed=[path for path, _, _ in before or ()] if held_listing else None,
+                           listed=[path for path, _, _ in before] if before is not None else None,
                            watch=index, defer_cleanup=True) - len(kept_index)
     finally:
         if index is not None:   # no Pagefind outlives the build

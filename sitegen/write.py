@@ -166,8 +166,10 @@ def write_site(outputs: Iterable[OutputFile], out_dir: Path,
     interrupt both leave the previous site as it was and remove the half-written files.
     `changes`, when given, is told what changed. `listed`, when given, is every file the site
     holds (the listing a long-lived process keeps of the site its last build left, which only
-    it writes): an in-place update then takes it instead of walking the site, and checks with
-    one `lstat` per output that each file it keeps or replaces is still there. `watch`, when
+    it writes, or the one a build took at its start, under the site lock): an in-place update
+    then takes it instead of walking the site, and checks with one `lstat` per output that each
+    file it keeps or replaces is still there (a folder emptied by hand is not seen, and
+    stays). `watch`, when
     given, is told of each output once it is staged, and of a failed write (`Watch`).
     `defer_cleanup`: the backup of a committed in-place update is removed in a thread while the
     caller goes on, and the caller calls `settle` before it returns (`_discard_after_commit`).

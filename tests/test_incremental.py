@@ -517,6 +517,42 @@ def test_the_writer_takes_the_held_listing_for_the_site_it_left(tmp_path: Path) 
     assert snapshot(root / "_site") == clean_build_snapshot(root, tmp_path / "clean")
 
 
+def test_a_build_walks_its_site_once_and_the_writer_takes_that_listing(
+        tmp_path: Path) -> None:
+    """A `sitegen build` lists the site at its start (to know whether it is built); the writer
+    takes that listing instead of walking the site again before the first page is rendered."""
+    root = _site(tmp_path / "site", 8)
+    build_snapshot(root)
+    corpus.edit(sorted((root / "content" / "articles").glob("*.md"))[2], 1)
+    with mock.patch("sitegen.write._scan", side_effect=AssertionError("walked again")):
+        build_site(load_config(root), import_raw=False)
+    assert snapshot(root / "_site") == clean_build_snapshot(root, tmp_path / "clean")
+
+
+def test_a_kept_page_deleted_by_hand_after_the_build_listed_the_site_is_written(
+        tmp_path: Path) -> None:
+    """A page the build keeps, deleted by hand between the listing taken at the build's start
+    and the write: the build lists the site again and writes it, rather than failing."""
+    import sitegen.site
+
+    root = _site(tmp_path / "site", 6)
+    build_snapshot(root)
+    corpus.edit(sorted((root / "content" / "articles").glob("*.md"))[2], 1)
+    calls = []
+
+    def listing_then_delete(out: Path) -> Any:
+        found = site_listing(out)
+        calls.append(out)
+        if len(calls) == 1:   # after the first listing only
+            (out / "404.html").unlink()
+        return found
+
+    with mock.patch.object(sitegen.site, "site_listing", listing_then_delete):
+        build_site(load_config(root), import_raw=False)
+    assert len(calls) == 2
+    assert snapshot(root / "_site") == clean_build_snapshot(root, tmp_path / "clean")
+
+
 def test_a_page_of_the_edited_story_deleted_by_hand_while_serving_is_written(
         tmp_path: Path) -> None:
     """A page the next build writes anew, deleted by hand since the held listing: added, not
