@@ -1,7 +1,7 @@
 """Skipping the inline patterns, block, tree and preprocessors a document cannot trigger
-changes nothing: the renderer's HTML
-and paragraphs are Python-Markdown's, byte for byte, on generated Markdown full of the syntax
-the triggers stand for, on the benchmark corpus and (opt-in) on the shared news corpora."""
+changes nothing: the renderer's HTML and paragraphs are Python-Markdown's, byte for byte, on
+generated Markdown full of the syntax the triggers stand for, on the benchmark corpus and
+(opt-in) on the shared news corpora."""
 
 from __future__ import annotations
 
