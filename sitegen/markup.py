@@ -164,6 +164,25 @@ BLOCK_TRIGGERS: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(("markdown_block", "empty", "indent", "defindent", "code", "olist",
                      "ulist", "paragraph"), ALWAYS),
 }
+# A heading (what the table of contents numbers) comes from `#`, raw HTML, or an underline: a
+# line of `=` or `-` and spaces. Block syntax is taken off the start of a line, never its end,
+# so every underline ends a line of the document in one of these (`$`: before a line break or
+# at the end; carriage returns turn pruning off).
+_UNDERLINE = re.compile(r"[=-] *$", re.MULTILINE)
+# Tree processors and preprocessors likewise: one that finds nothing to change leaves the tree
+# (or text) as it was. The table of contents also marks `[TOC]`; the others are footnotes'
+# and abbreviations' (cheap) and sitegen's own, which always run.
+TREE_TRIGGERS: dict[str, tuple[str | re.Pattern[str], ...]] = {
+    "unescape": ("\\",),   # the `\x02<digits>\x03` the escape pattern leaves for a `\`
+    "attr_list": ("{",), "toc": ("#", "<", "[", _UNDERLINE),
+    **dict.fromkeys(("inline", "prettify", "footnote", "footnote-duplicate", "abbr",
+                     "sitegen_paragraph_ids", "sitegen_direct_speech",
+                     "sitegen_disarm_links"), ALWAYS),
+}
+PRE_TRIGGERS: dict[str, tuple[str | re.Pattern[str], ...]] = {
+    "fenced_code_block": ("```", "~~~"),
+    **dict.fromkeys(("normalize_whitespace", "html_block"), ALWAYS),
+}
 # Extensions whose processors make no text of their own before the inline patterns run.
 PRUNABLE_EXTENSIONS = frozenset({
     "extra", "abbr", "attr_list", "def_list", "fenced_code", "footnotes", "md_in_html",
@@ -171,12 +190,19 @@ PRUNABLE_EXTENSIONS = frozenset({
 _REWRITTEN = ("\t", "\r", "\x02", "\x03")   # what normalize_whitespace changes
 
 
+Triggers = dict[str, tuple[str, ...]] | dict[str, tuple[str | re.Pattern[str], ...]]
+
+
+def _found(trigger: str | re.Pattern[str], text: str) -> bool:
+    return trigger in text if isinstance(trigger, str) else trigger.search(text) is not None
+
+
 class _Pruning:
     """Registers, for each document, only the processors of one registry its text can
     trigger."""
 
     def __init__(self, registry: Registry[Any], names: list[str],
-                 triggers: dict[str, tuple[str, ...]]) -> None:
+                 triggers: Triggers) -> None:
         """`names`: every processor `registry` has, in the order they run."""
         self._registry = registry
         self._all = [(registry[name], name, float(len(names) - n))   # the same order
@@ -185,8 +211,7 @@ class _Pruning:
         self._skipped: frozenset[str] = frozenset()
 
     @classmethod
-    def of(cls, registry: Registry[Any],
-           triggers: dict[str, tuple[str, ...]]) -> _Pruning | None:
+    def of(cls, registry: Registry[Any], triggers: Triggers) -> _Pruning | None:
         """Pruning for `registry`, or None when it holds a processor not in `triggers`."""
         names = sorted((name for name in triggers if name in registry),
                        key=registry.get_index_for_name)
@@ -199,7 +224,7 @@ class _Pruning:
             skipped: frozenset[str] = frozenset()
         else:
             skipped = frozenset(name for name, triggers in self._triggers
-                                if not any(t in text for t in triggers))
+                                if not any(_found(t, text) for t in triggers))
         if skipped == self._skipped:
             return
         for _, name, _ in self._all:
@@ -230,7 +255,9 @@ class MarkdownRenderer:
                 if name in registry:
                     registry.deregister(name)
         pruning = [_Pruning.of(self._md.inlinePatterns, INLINE_TRIGGERS),
-                   _Pruning.of(self._md.parser.blockprocessors, BLOCK_TRIGGERS)]
+                   _Pruning.of(self._md.parser.blockprocessors, BLOCK_TRIGGERS),
+                   _Pruning.of(self._md.treeprocessors, TREE_TRIGGERS),
+                   _Pruning.of(self._md.preprocessors, PRE_TRIGGERS)]
         known = set(config.markdown_extensions) <= PRUNABLE_EXTENSIONS
         self._pruning = [p for p in pruning if p is not None] if prune and known else []
 

@@ -1,6 +1,7 @@
-"""Skipping the inline patterns a document cannot trigger changes nothing: the renderer's HTML
-and paragraphs are Python-Markdown's, byte for byte, on generated Markdown full of the syntax
-the triggers stand for, on the benchmark corpus and (opt-in) on the shared news corpora."""
+"""Skipping the inline patterns, block, tree and preprocessors a document cannot trigger
+changes nothing: the renderer's HTML and paragraphs are Python-Markdown's, byte for byte, on
+generated Markdown full of the syntax the triggers stand for, on the benchmark corpus and
+(opt-in) on the shared news corpora."""
 
 from __future__ import annotations
 
@@ -146,3 +147,41 @@ def test_sample_site_renders_as_python_markdown_does() -> None:
     assert files
     for path in files:
         assert_same(path.read_text(encoding="utf-8").split("\n---\n", 1)[1])
+
+
+# Tree processors and preprocessors skipped the same way, each with a document that needs it.
+PROCESSOR_SAMPLES = {
+    ("tree", "unescape"): "a \\*b\\* c", ("tree", "attr_list"): "A paragraph\n{: #id .c }",
+    ("tree", "toc"): "Title\n-----\n\ntext", ("pre", "fenced_code_block"): "```\n*a*\n```"}
+TOC_SAMPLES = ["# Title\n\ntext", "Title\n===\n\ntext", "> Quoted\n> ---\n\nx",
+               "- Item\n\n    Sub\n    ---  \n", "text\n\n[TOC]\n\n## Part", "Title\n-"]
+
+
+@pytest.mark.parametrize("kind,name", sorted(PROCESSOR_SAMPLES))
+def test_each_tree_and_preprocessor_still_runs_when_its_trigger_is_there(kind: str,
+                                                                        name: str) -> None:
+    text = PROCESSOR_SAMPLES[kind, name]
+    without = MarkdownRenderer(SAFE, prune=False)
+    (without._md.treeprocessors if kind == "tree" else without._md.preprocessors).deregister(name)
+    plain = MarkdownRenderer(SAFE, prune=False).convert(text)
+    assert without.convert(text) != plain   # the sample needs the processor
+    assert_same(text)
+
+
+@pytest.mark.parametrize("text", TOC_SAMPLES)
+def test_headings_keep_their_table_of_contents_ids(text: str) -> None:
+    """Every way a heading forms (`#`, an underline, in a quote or a list, `[TOC]`) keeps the
+    ids and contents the table of contents gives it."""
+    assert "<h" in MarkdownRenderer(SAFE, prune=False).convert(text)
+    assert_same(text)
+
+
+def test_a_plain_story_skips_the_tree_processors_it_cannot_trigger() -> None:
+    renderer = MarkdownRenderer(SAFE)
+    renderer.convert("The well-known minister said on Tuesday.\n\nTalks resume - today.")
+    skipped = {"toc", "attr_list", "unescape"}
+    assert not skipped & {item.name for item in renderer._md.treeprocessors._priority}
+    assert "fenced_code_block" not in renderer._md.preprocessors
+    assert renderer.convert("Part\n----\n\ntext") == \
+        MarkdownRenderer(SAFE, prune=False).convert("Part\n----\n\ntext")
+    assert "toc" in renderer._md.treeprocessors
