@@ -639,39 +639,3 @@ def test_a_new_page_kind_showing_tag_counts_is_made_again_after_a_tag_edit_while
     build_site(load_config(root), import_raw=False, held=held)
     assert made and not any("'counts'" in sources for sources in made)
     assert snapshot(root / "_site") == clean_build_snapshot(root, tmp_path / "clean2")
-
-
-def test_a_title_edit_while_serving_makes_only_the_outputs_holding_the_story(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A group counts its stories by path, slug and dates, not titles: a retitled story of a
-    tag with several pages makes again the page listing it, not the tag's other pages nor the
-    tags index: every term page or index given a task holds the story's new version, and the
-    site is a clean build's."""
-    items = corpus.generate(60, seed=11)
-    root = tmp_path / "site"
-    corpus.write_sitegen(items, root)
-    toml = root / "sitegen.toml"
-    toml.write_text(toml.read_text(encoding="utf-8").replace("per_page = 10", "per_page = 3"),
-                    encoding="utf-8")
-    held = HeldModel()
-    build_site(load_config(root), import_raw=False, held=held)
-    pages = snapshot(root / "_site")
-    busiest = max({t for i in items for t in i.tags},
-                  key=lambda t: sum(t in i.tags for i in items))
-    edited = next(i for i in sorted(items, key=lambda i: i.date) if busiest in i.tags)  # oldest
-    _article(root, edited).write_text(corpus.sitegen_text(dataclasses.replace(
-        edited, title=f"{edited.title} corrected")), encoding="utf-8")
-    made = _fingerprinted(monkeypatch)
-    build_site(load_config(root), import_raw=False, held=held)
-    version = next(v for p, v in held.site.versions.items() if p.stem == edited.slug)
-    terms = [s for s in made if s.startswith(("('term.html'", "('taxonomy.html'"))]
-    assert terms and all(version in sources for sources in terms), \
-        [s[:80] for s in terms if version not in s]
-    site = snapshot(root / "_site")
-    assert site == clean_build_snapshot(root, tmp_path / "clean")
-    term_pages = [p for p in site if p.startswith("tags/") and p.endswith("index.html")
-                  and f"<h1>{busiest}".encode() in site[p]]
-    assert len(term_pages) > 2
-    moved = [p for p in term_pages if site[p] != pages[p]]
-    assert len(moved) == 1 and b"corrected" in site[moved[0]], moved
-    assert site["tags/index.html"] == pages["tags/index.html"]

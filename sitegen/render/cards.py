@@ -82,14 +82,11 @@ def card_tasks(ctx: SiteContext) -> Iterator[Task]:
     if "speakers" in ctx.config.taxonomies:
         for term in ctx.taxonomy.speakers:
             url = card_url(ctx.urls.speaker(term.slug))
-            # the title of the latest quote's story, which a group's digest does not cover
-            latest = ctx.fp.aggregate(("card", term.slug),
-                                      tuple(a.title for a, _ in term.quotes[:1]))
             if ctx.kept(path := ctx.urls.output_file(url)):
                 yield kept_task(path)
                 continue
             yield Task(path,
-                       (*version, url, ctx.fp.group(term, "speakers"), latest),
+                       (*version, url, ctx.fp.group(term, "speakers")),
                        partial(_speaker_card, ctx, term))
 
 

@@ -8,11 +8,9 @@ one edit from re-rendering the site:
 - An article a page shows directly (`article`, a list entry, a feed entry, a related story) counts
   whole (`article()`): every field, body included, so any edit to it re-renders the page.
 - An article reached through a group (a tag, a speaker, a month or a year; `group()`) counts only
-  by what places it in a list (path, slug, dates): a term page is re-rendered when its list
-  changes, not when the title or text of a story on another of its pages does (a retitled story
-  of a 2,000-story tag makes its one page again, not a hundred). Templates that show the *title
-  or text* of a group's articles must take them from the entries they are given, and an output
-  that shows one outside its entries puts that article among its sources (docs/DESIGN.md,
+  by what identifies it in a list (path, slug, title, dates): a term page is re-rendered when its
+  list changes, not when the text of a story on another of its pages does. Templates that show
+  the *text* of a group's articles must take it from the entries they are given (docs/DESIGN.md,
   "Themes").
 """
 
@@ -151,7 +149,7 @@ class Fingerprints:
         found = self._identities.get(article.path)
         if found is None:
             found = self._identities[article.path] = _digest(repr(
-                (str(article.path), article.slug, article.date, article.updated)))
+                (str(article.path), article.slug, article.title, article.date, article.updated)))
         return found
 
     def _plain(self, value: object) -> object:
