@@ -95,7 +95,7 @@ def test_every_feed_is_the_bytes_elementtree_made(tmp_path: Path) -> None:
              *feeds.term_feeds(ctx, "speakers")]
     assert len(tasks) >= 10
     for task in tasks:
-        _, feed_url, page_url, title, _ = task.inputs  # type: ignore[misc]
+        _, feed_url, page_url, title, *_ = task.inputs  # type: ignore[misc]
         listed = task.make.args[-1]  # type: ignore[attr-defined]
         assert task.make() == _et_atom(ctx, feed_url, page_url, title, listed), task.path
 

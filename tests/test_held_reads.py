@@ -5,14 +5,18 @@ the clean build's, byte for byte."""
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from bench import corpus
 from sitegen.config import load_config
+from sitegen.errors import Problem, SitegenError
 from sitegen.incremental import outputs, store
 from sitegen.incremental.inputs import code_digest, digest
 from sitegen.incremental.shape import Fields, Map
@@ -131,3 +135,24 @@ def test_a_serving_build_returns_before_saving_its_records_which_a_later_build_f
     again = build_site(load_config(root), import_raw=False)   # another process's build
     assert again.rendered == 0
     assert snapshot(root / "_site") == clean_build_snapshot(root, tmp_path / "clean")
+
+
+def test_records_that_cannot_be_saved_give_a_warning_not_a_thread_traceback(
+        caplog: pytest.LogCaptureFixture) -> None:
+    """The records are a cache saved in a thread after the reload: when the site's lock cannot
+    be had (another process has held it too long), the preview says so and goes on."""
+    held = outputs.HeldSite()
+    saved: list[bool] = []
+    held.unsaved = lambda: saved.append(True)
+
+    @contextmanager
+    def busy() -> Iterator[None]:
+        raise SitegenError(Problem(None, "another sitegen process has been writing this site"))
+        yield
+
+    with caplog.at_level(logging.WARNING):
+        outputs.save_later(held, busy)
+        outputs.settle_records()
+    assert saved == []
+    assert "the build records were not saved" in caplog.text
+    assert "another sitegen process" in caplog.text

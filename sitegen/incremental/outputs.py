@@ -8,6 +8,7 @@ file keeps its inode and mtime).
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from collections.abc import Callable
@@ -15,10 +16,13 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TypeAlias
 
+from sitegen.errors import SitegenError
 from sitegen.incremental.shape import Fields
 from sitegen.incremental.stores import Store
 from sitegen.incremental.table import column_shapes, rows_from_columns, rows_to_columns
 from sitegen.walk import walk
+
+log = logging.getLogger(__name__)
 
 Listing: TypeAlias = "list[tuple[str, int, int]]"
 _LISTING = column_shapes(str, int, int)                # path, size, mtime
@@ -155,9 +159,12 @@ def save_later(held: HeldSite, lock: Callable[[], AbstractContextManager[object]
     if record is None:
         return
 
-    def save() -> None:
-        with lock():
-            record()
+    def save() -> None:   # records are a cache: one not saved makes the next build slower
+        try:
+            with lock():
+                record()
+        except (OSError, SitegenError) as exc:   # the lock waited too long, say
+            log.warning("the build records were not saved: %s", exc)
 
     settle_records()
     _saving = threading.Thread(target=save, name="sitegen-records")
