@@ -25,9 +25,9 @@ from bench import corpus
 from sitegen import parallel
 from sitegen.cli import main
 from sitegen.config import load_config
-from sitegen.incremental import store
+from sitegen.incremental import outputs, store
 from sitegen.incremental.inputs import CACHE_DIR
-from sitegen.incremental.outputs import site_listing
+from sitegen.incremental.outputs import site_listing, updated_listing
 from sitegen.render.fingerprint import Fingerprints
 from sitegen.site import build_site
 from sitegen.snapshot import HeldModel
@@ -103,6 +103,39 @@ def test_the_site_listing_kept_after_an_in_place_update_is_the_site_on_disk(
     build_snapshot(root)
     kept = store.held(root / CACHE_DIR / f"site{store.SUFFIX}")["entries"]["listing"]
     assert list(zip(*kept, strict=True)) == site_listing(root / "_site")   # kept as columns
+
+
+def test_the_listing_patched_for_a_few_changed_files_is_the_site_on_disk(
+        tmp_path: Path) -> None:
+    """`serve` patches its held listing from the files a write changed, found by bisection
+    (paths that sort next to each other: `a-b` between `a` and `a/b`), without walking the
+    site, and leaves the listing it was given as it was."""
+    out = tmp_path / "_site"
+    for name in ("a/index.html", "a/b/index.html", "a-b/index.html", "a.b", "b/x.html", "z"):
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        (out / name).write_text(name)
+    listed = site_listing(out)
+    assert listed is not None
+
+    class Row(tuple[str, int, int]):   # a row the patch must not read through, only compare
+        def __iter__(self) -> Iterator[Any]:
+            raise AssertionError("went through every row of the listing")
+
+    before: list[tuple[str, int, int]] = [Row(row) for row in listed]
+    held = list(before)
+    (out / "a/b/index.html").write_text("longer than it was")   # replaced
+    (out / "a-b/index.html").unlink()                            # removed
+    (out / "a-b").rmdir()
+    (out / "a/a.html").write_text("new")                         # added between two
+    (out / "0").write_text("first")                              # added first
+    (out / "zz/last.html").parent.mkdir()
+    (out / "zz/last.html").write_text("last")                    # added last
+    changed = {"a/b/index.html", "a-b/index.html", "a/a.html", "0", "zz/last.html",
+               "gone/never.html"}   # a path the write removed that the listing never had
+    with mock.patch.object(outputs, "walk", side_effect=AssertionError("walked the site")):
+        patched = updated_listing(before, out, False, changed)
+    assert patched == site_listing(out)
+    assert before == held
 
 
 def test_a_tag_and_a_speaker_of_one_name_are_told_apart(tmp_path: Path) -> None:

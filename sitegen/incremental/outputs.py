@@ -8,6 +8,7 @@ file keeps its inode and mtime).
 
 from __future__ import annotations
 
+import bisect
 import logging
 import os
 import threading
@@ -49,20 +50,30 @@ def site_listing(out: Path) -> Listing | None:
 def updated_listing(before: Listing | None, out: Path, whole: bool,
                     paths: set[str]) -> Listing | None:
     """`site_listing(out)` after a write that changed only `paths` of the site `before` listed
-    (`whole`: it changed everything), stating only those."""
+    (`whole`: it changed everything), stating only those. `before` is sorted, as `site_listing`
+    and this return it: a few changed paths are found in it by bisection, so a body edit in
+    `serve` pays for the files it changed, not for the 29,000 the site holds at 10,000
+    articles (rebuilding and sorting the whole listing took 0.03-0.09 s of every reload)."""
     if before is None or whole:
         return site_listing(out)
-    found = {path: (size, mtime) for path, size, mtime in before}
-    for path in paths:
+    found = list(before)   # the caller's listing (held by `serve`) is left as it was
+    for path in sorted(paths):
         try:
             st = os.lstat(out / path)
         except FileNotFoundError:
-            found.pop(path, None)
-            continue
+            st = None
         except OSError:
             return site_listing(out)
-        found[path] = (st.st_size, st.st_mtime_ns)
-    return sorted((path, size, mtime) for path, (size, mtime) in found.items())
+        at = bisect.bisect_left(found, (path,))   # (path,) sorts just before (path, size, mtime)
+        there = at < len(found) and found[at][0] == path
+        if st is None:
+            if there:
+                del found[at]
+        elif there:
+            found[at] = (path, st.st_size, st.st_mtime_ns)
+        else:
+            found.insert(at, (path, st.st_size, st.st_mtime_ns))
+    return found
 
 
 def unchanged_build(cache: Store, out: Path, key: str,
