@@ -420,6 +420,21 @@ def test_stored_groups_that_do_not_fit_the_articles_are_a_full_load(
     assert snapshot(root / "_site") == _clean(root, tmp_path / "clean")
 
 
+def test_stored_groups_that_do_not_fit_a_new_storys_records_are_grouped_afresh(
+        tmp_path: Path, build: Build) -> None:
+    """A new story regroups the snapshot's groups read back: when they do not fit its
+    records (a cache restored from elsewhere), the records are grouped afresh, never wrongly."""
+    root = _site(tmp_path / "site")
+    build(root)
+    path = root / CACHE_DIR / f"snapshot{store.SUFFIX}"
+    held = store.held(path)
+    held["entries"]["groups"]["tags"][0][2].append(len(ITEMS))   # a position past the end
+    store.write(path, held["key"], held["entries"])
+    corpus.add_sitegen(replace(ITEMS[3], slug="breaking"), root)
+    assert build(root)
+    assert snapshot(root / "_site") == _clean(root, tmp_path / "clean")
+
+
 # The model held in memory by `serve` (`HeldModel`) ---------------------------------------------
 
 def _parses(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
