@@ -98,6 +98,9 @@ class Model:
     structure: str = ""   # a digest of all the taxonomy is made from (`_model`)
     layout: str = ""      # the same but for titles, in a long-lived process (`HeldModel`)
     frame: str = ""       # the layout but for tags, speakers and quotes (`HeldModel._layout`)
+    # the snapshot's taxonomy this one was regrouped from, with its structure: the groups kept
+    # from it are its very objects, so their digests are that build's (`group_fingerprints`)
+    grouped_from: tuple[Taxonomy, str] | None = field(default=None, repr=False, compare=False)
 
     def version(self, article: Article) -> str:
         """A digest that changes whenever any field of `article` may have: its file's path and
@@ -477,14 +480,31 @@ def _regroup_stored(config: Config, cache: BuildCache, stored: dict[str, Any],
     except Undecodable as exc:
         log.debug("loading afresh: the snapshot's articles do not decode (%s)", exc)
         return None
+    last = _stored_model(stored, records)
     regrouped = _regroup(config, key, files, drafts, known,
-                         {str(a.path): a for a in records}, fresh, warnings)
+                         {str(a.path): a for a in records}, fresh, warnings, last)
     if regrouped is None:
         return None
     model, loaded = regrouped
+    if last is not None:
+        model = replace(model, grouped_from=(last.taxonomy, last.structure))
     _save(cache, key, files, loaded, model, bodies,
           _columns(model.articles, records, stored["articles"]))
     return model
+
+
+def _stored_model(stored: dict[str, Any], records: list[Article]) -> Model | None:
+    """The snapshot's model around its `records` (its groups read back, not made), for
+    `_regroup` to count again only the groups whose members changed; None when its groups or
+    versions do not fit the records (then it groups afresh)."""
+    if len(stored["versions"]) != len(records):
+        return None
+    try:
+        taxonomy = groups_from_data(tuple(records), stored["groups"])
+    except Undecodable as exc:
+        log.debug("grouping afresh: the snapshot's groups do not decode (%s)", exc)
+        return None
+    return _model(taxonomy, stored["versions"], stored["structure"])
 
 
 def _columns(articles: tuple[Article, ...], records: list[Article],

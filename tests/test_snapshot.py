@@ -26,6 +26,8 @@ from sitegen.incremental.inputs import CACHE_DIR, digest
 from sitegen.incremental.stores import BuildCache
 from sitegen.incremental.table import to_columns
 from sitegen.model import Article
+from sitegen.render import fingerprint
+from sitegen.render.context import _keyed_groups
 from sitegen.site import build_site
 from sitegen.snapshot import HeldModel
 from sitegen.stamps import bytes_digest
@@ -149,6 +151,40 @@ def test_a_publish_from_a_fresh_checkout_parses_only_the_new_story(
     parsed = _parses(monkeypatch)
     assert build(root)
     assert parsed == [root / "content" / "articles" / "breaking.md"]
+    assert snapshot(root / "_site") == _clean(root, tmp_path / "clean")
+
+
+def test_a_publish_from_a_fresh_checkout_digests_only_the_groups_the_new_story_is_in(
+        tmp_path: Path, build: Build, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The snapshot's groups are read back and regrouped, so the groups without the new story
+    are the snapshot's very objects and take the digests the last build stored of them: only
+    the new story's terms, month and year are hashed again, and the site is a clean build's."""
+    root = _site(tmp_path / "site")
+    build(root)
+    fresh_clone(root, ("_site", CACHE_DIR), (CACHE_DIR, "_site"))
+    new = replace(ITEMS[3], slug="breaking", date=max(i.date for i in ITEMS) + timedelta(hours=1))
+    corpus.add_sitegen(new, root)
+    hashed: list[tuple[object, ...]] = []
+    real = fingerprint.Fingerprints.group
+
+    def counting(self: fingerprint.Fingerprints, group: Any, kind: str | None = None) -> str:
+        if fingerprint.group_key(group, kind) not in self.known_groups():
+            hashed.append(fingerprint.group_key(group, kind))
+        return real(self, group, kind)
+
+    monkeypatch.setattr(fingerprint.Fingerprints, "group", counting)
+    monkeypatch.setattr(fingerprint, "_last", {})   # as in a fresh process
+    assert build(root)
+    taxonomy = snapshot_module.load_model(load_config(root), BuildCache(None)).taxonomy
+    story = root / "content" / "articles" / "breaking.md"
+    holding = {*(("tags", t.slug) for t in taxonomy.tags if t.articles[0].path == story),
+               *(("speakers", t.slug) for t in taxonomy.speakers if t.articles[0].path == story),
+               ("year", new.date.year), ("month", new.date.year, new.date.month)}
+    assert len(holding) > 3 and sorted(map(repr, hashed)) == sorted(map(repr, holding))
+    model = snapshot_module.load_model(load_config(root), BuildCache(root))
+    afresh = fingerprint.Fingerprints(None)   # what every digest taken as given must equal
+    assert fingerprint._stored_digests(BuildCache(root), model.structure) == [
+        afresh.group(group, kind) for group, kind in _keyed_groups(model.taxonomy)]
     assert snapshot(root / "_site") == _clean(root, tmp_path / "clean")
 
 
@@ -381,6 +417,21 @@ def test_stored_groups_that_do_not_fit_the_articles_are_a_full_load(
     store.write(path, held["key"], held["entries"])
     corpus.edit(_article(root, 3), 1)
     assert not build(root)
+    assert snapshot(root / "_site") == _clean(root, tmp_path / "clean")
+
+
+def test_stored_groups_that_do_not_fit_a_new_storys_records_are_grouped_afresh(
+        tmp_path: Path, build: Build) -> None:
+    """A new story regroups the snapshot's groups read back: when they do not fit its
+    records (a cache restored from elsewhere), the records are grouped afresh, never wrongly."""
+    root = _site(tmp_path / "site")
+    build(root)
+    path = root / CACHE_DIR / f"snapshot{store.SUFFIX}"
+    held = store.held(path)
+    held["entries"]["groups"]["tags"][0][2].append(len(ITEMS))   # a position past the end
+    store.write(path, held["key"], held["entries"])
+    corpus.add_sitegen(replace(ITEMS[3], slug="breaking"), root)
+    assert build(root)
     assert snapshot(root / "_site") == _clean(root, tmp_path / "clean")
 
 

@@ -125,6 +125,14 @@ def known_tag_kinds(cache: Store, taxonomy: Taxonomy, structure: str | None) -> 
     return kinds
 
 
+def _keyed_groups(taxonomy: Taxonomy) -> list[tuple[Group, str | None]]:
+    """Every (group, kind) pair, in the order their digests are stored (`group_fingerprints`)."""
+    return [*((t, "tags") for t in taxonomy.tags),
+            *((t, "speakers") for t in taxonomy.speakers),
+            *((y, None) for y in taxonomy.years),
+            *((m, None) for y in taxonomy.years for m in y.months)]
+
+
 class SiteContext:
     """Shared state of one render: config, URLs, the Jinja environment and article bodies."""
 
@@ -143,15 +151,13 @@ class SiteContext:
         # each list entry's HTML made once per article version (`teasers.py`)
         self.teasers = Teasers(cache, config, self.env, self.fp.article)
         self.env.globals["teaser_html"] = self.teasers.html
-        if structure is not None:   # group digests reused while the structure stays
-            groups: list[tuple[Group, str | None]] = [
-                *((t, "tags") for t in taxonomy.tags),
-                *((t, "speakers") for t in taxonomy.speakers),
-                *((y, None) for y in taxonomy.years),
-                *((m, None) for y in taxonomy.years for m in y.months)]
+        if versions is not None and structure is not None:   # reused while the structure stays
+            groups = _keyed_groups(taxonomy)
+            earlier = versions.grouped_from
             self.fp.know_groups(groups, group_fingerprints(
                 cache, structure, groups, lambda keyed: self.fp.group(*keyed),
-                self.fp.know_groups))
+                self.fp.know_groups,
+                (_keyed_groups(earlier[0]), earlier[1]) if earlier is not None else None))
         # Cached by text hash in .sitegen-cache/, the rest converted over processes.
         self._converted = convert_bodies(cache, config, [a.body for a in articles])
         self._numbers = {a.path: n for n, a in enumerate(articles)}   # by article file

@@ -25,7 +25,7 @@ from typing import Any, Protocol
 from sitegen.incremental.shape import Each, Fields
 from sitegen.incremental.stores import Store
 from sitegen.model import Article, record_bytes
-from sitegen.taxonomy import Month, Term, Year
+from sitegen.taxonomy import Month, Taxonomy, Term, Year
 
 
 class Versions(Protocol):
@@ -47,6 +47,11 @@ class Versions(Protocol):
         name ("" when not known): while it stays, every list by date, month, year, term name
         and page count of a date list is as it was; only some terms' members (and so some
         related stories) may differ."""
+
+    @property
+    def grouped_from(self) -> tuple[Taxonomy, str] | None:
+        """The earlier taxonomy this one was regrouped from, with its `structure` (None when
+        grouped afresh): each group kept from it is its very object."""
 
     def version(self, article: Article) -> str:
         """A digest that changes whenever any field of `article` may have."""
@@ -190,19 +195,24 @@ _last: dict[tuple[int, object], tuple[object, str]] = {}
 
 def group_fingerprints(cache: Store, structure: str, groups: Sequence[Any],
                        fingerprint: Callable[[Any], str],
-                       know: Callable[[Sequence[Any], Sequence[str]], None] | None = None
-                       ) -> list[str]:
+                       know: Callable[[Sequence[Any], Sequence[str]], None] | None = None,
+                       earlier: tuple[Sequence[Any], str] | None = None) -> list[str]:
     """`fingerprint(group)` of every (group, kind) pair, or the last build's while `structure`
     (`snapshot.Model.structure`, which covers all a group is made from) is unchanged; when it
     changed, the digests this process made last of the very same group objects are kept (a
-    front-matter edit in `serve` fingerprints only the groups it changed). `know` is told those
-    first (`Fingerprints.know_groups`), so a year made again does not hash its months again."""
+    front-matter edit in `serve` fingerprints only the groups it changed), and so are those an
+    earlier build stored of the `earlier` (group, kind) pairs under their structure, for the
+    very same objects (a new story regrouped from the snapshot's groups in a fresh process).
+    `know` is told those first (`Fingerprints.know_groups`), so a year made again does not
+    hash its months again."""
     global _last
-    stored = cache.load("groups", structure, Fields({"digests": Each(list, str)})).get("digests")
-    if isinstance(stored, list) and len(stored) == len(groups):
+    stored = _stored_digests(cache, structure)
+    if stored is not None and len(stored) == len(groups):
         computed: list[str] = stored
     else:
         last = _last
+        if earlier is not None:
+            last = {**_earlier(cache, *earlier), **last}
         kept = {n: held[1] for n, (group, kind) in enumerate(groups)
                 if (held := last.get((id(group), kind))) is not None and held[0] is group}
         if know is not None:
@@ -213,3 +223,19 @@ def group_fingerprints(cache: Store, structure: str, groups: Sequence[Any],
     _last = {(id(group), kind): (group, found)
              for (group, kind), found in zip(groups, computed, strict=True)}
     return computed
+
+
+def _stored_digests(cache: Store, structure: str) -> list[str] | None:
+    stored = cache.load("groups", structure, Fields({"digests": Each(list, str)})).get("digests")
+    return stored if isinstance(stored, list) else None
+
+
+def _earlier(cache: Store, groups: Sequence[Any], structure: str
+             ) -> dict[tuple[int, object], tuple[object, str]]:
+    """The digests stored under `structure` of these (group, kind) pairs, by identity as
+    `_last` holds them; none when they are not stored for as many groups."""
+    stored = _stored_digests(cache, structure)
+    if stored is None or len(stored) != len(groups):
+        return {}
+    return {(id(group), kind): (group, found)
+            for (group, kind), found in zip(groups, stored, strict=True)}
