@@ -277,9 +277,11 @@ def _render_and_write(config: Config, cache: BuildCache, out: Path, key: str,
     def record() -> None:
         if cache.stamp(PAGES) != memo_before:   # (deferred) another process built since: its
             return   # records stand, and the held listing is not trusted (no stamp)
-        memo.save(listing)
+        saved = memo.save(listing)
         if held is not None:
             held.site.stamp = cache.stamp(PAGES)
+            if saved is not None:   # the next build's memo (`PageMemo(held=...)`), as stored
+                held.site.fingerprints = saved
         if not warnings:   # a build with warnings (no search index) is tried again next time
             remember_build(cache, out, key, len(articles), files, listing)
 

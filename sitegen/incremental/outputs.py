@@ -153,15 +153,18 @@ class PageMemo:
         if old is not None:
             self._new[path] = old
 
-    def save(self, listing: Listing | None) -> None:
-        """Remember this build's outputs, once it is written (`listing` is the new site)."""
+    def save(self, listing: Listing | None) -> dict[str, str] | None:
+        """Remember this build's outputs, once it is written (`listing` is the new site), and
+        return the fingerprints remembered (those of the files the site holds: what a memo
+        read back would know)."""
         if listing is None:
-            return
+            return None
         files = {path: (size, mtime) for path, size, mtime in listing}
-        pages = ((path, fingerprint, *files[path]) for path, fingerprint in self._new.items()
-                 if path in files)
+        saved = {path: fingerprint for path, fingerprint in self._new.items() if path in files}
+        pages = ((path, fingerprint, *files[path]) for path, fingerprint in saved.items())
         self._cache.save(PAGES, self._key, {"out": self._out,
                                               "pages": rows_to_columns(pages, 4)})
+        return saved
 
 
 _saving: threading.Thread | None = None   # records being saved (`save_later`)
