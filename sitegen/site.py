@@ -209,12 +209,16 @@ def _render_and_write(config: Config, cache: BuildCache, out: Path, key: str,
     warnings: list[str] = []
 
     rkey = render_key(config, digests)
-    memo = PageMemo(cache, out, before, rkey)   # what the last build made
     # the held outputs stand while the render key and the content files the renderer reads
     # besides the articles (`render.CONTENT_FILES`) stay: the model's structure covers the rest
     held_key = digest(rkey, *(digests.digest(str(config.content_path / name))
                               for name in CONTENT_FILES))
     last_pages = held.site if held is not None and held.site.render_key == held_key else None
+    # what the last build made: the memo it saved is the one it holds, while its listing is
+    # the site's (`HeldSite.listing_of`) and the render key (within `held_key`) is the same
+    memo = PageMemo(cache, out, before, rkey,
+                    last_pages.fingerprints if last_pages is not None and before is not None
+                    and before is last_pages.listing else None)
     readers: dict[Path, tuple[str, ...]] = {}
     groups: GroupReaders = {}
 
@@ -273,9 +277,11 @@ def _render_and_write(config: Config, cache: BuildCache, out: Path, key: str,
     def record() -> None:
         if cache.stamp(PAGES) != memo_before:   # (deferred) another process built since: its
             return   # records stand, and the held listing is not trusted (no stamp)
-        memo.save(listing)
+        saved = memo.save(listing)
         if held is not None:
             held.site.stamp = cache.stamp(PAGES)
+            if saved is not None:   # the next build's memo (`PageMemo(held=...)`), as stored
+                held.site.fingerprints = saved
         if not warnings:   # a build with warnings (no search index) is tried again next time
             remember_build(cache, out, key, len(articles), files, listing)
 

@@ -409,6 +409,75 @@ def test_a_body_edit_while_serving_makes_only_the_outputs_that_show_the_article(
     assert len(made) > first.files / 2
 
 
+def test_a_rebuild_while_serving_takes_the_page_memo_it_holds(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page memo the last build saved is the fingerprints the held site keeps: a rebuild
+    in `serve` does not read it back (a 17,900-row table at 10,000 articles), and a build
+    without the held listing (another process built meanwhile, or a page deleted by hand)
+    still does, and each builds a clean build's site."""
+    from sitegen.incremental.stores import BuildCache
+
+    root = _site(tmp_path / "site", 8)
+    held = HeldModel()
+    build_site(load_config(root), import_raw=False, held=held)
+    read: list[str] = []
+    load = BuildCache.load
+
+    def counted(self: BuildCache, name: str, *args: Any, **kwargs: Any) -> Any:
+        read.append(name)
+        return load(self, name, *args, **kwargs)
+
+    monkeypatch.setattr(BuildCache, "load", counted)
+    articles = sorted((root / "content" / "articles").glob("*.md"))
+    corpus.edit(articles[2], 1)
+    build_site(load_config(root), import_raw=False, held=held)
+    assert outputs.PAGES not in read
+    assert snapshot(root / "_site") == clean_build_snapshot(root, tmp_path / "clean")
+    (root / "_site" / "404.html").unlink()   # the held listing is wrong: listed again
+    corpus.edit(articles[3], 2)
+    build_site(load_config(root), import_raw=False, held=held)
+    assert outputs.PAGES in read
+    assert snapshot(root / "_site") == clean_build_snapshot(root, tmp_path / "clean2")
+    read.clear()
+    corpus.edit(articles[4], 3)
+    build_site(load_config(root), import_raw=False, held=held)
+    assert outputs.PAGES not in read
+    assert snapshot(root / "_site") == clean_build_snapshot(root, tmp_path / "clean3")
+
+
+def test_a_body_edit_while_serving_takes_the_related_stories_it_holds(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Related stories are made from the structure alone: after a body edit (the structure
+    unchanged) the held site's related lists stand, and only the pages made look theirs up,
+    not every article's; the site is a clean build's, and a tag edit looks them all up again."""
+    from sitegen.related import KnownRelated
+
+    items = corpus.generate(40, seed=5)
+    root = tmp_path / "site"
+    corpus.write_sitegen(items, root)
+    held = HeldModel()
+    build_site(load_config(root), import_raw=False, held=held)
+    looked: list[Path] = []
+    to = KnownRelated.to
+
+    def counted(self: KnownRelated, article: Any) -> Any:
+        looked.append(article.path)
+        return to(self, article)
+
+    monkeypatch.setattr(KnownRelated, "to", counted)
+    path = _article(root, items[5])
+    corpus.edit(path, 4)
+    build_site(load_config(root), import_raw=False, held=held)
+    assert 0 < len(looked) < len(items) / 2
+    assert snapshot(root / "_site") == clean_build_snapshot(root, tmp_path / "clean")
+    looked.clear()
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("tags: [", "tags: [Held related, ", 1), encoding="utf-8")
+    build_site(load_config(root), import_raw=False, held=held)
+    assert len(looked) >= len(items)
+    assert snapshot(root / "_site") == clean_build_snapshot(root, tmp_path / "clean2")
+
+
 def test_a_title_edit_while_serving_makes_only_the_outputs_that_show_the_story(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A title edit changes the structure but not the layout (`render._keeps`): the outputs that

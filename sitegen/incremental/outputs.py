@@ -104,12 +104,19 @@ class PageMemo:
     after that build (see `sitegen.render.fingerprint`)."""
 
     def __init__(self, cache: Store, out: Path, listing: Listing | None,
-                 render_key: str) -> None:
+                 render_key: str, held: dict[str, str] | None = None) -> None:
+        """`held`: the fingerprints this process's last build saved (`HeldSite.fingerprints`),
+        when `listing` is the listing it held of the site that build left and the render key
+        is the one it was made with: the memo that build saved, without reading it back (a
+        17,900-row table and dict rebuilt on every reload of `serve` at 10,000 articles)."""
         self._cache = cache
         self._out = str(out.resolve())
         self._key = render_key   # `inputs.render_key`: settings, templates, code
         self._old: dict[str, str] = {}
         self._new: dict[str, str] = {}
+        if held is not None:   # read only: `fingerprints` is a new dict
+            self._old = held
+            return
         record = cache.load(PAGES, self._key, Fields({"out": str, "pages": list}))
         rows = rows_from_columns(record.get("pages"), _PAGES)
         if record.get("out") != self._out or rows is None:
@@ -146,15 +153,18 @@ class PageMemo:
         if old is not None:
             self._new[path] = old
 
-    def save(self, listing: Listing | None) -> None:
-        """Remember this build's outputs, once it is written (`listing` is the new site)."""
+    def save(self, listing: Listing | None) -> dict[str, str] | None:
+        """Remember this build's outputs, once it is written (`listing` is the new site), and
+        return the fingerprints remembered (those of the files the site holds: what a memo
+        read back would know)."""
         if listing is None:
-            return
+            return None
         files = {path: (size, mtime) for path, size, mtime in listing}
-        pages = ((path, fingerprint, *files[path]) for path, fingerprint in self._new.items()
-                 if path in files)
+        saved = {path: fingerprint for path, fingerprint in self._new.items() if path in files}
+        pages = ((path, fingerprint, *files[path]) for path, fingerprint in saved.items())
         self._cache.save(PAGES, self._key, {"out": self._out,
                                               "pages": rows_to_columns(pages, 4)})
+        return saved
 
 
 _saving: threading.Thread | None = None   # records being saved (`save_later`)

@@ -30,28 +30,36 @@ class QuoteAnchors:
                  version: Callable[[Article], str] | None,
                  paragraphs: Callable[[Article], tuple[Paragraph, ...]]) -> None:
         self._paragraphs = paragraphs
-        self._known: dict[Path, dict[str, str | None]] = {}   # by article file, by quote text
+        # by article file: its quotes and their anchors, in order (matched when asked for: a
+        # rebuild renders a few pages, and a dict by quote text for each of 10,000 articles
+        # was most of this step's cost)
+        self._known: dict[Path, tuple[Sequence[Quote], list[str | None]]] = {}
         if version is None:
             return
         stored = cache.load(NAME, "", SHAPE)
         kept: dict[str, list[str | None]] = {}
+        found_any = False
         for article in articles:
-            if not article.quotes:
+            quotes = article.quotes
+            if not quotes:
                 continue
             key = version(article)
             anchors = stored.get(key)
-            if anchors is None or len(anchors) != len(article.quotes):
+            if anchors is None or len(anchors) != len(quotes):
                 found = paragraphs(article)
-                anchors = [paragraph_for(q.text, found) for q in article.quotes]
+                anchors = [paragraph_for(q.text, found) for q in quotes]
+                found_any = True
             kept[key] = anchors
-            self._known[article.path] = dict(zip((q.text for q in article.quotes), anchors,
-                                                 strict=True))
-        if kept != stored:
+            self._known[article.path] = (quotes, anchors)
+        # each kept entry is the stored one unless found afresh: the same entries iff as many
+        if found_any or len(kept) != len(stored):
             cache.save(NAME, "", kept)
 
     def of(self, article: Article, quote: Quote) -> str | None:
         """The anchor of `quote` (one of `article`'s quotes) in `article`'s body."""
         known = self._known.get(article.path)
-        if known is not None and quote.text in known:
-            return known[quote.text]
+        if known is not None:
+            for each, anchor in zip(*known, strict=True):
+                if each.text == quote.text:   # (one text has one anchor)
+                    return anchor
         return paragraph_for(quote.text, self._paragraphs(article))
