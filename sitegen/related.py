@@ -56,6 +56,10 @@ SPEAKER_WEIGHT = 1.5   # a shared person says more than a shared topic
 HALF_LIFE_DAYS = 30.0  # a story a month away counts half
 _DECAY = -math.log(2) / (HALF_LIFE_DAYS * 86400)   # per second
 _WEIGHT = operator.itemgetter(1)
+# Fewer articles to rank again than this are ranked in this process: a tag or speaker edit at
+# 10,000 articles ranks 250-520 again (0.14 ms each), less than starting two workers forked
+# from a process holding the model (`serve`) costs (docs/PERFORMANCE.md).
+RANK_IN_PROCESS = 1000
 
 
 _computing: RelatedStories | None = None
@@ -98,7 +102,8 @@ class RelatedStories:
         _computing = self   # what the forked workers of `map_chunks` compute with
         numbers = range(len(self._articles)) if only is None else sorted(only)
         try:
-            ranked = map_chunks(_rank_chunk, numbers)
+            ranked = map_chunks(_rank_chunk, numbers) if len(numbers) >= RANK_IN_PROCESS \
+                else _rank_chunk(numbers)
         finally:
             _computing = None
         self._related: dict[Path, tuple[Article, ...]] = {   # by article file

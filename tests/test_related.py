@@ -194,3 +194,33 @@ def test_a_new_slug_reranks_only_stories_sharing_a_term_and_equals_a_fresh_resul
         fresh = RelatedStories(taxonomy)
         assert [[r.slug for r in kept.to(a)] for a in taxonomy.articles] == \
             [[r.slug for r in fresh.to(a)] for a in taxonomy.articles], round_
+
+
+def test_a_few_hundred_articles_are_ranked_again_in_this_process(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A tag or speaker edit ranks 200-300 articles again: forking workers from a process that
+    holds the model (`serve`) cost more than ranking them here. The result is the same."""
+    from sitegen import parallel
+
+    rng = random.Random(8)
+    tags = [f"Tag {i}" for i in range(30)]
+    articles = [art(f"a{i:04d}", rng.randrange(300), tuple(rng.sample(tags, 2)))
+                for i in range(600)]
+    taxonomy = build_taxonomy(articles)
+    parallel.set_jobs(1)
+    try:
+        fresh = RelatedStories(taxonomy)
+    finally:
+        parallel.set_jobs(None)
+    parallel.set_jobs(2)
+
+    def no_pool(*_: object, **__: object) -> None:
+        pytest.fail("forked workers to rank a few hundred articles")
+
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", no_pool)
+    try:
+        some = RelatedStories(taxonomy, only=range(300))
+    finally:
+        parallel.set_jobs(None)
+    assert [some.to(a) for a in taxonomy.articles[:300]] == \
+        [fresh.to(a) for a in taxonomy.articles[:300]]
