@@ -395,7 +395,9 @@ def test_groups_read_back_are_the_groups_made_afresh(tmp_path: Path,
 
 
 @pytest.mark.parametrize("damage", ["position past the end", "negative position",
-                                    "name not text", "quote past the end"])
+                                    "name not text", "quote past the end",
+                                    "quote's article negative", "quote's article past the end",
+                                    "quote's article a bool", "quote's number a bool"])
 def test_stored_groups_that_do_not_fit_the_articles_are_a_full_load(
         tmp_path: Path, build: Build, damage: str) -> None:
     """Written by a build of this code (the checksum holds) yet not fitting the articles: a
@@ -412,6 +414,14 @@ def test_stored_groups_that_do_not_fit_the_articles_are_a_full_load(
         groups["tags"][0][2][0] = -1
     elif damage == "name not text":
         speaker[0] = 7
+    elif damage == "quote's article negative":
+        speaker[3][0][0] = -1
+    elif damage == "quote's article past the end":
+        speaker[3][0][0] = len(ITEMS) + 3
+    elif damage == "quote's article a bool":
+        speaker[3][0][0] = True
+    elif damage == "quote's number a bool":
+        speaker[3][0][1] = False
     else:
         speaker[3][0][1] = 99
     store.write(path, held["key"], held["entries"])

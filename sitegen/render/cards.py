@@ -17,8 +17,6 @@ from dataclasses import dataclass
 from functools import cache, partial
 from typing import TYPE_CHECKING
 
-import PIL
-
 from sitegen.model import Article, Speaker
 from sitegen.render.context import SiteContext, TermLink, excerpt, plain_speakers
 from sitegen.render.output import Task, kept_task
@@ -68,6 +66,8 @@ def card_url(page_url: str) -> str:
 
 def card_tasks(ctx: SiteContext) -> Iterator[Task]:
     """A card per article and, when speakers have pages, per speaker."""
+    import PIL  # here: a site without cards (most builds) does not import Pillow at all
+
     version = ("card", PIL.__version__)
     for article in ctx.taxonomy.articles:
         speakers = ctx.speaker_links(article)
