@@ -12,6 +12,7 @@ import argparse
 import compileall
 import dataclasses
 import functools
+import json
 import os
 import platform
 import shlex
@@ -279,9 +280,9 @@ def report(results: dict[int, dict[str, dict[str, list[Run]]]], versions: dict[s
 
 
 def preview_report(sizes: list[int], edits: int) -> str:
-    """`sitegen serve` (search on, as `sitegen new` makes sites): save to browser reload."""
-    from bench import serve_latency
-
+    """`sitegen serve` (search on, as `sitegen new` makes sites): save to browser reload. Each
+    kind and size in a process of its own, as a user's `sitegen serve` runs: not inside this
+    one, which holds the corpus and has forked every build before."""
     lines = ["", "Preview (`sitegen serve`, search on): from saving an article to the browser's "
              f"reload event, median of {edits} edits (the worst in brackets); `bench/"
              "serve_latency.py`:", "",
@@ -291,7 +292,10 @@ def preview_report(sizes: list[int], edits: int) -> str:
         print(f"{size} articles: preview ...", flush=True)
         cells = []
         for kind in ("body", "title", "tag", "speaker"):
-            r = serve_latency.measure(size, edits, poll=False, search=True, kind=kind)
+            r = json.loads(subprocess.run(
+                [sys.executable, str(Path(__file__).with_name("serve_latency.py")),
+                 "--articles", str(size), "--edits", str(edits), "--kind", kind, "--json"],
+                check=True, capture_output=True, text=True).stdout.splitlines()[-1])
             cells.append(f"{r['median']:.2f} s ({r['worst']:.2f})")
         lines.append(f"| {size:,} | {' | '.join(cells)} |")
     return "\n".join(lines) + "\n"

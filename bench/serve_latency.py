@@ -16,6 +16,7 @@ becomes another the site quotes, in `speakers` and `quotes`), and `title-url` (r
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import socket
 import statistics
@@ -160,7 +161,14 @@ def main() -> int:
     parser.add_argument("--no-search", action="store_true",
                         help="search = false: no Pagefind index, rebuilds update in place")
     parser.add_argument("--kind", choices=KINDS, default="title")
+    parser.add_argument("--json", action="store_true",
+                        help="print each size's figures as one JSON line (for `make bench`)")
     args = parser.parse_args()
+    if args.json:
+        for count in args.articles:
+            r = measure(count, args.edits, args.poll, not args.no_search, args.kind)
+            print(json.dumps(r), flush=True)
+        return 0
     print("| articles | files | first build | save -> reload median | best | worst "
           "| last rebuild |")
     print("|---:|---:|---:|---:|---:|---:|---:|")
