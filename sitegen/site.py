@@ -122,14 +122,30 @@ def _without_cyclic_gc(*, freeze: bool = False) -> Iterator[None]:
     the youngest generation first (only what this build allocated) frees the build's own
     cycles (a theme environment is one), which freezing would keep for good; frozen objects are
     still freed when their last reference goes (a replaced model)."""
+    settle_collection()   # the last held build's, if still due
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        if freeze:
-            gc.collect(0)   # once over what this build allocated: its cycles (Jinja's) go
-            gc.freeze()
+        if freeze:   # the collector stays off until `settle_collection`
+            _collection_due[:] = [enabled]
+        elif enabled:
+            gc.enable()
+
+
+_collection_due: list[bool] = []   # a held build's collection not made yet: gc was on before
+
+
+def settle_collection() -> None:
+    """The collection and freeze that end a held build (`_without_cyclic_gc`), done later: one
+    collection of the youngest generation at 10,000 articles is about 0.08 s of CPU, with the
+    interpreter lock held, which `serve` makes once the browsers were told to reload, not
+    before (`Preview`); the next build makes it first if it is still due."""
+    if _collection_due:
+        enabled = _collection_due.pop()
+        gc.collect(0)   # once over what the build allocated: its cycles (Jinja's) go
+        gc.freeze()
         if enabled:
             gc.enable()
 

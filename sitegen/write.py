@@ -546,13 +546,15 @@ def _update_in_place(outputs: Iterable[OutputFile], out_dir: Path, staging: Path
     new = NewSite(staging, out_dir, staged)   # reads `staged` as it fills
     count = 0
     with _listed_folder(top if checked else None) as where:
+        check = _Checker(previous, where) if where is not None else None
         for output in outputs:
-            key = _key(output.path)
+            path = output.path   # a listed path is the site's own: already a plain key
+            key = path if path in previous.files else _key(path)
             seen.add(key)
             count += 1
             content = output.content
-            if where is not None and key in previous.files:
-                _check(previous, where, key)
+            if check is not None and key in previous.files:
+                check(key)
             if content is None or (key in previous.files
                                    and _same_bytes(out_dir / key, content)):
                 if content is None and key not in previous.files:
@@ -633,6 +635,50 @@ def _listed_folder(top: str | None) -> Iterator[int | str | None]:
         yield fd
     finally:
         os.close(fd)
+
+
+SCAN_AT = 16   # listed entries from which a folder's files are checked by one listing
+
+
+class _Checker:
+    """`_check` for each listed file the update keeps or replaces, a crowded folder (the
+    search index's fragments: 2,500 files each at 10,000 articles) checked by one listing of
+    its entries (their types, as `lstat` gives them) the first time one of its files is asked
+    for, instead of one `lstat` per file; a folder of few files is checked file by file."""
+
+    def __init__(self, previous: _Previous, where: int | str) -> None:
+        self.previous = previous
+        self.where = where
+        self.listed: dict[str, frozenset[str]] = {}   # crowded folder -> its regular files
+
+    def __call__(self, key: str) -> None:
+        folder, _, name = key.rpartition("/")
+        if self.previous.dirs.get(folder, 0) < SCAN_AT:
+            _check(self.previous, self.where, key)
+            return
+        names = self.listed.get(folder)
+        if names is None:
+            names = self.listed[folder] = _regular_names(self.where, folder)
+        if name not in names:
+            self.previous.files.discard(key)
+
+
+def _regular_names(where: int | str, folder: str) -> frozenset[str]:
+    """The names of the regular files in `folder` of the site at `where` (none when it is not
+    a folder there any more); symlinks are not followed, as by `_check`."""
+    try:
+        if isinstance(where, int):
+            fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0), dir_fd=where)
+            try:
+                with os.scandir(fd) as entries:
+                    return frozenset(e.name for e in entries
+                                     if e.is_file(follow_symlinks=False))
+            finally:
+                os.close(fd)
+        with os.scandir(os.path.join(where, folder)) as entries:
+            return frozenset(e.name for e in entries if e.is_file(follow_symlinks=False))
+    except OSError:
+        return frozenset()
 
 
 def _check(previous: _Previous, where: int | str, key: str) -> None:

@@ -565,3 +565,45 @@ def test_when_most_of_the_site_changed_it_is_swapped_in_whole(
     after = stamps(out)
     for path in ("2022/12/a/index.html", "tags/x/index.html", "css/site.css"):
         assert after[path] == before[path], path   # hard-linked, not rewritten
+
+
+@pytest.mark.parametrize("gone", ["kept", "replaced", "none"])
+def test_a_crowded_folder_of_the_listing_is_checked_by_one_listing_not_file_by_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, gone: str) -> None:
+    """With a held listing, the files kept or replaced in a folder of many (the search index's
+    fragments) are checked by listing the folder once, not by one `lstat` each; a file deleted
+    by hand since the listing is still found: kept, it is missing (the caller lists the site
+    again); written, it is added."""
+    out = tmp_path / "_site"
+    crowd = {f"pagefind/fragment/{n:03d}.pf": b"fragment %d" % n for n in range(40)}
+    write_site(outputs({**BEFORE, **crowd}), out)
+    listed = [str(p.relative_to(out)) for p in out.rglob("*")
+              if p.is_file() and p.name != MARKER]
+    if gone != "none":
+        (out / "pagefind/fragment/007.pf").unlink()
+    stats: list[str] = []
+    real_stat, real_lstat = os.stat, os.lstat
+
+    def counted(path: Any, *args: Any, **kwargs: Any) -> Any:
+        stats.append(str(path))
+        return real_stat(path, *args, **kwargs)
+
+    def counted_l(path: Any, *args: Any, **kwargs: Any) -> Any:
+        stats.append(str(path))
+        return real_lstat(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "supports_dir_fd", os.supports_dir_fd | {counted})
+    monkeypatch.setattr(os, "supports_follow_symlinks", os.supports_follow_symlinks | {counted})
+    monkeypatch.setattr(os, "stat", counted)
+    monkeypatch.setattr(os, "lstat", counted_l)
+    files: dict[str, bytes | None] = {**{path: None for path in crowd}, **AFTER}
+    if gone == "replaced":
+        files["pagefind/fragment/007.pf"] = crowd["pagefind/fragment/007.pf"]
+    if gone == "kept":
+        with pytest.raises(write.KeptMissing, match=re.escape("fragment/007.pf")):
+            write_site(outputs(files), out, listed=listed)
+        assert strays(out) == []
+        return
+    write_site(outputs(files), out, listed=listed)
+    assert not any("fragment/" in path for path in stats)
+    assert tree(out) == clean({**AFTER, **crowd}, tmp_path / "clean")

@@ -44,6 +44,9 @@ log = logging.getLogger("sitegen.serve")
 
 CSS_SUFFIXES = (".css",)
 SEARCH_DELAY = 1.0   # seconds without edits before the search index is brought up to date
+# seconds after a build before its garbage collection (`site.settle_collection`): the reload
+# it told the browsers of, and their requests for the new page, go first
+SETTLE_DELAY = 0.5
 
 
 class BuildResult(Protocol):
@@ -88,15 +91,19 @@ class _Rebuilder:
     """One build at a time; everything submitted during a build becomes one more build. A
     search build asked for (`index_later`) runs once nothing else is queued and its time came;
     edits go first and a later request moves it back, and an edit submitted while it runs
-    cancels it (`index` is handed the event that `submit` sets)."""
+    cancels it (`index` is handed the event that `submit` sets). A held build's garbage
+    collection (`settle_later`) runs the same way, before the search build."""
 
     def __init__(self, build: Callable[[set[Path]], None],
-                 index: Callable[[threading.Event], None]) -> None:
+                 index: Callable[[threading.Event], None],
+                 settle: Callable[[], None] = lambda: None) -> None:
         self._worker: Worker[set[Path] | str] = Worker(
             name="sitegen-rebuild", take=self._take, work=self._work, timeout=self._timeout,
             crashed="sitegen serve: rebuild crashed", done=self._done)
         self._build = build
         self._index = index
+        self._settle = settle
+        self._settle_at: float | None = None   # when the last build's collection may run
         self._cond = self._worker.cond
         self._pending: set[Path] = set()
         self._dirty = False
@@ -118,6 +125,12 @@ class _Rebuilder:
         not at all, the site is broken)."""
         with self._cond:
             self._index_at = None if delay is None else time.monotonic() + delay
+            self._cond.notify_all()
+
+    def settle_later(self, delay: float) -> None:
+        """Run `settle` once `delay` seconds passed with nothing else to build."""
+        with self._cond:
+            self._settle_at = time.monotonic() + delay
             self._cond.notify_all()
 
     @property
@@ -146,6 +159,9 @@ class _Rebuilder:
         if self._dirty:
             batch, self._pending, self._dirty, self._busy = self._pending, set(), False, True
             return batch
+        if self._settle_at is not None and time.monotonic() >= self._settle_at:
+            self._settle_at, self._busy = None, True
+            return _SETTLE
         if self._index_at is not None and time.monotonic() >= self._index_at:
             self._index_at, self._busy = None, True
             self._cancel = threading.Event()
@@ -153,16 +169,21 @@ class _Rebuilder:
         return None
 
     def _timeout(self) -> float | None:
-        return None if self._index_at is None else max(0.0, self._index_at - time.monotonic())
+        due = [at for at in (self._settle_at, self._index_at) if at is not None]
+        return None if not due else max(0.0, min(due) - time.monotonic())
 
     def _work(self, batch: set[Path] | str) -> None:
-        if isinstance(batch, str):
+        if batch == _SETTLE:
+            self._settle()
+        elif isinstance(batch, str):
             with self._cond:
                 cancel = self._cancel
             assert cancel is not None
             self._index(cancel)
         else:
             self._build(batch)
+        if batch != _SETTLE:
+            self.settle_later(SETTLE_DELAY)
 
     def _done(self) -> None:
         """Wake `wait_idle`, crashed build or not."""
@@ -172,6 +193,7 @@ class _Rebuilder:
 
 
 _INDEX = "search index"
+_SETTLE = "collection"
 
 
 class Preview:
@@ -223,7 +245,7 @@ class Preview:
         self.port = self._server.server_address[1]
         # Watch before the first build: a save during a long first build is not missed (its
         # rebuild waits for the build lock).
-        self._rebuilder = _Rebuilder(self._build, self._index)
+        self._rebuilder = _Rebuilder(self._build, self._index, self._settle)
         watcher_args: dict[str, Any] = {"poll": self._poll}
         if self._quiet is not None:
             watcher_args["quiet"] = self._quiet
@@ -231,6 +253,7 @@ class Preview:
                                 lost=self._watched.rescan, **watcher_args)
         self._watch(config)
         self._build(set(), first=True)
+        self._rebuilder.settle_later(SETTLE_DELAY)
         self._server_thread = threading.Thread(target=self._server.serve_forever,
                                                kwargs={"poll_interval": 0.2},
                                                name="sitegen-http", daemon=True)
@@ -251,6 +274,7 @@ class Preview:
                 log.warning("waiting for the running build to finish its swap "
                             "(Ctrl-C again quits at once)")
             self._rebuilder.close()
+        self._settle()   # the collector on again for an in-process caller
         settle_records()   # the last build's records, for the next process
         self.hub.close()
         if self._server is not None:
@@ -287,6 +311,13 @@ class Preview:
         self._watcher.watch(folders, files=[self.root / CONFIG_NAME])
         if self._watcher.exact:   # else every build stats every file, as `sitegen build`
             self._watched.watch(os.fspath(content))
+
+    def _settle(self) -> None:
+        """The last build's garbage collection, once its reload went out (`SETTLE_DELAY`)."""
+        from sitegen.site import settle_collection
+
+        with self._build_lock:
+            settle_collection()
 
     def _build(self, changed: set[Path], *, first: bool = False) -> None:
         """Rebuild everything; on success reload the tabs, on failure show the problems."""
