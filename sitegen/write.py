@@ -843,19 +843,22 @@ def _discard_flat(backup: Path) -> None:
     """Remove a backup folder (flat: the journal's files by number, `_backup_name`) with a few
     unlinks in flight at once: one after another, each freeing file's wait on the disk adds up
     (2,000 files of 30 KB just after 2,000 were written, on this machine's ext4 with `discard`:
-    0.21-4.7 s, median 2.5 s, with `shutil.rmtree`; 0.10-0.40 s, median 0.2 s, four at once).
+    0.21-4.7 s, median 2.5 s, with `shutil.rmtree`; 0.10-0.40 s, median 0.2 s, four at once;
+    on a quiet machine 0.17-0.23 s against 0.08-0.11 s, and the same CPU, a share a thread).
     Anything that is not a plain file (never made by `_apply`) goes with the folder itself."""
     try:
         names = os.listdir(backup)
     except OSError:
         names = []
 
-    def unlink(name: str) -> None:
-        with contextlib.suppress(OSError):   # a folder, or gone: `_discard` below
-            os.unlink(backup / name)
+    def unlink(share: list[str]) -> None:   # a share each: one task a thread, not one a file
+        for name in share:
+            with contextlib.suppress(OSError):   # a folder, or gone: `_discard` below
+                os.unlink(os.path.join(backup, name))
 
+    shares = [names[start::_UNLINKS_AT_ONCE] for start in range(_UNLINKS_AT_ONCE)]
     with ThreadPoolExecutor(_UNLINKS_AT_ONCE, thread_name_prefix="sitegen-remove-backup") as pool:
-        for _ in pool.map(unlink, names):
+        for _ in pool.map(unlink, shares):
             pass
     _discard(backup)
 
