@@ -38,6 +38,7 @@ import shutil
 import stat
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -876,9 +877,36 @@ def _discard_after_commit(backup: Path) -> None:
     is complete and the journal gone before it starts; killed meanwhile, the folder (named for a
     process no longer running) is removed by the next build's `recover`. Not a daemon thread, so
     even an interpreter that exits without `settle` finishes it first."""
-    thread = threading.Thread(target=_discard, args=(backup,), name="sitegen-remove-backup")
+    thread = threading.Thread(target=_discard_flat, args=(backup,), name="sitegen-remove-backup")
     thread.start()
     _settling.append(thread)
+
+
+_UNLINKS_AT_ONCE = 4   # each unlink mostly waits on the disk (the freed blocks' bookkeeping)
+
+
+def _discard_flat(backup: Path) -> None:
+    """Remove a backup folder (flat: the journal's files by number, `_backup_name`) with a few
+    unlinks in flight at once: one after another, each freeing file's wait on the disk adds up
+    (2,000 files of 30 KB just after 2,000 were written, on this machine's ext4 with `discard`:
+    0.21-4.7 s, median 2.5 s, with `shutil.rmtree`; 0.10-0.40 s, median 0.2 s, four at once;
+    on a quiet machine 0.17-0.23 s against 0.08-0.11 s, and the same CPU, a share a thread).
+    Anything that is not a plain file (never made by `_apply`) goes with the folder itself."""
+    try:
+        names = os.listdir(backup)
+    except OSError:
+        names = []
+
+    def unlink(share: list[str]) -> None:   # a share each: one task a thread, not one a file
+        for name in share:
+            with contextlib.suppress(OSError):   # a folder, or gone: `_discard` below
+                os.unlink(os.path.join(backup, name))
+
+    shares = [names[start::_UNLINKS_AT_ONCE] for start in range(_UNLINKS_AT_ONCE)]
+    with ThreadPoolExecutor(_UNLINKS_AT_ONCE, thread_name_prefix="sitegen-remove-backup") as pool:
+        for _ in pool.map(unlink, shares):
+            pass
+    _discard(backup)
 
 
 

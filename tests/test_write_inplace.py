@@ -126,6 +126,37 @@ def test_a_deferred_backup_removal_leaves_a_complete_site_and_then_nothing(
     assert tree(out) == clean(BEFORE, tmp_path / "clean2") and strays(out) == []
 
 
+def test_a_deferred_backup_removal_unlinks_several_files_at_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The backup's files are unlinked a few at once: each unlink mostly waits on the disk, and
+    one after another those waits add up (`write._discard_flat`)."""
+    import threading
+    import time
+
+    out = tmp_path / "_site"
+    write_site(outputs(BEFORE), out)
+    lock, in_flight, most = threading.Lock(), [0], [0]
+    real_unlink = os.unlink
+
+    def slow_unlink(path: Any, *args: Any, **kwargs: Any) -> None:
+        with lock:
+            in_flight[0] += 1
+            most[0] = max(most[0], in_flight[0])
+        time.sleep(0.05)   # the disk's wait
+        try:
+            real_unlink(path, *args, **kwargs)
+        finally:
+            with lock:
+                in_flight[0] -= 1
+
+    monkeypatch.setattr(os, "unlink", slow_unlink)
+    write_site(outputs(AFTER), out, defer_cleanup=True)
+    write.settle()
+    monkeypatch.undo()
+    assert most[0] >= 2
+    assert tree(out) == clean(AFTER, tmp_path / "clean") and strays(out) == []
+
+
 def test_a_noop_update_touches_nothing(tmp_path: Path) -> None:
     out = tmp_path / "_site"
     write_site(outputs(BEFORE), out)
