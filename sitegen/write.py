@@ -909,7 +909,6 @@ def _discard_flat(backup: Path) -> None:
     _discard(backup)
 
 
-
 def _discard(path: Path) -> None:
     """Remove a staging or retired folder, never failing (the real error is already raised)."""
     if path.is_symlink() or path.is_file():
