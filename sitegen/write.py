@@ -29,6 +29,7 @@ Nothing is fsynced: a kill is covered, a power cut or kernel crash is not.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import errno
 import json
@@ -459,22 +460,20 @@ class _Previous:
     files: set[str] = field(default_factory=set)    # regular files
     others: set[str] = field(default_factory=set)   # symlinks, sockets...: never read
     dirs: dict[str, int] = field(default_factory=dict)   # folder -> how many entries it holds
-    members: dict[str, list[str]] = field(default_factory=dict)   # folder -> its files (listed)
+    order: list[str] = field(default_factory=list)   # the listed files, sorted (`listed`)
+    top: list[str] = field(default_factory=list)     # the listed files of the site's own folder
 
     @classmethod
     def listed(cls, paths: Iterable[str]) -> _Previous:
         """The site as a listing of its files says it is (every entry taken for a regular
-        file; a folder counts its files and subfolders; empty folders are not seen)."""
+        file; a folder counts its files and subfolders; empty folders are not seen). A list
+        is taken to be sorted (`site_listing`'s order)."""
         found = cls()
-        members = found.members
+        found.order = paths = sorted(paths) if not isinstance(paths, list) else paths
         for path in paths:
             found.files.add(path)
-            folder = path.rpartition("/")[0]
-            there = members.get(folder)
-            if there is None:
-                members[folder] = [path]
-            else:
-                there.append(path)
+            if "/" not in path:
+                found.top.append(path)
             child = path
             while "/" in child:   # an entry of its folder; a folder new here, of its own
                 parent = child.rpartition("/")[0]
@@ -710,11 +709,19 @@ class _Checker:
         self.same = _same_folders(where, folders) if folders is not None else None
 
     def suspects(self) -> set[str]:
-        """The listed files of the folders not known to be as they were (all: no `folders`)."""
+        """The listed files of the folders not known to be as they were (all: no `folders`),
+        each folder's found by bisection in the sorted listing, not by a loop over it."""
+        previous = self.previous
         if self.same is None:
-            return set(self.previous.files)
-        members = self.previous.members
-        return {key for folder in members.keys() - self.same for key in members[folder]}
+            return set(previous.files)
+        order = previous.order
+        found = set(previous.top) if "" not in self.same else set()
+        for folder in previous.dirs.keys() - self.same:
+            start = bisect.bisect_left(order, folder + "/")
+            end = bisect.bisect_left(order, folder + "0", start)   # "0" sorts after "/"
+            skip = len(folder) + 1
+            found.update(key for key in order[start:end] if "/" not in key[skip:])
+        return found
 
     def __call__(self, key: str) -> None:
         folder, _, name = key.rpartition("/")
