@@ -710,13 +710,15 @@ class _Checker:
 
     def suspects(self) -> set[str]:
         """The listed files of the folders not known to be as they were (all: no `folders`),
-        each folder's found by bisection in the sorted listing, not by a loop over it."""
-        previous = self.previous
-        if self.same is None:
+        each folder's found by bisection in the sorted listing, not by a loop over it; all of
+        them when more than an eighth of the folders are not known (after a build that wrote
+        most of them: no mtime is held until it is a second old, `folder_times`)."""
+        previous, same = self.previous, self.same
+        if same is None or len(unsure := previous.dirs.keys() - same) > len(previous.dirs) // 8:
             return set(previous.files)
         order = previous.order
-        found = set(previous.top) if "" not in self.same else set()
-        for folder in previous.dirs.keys() - self.same:
+        found = set(previous.top) if "" not in same else set()
+        for folder in unsure:
             start = bisect.bisect_left(order, folder + "/")
             end = bisect.bisect_left(order, folder + "0", start)   # "0" sorts after "/"
             skip = len(folder) + 1
