@@ -23,6 +23,7 @@ from sitegen.incremental.outputs import (
     PAGES,
     Listing,
     PageMemo,
+    folder_times,
     remember_build,
     save_later,
     settle_records,
@@ -266,15 +267,31 @@ def _render_and_write(config: Config, cache: BuildCache, out: Path, key: str,
     # which outputs show each article and group: read only by a long-lived process's next
     # build (`held`), so a `sitegen build` does not scan every task's sources for them
     relations = (readers, groups) if held is not None else (None, None)
+    origins: dict[str, object] = {}
+    site_pages: list[str] = []
+    # outputs kept with no `Output` each (a held body edit's, `render._narrow`): the writer
+    # keeps these files of the site as they are
+    rest: set[str] = set()
     outputs = counted(render_site(articles, taxonomy, config, memo, model, cache,
-                                   last_pages, *relations))
+                                   last_pages, readers=relations[0], groups=relations[1],
+                                   origins=origins if held is not None else None,
+                                   rest=rest if held is not None else None,
+                                   pages=site_pages if held is not None else None))
     kept_index: list[str] = []
     if config.search and not search_index:   # the files of the index the site has stay
         kept_index = [path for path, _, _ in before or () if path.startswith(f"{SEARCH_DIR}/")]
         for path in kept_index:   # so the next search-on build knows which parts it can keep
             memo.keep(path)
-        outputs = itertools.chain(outputs, (Output(path, None) for path in kept_index))
+        if held is None:
+            outputs = itertools.chain(outputs, (Output(path, None) for path in kept_index))
+        else:
+            rest.update(kept_index)
     changes = Changes()
+    # the folders of the site as the held listing has them: unchanged ones are not checked
+    # file by file (`write_site`)
+    folders = held.site.folders if held is not None and before is not None \
+        and before is held.site.listing and held.site.folders else None
+    since = time.time_ns()
     # the site as this process's last build left it (`held`), or as this build listed it at
     # its start: the writer takes it instead of walking the site a second time (0.3 s at
     # 10,000 articles, before the first page is rendered), and checks each output it keeps
@@ -282,11 +299,15 @@ def _render_and_write(config: Config, cache: BuildCache, out: Path, key: str,
         files = write_site(outputs, out, protected=protected,
                            finish=finish if index is not None else None, changes=changes,
                            listed=[path for path, _, _ in before] if before is not None else None,
-                           watch=index, defer_cleanup=True) - len(kept_index)
+                           watch=index, defer_cleanup=True,
+                           kept=rest, folders=folders) \
+            - len(kept_index)
     finally:
         if index is not None:   # no Pagefind outlives the build
             index.close()
     listing = updated_listing(before, out, changes.whole, changes.paths)
+    held_folders = folder_times(out, listing, since, changes.whole, changes.paths, folders) \
+        if held is not None else {}
 
     memo_before = cache.stamp(PAGES)   # under the lock: no other process builds now
 
@@ -304,7 +325,8 @@ def _render_and_write(config: Config, cache: BuildCache, out: Path, key: str,
     if held is not None:
         held.site.remember(out, listing, held_key, model.structure, model.versions,
                            memo.fingerprints, readers, None, model.layout, groups,
-                           model.frame)
+                           model.frame, origins, site_pages)
+        held.site.folders = held_folders
         held.site.unsaved = record   # saved once the site is served (`build_site`)
     else:
         record()

@@ -602,6 +602,70 @@ def test_a_page_deleted_by_hand_while_serving_is_made_again(tmp_path: Path) -> N
     assert snapshot(root / "_site") == clean_build_snapshot(root, tmp_path / "clean")
 
 
+def test_a_body_edit_while_serving_gives_the_writer_only_the_outputs_it_made_again(
+        tmp_path: Path) -> None:
+    """With the structure as it was, a held build makes the tasks of only the articles and
+    terms owning an output that changed (`render._narrow`): the writer is given those and the
+    outputs of no owner, not one `Output` per article page (the rest it keeps as a set)."""
+    import sitegen.site
+
+    root = _site(tmp_path / "site", 12)
+    held = HeldModel()
+    build_site(load_config(root), import_raw=False, held=held)
+    given: list[str] = []
+    real = sitegen.site.write_site
+
+    def counting(outputs: Any, *args: Any, **kwargs: Any) -> int:
+        def noted() -> Iterator[Any]:
+            for output in outputs:
+                given.append(output.path)
+                yield output
+        return real(noted(), *args, **kwargs)
+
+    corpus.edit(_article(root, POOL[5]), 1)
+    with mock.patch.object(sitegen.site, "write_site", counting):
+        build_site(load_config(root), import_raw=False, held=held)
+    pages = [path for path in given if path.count("/") == 3 and path.endswith("/index.html")
+             and path[:4].isdigit()]   # yyyy/mm/slug/index.html: article pages
+    assert 0 < len(pages) < 12, pages
+    assert snapshot(root / "_site") == clean_build_snapshot(root, tmp_path / "clean")
+
+
+def test_a_kept_page_deleted_by_hand_in_a_settled_folder_while_serving_is_made_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """While serving, the writer checks only the files of the folders whose mtime is not the
+    one held (`write._same_folders`): a page deleted by hand, or replaced by a link, changes
+    its folder's mtime, so it is found missing and made again, and the files of the folders
+    left alone are not checked one by one."""
+    import sitegen.write
+
+    # every folder's mtime trusted at once
+    monkeypatch.setattr(outputs, "SETTLED_NS", -10**12, raising=False)
+    root = _site(tmp_path / "site", 12)
+    held = HeldModel()
+    build_site(load_config(root), import_raw=False, held=held)
+    site = root / "_site"
+    checked: list[str] = []
+    real = sitegen.write._check
+
+    def counting(previous: Any, where: Any, key: str) -> None:
+        checked.append(key)
+        real(previous, where, key)
+
+    corpus.edit(_article(root, POOL[9]), 1)
+    with mock.patch.object(sitegen.write, "_check", counting):
+        build_site(load_config(root), import_raw=False, held=held)
+    assert len(checked) < len(held.site.listing or ()) // 2, checked
+    pages = sorted(site.glob("[0-9]*/*/*/index.html"))
+    pages[1].unlink()   # article pages no edit below changes
+    pages[4].unlink()
+    pages[4].symlink_to(pages[6])
+    corpus.edit(_article(root, POOL[9]), 2)
+    build_site(load_config(root), import_raw=False, held=held)
+    assert pages[1].is_file() and pages[4].is_file() and not pages[4].is_symlink()
+    assert snapshot(site) == clean_build_snapshot(root, tmp_path / "clean")
+
+
 def test_the_writer_takes_the_held_listing_for_the_site_it_left(tmp_path: Path) -> None:
     """While serving, the writer takes the held listing instead of walking the site: it must
     say what a walk says (files, and each folder's entries, so an emptied folder goes)."""

@@ -11,8 +11,10 @@ from __future__ import annotations
 import bisect
 import logging
 import os
+import stat
 import threading
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TypeAlias
@@ -74,6 +76,52 @@ def updated_listing(before: Listing | None, out: Path, whole: bool,
         else:
             found.insert(at, (path, st.st_size, st.st_mtime_ns))
     return found
+
+
+# A folder's mtime is trusted (`folder_times`) only once it is this much older than the check
+# that saw it: timestamps are coarse (a clock tick), so a later change in the same tick would
+# leave it as it was.
+SETTLED_NS = 1_000_000_000
+
+
+def folder_times(out: Path, listing: Listing | None, since: int, whole: bool,
+                 paths: set[str], held: dict[str, int | None] | None
+                 ) -> dict[str, int | None]:
+    """The mtime of each folder of the site `listing` lists ("" the site's own), for the next
+    in-place update's check (`write.write_site`'s `folders`). `since` (`time.time_ns()`) is
+    when the write that left the site began: a folder's mtime is recorded only when older
+    than that by `SETTLED_NS` (its change, if any, was there for that write's check to see),
+    else None (its files are checked one by one next time, and its mtime looked at again).
+    After a write that changed only `paths` of a site whose folders `held` gives, only their
+    folders, their parents and the folders held as None are stat'ed again."""
+    if listing is None:
+        return {}
+    if whole or held is None:
+        found = {""}
+        for path, _, _ in listing:
+            folder = path.rpartition("/")[0]
+            while folder not in found:
+                found.add(folder)
+                folder = folder.rpartition("/")[0]
+        times: dict[str, int | None] = dict.fromkeys(found)
+        again = found
+    else:
+        times = dict(held)
+        again = {folder for folder, mtime in held.items() if mtime is None}
+        for path in paths:
+            folder = path.rpartition("/")[0]
+            while folder not in again:
+                again.add(folder)
+                folder = folder.rpartition("/")[0]
+    for folder in again:
+        try:
+            st = os.lstat(out / folder)
+        except OSError:
+            times.pop(folder, None)
+            continue
+        settled = stat.S_ISDIR(st.st_mode) and st.st_mtime_ns < since - SETTLED_NS
+        times[folder] = st.st_mtime_ns if settled else None
+    return times
 
 
 def unchanged_build(cache: Store, out: Path, key: str,
@@ -140,6 +188,16 @@ class PageMemo:
             return False
         self._new[path] = fingerprint
         return True
+
+    def carry(self, paths: AbstractSet[str], fingerprints: dict[str, str]) -> set[str]:
+        """`kept(path, fingerprints.get(path))` of each of `paths` at once (the outputs a held
+        body edit keeps without a task, `render._narrow`); returns the paths not kept. With
+        the held memo (`held`: the very dict given) that is a set operation, not a loop."""
+        if self._old is fingerprints:
+            kept = paths & fingerprints.keys()
+            self._new.update(zip(kept, map(fingerprints.__getitem__, kept), strict=True))
+            return set(paths - kept)
+        return {path for path in paths if not self.kept(path, fingerprints.get(path))}
 
     @property
     def fingerprints(self) -> dict[str, str]:
@@ -220,6 +278,9 @@ class HeldSite:
         self.readers: dict[Path, tuple[str, ...]] = {}   # article file -> outputs showing it
         # group key -> its digest, outputs showing it (`render.GroupReaders`)
         self.groups: dict[tuple[object, ...], tuple[str, tuple[str, ...]]] = {}
+        self.origins: dict[str, object] = {}   # output -> its article or term (`render`)
+        self.pages: list[str] = []   # the site's pages in order (`render`)
+        self.folders: dict[str, int | None] = {}   # the site's folders' mtimes (`folder_times`)
         self.stamp: tuple[int, int, int] | None = None   # of the page memo it saved
         # The last build's page memo and build record, not saved yet (`save_later`).
         self.unsaved: Callable[[], None] | None = None
@@ -239,12 +300,15 @@ class HeldSite:
                  readers: dict[Path, tuple[str, ...]],
                  stamp: tuple[int, int, int] | None, layout: str = "",
                  groups: dict[tuple[object, ...], tuple[str, tuple[str, ...]]] | None = None,
-                 frame: str = "") -> None:
+                 frame: str = "", origins: dict[str, object] | None = None,
+                 pages: list[str] | None = None) -> None:
         self.out, self.listing, self.stamp = str(out.resolve()), listing, stamp
         self.render_key, self.structure, self.layout = render_key, structure, layout
         self.versions, self.fingerprints = versions, dict(fingerprints)
         self.readers, self.groups, self.frame = readers, groups or {}, frame
+        self.origins, self.pages = origins or {}, pages or []
 
     def forget(self) -> None:
         self.listing, self.structure, self.versions, self.fingerprints = None, "", {}, {}
         self.readers, self.layout, self.groups, self.frame = {}, "", {}, ""
+        self.origins, self.pages, self.folders = {}, [], {}

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Protocol
@@ -67,6 +68,9 @@ class Memo(Protocol):
     def kept(self, path: str, fingerprint: str | None) -> bool:
         """`unchanged` for a fingerprint known without making the task."""
 
+    def carry(self, paths: AbstractSet[str], fingerprints: dict[str, str]) -> set[str]:
+        """`kept(path, fingerprints.get(path))` of each of `paths` at once: the ones not kept."""
+
 
 GroupReaders = dict[tuple[object, ...], tuple[str, tuple[str, ...]]]
 
@@ -98,13 +102,22 @@ class Before(Protocol):
     @property
     def readers(self) -> dict[Path, tuple[str, ...]]: ...
 
+    @property
+    def origins(self) -> dict[str, object]: ...
+
+    @property
+    def pages(self) -> list[str]: ...
+
 
 def render_site(articles: Sequence[Article], taxonomy: Taxonomy, config: Config,
                 memo: Memo | None = None, versions: Versions | None = None,
                 cache: ShardedStore | None = None,
                 before: Before | None = None,
                 readers: dict[Path, tuple[str, ...]] | None = None,
-                groups: GroupReaders | None = None) -> Iterator[Output]:
+                groups: GroupReaders | None = None,
+                origins: dict[str, object] | None = None,
+                rest: set[str] | None = None,
+                pages: list[str] | None = None) -> Iterator[Output]:
     """Every file of the site, pages first; paths are unique and relative to the output folder.
 
     `taxonomy` must be `build_taxonomy(articles)`: its newest-first order is the one used.
@@ -114,16 +127,34 @@ def render_site(articles: Sequence[Article], taxonomy: Taxonomy, config: Config,
     `before` (a long-lived process's last build, made with the same render key) lets outputs
     that cannot have changed be kept without making their tasks (`_keeps`).
     `readers` and `groups`, when given, are filled with the outputs whose sources hold each
-    article's version and each group's digest (what the next build's `before` holds).
+    article's version and each group's digest (what the next build's `before` holds), and
+    `origins` with the owner of each article's and term's outputs (`SiteContext.owned`) and
+    `pages` with the site's pages in order (the sitemap's).
+    `rest`, when given, may be filled (before the first output is yielded) with the paths of
+    outputs kept as the last build left them that are not yielded at all (`_narrow`): the
+    writer keeps those files as they are.
     """
     ctx = SiteContext(taxonomy.articles, taxonomy, config, versions,
                       cache if cache is not None else BuildCache(None))
     related = _related_digests(ctx, before, versions) \
         if readers is not None or before is not None else {}
-    keeps, merge = _keeps(ctx, memo, versions, before, related)
+    keeps, merge, dirty = _keeps(ctx, memo, versions, before, related)
     if keeps is not None:
         ctx.kept = keeps
+    owned = _narrow(ctx, memo, versions, before, merge, dirty) \
+        if keeps is not None and rest is not None else None
+    if owned is None:
+        ctx.origins = origins
+    if owned is not None and before is not None:
+        ctx.pages = before.pages
     outputs = _outputs(ctx)
+    if owned is not None and rest is not None and before is not None:
+        rest.update(owned)
+        rest.difference_update(task.path for task in outputs)
+        if origins is not None:
+            origins.update(before.origins)
+    if pages is not None:
+        pages.extend(ctx.pages)
     known = {versions.version(a): a.path for a in taxonomy.articles} \
         if readers is not None and versions is not None and (keeps is None or merge) else None
     digests = {found: key for key, found in ctx.fp.known_groups().items()}
@@ -259,10 +290,11 @@ def _related_digests(ctx: SiteContext, before: Before | None = None,
 
 def _keeps(ctx: SiteContext, memo: Memo | None, versions: Versions | None,
            before: Before | None, related: GroupReaders
-           ) -> tuple[Callable[[str], bool] | None, bool]:
+           ) -> tuple[Callable[[str], bool] | None, bool, set[str]]:
     """Whether the output at a path is kept as the last build made it, decided without its
-    task (None when that build says nothing: then every output is fingerprinted), and whether
-    the relations of the outputs made must be merged into the last build's (`_readers`).
+    task (None when that build says nothing: then every output is fingerprinted), whether
+    the relations of the outputs made must be merged into the last build's (`_readers`), and
+    the outputs made again for what changed (the readers of changed versions and groups).
 
     With the structure unchanged (every file's front matter and every slug: the same pages,
     lists, groups and related stories everywhere) and the same render key (the caller's
@@ -289,12 +321,12 @@ def _keeps(ctx: SiteContext, memo: Memo | None, versions: Versions | None,
     which it works out before asking `kept`: it is kept only while each aggregate it read last
     time is as it was."""
     if memo is None or versions is None or before is None or not before.structure:
-        return None, False
+        return None, False, set()
     frame = before.structure != versions.structure and before.layout != versions.layout
     if frame and not (before.frame and before.frame == versions.frame):
-        return None, False
+        return None, False, set()
     if not frame and not (before.structure == versions.structure or before.layout):
-        return None, False
+        return None, False, set()
     dirty: set[str] = set()
     for article in ctx.taxonomy.articles:
         if before.versions.get(article.path) != versions.version(article):
@@ -314,18 +346,47 @@ def _keeps(ctx: SiteContext, memo: Memo | None, versions: Versions | None,
                                          asked.get(path, ())) \
             and memo.kept(path, fingerprints.get(path))
 
-    return kept, frame
+    return kept, frame, dirty
+
+
+def _narrow(ctx: SiteContext, memo: Memo | None, versions: Versions | None,
+            before: Before | None, merge: bool, dirty: set[str]) -> AbstractSet[str] | None:
+    """On an edit that left the structure as it was (a body edit), make the tasks of only the
+    articles and terms that own an output made again (`ctx.only`), not of all 10,000 articles
+    and their terms, and return the paths of all the outputs articles and terms own (the
+    last build's `origins`: the structure and render key give every output's path, so they
+    are the same), whose files are kept unless their owner makes them; None when every owner
+    is walked (`ctx.kept` still keeps what it can).
+
+    An owned output is made again when it reads an article or group that changed (`dirty`)
+    or the memo does not hold its file as the last build made it. The one aggregate owned
+    outputs read, a term feed's list of articles (`feeds._feed`), is made of the structure
+    alone, so it is as it was; the outputs of no owner (front pages, lists, archives, feeds of
+    the site, sitemaps, static files) are walked as before, with their aggregates."""
+    if memo is None or versions is None or before is None or merge or not before.origins \
+            or before.structure != versions.structure:
+        return None
+    held = before.origins
+    stale = memo.carry(held.keys(), before.fingerprints)
+    stale.update(path for path in dirty if path in held)
+    if not before.pages:
+        return None
+    ctx.only = {held[path] for path in stale}
+    return held.keys()
 
 
 def _outputs(ctx: SiteContext) -> list[Task]:
     """All outputs in site order, each path claimed once (one `ctx.kept` as the placeholder
-    `kept_task`)."""
+    `kept_task`); with `ctx.only`, only those of the owners it names and of no owner, and
+    `ctx.pages` are the site's pages already (the last build's: the same structure gives the
+    same)."""
     config = ctx.config
     kinds = [k for k in ("tags", "speakers") if k in config.taxonomies]
     outputs: list[Task] = [*home_pages(ctx), *article_pages(ctx),
                            *(t for k in kinds for t in taxonomy_pages(ctx, k)),
                            *archive_pages(ctx)]
-    pages = [task.path for task in outputs]
+    pages = [task.path for task in outputs] if ctx.only is None else ctx.pages
+    ctx.pages = pages
     outputs += [*not_found_page(ctx), site_feed(ctx),
                 *(f for k in kinds for f in term_feeds(ctx, k)),
                 _sitemap(ctx, pages), news_sitemap(ctx), robots(ctx), *static_files(ctx),

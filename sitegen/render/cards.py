@@ -18,7 +18,14 @@ from functools import cache, partial
 from typing import TYPE_CHECKING
 
 from sitegen.model import Article, Speaker
-from sitegen.render.context import SiteContext, TermLink, excerpt, plain_speakers
+from sitegen.render.context import (
+    SiteContext,
+    TermLink,
+    article_owner,
+    excerpt,
+    plain_speakers,
+    term_owner,
+)
 from sitegen.render.output import Task, kept_task
 from sitegen.taxonomy import Term
 from sitegen.theme import DEFAULT_THEME, dateline, human_date
@@ -69,10 +76,10 @@ def card_tasks(ctx: SiteContext) -> Iterator[Task]:
     import PIL  # here: a site without cards (most builds) does not import Pillow at all
 
     version = ("card", PIL.__version__)
-    for article in ctx.taxonomy.articles:
+    for article in ctx.owners(ctx.taxonomy.articles, article_owner):
         speakers = ctx.speaker_links(article)
         url = card_url(ctx.urls.article(article))
-        if ctx.kept(path := ctx.urls.output_file(url)):
+        if ctx.kept(path := ctx.owned(ctx.urls.output_file(url), article.path)):
             yield kept_task(path)
             continue
         yield Task(path,
@@ -80,9 +87,9 @@ def card_tasks(ctx: SiteContext) -> Iterator[Task]:
                     plain_speakers(speakers)),
                    partial(_article_card, ctx, article, speakers))
     if "speakers" in ctx.config.taxonomies:
-        for term in ctx.taxonomy.speakers:
+        for term in ctx.owners(ctx.taxonomy.speakers, partial(term_owner, "speakers")):
             url = card_url(ctx.urls.speaker(term.slug))
-            if ctx.kept(path := ctx.urls.output_file(url)):
+            if ctx.kept(path := ctx.owned(ctx.urls.output_file(url), ("speakers", term.slug))):
                 yield kept_task(path)
                 continue
             yield Task(path,

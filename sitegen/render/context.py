@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sitegen.config import Config
 from sitegen.incremental.shape import Fields, Map
@@ -29,6 +29,8 @@ from sitegen.tag_rules import load_tag_rules
 from sitegen.taxonomy import Taxonomy, Term, tag_kinds
 from sitegen.theme import load_theme
 from sitegen.urls import urls_for
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,16 @@ def _keyed_groups(taxonomy: Taxonomy) -> list[tuple[Group, str | None]]:
             *((m, None) for y in taxonomy.years for m in y.months)]
 
 
+def article_owner(article: Article) -> Path:
+    """What owns an article's outputs (`SiteContext.owners`): its file."""
+    return article.path
+
+
+def term_owner(kind: str, term: Term) -> tuple[str, str]:
+    """What owns a term's outputs (`SiteContext.owners`): its kind and slug."""
+    return kind, term.slug
+
+
 class SiteContext:
     """Shared state of one render: config, URLs, the Jinja environment and article bodies."""
 
@@ -169,6 +181,24 @@ class SiteContext:
         # Whether the output at a path is kept as the last build made it, known without its
         # sources (`render._keeps`); the page functions then give a `kept_task`.
         self.kept: Callable[[str], bool] = _never
+        # The outputs of one article (its page, its card) or one term (its pages, feed, card)
+        # are its "owner"'s: `only`, when set, names the owners whose outputs are made at all
+        # (a held body edit, `render._narrow`; the others' files are kept without a task), and
+        # `origins`, when set, is told each such output's owner (for the next build's `only`).
+        self.only: frozenset[object] | set[object] | None = None
+        self.origins: dict[str, object] | None = None
+        self.pages: list[str] = []   # the site's pages in order (`render._outputs`)
+
+    def owners(self, items: Sequence[T], owner: Callable[[T], object]) -> Sequence[T]:
+        """`items` whose outputs are made: all of them, or those `only` names."""
+        only = self.only
+        return items if only is None else [item for item in items if owner(item) in only]
+
+    def owned(self, path: str, owner: object) -> str:
+        """`path`, an output of `owner`, noted in `origins` (when a build asks for them)."""
+        if self.origins is not None:
+            self.origins[path] = owner
+        return path
 
     def tag_kinds(self) -> dict[str, str]:
         """Each tag's kind by slug (`taxonomy.tag_kinds`), worked out once per build, and taken

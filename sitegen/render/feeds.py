@@ -20,7 +20,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from sitegen.model import Article
-from sitegen.render.context import SiteContext
+from sitegen.render.context import SiteContext, term_owner
 from sitegen.render.output import Task, kept_task
 from sitegen.taxonomy import Term
 from sitegen.typography import typographic
@@ -43,9 +43,10 @@ def site_feed(ctx: SiteContext) -> Task:
 
 def term_feeds(ctx: SiteContext, kind: str) -> Iterator[Task]:
     terms: Sequence[Term] = ctx.taxonomy.tags if kind == "tags" else ctx.taxonomy.speakers
-    for term in terms:
+    for term in ctx.owners(terms, partial(term_owner, kind)):
         yield _feed(ctx, ctx.urls.term_feed(kind, term.slug), ctx.urls.term(kind, term.slug),
-                    f"{ctx.config.title}: {term.name}", term.articles[:FEED_SIZE])
+                    f"{ctx.config.title}: {term.name}", term.articles[:FEED_SIZE],
+                    (kind, term.slug))
 
 
 def _updated(article: Article) -> datetime:
@@ -53,11 +54,12 @@ def _updated(article: Article) -> datetime:
 
 
 def _feed(ctx: SiteContext, feed_url: str, page_url: str, title: str,
-          articles: Sequence[Article]) -> Task:
+          articles: Sequence[Article], owner: object = None) -> Task:
     """The feed's entries are whole articles (bodies included): any edit to one changes it.
     Which articles they are is an aggregate (a story that joins a term joins its feed)."""
     entries = ctx.fp.aggregate(("feed", feed_url), tuple(str(a.path) for a in articles))
-    if ctx.kept(path := ctx.urls.output_file(feed_url)):
+    path = ctx.urls.output_file(feed_url)
+    if ctx.kept(path if owner is None else ctx.owned(path, owner)):
         return kept_task(path)
     return Task(path,
                 ("atom", feed_url, page_url, title, entries, ctx.fp.articles(articles)),

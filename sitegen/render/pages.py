@@ -19,7 +19,15 @@ from sitegen.model import Article, Quote, Speaker, name_key
 from sitegen.render import descriptions
 from sitegen.render.cards import card_url
 from sitegen.render.charts import term_chart
-from sitegen.render.context import Entry, QuoteLink, SiteContext, TermLink, plain_speakers
+from sitegen.render.context import (
+    Entry,
+    QuoteLink,
+    SiteContext,
+    TermLink,
+    article_owner,
+    plain_speakers,
+    term_owner,
+)
 from sitegen.render.front import FrontPlan, front, front_plan
 from sitegen.render.output import Task, kept_task
 from sitegen.render.paginate import Pager, paginate
@@ -38,8 +46,8 @@ KIND_TITLES = {"tags": "Tags", "speakers": "Speakers"}
 def article_pages(ctx: SiteContext) -> Iterator[Task]:
     """A page per article; one that `ctx.kept` says is as the last build made it is a
     `kept_task` (its sources are not even gathered), as in every function here."""
-    for article in ctx.taxonomy.articles:
-        path = ctx.urls.output_file(ctx.urls.article(article))
+    for article in ctx.owners(ctx.taxonomy.articles, article_owner):
+        path = ctx.owned(ctx.urls.output_file(ctx.urls.article(article)), article.path)
         if ctx.kept(path):
             yield kept_task(path)
             continue
@@ -153,7 +161,7 @@ def taxonomy_pages(ctx: SiteContext, kind: str) -> Iterator[Task]:
                        (kind, order, ctx.fp.groups(terms, kind), voted),
                        partial(_taxonomy_values, kind, terms, order, links,
                                ctx.config.title, dict(kinds)))
-    for term in terms:
+    for term in ctx.owners(terms, partial(term_owner, kind)):
         yield from _term_pages(ctx, kind, term)
 
 
@@ -227,7 +235,7 @@ def _term_pages(ctx: SiteContext, kind: str, term: Term) -> Iterator[Task]:
     quotes = _QuoteLinks(ctx, term)
     for pager in paginate(term.articles, ctx.config.per_page,
                           lambda n: ctx.urls.term(kind, term.slug, n)):
-        if ctx.kept(path := ctx.urls.output_file(pager.url)):
+        if ctx.kept(path := ctx.owned(ctx.urls.output_file(pager.url), (kind, term.slug))):
             yield kept_task(path)
             continue
         yield ctx.page("term.html", pager.url, (kind, ctx.fp.group(term, kind), pager.number,
