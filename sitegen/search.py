@@ -11,9 +11,12 @@ byte-identical to the last build's is taken from the cache without running Pagef
 story re-indexes its own part only. Pagefind works on one core for most of a run, so the parts
 to index run up to one per core at once, within a budget of pages indexed at once
 (`PARALLEL_PAGES`; Pagefind's memory grows with a run's pages, about 0.5 MB each). With the
-budget equal to the cap of a part, as now, the larger parts run one at a time; halving the cap
-halves a clean build's Pagefind time on two cores at the same memory, but a reader's first
-search then fetches twice as many parts (docs/PERFORMANCE.md, "Parts at once").
+budget equal to the cap of a part, as now, the larger parts are indexed one at a time; halving
+the cap halves a clean build's Pagefind time on two cores at the same memory, but a reader's
+first search then fetches twice as many parts (docs/PERFORMANCE.md, "Parts at once"). But a
+run's memory falls once it writes its index, and the next run reads its pages in little: so the
+next part starts as the one before writes, paused while the runs together would pass
+`PARALLEL_MB` (`_Budget`; PERFORMANCE.md, "The next part read while the one before writes").
 
 Only article pages are indexed, as before the split: the theme marks their story with
 `data-pagefind-body`, and Pagefind then skips every page without it (tag, speaker, list pages).
@@ -56,8 +59,9 @@ import signal
 import subprocess
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -86,6 +90,7 @@ MISSING = ("search = true but the pagefind binary is not installed "
            "(pip install 'pagefind[bin]'); the site is built without a search index")
 PART_PAGES = 2500                # at most this many pages per older part: ~1.2 GB for Pagefind
 PARALLEL_PAGES = 2500            # at most this many pages indexed at once, over all runs
+PARALLEL_MB = 1400               # at most this much memory for Pagefind, over all runs at once
 _LINKS = ".search-pages"         # the hard-link folder of one part, inside the staging site
 _POLL_SECONDS = 0.05             # how often a running Pagefind is checked for a cancel
 
@@ -361,28 +366,102 @@ class _Job(NamedTuple):
     paths: list[str]
 
 
+class _Slot:
+    """One run's place in the budget: its pages, its Pagefind (once started), and whether its
+    pages are given back (it writes its index) and it is paused."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self.pid: int | None = None
+        self.released = False
+        self.paused = False
+
+
 class _Budget:
     """Pages being indexed at once, at most `PARALLEL_PAGES` (Pagefind's memory grows with the
-    pages of a run, about 0.5 MB each); a part larger than that runs alone."""
+    pages of a run, about 0.5 MB each); a part larger than that runs alone, until it writes.
+
+    A run's memory peaks as it builds its index, and falls as it writes it (its last ~40%, the
+    gzip of every file), while a run's first ~40%, reading the pages, takes ~0.12 MB a page.
+    So a run gives its pages back once it writes (its output folder appears) and the next part
+    starts reading; that run is paused (SIGSTOP, its process group) whenever the runs' memory
+    together passes `PARALLEL_MB` while a run started before it still goes (it would build its
+    index beside the other's), and resumed once none does. Where a process's memory cannot be
+    read (no Linux /proc), a run keeps its pages until it ends."""
 
     def __init__(self) -> None:
         self._cond = threading.Condition()
         self._pages = 0
+        self._alive: list[_Slot] = []   # in the order they started
 
     @contextlib.contextmanager
-    def pages(self, count: int, stop: threading.Event) -> Iterator[None]:
+    def pages(self, count: int, stop: threading.Event) -> Iterator[_Slot]:
         with self._cond:
             while self._pages and self._pages + count > PARALLEL_PAGES:
                 if stop.is_set():
                     raise IndexCancelled
                 self._cond.wait(_POLL_SECONDS)
             self._pages += count
+            slot = _Slot(count)
+            self._alive.append(slot)
         try:
-            yield
+            yield slot
         finally:
             with self._cond:
-                self._pages -= count
+                if not slot.released:
+                    self._pages -= count
+                self._alive.remove(slot)
                 self._cond.notify_all()
+
+    def watch(self, slot: _Slot, output: Path) -> None:
+        """A poll of `slot`'s running Pagefind (writing into `output`): give its pages back
+        once it writes; pause or resume it by the memory of the runs at once."""
+        if slot.pid is None or not _memory_readable():
+            return
+        with self._cond:
+            if not slot.released and output.is_dir():
+                slot.released = True
+                self._pages -= slot.count
+                self._cond.notify_all()
+            older = self._alive.index(slot) > 0
+            pids = [s.pid for s in self._alive if s.pid is not None]
+        if slot.paused and not older:
+            _signal_group(slot.pid, signal.SIGCONT)
+            slot.paused = False
+        elif (not slot.paused and older
+              and sum(_tree_rss(pid) for pid in pids) > PARALLEL_MB * 2**20):
+            _signal_group(slot.pid, signal.SIGSTOP)
+            slot.paused = True
+
+
+@cache
+def _memory_readable() -> bool:
+    pid = os.getpid()
+    return os.path.exists(f"/proc/{pid}/task/{pid}/children")
+
+
+def _tree_rss(pid: int) -> int:
+    """Resident bytes of a process and its descendants (a wrapper's Pagefind); 0 once gone."""
+    total = 0
+    todo = [pid]
+    while todo:
+        process = todo.pop()
+        try:
+            with open(f"/proc/{process}/status", "rb") as status:
+                for line in status:
+                    if line.startswith(b"VmRSS:"):
+                        total += int(line.split()[1]) * 1024
+                        break
+            with open(f"/proc/{process}/task/{process}/children", "rb") as children:
+                todo.extend(int(child) for child in children.read().split())
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def _signal_group(pid: int, signum: int) -> None:
+    with contextlib.suppress(ProcessLookupError):   # already gone
+        os.killpg(pid, signum)
 
 
 class _Runs:
@@ -410,8 +489,9 @@ class _Runs:
         try:
             try:   # the links are made while the run before still goes: no memory of its own
                 _link_pages(site, job.paths, links, self.stop)
-                with self._budget.pages(len(job.paths), self.stop):
-                    _index_part(exe, links, target, self.stop)
+                with self._budget.pages(len(job.paths), self.stop) as slot:
+                    _index_part(exe, links, target, self.stop,
+                                lambda pid: self._poll(slot, pid, target))
             finally:
                 shutil.rmtree(links, ignore_errors=True)
         except BaseException:
@@ -419,6 +499,10 @@ class _Runs:
             raise
         if not self.stop.is_set():   # a failed build leaves the user cache as it was
             _remember(target, cache_root / job.key)
+
+    def _poll(self, slot: _Slot, pid: int, target: Path) -> None:
+        slot.pid = pid
+        self._budget.watch(slot, target)
 
     def wait(self, cancel: threading.Event | None) -> None:
         """Wait for every run; raise the first failure, or IndexCancelled."""
@@ -462,20 +546,22 @@ def _link_pages(site: NewSite, paths: list[str], links: Path, cancel: threading.
         _link(site.source(path), links / path)
 
 
-def _index_part(exe: Path, links: Path, output: Path, cancel: threading.Event) -> None:
+def _index_part(exe: Path, links: Path, output: Path, cancel: threading.Event,
+                poll: Callable[[int], None] | None = None) -> None:
     """Run Pagefind over a part's folder of links (`_link_pages`) into `output`."""
-    returncode, out, err = _run_pagefind(_command(exe, links, output), cancel)
+    returncode, out, err = _run_pagefind(_command(exe, links, output), cancel, poll)
     if returncode != 0 or not (output / "pagefind.js").is_file():
         detail = (err or out).strip().splitlines()[-5:]
         raise SitegenError(Problem(None, f"search index: pagefind failed (exit "
                                          f"{returncode}): {' | '.join(detail)}"))
 
 
-def _run_pagefind(command: list[str],
-                  cancel: threading.Event | None) -> tuple[int, str, str]:
+def _run_pagefind(command: list[str], cancel: threading.Event | None,
+                  poll: Callable[[int], None] | None = None) -> tuple[int, str, str]:
     """Pagefind's exit code and output. It runs in a process group of its own, killed whole
     (a wrapper script and its Pagefind alike) on a timeout or as soon as `cancel` is set, and
-    dies with the build when that is killed outright (`parallel.dies_with_this_process`)."""
+    dies with the build when that is killed outright (`parallel.dies_with_this_process`).
+    `poll` is called with its pid as it runs (`_Budget.watch`)."""
     try:
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                    text=True, start_new_session=True,
@@ -493,6 +579,8 @@ def _run_pagefind(command: list[str],
                 pass
             if cancel is not None and cancel.is_set():
                 raise IndexCancelled
+            if poll is not None:
+                poll(process.pid)
             if time.monotonic() > deadline:
                 raise SitegenError(Problem(None, f"search index: cannot run {command[0]}: "
                                                  f"timed out after {TIMEOUT_SECONDS} seconds"))
@@ -502,9 +590,8 @@ def _run_pagefind(command: list[str],
 
 
 def _kill_group(process: subprocess.Popen[str]) -> None:
-    """End Pagefind's process group and reap it."""
-    with contextlib.suppress(ProcessLookupError):   # already gone
-        os.killpg(process.pid, signal.SIGKILL)
+    """End Pagefind's process group (paused or not) and reap it."""
+    _signal_group(process.pid, signal.SIGKILL)
     process.communicate()
 
 

@@ -231,23 +231,30 @@ def four_months(tmp_path: Path) -> Path:
     return root
 
 
-def most_runs_at_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> int:
-    """Build `four_months` (two parts) clean with Pagefind behind a wrapper that waits up to
-    3 s for a second run to start before it runs; how many runs were at once, at most."""
-    real = pagefind_executable()
+def wrapped_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, script: str) -> str:
+    """Build `four_months` (two parts) clean on two cores with Pagefind behind a wrapper, the
+    shell `script`, which logs to "$LOG" and runs Pagefind as "$PAGEFIND"; the log."""
     log = tmp_path / "runs.log"
     log.touch()
-    waiting = tmp_path / "waiting"
-    waiting.write_text(f'#!/bin/sh\necho start >> "{log}"\nn=0\n'
-                       f'while [ "$(grep -c start "{log}")" -lt 2 ] && [ $n -lt 60 ]; do '
-                       f'sleep 0.05; n=$((n+1)); done\n"{real}" "$@"\ncode=$?\n'
-                       f'echo end >> "{log}"\nexit $code\n')
-    waiting.chmod(0o755)
-    monkeypatch.setenv(PAGEFIND_ENV, str(waiting))
+    wrapper = tmp_path / "wrapper"
+    wrapper.write_text(f'#!/bin/sh\nLOG="{log}"\nPAGEFIND="{pagefind_executable()}"\n{script}')
+    wrapper.chmod(0o755)
+    monkeypatch.setenv(PAGEFIND_ENV, str(wrapper))
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     four_months(tmp_path)
+    return log.read_text()
+
+
+def most_runs_at_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> int:
+    """`wrapped_build` with a wrapper that waits up to 3 s for a second run to start before it
+    runs; how many runs were at once, at most."""
+    log = wrapped_build(tmp_path, monkeypatch,
+                        'echo start >> "$LOG"\nn=0\n'
+                        'while [ "$(grep -c start "$LOG")" -lt 2 ] && [ $n -lt 60 ]; do '
+                        'sleep 0.05; n=$((n+1)); done\n"$PAGEFIND" "$@"\ncode=$?\n'
+                        'echo end >> "$LOG"\nexit $code\n')
     running = most = 0
-    for line in log.read_text().split():
+    for line in log.split():
         running += 1 if line == "start" else -1
         most = max(most, running)
     return most
@@ -265,6 +272,38 @@ def test_runs_at_once_stay_within_the_page_budget(tmp_path: Path, runs: Path,
     are indexed at once."""
     monkeypatch.setattr(search, "PARALLEL_PAGES", 3)   # one part's pages (three months)
     assert most_runs_at_once(tmp_path, monkeypatch) == 1
+
+
+def overlapping_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """`wrapped_build`, a part's pages the whole page budget, with a wrapper that logs its
+    start, makes its output folder (as Pagefind does once it writes) and waits 1.5 s, then logs
+    the state of the other run (`/proc`: T if stopped), runs Pagefind and logs its end."""
+    monkeypatch.setattr(search, "PARALLEL_PAGES", 3)   # one part's pages (three months)
+    log = wrapped_build(tmp_path, monkeypatch,
+                        'echo "start $$" >> "$LOG"\nmkdir -p "$4"\nsleep 1.5\n'
+                        'for p in $(sed -n "s/^start //p" "$LOG"); do [ "$p" != "$$" ] && '
+                        'echo "saw $(cut -d" " -f3 /proc/$p/stat)" >> "$LOG"; done\n'
+                        '"$PAGEFIND" "$@"\ncode=$?\necho "end $$" >> "$LOG"\nexit $code\n')
+    return [line.split()[0] if line.startswith(("start", "end")) else line
+            for line in log.splitlines()]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads Linux /proc")
+def test_the_next_part_starts_reading_while_the_one_before_writes(
+        tmp_path: Path, runs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run's memory falls as it writes its index: the next part starts then, within the
+    page budget."""
+    lines = overlapping_runs(tmp_path, monkeypatch)
+    assert lines[:3] == ["start", "start", "saw S"] and lines.count("end") == 2
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads Linux /proc")
+def test_a_run_is_paused_while_the_runs_together_pass_the_memory_budget(
+        tmp_path: Path, runs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search, "PARALLEL_MB", 0)
+    lines = overlapping_runs(tmp_path, monkeypatch)
+    assert lines[:4] == ["start", "start", "saw T", "end"]   # resumed once the other ended
+    assert lines.count("end") == 2
 
 
 def test_a_page_the_site_holds_as_it_was_is_not_read_again_to_key_its_part(
