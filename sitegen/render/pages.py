@@ -39,7 +39,8 @@ def article_pages(ctx: SiteContext) -> Iterator[Task]:
     """A page per article; one that `ctx.kept` says is as the last build made it is a
     `kept_task` (its sources are not even gathered), as in every function here."""
     for article in ctx.taxonomy.articles:
-        path = ctx.urls.output_file(ctx.urls.article(article))
+        url = ctx.urls.article(article)   # once: its memo's key hashes a path and a date
+        path = ctx.urls.output_file(url)
         if ctx.kept(path):
             yield kept_task(path)
             continue
@@ -47,7 +48,7 @@ def article_pages(ctx: SiteContext) -> Iterator[Task]:
                      if t) if "tags" in ctx.config.taxonomies else ()
         speakers = ctx.speaker_links(article)
         related = ctx.related.to(article)
-        yield ctx.page("article.html", ctx.urls.article(article),
+        yield ctx.page("article.html", url,
                        (ctx.fp.article(article), ctx.fp.articles(related),
                         tuple((t.name, t.slug) for t in tags),   # plain: repr'd to fingerprint
                         plain_speakers(speakers)),
