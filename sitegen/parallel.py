@@ -96,8 +96,8 @@ def stream_chunks(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], *,
 def ahead(work: Callable[[P], R], arg: P) -> Callable[[], R]:
     """`work(arg)` started now in a forked child, beside what this process does meanwhile;
     calling what this returns takes its result (sent back pickled), waiting for it if need be.
-    For work that reads a lot and holds the interpreter (a walk of the built site), which a
-    thread would only take turns with. It must be called exactly once, even on an error (it
+    For work that holds the interpreter (encoding and writing a snapshot), which a thread would
+    only take turns with. It must be called exactly once, even on an error (it
     reaps the child). With one job, or without fork, `work` runs in this process when called;
     and again here if the child failed."""
     if jobs() <= 1 or not hasattr(os, "fork") \

@@ -42,10 +42,6 @@ if TYPE_CHECKING:   # the rest is imported by a build that has work to do (a no-
 
 log = logging.getLogger("sitegen.build")
 
-# From this many input files (the last build's record) the built site is listed in a forked
-# child while the inputs are hashed (`parallel.ahead`); below it, forking costs what it saves.
-LIST_AHEAD_AT = 2_000
-
 
 @dataclass(frozen=True)
 class BuildReport:
@@ -162,23 +158,11 @@ def _build(config: Config, cache: BuildCache, *, out_dir: Path | None, drafts: b
     recover(out)   # a build killed mid-swap: the previous site back even if this one fails
     digests = cache.digests   # files whose stat is unchanged are not read again
     options = {"drafts": drafts, "import_raw": import_raw, "search_index": search_index}
-    # a large site is listed in a forked child while this process hashes the inputs: both
-    # hold the interpreter, so a thread would only take turns (1.1 s and 0.8 s of CPU at
-    # 50,000 articles)
-    listing = None
-    if held is None and digests.recorded >= LIST_AHEAD_AT:
-        # (multiprocessing, which a small site's no-op does not import)
-        from sitegen.parallel import ahead
-
-        listing = ahead(site_listing, out)
-    try:
-        key = input_key(config, out, digests, **options)
-        cache.remember_digests()
-    finally:
-        listed = listing() if listing is not None else None
+    key = input_key(config, out, digests, **options)
+    cache.remember_digests()
     # a held listing is the site as this process's last build left it (only it writes there)
     before = held.site.listing_of(out, cache.stamp(PAGES)) if held is not None \
-        else listed if listing is not None else site_listing(out)
+        else site_listing(out)
     last = unchanged_build(cache, out, key, before)
     if last is not None and (held is None or held.ready):   # nothing changed: it is built
         return BuildReport(out_dir=out, articles=last[0], files=last[1],

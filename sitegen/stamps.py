@@ -42,11 +42,6 @@ class FileDigests:
         self._since = time.time_ns() - RACY_NS
         self.vouch: Vouch | None = None   # what a watcher says did not change (`serve`)
 
-    @property
-    def recorded(self) -> int:
-        """How many files the last build's record holds (about the size of the site)."""
-        return len(self._old)
-
     def digest(self, path: str) -> bytes:
         """blake2b of the file's bytes (a marker for an unreadable file, which never matches).
         A file asked for again (the input key, then the model) is not stat'ed again until

@@ -154,16 +154,13 @@ def test_a_publish_from_a_fresh_checkout_parses_only_the_new_story(
     assert snapshot(root / "_site") == _clean(root, tmp_path / "clean")
 
 
-def test_a_large_sites_listing_and_new_snapshot_made_in_forked_children_are_a_clean_builds(
+def test_a_large_sites_new_snapshot_written_by_a_forked_child_is_a_clean_builds(
         tmp_path: Path, build: Build, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A large site's publish lists the built site in a forked child while the inputs are
-    hashed, and writes the new snapshot in another while the build goes on
-    (`parallel.ahead`): the site is a clean build's, and the next publish takes its model from
-    the snapshot the child wrote, parsing only its new story."""
+    """A large site's publish writes the new snapshot in a forked child while the build goes
+    on (`parallel.ahead`): the site is a clean build's, and the next publish takes its model
+    from the snapshot the child wrote, parsing only its new story."""
     from sitegen import parallel
-    from sitegen import site as site_module
 
-    monkeypatch.setattr(site_module, "LIST_AHEAD_AT", 0)
     monkeypatch.setattr(snapshot_module, "SAVE_BESIDE_AT", 0)
     started: list[str] = []
     real = parallel.ahead
@@ -186,7 +183,7 @@ def test_a_large_sites_listing_and_new_snapshot_made_in_forked_children_are_a_cl
             started.clear()
             assert build(root)
             assert parsed == [root / "content" / "articles" / f"{slug}.md"]
-            assert sorted(started) == ["_save_args", "site_listing"]
+            assert started == ["_save_args"]
             assert snapshot(root / "_site") == _clean(root, tmp_path / f"clean-{slug}")
     finally:
         parallel.set_jobs(None)
