@@ -12,6 +12,7 @@ from __future__ import annotations
 import ctypes
 import multiprocessing
 import os
+import pickle
 import signal
 import sys
 import threading
@@ -22,6 +23,7 @@ from typing import TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
+P = TypeVar("P")
 
 # Below this many items a process pool costs more than it saves (start-up is ~50 ms a worker).
 MIN_PARALLEL = 200
@@ -89,6 +91,44 @@ def stream_chunks(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], *,
     finally:
         _work = None
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def ahead(work: Callable[[P], R], arg: P) -> Callable[[], R]:
+    """`work(arg)` started now in a forked child, beside what this process does meanwhile;
+    calling what this returns takes its result (sent back pickled), waiting for it if need be.
+    For work that holds the interpreter (encoding and writing a snapshot), which a thread would
+    only take turns with. It must be called exactly once, even on an error (it
+    reaps the child). With one job, or without fork, `work` runs in this process when called;
+    and again here if the child failed."""
+    if jobs() <= 1 or not hasattr(os, "fork") \
+            or "fork" not in multiprocessing.get_all_start_methods():
+        return lambda: work(arg)
+    parent = os.getpid()
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:   # never returns: no clean-up of the parent's runs here
+        code = 1
+        try:
+            os.close(read)
+            _start_worker(parent, True)
+            data = pickle.dumps(work(arg), protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(write, "wb") as pipe:
+                pipe.write(data)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write)
+
+    def result() -> R:
+        with os.fdopen(read, "rb") as pipe:
+            data = pipe.read()
+        _, status = os.waitpid(child, 0)
+        if status == 0 and data:
+            found: R = pickle.loads(data)
+            return found
+        return work(arg)
+
+    return result
 
 
 def _start_worker(parent: int, ignore_interrupts: bool) -> None:

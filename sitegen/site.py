@@ -170,6 +170,8 @@ def _build(config: Config, cache: BuildCache, *, out_dir: Path | None, drafts: b
                            seconds=time.perf_counter() - started)
     # the writer takes the listing (held, or taken just now) instead of walking the site again
     reused = before is not None
+    from sitegen.snapshot import settle_saves
+
     for attempt in (1, 2):
         try:
             return _render_and_write(config, cache, out, key, before, drafts=drafts,
@@ -191,6 +193,8 @@ def _build(config: Config, cache: BuildCache, *, out_dir: Path | None, drafts: b
             if held is not None:   # the next build lists the site again, fingerprints all
                 held.site.forget()
             raise
+        finally:   # a new snapshot written beside the build, under its lock
+            settle_saves()
     raise AssertionError("unreachable")
 
 
@@ -201,7 +205,7 @@ def _render_and_write(config: Config, cache: BuildCache, out: Path, key: str,
     from sitegen.render import CONTENT_FILES, GroupReaders, Output, render_site
     from sitegen.search import SEARCH_DIR, SearchIndex
     from sitegen.snapshot import load_model
-    from sitegen.urls import Urls
+    from sitegen.urls import urls_for
 
     digests = cache.digests
     options = {"drafts": drafts, "import_raw": import_raw, "search_index": search_index}
@@ -241,7 +245,7 @@ def _render_and_write(config: Config, cache: BuildCache, out: Path, key: str,
 
     index: SearchIndex | None = None
     if config.search and search_index:   # each part starts once its last page is staged
-        urls = Urls(config)
+        urls = urls_for(config)   # the renderer's: each article's URL made once
         pages = {urls.output_file(urls.article(a)): (a.date.year, a.date.month)
                  for a in articles}
         index = SearchIndex(config, pages, memo, cache, cancel)

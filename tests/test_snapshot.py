@@ -154,6 +154,41 @@ def test_a_publish_from_a_fresh_checkout_parses_only_the_new_story(
     assert snapshot(root / "_site") == _clean(root, tmp_path / "clean")
 
 
+def test_a_large_sites_new_snapshot_written_by_a_forked_child_is_a_clean_builds(
+        tmp_path: Path, build: Build, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large site's publish writes the new snapshot in a forked child while the build goes
+    on (`parallel.ahead`): the site is a clean build's, and the next publish takes its model
+    from the snapshot the child wrote, parsing only its new story."""
+    from sitegen import parallel
+
+    monkeypatch.setattr(snapshot_module, "SAVE_BESIDE_AT", 0)
+    started: list[str] = []
+    real = parallel.ahead
+
+    def counted(work: Any, arg: Any) -> Any:
+        started.append(work.__name__)
+        return real(work, arg)
+
+    monkeypatch.setattr(parallel, "ahead", counted)
+    parallel.set_jobs(2)
+    try:
+        root = _site(tmp_path / "site")
+        build(root)
+        latest = max(i.date for i in ITEMS)
+        for number, slug in enumerate(("breaking", "later")):
+            fresh_clone(root, (), (CACHE_DIR, "_site"))
+            corpus.add_sitegen(replace(ITEMS[3 + number], slug=slug,
+                                       date=latest + timedelta(hours=number + 1)), root)
+            parsed = _parses(monkeypatch)
+            started.clear()
+            assert build(root)
+            assert parsed == [root / "content" / "articles" / f"{slug}.md"]
+            assert started == ["_save_args"]
+            assert snapshot(root / "_site") == _clean(root, tmp_path / f"clean-{slug}")
+    finally:
+        parallel.set_jobs(None)
+
+
 def test_a_publish_from_a_fresh_checkout_digests_only_the_groups_the_new_story_is_in(
         tmp_path: Path, build: Build, monkeypatch: pytest.MonkeyPatch) -> None:
     """The snapshot's groups are read back and regrouped, so the groups without the new story

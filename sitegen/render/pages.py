@@ -47,7 +47,8 @@ def article_pages(ctx: SiteContext) -> Iterator[Task]:
     """A page per article; one that `ctx.kept` says is as the last build made it is a
     `kept_task` (its sources are not even gathered), as in every function here."""
     for article in ctx.owners(ctx.taxonomy.articles, article_owner):
-        path = ctx.owned(ctx.urls.output_file(ctx.urls.article(article)), article.path)
+        url = ctx.urls.article(article)   # once: its memo's key hashes a path and a date
+        path = ctx.owned(ctx.urls.output_file(url), article.path)
         if ctx.kept(path):
             yield kept_task(path)
             continue
@@ -55,7 +56,7 @@ def article_pages(ctx: SiteContext) -> Iterator[Task]:
                      if t) if "tags" in ctx.config.taxonomies else ()
         speakers = ctx.speaker_links(article)
         related = ctx.related.to(article)
-        yield ctx.page("article.html", ctx.urls.article(article),
+        yield ctx.page("article.html", url,
                        (ctx.fp.article(article), ctx.fp.articles(related),
                         tuple((t.name, t.slug) for t in tags),   # plain: repr'd to fingerprint
                         plain_speakers(speakers)),
