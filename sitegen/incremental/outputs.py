@@ -13,6 +13,7 @@ import logging
 import os
 import stat
 import threading
+import time
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from contextlib import AbstractContextManager
@@ -113,9 +114,10 @@ def folder_times(out: Path, listing: Listing | None, since: int, whole: bool,
             while folder not in again:
                 again.add(folder)
                 folder = folder.rpartition("/")[0]
-    for folder in again:
+    top = os.fspath(out)
+    for folder in again:   # strings, not paths: 15,800 folders at 10,000 articles
         try:
-            st = os.lstat(out / folder)
+            st = os.lstat(os.path.join(top, folder))
         except OSError:
             times.pop(folder, None)
             continue
@@ -307,6 +309,59 @@ class HeldSite:
         self.versions, self.fingerprints = versions, dict(fingerprints)
         self.readers, self.groups, self.frame = readers, groups or {}, frame
         self.origins, self.pages = origins or {}, pages or []
+
+    def settle_folders(self, interrupted: Callable[[], bool] = lambda: False) -> int:
+        """In idle time (`serve`, after a reload): give each folder held as not known (its
+        mtime too young when the last write saw it, `folder_times`) its mtime, once that has
+        settled and the folder's entries are the held listing's, so the next edit's writer
+        does not check its files one by one. After a first build that wrote the whole site
+        (`serve`'s own `base_url`), that is every folder: 0.1-0.2 s of the first edit at
+        10,000 articles otherwise. Exact as the writer's check: a folder is stat'ed before it
+        is listed, so whatever changes its entries after the stat gives it another mtime; a
+        folder whose entries differ stays not known. Stops early when `interrupted` (an edit
+        is waiting); returns how many folders it settled."""
+        unknown = [folder for folder, mtime in self.folders.items() if mtime is None]
+        if self.listing is None or not self.out or not unknown:
+            return 0
+        files: dict[str, set[str]] = {}
+        subfolders: dict[str, set[str]] = {}
+        for path, _, _ in self.listing:
+            folder, _, name = path.rpartition("/")
+            files.setdefault(folder, set()).add(name)
+            while folder:
+                parent, _, name = folder.rpartition("/")
+                names = subfolders.setdefault(parent, set())
+                if name in names:
+                    break
+                names.add(name)
+                folder = parent
+        settled = 0
+        for number, folder in enumerate(unknown):
+            if number % 256 == 0 and interrupted():
+                break
+            where = os.path.join(self.out, folder)
+            now = time.time_ns()
+            try:
+                st = os.lstat(where)
+                if not stat.S_ISDIR(st.st_mode) or st.st_mtime_ns >= now - SETTLED_NS:
+                    continue
+                found_files: set[str] = set()
+                found_folders: set[str] = set()
+                with os.scandir(where) as entries:
+                    for entry in entries:
+                        if entry.is_dir(follow_symlinks=False):
+                            found_folders.add(entry.name)
+                        elif entry.is_file(follow_symlinks=False):
+                            found_files.add(entry.name)
+                        else:
+                            found_files.add("/")   # a link or the like: never as listed
+            except OSError:
+                continue
+            if found_files == files.get(folder, set()) \
+                    and found_folders == subfolders.get(folder, set()):
+                self.folders[folder] = st.st_mtime_ns
+                settled += 1
+        return settled
 
     def forget(self) -> None:
         self.listing, self.structure, self.versions, self.fingerprints = None, "", {}, {}

@@ -134,16 +134,23 @@ class _Rebuilder:
             self._cond.notify_all()
 
     @property
+    def pending(self) -> bool:
+        """Whether an edit waits for a build (idle work then stops early)."""
+        with self._cond:
+            return self._dirty
+
+    @property
     def busy(self) -> bool:
         with self._cond:
             return self._busy
 
     def wait_idle(self, timeout: float) -> bool:
-        """True once no build is running or queued, the search build included (for tests and
-        benchmarks)."""
+        """True once no build is running or queued, the search build and the last build's
+        collection included (for tests and benchmarks: a settled preview)."""
         deadline = time.monotonic() + timeout
         with self._cond:
-            while self._dirty or self._busy or self._index_at is not None:
+            while self._dirty or self._busy or self._index_at is not None \
+                    or self._settle_at is not None:
                 left = deadline - time.monotonic()
                 if left <= 0:
                     return False
@@ -274,7 +281,7 @@ class Preview:
                 log.warning("waiting for the running build to finish its swap "
                             "(Ctrl-C again quits at once)")
             self._rebuilder.close()
-        self._settle()   # the collector on again for an in-process caller
+        self._collect()   # the collector on again for an in-process caller
         settle_records()   # the last build's records, for the next process
         self.hub.close()
         if self._server is not None:
@@ -313,7 +320,17 @@ class Preview:
             self._watched.watch(os.fspath(content))
 
     def _settle(self) -> None:
-        """The last build's garbage collection, once its reload went out (`SETTLE_DELAY`)."""
+        """Once the last build's reload went out (`SETTLE_DELAY`), with nothing to build: its
+        garbage collection, then the site's folders it wrote made known to the next edit's
+        writer (`HeldSite.settle_folders`), stopped early by an edit."""
+        self._collect()
+        rebuilder = self._rebuilder
+        with self._build_lock:
+            if self._held is not None and rebuilder is not None:
+                self._held.site.settle_folders(lambda: rebuilder.pending)
+
+    def _collect(self) -> None:
+        """The last build's garbage collection (`site.settle_collection`), if still due."""
         from sitegen.site import settle_collection
 
         with self._build_lock:
