@@ -134,6 +134,9 @@ def measure(count: int, edits: int, poll: bool, search: bool,
         try:
             stream = EventStream(preview.port)
             stream.wait_for("hello", 10)
+            # a settled preview, as before each later edit: the first edit would otherwise
+            # land within a second of the first build, in its collection and search build
+            preview.wait_idle(600)
             times = []
             for n in range(edits):
                 target = paths[(n * 7919) % len(paths)]
