@@ -202,7 +202,7 @@ def _render_and_write(config: Config, cache: BuildCache, out: Path, key: str,
                       before: Listing | None, *, drafts: bool, import_raw: bool,
                       progress: bool, search_index: bool, held: HeldModel | None,
                       started: float, cancel: threading.Event | None = None) -> BuildReport:
-    from sitegen.render import CONTENT_FILES, GroupReaders, Output, render_site
+    from sitegen.render import CONTENT_FILES, After, Output, render_site
     from sitegen.search import SEARCH_DIR, SearchIndex
     from sitegen.snapshot import load_model
     from sitegen.urls import urls_for
@@ -240,8 +240,6 @@ def _render_and_write(config: Config, cache: BuildCache, out: Path, key: str,
     memo = PageMemo(cache, out, before, rkey,
                     last_pages.fingerprints if last_pages is not None and before is not None
                     and before is last_pages.listing else None)
-    readers: dict[Path, tuple[str, ...]] = {}
-    groups: GroupReaders = {}
 
     index: SearchIndex | None = None
     if config.search and search_index:   # each part starts once its last page is staged
@@ -268,28 +266,20 @@ def _render_and_write(config: Config, cache: BuildCache, out: Path, key: str,
             rendered += output.content is not None
             yield output
 
-    # which outputs show each article and group: read only by a long-lived process's next
-    # build (`held`), so a `sitegen build` does not scan every task's sources for them
-    relations = (readers, groups) if held is not None else (None, None)
-    origins: dict[str, object] = {}
-    site_pages: list[str] = []
-    # outputs kept with no `Output` each (a held body edit's, `render._narrow`): the writer
-    # keeps these files of the site as they are
-    rest: set[str] = set()
+    # which outputs show each article and group, and the outputs kept with no `Output` each
+    # (`render.After`): asked for only by a long-lived process (`held`)
+    after = After() if held is not None else None
     outputs = counted(render_site(articles, taxonomy, config, memo, model, cache,
-                                   last_pages, readers=relations[0], groups=relations[1],
-                                   origins=origins if held is not None else None,
-                                   rest=rest if held is not None else None,
-                                   pages=site_pages if held is not None else None))
+                                   last_pages, after))
     kept_index: list[str] = []
     if config.search and not search_index:   # the files of the index the site has stay
         kept_index = [path for path, _, _ in before or () if path.startswith(f"{SEARCH_DIR}/")]
         for path in kept_index:   # so the next search-on build knows which parts it can keep
             memo.keep(path)
-        if held is None:
+        if after is None:
             outputs = itertools.chain(outputs, (Output(path, None) for path in kept_index))
         else:
-            rest.update(kept_index)
+            after.kept.update(kept_index)
     changes = Changes()
     # the folders of the site as the held listing has them: unchanged ones are not checked
     # file by file (`write_site`)
@@ -304,7 +294,8 @@ def _render_and_write(config: Config, cache: BuildCache, out: Path, key: str,
                            finish=finish if index is not None else None, changes=changes,
                            listed=[path for path, _, _ in before] if before is not None else None,
                            watch=index, defer_cleanup=True,
-                           kept=rest, folders=folders) \
+                           kept=after.kept if after is not None else frozenset(),
+                           folders=folders) \
             - len(kept_index)
     finally:
         if index is not None:   # no Pagefind outlives the build
@@ -326,10 +317,10 @@ def _render_and_write(config: Config, cache: BuildCache, out: Path, key: str,
         if not warnings:   # a build with warnings (no search index) is tried again next time
             remember_build(cache, out, key, len(articles), files, listing)
 
-    if held is not None:
+    if held is not None and after is not None:
         held.site.remember(out, listing, held_key, model.structure, model.versions,
-                           memo.fingerprints, readers, None, model.layout, groups,
-                           model.frame, origins, site_pages)
+                           memo.fingerprints, after.readers, None, model.layout, after.groups,
+                           model.frame, after.origins, after.pages)
         held.site.folders = held_folders
         held.site.unsaved = record   # saved once the site is served (`build_site`)
     else:

@@ -79,6 +79,28 @@ def updated_listing(before: Listing | None, out: Path, whole: bool,
     return found
 
 
+def listed_entries(listing: Listing, folder: str) -> tuple[set[str], set[str]]:
+    """The names of the files and of the folders right inside `folder` ("" the site's own)
+    that the sorted `listing` holds, found by bisection: the paths below a folder are one run
+    of the listing, and each subfolder's whole run is stepped over at once, so the cost is the
+    folder's own entries, not the files below them."""
+    prefix = folder + "/" if folder else ""
+    at = bisect.bisect_left(listing, (prefix,))
+    end = bisect.bisect_left(listing, (folder + "0",), at) if folder else len(listing)
+    files: set[str] = set()
+    folders: set[str] = set()
+    skip = len(prefix)
+    while at < end:
+        name, below, _ = listing[at][0][skip:].partition("/")
+        if below:   # "0" sorts right after "/": past every path below this subfolder
+            folders.add(name)
+            at = bisect.bisect_left(listing, (prefix + name + "0",), at, end)
+        else:
+            files.add(name)
+            at += 1
+    return files, folders
+
+
 # A folder's mtime is trusted (`folder_times`) only once it is this much older than the check
 # that saw it: timestamps are coarse (a clock tick), so a later change in the same tick would
 # leave it as it was.
@@ -319,22 +341,14 @@ class HeldSite:
         10,000 articles otherwise. Exact as the writer's check: a folder is stat'ed before it
         is listed, so whatever changes its entries after the stat gives it another mtime; a
         folder whose entries differ stays not known. Stops early when `interrupted` (an edit
-        is waiting); returns how many folders it settled."""
+        is waiting); returns how many folders it settled. Each folder's entries are found in
+        the sorted listing by bisection (`listed_entries`), so an edit's idle step pays for
+        the folders it wrote (the site's own among them, 17 entries), not for the 36,000
+        listed files (0.07-0.09 s of CPU per edit at 10,000 articles when each step grouped
+        them all)."""
         unknown = [folder for folder, mtime in self.folders.items() if mtime is None]
         if self.listing is None or not self.out or not unknown:
             return 0
-        files: dict[str, set[str]] = {}
-        subfolders: dict[str, set[str]] = {}
-        for path, _, _ in self.listing:
-            folder, _, name = path.rpartition("/")
-            files.setdefault(folder, set()).add(name)
-            while folder:
-                parent, _, name = folder.rpartition("/")
-                names = subfolders.setdefault(parent, set())
-                if name in names:
-                    break
-                names.add(name)
-                folder = parent
         settled = 0
         for number, folder in enumerate(unknown):
             if number % 256 == 0 and interrupted():
@@ -357,8 +371,7 @@ class HeldSite:
                             found_files.add("/")   # a link or the like: never as listed
             except OSError:
                 continue
-            if found_files == files.get(folder, set()) \
-                    and found_folders == subfolders.get(folder, set()):
+            if (found_files, found_folders) == listed_entries(self.listing, folder):
                 self.folders[folder] = st.st_mtime_ns
                 settled += 1
         return settled

@@ -14,6 +14,7 @@ import logging
 from collections.abc import Callable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -44,7 +45,7 @@ from sitegen.tag_rules import RULES_FILE
 from sitegen.taxonomy import Taxonomy
 from sitegen.theme import template_problem
 
-__all__ = ["CONTENT_FILES", "Memo", "Output", "render_site"]
+__all__ = ["CONTENT_FILES", "After", "Memo", "Output", "render_site"]
 
 log = logging.getLogger("sitegen.render")
 
@@ -109,15 +110,29 @@ class Before(Protocol):
     def pages(self) -> list[str]: ...
 
 
+@dataclass
+class After:
+    """What a long-lived process (`serve`) takes from a render besides its outputs, filled by
+    `render_site` as it goes: for its next build's `before` (`incremental.outputs.HeldSite`
+    keeps them), the outputs whose sources hold each article's version (`readers`), each
+    group's digest with the outputs whose sources hold it (`groups`), the owner of each
+    article's and term's outputs (`origins`, `SiteContext.owned`) and the site's pages in order
+    (`pages`, the sitemap's); for this build's writer, the outputs kept as the last build left
+    them that are not yielded at all (`kept`, `_narrow`; filled before the first output is
+    yielded). A `sitegen build` asks for none of it, so its render scans no task's sources
+    for relations."""
+
+    readers: dict[Path, tuple[str, ...]] = field(default_factory=dict)
+    groups: GroupReaders = field(default_factory=dict)
+    origins: dict[str, object] = field(default_factory=dict)
+    pages: list[str] = field(default_factory=list)
+    kept: set[str] = field(default_factory=set)
+
+
 def render_site(articles: Sequence[Article], taxonomy: Taxonomy, config: Config,
                 memo: Memo | None = None, versions: Versions | None = None,
                 cache: ShardedStore | None = None,
-                before: Before | None = None,
-                readers: dict[Path, tuple[str, ...]] | None = None,
-                groups: GroupReaders | None = None,
-                origins: dict[str, object] | None = None,
-                rest: set[str] | None = None,
-                pages: list[str] | None = None) -> Iterator[Output]:
+                before: Before | None = None, after: After | None = None) -> Iterator[Output]:
     """Every file of the site, pages first; paths are unique and relative to the output folder.
 
     `taxonomy` must be `build_taxonomy(articles)`: its newest-first order is the one used.
@@ -126,37 +141,31 @@ def render_site(articles: Sequence[Article], taxonomy: Taxonomy, config: Config,
     templates between builds; without one nothing is kept.
     `before` (a long-lived process's last build, made with the same render key) lets outputs
     that cannot have changed be kept without making their tasks (`_keeps`).
-    `readers` and `groups`, when given, are filled with the outputs whose sources hold each
-    article's version and each group's digest (what the next build's `before` holds), and
-    `origins` with the owner of each article's and term's outputs (`SiteContext.owned`) and
-    `pages` with the site's pages in order (the sitemap's).
-    `rest`, when given, may be filled (before the first output is yielded) with the paths of
-    outputs kept as the last build left them that are not yielded at all (`_narrow`): the
-    writer keeps those files as they are.
+    `after` (a long-lived process's, empty) is filled with what its next build's `before`
+    holds, and with the outputs kept that are not yielded at all (see `After`).
     """
     ctx = SiteContext(taxonomy.articles, taxonomy, config, versions,
                       cache if cache is not None else BuildCache(None))
     related = _related_digests(ctx, before, versions) \
-        if readers is not None or before is not None else {}
+        if after is not None or before is not None else {}
     keeps, merge, dirty = _keeps(ctx, memo, versions, before, related)
     if keeps is not None:
         ctx.kept = keeps
     owned = _narrow(ctx, memo, versions, before, merge, dirty) \
-        if keeps is not None and rest is not None else None
-    if owned is None:
-        ctx.origins = origins
+        if keeps is not None and after is not None else None
+    if owned is None and after is not None:
+        ctx.origins = after.origins
     if owned is not None and before is not None:
         ctx.pages = before.pages
     outputs = _outputs(ctx)
-    if owned is not None and rest is not None and before is not None:
-        rest.update(owned)
-        rest.difference_update(task.path for task in outputs)
-        if origins is not None:
-            origins.update(before.origins)
-    if pages is not None:
-        pages.extend(ctx.pages)
+    if after is not None:
+        if owned is not None and before is not None:
+            after.kept.update(owned)
+            after.kept.difference_update(task.path for task in outputs)
+            after.origins.update(before.origins)
+        after.pages.extend(ctx.pages)
     known = {versions.version(a): a.path for a in taxonomy.articles} \
-        if readers is not None and versions is not None and (keeps is None or merge) else None
+        if after is not None and versions is not None and (keeps is None or merge) else None
     digests = {found: key for key, found in ctx.fp.known_groups().items()}
     found: dict[Path, list[str]] = {}
     found_groups: dict[tuple[object, ...], list[str]] = {}
@@ -173,10 +182,9 @@ def render_site(articles: Sequence[Article], taxonomy: Taxonomy, config: Config,
                 found_groups.setdefault(digests[group], []).append(task.path)
         if memo is None or not memo.unchanged(task.path, ctx.fp.of_repr(sources)):
             todo.append(task)
-    if readers is not None and versions is not None:
+    if after is not None and versions is not None:
         made = {task.path for task in outputs if task.inputs is not KEPT} if merge else None
-        _readers(ctx, keeps is not None, before, readers, groups, found, found_groups, related,
-                 made)
+        _readers(ctx, keeps is not None, before, after, found, found_groups, related, made)
     log.debug("rendering %d of %d outputs (the others are unchanged)", len(todo), len(outputs))
     for task in todo:
         log.debug("rendering %s", task.path)
@@ -228,22 +236,22 @@ def _template_errors() -> Iterator[None]:
         raise SitegenError(template_problem(exc)) from None
 
 
-def _readers(ctx: SiteContext, kept: bool, before: Before | None,
-             readers: dict[Path, tuple[str, ...]], groups: GroupReaders | None,
+def _readers(ctx: SiteContext, kept: bool, before: Before | None, after: After,
              found: dict[Path, list[str]],
              found_groups: dict[tuple[object, ...], list[str]],
              related: GroupReaders, made: set[str] | None) -> None:
-    """Fill `readers` and `groups` for the next build: the relations found in the sources, or,
-    when outputs were kept (`_keeps`), the last build's: as they were when no list, group or
-    related story changed, else (`made`: the outputs given a task, only some terms' members
-    changed) those of the outputs kept and the ones found in the sources of the others. Each
-    article's related stories count as a group its page shows (`_related_digests`)."""
+    """Fill `after.readers` and `after.groups` for the next build: the relations found in the
+    sources, or, when outputs were kept (`_keeps`), the last build's: as they were when no
+    list, group or related story changed, else (`made`: the outputs given a task, only some
+    terms' members changed) those of the outputs kept and the ones found in the sources of the
+    others. Each article's related stories count as a group its page shows
+    (`_related_digests`)."""
     digests = ctx.fp.known_groups()
+    readers, groups = after.readers, after.groups
     if kept and before is not None and made is None:
         readers.update(before.readers)
-        if groups is not None:
-            groups.update((key, (digests.get(key) or related.get(key, ("", ()))[0], paths))
-                          for key, (_, paths) in before.groups.items())
+        groups.update((key, (digests.get(key) or related.get(key, ("", ()))[0], paths))
+                      for key, (_, paths) in before.groups.items())
         return
     if kept and before is not None and made is not None:
         # most articles and groups are read by no output made: their held tuple is reused
@@ -253,20 +261,18 @@ def _readers(ctx: SiteContext, kept: bool, before: Before | None,
                 (*(p for p in paths if p not in made), *more)
         for path in found.keys() - before.readers.keys():
             readers[path] = tuple(found[path])
-        if groups is not None:
-            for key, (_, paths) in before.groups.items():
-                more = found_groups.get(key, ())
-                groups[key] = (digests.get(key, ""), paths if not more and made.isdisjoint(paths)
-                               else (*(p for p in paths if p not in made), *more))
-            for key in digests.keys() - before.groups.keys():
-                groups[key] = (digests[key], tuple(found_groups.get(key, ())))
-            groups.update(related)
+        for key, (_, paths) in before.groups.items():
+            more = found_groups.get(key, ())
+            groups[key] = (digests.get(key, ""), paths if not more and made.isdisjoint(paths)
+                           else (*(p for p in paths if p not in made), *more))
+        for key in digests.keys() - before.groups.keys():
+            groups[key] = (digests[key], tuple(found_groups.get(key, ())))
+        groups.update(related)
         return
     readers.update((path, tuple(paths)) for path, paths in found.items())
-    if groups is not None:
-        groups.update((key, (digest, tuple(found_groups.get(key, ()))))
-                      for key, digest in digests.items())
-        groups.update(related)
+    groups.update((key, (digest, tuple(found_groups.get(key, ()))))
+                  for key, digest in digests.items())
+    groups.update(related)
 
 
 def _related_digests(ctx: SiteContext, before: Before | None = None,
