@@ -86,7 +86,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="e.g. https://USER.github.io/REPO/ for a project site")
     build.add_argument("--drafts", action="store_true", help="include draft articles")
     build.add_argument("--jobs", "-j", type=_positive, metavar="N",
-                       help="worker processes for Markdown conversion (default: one per core)")
+                       help="worker processes for parsing, Markdown, related stories and "
+                            "pages (default: one per core)")
     build.set_defaults(run=_run_build)
 
     imp = sub.add_parser("import", parents=[common],

@@ -127,9 +127,9 @@ class Config:
         "speaker indexes); a failing one fails the build and keeps the previous site. "
         "`SITEGEN_PAGEFIND=/path/to/pagefind` picks another binary. The index is split into parts "
         "by month, and the parts of each site's last build are cached in `$SITEGEN_CACHE_DIR` "
-        "(default `~/.cache/sitegen`): a rebuild indexes only the parts whose article pages "
-        "changed. `sitegen serve` indexes "
-        "on its first build only and keeps that index while you preview (docs/SERVE.md)")
+        "(else `$XDG_CACHE_HOME/sitegen`, else `~/.cache/sitegen`): a rebuild indexes only the "
+        "parts whose article pages changed. `sitegen serve` indexes on its first build, and "
+        "brings the index up to date once no edit came for a second (docs/SERVE.md)")
     cards: bool = setting(
         True,
         "card images for shared links: a 1200x630 PNG per article and per speaker (headline "
