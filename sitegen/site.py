@@ -73,7 +73,7 @@ def build_site(config: Config, *, out_dir: Path | None = None, drafts: bool = Fa
     running Pagefind over the whole site again (a minute at 10,000 articles): the site is then
     updated in place, and search may not know what changed since that index was built.
 
-    One build or import at a time writes a site (`sitegen.lock`); another waits its turn.
+    One build or import at a time writes a site (`.sitegen.lock`); another waits its turn.
     `locked=False, cached=False` is for a build that writes nothing in the site folder
     (`deploy`'s): no lock file, and a build cache that keeps nothing.
 
