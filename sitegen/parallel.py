@@ -29,6 +29,7 @@ P = TypeVar("P")
 MIN_PARALLEL = 200
 _jobs: int | None = None
 _work: Callable[[Sequence[object]], list[object]] | None = None
+_streaming = 0   # pools of `stream_chunks` whose workers are running
 
 
 def set_jobs(jobs: int | None) -> None:
@@ -49,9 +50,12 @@ def map_chunks(work: Callable[[Sequence[T]], list[R]], items: Sequence[T]) -> li
 
     `work` must be a module-level function of a chunk; it runs in forked children, so it sees
     the parent's state as it was at the call (no pickling of configuration or templates).
+    While the workers of a `stream_chunks` run (Markdown converting while related stories are
+    ranked), it runs in this process: they have every core already.
     """
     n = jobs()
-    if n <= 1 or len(items) < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods():
+    if n <= 1 or len(items) < MIN_PARALLEL or _streaming \
+            or "fork" not in multiprocessing.get_all_start_methods():
         return work(items)
     global _work
     _work = work  # type: ignore[assignment]
@@ -81,15 +85,17 @@ def stream_chunks(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], *,
         for chunk in chunks:
             yield from work(chunk)
         return
-    global _work
+    global _work, _streaming
     _work = work  # type: ignore[assignment]
     pool = ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("fork"),
                                initializer=_start_worker, initargs=(os.getpid(), True))
+    _streaming += 1
     try:
         for result in pool.map(_run_chunk, chunks):   # forks every worker on the first submit
             yield from result  # type: ignore[misc]
     finally:
         _work = None
+        _streaming -= 1
         pool.shutdown(wait=True, cancel_futures=True)
 
 

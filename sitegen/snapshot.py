@@ -285,7 +285,7 @@ def load_model(config: Config, cache: BuildCache, *, drafts: bool = False,
             return reused
     model, loaded = _load(config, cache, drafts, key, files)
     if loaded.keys() == files.keys():
-        _save(cache, key, files, loaded, model, bodies)
+        _save_beside((cache, key, files, loaded, model, bodies, None))
     return model
 
 
@@ -494,17 +494,18 @@ def _regroup_stored(config: Config, cache: BuildCache, stored: dict[str, Any],
     return model
 
 
-# From this many articles a publish's new snapshot is written by a forked child while the
-# build goes on (`_save_beside`); below it, forking costs what it saves.
+# From this many articles a new snapshot (a publish's, a full load's) is written by a forked
+# child while the build goes on (`_save_beside`); below it, forking costs what it saves.
 SAVE_BESIDE_AT = 2_000
 _saving: list[Callable[[], None]] = []   # snapshots being written by a child (`settle_saves`)
 
 
 def _save_beside(args: tuple[BuildCache, str, dict[str, bytes], dict[str, LoadedFile], Model,
-                             dict[str, Any], dict[str, list[Any]]]) -> None:
+                             dict[str, Any], dict[str, list[Any]] | None]) -> None:
     """`_save(*args)`, for a large site in a forked child (`parallel.ahead`): encoding,
-    checksumming and writing the snapshot (1.0 s of CPU at 50,000 articles) is then done on
-    the core the build's serial stages leave idle, not before them. The build waits for it
+    checksumming and writing the snapshot (1.0 s of CPU at 50,000 articles; a clean build's
+    0.5 s at 10,000) is then done on the core the build's serial stages leave idle, not before
+    them. The build waits for it
     before it returns (`settle_saves`, under the site's lock); a child that fails has it
     written here then. A build killed meanwhile leaves the last snapshot or the new one, each
     whole (a cache file is replaced at once), and either is only a cache."""
@@ -517,7 +518,7 @@ def _save_beside(args: tuple[BuildCache, str, dict[str, bytes], dict[str, Loaded
 
 
 def _save_args(args: tuple[BuildCache, str, dict[str, bytes], dict[str, LoadedFile], Model,
-                           dict[str, Any], dict[str, list[Any]]]) -> None:
+                           dict[str, Any], dict[str, list[Any]] | None]) -> None:
     _save(*args)
 
 

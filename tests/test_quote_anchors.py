@@ -3,14 +3,19 @@ publish does not read every story's converted body again (`render/anchors.py`)."
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
+from sitegen import parallel
 from sitegen.cli import main
 from sitegen.incremental.stores import BuildCache
 from sitegen.markup import Paragraph
 from sitegen.model import Article, Quote
+from sitegen.render import anchors as anchors_module
 from sitegen.render.anchors import NAME, QuoteAnchors
 from tests.conftest import write_article
 
@@ -55,6 +60,32 @@ def test_anchors_are_kept_by_article_version(tmp_path: Path) -> None:
     edited = _Bodies()
     QuoteAnchors(BuildCache(tmp_path), articles, lambda a: versions[a.slug], edited)
     assert edited.read == ["two"]   # only the edited story is looked at again
+
+
+def test_many_anchors_are_found_over_workers(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """A clean build's anchors (a second of CPU at 10,000 articles) are found in forked
+    workers, not in the build's process alone, and are those found here."""
+    articles = [_article("one", "We will respond,"), _article("two", "Talks are over,"),
+                _article("three")]
+    record = tmp_path / "read-by.txt"
+
+    def paragraphs(article: Article) -> tuple[Paragraph, ...]:
+        with record.open("a", encoding="utf-8") as out:
+            out.write(f"{os.getpid()}\n")
+        return PARAGRAPHS[article.slug]
+
+    monkeypatch.setattr(parallel, "MIN_PARALLEL", 2)
+    monkeypatch.setattr(anchors_module, "FIND_IN_WORKERS", 2, raising=False)
+    parallel.set_jobs(2)
+    try:
+        anchors = QuoteAnchors(BuildCache(tmp_path), articles, lambda a: a.slug, paragraphs)
+    finally:
+        parallel.set_jobs(None)
+    pids = record.read_text(encoding="utf-8").split()
+    assert len(pids) == 2 and str(os.getpid()) not in pids
+    assert anchors.of(articles[0], articles[0].quotes[0]) == "p-2"
+    assert anchors.of(articles[1], articles[1].quotes[0]) == "p-1"
 
 
 def test_anchors_of_another_shape_are_found_again(tmp_path: Path) -> None:

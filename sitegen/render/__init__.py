@@ -188,6 +188,7 @@ def render_site(articles: Sequence[Article], taxonomy: Taxonomy, config: Config,
     log.debug("rendering %d of %d outputs (the others are unchanged)", len(todo), len(outputs))
     for task in todo:
         log.debug("rendering %s", task.path)
+    ctx.take_bodies()   # the Markdown workers converted while the tasks were made
     _compile_templates(ctx)   # once, before workers fork
     global _todo, _teasers
     _todo, _teasers = todo, ctx.teasers

@@ -20,7 +20,7 @@ from sitegen.markup import Paragraph
 from sitegen.model import Article, Quote, Speaker, name_key
 from sitegen.related import related_stories
 from sitegen.render.anchors import QuoteAnchors
-from sitegen.render.bodies import convert_bodies
+from sitegen.render.bodies import ConvertedBodies, convert_bodies
 from sitegen.render.fingerprint import Fingerprints, Group, Versions, group_fingerprints
 from sitegen.render.output import Task
 from sitegen.render.reading_time import reading_minutes
@@ -157,6 +157,10 @@ class SiteContext:
         structure = versions.structure if versions else None
         # related stories and tag kinds are made of no title: reused while the layout stays
         layout = (versions.layout or versions.structure) if versions else None
+        # Cached by text hash in .sitegen-cache/, the rest converted over processes, which
+        # start now: related stories, group digests and the render's tasks are made here
+        # meanwhile (`take_bodies`)
+        converting = convert_bodies(cache, config, [a.body for a in articles])
         self.related = related_stories(cache, taxonomy, layout)   # reused while terms stay
         self.templates: set[str] = set()   # the templates pages were given, to compile once
         self.fp = Fingerprints(versions.version if versions else None)
@@ -170,12 +174,11 @@ class SiteContext:
                 cache, structure, groups, lambda keyed: self.fp.group(*keyed),
                 self.fp.know_groups,
                 (_keyed_groups(earlier[0]), earlier[1]) if earlier is not None else None))
-        # Cached by text hash in .sitegen-cache/, the rest converted over processes.
-        self._converted = convert_bodies(cache, config, [a.body for a in articles])
         self._numbers = {a.path: n for n, a in enumerate(articles)}   # by article file
         self._bodies: dict[Path, Body] = {}
-        self._anchors = QuoteAnchors(cache, articles, versions.version if versions else None,
-                                     self._paragraphs)
+        self._taking: tuple[Sequence[Article], Callable[[], ConvertedBodies],
+                            Callable[[Article], str] | None] | None = (
+            articles, converting, versions.version if versions else None)
         self._cache, self._structure = cache, layout
         self._kinds: dict[str, str] | None = None
         # Whether the output at a path is kept as the last build made it, known without its
@@ -213,9 +216,21 @@ class SiteContext:
             self._kinds = kinds
         return self._kinds
 
+    def take_bodies(self) -> None:
+        """The converted bodies taken (waiting for the Markdown workers) and the quote anchors
+        found: what pages are rendered from, not what their tasks are made of, so the caller
+        makes its tasks while the workers convert, and calls this before rendering (else the
+        first page rendered does, in each renderer forked)."""
+        if self._taking is not None:
+            articles, converting, version = self._taking
+            self._taking = None
+            self._converted = converting()
+            self._anchors = QuoteAnchors(self._cache, articles, version, self._paragraphs)
+
     def body(self, article: Article) -> Body:
         found = self._bodies.get(article.path)
         if found is None:   # read from the cache only for the pages rendered
+            self.take_bodies()
             found = self._bodies[article.path] = Body(
                 *self._converted[self._numbers[article.path]])
         return found
@@ -230,6 +245,7 @@ class SiteContext:
 
     def quote_link(self, article: Article, quote: Quote) -> QuoteLink:
         url = self.urls.article(article)
+        self.take_bodies()
         anchor = self._anchors.of(article, quote)
         return QuoteLink(quote.text, f"{url}#{anchor}" if anchor else url)
 
@@ -240,7 +256,7 @@ class SiteContext:
         said = [(n, q) for n, q in enumerate(article.quotes) if q.speaker]
         if not said:
             return None
-        paragraphs = self.body(article).paragraphs
+        paragraphs = self.body(article).paragraphs   # (bodies and anchors taken)
         order = {p.id: n for n, p in enumerate(paragraphs)}
 
         def rank(numbered: tuple[int, Quote]) -> tuple[bool, int, int]:
