@@ -4,16 +4,19 @@ Pagefind (https://pagefind.app, the `pagefind[bin]` package) reads built HTML an
 index, which the theme's `search.js` queries in the browser; no server is involved, so search
 works on GitHub Pages and under a base path. Pagefind has no incremental mode: it indexes all it
 is given every time (57 s and 5.3 GB at 10,000 articles). So the article pages are split into
-*parts* by month (`plan_parts`), each indexed by its own Pagefind run over a folder of hard links
-to only that part's pages, into `pagefind/<part>/`; `pagefind/parts.json` lists the parts, and
-`search.js` loads one and merges the others (Pagefind's `mergeIndex`). A part whose pages are
+*parts* by month (`plan_parts`: the newest month alone, the older months packed into parts of at
+most `part_cap` pages, the smallest cap that keeps a reader's first search within twice a single
+index's requests, at most `PART_PAGES` for one run's memory), each indexed by its own Pagefind
+run over a folder of hard links to only that part's pages, into `pagefind/<part>/`;
+`pagefind/parts.json` lists the parts, and `search.js` loads one and merges the others
+(Pagefind's `mergeIndex`). A part whose pages are
 byte-identical to the last build's is taken from the cache without running Pagefind, so a new
 story re-indexes its own part only. Pagefind works on one core for most of a run, so the parts
 to index run up to one per core at once, within a budget of pages indexed at once
 (`PARALLEL_PAGES`; Pagefind's memory grows with a run's pages, about 0.5 MB each). With the
-budget equal to the cap of a part, as now, the larger parts are indexed one at a time; halving
-the cap halves a clean build's Pagefind time on two cores at the same memory, but a reader's
-first search then fetches twice as many parts (docs/PERFORMANCE.md, "Parts at once"). But a
+budget at least the cap of a part, as now, the larger parts are indexed one at a time; smaller
+parts cost no less CPU a page, and two runs' pages at once from their start passed 1.49 GB
+together (docs/PERFORMANCE.md, "Parts at once", "Parts sized by the first search"). But a
 run's memory falls once it writes its index, and the next run reads its pages in little: so the
 next part starts as the one before writes, paused while the runs together would pass
 `PARALLEL_MB` (`_Budget`; PERFORMANCE.md, "The next part read while the one before writes").
@@ -88,7 +91,12 @@ PAGEFIND_ENV = "SITEGEN_PAGEFIND"  # path of a pagefind binary to use instead of
 TIMEOUT_SECONDS = 600
 MISSING = ("search = true but the pagefind binary is not installed "
            "(pip install 'pagefind[bin]'); the site is built without a search index")
-PART_PAGES = 2500                # at most this many pages per older part: ~1.2 GB for Pagefind
+PART_PAGES = 2500                # at most this many pages per older part: ~1.27 GB for Pagefind
+MIN_PART_PAGES = 256             # at least: a small site's edit re-indexes ~1 s of Pagefind
+SINGLE_INDEX_REQUESTS = 16       # a reader's first search over one index (measured, PERFORMANCE.md)
+PART_REQUESTS = 3                # and for each part after the first: entry, metadata, a word chunk
+FIRST_SEARCH_PARTS = 1 + SINGLE_INDEX_REQUESTS // PART_REQUESTS   # within twice a single index
+CAP_STEPS = 4                    # the cap is a power of 2 ** (1 / CAP_STEPS) (`part_cap`)
 PARALLEL_PAGES = 2500            # at most this many pages indexed at once, over all runs
 PARALLEL_MB = 1400               # at most this much memory for Pagefind, over all runs at once
 _LINKS = ".search-pages"         # the hard-link folder of one part, inside the staging site
@@ -123,27 +131,69 @@ def plan_parts(pages: Mapping[str, Month]) -> dict[str, list[str]]:
     """Group article pages (output path -> (year, month)) into parts, newest part first.
 
     The newest month is a part of its own, so a new story re-indexes only that month. The older
-    months are packed, oldest first, into parts of at most `PART_PAGES` pages (whole months):
-    few parts keep the reader's first search cheap (each costs a handful of requests), and the
-    cap bounds one Pagefind run's memory. Packing from the oldest end means a month that stops
-    being the newest joins or opens only the last part, and an edit re-indexes one part.
+    months are packed, oldest first, into parts of at most `part_cap` pages (whole months):
+    smaller parts make an edit of an old story re-index fewer pages and one Pagefind run take
+    less memory, but each part costs the reader's first search about three requests, so the cap
+    is the smallest that keeps the parts within `FIRST_SEARCH_PARTS`. Packing from the oldest
+    end means a month that stops being the newest joins or opens only the last part, and an edit
+    re-indexes one part.
     """
     months: dict[Month, list[str]] = {}
     for path, month in pages.items():
         months.setdefault(month, []).append(path)
     ordered = sorted(months)
-    groups: list[list[Month]] = []
-    size = 0
-    for month in ordered[:-1]:
-        if not groups or size + len(months[month]) > PART_PAGES:
-            groups.append([])
-            size = 0
-        groups[-1].append(month)
-        size += len(months[month])
+    older = ordered[:-1]
+    sizes = [len(months[month]) for month in older]
+    groups = [[older[i] for i in group] for group in _pack(sizes, part_cap(sizes))]
     if ordered:
         groups.append([ordered[-1]])
     return {_part_name(group): sorted(p for m in group for p in months[m])
             for group in reversed(groups)}
+
+
+def part_cap(sizes: list[int]) -> int:
+    """The pages per older part: the smallest step 2 ** (k / CAP_STEPS), at least
+    `MIN_PART_PAGES`, with which the older months (their sizes, oldest first) pack into at most
+    `FIRST_SEARCH_PARTS - 1` parts (the newest month is one more), and at most `PART_PAGES`
+    (one Pagefind run's memory; then the parts are as many as it takes).
+
+    A reader's first search costs a single index's requests and three for each part after the
+    first (its entry file, metadata and a word chunk): 16 + 3 * 5 = 31 for 6 parts, within
+    issue 16's twice a single index (PERFORMANCE.md, "Parts sized by the first search"). The
+    cap depends on the older months only, so a new story in the newest month never moves it;
+    as the archive grows it climbs a step (about 19%) at a time, and appending months never
+    lowers it. A step re-partitions every older part: that one build indexes them all again
+    (a clean build's Pagefind work), once per ~19% of growth while the cap is under
+    `PART_PAGES`, never after."""
+    k = CAP_STEPS * (MIN_PART_PAGES.bit_length() - 1)   # 2 ** (k / steps) <= the floor
+    while True:
+        cap = _step(k)
+        k += 1
+        if cap < MIN_PART_PAGES:
+            continue
+        if cap >= PART_PAGES or len(_pack(sizes, cap)) < FIRST_SEARCH_PARTS:
+            return min(cap, PART_PAGES)
+
+
+def _step(k: int) -> int:
+    """2 ** (k / CAP_STEPS) rounded down, exactly (the largest c with c ** steps <= 2 ** k)."""
+    cap = round(2 ** (k / CAP_STEPS))
+    while cap ** CAP_STEPS > 2 ** k:
+        cap -= 1
+    return cap
+
+
+def _pack(sizes: list[int], cap: int) -> list[list[int]]:
+    """Indexes of `sizes` packed in order into runs of at most `cap` (a larger one alone)."""
+    groups: list[list[int]] = []
+    size = 0
+    for index, count in enumerate(sizes):
+        if not groups or size + count > cap:
+            groups.append([])
+            size = 0
+        groups[-1].append(index)
+        size += count
+    return groups
 
 
 def _part_name(group: list[Month]) -> str:

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +25,13 @@ import pytest
 from sitegen import search
 from sitegen.cli import main
 from sitegen.config import load_config
-from sitegen.search import PAGEFIND_ENV, indexed_bytes, pagefind_executable, plan_parts
+from sitegen.search import (
+    PAGEFIND_ENV,
+    Month,
+    indexed_bytes,
+    pagefind_executable,
+    plan_parts,
+)
 from sitegen.site import build_site
 from tests.conftest import (
     REPO,
@@ -362,6 +369,46 @@ def test_parts_pack_older_months_and_keep_the_newest_alone(monkeypatch: pytest.M
                                  "2021-03": ["d", "e", "f", "g"],
                                  "2021-01_2021-02": ["a", "b", "c"]}
     assert plan_parts({}) == {}
+
+
+def archive(stories: int, months: int = 120, first: int = 2015) -> dict[str, Month]:
+    """`stories` article pages spread evenly over `months` months from January of `first`."""
+    return {f"p{n}": (first + (n * months // stories) // 12, (n * months // stories) % 12 + 1)
+            for n in range(stories)}
+
+
+def test_parts_are_the_smallest_the_first_search_allows() -> None:
+    """The cap of an older part is the smallest step that keeps the parts within
+    FIRST_SEARCH_PARTS (a reader's first search within twice a single index's requests): an
+    old story's edit at 1,000 articles re-indexes ~250 pages, not 990; at 10,000 the parts are
+    6 of at most 2,048 pages, at 50,000 as many as it takes of at most PART_PAGES (one
+    Pagefind run's memory)."""
+    assert search.FIRST_SEARCH_PARTS == 6   # 16 + 3 * 5 = 31 requests, at most 2 * 16
+    for stories, parts, largest in ((1_000, 5, 256), (10_000, 6, 2048), (50_000, 21, 2500)):
+        plan = plan_parts(archive(stories))
+        sizes = [len(paths) for paths in plan.values()]
+        assert len(plan) == parts and max(sizes) <= largest, (stories, sizes)
+    assert len(plan_parts(archive(20))) == 2   # a small site: the floor, one older part
+
+
+def test_a_new_story_leaves_the_older_parts_and_the_cap_only_climbs() -> None:
+    """As an archive grows month by month, a new story of the newest month leaves every older
+    part as it was (the cap depends on the older months only), and the cap climbs a step at a
+    time (each step re-partitions once), never down."""
+    pages = archive(3_000, months=36)
+    caps = []
+    for month in range(36, 120):
+        when = (2015 + month // 12, month % 12 + 1)
+        older: list[tuple[str, list[str]]] = []
+        for n in range(83):
+            pages[f"m{month}-{n}"] = when
+            if n < 3:   # its first story may re-pack (the last older part; all at a step)
+                plan = list(plan_parts(pages).items())
+                assert n == 0 or plan[1:] == older, month
+                older = plan[1:]
+        sizes = Counter(pages.values())
+        caps.append(search.part_cap([sizes[m] for m in sorted(sizes)[:-1]]))
+    assert caps == sorted(caps) and len(set(caps)) >= 3, caps
 
 
 def test_a_part_that_fails_keeps_the_old_site_and_the_next_build_recovers(
