@@ -2,8 +2,9 @@
 run: `python -m bench`; clean, no-op, one-edit and publish (a CI run adding one story) builds.
 
 Every figure is a median of `--repeats` runs measured as a child process (wall time, CPU time and
-peak RSS from `os.wait4`), and the ratios compare figures taken in the same run, so a busy
-machine slows all three alike. Writes `docs/benchmarks.md` and prints the same table.
+peak RSS from `os.wait4`), and the ratios compare figures taken in the same run, each round of a
+kind going once round the generators, so a busy or slowing machine slows them all alike. Writes
+`docs/benchmarks.md` and prints the same table.
 """
 
 from __future__ import annotations
@@ -163,35 +164,63 @@ def measure(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run
     return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
 
 
-def bench_tool(tool: Tool, items: list[corpus.Item], new: list[corpus.Item], where: Path,
-               repeats: int) -> dict[str, list[Run]]:
-    """Clean, no-op and one-edit builds, then `publish`: each of `new` added in a fresh clone
-    (`fresh_clone`), one per run."""
-    if where.exists():
-        shutil.rmtree(where)
-    content = tool.write(items, where)
-    # sitegen's user cache (the search parts it keeps for builds into other folders) lives in
-    # the site's folder here and goes with a clean build and with a publish: neither a build from
-    # nothing nor a fresh CI runner has it
-    env = {**(tool.env or {}), CACHE_ENV: str(where / USER_CACHE)}
-    scratch = (*tool.scratch, USER_CACHE)
-    edited = sorted(content.glob("*.md"))[len(items) // 2]
-    results: dict[str, list[Run]] = {k: [] for k in KINDS}
-    for _ in range(repeats):
-        for name in scratch:
-            shutil.rmtree(where / name, ignore_errors=True)
-        results["clean"].append(measure(tool.command, where, env))
-    for _ in range(repeats):
-        results["noop"].append(measure(tool.command, where, env))
-    for i in range(repeats):
+class Bench:
+    """One generator's site in a folder of its own, and the builds timed on it."""
+
+    def __init__(self, tool: Tool, items: list[corpus.Item], where: Path) -> None:
+        if where.exists():
+            shutil.rmtree(where)
+        self.tool, self.where = tool, where
+        content = tool.write(items, where)
+        # sitegen's user cache (the search parts it keeps for builds into other folders) lives
+        # in the site's folder here and goes with a clean build and with a publish: neither a
+        # build from nothing nor a fresh CI runner has it
+        self.env = {**(tool.env or {}), CACHE_ENV: str(where / USER_CACHE)}
+        self.scratch = (*tool.scratch, USER_CACHE)
+        self.edited = sorted(content.glob("*.md"))[len(items) // 2]
+        self.runs: dict[str, list[Run]] = {k: [] for k in KINDS}
+
+    def _build(self, kind: str) -> None:
+        self.runs[kind].append(measure(self.tool.command, self.where, self.env))
+
+    def clean(self) -> None:
+        for name in self.scratch:
+            shutil.rmtree(self.where / name, ignore_errors=True)
+        self._build("clean")
+
+    def noop(self) -> None:
+        self._build("noop")
+
+    def edit(self, n: int) -> None:
         time.sleep(0.01)       # a new mtime for generators that look at it
-        corpus.edit(edited, i)
-        results["edit"].append(measure(tool.command, where, env))
-    for item in new[:repeats]:
-        fresh_clone(where, scratch, tool.kept)
-        tool.add(item, where)
-        results["publish"].append(measure(tool.command, where, env))
-    return results
+        corpus.edit(self.edited, n)
+        self._build("edit")
+
+    def publish(self, item: corpus.Item) -> None:
+        """A CI run adding `item`: a fresh clone (`fresh_clone`) with what the workflow keeps."""
+        fresh_clone(self.where, self.scratch, self.tool.kept)
+        self.tool.add(item, self.where)
+        self._build("publish")
+
+
+def bench_tools(tools: dict[str, Tool], items: list[corpus.Item], new: list[corpus.Item],
+                where: Path, repeats: int) -> dict[str, dict[str, list[Run]]]:
+    """Clean, no-op and one-edit builds, then publishes (each of `new` added in a fresh clone),
+    `repeats` of each per generator. Each round of a kind goes once round the generators, so a
+    machine that slows down during the run slows sitegen and its peers alike, and the ratios
+    hold: before, each generator ran all its builds in a block of its own, minutes apart."""
+    benches = [Bench(tool, items, where / name) for name, tool in tools.items()]
+    steps: list[tuple[str, Callable[[Bench], None]]] = [
+        *(("clean", Bench.clean) for _ in range(repeats)),
+        *(("no-op", Bench.noop) for _ in range(repeats)),
+        *(("edit", functools.partial(Bench.edit, n=n)) for n in range(repeats)),
+        *(("publish", functools.partial(Bench.publish, item=item)) for item in new[:repeats]),
+    ]
+    for label, step in steps:
+        for bench in benches:
+            print(f"  {bench.tool.name}: {label}", flush=True)
+            step(bench)
+    return {bench.tool.name: bench.runs for bench in benches}
 
 
 def fresh_clone(where: Path, scratch: tuple[str, ...], kept: tuple[str, ...]) -> None:
@@ -230,7 +259,8 @@ def report(results: dict[int, dict[str, dict[str, list[Run]]]], versions: dict[s
         "(Pelican's are, by pip).",
         "",
         f"Run {started} on {platform.machine()} with {os.cpu_count()} cores, Python "
-        f"{platform.python_version()}; medians of {repeats} run(s); "
+        f"{platform.python_version()}; medians of {repeats} run(s), the generators taking "
+        "turns at each run; "
         + ", ".join(f"{k}: {v}" for k, v in versions.items()) + ".",
         "no-op = a rebuild with nothing changed; edit = one article's body changed, then a "
         "rebuild; publish = what a CI run does for one new story (dated after all others): a "
@@ -345,13 +375,13 @@ def main(argv: list[str] | None = None) -> int:
         latest = max(item.date for item in items)
         new = [dataclasses.replace(item, date=latest + timedelta(hours=n + 1))
                for n, item in enumerate(extra)]
-        for name in names:
-            print(f"{size} articles: {name} ...", flush=True)
-            runs = bench_tool(available[name], items, new, args.workdir / str(size) / name,
-                              repeats)
-            results.setdefault(size, {})[name] = runs
-            print("  " + ", ".join(f"{k} {median(runs[k], 'wall'):.2f}s" for k in KINDS),
-                  flush=True)
+        print(f"{size} articles: {', '.join(names)}", flush=True)
+        per_tool = bench_tools({name: available[name] for name in names}, items, new,
+                               args.workdir / str(size), repeats)
+        results[size] = per_tool
+        for name, runs in per_tool.items():
+            print(f"  {name}: " + ", ".join(f"{k} {median(runs[k], 'wall'):.2f}s"
+                                            for k in KINDS), flush=True)
     repeats = f"{args.repeats} (below 10,000 articles) and {args.large_repeats} (from 10,000)"
     text = report(results, {k: t.version for k, t in available.items()}, repeats, started)
     if args.preview_edits and "sitegen+search" in available:
