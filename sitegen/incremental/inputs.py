@@ -23,16 +23,13 @@ CACHE_DIR = ".sitegen-cache"
 
 
 def digest(*parts: str | bytes) -> str:
-    """One hex digest of `parts`, each length-prefixed so no two lists of parts collide.
-    Hashed as one joined buffer (the same digest as updating part by part): the model's
-    structure, layout and frame digests take 20,000-30,000 parts at 10,000 articles, where
-    two `update` calls a part cost twice the time (35 ms against 15 ms a digest)."""
-    chunks: list[bytes] = []
+    """One hex digest of `parts`, each length-prefixed so no two lists of parts collide."""
+    h = hashlib.blake2b(digest_size=20)
     for part in parts:
         data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
-        chunks.append(len(data).to_bytes(8, "little"))
-        chunks.append(data)
-    return hashlib.blake2b(b"".join(chunks), digest_size=20).hexdigest()
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
 
 
 def _tree(h: Any, folder: Path, skip: frozenset[str], digests: FileDigests) -> None:
