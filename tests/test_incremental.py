@@ -28,6 +28,7 @@ from sitegen.config import load_config
 from sitegen.incremental import outputs, store
 from sitegen.incremental.inputs import CACHE_DIR
 from sitegen.incremental.outputs import listed_entries, site_listing, updated_listing
+from sitegen.render.context import SiteContext
 from sitegen.render.fingerprint import Fingerprints
 from sitegen.site import build_site
 from sitegen.snapshot import HeldModel
@@ -895,3 +896,48 @@ def test_a_new_page_kind_showing_tag_counts_is_made_again_after_a_tag_edit_while
     build_site(load_config(root), import_raw=False, held=held)
     assert made and not any("'counts'" in sources for sources in made)
     assert snapshot(root / "_site") == clean_build_snapshot(root, tmp_path / "clean2")
+
+
+@pytest.mark.parametrize("edit", ["retag", "untag"])
+def test_a_tag_edit_while_serving_walks_only_the_owners_it_changes_and_moves_their_pages(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: str) -> None:
+    """A tag edit (the same `frame`) makes the tasks of only the articles and terms owning an
+    output it changes (`render._narrow`), not of every article and term; a tag that gains a
+    page (or loses one, whose file goes) has its pages found again, in the sitemap too, and
+    the site is a clean build's."""
+    items = corpus.generate(60, seed=11)
+    root = tmp_path / "site"
+    corpus.write_sitegen(items, root)
+    config = root / "sitegen.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace("per_page = 10", "per_page = 2"),
+                      encoding="utf-8")
+    held = HeldModel()
+    first = build_site(load_config(root), import_raw=False, held=held)
+    counts = {t: sum(t in i.tags for i in items) for i in items for t in i.tags}
+    # a story and a tag whose page count the edit changes: one more page, or one fewer
+    edited, term = next((i, t) for i in items for t in sorted(counts)
+                        if (t in i.tags) is (edit == "untag") and counts[t] > 2
+                        and counts[t] % 2 == (1 if edit == "untag" else 0))
+    changed = dataclasses.replace(edited, tags=(*edited.tags, term) if edit == "retag"
+                                  else tuple(t for t in edited.tags if t != term))
+    _article(root, edited).write_text(corpus.sitegen_text(changed), encoding="utf-8")
+    before = set(snapshot(root / "_site"))
+    owned: list[str] = []
+    note = SiteContext.owned
+
+    def noted(self: SiteContext, path: str, owner: object) -> str:
+        owned.append(path)
+        return note(self, path, owner)
+
+    monkeypatch.setattr(SiteContext, "owned", noted)
+    build_site(load_config(root), import_raw=False, held=held)
+    assert 0 < len(owned) < first.files / 5, len(owned)
+    site = snapshot(root / "_site")
+    assert site == clean_build_snapshot(root, tmp_path / "clean")
+    assert (set(site) - before if edit == "retag" else before - set(site)), "no page moved"
+    # the relations, origins and pages it holds are a full build's: another edit is right too
+    again = _regrouped(changed, [i for i in items if i is not edited], "retag", 5)
+    _article(root, edited).write_text(corpus.sitegen_text(again), encoding="utf-8")
+    build_site(load_config(root), import_raw=False, held=held)
+    assert snapshot(root / "_site") == clean_build_snapshot(root, tmp_path / "clean2")
+    assert build_site(load_config(root), import_raw=False, held=HeldModel()).rendered == 0

@@ -157,12 +157,20 @@ def render_site(articles: Sequence[Article], taxonomy: Taxonomy, config: Config,
         ctx.origins = after.origins
     if owned is not None and before is not None:
         ctx.pages = before.pages
+        if merge:   # a frame edit: the pages of the owners walked may move (`_moved_pages`)
+            ctx.origins, ctx.moved = {}, before.origins
     outputs = _outputs(ctx)
     if after is not None:
         if owned is not None and before is not None:
             after.kept.update(owned)
             after.kept.difference_update(task.path for task in outputs)
-            after.origins.update(before.origins)
+            if ctx.moved is not None and ctx.only is not None and ctx.origins is not None:
+                only = ctx.only   # the owners walked: their outputs are the ones found now
+                after.origins.update((path, owner) for path, owner in ctx.moved.items()
+                                     if owner not in only)
+                after.origins.update(ctx.origins)
+            else:
+                after.origins.update(before.origins)
         after.pages.extend(ctx.pages)
     known = {versions.version(a): a.path for a in taxonomy.articles} \
         if after is not None and versions is not None and (keeps is None or merge) else None
@@ -358,41 +366,52 @@ def _keeps(ctx: SiteContext, memo: Memo | None, versions: Versions | None,
 
 def _narrow(ctx: SiteContext, memo: Memo | None, versions: Versions | None,
             before: Before | None, merge: bool, dirty: set[str]) -> AbstractSet[str] | None:
-    """On an edit that left the structure as it was (a body edit), make the tasks of only the
-    articles and terms that own an output made again (`ctx.only`), not of all 10,000 articles
-    and their terms, and return the paths of all the outputs articles and terms own (the
-    last build's `origins`: the structure and render key give every output's path, so they
-    are the same), whose files are kept unless their owner makes them; None when every owner
-    is walked (`ctx.kept` still keeps what it can).
+    """On an edit `_keeps` keeps outputs for (a body, title, tag or speaker edit), make the
+    tasks of only the articles and terms that own an output made again (`ctx.only`), not of
+    all 10,000 articles and their terms, and return the paths of the outputs articles and
+    terms own (the last build's `origins`) whose files are kept unless their owner makes
+    them; None when every owner is walked (`ctx.kept` still keeps what it can).
+
+    With the same layout (a body or title edit) every output's path is the last build's, so
+    all owned paths are returned. With only the same frame (`merge`: a tag or speaker edit)
+    a term whose members changed may have more or fewer pages: its outputs are all made, so
+    only the paths of the owners not walked are returned (a page it lost is removed), and
+    `_outputs` finds the site's pages again (`_moved_pages`).
 
     An owned output is made again when it reads an article or group that changed (`dirty`)
     or the memo does not hold its file as the last build made it. The one aggregate owned
-    outputs read, a term feed's list of articles (`feeds._feed`), is made of the structure
-    alone, so it is as it was; the outputs of no owner (front pages, lists, archives, feeds of
-    the site, sitemaps, static files) are walked as before, with their aggregates."""
-    if memo is None or versions is None or before is None or merge or not before.origins \
-            or before.structure != versions.structure:
+    outputs read, a term feed's list of articles (`feeds._feed`), is the term's own: while
+    the term's digest (its members) is as it was, so is its feed's list, and when it is not,
+    the term's pages read it and are dirty, so the term is walked. The outputs of no owner
+    (front pages, lists, archives, feeds of the site, sitemaps, static files) are walked as
+    before, with their aggregates."""
+    if memo is None or versions is None or before is None or not before.origins \
+            or not before.pages:
         return None
     held = before.origins
     stale = memo.carry(held.keys(), before.fingerprints)
     stale.update(path for path in dirty if path in held)
-    if not before.pages:
-        return None
-    ctx.only = {held[path] for path in stale}
-    return held.keys()
+    only = ctx.only = {held[path] for path in stale}
+    if not merge:
+        return held.keys()
+    # a frame edit: a term whose members changed may have more or fewer pages; its outputs
+    # are all made (`_outputs` finds them), so only the others' are kept as they were
+    return {path for path, owner in held.items() if owner not in only}
 
 
 def _outputs(ctx: SiteContext) -> list[Task]:
     """All outputs in site order, each path claimed once (one `ctx.kept` as the placeholder
     `kept_task`); with `ctx.only`, only those of the owners it names and of no owner, and
     `ctx.pages` are the site's pages already (the last build's: the same structure gives the
-    same)."""
+    same), or, with `ctx.moved` (the last build's origins, on a frame edit), but for the pages
+    of the owners walked, found again (`_moved_pages`)."""
     config = ctx.config
     kinds = [k for k in ("tags", "speakers") if k in config.taxonomies]
     outputs: list[Task] = [*home_pages(ctx), *article_pages(ctx),
                            *(t for k in kinds for t in taxonomy_pages(ctx, k)),
                            *archive_pages(ctx)]
-    pages = [task.path for task in outputs] if ctx.only is None else ctx.pages
+    pages = [task.path for task in outputs] if ctx.only is None else ctx.pages \
+        if ctx.moved is None else _moved_pages(ctx, ctx.moved, outputs)
     ctx.pages = pages
     outputs += [*not_found_page(ctx), site_feed(ctx),
                 *(f for k in kinds for f in term_feeds(ctx, k)),
@@ -402,6 +421,30 @@ def _outputs(ctx: SiteContext) -> list[Task]:
     for output in outputs:
         _claim(seen, output)
     return outputs
+
+
+def _moved_pages(ctx: SiteContext, moved: dict[str, object], made: list[Task]) -> list[str]:
+    """The site's pages in order after a frame edit that walked only some owners
+    (`_narrow`): the last build's (`ctx.pages`), each walked owner's run of pages (a term's
+    are one run, an article's one page) given as `made` has them now. The frame keeps every
+    other page's path (dates, slugs, term names and date lists are as they were); a term whose
+    members changed may have gained or lost a page."""
+    found = ctx.origins
+    assert found is not None and ctx.only is not None
+    walked: dict[object, list[str]] = {}
+    for task in made:
+        owner = found.get(task.path)
+        if owner is not None:
+            walked.setdefault(owner, []).append(task.path)
+    only = ctx.only
+    pages: list[str] = []
+    for path in ctx.pages:
+        owner = moved.get(path)
+        if owner is None or owner not in only:
+            pages.append(path)
+        elif (run := walked.pop(owner, None)) is not None:   # at the first page of its run
+            pages.extend(run)
+    return pages
 
 
 def _sitemap(ctx: SiteContext, pages: list[str]) -> Task:

@@ -191,6 +191,9 @@ class SiteContext:
         self.only: frozenset[object] | set[object] | None = None
         self.origins: dict[str, object] | None = None
         self.pages: list[str] = []   # the site's pages in order (`render._outputs`)
+        # On a frame edit with `only` set, the last build's owner of each output: the pages of
+        # the owners walked are found again (`render._moved_pages`), the others' are `pages`.
+        self.moved: dict[str, object] | None = None
 
     def owners(self, items: Sequence[T], owner: Callable[[T], object]) -> Sequence[T]:
         """`items` whose outputs are made: all of them, or those `only` names."""
