@@ -156,3 +156,70 @@ def test_records_that_cannot_be_saved_give_a_warning_not_a_thread_traceback(
     assert saved == []
     assert "the build records were not saved" in caplog.text
     assert "another sitegen process" in caplog.text
+
+
+def test_a_serving_build_saves_what_only_later_builds_read_after_it_returns(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The file digests, quote anchors and teasers of a body edit (`BuildCache.defer`) are
+    written with the build's records, once the reload can go out, not by the build; the
+    next build and a separate `sitegen build` find them as if written at once."""
+    items = corpus.generate(30, seed=9)
+    root = tmp_path / "site"
+    corpus.write_sitegen(items, root)
+    held = HeldModel()
+    build_site(load_config(root), import_raw=False, held=held)
+    outputs.settle_records()
+    write = store.write
+    written: list[tuple[str, str]] = []
+
+    def noted(path: Path, *args: object, **kwargs: object) -> bool:
+        name = path.relative_to(root / ".sitegen-cache").as_posix()
+        written.append((name.removesuffix(store.SUFFIX).split("/")[0],
+                        threading.current_thread().name))
+        return write(path, *args, **kwargs)   # type: ignore[arg-type]
+
+    monkeypatch.setattr(store, "write", noted)
+    quoted = next(i for i in sorted(items, key=lambda i: i.date, reverse=True) if i.quotes)
+    corpus.edit(root / "content" / "articles" / f"{quoted.slug}.md", 1)
+    build_site(load_config(root), import_raw=False, held=held)
+    outputs.settle_records()
+    monkeypatch.undo()
+    deferred = {"stamps", "quote-anchors", "teasers"}
+    assert deferred <= {name for name, _ in written}, written
+    assert {thread for name, thread in written if name in deferred} == {"sitegen-records"}
+    corpus.edit(root / "content" / "articles" / f"{quoted.slug}.md", 2)
+    build_site(load_config(root), import_raw=False, held=held)
+    outputs.settle_records()
+    again = build_site(load_config(root), import_raw=False)   # another process's build
+    assert again.rendered == 0
+    assert snapshot(root / "_site") == clean_build_snapshot(root, tmp_path / "clean")
+
+
+def test_the_file_digests_records_are_turned_from_their_columns_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A serving process's next build takes the digests' records it saved (or read) as they
+    are; a stamps store replaced by another process is read and turned again."""
+    from sitegen.incremental import stores
+
+    (tmp_path / "a.md").write_text("one")
+    cache = BuildCache(tmp_path)
+    cache.digests.digest(str(tmp_path / "a.md"))
+    cache.remember_digests()
+    turned: list[object] = []
+    rows_from_columns = stores.rows_from_columns
+
+    def counted(columns: object, shapes: object) -> object:
+        turned.append(columns)
+        return rows_from_columns(columns, shapes)   # type: ignore[arg-type]
+
+    monkeypatch.setattr(stores, "rows_from_columns", counted)
+    again = BuildCache(tmp_path)
+    assert turned == []
+    assert again.digests.digest(str(tmp_path / "a.md")) == \
+        cache.digests.digest(str(tmp_path / "a.md"))
+    path = tmp_path / ".sitegen-cache" / f"stamps{store.SUFFIX}"
+    assert store.write(path, "stamps", store.read(path, "stamps"))   # another process's save
+    other = BuildCache(tmp_path)
+    assert len(turned) == 1
+    assert other.digests.digest(str(tmp_path / "a.md")) == \
+        cache.digests.digest(str(tmp_path / "a.md"))
