@@ -102,17 +102,23 @@ def _full_key(cache: BuildCache, key: str) -> str:
     return digest(code_digest(cache.digests), key)
 
 
-def test_a_serving_build_returns_before_saving_its_records_which_a_later_build_finds(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The page memo and build record are for a later process: a serving build returns (and
-    its reload is sent) while they are saved; the next build waits for them, and a separate
-    `sitegen build` afterwards finds them right (nothing to render)."""
+def _served(tmp_path: Path) -> tuple[list[corpus.Item], Path, HeldModel]:
+    """A 30-story site built once by a serving process, its records saved."""
     items = corpus.generate(30, seed=9)
     root = tmp_path / "site"
     corpus.write_sitegen(items, root)
     held = HeldModel()
     build_site(load_config(root), import_raw=False, held=held)
     outputs.settle_records()
+    return items, root, held
+
+
+def test_a_serving_build_returns_before_saving_its_records_which_a_later_build_finds(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page memo and build record are for a later process: a serving build returns (and
+    its reload is sent) while they are saved; the next build waits for them, and a separate
+    `sitegen build` afterwards finds them right (nothing to render)."""
+    items, root, held = _served(tmp_path)
     corpus.edit(root / "content" / "articles" / f"{items[0].slug}.md", 1)
     release = threading.Event()
     returned: list[bool] = []
@@ -163,12 +169,7 @@ def test_a_serving_build_saves_what_only_later_builds_read_after_it_returns(
     """The file digests, quote anchors and teasers of a body edit (`BuildCache.defer`) are
     written with the build's records, once the reload can go out, not by the build; the
     next build and a separate `sitegen build` find them as if written at once."""
-    items = corpus.generate(30, seed=9)
-    root = tmp_path / "site"
-    corpus.write_sitegen(items, root)
-    held = HeldModel()
-    build_site(load_config(root), import_raw=False, held=held)
-    outputs.settle_records()
+    items, root, held = _served(tmp_path)
     write = store.write
     written: list[tuple[str, str]] = []
 
