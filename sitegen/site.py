@@ -10,7 +10,7 @@ import itertools
 import logging
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -88,6 +88,8 @@ def build_site(config: Config, *, out_dir: Path | None = None, drafts: bool = Fa
     with site_lock(config.content_path) if locked else nullcontext(), \
             _without_cyclic_gc(freeze=held is not None):
         cache = BuildCache(config.root if cached else None)   # opened once, handed to stages
+        if held is not None:   # saves only later builds read: once the site is served
+            cache.deferring()
         # what `serve`'s watcher vouches for: files no event named keep their digests unread
         taken = held.watched.take() if held is not None else None
         if taken is not None:
@@ -102,12 +104,31 @@ def build_site(config: Config, *, out_dir: Path | None = None, drafts: bool = Fa
             raise
         finally:   # the last update's backup, removed while the build recorded itself
             settle()
+        if held is not None:
+            _save_deferred(held, cache.take_deferred())
         if held is not None and taken is not None:   # a failed build: the next scans all
             held.watched.settled(taken[1])
     if held is not None:
         save_later(held.site, lambda: site_lock(config.content_path) if locked
                    else nullcontext())
     return report
+
+
+def _save_deferred(held: HeldModel, saves: list[Callable[[], None]]) -> None:
+    """A held build's deferred saves (`BuildCache.defer`: the file digests, quote anchors,
+    teasers; 0.03-0.04 s of a body edit at 10,000 articles) made with its records, once the
+    site is served (`save_later`), before any next build reads them (`settle_records`)."""
+    record = held.site.unsaved
+    if not saves:
+        return
+
+    def save() -> None:
+        for each in saves:
+            each()
+        if record is not None:
+            record()
+
+    held.site.unsaved = save
 
 
 @contextmanager
@@ -160,7 +181,7 @@ def _build(config: Config, cache: BuildCache, *, out_dir: Path | None, drafts: b
     digests = cache.digests   # files whose stat is unchanged are not read again
     options = {"drafts": drafts, "import_raw": import_raw, "search_index": search_index}
     key = input_key(config, out, digests, **options)
-    cache.remember_digests()
+    cache.defer(cache.remember_digests)
     # a held listing is the site as this process's last build left it (only it writes there)
     before = held.site.listing_of(out, cache.stamp(PAGES)) if held is not None \
         else site_listing(out)

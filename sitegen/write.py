@@ -41,7 +41,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Protocol
@@ -586,8 +586,8 @@ def _update_in_place(outputs: Iterable[OutputFile], out_dir: Path, staging: Path
     flat.mkdir()
     new = NewSite(staging, out_dir, staged)   # reads `staged` as it fills
     count = 0
-    with _listed_folder(top if checked else None) as where:
-        check = _Checker(previous, where, folders) if where is not None else None
+    with _listed_folder(top if checked else None) as where, \
+            _Checker(previous, where, folders) if where is not None else nullcontext() as check:
         for output in outputs:
             path = output.path   # a listed path is the site's own: already a plain key
             key = path if path in previous.files else _key(path)
@@ -705,8 +705,37 @@ class _Checker:
         self.previous = previous
         self.where = where
         self.listed: dict[str, frozenset[str]] = {}   # crowded folder -> its regular files
-        # the folders as their holder left them (`write_site`'s `folders`): not checked
-        self.same = _same_folders(where, folders) if folders is not None else None
+        # the folders as their holder left them (`write_site`'s `folders`): not checked.
+        # Their 15,800 `stat`s at 10,000 articles (0.04-0.08 s) are made in a thread while
+        # the outputs start rendering (the calls leave the interpreter lock), and waited for
+        # at the first check (`same`); `close` waits too, before `where` is closed
+        self._same: set[str] | None = None
+        self._finding: threading.Thread | None = None
+        if folders is not None:
+            found: list[set[str]] = []
+            self._found = found
+            self._finding = threading.Thread(
+                target=lambda: found.append(_same_folders(where, folders)),
+                name="sitegen-folders", daemon=True)
+            self._finding.start()
+
+    @property
+    def same(self) -> set[str] | None:
+        """The folders known to be as they were (None: no `folders`, every file checked)."""
+        if self._finding is not None:
+            self._finding.join()
+            self._finding = None
+            # (a failure in the thread: no folder is known, every file is checked)
+            self._same = self._found[0] if self._found else set()
+        return self._same
+
+    def __enter__(self) -> _Checker:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """Wait for the folders' check: `where` (a descriptor) is closed next."""
+        if self._finding is not None:
+            self._finding.join()
 
     def suspects(self) -> set[str]:
         """The listed files of the folders not known to be as they were (all: no `folders`),

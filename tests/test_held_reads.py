@@ -102,17 +102,23 @@ def _full_key(cache: BuildCache, key: str) -> str:
     return digest(code_digest(cache.digests), key)
 
 
-def test_a_serving_build_returns_before_saving_its_records_which_a_later_build_finds(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The page memo and build record are for a later process: a serving build returns (and
-    its reload is sent) while they are saved; the next build waits for them, and a separate
-    `sitegen build` afterwards finds them right (nothing to render)."""
+def _served(tmp_path: Path) -> tuple[list[corpus.Item], Path, HeldModel]:
+    """A 30-story site built once by a serving process, its records saved."""
     items = corpus.generate(30, seed=9)
     root = tmp_path / "site"
     corpus.write_sitegen(items, root)
     held = HeldModel()
     build_site(load_config(root), import_raw=False, held=held)
     outputs.settle_records()
+    return items, root, held
+
+
+def test_a_serving_build_returns_before_saving_its_records_which_a_later_build_finds(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page memo and build record are for a later process: a serving build returns (and
+    its reload is sent) while they are saved; the next build waits for them, and a separate
+    `sitegen build` afterwards finds them right (nothing to render)."""
+    items, root, held = _served(tmp_path)
     corpus.edit(root / "content" / "articles" / f"{items[0].slug}.md", 1)
     release = threading.Event()
     returned: list[bool] = []
@@ -156,3 +162,65 @@ def test_records_that_cannot_be_saved_give_a_warning_not_a_thread_traceback(
     assert saved == []
     assert "the build records were not saved" in caplog.text
     assert "another sitegen process" in caplog.text
+
+
+def test_a_serving_build_saves_what_only_later_builds_read_after_it_returns(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The file digests, quote anchors and teasers of a body edit (`BuildCache.defer`) are
+    written with the build's records, once the reload can go out, not by the build; the
+    next build and a separate `sitegen build` find them as if written at once."""
+    items, root, held = _served(tmp_path)
+    write = store.write
+    written: list[tuple[str, str]] = []
+
+    def noted(path: Path, *args: object, **kwargs: object) -> bool:
+        name = path.relative_to(root / ".sitegen-cache").as_posix()
+        written.append((name.removesuffix(store.SUFFIX).split("/")[0],
+                        threading.current_thread().name))
+        return write(path, *args, **kwargs)   # type: ignore[arg-type]
+
+    monkeypatch.setattr(store, "write", noted)
+    quoted = next(i for i in sorted(items, key=lambda i: i.date, reverse=True) if i.quotes)
+    corpus.edit(root / "content" / "articles" / f"{quoted.slug}.md", 1)
+    build_site(load_config(root), import_raw=False, held=held)
+    outputs.settle_records()
+    monkeypatch.undo()
+    deferred = {"stamps", "quote-anchors", "teasers"}
+    assert deferred <= {name for name, _ in written}, written
+    assert {thread for name, thread in written if name in deferred} == {"sitegen-records"}
+    corpus.edit(root / "content" / "articles" / f"{quoted.slug}.md", 2)
+    build_site(load_config(root), import_raw=False, held=held)
+    outputs.settle_records()
+    again = build_site(load_config(root), import_raw=False)   # another process's build
+    assert again.rendered == 0
+    assert snapshot(root / "_site") == clean_build_snapshot(root, tmp_path / "clean")
+
+
+def test_the_file_digests_records_are_turned_from_their_columns_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A serving process's next build takes the digests' records it saved (or read) as they
+    are; a stamps store replaced by another process is read and turned again."""
+    from sitegen.incremental import stores
+
+    (tmp_path / "a.md").write_text("one")
+    cache = BuildCache(tmp_path)
+    cache.digests.digest(str(tmp_path / "a.md"))
+    cache.remember_digests()
+    turned: list[object] = []
+    rows_from_columns = stores.rows_from_columns
+
+    def counted(columns: object, shapes: object) -> object:
+        turned.append(columns)
+        return rows_from_columns(columns, shapes)   # type: ignore[arg-type]
+
+    monkeypatch.setattr(stores, "rows_from_columns", counted)
+    again = BuildCache(tmp_path)
+    assert turned == []
+    assert again.digests.digest(str(tmp_path / "a.md")) == \
+        cache.digests.digest(str(tmp_path / "a.md"))
+    path = tmp_path / ".sitegen-cache" / f"stamps{store.SUFFIX}"
+    assert store.write(path, "stamps", store.read(path, "stamps"))   # another process's save
+    other = BuildCache(tmp_path)
+    assert len(turned) == 1
+    assert other.digests.digest(str(tmp_path / "a.md")) == \
+        cache.digests.digest(str(tmp_path / "a.md"))

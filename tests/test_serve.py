@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 
 from sitegen.cli import main
-from sitegen.config import Config
+from sitegen.config import CONFIG_NAME, Config
 from sitegen.serve import Preview
 from sitegen.serve.livereload import EVENTS_PATH, inject
 from sitegen.serve.server import url_to_relative
@@ -593,3 +593,33 @@ def test_a_build_s_garbage_collection_waits_until_the_reload_went_out(
     assert order[:2] == ["reload", "collect"]
     assert gc.isenabled()
     events.close()
+
+
+@pytest.mark.parametrize("cards", [True, False])
+def test_the_card_drawing_is_warmed_once_in_the_idle_time_after_the_first_build(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cards: bool) -> None:
+    """The first build draws its cards in forked workers (at 10,000 articles): the first edit,
+    drawing its story's card in the process, would import Pillow and load the fonts. The idle
+    step after the first build does that (`cards.warm`), once, and only for a site with cards."""
+    import sitegen.render.cards
+
+    warmed: list[bool] = []
+    monkeypatch.setattr(sitegen.render.cards, "warm", lambda: warmed.append(True))
+    root = make_site(tmp_path / "site")
+    if not cards:
+        (root / CONFIG_NAME).write_text((root / CONFIG_NAME).read_text() + "cards = false\n")
+    p = start(root)
+    try:
+        assert p.wait_idle(WAIT)
+        assert warmed == [True] * cards
+        builds = p.builds
+        article = root / "content" / "articles" / "one.md"
+        article.write_text(article.read_text().replace("First story", "Changed title"))
+        deadline = time.monotonic() + WAIT
+        while p.builds == builds and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert p.builds == builds + 1
+        assert p.wait_idle(WAIT)
+        assert warmed == [True] * cards
+    finally:
+        p.stop()

@@ -144,8 +144,8 @@ def render_site(articles: Sequence[Article], taxonomy: Taxonomy, config: Config,
     `after` (a long-lived process's, empty) is filled with what its next build's `before`
     holds, and with the outputs kept that are not yielded at all (see `After`).
     """
-    ctx = SiteContext(taxonomy.articles, taxonomy, config, versions,
-                      cache if cache is not None else BuildCache(None))
+    store = cache if cache is not None else BuildCache(None)
+    ctx = SiteContext(taxonomy.articles, taxonomy, config, versions, store)
     related = _related_digests(ctx, before, versions) \
         if after is not None or before is not None else {}
     keeps, merge, dirty = _keeps(ctx, memo, versions, before, related)
@@ -214,7 +214,9 @@ def render_site(articles: Sequence[Article], taxonomy: Taxonomy, config: Config,
             yield Output(task.path, content)
     finally:
         _todo, _teasers = [], None
-    ctx.teasers.save(teasers, (ctx.fp.article(a) for a in taxonomy.articles))
+    # saved after the reload in `serve` (`Store.defer`): the next build reads them, not this
+    store.defer(lambda: ctx.teasers.save(teasers,
+                                         (ctx.fp.article(a) for a in taxonomy.articles)))
 
 
 _todo: list[Task] = []

@@ -52,7 +52,7 @@ class QuoteAnchors:
             self._known[article.path] = (article.quotes, anchors)
         # each kept entry is the stored one unless found afresh: the same entries iff as many
         if fresh or len(kept) != len(stored):
-            cache.save(NAME, "", kept)
+            cache.defer(lambda: cache.save(NAME, "", kept))   # after the reload, in `serve`
 
     def of(self, article: Article, quote: Quote) -> str | None:
         """The anchor of `quote` (one of `article`'s quotes) in `article`'s body."""

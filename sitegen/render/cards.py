@@ -179,6 +179,15 @@ def _write(draw: ImageDraw.ImageDraw, y: int, lines: Sequence[str],
     return y
 
 
+def warm() -> None:
+    """Draw one card and drop it: Pillow imported, its PNG writer and the usual fonts loaded.
+    `serve` calls this in its idle time after its first build, whose cards are drawn in forked
+    workers: else the first edit, drawing its story's card in the process, pays for them
+    (0.04-0.06 s at 10,000 articles)."""
+    draw_card(CardText("Warm", "A headline to fit", "2 quotes in 1 article", "A quote",
+                       "— Someone", "Site"))
+
+
 def draw_card(card: CardText) -> bytes:
     """The card as PNG bytes (no metadata chunks: the same card is the same bytes)."""
     from PIL import Image, ImageDraw

@@ -232,6 +232,7 @@ class Preview:
         self._own_folders: set[Path] = set()
         self._build_lock = threading.Lock()
         self._held: HeldModel | None = None   # the model kept between builds
+        self._cold_cards = False   # the site has cards, not drawn in this process yet
         self._watched = Watched()   # what the watcher's events vouch for, to the held model
         self.indexed = 0   # search builds done after rebuilds
         self.state = PreviewState(out_dir or root / "_site", "/", self.hub)
@@ -322,12 +323,18 @@ class Preview:
     def _settle(self) -> None:
         """Once the last build's reload went out (`SETTLE_DELAY`), with nothing to build: its
         garbage collection, then the site's folders it wrote made known to the next edit's
-        writer (`HeldSite.settle_folders`), stopped early by an edit."""
+        writer (`HeldSite.settle_folders`), stopped early by an edit; after the first build,
+        the card drawing warmed (`cards.warm`)."""
         self._collect()
         rebuilder = self._rebuilder
         with self._build_lock:
             if self._held is not None and rebuilder is not None:
                 self._held.site.settle_folders(lambda: rebuilder.pending)
+            if self._cold_cards and rebuilder is not None and not rebuilder.pending:
+                self._cold_cards = False   # (once: the first edit's card is drawn here)
+                from sitegen.render.cards import warm
+
+                warm()
 
     def _collect(self) -> None:
         """The last build's garbage collection (`site.settle_collection`), if still due."""
@@ -367,6 +374,8 @@ class Preview:
             return
         self.state.out_dir = report.out_dir
         self.state.base_path = config.base_path
+        if first:
+            self._cold_cards = config.cards and self._builder is None
         self._remember_imports(report)
         self.last_report = report
         self.builds += 1
