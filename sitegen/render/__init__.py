@@ -412,8 +412,12 @@ def _outputs(ctx: SiteContext) -> list[Task]:
     outputs: list[Task] = [*home_pages(ctx), *article_pages(ctx),
                            *(t for k in kinds for t in taxonomy_pages(ctx, k)),
                            *archive_pages(ctx)]
-    pages = [task.path for task in outputs] if ctx.only is None else ctx.pages \
-        if ctx.moved is None else _moved_pages(ctx, ctx.moved, outputs)
+    if ctx.only is None:
+        pages = [task.path for task in outputs]
+    elif ctx.moved is not None:
+        pages = _moved_pages(ctx, ctx.moved, outputs)
+    else:
+        pages = ctx.pages
     ctx.pages = pages
     outputs += [*not_found_page(ctx), site_feed(ctx),
                 *(f for k in kinds for f in term_feeds(ctx, k)),
