@@ -48,6 +48,23 @@ def article_factory(site: Path) -> Callable[..., Path]:
     return make
 
 
+def calls(monkeypatch: pytest.MonkeyPatch, owner: object, name: str,
+          note: Callable[..., Any] = lambda *args, **kwargs: args) -> list[Any]:
+    """What `note` makes of each call of `owner.name` from now on, in order (its arguments by
+    default; a method patched on its class gets `self` first), leaving out the calls it makes
+    None of; the real one still runs. How a test counts the work a build did."""
+    noted: list[Any] = []
+    real = getattr(owner, name)
+
+    def spied(*args: Any, **kwargs: Any) -> Any:
+        if (entry := note(*args, **kwargs)) is not None:
+            noted.append(entry)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, spied)
+    return noted
+
+
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file under folder with its bytes, to prove a failed build changed nothing."""
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
@@ -165,12 +182,4 @@ def ranked(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     wrapping its `_rank`)."""
     from sitegen.related import RelatedStories
 
-    numbers: list[int] = []
-    rank = RelatedStories._rank
-
-    def counted(self: RelatedStories, n: int) -> tuple[int, ...]:
-        numbers.append(n)
-        return rank(self, n)
-
-    monkeypatch.setattr(RelatedStories, "_rank", counted)
-    return numbers
+    return calls(monkeypatch, RelatedStories, "_rank", lambda self, n: n)

@@ -24,7 +24,7 @@ from sitegen.incremental.stores import BuildCache
 from sitegen.render import bodies
 from sitegen.site import build_site
 from sitegen.snapshot import HeldModel
-from tests.conftest import clean_build_snapshot, snapshot
+from tests.conftest import calls, clean_build_snapshot, snapshot
 
 _KINDS = Fields({"kinds": Map(str, str)})
 
@@ -170,16 +170,12 @@ def test_a_serving_build_saves_what_only_later_builds_read_after_it_returns(
     written with the build's records, once the reload can go out, not by the build; the
     next build and a separate `sitegen build` find them as if written at once."""
     items, root, held = _served(tmp_path)
-    write = store.write
-    written: list[tuple[str, str]] = []
 
-    def noted(path: Path, *args: object, **kwargs: object) -> bool:
+    def noted(path: Path, *args: object, **kwargs: object) -> tuple[str, str]:
         name = path.relative_to(root / ".sitegen-cache").as_posix()
-        written.append((name.removesuffix(store.SUFFIX).split("/")[0],
-                        threading.current_thread().name))
-        return write(path, *args, **kwargs)   # type: ignore[arg-type]
+        return name.removesuffix(store.SUFFIX).split("/")[0], threading.current_thread().name
 
-    monkeypatch.setattr(store, "write", noted)
+    written = calls(monkeypatch, store, "write", noted)
     quoted = next(i for i in sorted(items, key=lambda i: i.date, reverse=True) if i.quotes)
     corpus.edit(root / "content" / "articles" / f"{quoted.slug}.md", 1)
     build_site(load_config(root), import_raw=False, held=held)
@@ -206,14 +202,7 @@ def test_the_file_digests_records_are_turned_from_their_columns_once(
     cache = BuildCache(tmp_path)
     cache.digests.digest(str(tmp_path / "a.md"))
     cache.remember_digests()
-    turned: list[object] = []
-    rows_from_columns = stores.rows_from_columns
-
-    def counted(columns: object, shapes: object) -> object:
-        turned.append(columns)
-        return rows_from_columns(columns, shapes)   # type: ignore[arg-type]
-
-    monkeypatch.setattr(stores, "rows_from_columns", counted)
+    turned = calls(monkeypatch, stores, "rows_from_columns", lambda columns, shapes: columns)
     again = BuildCache(tmp_path)
     assert turned == []
     assert again.digests.digest(str(tmp_path / "a.md")) == \

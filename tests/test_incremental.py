@@ -37,6 +37,7 @@ from sitegen.theme import DEFAULT_THEME
 from sitegen.write import _Previous, _scan
 from tests.conftest import (
     build_snapshot,
+    calls,
     clean_build_snapshot,
     snapshot,
     write_article,
@@ -370,15 +371,7 @@ def test_builds_with_the_model_held_in_memory_equal_clean_builds(
 
 def _fingerprinted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The sources of every output the renderer fingerprints from now on (its task was made)."""
-    seen: list[str] = []
-    of_repr = Fingerprints.of_repr
-
-    def counted(self: Fingerprints, sources: str) -> str:
-        seen.append(sources)
-        return of_repr(self, sources)
-
-    monkeypatch.setattr(Fingerprints, "of_repr", counted)
-    return seen
+    return calls(monkeypatch, Fingerprints, "of_repr", lambda self, sources: sources)
 
 
 def test_a_body_edit_while_serving_makes_only_the_outputs_that_show_the_article(
@@ -421,14 +414,7 @@ def test_a_rebuild_while_serving_takes_the_page_memo_it_holds(
     root = _site(tmp_path / "site", 8)
     held = HeldModel()
     build_site(load_config(root), import_raw=False, held=held)
-    read: list[str] = []
-    load = BuildCache.load
-
-    def counted(self: BuildCache, name: str, *args: Any, **kwargs: Any) -> Any:
-        read.append(name)
-        return load(self, name, *args, **kwargs)
-
-    monkeypatch.setattr(BuildCache, "load", counted)
+    read = calls(monkeypatch, BuildCache, "load", lambda self, name, *args, **kwargs: name)
     articles = sorted((root / "content" / "articles").glob("*.md"))
     corpus.edit(articles[2], 1)
     build_site(load_config(root), import_raw=False, held=held)
@@ -458,14 +444,7 @@ def test_a_body_edit_while_serving_takes_the_related_stories_it_holds(
     corpus.write_sitegen(items, root)
     held = HeldModel()
     build_site(load_config(root), import_raw=False, held=held)
-    looked: list[Path] = []
-    to = KnownRelated.to
-
-    def counted(self: KnownRelated, article: Any) -> Any:
-        looked.append(article.path)
-        return to(self, article)
-
-    monkeypatch.setattr(KnownRelated, "to", counted)
+    looked = calls(monkeypatch, KnownRelated, "to", lambda self, article: article.path)
     path = _article(root, items[5])
     corpus.edit(path, 4)
     build_site(load_config(root), import_raw=False, held=held)
@@ -494,15 +473,9 @@ def test_a_title_edit_while_serving_makes_only_the_outputs_that_show_the_story(
     path.write_text(corpus.sitegen_text(dataclasses.replace(
         edited, title=f"{edited.title} corrected")), encoding="utf-8")
     made = _fingerprinted(monkeypatch)
-    digested: list[object] = []   # the groups hashed: those holding the story, the others kept
-    plain = Fingerprints._plain
-
-    def counted(self: Fingerprints, value: object) -> object:
-        if isinstance(value, (Term, Month, Year)):
-            digested.append(value)
-        return plain(self, value)
-
-    monkeypatch.setattr(Fingerprints, "_plain", counted)
+    # the groups hashed: those holding the story, the others kept
+    digested = calls(monkeypatch, Fingerprints, "_plain", lambda self, value: value
+                     if isinstance(value, (Term, Month, Year)) else None)
     build_site(load_config(root), import_raw=False, held=held)
     assert 0 < len(made) < first.files / 5
     assert digested and all(any(a.slug == edited.slug for a in g.articles) for g in digested)
@@ -646,16 +619,9 @@ def test_a_kept_page_deleted_by_hand_in_a_settled_folder_while_serving_is_made_a
     held = HeldModel()
     build_site(load_config(root), import_raw=False, held=held)
     site = root / "_site"
-    checked: list[str] = []
-    real = sitegen.write._check
-
-    def counting(previous: Any, where: Any, key: str) -> None:
-        checked.append(key)
-        real(previous, where, key)
-
     corpus.edit(_article(root, POOL[9]), 1)
-    with mock.patch.object(sitegen.write, "_check", counting):
-        build_site(load_config(root), import_raw=False, held=held)
+    checked = calls(monkeypatch, sitegen.write, "_check", lambda previous, where, key: key)
+    build_site(load_config(root), import_raw=False, held=held)
     assert len(checked) < len(held.site.listing or ()) // 2, checked
     pages = sorted(site.glob("[0-9]*/*/*/index.html"))
     pages[1].unlink()   # article pages no edit below changes
@@ -682,17 +648,10 @@ def test_folders_a_build_wrote_are_made_known_in_idle_time_but_not_one_changed_b
     build_site(load_config(root), import_raw=False, held=held)
     assert all(mtime is None for mtime in held.site.folders.values())   # all written just now
     assert held.site.settle_folders() == len(held.site.folders)
-    checked: list[str] = []
-    real = sitegen.write._check
-
-    def counting(previous: Any, where: Any, key: str) -> None:
-        checked.append(key)
-        real(previous, where, key)
-
     edited = _article(root, POOL[9])
     corpus.edit(edited, 1)
-    with mock.patch.object(sitegen.write, "_check", counting):
-        build_site(load_config(root), import_raw=False, held=held)
+    checked = calls(monkeypatch, sitegen.write, "_check", lambda previous, where, key: key)
+    build_site(load_config(root), import_raw=False, held=held)
     assert len(checked) < len(held.site.listing or ()) // 2, checked
     site = root / "_site"
     page = next(site.rglob(f"{edited.stem}/index.html"))   # its folder written by the edit
@@ -922,14 +881,7 @@ def test_a_tag_edit_while_serving_walks_only_the_owners_it_changes_and_moves_the
                                   else tuple(t for t in edited.tags if t != term))
     _article(root, edited).write_text(corpus.sitegen_text(changed), encoding="utf-8")
     before = set(snapshot(root / "_site"))
-    owned: list[str] = []
-    note = SiteContext.owned
-
-    def noted(self: SiteContext, path: str, owner: object) -> str:
-        owned.append(path)
-        return note(self, path, owner)
-
-    monkeypatch.setattr(SiteContext, "owned", noted)
+    owned = calls(monkeypatch, SiteContext, "owned", lambda self, path, owner: path)
     build_site(load_config(root), import_raw=False, held=held)
     assert 0 < len(owned) < first.files / 5, len(owned)
     site = snapshot(root / "_site")

@@ -35,6 +35,7 @@ from sitegen.search import (
 from sitegen.site import build_site
 from tests.conftest import (
     REPO,
+    calls,
     counting_pagefind,
     pagefind_runs,
     snapshot,
@@ -316,13 +317,7 @@ def test_a_run_is_paused_while_the_runs_together_pass_the_memory_budget(
 def test_a_page_the_site_holds_as_it_was_is_not_read_again_to_key_its_part(
         tmp_path: Path, runs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = four_months(tmp_path)
-    read: list[bytes] = []
-
-    def counted(html: bytes) -> bytes:
-        read.append(html)
-        return indexed_bytes(html)
-
-    monkeypatch.setattr(search, "indexed_bytes", counted)
+    read = calls(monkeypatch, search, "indexed_bytes", lambda html: html)
     story(root, 4, "2022-04-20")
     build(root)
     # the new story's page and the pages that show it among their related stories were

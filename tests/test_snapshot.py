@@ -32,7 +32,7 @@ from sitegen.site import build_site
 from sitegen.snapshot import HeldModel
 from sitegen.stamps import bytes_digest
 from sitegen.taxonomy import build_taxonomy
-from tests.conftest import snapshot
+from tests.conftest import calls, snapshot
 
 ITEMS = corpus.generate(8, seed=5)
 
@@ -53,14 +53,7 @@ Build = Callable[..., bool]
 def build(monkeypatch: pytest.MonkeyPatch) -> Build:
     """Build a site; True when its articles came from the snapshot, i.e. no file was loaded
     afresh (`load_articles` was not called). `held` is `serve`'s model kept in memory."""
-    loads: list[int] = []
-    real = snapshot_module.load_articles
-
-    def counting(*args: Any, **kwargs: Any) -> Any:
-        loads.append(1)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(snapshot_module, "load_articles", counting)
+    loads = calls(monkeypatch, snapshot_module, "load_articles")
 
     def run(root: Path, held: HeldModel | None = None) -> bool:
         loads.clear()
@@ -162,14 +155,7 @@ def test_a_large_sites_new_snapshot_written_by_a_forked_child_is_a_clean_builds(
     from sitegen import parallel
 
     monkeypatch.setattr(snapshot_module, "SAVE_BESIDE_AT", 0)
-    started: list[str] = []
-    real = parallel.ahead
-
-    def counted(work: Any, arg: Any) -> Any:
-        started.append(work.__name__)
-        return real(work, arg)
-
-    monkeypatch.setattr(parallel, "ahead", counted)
+    started = calls(monkeypatch, parallel, "ahead", lambda work, arg: work.__name__)
     parallel.set_jobs(2)
     try:
         root = _site(tmp_path / "site")
@@ -199,15 +185,12 @@ def test_a_publish_from_a_fresh_checkout_digests_only_the_groups_the_new_story_i
     fresh_clone(root, ("_site", CACHE_DIR), (CACHE_DIR, "_site"))
     new = replace(ITEMS[3], slug="breaking", date=max(i.date for i in ITEMS) + timedelta(hours=1))
     corpus.add_sitegen(new, root)
-    hashed: list[tuple[object, ...]] = []
-    real = fingerprint.Fingerprints.group
+    def unknown(self: fingerprint.Fingerprints, group: Any,
+                kind: str | None = None) -> tuple[object, ...] | None:
+        key = fingerprint.group_key(group, kind)
+        return key if key not in self.known_groups() else None
 
-    def counting(self: fingerprint.Fingerprints, group: Any, kind: str | None = None) -> str:
-        if fingerprint.group_key(group, kind) not in self.known_groups():
-            hashed.append(fingerprint.group_key(group, kind))
-        return real(self, group, kind)
-
-    monkeypatch.setattr(fingerprint.Fingerprints, "group", counting)
+    hashed = calls(monkeypatch, fingerprint.Fingerprints, "group", unknown)
     monkeypatch.setattr(fingerprint, "_last", {})   # as in a fresh process
     assert build(root)
     taxonomy = snapshot_module.load_model(load_config(root), BuildCache(None)).taxonomy
@@ -486,15 +469,7 @@ def _parses(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """The files parsed from their text from now on."""
     from sitegen import content
 
-    parsed: list[Path] = []
-    real = content._parse_raw
-
-    def counting(path: Path, raw: bytes, config: Any) -> Any:
-        parsed.append(path)
-        return real(path, raw, config)
-
-    monkeypatch.setattr(content, "_parse_raw", counting)
-    return parsed
+    return calls(monkeypatch, content, "_parse_raw", lambda path, raw, config: path)
 
 
 def test_a_held_model_takes_a_body_edit_in_place_and_parses_only_changed_files(

@@ -9,17 +9,15 @@ import re
 from pathlib import Path
 
 import pytest
-from markupsafe import Markup
 
 from bench import corpus
 from sitegen.config import load_config
 from sitegen.errors import SitegenError
 from sitegen.incremental.inputs import CACHE_DIR
-from sitegen.render.context import Entry
 from sitegen.render.teasers import NAME, Teasers
 from sitegen.site import build_site
 from sitegen.theme import DEFAULT_THEME
-from tests.conftest import build_snapshot, clean_build_snapshot
+from tests.conftest import build_snapshot, calls, clean_build_snapshot
 
 POOL = corpus.generate(9, seed=11)
 TEASER_END = "    </article>{% endmacro %}"
@@ -70,15 +68,9 @@ def test_a_new_story_renders_only_its_own_teasers(tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     root = _site(tmp_path / "site", 7)
     build_snapshot(root)
-    made: list[str] = []   # slugs of the entries without quotes rendered (the kept kind)
-    real = Teasers._render
-
-    def counted(self: Teasers, entry: Entry, level: int) -> Markup:
-        if not entry.quotes:
-            made.append(entry.article.slug)
-        return real(self, entry, level)
-
-    monkeypatch.setattr(Teasers, "_render", counted)
+    # slugs of the entries without quotes rendered (the kept kind)
+    made = calls(monkeypatch, Teasers, "_render", lambda self, entry, level:
+                 None if entry.quotes else entry.article.slug)
     corpus.add_sitegen(POOL[7], root)   # every front page shifts by one story
     pages = build_snapshot(root)
     assert set(made) == {POOL[7].slug}   # on the front page, its tags' pages and its month
