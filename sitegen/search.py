@@ -13,7 +13,9 @@ run over a folder of hard links to only that part's pages, into `pagefind/<part>
 byte-identical to the last build's is taken from the cache without running Pagefind, so a new
 story re-indexes its own part only. Pagefind works on one core for most of a run, so the parts
 to index run up to one per core at once, within a budget of pages indexed at once
-(`PARALLEL_PAGES`; Pagefind's memory grows with a run's pages, about 0.5 MB each). With the
+(`PARALLEL_PAGES`; Pagefind's memory grows with a run's pages, about 0.5 MB each: ~0.57 KB an
+indexed word, set by Pagefind 1.5's index building; no option or allocator setting keeps the
+index and cuts it by a third: PERFORMANCE.md, "What a Pagefind run's memory is"). With the
 budget at least the cap of a part, as now, the larger parts are indexed one at a time; smaller
 parts cost no less CPU a page, and two runs' pages at once from their start passed 1.49 GB
 together (docs/PERFORMANCE.md, "Parts at once", "Parts sized by the first search"). But a
