@@ -13,7 +13,9 @@ run over a folder of hard links to only that part's pages, into `pagefind/<part>
 byte-identical to the last build's is taken from the cache without running Pagefind, so a new
 story re-indexes its own part only. Pagefind works on one core for most of a run, so the parts
 to index run up to one per core at once, within a budget of pages indexed at once
-(`PARALLEL_PAGES`; Pagefind's memory grows with a run's pages, about 0.5 MB each). With the
+(`PARALLEL_PAGES`; Pagefind's memory grows with a run's pages, about 0.5 MB each: ~0.57 KB an
+indexed word, set by Pagefind 1.5's index building; no option or allocator setting keeps the
+index and cuts it by a third: PERFORMANCE.md, "What a Pagefind run's memory is"). With the
 budget at least the cap of a part, as now, the larger parts are indexed one at a time; smaller
 parts cost no less CPU a page, and two runs' pages at once from their start passed 1.49 GB
 together (docs/PERFORMANCE.md, "Parts at once", "Parts sized by the first search"). But a
@@ -99,6 +101,12 @@ FIRST_SEARCH_PARTS = 1 + SINGLE_INDEX_REQUESTS // PART_REQUESTS   # within twice
 CAP_STEPS = 4                    # the cap is a power of 2 ** (1 / CAP_STEPS) (`part_cap`)
 PARALLEL_PAGES = 2500            # at most this many pages indexed at once, over all runs
 PARALLEL_MB = 1400               # at most this much memory for Pagefind, over all runs at once
+# Pagefind's Linux build (1.5.2+) allocates with jemalloc, which keeps freed pages for 10 s by
+# default: a run's memory stayed near its peak while it wrote its index. Returned within 0.25 s, a
+# 2,000-page run peaks at ~0.88 GB instead of ~1.03 and writes in ~0.33 GB, so the next run can
+# build its index beside it within `PARALLEL_MB` (`_Budget`); the same CPU, the same index
+# (PERFORMANCE.md, "What a Pagefind run's memory is"). A setting of the user's own wins.
+PAGEFIND_MALLOC = ("_RJEM_MALLOC_CONF", "dirty_decay_ms:250")
 _LINKS = ".search-pages"         # the hard-link folder of one part, inside the staging site
 _POLL_SECONDS = 0.05             # how often a running Pagefind is checked for a cancel
 
@@ -614,7 +622,7 @@ def _run_pagefind(command: list[str], cancel: threading.Event | None,
     `poll` is called with its pid as it runs (`_Budget.watch`)."""
     try:
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                   text=True, start_new_session=True,
+                                   text=True, start_new_session=True, env=pagefind_env(),
                                    preexec_fn=dies_with_this_process())
     except OSError as exc:
         raise SitegenError(Problem(None, f"search index: cannot run {command[0]}: {exc}")
@@ -637,6 +645,12 @@ def _run_pagefind(command: list[str], cancel: threading.Event | None,
     finally:
         if process.returncode is None:
             _kill_group(process)
+
+
+def pagefind_env() -> dict[str, str]:
+    """The environment Pagefind runs in: ours, with `PAGEFIND_MALLOC` unless it is set."""
+    name, value = PAGEFIND_MALLOC
+    return {name: value, **os.environ}
 
 
 def _kill_group(process: subprocess.Popen[str]) -> None:
