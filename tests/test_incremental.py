@@ -666,6 +666,45 @@ def test_folders_a_build_wrote_are_made_known_in_idle_time_but_not_one_changed_b
     assert snapshot(site) == clean_build_snapshot(root, tmp_path / "clean")
 
 
+def test_the_writers_listing_made_in_idle_time_is_used_once_and_checked_as_ever(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`serve`'s idle step makes the writer's view of the held listing (`HeldSite.prepare`):
+    the next edit's writer takes it instead of making it, and still finds a page deleted by
+    hand; it is used once, and a build after one with no idle step makes its own."""
+    import sitegen.write
+
+    root = _site(tmp_path / "site", 12)
+    held = HeldModel()
+    build_site(load_config(root), import_raw=False, held=held)
+    edited = _article(root, POOL[9])
+    corpus.edit(edited, 0)   # (the first build's listing is taken again by the next one)
+    build_site(load_config(root), import_raw=False, held=held)
+    made = calls(monkeypatch, sitegen.write._Previous, "listed", lambda paths: len(paths))
+    held.site.prepare()
+    held.site.prepare()   # made once for a listing
+    assert len(made) == 1
+    corpus.edit(edited, 1)
+    build_site(load_config(root), import_raw=False, held=held)
+    assert len(made) == 1, "the edit's writer took the listing made in idle time"
+    assert held.site.prepared is None
+    corpus.edit(edited, 2)
+    build_site(load_config(root), import_raw=False, held=held)
+    assert len(made) == 2, "no idle step: the writer made its own"
+    held.site.prepare()
+    held.site.listing = list(held.site.listing or ())   # another listing: not its view
+    corpus.edit(edited, 3)
+    build_site(load_config(root), import_raw=False, held=held)
+    assert len(made) == 4
+    site = root / "_site"
+    page = sorted(site.glob("[0-9]*/*/*/index.html"))[1]   # a page no edit below changes
+    held.site.prepare()
+    page.unlink()
+    corpus.edit(edited, 4)
+    build_site(load_config(root), import_raw=False, held=held)
+    assert page.is_file()
+    assert snapshot(site) == clean_build_snapshot(root, tmp_path / "clean")
+
+
 class _NotWalked(list[tuple[str, int, int]]):
     """A listing that fails when walked whole."""
 
