@@ -705,6 +705,52 @@ def test_the_writers_listing_made_in_idle_time_is_used_once_and_checked_as_ever(
     assert snapshot(site) == clean_build_snapshot(root, tmp_path / "clean")
 
 
+def test_a_held_body_edit_compares_the_versions_of_the_files_edited_not_of_all(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A body edit's model is the last one with the edited files' versions changed
+    (`Model.changed_since`): `render._keeps` compares only those with the held site's, and
+    every article's after a title edit (the model made anew); the site is a clean build's."""
+    import sitegen.render
+    from bench.serve_latency import edit as edit_kind
+    from sitegen.snapshot import Model
+
+    root = _site(tmp_path / "site", 12)
+    held = HeldModel()
+    build_site(load_config(root), import_raw=False, held=held)
+    edited = _article(root, POOL[9])
+    corpus.edit(edited, 0)
+    build_site(load_config(root), import_raw=False, held=held)
+    asked: list[Path] = []
+    keeping = [False]
+    real_version, real_keeps = Model.version, sitegen.render._keeps
+
+    def version(self: Model, article: Any) -> str:
+        if keeping[0]:
+            asked.append(article.path)
+        return real_version(self, article)
+
+    def keeps(*args: Any, **kwargs: Any) -> Any:
+        keeping[0] = True
+        try:
+            return real_keeps(*args, **kwargs)
+        finally:
+            keeping[0] = False
+
+    monkeypatch.setattr(Model, "version", version)
+    monkeypatch.setattr(sitegen.render, "_keeps", keeps)
+    corpus.edit(edited, 1)
+    build_site(load_config(root), import_raw=False, held=held)
+    assert asked == []
+    model = held._model
+    assert model is not None and model.changed_since(model.versions) == {}
+    assert snapshot(root / "_site") == clean_build_snapshot(root, tmp_path / "clean")
+    edited.write_text(edit_kind(edited.read_text(encoding="utf-8"), "title", 2),
+                      encoding="utf-8")
+    build_site(load_config(root), import_raw=False, held=held)
+    assert len(asked) == 12
+    assert snapshot(root / "_site") == clean_build_snapshot(root, tmp_path / "clean2")
+
+
 class _NotWalked(list[tuple[str, int, int]]):
     """A listing that fails when walked whole."""
 
