@@ -666,6 +666,12 @@ def test_folders_a_build_wrote_are_made_known_in_idle_time_but_not_one_changed_b
     assert snapshot(site) == clean_build_snapshot(root, tmp_path / "clean")
 
 
+def _edit_and_build(root: Path, held: HeldModel, path: Path, round_: int) -> None:
+    """One body edit of `path`, then a build as `serve` makes it."""
+    corpus.edit(path, round_)
+    build_site(load_config(root), import_raw=False, held=held)
+
+
 def test_the_writers_listing_made_in_idle_time_is_used_once_and_checked_as_ever(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`serve`'s idle step makes the writer's view of the held listing (`HeldSite.prepare`):
@@ -677,30 +683,25 @@ def test_the_writers_listing_made_in_idle_time_is_used_once_and_checked_as_ever(
     held = HeldModel()
     build_site(load_config(root), import_raw=False, held=held)
     edited = _article(root, POOL[9])
-    corpus.edit(edited, 0)   # (the first build's listing is taken again by the next one)
-    build_site(load_config(root), import_raw=False, held=held)
+    _edit_and_build(root, held, edited, 0)   # (the first build's listing is taken again)
     made = calls(monkeypatch, sitegen.write._Previous, "listed", lambda paths: len(paths))
     held.site.prepare()
     held.site.prepare()   # made once for a listing
     assert len(made) == 1
-    corpus.edit(edited, 1)
-    build_site(load_config(root), import_raw=False, held=held)
+    _edit_and_build(root, held, edited, 1)
     assert len(made) == 1, "the edit's writer took the listing made in idle time"
     assert held.site.prepared is None
-    corpus.edit(edited, 2)
-    build_site(load_config(root), import_raw=False, held=held)
+    _edit_and_build(root, held, edited, 2)
     assert len(made) == 2, "no idle step: the writer made its own"
     held.site.prepare()
     held.site.listing = list(held.site.listing or ())   # another listing: not its view
-    corpus.edit(edited, 3)
-    build_site(load_config(root), import_raw=False, held=held)
+    _edit_and_build(root, held, edited, 3)
     assert len(made) == 4
     site = root / "_site"
     page = sorted(site.glob("[0-9]*/*/*/index.html"))[1]   # a page no edit below changes
     held.site.prepare()
     page.unlink()
-    corpus.edit(edited, 4)
-    build_site(load_config(root), import_raw=False, held=held)
+    _edit_and_build(root, held, edited, 4)
     assert page.is_file()
     assert snapshot(site) == clean_build_snapshot(root, tmp_path / "clean")
 
@@ -718,8 +719,7 @@ def test_a_held_body_edit_compares_the_versions_of_the_files_edited_not_of_all(
     held = HeldModel()
     build_site(load_config(root), import_raw=False, held=held)
     edited = _article(root, POOL[9])
-    corpus.edit(edited, 0)
-    build_site(load_config(root), import_raw=False, held=held)
+    _edit_and_build(root, held, edited, 0)
     asked: list[Path] = []
     keeping = [False]
     real_version, real_keeps = Model.version, sitegen.render._keeps
@@ -738,8 +738,7 @@ def test_a_held_body_edit_compares_the_versions_of_the_files_edited_not_of_all(
 
     monkeypatch.setattr(Model, "version", version)
     monkeypatch.setattr(sitegen.render, "_keeps", keeps)
-    corpus.edit(edited, 1)
-    build_site(load_config(root), import_raw=False, held=held)
+    _edit_and_build(root, held, edited, 1)
     assert asked == []
     model = held._model
     assert model is not None and model.changed_since(model.versions) == {}
