@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -102,6 +102,21 @@ class Model:
     # the snapshot's taxonomy this one was regrouped from, with its structure: the groups kept
     # from it are its very objects, so their digests are that build's (`group_fingerprints`)
     grouped_from: tuple[Taxonomy, str] | None = field(default=None, repr=False, compare=False)
+    # a body edit's model (`HeldModel._with_bodies`): the versions of the model it was made
+    # from, and the new version of each file edited (the others are those)
+    edited: tuple[dict[Path, str], dict[Path, str]] | None = field(default=None, repr=False,
+                                                                   compare=False)
+
+    def changed_since(self, versions: dict[Path, str]) -> Mapping[Path, str] | None:
+        """The article files whose version may differ from `versions`, with this model's
+        version of each: none when `versions` are this model's, the files edited when this
+        model was made from the one they are by a body edit (the same articles); None when
+        not known (every article is compared)."""
+        if versions is self.versions:
+            return {}
+        if self.edited is not None and self.edited[0] is versions:
+            return self.edited[1]
+        return None
 
     def version(self, article: Article) -> str:
         """A digest that changes whenever any field of `article` may have: its file's path and
@@ -246,12 +261,10 @@ class HeldModel:
         records = {a.path: replace(a, body=fresh[str(a.path)][0].body)
                    for a in model.articles if str(a.path) in fresh}   # drafts are not
         taxonomy = with_records(model.taxonomy, records)
-        versions = dict(model.versions)
-        for article in records.values():
-            versions[article.path] = _version(key, article, files)
+        edited = {path: _version(key, article, files) for path, article in records.items()}
         log.debug("articles held in memory, %d of them with a new body", len(records))
-        return Model(taxonomy.articles, taxonomy, versions, model.structure, model.layout,
-                     model.frame)
+        return Model(taxonomy.articles, taxonomy, model.versions | edited, model.structure,
+                     model.layout, model.frame, edited=(model.versions, edited))
 
 
 def load_model(config: Config, cache: BuildCache, *, drafts: bool = False,

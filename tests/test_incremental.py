@@ -666,6 +666,90 @@ def test_folders_a_build_wrote_are_made_known_in_idle_time_but_not_one_changed_b
     assert snapshot(site) == clean_build_snapshot(root, tmp_path / "clean")
 
 
+def _edit_and_build(root: Path, held: HeldModel, path: Path, round_: int) -> None:
+    """One body edit of `path`, then a build as `serve` makes it."""
+    corpus.edit(path, round_)
+    build_site(load_config(root), import_raw=False, held=held)
+
+
+def test_the_writers_listing_made_in_idle_time_is_used_once_and_checked_as_ever(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`serve`'s idle step makes the writer's view of the held listing (`HeldSite.prepare`):
+    the next edit's writer takes it instead of making it, and still finds a page deleted by
+    hand; it is used once, and a build after one with no idle step makes its own."""
+    import sitegen.write
+
+    root = _site(tmp_path / "site", 12)
+    held = HeldModel()
+    build_site(load_config(root), import_raw=False, held=held)
+    edited = _article(root, POOL[9])
+    _edit_and_build(root, held, edited, 0)   # (the first build's listing is taken again)
+    made = calls(monkeypatch, sitegen.write._Previous, "listed", lambda paths: len(paths))
+    held.site.prepare()
+    held.site.prepare()   # made once for a listing
+    assert len(made) == 1
+    _edit_and_build(root, held, edited, 1)
+    assert len(made) == 1, "the edit's writer took the listing made in idle time"
+    assert held.site.prepared is None
+    _edit_and_build(root, held, edited, 2)
+    assert len(made) == 2, "no idle step: the writer made its own"
+    held.site.prepare()
+    held.site.listing = list(held.site.listing or ())   # another listing: not its view
+    _edit_and_build(root, held, edited, 3)
+    assert len(made) == 4
+    site = root / "_site"
+    page = sorted(site.glob("[0-9]*/*/*/index.html"))[1]   # a page no edit below changes
+    held.site.prepare()
+    page.unlink()
+    _edit_and_build(root, held, edited, 4)
+    assert page.is_file()
+    assert snapshot(site) == clean_build_snapshot(root, tmp_path / "clean")
+
+
+def test_a_held_body_edit_compares_the_versions_of_the_files_edited_not_of_all(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A body edit's model is the last one with the edited files' versions changed
+    (`Model.changed_since`): `render._keeps` compares only those with the held site's, and
+    every article's after a title edit (the model made anew); the site is a clean build's."""
+    import sitegen.render
+    from bench.serve_latency import edit as edit_kind
+    from sitegen.snapshot import Model
+
+    root = _site(tmp_path / "site", 12)
+    held = HeldModel()
+    build_site(load_config(root), import_raw=False, held=held)
+    edited = _article(root, POOL[9])
+    _edit_and_build(root, held, edited, 0)
+    asked: list[Path] = []
+    keeping = [False]
+    real_version, real_keeps = Model.version, sitegen.render._keeps
+
+    def version(self: Model, article: Any) -> str:
+        if keeping[0]:
+            asked.append(article.path)
+        return real_version(self, article)
+
+    def keeps(*args: Any, **kwargs: Any) -> Any:
+        keeping[0] = True
+        try:
+            return real_keeps(*args, **kwargs)
+        finally:
+            keeping[0] = False
+
+    monkeypatch.setattr(Model, "version", version)
+    monkeypatch.setattr(sitegen.render, "_keeps", keeps)
+    _edit_and_build(root, held, edited, 1)
+    assert asked == []
+    model = held._model
+    assert model is not None and model.changed_since(model.versions) == {}
+    assert snapshot(root / "_site") == clean_build_snapshot(root, tmp_path / "clean")
+    edited.write_text(edit_kind(edited.read_text(encoding="utf-8"), "title", 2),
+                      encoding="utf-8")
+    build_site(load_config(root), import_raw=False, held=held)
+    assert len(asked) == 12
+    assert snapshot(root / "_site") == clean_build_snapshot(root, tmp_path / "clean2")
+
+
 class _NotWalked(list[tuple[str, int, int]]):
     """A listing that fails when walked whole."""
 

@@ -30,6 +30,26 @@ PARAGRAPHS = {"one": (Paragraph("p-1", "Intro."), Paragraph("p-2", "“We will r
               "two": (Paragraph("p-1", "“Talks are over,” she said."),)}
 
 
+class _Versions:
+    """An article version by slug (`render.fingerprint.Versions`); made from `base` by a body
+    edit of the `edited` slugs when given (`changed_since`)."""
+
+    def __init__(self, by_slug: dict[str, str], base: _Versions | None = None,
+                 edited: tuple[str, ...] = ()) -> None:
+        self.by_slug = dict(by_slug)
+        self.versions = {_article(slug).path: v for slug, v in by_slug.items()}
+        self.edited = (base.versions, {_article(s).path: by_slug[s] for s in edited}) \
+            if base is not None else None
+
+    def version(self, article: Article) -> str:
+        return self.by_slug[article.slug]
+
+    def changed_since(self, versions: dict[Path, str]) -> dict[Path, str] | None:
+        if versions is self.versions:
+            return {}
+        return self.edited[1] if self.edited and self.edited[0] is versions else None
+
+
 class _Bodies:
     """The paragraphs of each article, counting whose were asked for."""
 
@@ -46,20 +66,51 @@ def test_anchors_are_kept_by_article_version(tmp_path: Path) -> None:
                 _article("three")]
     versions = {"one": "v1", "two": "v2", "three": "v3"}
     first = _Bodies()
-    anchors = QuoteAnchors(BuildCache(tmp_path), articles, lambda a: versions[a.slug], first)
+    anchors = QuoteAnchors(BuildCache(tmp_path), articles, _Versions(versions), first)
     assert first.read == ["one", "two"]   # a story without quotes needs no anchors
     assert anchors.of(articles[0], articles[0].quotes[0]) == "p-2"
     assert anchors.of(articles[1], articles[1].quotes[0]) == "p-1"
 
     again = _Bodies()
-    kept = QuoteAnchors(BuildCache(tmp_path), articles, lambda a: versions[a.slug], again)
+    kept = QuoteAnchors(BuildCache(tmp_path), articles, _Versions(versions), again)
     assert again.read == []   # nothing changed: no body is read
     assert kept.of(articles[0], articles[0].quotes[0]) == "p-2"
 
     versions["two"] = "v2-edited"
     edited = _Bodies()
-    QuoteAnchors(BuildCache(tmp_path), articles, lambda a: versions[a.slug], edited)
+    QuoteAnchors(BuildCache(tmp_path), articles, _Versions(versions), edited)
     assert edited.read == ["two"]   # only the edited story is looked at again
+
+
+def test_a_body_edit_of_the_last_model_looks_at_the_files_edited_only(
+        tmp_path: Path) -> None:
+    """`serve`'s body edit (`Versions.changed_since`, the store as the last build left it):
+    only the edited files' anchors are looked for again, and the anchors and the entries
+    saved are those of a look at every article; once the store is not what that build left,
+    or the versions not a body edit of its model, every article is looked at again (the
+    entries are the same)."""
+    articles = [_article("one", "We will respond,"), _article("two", "Talks are over,"),
+                _article("three")]
+    numbers = {a.path: n for n, a in enumerate(articles)}
+    first = _Versions({"one": "v1", "two": "v2", "three": "v3"})
+    cache = BuildCache(tmp_path)
+    QuoteAnchors(cache, articles, first, _Bodies(), numbers)
+    edited = [articles[0], _article("two", "Talks are over,", "Gone"), articles[2]]
+    second = _Versions({"one": "v1", "two": "v2-edited", "three": "v3"}, first, ("two",))
+    bodies = _Bodies()
+    anchors = QuoteAnchors(cache, edited, second, bodies, numbers)
+    assert bodies.read == ["two"]
+    assert [anchors.of(a, q) for a in edited for q in a.quotes] == ["p-2", "p-1", None]
+    saved = cache.load(NAME, "", anchors_module.SHAPE)
+    assert saved == {"v1": ["p-2"], "v2-edited": ["p-1", None]}
+    # a look at every article makes the same entries
+    (tmp_path / ".sitegen-cache" / f"{NAME}.msgpack").unlink()
+    QuoteAnchors(BuildCache(tmp_path), edited, _Versions(second.by_slug), _Bodies(), numbers)
+    assert BuildCache(tmp_path).load(NAME, "", anchors_module.SHAPE) == saved
+    third = _Versions({"one": "v1-edited", "two": "v2-edited", "three": "v3"}, second, ("one",))
+    QuoteAnchors(BuildCache(tmp_path), edited, third, _Bodies(), numbers)   # every article
+    assert BuildCache(tmp_path).load(NAME, "", anchors_module.SHAPE) == {
+        "v1-edited": ["p-2"], "v2-edited": ["p-1", None]}
 
 
 def test_many_anchors_are_found_over_workers(tmp_path: Path,
@@ -79,7 +130,9 @@ def test_many_anchors_are_found_over_workers(tmp_path: Path,
     monkeypatch.setattr(anchors_module, "FIND_IN_WORKERS", 2, raising=False)
     parallel.set_jobs(2)
     try:
-        anchors = QuoteAnchors(BuildCache(tmp_path), articles, lambda a: a.slug, paragraphs)
+        anchors = QuoteAnchors(BuildCache(tmp_path), articles,
+                               _Versions({"one": "one", "two": "two", "three": "three"}),
+                               paragraphs)
     finally:
         parallel.set_jobs(None)
     pids = record.read_text(encoding="utf-8").split()
@@ -92,7 +145,7 @@ def test_anchors_of_another_shape_are_found_again(tmp_path: Path) -> None:
     articles = [_article("one", "We will respond,")]
     BuildCache(tmp_path).save(NAME, "", {"v1": "p-9"})   # not a list of anchors
     bodies = _Bodies()
-    anchors = QuoteAnchors(BuildCache(tmp_path), articles, lambda a: "v1", bodies)
+    anchors = QuoteAnchors(BuildCache(tmp_path), articles, _Versions({"one": "v1"}), bodies)
     assert bodies.read == ["one"]
     assert anchors.of(articles[0], articles[0].quotes[0]) == "p-2"
 

@@ -393,6 +393,85 @@ def test_a_batch_naming_several_files_waits_the_burst_quiet_period() -> None:
         debouncer.close()
 
 
+def test_a_file_an_event_says_is_whole_is_built_after_the_closed_quiet_period() -> None:
+    """A file closed after a write (or renamed into place) is not being written any more: one
+    such file waits `closed` seconds, not `quiet`; an event after it that may come from a
+    writer not done yet (modified again) waits `quiet` again."""
+    fired: list[tuple[float, set[Path]]] = []
+    debouncer = Debouncer(lambda batch: fired.append((time.monotonic(), batch)), quiet=3.0,
+                          closed=0.02)
+    a = Path("/site/content/articles/a.md")
+    try:
+        debouncer.add([a])
+        added = time.monotonic()
+        debouncer.add([a], whole=True)
+        deadline = added + WAIT
+        while not fired and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert fired and fired[0][0] - added < 1.5, "a whole file waits the closed period"
+        fired.clear()
+        debouncer.add([a], whole=True)
+        debouncer.add([a])   # written to again
+        time.sleep(1.0)
+        assert not fired, "a file being written waits the whole quiet period"
+    finally:
+        debouncer.close()
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="inotify's close and rename events")
+def test_a_save_closed_or_renamed_into_place_fires_sooner_than_a_write_left_open(
+        tmp_path: Path) -> None:
+    """Through the real observer: a file still open after its write waits the quiet period
+    (3 s here), the same file closed goes at once, and so does a file renamed over its
+    original from an ignored temp name (an atomic save). Reads of the watched folder make no
+    event at all (the observer is not asked for opens and closes without a write)."""
+    (tmp_path / "content").mkdir()
+    target = tmp_path / "content" / "a.md"
+    target.write_text("one")
+    batches: list[tuple[float, set[str]]] = []
+    events: list[object] = []
+    watcher = Watcher(lambda batch: batches.append((time.monotonic(), {p.name for p in batch})),
+                      quiet=3.0)
+    handler = watcher._handler
+    seen_event = handler.on_any_event
+
+    def counted(event: Any) -> None:
+        events.append(event)
+        seen_event(event)
+
+    handler.on_any_event = counted   # type: ignore[method-assign]
+
+    def expect(name: str, since: float) -> float:
+        deadline = since + WAIT
+        while not batches:
+            assert time.monotonic() < deadline, f"{name} not seen"
+            time.sleep(0.01)
+        at, batch = batches.pop()
+        assert batch == {name}
+        return at - since
+
+    try:
+        watcher.watch([tmp_path / "content"])
+        time.sleep(0.2)
+        for _ in range(5):
+            assert target.read_text() == "one"
+        time.sleep(0.3)
+        assert events == [], "reading a watched file is no event"
+        with target.open("w") as stream:
+            stream.write("two")
+            stream.flush()
+            time.sleep(1.0)
+            assert not batches, "a file still open waits the quiet period"
+            closed = time.monotonic()
+        assert expect("a.md", closed) < 1.5
+        (tmp_path / "content" / ".a.md.tmp-1").write_text("three")
+        moved = time.monotonic()
+        os.replace(tmp_path / "content" / ".a.md.tmp-1", target)
+        assert expect("a.md", moved) < 1.5
+    finally:
+        watcher.close()
+
+
 @pytest.mark.parametrize("poll", [False, True])
 def test_watcher_follows_folders_created_removed_and_recreated(tmp_path: Path,
                                                                poll: bool) -> None:

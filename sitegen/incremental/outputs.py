@@ -18,13 +18,16 @@ from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
 from sitegen.errors import SitegenError
 from sitegen.incremental.shape import Fields
 from sitegen.incremental.stores import Store
 from sitegen.incremental.table import column_shapes, rows_from_columns, rows_to_columns
 from sitegen.walk import walk
+
+if TYPE_CHECKING:
+    from sitegen.write import _Previous
 
 log = logging.getLogger(__name__)
 
@@ -308,6 +311,8 @@ class HeldSite:
         self.stamp: tuple[int, int, int] | None = None   # of the page memo it saved
         # The last build's page memo and build record, not saved yet (`save_later`).
         self.unsaved: Callable[[], None] | None = None
+        # the writer's view of `listing`, made in idle time (`prepare`), with that listing
+        self.prepared: tuple[Listing, _Previous] | None = None
 
     def listing_of(self, out: Path, stamp: tuple[int, int, int] | None) -> Listing | None:
         """The held listing of `out`, else `site_listing(out)`. `stamp` is the page memo's
@@ -376,7 +381,24 @@ class HeldSite:
                 settled += 1
         return settled
 
+    def prepare(self) -> None:
+        """In idle time (`serve`, after a reload): the writer's view of the held listing
+        (`write.prepared_listing`), so that the next edit's writer does not make it."""
+        if self.listing is not None and (self.prepared is None
+                                         or self.prepared[0] is not self.listing):
+            from sitegen.write import prepared_listing
+
+            self.prepared = (self.listing,
+                             prepared_listing([path for path, _, _ in self.listing]))
+
+    def take_prepared(self, listing: Listing | None) -> _Previous | None:
+        """The writer's view `prepare` made of `listing` (this very list: a listing is never
+        changed, `updated_listing` makes a new one), once; else None."""
+        prepared, self.prepared = self.prepared, None
+        return prepared[1] if prepared is not None and prepared[0] is listing else None
+
     def forget(self) -> None:
+        self.prepared = None
         self.listing, self.structure, self.versions, self.fingerprints = None, "", {}, {}
         self.readers, self.layout, self.groups, self.frame = {}, "", {}, ""
         self.origins, self.pages, self.folders = {}, [], {}

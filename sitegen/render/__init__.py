@@ -345,9 +345,15 @@ def _keeps(ctx: SiteContext, memo: Memo | None, versions: Versions | None,
     if not frame and not (before.structure == versions.structure or before.layout):
         return None, False, set()
     dirty: set[str] = set()
-    for article in ctx.taxonomy.articles:
-        if before.versions.get(article.path) != versions.version(article):
-            dirty.update(before.readers.get(article.path, ()))
+    changed = versions.changed_since(before.versions)
+    if changed is None:
+        for article in ctx.taxonomy.articles:
+            if before.versions.get(article.path) != versions.version(article):
+                dirty.update(before.readers.get(article.path, ()))
+    else:   # a body edit of the model the last build had: only the files edited may differ
+        for edited, version in changed.items():
+            if before.versions.get(edited) != version:
+                dirty.update(before.readers.get(edited, ()))
     now = ctx.fp.known_groups()
     asked: dict[str, list[tuple[tuple[object, ...], str]]] = {}   # output -> its aggregates
     for key, (found, paths) in before.groups.items():

@@ -177,8 +177,7 @@ class SiteContext:
         self._numbers = {a.path: n for n, a in enumerate(articles)}   # by article file
         self._bodies: dict[Path, Body] = {}
         self._taking: tuple[Sequence[Article], Callable[[], ConvertedBodies],
-                            Callable[[Article], str] | None] | None = (
-            articles, converting, versions.version if versions else None)
+                            Versions | None] | None = (articles, converting, versions)
         self._cache, self._structure = cache, layout
         self._kinds: dict[str, str] | None = None
         # Whether the output at a path is kept as the last build made it, known without its
@@ -225,10 +224,11 @@ class SiteContext:
         makes its tasks while the workers convert, and calls this before rendering (else the
         first page rendered does, in each renderer forked)."""
         if self._taking is not None:
-            articles, converting, version = self._taking
+            articles, converting, versions = self._taking
             self._taking = None
             self._converted = converting()
-            self._anchors = QuoteAnchors(self._cache, articles, version, self._paragraphs)
+            self._anchors = QuoteAnchors(self._cache, articles, versions, self._paragraphs,
+                                         self._numbers)
 
     def body(self, article: Article) -> Body:
         found = self._bodies.get(article.path)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -53,8 +53,16 @@ class Versions(Protocol):
         """The earlier taxonomy this one was regrouped from, with its `structure` (None when
         grouped afresh): each group kept from it is its very object."""
 
+    @property
+    def versions(self) -> dict[Path, str]:
+        """Each article's version, by file."""
+
     def version(self, article: Article) -> str:
         """A digest that changes whenever any field of `article` may have."""
+
+    def changed_since(self, versions: dict[Path, str]) -> Mapping[Path, str] | None:
+        """The article files whose version may differ from `versions` (an earlier build's),
+        with their version now (the others' are those), when known; else None."""
 
 
 Group = Term | Month | Year

@@ -323,13 +323,16 @@ class Preview:
     def _settle(self) -> None:
         """Once the last build's reload went out (`SETTLE_DELAY`), with nothing to build: its
         garbage collection, then the site's folders it wrote made known to the next edit's
-        writer (`HeldSite.settle_folders`), stopped early by an edit; after the first build,
+        writer (`HeldSite.settle_folders`), stopped early by an edit, and the writer's view of
+        the site's listing made (`HeldSite.prepare`); after the first build,
         the card drawing warmed (`cards.warm`)."""
         self._collect()
         rebuilder = self._rebuilder
         with self._build_lock:
             if self._held is not None and rebuilder is not None:
                 self._held.site.settle_folders(lambda: rebuilder.pending)
+                if not rebuilder.pending:
+                    self._held.site.prepare()
             if self._cold_cards and rebuilder is not None and not rebuilder.pending:
                 self._cold_cards = False   # (once: the first edit's card is drawn here)
                 from sitegen.render.cards import warm
