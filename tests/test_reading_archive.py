@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import html as html_module
 import re
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
-from sitegen.render.reading_time import reading_minutes, word_count
+from sitegen.render.reading_time import _TAG, _WORD, reading_minutes, word_count
 from sitegen.taxonomy import build_taxonomy
 from tests.test_render import _json_ld, build, make_articles, read
 
@@ -25,6 +28,15 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 ])
 def test_word_count_counts_what_a_reader_sees(html: str, words: int) -> None:
     assert word_count(html) == words
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.one_of(st.sampled_from(" \t\n\u00a0\u2009\u3000_-'’.<>&;#x\"“”?,"),
+                                  st.characters()), max_size=80))
+@example("it's U.S.-led, ‘co-op’… _x_ ２０２４ Ⅻ ³ ... -- a.b. &amp; &#8217;s<b>x</b>y")
+def test_word_count_is_the_matches_of_the_word_pattern(text: str) -> None:
+    """Counted by runs between whitespace, the same as matching the whole text."""
+    assert word_count(text) == len(_WORD.findall(html_module.unescape(_TAG.sub(" ", text))))
 
 
 def test_reading_minutes_round_up() -> None:
