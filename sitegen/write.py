@@ -156,7 +156,7 @@ def write_site(outputs: Iterable[OutputFile], out_dir: Path,
                *, protected: Iterable[Path] = (),
                finish: Finish | None = None, swap: bool = False,
                changes: Changes | None = None,
-               listed: Iterable[str] | _Previous | None = None,
+               listed: Iterable[str] | PreviousSite | None = None,
                watch: Watch | None = None, defer_cleanup: bool = False,
                kept: AbstractSet[str] = frozenset(),
                folders: Mapping[str, int | None] | None = None) -> int:
@@ -205,7 +205,7 @@ def write_site(outputs: Iterable[OutputFile], out_dir: Path,
     try:
         if not swap and not out_dir.is_symlink() and (out_dir / MARKER).is_file():
             site = _scan(out_dir) if listed is None else listed \
-                if isinstance(listed, _Previous) else _Previous.listed(listed)
+                if isinstance(listed, PreviousSite) else PreviousSite.listed(listed)
             count = _update_in_place(outputs, out_dir, staging, changes, finish, site,
                                      checked=listed is not None, watch=watch,
                                      defer_cleanup=defer_cleanup, kept=kept,
@@ -456,7 +456,7 @@ def _swap_in(staging: Path, out_dir: Path) -> None:
 
 
 @dataclass
-class _Previous:
+class PreviousSite:
     """The previous site as os.scandir sees it, symlinks not followed."""
 
     files: set[str] = field(default_factory=set)    # regular files
@@ -466,7 +466,7 @@ class _Previous:
     top: list[str] = field(default_factory=list)     # the listed files of the site's own folder
 
     @classmethod
-    def listed(cls, paths: Iterable[str]) -> _Previous:
+    def listed(cls, paths: Iterable[str]) -> PreviousSite:
         """The site as a listing of its files says it is (every entry taken for a regular
         file; a folder counts its files and subfolders; empty folders are not seen). A list
         is taken to be sorted (`site_listing`'s order)."""
@@ -540,8 +540,8 @@ class _Journal:
         return cls(*lists)
 
 
-def _scan(out_dir: Path) -> _Previous:
-    found = _Previous()
+def _scan(out_dir: Path) -> PreviousSite:
+    found = PreviousSite()
     for prefix, entries, count in walk(out_dir):
         for entry in entries:
             if entry.is_file(follow_symlinks=False):
@@ -553,12 +553,12 @@ def _scan(out_dir: Path) -> _Previous:
     return found
 
 
-def prepared_listing(paths: list[str]) -> _Previous:
+def prepared_listing(paths: list[str]) -> PreviousSite:
     """`write_site`'s `listed` made ahead from the sorted paths of a listing: the sets and
     folder counts the writer makes of it (0.017 s of a body edit in `serve` at 10,000
     articles, 36,000 paths), made in idle time (`HeldSite.prepare`) instead of after the
     edit. For one write only: the writer takes the files it finds missing out of it."""
-    return _Previous.listed(paths)
+    return PreviousSite.listed(paths)
 
 
 def _key(path: str) -> str:
@@ -579,7 +579,7 @@ def _parents(key: str) -> Iterable[str]:
 
 
 def _update_in_place(outputs: Iterable[OutputFile], out_dir: Path, staging: Path,
-                     changes: Changes, finish: Finish | None, previous: _Previous,
+                     changes: Changes, finish: Finish | None, previous: PreviousSite,
                      *, checked: bool = False, watch: Watch | None = None,
                      defer_cleanup: bool = False,
                      kept: AbstractSet[str] = frozenset(),
@@ -710,7 +710,7 @@ class _Checker:
     its entries (their types, as `lstat` gives them) the first time one of its files is asked
     for, instead of one `lstat` per file; a folder of few files is checked file by file."""
 
-    def __init__(self, previous: _Previous, where: int | str,
+    def __init__(self, previous: PreviousSite, where: int | str,
                  folders: Mapping[str, int | None] | None = None) -> None:
         self.previous = previous
         self.where = where
@@ -818,7 +818,7 @@ def _regular_names(where: int | str, folder: str) -> frozenset[str]:
         return frozenset()
 
 
-def _check(previous: _Previous, where: int | str, key: str) -> None:
+def _check(previous: PreviousSite, where: int | str, key: str) -> None:
     """Take `key` out of the listed files unless the site holds it as a regular file (deleted
     or replaced by hand since it was listed): kept, it is then missing; written, it is added.
     `where` is the site's folder, open (`_listed_folder`) or as a path."""

@@ -34,7 +34,7 @@ from sitegen.site import build_site
 from sitegen.snapshot import HeldModel
 from sitegen.taxonomy import Month, Term, Year
 from sitegen.theme import DEFAULT_THEME
-from sitegen.write import _Previous, _scan
+from sitegen.write import PreviousSite, _scan
 from tests.conftest import (
     build_snapshot,
     calls,
@@ -684,7 +684,7 @@ def test_the_writers_listing_made_in_idle_time_is_used_once_and_checked_as_ever(
     build_site(load_config(root), import_raw=False, held=held)
     edited = _article(root, POOL[9])
     _edit_and_build(root, held, edited, 0)   # (the first build's listing is taken again)
-    made = calls(monkeypatch, sitegen.write._Previous, "listed", lambda paths: len(paths))
+    made = calls(monkeypatch, sitegen.write.PreviousSite, "listed", lambda paths: len(paths))
     held.site.prepare()
     held.site.prepare()   # made once for a listing
     assert len(made) == 1
@@ -806,7 +806,7 @@ def test_the_writer_takes_the_held_listing_for_the_site_it_left(tmp_path: Path) 
     root = _site(tmp_path / "site", 8)
     held = HeldModel()
     build_site(load_config(root), import_raw=False, held=held)
-    listed = _Previous.listed(path for path, _, _ in held.site.listing or ())
+    listed = PreviousSite.listed(path for path, _, _ in held.site.listing or ())
     walked = _scan(root / "_site")
     assert (listed.files, listed.dirs) == (walked.files | walked.others, walked.dirs)
     gone = sorted((root / "content" / "articles").glob("*.md"))[3]

@@ -27,7 +27,7 @@ from sitegen.incremental.table import column_shapes, rows_from_columns, rows_to_
 from sitegen.walk import walk
 
 if TYPE_CHECKING:
-    from sitegen.write import _Previous
+    from sitegen.write import PreviousSite
 
 log = logging.getLogger(__name__)
 
@@ -312,7 +312,7 @@ class HeldSite:
         # The last build's page memo and build record, not saved yet (`save_later`).
         self.unsaved: Callable[[], None] | None = None
         # the writer's view of `listing`, made in idle time (`prepare`), with that listing
-        self.prepared: tuple[Listing, _Previous] | None = None
+        self.prepared: tuple[Listing, PreviousSite] | None = None
 
     def listing_of(self, out: Path, stamp: tuple[int, int, int] | None) -> Listing | None:
         """The held listing of `out`, else `site_listing(out)`. `stamp` is the page memo's
@@ -391,7 +391,7 @@ class HeldSite:
             self.prepared = (self.listing,
                              prepared_listing([path for path, _, _ in self.listing]))
 
-    def take_prepared(self, listing: Listing | None) -> _Previous | None:
+    def take_prepared(self, listing: Listing | None) -> PreviousSite | None:
         """The writer's view `prepare` made of `listing` (this very list: a listing is never
         changed, `updated_listing` makes a new one), once; else None."""
         prepared, self.prepared = self.prepared, None
