@@ -18,16 +18,14 @@ from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TypeAlias
 
 from sitegen.errors import SitegenError
 from sitegen.incremental.shape import Fields
 from sitegen.incremental.stores import Store
 from sitegen.incremental.table import column_shapes, rows_from_columns, rows_to_columns
 from sitegen.walk import walk
-
-if TYPE_CHECKING:
-    from sitegen.write import PreviousSite
+from sitegen.write import PreviousSite
 
 log = logging.getLogger(__name__)
 
@@ -383,13 +381,12 @@ class HeldSite:
 
     def prepare(self) -> None:
         """In idle time (`serve`, after a reload): the writer's view of the held listing
-        (`write.prepared_listing`), so that the next edit's writer does not make it."""
+        (`PreviousSite.listed`: the sets and folder counts of 36,000 paths, 0.017 s of a body
+        edit at 10,000 articles), so that the next edit's writer does not make it."""
         if self.listing is not None and (self.prepared is None
                                          or self.prepared[0] is not self.listing):
-            from sitegen.write import prepared_listing
-
             self.prepared = (self.listing,
-                             prepared_listing([path for path, _, _ in self.listing]))
+                             PreviousSite.listed([path for path, _, _ in self.listing]))
 
     def take_prepared(self, listing: Listing | None) -> PreviousSite | None:
         """The writer's view `prepare` made of `listing` (this very list: a listing is never
