@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Protocol
 
 from watchdog.events import (
     DirCreatedEvent,
@@ -160,12 +161,19 @@ def _ignore(paths: list[str]) -> None:
     pass
 
 
+class _Sink(Protocol):
+    """Where accepted paths go (`Debouncer.add`): `whole` when the event says the files are
+    complete, so the batch may be built sooner."""
+
+    def __call__(self, paths: Iterable[Path], *, whole: bool = False) -> None: ...
+
+
 class _Handler(FileSystemEventHandler):
     """Hands every path an event names to `seen` at once (ignored names too: a build still
     reads them), and the accepted ones to `sink` (the debouncer, told whether the event says
     its files are whole: closed after a write, or renamed into place); a lost event to `lost`."""
 
-    def __init__(self, accept: Callable[[Path], bool], sink: Callable[..., None],
+    def __init__(self, accept: Callable[[Path], bool], sink: _Sink,
                  seen: Callable[[list[str]], None] = _ignore,
                  lost: Callable[[], None] = _forget) -> None:
         self._accept = accept
