@@ -149,3 +149,22 @@ def test_paginate() -> None:
     assert pages[0].prev_url is None and pages[0].next_url == "/p2/"
     assert pages[2].next_url is None and pages[2].prev_url == "/p2/"
     assert len(paginate([], 2, str)) == 1
+
+
+def test_markdown_workers_send_bodies_back_as_plain_data() -> None:
+    """A converted body crosses the pipe as its shard holds it (lists, strings, an int): no
+    `Paragraph` record for the worker to pickle and the building process to make again, and
+    the pages read the same body from it."""
+    import pickle
+
+    from sitegen.render import bodies
+
+    config = Config(title="T", base_url="https://example.com/")
+    with bodies._markdown(config):
+        sent = bodies._convert_chunk(["First *one*.\n\nSecond, two words."])
+    assert b"sitegen" not in pickle.dumps(sent, protocol=pickle.HIGHEST_PROTOCOL)
+    found = bodies._from_stored(sent[0])
+    assert found is not None
+    html, paragraphs, words = found
+    assert "<em>one</em>" in html and words == 5
+    assert [p.text for p in paragraphs] == ["First one.", "Second, two words."]
