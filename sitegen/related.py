@@ -120,22 +120,26 @@ class RelatedStories:
         when, terms = self._times[n], self._terms[n]
         if not terms:
             return ()
-        weights, candidates, common = self._index.weights, self._candidates, self._index.common
+        weights, common = self._index.weights, self._index.common
+        found: list[tuple[str, Collection[int]]] = [(term, self._candidates(term, when))
+                                                    for term in terms]
+        if not common.isdisjoint(terms):
+            # Only stories sharing a specific term are kept: the others a common term gives
+            # are not even summed (0.25 s of 0.85 s at 10,000 articles). In what order stories
+            # are summed does not matter (below), only each story's own order of terms.
+            specific = set().union(*(others for term, others in found if term not in common))
+            found = [(term, specific.intersection(others) if term in common else others)
+                     for term, others in found]
         # Summed in term order, as always (floating point): the first term's weight is the sum
         # so far (0.0 + w is w), later terms add theirs.
-        shared = dict.fromkeys(candidates(terms[0], when), weights[terms[0]])
+        (first, others), *rest = found
+        shared = dict.fromkeys(others, weights[first])
         get = shared.get
-        for term in terms[1:]:
+        for term, others in rest:
             weight = weights[term]
-            for other in candidates(term, when):
+            for other in others:
                 shared[other] = get(other, 0.0) + weight
         shared.pop(n, None)
-        if common:  # keep only stories that share at least one specific term
-            specific: set[int] = set()
-            for term in terms:
-                if term not in common:
-                    specific.update(candidates(term, when))
-            shared = {o: w for o, w in shared.items() if o in specific}
         # Score (-w * decay factor, number), the smallest `limit` win; articles are numbered
         # newest first with slug and path breaking ties (the taxonomy's order), so the number is
         # the deterministic tie-break. The factor is at most 1, so |score| <= w: going through

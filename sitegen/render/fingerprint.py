@@ -181,7 +181,7 @@ class Fingerprints:
             return tuple(map(self._identity, value))
         if isinstance(value, tuple) and value and type(value[0]) is tuple \
                 and len(value[0]) == 2 and type(value[0][0]) is Article:    # a speaker's quotes
-            return tuple((self._identity(a), repr(q)) for a, q in value)
+            return tuple((self._identity(a), q.text, q.speaker) for a, q in value)
         if isinstance(value, tuple):
             return tuple(map(self._plain_field, value))
         return self._plain(value)
