@@ -18,14 +18,18 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
 from sitegen.incremental.shape import Each, Fields
 from sitegen.incremental.stores import Store
-from sitegen.model import Article, record_bytes
+from sitegen.model import Article, Quote, record_bytes
 from sitegen.taxonomy import Month, Taxonomy, Term, Year
+
+# Every field of a quote, read in C: a field added to `Quote` later enters the digest by itself.
+_QUOTE_FIELDS = operator.attrgetter(*(f.name for f in dataclasses.fields(Quote)))
 
 
 class Versions(Protocol):
@@ -181,7 +185,7 @@ class Fingerprints:
             return tuple(map(self._identity, value))
         if isinstance(value, tuple) and value and type(value[0]) is tuple \
                 and len(value[0]) == 2 and type(value[0][0]) is Article:    # a speaker's quotes
-            return tuple((self._identity(a), q.text, q.speaker) for a, q in value)
+            return tuple((self._identity(a), _QUOTE_FIELDS(q)) for a, q in value)
         if isinstance(value, tuple):
             return tuple(map(self._plain_field, value))
         return self._plain(value)
