@@ -324,7 +324,9 @@ def _render_and_write(config: Config, cache: BuildCache, out: Path, key: str,
     finally:
         if index is not None:   # no Pagefind outlives the build
             index.close()
-    listing = updated_listing(before, out, changes.whole, changes.paths)
+    # the new site's listing: the writer's own when it wrote the whole folder (no walk)
+    listing = changes.listing if changes.listing is not None \
+        else updated_listing(before, out, changes.whole, changes.paths)
     held_folders = folder_times(out, listing, since, changes.whole, changes.paths, folders) \
         if held is not None else {}
 

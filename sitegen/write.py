@@ -67,10 +67,15 @@ FLAT = ".sitegen-staged"
 @dataclass
 class Changes:
     """What a write changed in the site: `whole` when it was swapped in whole, else the `paths`
-    replaced, added or removed in place (so the caller can list the new site without a walk)."""
+    replaced, added or removed in place (so the caller can list the new site without a walk).
+    `listing`: when the writer wrote the folder it swapped in itself, every file of it with its
+    size and mtime as written (path, size, mtime_ns; sorted), which is what a walk of the new
+    site would find (`incremental.outputs.site_listing`, 0.15 s at 10,000 articles) but for a
+    hand edit made since, which would then be recorded as the build's own."""
 
     whole: bool = False
     paths: set[str] = field(default_factory=set)
+    listing: list[tuple[str, int, int]] | None = None
 
 
 class OutputFile(Protocol):
@@ -113,7 +118,7 @@ class NewSite:
         if self.previous is None:
             return []
         folder = _key(folder)
-        if not _inside(self.previous, PurePosixPath(folder, "x"), set()):
+        if not _inside(self.previous, f"{folder}/x", set()):
             return []   # not there, or a link on the way (never followed out of the site)
         return regular_files(self.previous / folder, folder)
 
@@ -219,13 +224,17 @@ def write_site(outputs: Iterable[OutputFile], out_dir: Path,
             changes.whole = True
             previous = out_dir if (out_dir / MARKER).is_file() else None
             new = NewSite(staging, previous, None)
+            written: dict[str, tuple[int, int]] = {}
             count = _write_all(_with_kept(outputs, kept), staging, previous,
-                               (lambda path: watch.staged(new, path)) if watch else None)
+                               (lambda path: watch.staged(new, path)) if watch else None,
+                               written)
             if finish is not None:
-                _keep_finished(finish(new), staging, previous)
-            _put(staging / MARKER, MARKER_TEXT.encode("utf-8"),
-                 previous / MARKER if previous else None)
+                _keep_finished(finish(new), staging, previous, written)
+            _note(written, MARKER, _put(os.path.join(staging, MARKER),
+                                        MARKER_TEXT.encode("utf-8"),
+                                        previous / MARKER if previous else None))
             _swap_in(staging, out_dir)
+            changes.listing = sorted((path, *found) for path, found in written.items())
     except OSError as exc:
         _abandon(watch, staging)
         raise _write_error(exc, out_dir) from None
@@ -338,51 +347,86 @@ def _unchanged_missing(where: Path) -> SitegenError:
 
 
 def _write_all(outputs: Iterable[OutputFile], root: Path, previous: Path | None = None,
-               staged: Callable[[str], None] | None = None) -> int:
+               staged: Callable[[str], None] | None = None,
+               written: dict[str, tuple[int, int]] | None = None) -> int:
+    """Write each output into the fresh folder `root` (a swap's staging), an unchanged one
+    linked from `previous`. Paths are joined as strings and files written with `os.open`: one
+    `mkdir` per new folder and open, write, fstat, close per file, no `Path` per output.
+    `written` gets each file's (size, mtime) as it stands in `root`, by path."""
     count = 0
-    made: set[Path] = set()
+    top = os.fspath(root)
+    made: set[str] = {""}   # folders of `root` made so far ("" is `root`)
     real: set[str] = set()   # folders of the previous site checked to be real (no symlinks)
     for output in outputs:
-        relative = safe_relative_path(output.path)
-        target = root / relative
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
+        key = _key(output.path)
+        folder = key.rpartition("/")[0]
+        if folder not in made:
+            _make_folder(top, folder, made)
+        target = os.path.join(top, key)
         content = output.content
         if content is None:
-            if previous is None or not _inside(previous, relative, real):
-                raise _unchanged_missing((previous or root) / relative)
-            _keep(previous / relative, target)
+            if previous is None or not _inside(previous, key, real):
+                raise _unchanged_missing((previous or root) / key)
+            found = _keep(previous / key, target)
         else:
-            _put(target, content,
-                 previous / relative if previous and _inside(previous, relative, real) else None)
+            found = _put(target, content,
+                         previous / key if previous and _inside(previous, key, real) else None)
+        _note(written, key, found)
         count += 1
         if staged is not None:
             staged(output.path)
     return count
 
 
-def _keep_finished(keys: Iterable[str], staging: Path, previous: Path | None) -> None:
+def _note(written: dict[str, tuple[int, int]] | None, key: str, found: os.stat_result) -> None:
+    """Record the file at `key` as it stands (`_write_all`'s `written`)."""
+    if written is not None:
+        written[key] = (found.st_size, found.st_mtime_ns)
+
+
+def _make_folder(top: str, folder: str, made: set[str]) -> None:
+    """Make `folder` of the fresh folder `top`, and the parents of it not in `made` (the
+    folders made so far, "" for `top` itself); a file in the way is an error."""
+    path = os.path.join(top, folder)
+    try:
+        os.mkdir(path)
+    except FileNotFoundError:
+        parent = folder.rpartition("/")[0]
+        if parent in made:
+            raise
+        _make_folder(top, parent, made)
+        os.mkdir(path)
+    except FileExistsError:
+        if not os.path.isdir(path):
+            raise
+    made.add(folder)
+
+
+def _keep_finished(keys: Iterable[str], staging: Path, previous: Path | None,
+                   written: dict[str, tuple[int, int]] | None = None) -> None:
     """Complete the staged site with `finish`'s outputs: a file it kept is linked from the
-    previous site, one it wrote that the previous site holds byte for byte is linked instead."""
+    previous site, one it wrote that the previous site holds byte for byte is linked instead.
+    `written` gets each one's (size, mtime), as `_write_all`'s."""
     real: set[str] = set()
     for path in keys:
-        relative = safe_relative_path(path)
-        target = staging / relative
-        old = previous / relative if previous and _inside(previous, relative, real) else None
+        key = _key(path)
+        target = staging / key
+        old = previous / key if previous and _inside(previous, key, real) else None
         if os.path.lexists(target):
             if old is not None and _same_bytes(old, target.read_bytes()):
                 target.unlink()
                 _keep(old, target)
+            _note(written, key, os.lstat(target))
             continue
         if old is None:
-            raise _unchanged_missing((previous or staging) / relative)
+            raise _unchanged_missing((previous or staging) / key)
         target.parent.mkdir(parents=True, exist_ok=True)
-        _keep(old, target)
+        _note(written, key, _keep(old, target))
 
 
-def _keep(source: Path, target: Path) -> None:
-    """Hard-link (or copy, where links fail) the previous site's file for an unchanged output."""
+def _keep(source: Path, target: str | Path) -> os.stat_result:
+    """Hard-link (or copy, where links fail) the previous site's file for an unchanged output;
+    return the file as it stands at `target`."""
     try:
         st = os.stat(source, follow_symlinks=False)
     except FileNotFoundError:
@@ -392,14 +436,17 @@ def _keep(source: Path, target: Path) -> None:
     try:
         os.link(source, target, follow_symlinks=False)
     except FileExistsError:   # the same path output twice: the last one wins, as with bytes
-        target.unlink()
-        _keep(source, target)
+        os.unlink(target)
+        return _keep(source, target)
     except OSError:
         shutil.copy2(source, target, follow_symlinks=False)
+        return os.lstat(target)
+    return st   # a link: the same file, its size and mtime as they were
 
 
-def _put(target: Path, content: bytes, previous: Path | None) -> None:
-    """Write `target`, or hard-link the previous site's file when its bytes are the same.
+def _put(target: str | Path, content: bytes, previous: Path | None) -> os.stat_result:
+    """Write `target`, or hard-link the previous site's file when its bytes are the same;
+    return the file as it stands.
 
     The link keeps the unchanged file's inode and mtime, so after the swap only changed outputs
     look new (to rsync, a web server's caches, a deploy), and an unchanged page costs no write.
@@ -409,26 +456,46 @@ def _put(target: Path, content: bytes, previous: Path | None) -> None:
     if previous is not None and _same_bytes(previous, content):
         try:
             os.link(previous, target)
-            return
+            return os.lstat(target)
         except OSError:
             pass   # no hard links on this file system: write it
-    target.write_bytes(content)
+    return _write_file(target, content)
 
 
-def _inside(root: Path, relative: PurePosixPath, real: set[str]) -> bool:
-    """True when every folder on the way to `root / relative` is a real folder, not a symlink
-    (so reading or linking it cannot leave the site); `real` caches the folders seen."""
-    key = ""
-    for part in relative.parts[:-1]:
-        key = f"{key}/{part}" if key else part
-        if key in real:
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
+
+
+def _write_file(target: str | Path, content: bytes) -> os.stat_result:
+    """`Path(target).write_bytes(content)` (the same flags and mode) without a file object:
+    its fstat, isatty and seek are three calls per file of a clean build's 17,900; returns the
+    file as written (`fstat`: its mtime is the last write's)."""
+    fd = os.open(target, _CREATE, 0o666)
+    try:
+        done = os.write(fd, content)
+        if done < len(content):   # a short write (a signal, a full disk)
+            view = memoryview(content)
+            while done < len(content):
+                done += os.write(fd, view[done:])
+        return os.fstat(fd)
+    finally:
+        os.close(fd)
+
+
+def _inside(root: Path, key: str, real: set[str]) -> bool:
+    """True when every folder on the way to `root / key` (a path from `_key`) is a real
+    folder, not a symlink (so reading or linking it cannot leave the site); `real` caches the
+    folders seen."""
+    folder = ""
+    for part in key.split("/")[:-1]:
+        folder = f"{folder}/{part}" if folder else part
+        if folder in real:
             continue
         try:
-            if not stat.S_ISDIR(os.lstat(root / key).st_mode):
+            if not stat.S_ISDIR(os.lstat(root / folder).st_mode):
                 return False
         except OSError:
             return False
-        real.add(key)
+        real.add(folder)
     return True
 
 
@@ -657,20 +724,26 @@ def _update_in_place(outputs: Iterable[OutputFile], out_dir: Path, staging: Path
         removed_dirs=sorted(previous.emptied(removed) - new_parents),
     )
     if len(staged) + len(removed) > max(SWAP_AT_LEAST, len(seen) // 4):   # most of the site
-        made: set[Path] = {staging}
+        top = os.fspath(staging)
+        made: set[str] = {""}
+        written: dict[str, tuple[int, int]] = {}
         for key in seen:
-            target = staging / key
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
+            folder = key.rpartition("/")[0]
+            if folder not in made:
+                _make_folder(top, folder, made)
+            place = os.path.join(top, key)
             if key not in staged:
-                _keep(out_dir / key, target)
-            elif staged[key] != target:
-                os.rename(staged[key], target)
+                found = _keep(out_dir / key, place)
+            else:
+                if staged[key] != Path(place):
+                    os.rename(staged[key], place)
+                found = os.lstat(place)
+            _note(written, key, found)
         flat.rmdir()
-        _put(staging / MARKER, marker, out_dir / MARKER)
+        _note(written, MARKER, _put(staging / MARKER, marker, out_dir / MARKER))
         _swap_in(staging, out_dir)
         changes.whole = True
+        changes.listing = sorted((path, *found) for path, found in written.items())
     elif journal.replaced or journal.added or journal.removed or journal.removed_dirs:
         _transaction(out_dir, staged, journal, defer_cleanup=defer_cleanup)
         changes.paths.update(journal.replaced, journal.added, journal.removed)

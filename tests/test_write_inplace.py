@@ -19,7 +19,8 @@ import pytest
 
 from sitegen import write
 from sitegen.errors import Problem, SitegenError
-from sitegen.write import MARKER, NewSite, recover, write_site
+from sitegen.incremental.outputs import site_listing
+from sitegen.write import MARKER, Changes, NewSite, recover, write_site
 from tests.conftest import REPO
 from tests.test_write import Out
 
@@ -269,6 +270,26 @@ def test_a_kept_finish_output_missing_from_the_previous_site_is_an_error(
         write_site(outputs(AFTER), out, swap=swap,
                    finish=index_step({}, ("pagefind/2022-12/pagefind.js",)))
     assert tree(out) == before and strays(out) == []
+
+
+def test_a_whole_write_lists_the_site_it_swapped_in(tmp_path: Path) -> None:
+    """A write that swaps in a folder it wrote itself gives the new site's listing (path, size,
+    mtime of each file written, linked or added by `finish`) as a walk of the site finds it,
+    so the build records it without walking the site again; an in-place update gives none."""
+    out = tmp_path / "_site"
+    first = Changes()
+    write_site(outputs(BEFORE), out, finish=index_step(INDEX), changes=first)
+    assert first.whole and first.listing == site_listing(out)
+    second = Changes()
+    files: dict[str, bytes | None] = {**AFTER, "2022/12/a/index.html": None,
+                                      "index.html": b"home v1"}   # kept; the same bytes
+    write_site(outputs(files), out, swap=True, changes=second,
+               finish=index_step({"pagefind/parts.json": b"[3]"},
+                                 ("pagefind/2015-01_2022-11/pagefind.js",)))
+    assert second.whole and second.listing == site_listing(out)
+    third = Changes()
+    write_site(outputs({**files, "index.html": b"home v3"}), out, changes=third)
+    assert not third.whole and third.listing is None
 
 
 @pytest.mark.parametrize("swap", [False, True], ids=["in-place", "swap"])
@@ -596,6 +617,10 @@ def test_when_most_of_the_site_changed_it_is_swapped_in_whole(
     after = stamps(out)
     for path in ("2022/12/a/index.html", "tags/x/index.html", "css/site.css"):
         assert after[path] == before[path], path   # hard-linked, not rewritten
+    changes = Changes()   # the listing of the folder swapped in, as for a clean build
+    write_site(outputs({**files, "index.html": b"home v3"}), out, changes=changes,
+               finish=index_step(INDEX))
+    assert changes.whole and changes.listing == site_listing(out)
 
 
 @pytest.mark.parametrize("gone", ["kept", "replaced", "none"])
