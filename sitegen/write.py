@@ -234,7 +234,7 @@ def write_site(outputs: Iterable[OutputFile], out_dir: Path,
                                         MARKER_TEXT.encode("utf-8"),
                                         previous / MARKER if previous else None))
             _swap_in(staging, out_dir)
-            changes.listing = sorted((path, *found) for path, found in written.items())
+            changes.listing = _listing(written)
     except OSError as exc:
         _abandon(watch, staging)
         raise _write_error(exc, out_dir) from None
@@ -376,6 +376,11 @@ def _write_all(outputs: Iterable[OutputFile], root: Path, previous: Path | None 
         if staged is not None:
             staged(output.path)
     return count
+
+
+def _listing(written: dict[str, tuple[int, int]]) -> list[tuple[str, int, int]]:
+    """`Changes.listing` from `_note`'s record of a folder written whole: sorted by path."""
+    return sorted((path, *found) for path, found in written.items())
 
 
 def _note(written: dict[str, tuple[int, int]] | None, key: str, found: os.stat_result) -> None:
@@ -743,7 +748,7 @@ def _update_in_place(outputs: Iterable[OutputFile], out_dir: Path, staging: Path
         _note(written, MARKER, _put(staging / MARKER, marker, out_dir / MARKER))
         _swap_in(staging, out_dir)
         changes.whole = True
-        changes.listing = sorted((path, *found) for path, found in written.items())
+        changes.listing = _listing(written)
     elif journal.replaced or journal.added or journal.removed or journal.removed_dirs:
         _transaction(out_dir, staged, journal, defer_cleanup=defer_cleanup)
         changes.paths.update(journal.replaced, journal.added, journal.removed)
