@@ -223,11 +223,20 @@ def _extensions(names: tuple[str, ...]) -> list[Extension | str]:
     return made
 
 
-Triggers = dict[str, tuple[str, ...]] | dict[str, tuple[str | re.Pattern[str], ...]]
+Trigger = str | re.Pattern[str]
+Triggers = dict[str, tuple[str, ...]] | dict[str, tuple[Trigger, ...]]
 
 
-def _found(trigger: str | re.Pattern[str], text: str) -> bool:
+def _found(trigger: Trigger, text: str) -> bool:
     return trigger in text if isinstance(trigger, str) else trigger.search(text) is not None
+
+
+def _present(triggers: frozenset[Trigger], text: str) -> frozenset[Trigger] | None:
+    """Which of `triggers` `text` holds, each looked for once whatever the registries sharing
+    it; None for text the preprocessor rewrites (every processor runs then)."""
+    if any(mark in text for mark in _REWRITTEN):
+        return None
+    return frozenset(trigger for trigger in triggers if _found(trigger, text))
 
 
 class _Pruning:
@@ -256,14 +265,16 @@ class _Pruning:
                        key=registry.get_index_for_name)
         return cls(registry, names, triggers) if len(names) == len(registry) else None
 
-    def fit(self, text: str) -> None:
-        """Skip the processors `text` cannot trigger (all of them run again for text the
-        preprocessor rewrites)."""
-        if any(mark in text for mark in _REWRITTEN):
-            skipped: frozenset[str] = frozenset()
-        else:
-            skipped = frozenset(name for name, triggers in self._triggers
-                                if not any(_found(t, text) for t in triggers))
+    @property
+    def triggers(self) -> frozenset[Trigger]:
+        """Everything one of its processors may be triggered by."""
+        return frozenset(t for _, triggers in self._triggers for t in triggers)
+
+    def fit(self, present: frozenset[Trigger] | None) -> None:
+        """Skip the processors none of whose triggers is `present` in the text (`_present`;
+        None: all of them run)."""
+        skipped: frozenset[str] = frozenset() if present is None else frozenset(
+            name for name, triggers in self._triggers if present.isdisjoint(triggers))
         if skipped == self._skipped:
             return
         for _, name, _ in self._all:
@@ -353,6 +364,7 @@ class MarkdownRenderer:
                    _Pruning.of(self._md.preprocessors, PRE_TRIGGERS)]
         known = set(config.markdown_extensions) <= PRUNABLE_EXTENSIONS
         self._pruning = [p for p in pruning if p is not None] if prune and known else []
+        self._triggers = frozenset(t for p in self._pruning for t in p.triggers)
         self._plain = _PlainParagraphs.of(self._md, *pruning) \
             if self._pruning and len(self._pruning) == len(pruning) else None
 
@@ -360,8 +372,10 @@ class MarkdownRenderer:
         """HTML for one document's Markdown."""
         self._md.reset()
         self._paragraphs.clear()
-        for pruning in self._pruning:
-            pruning.fit(text)
+        if self._pruning:
+            present = _present(self._triggers, text)
+            for pruning in self._pruning:
+                pruning.fit(present)
         root = self._plain.tree(text) if self._plain is not None else None
         return self._md.convert(text) if root is None else _finish(self._md, root)
 
