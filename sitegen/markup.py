@@ -25,6 +25,7 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import Registry
 
 from sitegen.config import Config
+from sitegen.plain_paragraphs import paragraph_tree
 from sitegen.typography import APOSTROPHE, SAID
 
 # Schemes that run code or smuggle documents when a reader follows the link.
@@ -222,11 +223,20 @@ def _extensions(names: tuple[str, ...]) -> list[Extension | str]:
     return made
 
 
-Triggers = dict[str, tuple[str, ...]] | dict[str, tuple[str | re.Pattern[str], ...]]
+Trigger = str | re.Pattern[str]
+Triggers = dict[str, tuple[str, ...]] | dict[str, tuple[Trigger, ...]]
 
 
-def _found(trigger: str | re.Pattern[str], text: str) -> bool:
+def _found(trigger: Trigger, text: str) -> bool:
     return trigger in text if isinstance(trigger, str) else trigger.search(text) is not None
+
+
+def _present(triggers: frozenset[Trigger], text: str) -> frozenset[Trigger] | None:
+    """Which of `triggers` `text` holds, each looked for once whatever the registries sharing
+    it; None for text the preprocessor rewrites (every processor runs then)."""
+    if any(mark in text for mark in _REWRITTEN):
+        return None
+    return frozenset(trigger for trigger in triggers if _found(trigger, text))
 
 
 class _Pruning:
@@ -241,6 +251,12 @@ class _Pruning:
                      for n, name in enumerate(names)]
         self._triggers = [(name, triggers[name]) for name in names if triggers[name] != ALWAYS]
         self._skipped: frozenset[str] = frozenset()
+        self._names = frozenset(names)
+
+    @property
+    def left(self) -> frozenset[str]:
+        """The processors the text last fitted can trigger."""
+        return self._names - self._skipped
 
     @classmethod
     def of(cls, registry: Registry[Any], triggers: Triggers) -> _Pruning | None:
@@ -249,14 +265,16 @@ class _Pruning:
                        key=registry.get_index_for_name)
         return cls(registry, names, triggers) if len(names) == len(registry) else None
 
-    def fit(self, text: str) -> None:
-        """Skip the processors `text` cannot trigger (all of them run again for text the
-        preprocessor rewrites)."""
-        if any(mark in text for mark in _REWRITTEN):
-            skipped: frozenset[str] = frozenset()
-        else:
-            skipped = frozenset(name for name, triggers in self._triggers
-                                if not any(_found(t, text) for t in triggers))
+    @property
+    def triggers(self) -> frozenset[Trigger]:
+        """Everything one of its processors may be triggered by."""
+        return frozenset(t for _, triggers in self._triggers for t in triggers)
+
+    def fit(self, present: frozenset[Trigger] | None) -> None:
+        """Skip the processors none of whose triggers is `present` in the text (`_present`;
+        None: all of them run)."""
+        skipped: frozenset[str] = frozenset() if present is None else frozenset(
+            name for name, triggers in self._triggers if present.isdisjoint(triggers))
         if skipped == self._skipped:
             return
         for _, name, _ in self._all:
@@ -265,6 +283,60 @@ class _Pruning:
             if name not in skipped:
                 self._registry.register(item, name, priority)
         self._skipped = skipped
+
+
+class _PlainParagraphs:
+    """Parses a document of plain paragraphs itself (`plain_paragraphs`) when pruning leaves
+    nothing else to run: no inline pattern but Python-Markdown's emphasis, whose pairing it
+    follows, or one that finds nothing in the text, and only the preprocessors that leave such
+    a document as it is."""
+
+    INLINE_LEFT = frozenset({"em_strong"})
+    # Patterns with no anchor or lookaround that runs before emphasis: finding nothing in the
+    # whole text, they find nothing in a paragraph of it, and leave emphasis the raw text.
+    INERT_UNLESS_FOUND = frozenset({"entity", "linebreak"})
+    PRE_LEFT = frozenset({"normalize_whitespace", "html_block"})
+
+    def __init__(self, md: markdown.Markdown, inline: _Pruning, pre: _Pruning,
+                 boundary: re.Pattern[str]) -> None:
+        self._md, self._inline, self._pre, self._boundary = md, inline, pre, boundary
+
+    @classmethod
+    def of(cls, md: markdown.Markdown, inline: _Pruning | None, block: _Pruning | None,
+           tree: _Pruning | None, pre: _Pruning | None) -> _PlainParagraphs | None:
+        """For `md` with every registry pruned, or None."""
+        if inline is None or block is None or tree is None or pre is None \
+                or "em_strong" not in md.inlinePatterns:
+            return None
+        delimiter = getattr(md.inlinePatterns["em_strong"], "delimiters", {}).get("*")
+        boundary = getattr(delimiter, "boundary", None)
+        return cls(md, inline, pre, boundary) if isinstance(boundary, re.Pattern) else None
+
+    def tree(self, text: str) -> ET.Element | None:
+        """The parsed tree of `text` (fitted to the prunings), or None if it is not plain."""
+        if not self._pre.left <= self.PRE_LEFT:
+            return None
+        for name in self._inline.left - self.INLINE_LEFT:
+            if name not in self.INERT_UNLESS_FOUND \
+                    or self._md.inlinePatterns[name].getCompiledRegExp().search(text):
+                return None
+        return paragraph_tree(text, self._boundary)
+
+
+def _finish(md: markdown.Markdown, root: ET.Element) -> str:
+    """What `Markdown.convert` does with the tree its inline processor leaves: the same steps
+    in its order (Python-Markdown 3.x, `core.py`), the inline processor left out: the tree holds
+    no text it would change."""
+    inline = md.treeprocessors["inline"]
+    for tree_processor in md.treeprocessors:
+        if tree_processor is not inline:
+            root = tree_processor.run(root) or root
+    output = md.serializer(root)
+    start = output.index(f"<{md.doc_tag}>") + len(md.doc_tag) + 2
+    output = output[start:output.rindex(f"</{md.doc_tag}>")].strip()
+    for postprocessor in md.postprocessors:
+        output = postprocessor.run(output)
+    return output.strip()
 
 
 class MarkdownRenderer:
@@ -292,14 +364,20 @@ class MarkdownRenderer:
                    _Pruning.of(self._md.preprocessors, PRE_TRIGGERS)]
         known = set(config.markdown_extensions) <= PRUNABLE_EXTENSIONS
         self._pruning = [p for p in pruning if p is not None] if prune and known else []
+        self._triggers = frozenset(t for p in self._pruning for t in p.triggers)
+        self._plain = _PlainParagraphs.of(self._md, *pruning) \
+            if self._pruning and len(self._pruning) == len(pruning) else None
 
     def convert(self, text: str) -> str:
         """HTML for one document's Markdown."""
         self._md.reset()
         self._paragraphs.clear()
-        for pruning in self._pruning:
-            pruning.fit(text)
-        return self._md.convert(text)
+        if self._pruning:
+            present = _present(self._triggers, text)
+            for pruning in self._pruning:
+                pruning.fit(present)
+        root = self._plain.tree(text) if self._plain is not None else None
+        return self._md.convert(text) if root is None else _finish(self._md, root)
 
     @property
     def paragraphs(self) -> tuple[Paragraph, ...]:

@@ -228,3 +228,63 @@ def test_markdowns_own_extensions_are_loaded_without_reading_entry_points(
                 == [type(e) for e in by_name._md.registeredExtensions])
         assert made.convert(text) == by_name.convert(text)
         assert made.paragraphs == by_name.paragraphs
+
+
+# Documents of plain paragraphs, or nearly: what `plain_paragraphs` parses itself, and the
+# near misses it must leave to Python-Markdown (a stray, doubled or nested asterisk, a line
+# beginning with block syntax, a numbered line, trailing or doubled spaces, an entity). The
+# common pieces come often, so that most documents are plain, many with emphasis.
+PLAIN_WORDS = ["word"] * 30 + [
+    "Putin", "said", "2024", "it's", '"', '"', "“", "”", "(", ")", "—", ".", ",", ":", "*em*",
+    "*em*", "*two words*", "*em*.", "(*em*)", '"*em*"', "x*em*y", "é", "$5", "…", "AT&T", "12.",
+    "3)", "-", "'", "«", "¿", "\xa0", "*", "&amp;", "**", "a*b", "*a *b* c*", "*.*", "* a*",
+    "_em_", "snake_case", "a|b", "a | b"]
+LEADS = [""] * 80 + ['"', "“", "—", "(", "$", "12 ", "*", "1. ", "3) ", "- ", " ", "    ",
+                     "> ", "# ", ": ", "=", "+ ", "[a]: x", "*[a]: b", "~~~"]
+plain_line = st.builds(
+    lambda lead, words, seps, end:
+        lead + "".join(w + s for w, s in zip(words, seps, strict=False)) + end,
+    st.sampled_from(LEADS),
+    st.lists(st.sampled_from(PLAIN_WORDS), min_size=1, max_size=12),
+    st.lists(st.sampled_from([" "] * 30 + ["", "  ", "\n"]), min_size=12, max_size=12),
+    st.sampled_from([""] * 40 + [" ", "  ", "\xa0", "*"]))
+
+
+@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(plain_line, st.sampled_from(["\n", "\n\n", "\n\n", "\n\n\n", ""])),
+                min_size=1, max_size=8),
+       st.booleans())
+def test_plain_paragraphs_render_as_python_markdown_does(lines: list[tuple[str, str]],
+                                                         unsafe: bool) -> None:
+    assert_same("".join(text + end for text, end in lines), UNSAFE if unsafe else SAFE)
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.text("ab *.,\"'()\n", max_size=30), min_size=1, max_size=4))
+def test_asterisks_pair_as_python_markdown_pairs_them(paragraphs: list[str]) -> None:
+    """Every way an asterisk can sit among letters, spaces, punctuation and line breaks, in
+    paragraphs whose lines begin with a letter."""
+    text = "\n\n".join("w" + paragraph.replace("\n", "\nw") for paragraph in paragraphs)
+    assert_same(text)
+
+
+@pytest.mark.parametrize("text", [
+    '"We will go on," the minister said on Tuesday.\n\nTalks resume *today*.',
+    "It's *one* and *two*.\n\n\n\nAT&T said so. The end ",
+    "12 people came.\n\n(Reuters) — *Markets* fell*.*",
+])
+def test_a_story_of_plain_paragraphs_is_parsed_without_python_markdowns_parser(
+        text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The point of it: a story of plain paragraphs (most of the news corpora's) is split into
+    paragraphs and its asterisks paired without Python-Markdown's block parser and inline
+    processor, about half a conversion, and the HTML is theirs."""
+    renderer = MarkdownRenderer(SAFE)
+    plain = MarkdownRenderer(SAFE, prune=False).convert(text)
+    monkeypatch.setattr(renderer._md.parser, "parseDocument", _not_called)
+    assert renderer.convert(text) == plain
+    with pytest.raises(AssertionError):   # anything else still takes Python-Markdown's way
+        renderer.convert("- a list\n- of two")
+
+
+def _not_called(*args: object) -> None:
+    raise AssertionError("Python-Markdown's block parser ran")
