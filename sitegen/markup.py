@@ -304,9 +304,11 @@ class _PlainParagraphs:
     @classmethod
     def of(cls, md: markdown.Markdown, inline: _Pruning | None, block: _Pruning | None,
            tree: _Pruning | None, pre: _Pruning | None) -> _PlainParagraphs | None:
-        """For `md` with every registry pruned, or None."""
+        """For `md` with every registry pruned, or None. Only for Python-Markdown 3 from 3.11
+        on, whose delimiter rule and `convert` steps these follow (older ones have no
+        `boundary`; a 4 may change either)."""
         if inline is None or block is None or tree is None or pre is None \
-                or "em_strong" not in md.inlinePatterns:
+                or "em_strong" not in md.inlinePatterns or markdown.__version_info__[0] != 3:
             return None
         delimiter = getattr(md.inlinePatterns["em_strong"], "delimiters", {}).get("*")
         boundary = getattr(delimiter, "boundary", None)
