@@ -34,7 +34,7 @@ from sitegen.incremental.outputs import (
 from sitegen.incremental.stores import BuildCache
 from sitegen.lock import site_lock
 from sitegen.search import IndexCancelled
-from sitegen.write import Changes, KeptMissing, NewSite, Placer, recover, settle, write_site
+from sitegen.write import Changes, KeptMissing, NewSite, recover, settle, write_site
 
 if TYPE_CHECKING:   # the rest is imported by a build that has work to do (a no-op is quicker)
     from sitegen.ingest.importer import ImportReport
@@ -284,17 +284,14 @@ def _render_and_write(config: Config, cache: BuildCache, out: Path, key: str,
     def counted(outputs: Iterator[Output]) -> Iterator[Output]:
         nonlocal rendered
         for output in outputs:
-            rendered += output.content is not None or output.placed is not None
+            rendered += output.content is not None
             yield output
 
     # which outputs show each article and group, and the outputs kept with no `Output` each
     # (`render.After`): asked for only by a long-lived process (`held`)
     after = After() if held is not None else None
-    # where the page workers write the files of a site written whole (the writer opens it on
-    # its fresh folder): their bytes are not sent back to this process to be written here
-    placer = Placer()
     outputs = counted(render_site(articles, taxonomy, config, memo, model, cache,
-                                   last_pages, after, placer))
+                                   last_pages, after))
     kept_index: list[str] = []
     if config.search and not search_index:   # the files of the index the site has stay
         kept_index = [path for path, _, _ in before or () if path.startswith(f"{SEARCH_DIR}/")]
@@ -322,7 +319,7 @@ def _render_and_write(config: Config, cache: BuildCache, out: Path, key: str,
                            else [path for path, _, _ in before] if before is not None else None,
                            watch=index, defer_cleanup=True,
                            kept=after.kept if after is not None else frozenset(),
-                           folders=folders, placer=placer) \
+                           folders=folders) \
             - len(kept_index)
     finally:
         if index is not None:   # no Pagefind outlives the build

@@ -82,8 +82,7 @@ class OutputFile(Protocol):
     """A relative output path and its bytes (render.Output satisfies it).
 
     `content` None means: unchanged since the last build, whose site holds this path exactly as
-    that build wrote it; the file is kept (in place) or hard-linked (swap); or, with `placed`,
-    written already into the folder swapped in by the writer's `Placer` (its size and mtime).
+    that build wrote it; the file is kept (in place) or hard-linked (swap).
     """
 
     @property
@@ -91,9 +90,6 @@ class OutputFile(Protocol):
 
     @property
     def content(self) -> bytes | None: ...
-
-    @property
-    def placed(self) -> tuple[int, int] | None: ...
 
 
 @dataclass(frozen=True)
@@ -168,8 +164,7 @@ def write_site(outputs: Iterable[OutputFile], out_dir: Path,
                listed: Iterable[str] | PreviousSite | None = None,
                watch: Watch | None = None, defer_cleanup: bool = False,
                kept: AbstractSet[str] = frozenset(),
-               folders: Mapping[str, int | None] | None = None,
-               placer: Placer | None = None) -> int:
+               folders: Mapping[str, int | None] | None = None) -> int:
     """Write every output into `out_dir`; return the number of outputs (unchanged ones too,
     and `kept`; not counting `finish`'s).
 
@@ -199,10 +194,6 @@ def write_site(outputs: Iterable[OutputFile], out_dir: Path,
     folder_times`; None: not known): a folder whose mtime is still that has had no entry
     added, removed or renamed since, so its listed files are there and are not checked one
     by one (`_Checker`).
-    `placer` (handed to the renderer as its sink, `render.Sink`): opened on the folder to swap
-    in when the site is written whole, so the processes rendering the outputs write them there
-    and send back their size and mtime, not their bytes; an in-place update takes bytes. On
-    a failure `outputs` is closed (a generator's workers stop) before that folder goes.
     """
     settle()   # a backup of this process's last update still being removed
     changes = changes if changes is not None else Changes()
@@ -234,14 +225,9 @@ def write_site(outputs: Iterable[OutputFile], out_dir: Path,
             previous = out_dir if (out_dir / MARKER).is_file() else None
             new = NewSite(staging, previous, None)
             written: dict[str, tuple[int, int]] = {}
-            placer = placer if placer is not None else Placer()
-            placer.open(staging, previous)
-            try:
-                count = _write_all(_with_kept(outputs, kept), placer,
-                                   (lambda path: watch.staged(new, path)) if watch else None,
-                                   written)
-            finally:
-                placer.close()
+            count = _write_all(_with_kept(outputs, kept), staging, previous,
+                               (lambda path: watch.staged(new, path)) if watch else None,
+                               written)
             if finish is not None:
                 _keep_finished(finish(new), staging, previous, written)
             _note(written, MARKER, _put(os.path.join(staging, MARKER),
@@ -250,10 +236,10 @@ def write_site(outputs: Iterable[OutputFile], out_dir: Path,
             _swap_in(staging, out_dir)
             changes.listing = _listing(written)
     except OSError as exc:
-        _abandon(watch, staging, outputs)
+        _abandon(watch, staging)
         raise _write_error(exc, out_dir) from None
     except BaseException:
-        _abandon(watch, staging, outputs)
+        _abandon(watch, staging)
         raise
     _discard(staging)
     return count
@@ -263,7 +249,6 @@ def write_site(outputs: Iterable[OutputFile], out_dir: Path,
 class _Unchanged:
     path: str
     content: None = None
-    placed: None = None
 
 
 def _with_kept(outputs: Iterable[OutputFile], kept: AbstractSet[str]) -> Iterator[OutputFile]:
@@ -277,17 +262,11 @@ def _with_kept(outputs: Iterable[OutputFile], kept: AbstractSet[str]) -> Iterato
         yield _Unchanged(path)
 
 
-def _abandon(watch: Watch | None, staging: Path, outputs: Iterable[OutputFile]) -> None:
-    """A failed write: the renderer (`outputs`, when a generator: its workers may be placing
-    files) and the watcher stop their work on the staging folder, which then goes."""
+def _abandon(watch: Watch | None, staging: Path) -> None:
+    """A failed write: the watcher stops its work on the staging folder, which then goes."""
     try:
-        close = getattr(outputs, "close", None)
-        try:
-            if close is not None:
-                close()
-        finally:
-            if watch is not None:
-                watch.abandoned()
+        if watch is not None:
+            watch.abandoned()
     finally:
         _discard(staging)
 
@@ -367,83 +346,36 @@ def _unchanged_missing(where: Path) -> SitegenError:
 # --- whole-folder swap -------------------------------------------------------------------------
 
 
-def _write_all(outputs: Iterable[OutputFile], placer: Placer,
+def _write_all(outputs: Iterable[OutputFile], root: Path, previous: Path | None = None,
                staged: Callable[[str], None] | None = None,
                written: dict[str, tuple[int, int]] | None = None) -> int:
-    """Write each output into the fresh folder `placer` is open on (a swap's staging), an
-    unchanged one linked from the previous site, one `placed` already only noted. `written`
-    gets each file's (size, mtime) as it stands there, by path."""
+    """Write each output into the fresh folder `root` (a swap's staging), an unchanged one
+    linked from `previous`. Paths are joined as strings and files written with `os.open`: one
+    `mkdir` per new folder and open, write, fstat, close per file, no `Path` per output.
+    `written` gets each file's (size, mtime) as it stands in `root`, by path."""
     count = 0
+    top = os.fspath(root)
+    made: set[str] = {""}   # folders of `root` made so far ("" is `root`)
+    real: set[str] = set()   # folders of the previous site checked to be real (no symlinks)
     for output in outputs:
+        key = _key(output.path)
+        folder = key.rpartition("/")[0]
+        if folder not in made:
+            _make_folder(top, folder, made)
+        target = os.path.join(top, key)
         content = output.content
-        if content is not None:
-            key, found = placer.put(output.path, content)
-        elif output.placed is not None:
-            key, found = _key(output.path), output.placed
+        if content is None:
+            if previous is None or not _inside(previous, key, real):
+                raise _unchanged_missing((previous or root) / key)
+            found = _keep(previous / key, target)
         else:
-            key, found = placer.keep(output.path)
-        if written is not None:
-            written[key] = found
+            found = _put(target, content,
+                         previous / key if previous and _inside(previous, key, real) else None)
+        _note(written, key, found)
         count += 1
         if staged is not None:
             staged(output.path)
     return count
-
-
-class Placer:
-    """Writes outputs into a fresh folder to be swapped in (`_write_all`), in the build's
-    process or, as the renderer's sink (`render.Sink`), in the page workers forked while it is
-    open: each inherits it as it was, and sends back a file's size and mtime, not its bytes.
-    Paths are joined as strings and files written with `os.open`: one `mkdir` per new folder
-    (a folder another worker made meanwhile is found made) and open, write, fstat, close per
-    file; a file the previous site holds byte for byte is linked from it instead (`_put`)."""
-
-    def __init__(self) -> None:
-        self._top: str | None = None   # the folder written into; None: closed
-        self._previous: Path | None = None
-        self._made: set[str] = set()   # its folders made so far ("" is the folder itself)
-        self._real: set[str] = set()   # folders of the previous site checked to be real
-
-    def open(self, root: Path, previous: Path | None) -> None:
-        """Write into the fresh folder `root` from now on, linking unchanged files of
-        `previous` (the site as the last build left it)."""
-        self._top, self._previous = os.fspath(root), previous
-        self._made, self._real = {""}, set()
-
-    def close(self) -> None:
-        self._top = None
-
-    def place(self, path: str, content: bytes) -> tuple[int, int] | None:
-        """`render.Sink.place`: the output written, as (size, mtime); None when closed."""
-        if self._top is None:
-            return None
-        return self.put(path, content)[1]
-
-    def put(self, path: str, content: bytes) -> tuple[str, tuple[int, int]]:
-        """Write the output at `path`: its key, size and mtime."""
-        key, target = self._target(path)
-        previous = self._previous
-        found = _put(target, content, previous / key
-                     if previous and _inside(previous, key, self._real) else None)
-        return key, (found.st_size, found.st_mtime_ns)
-
-    def keep(self, path: str) -> tuple[str, tuple[int, int]]:
-        """Link the previous site's file of an unchanged output: its key, size and mtime."""
-        key, target = self._target(path)
-        previous = self._previous
-        if previous is None or not _inside(previous, key, self._real):
-            raise _unchanged_missing((previous or Path(self._top or ".")) / key)
-        found = _keep(previous / key, target)
-        return key, (found.st_size, found.st_mtime_ns)
-
-    def _target(self, path: str) -> tuple[str, str]:
-        top = self._top
-        assert top is not None, "the placer is not open"
-        key = _key(path)
-        folder = key.rpartition("/")[0]
-        if folder not in self._made:
-            _make_folder(top, folder, self._made)
-        return key, os.path.join(top, key)
 
 
 def _listing(written: dict[str, tuple[int, int]]) -> list[tuple[str, int, int]]:
@@ -459,22 +391,19 @@ def _note(written: dict[str, tuple[int, int]] | None, key: str, found: os.stat_r
 
 def _make_folder(top: str, folder: str, made: set[str]) -> None:
     """Make `folder` of the fresh folder `top`, and the parents of it not in `made` (the
-    folders made so far, "" for `top` itself); a file in the way is an error. A folder found
-    made is taken (another page worker placing files in `top` made it meanwhile)."""
+    folders made so far, "" for `top` itself); a file in the way is an error."""
     path = os.path.join(top, folder)
-    while True:
-        try:
-            os.mkdir(path)
-        except FileNotFoundError:
-            parent = folder.rpartition("/")[0]
-            if parent in made:
-                raise
-            _make_folder(top, parent, made)   # then this one again
-            continue
-        except FileExistsError:
-            if not os.path.isdir(path):
-                raise
-        break
+    try:
+        os.mkdir(path)
+    except FileNotFoundError:
+        parent = folder.rpartition("/")[0]
+        if parent in made:
+            raise
+        _make_folder(top, parent, made)
+        os.mkdir(path)
+    except FileExistsError:
+        if not os.path.isdir(path):
+            raise
     made.add(folder)
 
 

@@ -153,8 +153,6 @@ def test_requests_outside_the_site_get_404(preview: Preview) -> None:
 
 
 class _Out:
-    placed = None
-
     def __init__(self, path: str, content: bytes) -> None:
         self.path, self.content = path, content
 

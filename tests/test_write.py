@@ -17,7 +17,6 @@ from tests.conftest import snapshot
 class Out:
     path: str
     content: bytes | None
-    placed: tuple[int, int] | None = None
 
 
 def test_writes_files_and_marker(tmp_path: Path) -> None:

@@ -470,8 +470,6 @@ from pathlib import Path
 from sitegen.write import recover, settle, write_site
 
 class Out:
-    placed = None
-
     def __init__(self, path, content):
         self.path, self.content = path, content
 

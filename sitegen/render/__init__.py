@@ -1,8 +1,7 @@
 """Render the site: pages, feeds, sitemaps and assets as `Output(path, bytes)` values.
 
 Nothing here touches the output folder; `sitegen.write` does, so a failed render never leaves a
-half-written site behind (a site written whole is written by the writer's `Sink`, handed in and
-called by the page workers, into a folder the writer swaps in only once it is complete).
+half-written site behind.
 
 Every output is first a `Task`: its inputs are fingerprinted, and when a `memo` says the last build
 made the same file from the same inputs, the output is `Output(path, None)` (keep the file) and is
@@ -32,7 +31,7 @@ from sitegen.render.context import SiteContext
 from sitegen.render.feeds import site_feed, term_feeds
 from sitegen.render.fingerprint import AGGREGATE, Versions
 from sitegen.render.news_sitemap import news_sitemap
-from sitegen.render.output import KEPT, Output, Sink, Task, kept_task
+from sitegen.render.output import KEPT, Output, Task, kept_task
 from sitegen.render.pages import (
     archive_pages,
     article_pages,
@@ -46,7 +45,7 @@ from sitegen.tag_rules import RULES_FILE
 from sitegen.taxonomy import Taxonomy
 from sitegen.theme import template_problem
 
-__all__ = ["CONTENT_FILES", "After", "Memo", "Output", "Sink", "render_site"]
+__all__ = ["CONTENT_FILES", "After", "Memo", "Output", "render_site"]
 
 log = logging.getLogger("sitegen.render")
 
@@ -133,8 +132,7 @@ class After:
 def render_site(articles: Sequence[Article], taxonomy: Taxonomy, config: Config,
                 memo: Memo | None = None, versions: Versions | None = None,
                 cache: ShardedStore | None = None,
-                before: Before | None = None, after: After | None = None,
-                sink: Sink | None = None) -> Iterator[Output]:
+                before: Before | None = None, after: After | None = None) -> Iterator[Output]:
     """Every file of the site, pages first; paths are unique and relative to the output folder.
 
     `taxonomy` must be `build_taxonomy(articles)`: its newest-first order is the one used.
@@ -145,8 +143,6 @@ def render_site(articles: Sequence[Article], taxonomy: Taxonomy, config: Config,
     that cannot have changed be kept without making their tasks (`_keeps`).
     `after` (a long-lived process's, empty) is filled with what its next build's `before`
     holds, and with the outputs kept that are not yielded at all (see `After`).
-    `sink` (the writer's): each rendered file is placed by the process that rendered it, and
-    its output comes `placed` instead of with its bytes, unless the sink declines it.
     """
     store = cache if cache is not None else BuildCache(None)
     ctx = SiteContext(taxonomy.articles, taxonomy, config, versions, store)
@@ -202,8 +198,8 @@ def render_site(articles: Sequence[Article], taxonomy: Taxonomy, config: Config,
         log.debug("rendering %s", task.path)
     ctx.take_bodies()   # the Markdown workers converted while the tasks were made
     _compile_templates(ctx)   # once, before workers fork
-    global _todo, _teasers, _sink
-    _todo, _teasers, _sink = todo, ctx.teasers, sink
+    global _todo, _teasers
+    _todo, _teasers = todo, ctx.teasers
     teasers: dict[str, list[str]] = {}   # list entries rendered (`teasers.py`), to keep
     try:
         rendered = stream_chunks(_render_chunk, range(len(todo)))
@@ -212,12 +208,12 @@ def render_site(articles: Sequence[Article], taxonomy: Taxonomy, config: Config,
             if id(task) not in wanted:
                 yield Output(task.path, None)
                 continue
-            content, placed, entries = next(rendered)
+            content, entries = next(rendered)
             if entries:
                 teasers.update(entries)
-            yield Output(task.path, content, placed)
+            yield Output(task.path, content)
     finally:
-        _todo, _teasers, _sink = [], None, None
+        _todo, _teasers = [], None
     # saved after the reload in `serve` (`Store.defer`): the next build reads them, not this
     store.defer(lambda: ctx.teasers.save(teasers,
                                          (ctx.fp.article(a) for a in taxonomy.articles)))
@@ -225,25 +221,14 @@ def render_site(articles: Sequence[Article], taxonomy: Taxonomy, config: Config,
 
 _todo: list[Task] = []
 _teasers: Teasers | None = None
-_sink: Sink | None = None
-Rendered = tuple[bytes | None, tuple[int, int] | None, dict[str, list[str]] | None]
 
 
-def _render_chunk(numbers: Sequence[int]) -> list[Rendered]:
+def _render_chunk(numbers: Sequence[int]) -> list[tuple[bytes, dict[str, list[str]] | None]]:
     """Render tasks by number (run in forked workers: the tasks are inherited, not sent), each
-    page with the list entries first rendered for it, for the caller to keep. A page the sink
-    places (`Sink`, the sink as it was at the fork) is sent back as its size and mtime, not
-    its bytes: 274 MB fewer pickled, piped and unpickled in a clean build at 10,000 articles."""
+    page with the list entries first rendered for it, for the caller to keep."""
     assert _teasers is not None
-    sink, teasers = _sink, _teasers
-    done: list[Rendered] = []
     with _template_errors():
-        for n in numbers:
-            task = _todo[n]
-            content = task.make()
-            placed = sink.place(task.path, content) if sink is not None else None
-            done.append((content if placed is None else None, placed, teasers.take() or None))
-    return done
+        return [(_todo[n].make(), _teasers.take() or None) for n in numbers]
 
 
 def _compile_templates(ctx: SiteContext) -> None:

@@ -6,7 +6,6 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import Protocol
 
 
 @dataclass(frozen=True)
@@ -14,22 +13,11 @@ class Output:
     """One file of the built site: path relative to the output folder, and its bytes.
 
     `content` is None when the file is unchanged since the last build: the previous site holds
-    it exactly as that build wrote it, and the writer keeps it; or when it is `placed`: written
-    already where the writer asked (`Sink`), with this (size, mtime in ns).
+    it exactly as that build wrote it, and the writer keeps it.
     """
 
     path: str
     content: bytes | None
-    placed: tuple[int, int] | None = None
-
-
-class Sink(Protocol):
-    """Where a rendered file goes from the process that rendered it (a page worker), so that its
-    bytes do not cross back to the build's process to be written there: the writer's, handed
-    to `render_site`. `place` writes the file and returns its (size, mtime in ns), or None when
-    the writer takes the bytes itself (an in-place update): they are then sent back."""
-
-    def place(self, path: str, content: bytes) -> tuple[int, int] | None: ...
 
 
 @dataclass(frozen=True)
