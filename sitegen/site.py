@@ -8,6 +8,7 @@ from __future__ import annotations
 import gc
 import itertools
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -180,6 +181,8 @@ def _build(config: Config, cache: BuildCache, *, out_dir: Path | None, drafts: b
     recover(out)   # a build killed mid-swap: the previous site back even if this one fails
     digests = cache.digests   # files whose stat is unchanged are not read again
     options = {"drafts": drafts, "import_raw": import_raw, "search_index": search_index}
+    # the article files read to hash them are kept for the model to parse (`load_model`)
+    digests.keep(os.path.join(config.content_path, "articles", ""), ".md")
     key = input_key(config, out, digests, **options)
     cache.defer(cache.remember_digests)
     # a held listing is the site as this process's last build left it (only it writes there)

@@ -271,7 +271,17 @@ def load_model(config: Config, cache: BuildCache, *, drafts: bool = False,
                held: HeldModel | None = None) -> Model:
     """The site's articles (speakers merged) and taxonomy; raises listing every bad file.
     `cache` is the build's: its file digests, its parse results and the snapshot. `held` is
-    the model a long-lived process keeps (updated in place, and the snapshot left as it is)."""
+    the model a long-lived process keeps (updated in place, and the snapshot left as it is).
+    The bytes of article files the build kept when it hashed them (`FileDigests.keep`) are
+    parsed instead of read again, and dropped once loaded."""
+    try:
+        return _load_model(config, cache, drafts, held)
+    finally:
+        cache.digests.keep(None)
+
+
+def _load_model(config: Config, cache: BuildCache, drafts: bool, held: HeldModel | None
+                ) -> Model:
     digests = cache.digests
     folder = config.content_path / "articles"
     files = {str(path): digests.digest(str(path))
@@ -360,7 +370,7 @@ def _load(config: Config, cache: BuildCache, drafts: bool, key: str, files: dict
     problems: list[Problem] = []
     try:
         articles = load_articles(config, drafts=drafts, files=loaded, cache=cache,
-                                 digests=files, held=parses)
+                                 digests=files, held=parses, read=cache.digests.take)
     except SitegenError as exc:
         problems.extend(exc.problems)
         articles = []
@@ -440,7 +450,8 @@ def _reuse(config: Config, cache: BuildCache, stored: dict[str, Any], known: dic
     if len(changed) + len(gone) > MAX_CHANGED * len(files):
         return None
     fresh = load_changed(config, changed, files, cache,
-                         gone | {path: known[path].digest for path in changed if path in known})
+                         gone | {path: known[path].digest for path in changed if path in known},
+                         cache.digests.take)
     if fresh is None:
         return None
     warnings: dict[str, tuple[tuple[int, str], ...]] = dict(stored["warnings"])

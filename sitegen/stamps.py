@@ -39,6 +39,8 @@ class FileDigests:
         self._old: Records = previous if isinstance(previous, dict) else {}
         self._new: Records = {}
         self._asked: dict[str, bytes] = {}   # what each file gave, until `again()`
+        self._keep: tuple[str, str] | None = None   # which files read are `_kept` (`keep`)
+        self._kept: dict[str, bytes] = {}   # the bytes hashed of those files, until `take`
         self._since = time.time_ns() - RACY_NS
         self.vouch: Vouch | None = None   # what a watcher says did not change (`serve`)
 
@@ -70,6 +72,10 @@ class FileDigests:
             except OSError:
                 return b"\0unreadable\0"
             found = bytes_digest(data)
+            if self._keep is not None and path.startswith(self._keep[0]) \
+                    and path.endswith(self._keep[1]) \
+                    and (type(old) is not tuple or len(old) != 6 or old[4] != found):
+                self._kept[path] = data   # (bytes the last build had were parsed then)
         trusted = max(st.st_mtime_ns, st.st_ctime_ns) < self._since
         self._new[path] = (*stat, found, trusted)
         self._asked[path] = found
@@ -79,8 +85,26 @@ class FileDigests:
         """The files may have changed since they were asked for (the build wrote some): the
         next asks look at them again (a watcher's word included: its events come later)."""
         self._asked = {}
+        self._kept = {}
         if self.vouch is not None:
             self.vouch.everything()
+
+    def keep(self, folder: str | None, suffix: str = "") -> None:
+        """Hold the bytes `digest` reads of the files below `folder` (a path ending in a
+        separator) whose name ends in `suffix`, for `take`: a clean build's model then
+        parses the article files the input key hashed, not read and hashed again by its
+        workers (0.25-0.4 s of their CPU at 10,000 articles, some 0.05 s of it spent here
+        holding them). Not those of a file whose digest is the one recorded: the last build
+        parsed those bytes, its caches have them (a fresh checkout's publish reads every
+        file and keeps one). None: hold no more, and drop what is held."""
+        self._keep = None if folder is None else (folder, suffix)
+        if folder is None:
+            self._kept = {}
+
+    def take(self, path: str) -> bytes | None:
+        """The bytes `digest` read of `path` (a file `keep` asked for, read since the last
+        `again()`: its digest is theirs), handed over once; None when it did not read them."""
+        return self._kept.pop(path, None)
 
     def changed(self) -> bool:
         """True when the records differ from the ones given (they are worth saving)."""

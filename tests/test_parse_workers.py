@@ -1,11 +1,15 @@
 """A load that finds files the parse cache does not hold parses them in forked workers
 (`content._ParsedAhead`): the same articles, warnings and problems, in the same order, as when
-one process parses them all, and a file whose bytes are not those hashed is parsed as it is."""
+one process parses them all, and a file whose bytes are not those hashed is parsed as it is.
+A clean build parses the bytes it hashed for its input key: each file is read once."""
 
 from __future__ import annotations
 
+import builtins
+import io
 import logging
 import os
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +21,7 @@ from sitegen.content import load_articles
 from sitegen.errors import SitegenError
 from sitegen.incremental.stores import BuildCache
 from sitegen.model import Article
+from sitegen.site import build_site
 from sitegen.snapshot import load_model
 from sitegen.stamps import bytes_digest
 from tests.conftest import write_article
@@ -114,3 +119,33 @@ def test_a_file_whose_bytes_changed_after_hashing_is_parsed_as_it_is(
     assert [name for pid, name in by if int(pid) == os.getpid()].count("a5.md") == 2  # here
     assert sorted(name for pid, name in by if int(pid) != os.getpid()) == sorted(
         p.name for p in files if p != edited)
+
+
+def test_a_clean_build_reads_each_article_file_once(tmp_path: Path, parsed_by: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The input key hashes every article; the model parses those bytes (kept by
+    `FileDigests.keep`, inherited by the workers), not the file read and hashed again. An
+    article file is opened once, with workers or without, and the site is the same."""
+    opened = tmp_path / "opened.txt"
+    real = io.open
+
+    def opening(file: object, *args: object, **kwargs: object) -> object:
+        if str(file).endswith(".md"):   # in a worker too: it inherits the wrapper
+            with real(opened, "a", encoding="utf-8") as out:
+                out.write(f"{file}\n")
+        return real(file, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(builtins, "open", opening)
+    monkeypatch.setattr(io, "open", opening)
+    sites = []
+    for jobs in (1, 2):
+        root = _site(tmp_path / f"site-{jobs}")
+        opened.unlink(missing_ok=True)
+        parallel.set_jobs(jobs)
+        report = build_site(load_config(root), search_index=False)
+        assert report.articles == N + 1
+        reads = Counter(Path(line).name for line in opened.read_text().splitlines())
+        assert reads == Counter(f"a{n}.md" for n in range(N)) + Counter(["twin.md"]), jobs
+        sites.append({p.relative_to(root / "_site"): p.read_bytes()
+                      for p in (root / "_site").rglob("*") if p.is_file()})
+    assert sites[0] == sites[1]

@@ -95,3 +95,48 @@ def test_a_file_asked_for_twice_in_a_build_gives_what_it_gave_until_again(
     assert digests.digest(str(article)) == first
     digests.again()
     assert digests.digest(str(article)) == _real(article) != first
+
+
+def test_the_bytes_read_of_kept_files_are_handed_over_once(tmp_path: Path) -> None:
+    """What `keep` asks for: the bytes hashed of the files below a folder with a suffix, taken
+    once; others, files not read (their record trusted) or of the bytes recorded (parsed by the
+    last build) and anything after `again()` or `keep(None)` are not held."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    kept, other, beside = folder / "a.md", folder / "notes.txt", tmp_path / "b.md"
+    for path in (kept, other, beside):
+        path.write_text(f"text of {path.name}")
+    digests = FileDigests()
+    digests.keep(str(folder) + os.sep, ".md")
+    for path in (kept, other, beside):
+        digests.digest(str(path))
+    kept.write_text("an edit after hashing")
+    assert digests.take(str(kept)) == b"text of a.md"   # what was hashed, not the disk's
+    assert digests.take(str(kept)) is None   # once
+    assert digests.take(str(other)) is None and digests.take(str(beside)) is None
+    digests.again()
+    digests.digest(str(kept))
+    digests.keep(None)
+    assert digests.take(str(kept)) is None
+    digests.keep(str(folder) + os.sep, ".md")
+    digests.digest(str(kept))   # asked already since `again()`: not read, nothing held
+    assert digests.take(str(kept)) is None
+    digests.again()
+    digests.digest(str(kept))
+    digests.again()
+    assert digests.take(str(kept)) is None
+    records = digests.records()
+    trusted = FileDigests({path: (*record[:5], True)   # as if taken long after the write
+                           for path, record in records.items()})
+    trusted.keep(str(folder) + os.sep, ".md")
+    trusted.digest(str(kept))
+    assert trusted.take(str(kept)) is None   # its record vouched for it: not read
+    again = FileDigests(records)   # read again (a fresh checkout): the bytes the last build had
+    again.keep(str(folder) + os.sep, ".md")
+    assert again.digest(str(kept)) == records[str(kept)][4]
+    assert again.take(str(kept)) is None
+    kept.write_text("an edit since that build")
+    edited = FileDigests(records)
+    edited.keep(str(folder) + os.sep, ".md")
+    edited.digest(str(kept))
+    assert edited.take(str(kept)) == b"an edit since that build"
