@@ -295,6 +295,9 @@ class _PlainParagraphs:
     # Patterns with no anchor or lookaround that runs before emphasis: finding nothing in the
     # whole text, they find nothing in a paragraph of it, and leave emphasis the raw text.
     INERT_UNLESS_FOUND = frozenset({"entity", "linebreak"})
+    # The raw HTML one (`unsafe_html` only) leaves text without `<` (which the inline `html`
+    # pattern refuses) or `&` as it is: the HTML parser it runs completes a character
+    # reference with no `;` (`&#12 ` becomes `&#12; `), by rules of the Python it runs on.
     PRE_LEFT = frozenset({"normalize_whitespace", "html_block"})
 
     def __init__(self, md: markdown.Markdown, inline: _Pruning, pre: _Pruning,
@@ -316,7 +319,8 @@ class _PlainParagraphs:
 
     def tree(self, text: str) -> ET.Element | None:
         """The parsed tree of `text` (fitted to the prunings), or None if it is not plain."""
-        if not self._pre.left <= self.PRE_LEFT:
+        left = self._pre.left
+        if not left <= self.PRE_LEFT or ("html_block" in left and "&" in text):
             return None
         for name in self._inline.left - self.INLINE_LEFT:
             if name not in self.INERT_UNLESS_FOUND \

@@ -16,7 +16,8 @@ What makes a document plain, and why each rule is enough:
   only spaces (one the preprocessor empties) begins with a space;
 - no `|` (tables; their underline begins a line with `|`, `-` or `:` anyway), no `_` (the
   other emphasis delimiter) and, checked by the caller, no inline pattern but emphasis that can
-  match (`markup._PlainParagraphs`);
+  match and, with raw HTML allowed, no `&` (its preprocessor completes a character reference,
+  `&#12 ` as `&#12; `) (`markup._PlainParagraphs`);
 - every run of asterisks is a single `*`, and they pair in order: an opening one (by
   Python-Markdown's own delimiter rules, `boundary`), then a closing one, and so on. A stray,
   doubled or nested asterisk is left to Python-Markdown.

@@ -15,7 +15,13 @@ from hypothesis import strategies as st
 from bench import corpus
 from bench.import_robustness import CORPUS, bbc, wikinews
 from sitegen.config import Config
-from sitegen.markup import ALWAYS, BLOCK_TRIGGERS, INLINE_TRIGGERS, MarkdownRenderer
+from sitegen.markup import (
+    ALWAYS,
+    BLOCK_TRIGGERS,
+    INLINE_TRIGGERS,
+    PRUNABLE_EXTENSIONS,
+    MarkdownRenderer,
+)
 from tests.conftest import requires_shared
 
 SAFE, UNSAFE = Config(), Config(unsafe_html=True)
@@ -288,3 +294,54 @@ def test_a_story_of_plain_paragraphs_is_parsed_without_python_markdowns_parser(
 
 def _not_called(*args: object) -> None:
     raise AssertionError("Python-Markdown's block parser ran")
+
+
+# The plain paragraphs attacked at their edges (attack34): every configuration a site may give
+# (each prunable extension alone, none, the default with raw HTML allowed, ones that turn
+# pruning off), lines beginning with what is nearly a letter (Unicode spaces and line
+# separators, zero-width characters, a combining mark, digits of other scripts as list numbers,
+# fullwidth and CJK punctuation), and an asterisk next to every class of character.
+EXTENSION_SETS = [SAFE.markdown_extensions, (), ("sane_lists",), ("nl2br",), ("smarty",),
+                  ("extra", "toc", "sane_lists"),
+                  *((name,) for name in sorted(PRUNABLE_EXTENSIONS))]
+EDGE_RENDERERS = [(MarkdownRenderer(config, prune=False), MarkdownRenderer(config))
+                  for config in (Config(markdown_extensions=names, unsafe_html=unsafe)
+                                 for names in EXTENSION_SETS for unsafe in (False, True))]
+EDGE_CHARACTERS = [
+    "\xa0", "\u2028", "\u2029", "\x0b", "\x0c", "\x1c", "\x1f", "\x85", "\u200b", "\u200d",
+    "\ufeff", "\u3000", "\u202f", "\u0301", "١", "١.", "１.", "²", "。", "，", "！", "＊", "😀",
+    "\ud83d", "中", "é", '"', "'", "“", "”", "‘", "’", "«", "»", "„", "(", ")", "—", "-", ".",
+    ",", ":", "?", "&", "&#1", "$", "…", "¿", "/", "=", "{", "}", "#", "\n", " ",
+    "\x00", "\x7f"]
+EDGE_LEADS = ["w"] * 150 + ["W", "é", "中", "ǅ", "9", "١", "1", '"', "“", "'", "(", "—", "$", "…",
+                           "¿", "«", "„", "€", *EDGE_CHARACTERS[:16]]
+beside = st.one_of(st.sampled_from(["", " ", "w", ","]),   # an asterisk's side
+                   st.sampled_from(EDGE_CHARACTERS))
+edge_word = st.one_of(
+    *[st.sampled_from(["word", "a b", "it's", '"Yes," he said', "x"])] * 2,
+    st.sampled_from(EDGE_CHARACTERS),
+    *[st.builds(lambda a, b, inside, c, d: f"{a}*{b}{inside}{c}*{d}", beside, beside,
+                st.sampled_from(["word", "two words", "x", "a\nb"]), beside, beside)] * 3)
+edge_line = st.builds(lambda lead, words: lead + "".join(words).replace("\n", "\n" + lead),
+                      st.sampled_from(EDGE_LEADS), st.lists(edge_word, max_size=6))
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(edge_line, st.sampled_from(["\n", "\n\n", "\n\n\n"])), min_size=1,
+                max_size=5),
+       st.sampled_from(["", "\n", "\n\n", " ", "\xa0", "*"]),
+       st.sampled_from(range(len(EDGE_RENDERERS))))
+def test_plain_paragraphs_at_their_edges_render_as_python_markdown_does(
+        lines: list[tuple[str, str]], end: str, config: int) -> None:
+    text = "".join(line + sep for line, sep in lines).rstrip("\n") + end
+    plain, pruned = EDGE_RENDERERS[config]
+    assert pruned.convert(text) == plain.convert(text), text
+    assert pruned.paragraphs == plain.paragraphs, text
+
+
+@pytest.mark.parametrize("text", ["a &#12 b", "w&#x41 *b*", "It cost &#365x", "x &#12"])
+def test_raw_html_allowed_a_character_reference_without_its_semicolon_is_completed(
+        text: str) -> None:
+    """With `unsafe_html` the raw HTML preprocessor completes `&#12 ` as `&#12; `: a document
+    with `&` is not taken for plain paragraphs then."""
+    assert_same(text, UNSAFE)
