@@ -311,7 +311,8 @@ class _PlainParagraphs:
         on, whose delimiter rule and `convert` steps these follow (older ones have no
         `boundary`; a 4 may change either)."""
         if inline is None or block is None or tree is None or pre is None \
-                or "em_strong" not in md.inlinePatterns or markdown.__version_info__[0] != 3:
+                or "em_strong" not in md.inlinePatterns or markdown.__version_info__[0] != 3 \
+                or md.doc_tag != "div":   # the root `paragraph_tree` makes
             return None
         delimiter = getattr(md.inlinePatterns["em_strong"], "delimiters", {}).get("*")
         boundary = getattr(delimiter, "boundary", None)
