@@ -305,13 +305,12 @@ class _PlainParagraphs:
         self._md, self._inline, self._pre, self._boundary = md, inline, pre, boundary
 
     @classmethod
-    def of(cls, md: markdown.Markdown, inline: _Pruning | None, block: _Pruning | None,
-           tree: _Pruning | None, pre: _Pruning | None) -> _PlainParagraphs | None:
-        """For `md` with every registry pruned, or None. Only for Python-Markdown 3 from 3.11
-        on, whose delimiter rule and `convert` steps these follow (older ones have no
-        `boundary`; a 4 may change either)."""
-        if inline is None or block is None or tree is None or pre is None \
-                or "em_strong" not in md.inlinePatterns or markdown.__version_info__[0] != 3 \
+    def of(cls, md: markdown.Markdown, inline: _Pruning, pre: _Pruning
+           ) -> _PlainParagraphs | None:
+        """For `md` with every registry pruned (`inline` and `pre` two of them), or None. Only
+        for Python-Markdown 3 from 3.11 on, whose delimiter rule and `convert` steps these
+        follow (older ones have no `boundary`; a 4 may change either)."""
+        if "em_strong" not in md.inlinePatterns or markdown.__version_info__[0] != 3 \
                 or md.doc_tag != "div":   # the root `paragraph_tree` makes
             return None
         delimiter = getattr(md.inlinePatterns["em_strong"], "delimiters", {}).get("*")
@@ -365,15 +364,17 @@ class MarkdownRenderer:
                                    (self._md.inlinePatterns, "html")):
                 if name in registry:
                     registry.deregister(name)
-        pruning = [_Pruning.of(self._md.inlinePatterns, INLINE_TRIGGERS),
-                   _Pruning.of(self._md.parser.blockprocessors, BLOCK_TRIGGERS),
-                   _Pruning.of(self._md.treeprocessors, TREE_TRIGGERS),
-                   _Pruning.of(self._md.preprocessors, PRE_TRIGGERS)]
+        inline = _Pruning.of(self._md.inlinePatterns, INLINE_TRIGGERS)
+        pre = _Pruning.of(self._md.preprocessors, PRE_TRIGGERS)
+        pruning = [inline, _Pruning.of(self._md.parser.blockprocessors, BLOCK_TRIGGERS),
+                   _Pruning.of(self._md.treeprocessors, TREE_TRIGGERS), pre]
         known = set(config.markdown_extensions) <= PRUNABLE_EXTENSIONS
         self._pruning = [p for p in pruning if p is not None] if prune and known else []
         self._triggers = frozenset(t for p in self._pruning for t in p.triggers)
-        self._plain = _PlainParagraphs.of(self._md, *pruning) \
-            if self._pruning and len(self._pruning) == len(pruning) else None
+        # only where every registry is pruned: no processor runs that pruning does not know
+        self._plain = _PlainParagraphs.of(self._md, inline, pre) \
+            if inline is not None and pre is not None and len(self._pruning) == len(pruning) \
+            else None
 
     def convert(self, text: str) -> str:
         """HTML for one document's Markdown."""
