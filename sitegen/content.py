@@ -235,7 +235,7 @@ def _load_file(path: Path, config: Config, cache: Parses | None = None,
             made: _Parsed = cache.parse(path, known, lambda: _said_again(*done))
             return made
     raw = given.get(str(path)) if given is not None and known is not None else None
-    if raw is None or known is None:
+    if raw is None:
         try:
             raw = path.read_bytes()
         except FileNotFoundError:   # removed since the folder was listed: as if never listed
