@@ -30,7 +30,7 @@ import itertools
 import math
 import operator
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -244,13 +244,18 @@ def _build_index(times: Sequence[float], terms: Sequence[Sequence[str]], fan_out
 
 
 class KnownRelated:
-    """Related stories of every article, as computed or as the last build left them."""
+    """Related stories of every article, as computed or as the last build left them: by
+    number in `articles`, made into articles when asked for (a body edit's build asks for a
+    few dozen of 10,000)."""
 
-    def __init__(self, related: dict[Path, tuple[Article, ...]]) -> None:
-        self._related = related   # by article file
+    def __init__(self, articles: Sequence[Article], rows: Sequence[Sequence[int]],
+                 numbers: Mapping[str, int]) -> None:
+        self._articles, self._rows, self._numbers = articles, rows, numbers   # by file
 
     def to(self, article: Article) -> tuple[Article, ...]:
-        return self._related.get(article.path, ())
+        n = self._numbers.get(str(article.path))
+        articles = self._articles
+        return () if n is None else tuple(articles[i] for i in self._rows[n])
 
 
 @dataclass(frozen=True)
@@ -271,17 +276,27 @@ _RECORD = Fields({"scale": float, "structure": Maybe(str), "paths": Each(list, s
 
 
 def _last(cache: Store) -> _Last | None:
-    """The stored record, or None when there is none or it does not hold together."""
+    """The stored record, or None when there is none or it does not hold together. A record
+    the store holds decoded between builds (`serve`) is checked once."""
+    global _checked
     record = cache.load("related", "", _RECORD)   # keyed by nothing but sitegen's code
     if not record:
         return None
+    if _checked is not None and _checked[0] is record:
+        return _checked[1]
     last = _Last(**record)
     size = len(last.paths)
     if not (len(last.slugs) == len(last.times) == len(last.terms) == len(last.related) == size)\
             or len(set(last.paths)) != size \
             or any(not 0 <= n < size for row in last.related for n in row):
         return None
+    _checked = record, last
     return last
+
+
+# The last record `_last` checked, and what it made of it (the store's held entries are the
+# same object while its file is the one this process read or wrote)
+_checked: tuple[object, _Last] | None = None
 
 
 def related_stories(cache: Store, taxonomy: Taxonomy,
@@ -293,7 +308,7 @@ def related_stories(cache: Store, taxonomy: Taxonomy,
     last = _last(cache)
     if last is not None and structure is not None and last.structure == structure \
             and len(last.paths) == len(articles):
-        rows = last.related
+        return KnownRelated(articles, last.related, _numbers(last))
     else:
         terms = [terms_of(a, taxonomy) for a in articles]   # worked out once for all
         scale = site_scale(len(articles))
@@ -308,8 +323,18 @@ def related_stories(cache: Store, taxonomy: Taxonomy,
             "scale": scale, "structure": structure, "paths": [str(a.path) for a in articles],
             "slugs": [a.slug for a in articles], "times": [a.date.timestamp() for a in articles],
             "terms": [list(t) for t in terms], "related": rows})
-    return KnownRelated({a.path: tuple(articles[n] for n in rows[i])
-                         for i, a in enumerate(articles)})
+    return KnownRelated(articles, rows, {str(a.path): n for n, a in enumerate(articles)})
+
+
+def _numbers(last: _Last) -> dict[str, int]:
+    """Each file's number in `last`'s order, made once per record checked (`_last`)."""
+    global _numbered
+    if _numbered is None or _numbered[0] is not last:
+        _numbered = last, {path: n for n, path in enumerate(last.paths)}
+    return _numbered[1]
+
+
+_numbered: tuple[_Last, dict[str, int]] | None = None
 
 
 def _carried(taxonomy: Taxonomy, terms: list[tuple[str, ...]],
