@@ -21,7 +21,6 @@ from sitegen.model import Article, Speaker
 from sitegen.render.context import (
     SiteContext,
     TermLink,
-    article_owner,
     excerpt,
     plain_speakers,
     term_owner,
@@ -76,7 +75,7 @@ def card_tasks(ctx: SiteContext) -> Iterator[Task]:
     import PIL  # here: a site without cards (most builds) does not import Pillow at all
 
     version = ("card", PIL.__version__)
-    for article in ctx.owners(ctx.taxonomy.articles, article_owner):
+    for article in ctx.owned_articles():
         speakers = ctx.speaker_links(article)
         url = card_url(ctx.urls.article(article))
         if ctx.kept(path := ctx.owned(ctx.urls.output_file(url), article.path)):

@@ -24,7 +24,6 @@ from sitegen.render.context import (
     QuoteLink,
     SiteContext,
     TermLink,
-    article_owner,
     plain_speakers,
     term_owner,
 )
@@ -46,7 +45,7 @@ KIND_TITLES = {"tags": "Tags", "speakers": "Speakers"}
 def article_pages(ctx: SiteContext) -> Iterator[Task]:
     """A page per article; one that `ctx.kept` says is as the last build made it is a
     `kept_task` (its sources are not even gathered), as in every function here."""
-    for article in ctx.owners(ctx.taxonomy.articles, article_owner):
+    for article in ctx.owned_articles():
         url = ctx.urls.article(article)   # once: its memo's key hashes a path and a date
         path = ctx.owned(ctx.urls.output_file(url), article.path)
         if ctx.kept(path):
