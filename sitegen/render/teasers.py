@@ -119,9 +119,9 @@ class Teasers:
 
     def _shard(self, name: str) -> dict[str, Any]:
         shard = self._shards.get(name)
-        if shard is None:
-            shard = self._shards[name] = self._cache.load(f"{NAME}/{name}", self.key,
-                                                          Map(str, list))
+        if shard is None:   # a copy: the store may hold what it read for the next build
+            shard = self._shards[name] = dict(self._cache.load(f"{NAME}/{name}", self.key,
+                                                               Map(str, list)))
         return shard
 
     def take(self) -> dict[str, list[str]]:
@@ -142,5 +142,5 @@ class Teasers:
             kept = {k: v for k, v in self._shard(name).items()
                     if type(v) is list and v and v[0] in live}
             kept.update(values)
-            self._shards[name] = kept
+            self._shards[name] = dict(kept)
             self._cache.save(f"{NAME}/{name}", self.key, kept)
