@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -159,6 +159,9 @@ class HeldModel:
         self._model: Model | None = None
         # record, digests but for its title (layout) and but for its title and groups (frame)
         self._layouts: dict[Path, tuple[Article, str, str]] = {}
+        # each record's place in the model's articles: a body edit keeps every place, so its
+        # new records are put in by place, not found by walking 50,000 articles
+        self._numbers: dict[Path, int] = {}
 
     @property
     def ready(self) -> bool:
@@ -191,6 +194,7 @@ class HeldModel:
                 digest(record_bytes((replace(article, title="", body="", tags=(), speakers=(),
                                              quotes=()), article.extra))))
         self._layouts = layouts
+        self._numbers = {a.path: n for n, a in enumerate(model.articles)}
         slugs = [a.slug for a in model.articles]
         terms = [f"{kind}:{t.slug}:{t.name}" for kind, group in (
             ("tags", model.taxonomy.tags), ("speakers", model.taxonomy.speakers)) for t in group]
@@ -217,14 +221,15 @@ class HeldModel:
                 if loaded is None:
                     return None   # the full load says this file's problems
                 fresh[path] = loaded
-        loaded_now = {path: fresh[path][1] if path in fresh else self._loaded[path]
-                      for path in files}
         shape = None
         if files.keys() == self._files.keys() and all(
                 f.header == self._loaded[path].header for path, (_, f) in fresh.items()):
+            loaded_now = self._loaded | {path: f for path, (_, f) in fresh.items()}
             model = self._with_bodies(key, files, model, fresh)
             shape = self._bodies_changed(model, fresh)
         else:
+            loaded_now = {path: fresh[path][1] if path in fresh else self._loaded[path]
+                          for path in files}
             known = {path: _Known(found, f.header, f.claim) for path, f in self._loaded.items()
                      if (found := self._files[path]) == files.get(path)}
             regrouped = _regroup(config, key, files, drafts, known,
@@ -243,24 +248,33 @@ class HeldModel:
         """The held layout and frame, still `model`'s after an edit of bodies only (a record's
         layout and frame leave its body out), its new records noted; None when one is not held
         (made anew)."""
-        paths = {Path(path) for path in fresh}
-        for article in model.articles if paths else ():
-            if article.path in paths:
-                held = self._layouts.get(article.path)
-                if held is None:
-                    return None
-                self._layouts[article.path] = (article, held[1], held[2])
+        for article in self._placed(model, fresh):
+            held = self._layouts.get(article.path)
+            if held is None:
+                return None
+            self._layouts[article.path] = (article, held[1], held[2])
         return model.layout, model.frame
 
-    @staticmethod
-    def _with_bodies(key: str, files: dict[str, bytes], model: Model,
+    def _placed(self, model: Model, paths: Iterable[str]) -> list[Article]:
+        """The records of `model` of the files `paths` (drafts are not in it), in its order:
+        found by place (`_numbers`) while each holds the file it held, else by a walk."""
+        articles, numbers = model.articles, self._numbers
+        places = sorted(n for n in (numbers.get(Path(path)) for path in paths) if n is not None)
+        found = [articles[n] for n in places if n < len(articles)]
+        if len(found) == len(places) and all(
+                numbers.get(a.path) == n for a, n in zip(found, places, strict=True)):
+            return found
+        wanted = set(paths)
+        return [a for a in articles if str(a.path) in wanted]
+
+    def _with_bodies(self, key: str, files: dict[str, bytes], model: Model,
                      fresh: dict[str, tuple[Article, LoadedFile]]) -> Model:
         """`model` with the new bodies of the `fresh` files (same front matter) put in."""
         if not fresh:
             return model
         records = {a.path: replace(a, body=fresh[str(a.path)][0].body)
-                   for a in model.articles if str(a.path) in fresh}   # drafts are not
-        taxonomy = with_records(model.taxonomy, records)
+                   for a in self._placed(model, fresh)}
+        taxonomy = with_records(model.taxonomy, records, self._numbers)
         edited = {path: _version(key, article, files) for path, article in records.items()}
         log.debug("articles held in memory, %d of them with a new body", len(records))
         return Model(taxonomy.articles, taxonomy, model.versions | edited, model.structure,

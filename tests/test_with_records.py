@@ -41,7 +41,12 @@ def test_new_bodies_put_in_equal_grouping_afresh(start: list[dict[str, object]],
     records = {a.path: dataclasses.replace(a, body=f"New text of {a.path}.")
                for n, a in enumerate(articles) if n in picks}
     edited = [records.get(a.path, a) for a in articles]
-    assert with_records(build_taxonomy(articles), records) == build_taxonomy(edited)
+    taxonomy, afresh = build_taxonomy(articles), build_taxonomy(edited)
+    places = {a.path: n for n, a in enumerate(taxonomy.articles)}   # as `serve` holds them
+    stale = {path: (n + 1) % len(places) for path, n in places.items()}
+    assert with_records(taxonomy, records) == afresh
+    assert with_records(taxonomy, records, places) == afresh
+    assert with_records(taxonomy, records, stale) == afresh   # a place not its file's: walked
 
 
 def test_only_the_groups_holding_the_edited_story_are_made_again() -> None:
