@@ -10,6 +10,7 @@ its workers would wait forever on a queue whose write end they hold themselves.
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing
 import os
 import pickle
@@ -139,7 +140,9 @@ def ahead(work: Callable[[P], R], arg: P) -> Callable[[], R]:
 
 def _start_worker(parent: int, ignore_interrupts: bool) -> None:
     """In each forked worker: exit when `parent` (the build) dies, and with `ignore_interrupts`
-    leave Ctrl-C to the parent, which stops the pool."""
+    leave Ctrl-C to the parent, which stops the pool. What it inherited is frozen (out of the
+    cyclic collector's reach: `_run_chunk` collects only what the worker made since)."""
+    gc.freeze()
     if ignore_interrupts:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
     if not _kill_on_parent_death():
@@ -195,5 +198,14 @@ def _watch_parent(parent: int, every: float = 0.5) -> None:
 
 
 def _run_chunk(chunk: Sequence[object]) -> list[object]:
+    """`_work(chunk)` in a worker, then the cycles it left freed. A build runs with the cyclic
+    collector off (`site._without_cyclic_gc`) and its workers inherit that, so every page's
+    Jinja context (a cycle holding the page's values, its body's HTML among them) stayed until
+    the worker ended: 20 KB an article page, a worker's memory growing by 1 GB over a clean
+    build at 50,000 articles. One collection of the youngest generation per chunk looks only at
+    what the worker allocated since the last (the inherited heap is frozen, `_start_worker`),
+    and touches none of the pages it shares with the build's process."""
     assert _work is not None
-    return _work(chunk)
+    done = _work(chunk)
+    gc.collect(0)
+    return done
