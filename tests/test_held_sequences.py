@@ -7,15 +7,20 @@ site is a clean build's, byte for byte."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bench import corpus
+from sitegen import parallel
 from sitegen.config import load_config
+from sitegen.errors import SitegenError
 from sitegen.render.teasers import MACROS
 from sitegen.site import build_site
 from sitegen.snapshot import HeldModel
@@ -73,6 +78,18 @@ def _apply(root: Path, kind: str, pick: int, step: int, trash: dict[Path, str]) 
                                f"{m[1][-1]}\n", text, count=1), encoding="utf-8")
 
 
+@contextlib.contextmanager
+def _jobs(jobs: int) -> Iterator[None]:
+    minimum = parallel.MIN_PARALLEL
+    parallel.MIN_PARALLEL = 2
+    parallel.set_jobs(jobs)
+    try:
+        yield
+    finally:
+        parallel.MIN_PARALLEL = minimum
+        parallel.set_jobs(None)
+
+
 def _apply_cache(root: Path, kind: str, pick: int, step: int) -> None:
     """The teaser shards under the serving process: damaged in place, rewritten by a build of
     another process beside it (after a body edit), or keyed anew by a change of the macro."""
@@ -94,10 +111,12 @@ def _apply_cache(root: Path, kind: str, pick: int, step: int) -> None:
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.tuples(KINDS, st.integers(0, 7)), min_size=2, max_size=6))
+@given(st.lists(st.tuples(KINDS, st.integers(0, 7)), min_size=2, max_size=6),
+       st.sampled_from([1, 2]))
 def test_held_builds_after_moves_swaps_and_drafts_equal_clean_builds(
-        steps: list[tuple[str, int]]) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
+        steps: list[tuple[str, int]], jobs: int) -> None:
+    """Jobs 2 renders in workers (every chunk of two or more), jobs 1 in the process."""
+    with _jobs(jobs), tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "site"
         corpus.write_sitegen(POOL, root)
         held = HeldModel()
@@ -108,3 +127,31 @@ def test_held_builds_after_moves_swaps_and_drafts_equal_clean_builds(
             build_site(load_config(root), import_raw=False, held=held)
             clean = clean_build_snapshot(root, Path(tmp) / "clean")
             assert snapshot(root / "_site") == clean, (kind, number)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_held_build_that_fails_while_rendering_leaves_the_next_one_a_clean_build(
+        tmp_path: Path, jobs: int) -> None:
+    """A render that raises half-way (a template error, in a worker with jobs 2, after some
+    teasers and feed entries were made) changes nothing the serving process keeps: once the
+    template is mended, the next held build is a clean build's."""
+    with _jobs(jobs):
+        root = tmp_path / "site"
+        corpus.write_sitegen(POOL, root)
+        held = HeldModel()
+        build_site(load_config(root), import_raw=False, held=held)
+        present = sorted((root / "content" / "articles").glob("*.md"))
+        template = root / "templates" / "article.html"
+        template.parent.mkdir(exist_ok=True)
+        default = (DEFAULT_THEME / "templates" / "article.html").read_text(encoding="utf-8")
+        slug = present[3].stem
+        template.write_text(default + "{% if '" + slug + "' in article.url %}"
+                            "{% set x = {}.fail() %}{% endif %}\n", encoding="utf-8")
+        corpus.edit(present[0], 1)
+        corpus.edit(present[3], 1)
+        with pytest.raises(SitegenError, match="fail"):
+            build_site(load_config(root), import_raw=False, held=held)
+        template.unlink()
+        corpus.edit(present[5], 2)
+        build_site(load_config(root), import_raw=False, held=held)
+        assert snapshot(root / "_site") == clean_build_snapshot(root, tmp_path / "clean")
