@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -255,7 +255,7 @@ class HeldModel:
             self._layouts[article.path] = (article, held[1], held[2])
         return model.layout, model.frame
 
-    def _placed(self, model: Model, paths: Iterable[str]) -> list[Article]:
+    def _placed(self, model: Model, paths: Collection[str]) -> list[Article]:
         """The records of `model` of the files `paths` (drafts are not in it), in its order:
         found by place (`_numbers`) while each holds the file it held, else by a walk."""
         articles, numbers = model.articles, self._numbers
