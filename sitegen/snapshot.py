@@ -67,7 +67,7 @@ from sitegen.speaker_aliases import SPEAKERS_FILE, load_speaker_aliases, merge_s
 from sitegen.stamps import FileDigests
 from sitegen.stored_groups import SHAPE as GROUPS
 from sitegen.stored_groups import groups_from_data, groups_to_data
-from sitegen.taxonomy import Taxonomy, build_taxonomy, regroup, with_records
+from sitegen.taxonomy import Taxonomy, build_taxonomy, placed_articles, regroup, with_records
 from sitegen.watched import Watched
 
 log = logging.getLogger("sitegen.snapshot")
@@ -258,14 +258,13 @@ class HeldModel:
     def _placed(self, model: Model, paths: Collection[str]) -> list[Article]:
         """The records of `model` of the files `paths` (drafts are not in it), in its order:
         found by place (`_numbers`) while each holds the file it held, else by a walk."""
-        articles, numbers = model.articles, self._numbers
-        places = sorted(n for n in (numbers.get(Path(path)) for path in paths) if n is not None)
-        found = [articles[n] for n in places if n < len(articles)]
-        if len(found) == len(places) and all(
-                numbers.get(a.path) == n for a, n in zip(found, places, strict=True)):
+        numbers = self._numbers
+        found = placed_articles(model.articles, [p for p in map(Path, paths) if p in numbers],
+                                numbers)
+        if found is not None:
             return found
         wanted = set(paths)
-        return [a for a in articles if str(a.path) in wanted]
+        return [a for a in model.articles if str(a.path) in wanted]
 
     def _with_bodies(self, key: str, files: dict[str, bytes], model: Model,
                      fresh: dict[str, tuple[Article, LoadedFile]]) -> Model:

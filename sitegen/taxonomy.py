@@ -352,7 +352,7 @@ def with_records(taxonomy: Taxonomy, records: Mapping[Path, Article],
     tags: set[str] = set()
     speakers: set[str] = set()
     months: set[tuple[int, int]] = set()
-    placed = _placed(taxonomy.articles, records, places) if places is not None else None
+    placed = None if places is None else placed_articles(taxonomy.articles, records, places)
     for old in placed or (a for a in taxonomy.articles if a.path in records):
         tags.update(t.slug for t in map(taxonomy.tag_for, old.tags) if t is not None)
         speakers.update(t.slug for t in (taxonomy.speaker_for(s.name) for s in old.speakers)
@@ -371,17 +371,18 @@ def with_records(taxonomy: Taxonomy, records: Mapping[Path, Article],
                     tag_slugs=taxonomy.tag_slugs, speaker_slugs=taxonomy.speaker_slugs)
 
 
-def _placed(articles: Sequence[Article], records: Mapping[Path, Article],
-            places: Mapping[Path, int]) -> list[Article] | None:
-    """The articles that `records` replace, found by their `places`; None when a place does
-    not hold its file."""
-    found = []
-    for path in records:
+def placed_articles(articles: Sequence[Article], paths: Iterable[Path],
+                    places: Mapping[Path, int]) -> list[Article] | None:
+    """The articles of the files `paths`, found by their `places` in `articles` (`serve`'s
+    held model keeps them) instead of by a walk, in list order; None when a place does not
+    hold its file."""
+    numbers = []
+    for path in paths:
         n = places.get(path)
         if n is None or n >= len(articles) or articles[n].path != path:
             return None
-        found.append(articles[n])
-    return found
+        numbers.append(n)
+    return [articles[n] for n in sorted(numbers)]
 
 
 def _swapped_years(years: tuple[Year, ...], swap: Callable[[Article], Article],
